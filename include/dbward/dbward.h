@@ -1,0 +1,118 @@
+/* dbward/dbward.h: the control catalog, findings and the scan that produces
+ * them from a snapshot. Everything a front end (the CLI, tests) needs to run
+ * an audit; output formats live in dbward/report.h. */
+#ifndef DBWARD_DBWARD_H
+#define DBWARD_DBWARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dbward/error.h>
+#include <dbward/snapshot.h>
+
+const char *dw_version(void);
+const char *dw_git_commit(void);
+
+enum dw_result { DW_PASS, DW_FAIL, DW_ERROR, DW_NOT_APPLICABLE, DW_MUTED, DW_RESULT_COUNT };
+enum dw_severity { DW_SEV_LOW, DW_SEV_MEDIUM, DW_SEV_HIGH, DW_SEV_CRITICAL, DW_SEV_COUNT };
+enum dw_fix_kind { DW_FIX_IN_PLACE, DW_FIX_RECREATE, DW_FIX_MANUAL };
+
+const char *dw_result_str(enum dw_result r);     /* "PASS", ... */
+const char *dw_severity_str(enum dw_severity s); /* "low", ... */
+const char *dw_fix_kind_str(enum dw_fix_kind k); /* "in-place", ... */
+/* Parse a severity name (case-insensitive); false if unknown. */
+bool dw_severity_parse(const char *s, enum dw_severity *out);
+
+struct dw_param_def {
+    const char *name;  /* e.g. "required_tags" */
+    const char *def;   /* default value, as text */
+    const char *help;  /* one line */
+};
+
+struct dw_scan_ctx;
+struct dw_control;
+typedef void (*dw_eval_fn)(struct dw_scan_ctx *ctx, const struct dw_control *c);
+
+/* One catalog entry. All strings are static. */
+struct dw_control {
+    const char *id;              /* "DMS-01" */
+    const char *service;         /* "dms", "dynamodb", "account" */
+    const char *title;
+    enum dw_severity severity;
+    const char *nist_csf[4];     /* NULL-terminated */
+    int statements[4];           /* company control statements, 0-terminated */
+    const char *seed;            /* seeds it comes from, e.g. "003, 000" */
+    enum dw_fix_kind fix_kind;
+    const char *resource_type;   /* CloudFormation type of the evaluated resource */
+    bool is_global;              /* evaluated once, not per region */
+    const char *params[3];       /* names of the parameters it reads, NULL-terminated */
+    const char *what;            /* what must hold */
+    const char *why;             /* why it matters */
+    const char *audit;           /* how to check by hand */
+    const char *fix;             /* how to fix, in words */
+    const char *calls[8];        /* snapshot calls it reads, "service command[/key]" */
+    dw_eval_fn eval;
+};
+
+size_t dw_catalog_count(void);
+const struct dw_control *dw_catalog_get(size_t i);
+const struct dw_control *dw_catalog_find(const char *id); /* case-insensitive, NULL if none */
+size_t dw_param_def_count(void);
+const struct dw_param_def *dw_param_def_get(size_t i);
+
+struct dw_finding {
+    const struct dw_control *control; /* borrowed from the catalog */
+    enum dw_result status;
+    char *resource_type;
+    char *resource_id;   /* ARN where one exists */
+    char *region;        /* region or "global" */
+    char *account_id;
+    char *reason;
+    char **commands;     /* remediation commands (FAIL only) */
+    size_t n_commands;
+    char **notes;        /* remediation notes */
+    size_t n_notes;
+};
+
+struct dw_findings {
+    struct dw_finding *v;
+    size_t n;
+    size_t cap;
+};
+void dw_findings_clean_up(struct dw_findings *f);
+
+struct dw_param_value {
+    const char *name;
+    const char *value;
+};
+
+/* What to run. Strings are borrowed for the duration of dw_scan_run. */
+struct dw_scan_opts {
+    const char **controls;         /* id globs ("DDB-*"); NULL/0 = all */
+    size_t n_controls;
+    unsigned severity_mask;        /* bit per enum dw_severity; 0 = all */
+    const char **regions;          /* subset of the manifest's; NULL/0 = all */
+    size_t n_regions;
+    const struct dw_param_value *params; /* overrides */
+    size_t n_params;
+};
+
+/* Checks a --param override: known name and a valid value. Returns DW_OK or
+ * DW_E_USAGE with err->message filled. */
+enum dw_status dw_param_check(const char *name, const char *value, struct dw_error *err);
+
+/* Runs every selected control against snap, appending to out (which the
+ * caller initialised to zero and frees with dw_findings_clean_up). Returns
+ * DW_E_USAGE (with err) for bad options; control failures are findings. */
+enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *opts,
+                           struct dw_findings *out, struct dw_error *err);
+
+/* True when the control id matches any of the globs (or there are none). */
+bool dw_control_selected(const struct dw_control *c, const char **globs, size_t n);
+
+/* Writes the POSIX sh collection script for the given regions to a new heap
+ * string (free with free()). */
+char *dw_collect_script(const char **regions, size_t n_regions);
+
+#endif

@@ -1,0 +1,89 @@
+/* dbward/policy.h: IAM policy documents (identity and key policies) parsed
+ * into statements, and the set questions the controls ask of them: does a
+ * statement grant every action of a service, any action of it, on every
+ * resource of a kind, to anyone, under a limiting condition. Matching follows
+ * IAM: case-insensitive actions, case-sensitive resources, '*' and '?'
+ * wildcards, string-or-array values, Not* inversions. No I/O. */
+#ifndef DBWARD_POLICY_H
+#define DBWARD_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include <dbward/error.h>
+
+struct dw_policy_cond {
+    char *op;      /* condition operator as written, e.g. "StringEquals" */
+    char *key;     /* condition key as written, e.g. "aws:SourceVpce" */
+    char **values; /* values rendered as strings */
+    size_t n_values;
+};
+
+struct dw_policy_principal {
+    char *type;  /* "AWS", "Service", "Federated", "CanonicalUser", or "*" */
+    char *value; /* principal id or "*" */
+};
+
+struct dw_policy_stmt {
+    char *sid;             /* Sid or NULL */
+    int index;             /* position in the Statement array, 0-based */
+    bool is_allow;         /* Effect is Allow (else Deny) */
+    bool is_not_action;    /* the patterns came from NotAction */
+    char **actions;        /* Action or NotAction patterns */
+    size_t n_actions;
+    bool has_resource;     /* Resource or NotResource present */
+    bool is_not_resource;  /* the patterns came from NotResource */
+    char **resources;
+    size_t n_resources;
+    bool has_principal;    /* Principal or NotPrincipal present */
+    bool is_not_principal;
+    struct dw_policy_principal *principals;
+    size_t n_principals;
+    struct dw_policy_cond *conds;
+    size_t n_conds;
+};
+
+struct dw_policy {
+    struct dw_policy_stmt *stmts;
+    size_t n_stmts;
+};
+
+/* Parses a policy given as a JSON object, a JSON string holding the policy
+ * text, or a URL-encoded JSON string (as the IAM API returns it). source
+ * names the policy in errors. On success *out is new (dw_policy_free). */
+enum dw_status dw_policy_parse(json_t *doc, const char *source, struct dw_policy **out,
+                               struct dw_error *err);
+/* Parses policy text. */
+enum dw_status dw_policy_parse_text(const char *text, size_t len, const char *source,
+                                    struct dw_policy **out, struct dw_error *err);
+void dw_policy_free(struct dw_policy *p);
+
+/* True when the statement allows (or denies) every action "<svc>:..." */
+bool dw_policy_stmt_all_actions(const struct dw_policy_stmt *s, const char *svc);
+/* True when the statement reaches at least one action of svc. */
+bool dw_policy_stmt_any_action(const struct dw_policy_stmt *s, const char *svc);
+/* True when the statement reaches at least one resource whose ARN starts with
+ * prefix (a missing Resource element reaches everything, as in key policies). */
+bool dw_policy_stmt_any_resource(const struct dw_policy_stmt *s, const char *prefix);
+/* True when some Resource pattern covers every table of a DynamoDB account
+ * and region ("*", "arn:aws:dynamodb:*", "table/<any>" resources): returns the pattern,
+ * borrowed, or NULL. A NotResource statement that reaches DynamoDB at all
+ * returns its first pattern. */
+const char *dw_policy_stmt_table_wildcard(const struct dw_policy_stmt *s);
+/* True when the principal is everyone ("*", {"AWS":"*"} or any NotPrincipal). */
+bool dw_policy_stmt_principal_any(const struct dw_policy_stmt *s);
+/* Returns the first principal that is not the root of account_id, borrowed,
+ * or NULL when every principal is that root. */
+const struct dw_policy_principal *dw_policy_stmt_principal_not_root(const struct dw_policy_stmt *s,
+                                                                     const char *account_id);
+/* Returns the first condition that limits who can use the grant (an
+ * account, organisation, principal, source ARN, VPC or IP, with a positive
+ * operator and no wildcard-only value), borrowed, or NULL. */
+const struct dw_policy_cond *dw_policy_stmt_limiting_cond(const struct dw_policy_stmt *s);
+/* Short label for messages: Sid if present, else "#<index>". Borrowed from a
+ * static buffer only when Sid is absent; copy it before the next call. */
+const char *dw_policy_stmt_label(const struct dw_policy_stmt *s, char *buf, size_t buflen);
+
+#endif

@@ -1,0 +1,70 @@
+/* dbward/snapshot.h: read a saved account (a folder of `aws --output json`
+ * files, see docs/snapshot.md). Files are loaded lazily, parsed once and
+ * cached. A call that failed when it was recorded, a missing file and a file
+ * that is not valid JSON are three distinct states: none of them ever looks
+ * like an empty answer. Does not evaluate anything. */
+#ifndef DBWARD_SNAPSHOT_H
+#define DBWARD_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include <dbward/error.h>
+
+/* Largest single snapshot file dbward will read (bytes). */
+#define DW_SNAPSHOT_MAX_FILE_BYTES ((size_t)512 * 1024 * 1024)
+
+enum dw_doc_state {
+    DW_DOC_OK,        /* json holds the parsed answer */
+    DW_DOC_MISSING,   /* no file: the call was not recorded */
+    DW_DOC_API_ERROR, /* <path>.error.json: the call failed; code says how */
+    DW_DOC_BAD        /* the file exists but cannot be used (syntax, size, shape) */
+};
+
+/* One recorded call. Every pointer is borrowed from the snapshot and valid
+ * until dw_snapshot_free. */
+struct dw_doc {
+    enum dw_doc_state state;
+    json_t *json;           /* the answer when state is DW_DOC_OK, else NULL */
+    const char *path;       /* path relative to the snapshot folder */
+    const char *error_code; /* AWS error code when state is DW_DOC_API_ERROR */
+    const char *reason;     /* why the doc is unusable; "" when OK */
+};
+
+struct dw_snapshot;
+
+/* Opens the snapshot in dir and reads its manifest. On success *out owns a
+ * new snapshot (free with dw_snapshot_free). On failure returns a status,
+ * fills err (file, line, column) and leaves *out NULL. */
+enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struct dw_error *err);
+void dw_snapshot_free(struct dw_snapshot *snap);
+
+/* Manifest fields, borrowed. */
+const char *dw_snapshot_account_id(const struct dw_snapshot *snap);
+const char *dw_snapshot_partition(const struct dw_snapshot *snap);
+size_t dw_snapshot_region_count(const struct dw_snapshot *snap);
+const char *dw_snapshot_region(const struct dw_snapshot *snap, size_t i);
+int64_t dw_snapshot_taken_at(const struct dw_snapshot *snap); /* epoch seconds */
+/* taken_at in canonical form, "YYYY-MM-DDTHH:MM:SSZ". */
+const char *dw_snapshot_taken_at_iso(const struct dw_snapshot *snap);
+const char *dw_snapshot_dir(const struct dw_snapshot *snap);
+
+/* Returns the recorded answer of `aws <service> <command>` in region (or
+ * "global"), for key when the call is per resource (key NULL otherwise).
+ * Never returns NULL; the result is borrowed from snap. Keys that could
+ * escape the folder (containing '/', or starting with '.') give DW_DOC_BAD. */
+const struct dw_doc *dw_snapshot_get(struct dw_snapshot *snap, const char *region,
+                                     const char *service, const char *command, const char *key);
+
+/* Parses one JSON file with dbward's limits (size, duplicate keys). On
+ * failure fills err with the file, line and column. The result is a new
+ * reference. Exposed for the manifest, the tests and the fuzz targets. */
+enum dw_status dw_json_load_file(const char *path, json_t **out, struct dw_error *err);
+/* Same for a buffer; source names it in errors. */
+enum dw_status dw_json_load_buffer(const char *data, size_t len, const char *source, json_t **out,
+                                   struct dw_error *err);
+
+#endif

@@ -1,0 +1,232 @@
+/* args.c: table-driven parsing of dbward's command line. Lists given with
+ * commas ("--controls DMS-01,DDB-*") or by repeating an option both work. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+
+const struct cli_opt cli_opts[] = {
+    {OPT_SNAPSHOT, "snapshot", 's', "DIR", "scan", "audit the saved account in DIR (see docs/snapshot.md)"},
+    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls", "text (default) or json"},
+    {OPT_OUTPUT, "output", 'o', "FILE", "scan controls snapshot-script", "write the report to FILE instead of stdout"},
+    {OPT_CONTROLS, "controls", 'c', "LIST", "scan", "only these control ids; globs allowed (DMS-01,DDB-*)"},
+    {OPT_SEVERITY, "severity", 0, "LIST", "scan controls", "only these severities (low,medium,high,critical)"},
+    {OPT_REGION, "region", 'r', "REGION", "scan snapshot-script", "only this region; repeat for more"},
+    {OPT_PARAM, "param", 'p', "NAME=VALUE", "scan", "override a control parameter (see dbward controls)"},
+    {OPT_NO_COLOR, "no-color", 0, NULL, "scan", "never colour the text report (NO_COLOR works too)"},
+    {OPT_HELP, "help", 'h', NULL, "*", "show help"},
+    {OPT_VERSION, "version", 'V', NULL, "*", "print the version"},
+};
+const size_t cli_opts_count = sizeof(cli_opts) / sizeof(cli_opts[0]);
+
+static char *s_own(struct cli_args *a, const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p) {
+        fputs("dbward: out of memory\n", stderr);
+        abort();
+    }
+    memcpy(p, s, n);
+    p[n] = '\0';
+    if (a->n_owned < sizeof(a->owned) / sizeof(a->owned[0]))
+        a->owned[a->n_owned++] = p;
+    return p;
+}
+
+/* Splits a comma list into out[]; returns false when there are too many. */
+static bool s_split(struct cli_args *a, const char *v, const char **out, size_t *n, size_t max)
+{
+    while (*v) {
+        const char *c = strchr(v, ',');
+        size_t len = c ? (size_t)(c - v) : strlen(v);
+        if (len) {
+            if (*n >= max || a->n_owned >= sizeof(a->owned) / sizeof(a->owned[0]))
+                return false;
+            out[(*n)++] = s_own(a, v, len);
+        }
+        if (!c)
+            break;
+        v = c + 1;
+    }
+    return true;
+}
+
+static bool s_region_ok(const char *r)
+{
+    if (!*r)
+        return false;
+    for (const char *p = r; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return false;
+    }
+    return true;
+}
+
+static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, char *msg,
+                    size_t msglen)
+{
+    switch (o->id) {
+    case OPT_SNAPSHOT:
+        a->snapshot = v;
+        break;
+    case OPT_FORMAT:
+        if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0) {
+            snprintf(msg, msglen, "--format must be text or json, not \"%s\"", v);
+            return false;
+        }
+        a->format = v;
+        break;
+    case OPT_OUTPUT:
+        a->output = v;
+        break;
+    case OPT_CONTROLS:
+        if (!s_split(a, v, a->controls, &a->n_controls, 64)) {
+            snprintf(msg, msglen, "too many --controls entries");
+            return false;
+        }
+        break;
+    case OPT_SEVERITY: {
+        const char *list[8];
+        size_t n = 0;
+        if (!s_split(a, v, list, &n, 8)) {
+            snprintf(msg, msglen, "too many --severity entries");
+            return false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            enum dw_severity s;
+            if (!dw_severity_parse(list[i], &s)) {
+                snprintf(msg, msglen, "unknown severity \"%s\" (low, medium, high, critical)",
+                         list[i]);
+                return false;
+            }
+            a->severity_mask |= 1u << s;
+        }
+        break;
+    }
+    case OPT_REGION: {
+        size_t before = a->n_regions;
+        if (!s_split(a, v, a->regions, &a->n_regions, 64)) {
+            snprintf(msg, msglen, "too many --region entries");
+            return false;
+        }
+        for (size_t i = before; i < a->n_regions; i++) {
+            if (!s_region_ok(a->regions[i])) {
+                snprintf(msg, msglen, "\"%s\" is not a region name", a->regions[i]);
+                return false;
+            }
+        }
+        break;
+    }
+    case OPT_PARAM: {
+        const char *eq = strchr(v, '=');
+        if (!eq || eq == v) {
+            snprintf(msg, msglen, "--param takes NAME=VALUE, not \"%s\"", v);
+            return false;
+        }
+        if (a->n_params >= 32) {
+            snprintf(msg, msglen, "too many --param options");
+            return false;
+        }
+        a->params[a->n_params].name = s_own(a, v, (size_t)(eq - v));
+        a->params[a->n_params].value = eq + 1;
+        a->n_params++;
+        break;
+    }
+    case OPT_NO_COLOR:
+        a->no_color = true;
+        break;
+    case OPT_HELP:
+        a->help = true;
+        break;
+    case OPT_VERSION:
+        a->version = true;
+        break;
+    }
+    return true;
+}
+
+static bool s_takes(const struct cli_opt *o, const char *cmd)
+{
+    if (strcmp(o->commands, "*") == 0 || !cmd)
+        return true;
+    size_t n = strlen(cmd);
+    for (const char *p = o->commands; (p = strstr(p, cmd)) != NULL; p += n) {
+        if ((p == o->commands || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    }
+    return false;
+}
+
+bool cli_args_parse(int argc, char **argv, struct cli_args *a, char *msg, size_t msglen)
+{
+    memset(a, 0, sizeof(*a));
+    bool only_positional = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (only_positional || arg[0] != '-' || arg[1] == '\0') {
+            if (!a->command)
+                a->command = arg;
+            else if (a->n_positional < 8)
+                a->positional[a->n_positional++] = arg;
+            else {
+                snprintf(msg, msglen, "too many arguments");
+                return false;
+            }
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_positional = true;
+            continue;
+        }
+        const struct cli_opt *o = NULL;
+        const char *inline_val = NULL;
+        if (arg[1] == '-') {
+            const char *name = arg + 2;
+            const char *eq = strchr(name, '=');
+            size_t n = eq ? (size_t)(eq - name) : strlen(name);
+            for (size_t k = 0; k < cli_opts_count; k++) {
+                if (strlen(cli_opts[k].name) == n && strncmp(cli_opts[k].name, name, n) == 0)
+                    o = &cli_opts[k];
+            }
+            inline_val = eq ? eq + 1 : NULL;
+        } else if (arg[2] == '\0') {
+            for (size_t k = 0; k < cli_opts_count; k++) {
+                if (cli_opts[k].short_name == arg[1])
+                    o = &cli_opts[k];
+            }
+        }
+        if (!o) {
+            snprintf(msg, msglen, "unknown option \"%s\" (see dbward help)", arg);
+            return false;
+        }
+        if (!s_takes(o, a->command)) {
+            snprintf(msg, msglen, "option --%s does not apply to \"%s\"", o->name, a->command);
+            return false;
+        }
+        const char *val = NULL;
+        if (o->arg) {
+            if (inline_val) {
+                val = inline_val;
+            } else if (i + 1 < argc) {
+                val = argv[++i];
+            } else {
+                snprintf(msg, msglen, "option --%s needs %s", o->name, o->arg);
+                return false;
+            }
+        } else if (inline_val) {
+            snprintf(msg, msglen, "option --%s takes no value", o->name);
+            return false;
+        }
+        if (!s_apply(a, o, val, msg, msglen))
+            return false;
+    }
+    return true;
+}
+
+void cli_args_clean_up(struct cli_args *a)
+{
+    for (size_t i = 0; i < a->n_owned; i++)
+        free(a->owned[i]);
+    a->n_owned = 0;
+}

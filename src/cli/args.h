@@ -1,0 +1,53 @@
+/* args.h: the CLI's option table and parser. One table drives parsing and
+ * `dbward help`, so the two cannot disagree. */
+#ifndef DW_CLI_ARGS_H
+#define DW_CLI_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <dbward/dbward.h>
+
+enum cli_opt_id {
+    OPT_SNAPSHOT, OPT_FORMAT, OPT_OUTPUT, OPT_CONTROLS, OPT_SEVERITY, OPT_REGION, OPT_PARAM,
+    OPT_NO_COLOR, OPT_HELP, OPT_VERSION
+};
+
+struct cli_opt {
+    enum cli_opt_id id;
+    const char *name;     /* long name without dashes */
+    char short_name;      /* 0 if none */
+    const char *arg;      /* argument placeholder, NULL for flags */
+    const char *commands; /* subcommands that take it, space-separated */
+    const char *help;
+};
+
+extern const struct cli_opt cli_opts[];
+extern const size_t cli_opts_count;
+
+struct cli_args {
+    const char *command;      /* "scan", "controls", ... */
+    const char *positional[8];
+    size_t n_positional;
+    const char *snapshot;
+    const char *format;
+    const char *output;
+    const char *controls[64];
+    size_t n_controls;
+    unsigned severity_mask;
+    const char *regions[64];
+    size_t n_regions;
+    struct dw_param_value params[32];
+    size_t n_params;
+    char *owned[256];         /* strings split out of arguments, freed by cli_args_clean_up */
+    size_t n_owned;
+    bool no_color;
+    bool help;
+    bool version;
+};
+
+/* Parses argv; on error writes a one-line message into msg and returns false. */
+bool cli_args_parse(int argc, char **argv, struct cli_args *a, char *msg, size_t msglen);
+void cli_args_clean_up(struct cli_args *a);
+
+#endif

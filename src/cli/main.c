@@ -1,0 +1,319 @@
+/* main.c: the dbward command line: scan, controls, explain, snapshot-script,
+ * help. Formats errors for people (file:line:col plus a caret line) and maps
+ * results to exit codes: 0 clean, 1 FAIL, 3 ERROR without FAIL, 2 usage or
+ * unreadable input. Uses only the public dbward API. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <dbward/dbward.h>
+#include <dbward/report.h>
+#include <dbward/snapshot.h>
+
+#include "args.h"
+
+enum { EXIT_CLEAN = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_ERRORED = 3 };
+
+static void s_print_error(const struct dw_error *e)
+{
+    if (e->line > 0)
+        fprintf(stderr, "dbward: %s:%d:%d: %s\n", e->source, e->line, e->column, e->message);
+    else if (e->source[0])
+        fprintf(stderr, "dbward: %s: %s\n", e->source, e->message);
+    else
+        fprintf(stderr, "dbward: %s\n", e->message);
+    if (e->line <= 0 || e->column <= 0)
+        return;
+    FILE *f = fopen(e->source, "rb");
+    if (!f)
+        return;
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (++n == e->line) {
+            line[strcspn(line, "\r\n")] = '\0';
+            fprintf(stderr, "  %s\n  %*s^\n", line, e->column > 1 ? e->column - 1 : 0, "");
+            break;
+        }
+    }
+    fclose(f);
+}
+
+static void s_usage(FILE *out)
+{
+    fputs("usage: dbward COMMAND [OPTIONS]\n\n"
+          "commands:\n"
+          "  scan --snapshot DIR     audit a saved account against every control\n"
+          "  controls                list the control catalog and its parameters\n"
+          "  explain ID              one control in full: what, why, how to audit, how to fix\n"
+          "  snapshot-script         print a POSIX sh script that collects a snapshot with the aws CLI\n"
+          "  help                    this text\n\noptions:\n",
+          out);
+    for (size_t i = 0; i < cli_opts_count; i++) {
+        const struct cli_opt *o = &cli_opts[i];
+        char left[64];
+        if (o->short_name)
+            snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        else
+            snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        fprintf(out, "  %-28s %s [%s]\n", left, o->help,
+                strcmp(o->commands, "*") == 0 ? "all" : o->commands);
+    }
+    fputs("\nexit status: 0 nothing failed, 1 a control failed, 3 a control could not be\n"
+          "evaluated (ERROR) and none failed, 2 usage error or unreadable snapshot.\n"
+          "environment: NO_COLOR disables colour.\n",
+          out);
+}
+
+static FILE *s_open_out(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return stdout;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "dbward: %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+static int s_close_out(FILE *f, const char *path)
+{
+    if (f == stdout)
+        return fflush(stdout) == 0 ? 0 : -1;
+    if (fclose(f) != 0) {
+        fprintf(stderr, "dbward: %s: write failed\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int s_cmd_scan(struct cli_args *a)
+{
+    struct dw_snapshot *snap = NULL;
+    struct dw_findings findings = {0};
+    struct dw_error err;
+    int code = EXIT_USAGE;
+    FILE *out = NULL;
+    memset(&err, 0, sizeof(err));
+    if (!a->snapshot) {
+        fputs("dbward: scan needs --snapshot DIR (live collection is not in this version)\n",
+              stderr);
+        goto out;
+    }
+    for (size_t i = 0; i < a->n_controls; i++) {
+        bool any = false;
+        for (size_t k = 0; k < dw_catalog_count(); k++)
+            any = any || dw_control_selected(dw_catalog_get(k), &a->controls[i], 1);
+        if (!any) {
+            fprintf(stderr, "dbward: --controls %s matches no control (see dbward controls)\n",
+                    a->controls[i]);
+            goto out;
+        }
+    }
+    if (dw_snapshot_open(a->snapshot, &snap, &err)) {
+        s_print_error(&err);
+        goto out;
+    }
+    struct dw_scan_opts opts = {
+        .controls = a->controls,
+        .n_controls = a->n_controls,
+        .severity_mask = a->severity_mask,
+        .regions = a->regions,
+        .n_regions = a->n_regions,
+        .params = a->params,
+        .n_params = a->n_params,
+    };
+    if (dw_scan_run(snap, &opts, &findings, &err)) {
+        s_print_error(&err);
+        goto out;
+    }
+    const char *regions[64];
+    size_t n_regions = 0;
+    for (size_t i = 0; i < dw_snapshot_region_count(snap) && n_regions < 64; i++) {
+        bool keep = a->n_regions == 0;
+        for (size_t k = 0; k < a->n_regions && !keep; k++)
+            keep = strcmp(a->regions[k], dw_snapshot_region(snap, i)) == 0;
+        if (keep)
+            regions[n_regions++] = dw_snapshot_region(snap, i);
+    }
+    struct dw_report_meta meta = {
+        .account_id = dw_snapshot_account_id(snap),
+        .partition = dw_snapshot_partition(snap),
+        .regions = regions,
+        .n_regions = n_regions,
+        .taken_at = dw_snapshot_taken_at_iso(snap),
+        .source = a->snapshot,
+    };
+    out = s_open_out(a->output);
+    if (!out)
+        goto out;
+    bool json = a->format && strcmp(a->format, "json") == 0;
+    bool color = !json && !a->no_color && out == stdout && isatty(fileno(stdout)) &&
+                 !(getenv("NO_COLOR") && getenv("NO_COLOR")[0]);
+    enum dw_status wrc = json ? dw_report_json(out, &meta, &findings)
+                              : dw_report_text(out, &meta, &findings, color);
+    if (s_close_out(out, a->output) != 0 || wrc) {
+        fprintf(stderr, "dbward: could not write the report\n");
+        goto out;
+    }
+    struct dw_summary sum;
+    dw_summary_compute(&findings, &sum);
+    code = sum.by_status[DW_FAIL] ? EXIT_FAILED : sum.by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
+out:
+    dw_findings_clean_up(&findings);
+    dw_snapshot_free(snap);
+    return code;
+}
+
+static void s_list(FILE *out, const char *label, const char *const *v, size_t max)
+{
+    fprintf(out, "%s", label);
+    for (size_t i = 0; i < max && v[i]; i++)
+        fprintf(out, "%s%s", i ? ", " : "", v[i]);
+    fputc('\n', out);
+}
+
+static void s_statements(FILE *out, const struct dw_control *c)
+{
+    fputs("control statements: ", out);
+    if (!c->statements[0])
+        fputs("none", out);
+    for (size_t i = 0; i < 4 && c->statements[i]; i++)
+        fprintf(out, "%s%d", i ? ", " : "", c->statements[i]);
+    fputc('\n', out);
+}
+
+static const struct dw_param_def *s_param_def(const char *name)
+{
+    for (size_t i = 0; i < dw_param_def_count(); i++) {
+        if (strcmp(dw_param_def_get(i)->name, name) == 0)
+            return dw_param_def_get(i);
+    }
+    return NULL;
+}
+
+static int s_cmd_controls(struct cli_args *a)
+{
+    FILE *out = s_open_out(a->output);
+    if (!out)
+        return EXIT_USAGE;
+    bool json = a->format && strcmp(a->format, "json") == 0;
+    if (json) {
+        fputs("[\n", out);
+    } else {
+        fprintf(out, "%-7s %-9s %-10s %s\n", "ID", "SEVERITY", "FIX", "TITLE");
+    }
+    bool first = true;
+    for (size_t i = 0; i < dw_catalog_count(); i++) {
+        const struct dw_control *c = dw_catalog_get(i);
+        if (a->severity_mask && !(a->severity_mask & (1u << c->severity)))
+            continue;
+        if (!json) {
+            fprintf(out, "%-7s %-9s %-10s %s\n", c->id, dw_severity_str(c->severity),
+                    dw_fix_kind_str(c->fix_kind), c->title);
+            continue;
+        }
+        fprintf(out, "%s  {\"id\": \"%s\", \"severity\": \"%s\", \"fix\": \"%s\", \"seed\": \"%s\", "
+                     "\"resource_type\": \"%s\", \"nist_csf\": [",
+                first ? "" : ",\n", c->id, dw_severity_str(c->severity),
+                dw_fix_kind_str(c->fix_kind), c->seed, c->resource_type);
+        for (size_t k = 0; k < 4 && c->nist_csf[k]; k++)
+            fprintf(out, "%s\"%s\"", k ? ", " : "", c->nist_csf[k]);
+        fputs("], \"control_statements\": [", out);
+        for (size_t k = 0; k < 4 && c->statements[k]; k++)
+            fprintf(out, "%s%d", k ? ", " : "", c->statements[k]);
+        fputs("], \"params\": [", out);
+        for (size_t k = 0; k < 3 && c->params[k]; k++)
+            fprintf(out, "%s\"%s\"", k ? ", " : "", c->params[k]);
+        fprintf(out, "], \"title\": \"%s\"}", c->title);
+        first = false;
+    }
+    if (json) {
+        fputs("\n]\n", out);
+    } else {
+        fputs("\nparameters (--param NAME=VALUE):\n", out);
+        for (size_t i = 0; i < dw_param_def_count(); i++) {
+            const struct dw_param_def *p = dw_param_def_get(i);
+            fprintf(out, "  %-24s [%s] %s\n", p->name, p->def, p->help);
+        }
+    }
+    return s_close_out(out, a->output) ? EXIT_USAGE : EXIT_CLEAN;
+}
+
+static int s_cmd_explain(struct cli_args *a)
+{
+    if (a->n_positional != 1) {
+        fputs("dbward: explain takes one control id, e.g. dbward explain DMS-01\n", stderr);
+        return EXIT_USAGE;
+    }
+    const struct dw_control *c = dw_catalog_find(a->positional[0]);
+    if (!c) {
+        fprintf(stderr, "dbward: no control \"%s\" (see dbward controls)\n", a->positional[0]);
+        return EXIT_USAGE;
+    }
+    FILE *out = stdout;
+    fprintf(out, "%s  %s\n\n", c->id, c->title);
+    fprintf(out, "severity: %s\nresource: %s (%s)\n", dw_severity_str(c->severity),
+            c->resource_type, c->is_global ? "global" : "per region");
+    s_list(out, "NIST CSF: ", c->nist_csf, 4);
+    s_statements(out, c);
+    fprintf(out, "seed: %s\nremediation kind: %s\n", c->seed, dw_fix_kind_str(c->fix_kind));
+    for (size_t i = 0; i < 3 && c->params[i]; i++) {
+        const struct dw_param_def *p = s_param_def(c->params[i]);
+        fprintf(out, "parameter: %s [%s] %s\n", c->params[i], p ? p->def : "",
+                p ? p->help : "");
+    }
+    fprintf(out, "\nWhat must hold\n  %s\n\nWhy\n  %s\n\nHow to audit by hand\n  %s\n\nHow to fix\n  %s\n",
+            c->what, c->why, c->audit, c->fix);
+    fputs("\nSnapshot calls read\n", out);
+    for (size_t i = 0; i < 8 && c->calls[i]; i++)
+        fprintf(out, "  %s\n", c->calls[i]);
+    return fflush(out) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+}
+
+static int s_cmd_script(struct cli_args *a)
+{
+    char *script = dw_collect_script(a->regions, a->n_regions);
+    FILE *out = s_open_out(a->output);
+    if (!out) {
+        free(script);
+        return EXIT_USAGE;
+    }
+    fputs(script, out);
+    free(script);
+    return s_close_out(out, a->output) ? EXIT_USAGE : EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_args a;
+    char msg[256];
+    int code = EXIT_USAGE;
+    if (!cli_args_parse(argc, argv, &a, msg, sizeof(msg))) {
+        fprintf(stderr, "dbward: %s\n", msg);
+        goto out;
+    }
+    if (a.version) {
+        printf("dbward %s (commit %s)\n", dw_version(), dw_git_commit());
+        code = EXIT_CLEAN;
+    } else if (a.help || !a.command || strcmp(a.command, "help") == 0) {
+        s_usage(a.command || a.help ? stdout : stderr);
+        code = a.command || a.help ? EXIT_CLEAN : EXIT_USAGE;
+    } else if (strcmp(a.command, "scan") == 0) {
+        code = s_cmd_scan(&a);
+    } else if (strcmp(a.command, "controls") == 0) {
+        code = s_cmd_controls(&a);
+    } else if (strcmp(a.command, "explain") == 0) {
+        code = s_cmd_explain(&a);
+    } else if (strcmp(a.command, "snapshot-script") == 0) {
+        code = s_cmd_script(&a);
+    } else {
+        fprintf(stderr, "dbward: unknown command \"%s\" (see dbward help)\n", a.command);
+    }
+out:
+    cli_args_clean_up(&a);
+    return code;
+}

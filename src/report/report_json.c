@@ -1,0 +1,102 @@
+/* report_json.c: the machine-readable report (docs/report-json.md) and the
+ * summary counts shared by every writer. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <dbward/report.h>
+
+void dw_summary_compute(const struct dw_findings *f, struct dw_summary *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < f->n; i++) {
+        out->by_status[f->v[i].status]++;
+        out->by_sev_status[f->v[i].control->severity][f->v[i].status]++;
+    }
+}
+
+static json_t *s_strs(char **v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i])); /* steals the new string */
+    return a;
+}
+
+static json_t *s_finding(const struct dw_finding *f)
+{
+    const struct dw_control *c = f->control;
+    json_t *o = json_object();
+    json_t *csf = json_array();
+    json_t *cs = json_array();
+    for (size_t i = 0; i < 4 && c->nist_csf[i]; i++)
+        json_array_append_new(csf, json_string(c->nist_csf[i]));
+    for (size_t i = 0; i < 4 && c->statements[i]; i++)
+        json_array_append_new(cs, json_integer(c->statements[i]));
+    json_t *rem = json_object();
+    json_object_set_new(rem, "kind", json_string(dw_fix_kind_str(c->fix_kind)));
+    json_object_set_new(rem, "commands", s_strs(f->commands, f->n_commands));
+    json_object_set_new(rem, "notes", s_strs(f->notes, f->n_notes));
+    /* json_object_set_new steals each new value below. */
+    json_object_set_new(o, "control_id", json_string(c->id));
+    json_object_set_new(o, "title", json_string(c->title));
+    json_object_set_new(o, "status", json_string(dw_result_str(f->status)));
+    json_object_set_new(o, "severity", json_string(dw_severity_str(c->severity)));
+    json_object_set_new(o, "resource_type", json_string(f->resource_type));
+    json_object_set_new(o, "resource_id", json_string(f->resource_id));
+    json_object_set_new(o, "region", json_string(f->region));
+    json_object_set_new(o, "account_id", json_string(f->account_id));
+    json_object_set_new(o, "reason", json_string(f->reason));
+    json_object_set_new(o, "nist_csf", csf);
+    json_object_set_new(o, "control_statements", cs);
+    json_object_set_new(o, "remediation", rem);
+    return o;
+}
+
+enum dw_status dw_report_json(FILE *out, const struct dw_report_meta *meta,
+                              const struct dw_findings *f)
+{
+    json_t *root = json_object();
+    json_t *tool = json_object();
+    json_object_set_new(tool, "name", json_string("dbward"));
+    json_object_set_new(tool, "version", json_string(dw_version()));
+    json_object_set_new(tool, "commit", json_string(dw_git_commit()));
+    json_object_set_new(root, "tool", tool);
+    json_object_set_new(root, "schema_version", json_integer(1));
+    json_object_set_new(root, "account_id", json_string(meta->account_id));
+    json_object_set_new(root, "partition", json_string(meta->partition));
+    json_t *regions = json_array();
+    for (size_t i = 0; i < meta->n_regions; i++)
+        json_array_append_new(regions, json_string(meta->regions[i]));
+    json_object_set_new(root, "regions", regions);
+    json_object_set_new(root, "taken_at", json_string(meta->taken_at));
+    json_object_set_new(root, "source", json_string(meta->source));
+    json_t *arr = json_array();
+    for (size_t i = 0; i < f->n; i++)
+        json_array_append_new(arr, s_finding(&f->v[i]));
+    json_object_set_new(root, "findings", arr);
+
+    struct dw_summary s;
+    dw_summary_compute(f, &s);
+    json_t *sum = json_object();
+    json_t *bys = json_object();
+    json_t *bysev = json_object();
+    for (int r = 0; r < DW_RESULT_COUNT; r++)
+        json_object_set_new(bys, dw_result_str((enum dw_result)r), json_integer((json_int_t)s.by_status[r]));
+    for (int v = 0; v < DW_SEV_COUNT; v++) {
+        json_t *one = json_object();
+        for (int r = 0; r < DW_RESULT_COUNT; r++)
+            json_object_set_new(one, dw_result_str((enum dw_result)r),
+                                json_integer((json_int_t)s.by_sev_status[v][r]));
+        json_object_set_new(bysev, dw_severity_str((enum dw_severity)v), one);
+    }
+    json_object_set_new(sum, "total", json_integer((json_int_t)f->n));
+    json_object_set_new(sum, "by_status", bys);
+    json_object_set_new(sum, "by_severity", bysev);
+    json_object_set_new(root, "summary", sum);
+
+    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    json_decref(root);
+    if (rc != 0 || fputc('\n', out) == EOF)
+        return DW_E_IO;
+    return DW_OK;
+}

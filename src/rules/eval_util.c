@@ -1,0 +1,308 @@
+/* eval_util.c: helpers shared by the evaluators: snapshot access, params,
+ * finding emission, JSON paths, tags, KMS key resolution and trails. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_int.h"
+
+const struct dw_doc *dwi_doc(struct dw_scan_ctx *ctx, const char *service, const char *command,
+                             const char *key)
+{
+    return dw_snapshot_get(ctx->snap, ctx->region, service, command, key);
+}
+
+const struct dw_doc *dwi_doc_in(struct dw_scan_ctx *ctx, const char *region, const char *service,
+                                const char *command, const char *key)
+{
+    return dw_snapshot_get(ctx->snap, region, service, command, key);
+}
+
+const char *dwi_param(struct dw_scan_ctx *ctx, const char *name)
+{
+    for (size_t i = ctx->opts->n_params; i > 0; i--) {
+        if (strcmp(ctx->opts->params[i - 1].name, name) == 0)
+            return ctx->opts->params[i - 1].value;
+    }
+    for (size_t i = 0; i < dw_param_def_count(); i++) {
+        if (strcmp(dw_param_def_get(i)->name, name) == 0)
+            return dw_param_def_get(i)->def;
+    }
+    return "";
+}
+
+long dwi_param_long(struct dw_scan_ctx *ctx, const char *name)
+{
+    return strtol(dwi_param(ctx, name), NULL, 10); /* validated by dw_param_check */
+}
+
+static void s_push(char ***v, size_t *n, char *s)
+{
+    *v = dw_xrealloc(*v, (*n + 1) * sizeof(char *));
+    (*v)[(*n)++] = s;
+}
+
+struct dw_finding *dwi_emit(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                            enum dw_result status, const char *rtype, const char *rid,
+                            const char *fmt, ...)
+{
+    struct dw_findings *o = ctx->out;
+    if (o->n == o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 64;
+        o->v = dw_xrealloc(o->v, o->cap * sizeof(*o->v));
+    }
+    struct dw_finding *f = &o->v[o->n++];
+    memset(f, 0, sizeof(*f));
+    f->control = c;
+    f->status = status;
+    f->resource_type = dw_xstrdup(rtype ? rtype : c->resource_type);
+    f->resource_id = dw_xstrdup(rid ? rid : "");
+    f->region = dw_xstrdup(ctx->region);
+    f->account_id = dw_xstrdup(ctx->account);
+    va_list ap;
+    va_start(ap, fmt);
+    f->reason = dw_xvasprintf(fmt, ap);
+    va_end(ap);
+    return f;
+}
+
+void dwi_cmd(struct dw_finding *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    s_push(&f->commands, &f->n_commands, dw_xvasprintf(fmt, ap));
+    va_end(ap);
+}
+
+void dwi_note(struct dw_finding *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    s_push(&f->notes, &f->n_notes, dw_xvasprintf(fmt, ap));
+    va_end(ap);
+}
+
+json_t *dwi_get(json_t *root, const char *path)
+{
+    json_t *cur = root;
+    const char *p = path;
+    while (cur && *p) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        if (!json_is_object(cur))
+            return NULL;
+        cur = json_object_getn(cur, p, n);
+        p = dot ? dot + 1 : p + n;
+    }
+    return cur;
+}
+
+const char *dwi_str(json_t *root, const char *path)
+{
+    return json_string_value(dwi_get(root, path));
+}
+
+int dwi_bool(json_t *root, const char *path)
+{
+    json_t *v = dwi_get(root, path);
+    if (!json_is_boolean(v))
+        return -1;
+    return json_is_true(v) ? 1 : 0;
+}
+
+char *dwi_scope_id(struct dw_scan_ctx *ctx)
+{
+    return dw_xasprintf("%s/%s", ctx->account, ctx->region);
+}
+
+json_t *dwi_list(struct dw_scan_ctx *ctx, const struct dw_control *c, const struct dw_doc *d,
+                 const char *key, const char *scope_rtype, const char *scope_rid)
+{
+    char *own = NULL;
+    if (!scope_rid) {
+        own = dwi_scope_id(ctx);
+        scope_rid = own;
+    }
+    json_t *arr = NULL;
+    if (d->state != DW_DOC_OK) {
+        dwi_emit(ctx, c, DW_ERROR, scope_rtype ? scope_rtype : "AWS::::Account", scope_rid, "%s",
+                 d->reason);
+    } else {
+        arr = dwi_get(d->json, key);
+        if (!json_is_array(arr)) {
+            dwi_emit(ctx, c, DW_ERROR, scope_rtype ? scope_rtype : "AWS::::Account", scope_rid,
+                     "%s.json has no \"%s\" array", d->path, key);
+            arr = NULL;
+        }
+    }
+    free(own);
+    return arr;
+}
+
+const char *dwi_tag(json_t *tags, const char *key)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(tags, i, t)
+    {
+        const char *k = dwi_str(t, "Key");
+        if (k && strcmp(k, key) == 0)
+            return dwi_str(t, "Value") ? dwi_str(t, "Value") : "";
+    }
+    return NULL;
+}
+
+char *dwi_missing_tags(struct dw_scan_ctx *ctx, json_t *tags)
+{
+    char *list = dw_xstrdup(dwi_param(ctx, "required_tags"));
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    char *save = list;
+    for (;;) {
+        char *comma = strchr(save, ',');
+        if (comma)
+            *comma = '\0';
+        char *k = save;
+        while (*k == ' ')
+            k++;
+        if (*k) {
+            const char *v = dwi_tag(tags, k);
+            if (!v || !*v)
+                dw_buf_printf(&b, "%s%s%s", b.len ? ", " : "", k, v ? " (empty)" : "");
+        }
+        if (!comma)
+            break;
+        save = comma + 1;
+    }
+    free(list);
+    char *r = dw_buf_steal(&b);
+    if (r && !*r) {
+        free(r);
+        r = NULL;
+    }
+    return r;
+}
+
+char *dwi_arn_region(const char *arn)
+{
+    if (!arn || strncmp(arn, "arn:", 4) != 0)
+        return NULL;
+    const char *p = arn;
+    for (int i = 0; i < 3; i++) {
+        p = strchr(p, ':');
+        if (!p)
+            return NULL;
+        p++;
+    }
+    const char *e = strchr(p, ':');
+    if (!e || e == p)
+        return NULL;
+    return dw_xstrndup(p, (size_t)(e - p));
+}
+
+const char *dwi_arn_tail(const char *arn)
+{
+    const char *c = strrchr(arn, ':');
+    return c ? c + 1 : arn;
+}
+
+void dwi_key_clean_up(struct dwi_key *k)
+{
+    free(k->region);
+    free(k->key_id);
+    free(k->reason);
+    memset(k, 0, sizeof(*k));
+}
+
+void dwi_key_resolve(struct dw_scan_ctx *ctx, const char *ref, const char *region,
+                     struct dwi_key *out)
+{
+    memset(out, 0, sizeof(*out));
+    char *r = dwi_arn_region(ref);
+    out->region = r ? r : dw_xstrdup(region);
+    const char *alias = NULL;
+    if (strncmp(ref, "alias/", 6) == 0)
+        alias = ref;
+    else if (strstr(ref, ":alias/"))
+        alias = strstr(ref, ":alias/") + 1;
+    if (alias) {
+        const struct dw_doc *d = dwi_doc_in(ctx, out->region, "kms", "list-aliases", NULL);
+        if (d->state != DW_DOC_OK) {
+            out->reason = dw_xasprintf("cannot resolve %s: %s", alias, d->reason);
+            return;
+        }
+        json_t *arr = dwi_get(d->json, "Aliases");
+        size_t i;
+        json_t *a;
+        json_array_foreach(arr, i, a)
+        {
+            const char *n = dwi_str(a, "AliasName");
+            if (n && strcmp(n, alias) == 0 && dwi_str(a, "TargetKeyId"))
+                out->key_id = dw_xstrdup(dwi_str(a, "TargetKeyId"));
+        }
+        if (!out->key_id) {
+            out->reason = dw_xasprintf("alias %s is not in kms list-aliases in %s", alias,
+                                       out->region);
+            return;
+        }
+    } else {
+        const char *slash = strstr(ref, ":key/");
+        out->key_id = dw_xstrdup(slash ? slash + 5 : ref);
+    }
+    const struct dw_doc *d = dwi_doc_in(ctx, out->region, "kms", "describe-key", out->key_id);
+    if (d->state != DW_DOC_OK) {
+        out->reason = dw_xstrdup(d->reason);
+        return;
+    }
+    out->manager = dwi_str(d->json, "KeyMetadata.KeyManager");
+    out->state = dwi_str(d->json, "KeyMetadata.KeyState");
+    out->arn = dwi_str(d->json, "KeyMetadata.Arn");
+    out->spec = dwi_str(d->json, "KeyMetadata.KeySpec");
+    if (!out->spec)
+        out->spec = dwi_str(d->json, "KeyMetadata.CustomerMasterKeySpec");
+    if (!out->manager || !out->state) {
+        out->reason = dw_xasprintf("%s.json lacks KeyMetadata.KeyManager or KeyMetadata.KeyState",
+                                   d->path);
+        return;
+    }
+    out->ok = true;
+}
+
+int dwi_trails_covering(struct dw_scan_ctx *ctx, const struct dw_control *c, struct dwi_trail *out,
+                        int max)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "cloudtrail", "describe-trails", NULL);
+    json_t *arr = dwi_list(ctx, c, d, "trailList", NULL, NULL);
+    if (!arr)
+        return -1;
+    int n = 0;
+    size_t i;
+    json_t *t;
+    json_array_foreach(arr, i, t)
+    {
+        const char *name = dwi_str(t, "Name");
+        const char *home = dwi_str(t, "HomeRegion");
+        if (!name || !home || n >= max)
+            continue;
+        if (dwi_bool(t, "IsMultiRegionTrail") != 1 && strcmp(home, ctx->region) != 0)
+            continue;
+        out[n].trail = t;
+        out[n].name = name;
+        out[n].arn = dwi_str(t, "TrailARN") ? dwi_str(t, "TrailARN") : name;
+        out[n].home = home;
+        out[n].status = dwi_doc_in(ctx, home, "cloudtrail", "get-trail-status", name);
+        out[n].selectors = dwi_doc_in(ctx, home, "cloudtrail", "get-event-selectors", name);
+        n++;
+    }
+    return n;
+}
+
+int dwi_region_has(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *service,
+                   const char *command, const char *key)
+{
+    const struct dw_doc *d = dwi_doc(ctx, service, command, NULL);
+    json_t *arr = dwi_list(ctx, c, d, key, NULL, NULL);
+    if (!arr)
+        return -1;
+    return json_array_size(arr) > 0;
+}

@@ -1,0 +1,530 @@
+/* rules_acc.c: account-level evaluators ACC-01..ACC-06: KMS key rotation and
+ * key policies, IAM users (access keys, MFA, console passwords) and the
+ * CloudTrail trails themselves. IAM is global: these read global/iam. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_int.h"
+
+/* ---- ACC-01: rotation of customer managed symmetric keys ---- */
+
+void dwi_eval_acc01(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *keys = dwi_list(ctx, c, dwi_doc(ctx, "kms", "list-keys", NULL), "Keys", NULL, NULL);
+    size_t i;
+    json_t *k;
+    json_array_foreach(keys, i, k)
+    {
+        const char *id = dwi_str(k, "KeyId");
+        const char *arn = dwi_str(k, "KeyArn") ? dwi_str(k, "KeyArn") : id;
+        if (!id) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, "", "Keys[%zu] has no KeyId", i);
+            continue;
+        }
+        const struct dw_doc *d = dwi_doc(ctx, "kms", "describe-key", id);
+        if (d->state != DW_DOC_OK) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "%s", d->reason);
+            continue;
+        }
+        const char *mgr = dwi_str(d->json, "KeyMetadata.KeyManager");
+        const char *state = dwi_str(d->json, "KeyMetadata.KeyState");
+        const char *spec = dwi_str(d->json, "KeyMetadata.KeySpec");
+        const char *origin = dwi_str(d->json, "KeyMetadata.Origin");
+        if (!spec)
+            spec = dwi_str(d->json, "KeyMetadata.CustomerMasterKeySpec");
+        if (!mgr || !state || !spec) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn,
+                     "%s.json lacks KeyManager, KeyState or KeySpec", d->path);
+            continue;
+        }
+        if (strcmp(mgr, "CUSTOMER") != 0) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn, "AWS managed key: AWS rotates it");
+            continue;
+        }
+        if (strcmp(spec, "SYMMETRIC_DEFAULT") != 0) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn,
+                     "KeySpec %s: automatic rotation applies to symmetric keys only", spec);
+            continue;
+        }
+        if (origin && strcmp(origin, "AWS_KMS") != 0) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn,
+                     "Origin %s: KMS cannot rotate key material it did not make", origin);
+            continue;
+        }
+        if (strcmp(state, "PendingDeletion") == 0 || strcmp(state, "Disabled") == 0) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn, "KeyState is %s", state);
+            continue;
+        }
+        const struct dw_doc *r = dwi_doc(ctx, "kms", "get-key-rotation-status", id);
+        int on = r->state == DW_DOC_OK ? dwi_bool(r->json, "KeyRotationEnabled") : -1;
+        if (r->state != DW_DOC_OK) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "%s", r->reason);
+        } else if (on < 0) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "%s.json has no KeyRotationEnabled", r->path);
+        } else if (on) {
+            dwi_emit(ctx, c, DW_PASS, NULL, arn, "KeyRotationEnabled is true");
+        } else {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, "KeyRotationEnabled is false");
+            dwi_cmd(f, "aws kms enable-key-rotation --region %s --key-id %s", ctx->region, id);
+        }
+    }
+}
+
+/* ---- IAM users (ACC-02..04) ---- */
+
+static json_t *s_users(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t **details)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "iam", "get-account-authorization-details", NULL);
+    json_t *u = dwi_list(ctx, c, d, "UserDetailList", "AWS::IAM::User", NULL);
+    *details = u ? d->json : NULL;
+    return u;
+}
+
+void dwi_eval_acc02(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *det;
+    long max_days = dwi_param_long(ctx, "access_key_max_age_days");
+    size_t i, k;
+    json_t *u, *key;
+    json_array_foreach(s_users(ctx, c, &det), i, u)
+    {
+        const char *name = dwi_str(u, "UserName");
+        const char *uarn = dwi_str(u, "Arn");
+        if (!name || !uarn) {
+            dwi_emit(ctx, c, DW_ERROR, "AWS::IAM::User", "", "UserDetailList[%zu] lacks UserName or Arn", i);
+            continue;
+        }
+        const struct dw_doc *d = dwi_doc(ctx, "iam", "list-access-keys", name);
+        json_t *keys = dwi_list(ctx, c, d, "AccessKeyMetadata", "AWS::IAM::User", uarn);
+        if (!keys)
+            continue;
+        size_t active = 0;
+        json_array_foreach(keys, k, key)
+        {
+            const char *kid = dwi_str(key, "AccessKeyId");
+            const char *st = dwi_str(key, "Status");
+            const char *created = dwi_str(key, "CreateDate");
+            char *rid = dw_xasprintf("%s#access-key/%s", uarn, kid ? kid : "?");
+            int64_t t = 0;
+            if (!st || strcmp(st, "Active") != 0) {
+                free(rid);
+                continue;
+            }
+            active++;
+            if (!created || !dw_time_parse_iso8601(created, &t)) {
+                dwi_emit(ctx, c, DW_ERROR, "AWS::IAM::AccessKey", rid,
+                         "CreateDate of an active key is missing or unreadable");
+            } else {
+                long age = (long)((ctx->now_epoch_s - t) / 86400);
+                if (age < max_days) {
+                    dwi_emit(ctx, c, DW_PASS, "AWS::IAM::AccessKey", rid,
+                             "active key is %ld days old (limit %ld)", age, max_days);
+                } else {
+                    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::IAM::AccessKey", rid,
+                                                    "active key is %ld days old (limit %ld)", age,
+                                                    max_days);
+                    dwi_cmd(f, "aws iam create-access-key --user-name %s", name);
+                    dwi_cmd(f, "aws iam update-access-key --user-name %s --access-key-id %s "
+                               "--status Inactive", name, kid ? kid : "?");
+                    dwi_cmd(f, "aws iam delete-access-key --user-name %s --access-key-id %s", name,
+                            kid ? kid : "?");
+                    dwi_note(f, "Deploy the new key to its consumers between creating it and "
+                                "deactivating the old one; delete only after nothing failed.");
+                }
+            }
+            free(rid);
+        }
+        if (!active)
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, "AWS::IAM::User", uarn, "no active access key");
+    }
+}
+
+/* 1 has a console password, 0 none, -1 unknown (reason set, new). */
+static int s_console(struct dw_scan_ctx *ctx, const char *name, char **reason)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "iam", "get-login-profile", name);
+    if (d->state == DW_DOC_OK)
+        return 1;
+    if (d->state == DW_DOC_API_ERROR && strcmp(d->error_code, "NoSuchEntity") == 0)
+        return 0;
+    *reason = dw_xstrdup(d->reason);
+    return -1;
+}
+
+static bool s_doc_is_admin(json_t *doc)
+{
+    struct dw_policy *p = NULL;
+    bool admin = false;
+    if (dw_policy_parse(doc, "policy", &p, NULL))
+        return false;
+    for (size_t i = 0; i < p->n_stmts && !admin; i++) {
+        const struct dw_policy_stmt *s = &p->stmts[i];
+        admin = s->is_allow && dw_policy_stmt_all_actions(s, "iam") &&
+                dw_policy_stmt_all_actions(s, "ec2") && dw_policy_stmt_all_actions(s, "s3") &&
+                dw_policy_stmt_any_resource(s, "") && s->n_conds == 0 &&
+                (!s->has_resource || s->is_not_resource ||
+                 dw_glob_covers_prefix(s->resources[0], "", false));
+    }
+    dw_policy_free(p);
+    return admin;
+}
+
+static json_t *s_managed_doc(json_t *det, const char *arn)
+{
+    size_t i, k;
+    json_t *p, *v;
+    json_array_foreach(dwi_get(det, "Policies"), i, p)
+    {
+        if (!dwi_str(p, "Arn") || strcmp(dwi_str(p, "Arn"), arn) != 0)
+            continue;
+        json_array_foreach(dwi_get(p, "PolicyVersionList"), k, v)
+        {
+            if (dwi_bool(v, "IsDefaultVersion") == 1)
+                return dwi_get(v, "Document");
+        }
+    }
+    return NULL;
+}
+
+/* Does this principal entry (user or group) carry admin rights? Returns the
+ * policy that grants them, borrowed, or NULL. */
+static const char *s_entry_admin(json_t *det, json_t *entry, const char *inline_key)
+{
+    size_t k;
+    json_t *x;
+    json_array_foreach(dwi_get(entry, "AttachedManagedPolicies"), k, x)
+    {
+        const char *arn = dwi_str(x, "PolicyArn");
+        if (!arn)
+            continue;
+        if (strstr(arn, ":iam::aws:policy/AdministratorAccess"))
+            return dwi_str(x, "PolicyName") ? dwi_str(x, "PolicyName") : arn;
+        json_t *doc = s_managed_doc(det, arn);
+        if (doc && s_doc_is_admin(doc))
+            return dwi_str(x, "PolicyName") ? dwi_str(x, "PolicyName") : arn;
+    }
+    json_array_foreach(dwi_get(entry, inline_key), k, x)
+    {
+        if (s_doc_is_admin(dwi_get(x, "PolicyDocument")))
+            return dwi_str(x, "PolicyName") ? dwi_str(x, "PolicyName") : "inline policy";
+    }
+    return NULL;
+}
+
+static const char *s_user_admin(json_t *det, json_t *user)
+{
+    const char *via = s_entry_admin(det, user, "UserPolicyList");
+    size_t i, k;
+    json_t *g, *gd;
+    json_array_foreach(dwi_get(user, "GroupList"), i, g)
+    {
+        json_array_foreach(dwi_get(det, "GroupDetailList"), k, gd)
+        {
+            const char *gn = dwi_str(gd, "GroupName");
+            if (!via && gn && json_string_value(g) && strcmp(gn, json_string_value(g)) == 0)
+                via = s_entry_admin(det, gd, "GroupPolicyList");
+        }
+    }
+    return via;
+}
+
+void dwi_eval_acc03(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *det;
+    size_t i;
+    json_t *u;
+    json_array_foreach(s_users(ctx, c, &det), i, u)
+    {
+        const char *name = dwi_str(u, "UserName");
+        const char *uarn = dwi_str(u, "Arn");
+        if (!name || !uarn) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, "", "UserDetailList[%zu] lacks UserName or Arn", i);
+            continue;
+        }
+        char *why = NULL;
+        int console = s_console(ctx, name, &why);
+        const char *admin = s_user_admin(det, u);
+        if (console == 0 && !admin) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, uarn,
+                     "no console password and no administrator policy");
+            continue;
+        }
+        if (console < 0 && !admin) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, uarn, "console access unknown: %s", why);
+            free(why);
+            continue;
+        }
+        free(why);
+        const struct dw_doc *d = dwi_doc(ctx, "iam", "list-mfa-devices", name);
+        json_t *mfa = dwi_list(ctx, c, d, "MFADevices", "AWS::IAM::User", uarn);
+        if (!mfa)
+            continue;
+        char *what = dw_xasprintf("%s%s%s%s", console == 1 ? "console password" : "",
+                                  console == 1 && admin ? " and " : "",
+                                  admin ? "administrator rights via " : "", admin ? admin : "");
+        if (json_array_size(mfa) > 0) {
+            dwi_emit(ctx, c, DW_PASS, NULL, uarn, "%s; %zu MFA device(s) enabled", what,
+                     json_array_size(mfa));
+        } else {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, uarn,
+                                            "%s but no MFA device", what);
+            dwi_cmd(f, "aws iam create-virtual-mfa-device --virtual-mfa-device-name %s "
+                       "--outfile %s-mfa.png --bootstrap-method QRCodePNG", name, name);
+            dwi_cmd(f, "aws iam enable-mfa-device --user-name %s --serial-number "
+                       "arn:%s:iam::%s:mfa/%s --authentication-code1 REPLACE_CODE1 "
+                       "--authentication-code2 REPLACE_CODE2",
+                    name, ctx->partition, ctx->account, name);
+            dwi_note(f, "The user scans the QR code and types two consecutive codes; a hardware "
+                        "key is stronger for administrators.");
+        }
+        free(what);
+    }
+}
+
+void dwi_eval_acc04(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *det;
+    size_t i;
+    json_t *u;
+    json_array_foreach(s_users(ctx, c, &det), i, u)
+    {
+        const char *name = dwi_str(u, "UserName");
+        const char *uarn = dwi_str(u, "Arn");
+        if (!name || !uarn) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, "", "UserDetailList[%zu] lacks UserName or Arn", i);
+            continue;
+        }
+        char *why = NULL;
+        int console = s_console(ctx, name, &why);
+        if (console < 0) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, uarn, "%s", why);
+        } else if (console == 0) {
+            dwi_emit(ctx, c, DW_PASS, NULL, uarn,
+                     "no console password (get-login-profile answered NoSuchEntity)");
+        } else {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, uarn,
+                                            "the user has a console password (login profile)");
+            dwi_cmd(f, "aws iam delete-login-profile --user-name %s", name);
+            dwi_note(f, "People sign in through the identity provider; give this person a "
+                        "federated role before removing the password.");
+        }
+        free(why);
+    }
+}
+
+/* ---- ACC-05: key policies of keys used by DMS and DynamoDB ---- */
+
+struct s_keyref {
+    char *ref;
+    char *user; /* resource that uses the key */
+};
+
+static void s_add_ref(struct s_keyref **v, size_t *n, const char *ref, const char *user)
+{
+    if (!ref || !*ref)
+        return;
+    *v = dw_xrealloc(*v, (*n + 1) * sizeof(**v));
+    (*v)[*n].ref = dw_xstrdup(ref);
+    (*v)[*n].user = dw_xstrdup(user ? user : "?");
+    (*n)++;
+}
+
+static void s_acc05_key(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *ref,
+                        const char *user)
+{
+    struct dwi_key k;
+    dwi_key_resolve(ctx, ref, ctx->region, &k);
+    const char *rid = k.arn ? k.arn : ref;
+    if (!k.ok) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, rid, "key %s (used by %s) could not be checked: %s", ref,
+                 user, k.reason);
+        dwi_key_clean_up(&k);
+        return;
+    }
+    if (strcmp(k.manager, "CUSTOMER") != 0) {
+        dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, rid,
+                 "AWS managed key: its policy is set by AWS (used by %s)", user);
+        dwi_key_clean_up(&k);
+        return;
+    }
+    const struct dw_doc *d = dwi_doc_in(ctx, k.region, "kms", "get-key-policy", k.key_id);
+    struct dw_policy *p = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (d->state != DW_DOC_OK) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, rid, "%s", d->reason);
+    } else if (!json_is_string(dwi_get(d->json, "Policy"))) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, rid, "%s.json has no \"Policy\" string", d->path);
+    } else if (dw_policy_parse(dwi_get(d->json, "Policy"), d->path, &p, &err)) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, rid, "the key policy cannot be read: %s", err.message);
+    } else {
+        char *bad = NULL;
+        for (size_t i = 0; i < p->n_stmts && !bad; i++) {
+            const struct dw_policy_stmt *s = &p->stmts[i];
+            char label[128];
+            dw_policy_stmt_label(s, label, sizeof(label));
+            if (!s->is_allow)
+                continue;
+            const struct dw_policy_principal *other = NULL;
+            if (dw_policy_stmt_principal_any(s) && !dw_policy_stmt_limiting_cond(s))
+                bad = dw_xasprintf("statement %s allows Principal \"*\"%s without a condition "
+                                   "that limits the caller's account, organisation or network",
+                                   label, s->is_not_principal ? " (through NotPrincipal)" : "");
+            else if (dw_policy_stmt_all_actions(s, "kms") &&
+                     (other = dw_policy_stmt_principal_not_root(s, ctx->account)) != NULL)
+                bad = dw_xasprintf("statement %s grants kms:* to %s %s, not the account root",
+                                   label, other->type, other->value);
+        }
+        if (!bad) {
+            dwi_emit(ctx, c, DW_PASS, NULL, rid,
+                     "no open principal and no kms:* beyond the account root (used by %s)", user);
+        } else {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, rid, "%s (used by %s)", bad,
+                                            user);
+            dwi_cmd(f, "aws kms get-key-policy --region %s --key-id %s --policy-name default "
+                       "--query Policy --output text > key-policy-%s.json",
+                    k.region, k.key_id, k.key_id);
+            dwi_cmd(f, "aws kms put-key-policy --region %s --key-id %s --policy-name default "
+                       "--policy file://key-policy-%s.json",
+                    k.region, k.key_id, k.key_id);
+            dwi_note(f, "Edit the saved policy between the two commands: give kms:* only to "
+                        "arn:%s:iam::%s:root and add a kms:CallerAccount or aws:PrincipalOrgID "
+                        "condition to any statement open to \"*\".",
+                     ctx->partition, ctx->account);
+            free(bad);
+        }
+    }
+    dw_policy_free(p);
+    dwi_key_clean_up(&k);
+}
+
+void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    struct s_keyref *refs = NULL;
+    size_t n = 0;
+    size_t i;
+    json_t *x;
+    json_t *inst = dwi_list(ctx, c, dwi_doc(ctx, "dms", "describe-replication-instances", NULL),
+                            "ReplicationInstances", NULL, NULL);
+    json_array_foreach(inst, i, x)
+        s_add_ref(&refs, &n, dwi_str(x, "KmsKeyId"), dwi_str(x, "ReplicationInstanceArn"));
+    json_t *eps = dwi_list(ctx, c, dwi_doc(ctx, "dms", "describe-endpoints", NULL), "Endpoints",
+                           NULL, NULL);
+    json_array_foreach(eps, i, x)
+    {
+        s_add_ref(&refs, &n, dwi_str(x, "KmsKeyId"), dwi_str(x, "EndpointArn"));
+        s_add_ref(&refs, &n, dwi_str(x, "S3Settings.ServerSideEncryptionKmsKeyId"),
+                  dwi_str(x, "EndpointArn"));
+        s_add_ref(&refs, &n, dwi_str(x, "RedshiftSettings.ServerSideEncryptionKmsKeyId"),
+                  dwi_str(x, "EndpointArn"));
+    }
+    json_t *tables = dwi_list(ctx, c, dwi_doc(ctx, "dynamodb", "list-tables", NULL), "TableNames",
+                              NULL, NULL);
+    json_array_foreach(tables, i, x)
+    {
+        const char *name = json_string_value(x);
+        if (!name)
+            continue;
+        const struct dw_doc *d = dwi_doc(ctx, "dynamodb", "describe-table", name);
+        if (d->state != DW_DOC_OK) {
+            dwi_emit(ctx, c, DW_ERROR, "AWS::DynamoDB::Table", name,
+                     "the table's key is unknown: %s", d->reason);
+            continue;
+        }
+        s_add_ref(&refs, &n, dwi_str(d->json, "Table.SSEDescription.KMSMasterKeyArn"),
+                  dwi_str(d->json, "Table.TableArn"));
+    }
+    /* One finding per key: the first user seen names it. */
+    for (size_t a = 0; a < n; a++) {
+        bool dup = false;
+        for (size_t b = 0; b < a && !dup; b++)
+            dup = strcmp(refs[a].ref, refs[b].ref) == 0;
+        if (!dup)
+            s_acc05_key(ctx, c, refs[a].ref, refs[a].user);
+    }
+    for (size_t a = 0; a < n; a++) {
+        free(refs[a].ref);
+        free(refs[a].user);
+    }
+    free(refs);
+}
+
+/* ---- ACC-06: the trails themselves ---- */
+
+void dwi_eval_acc06(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *arr = dwi_list(ctx, c, dwi_doc(ctx, "cloudtrail", "describe-trails", NULL),
+                           "trailList", NULL, NULL);
+    size_t i;
+    json_t *t;
+    json_array_foreach(arr, i, t)
+    {
+        const char *home = dwi_str(t, "HomeRegion");
+        const char *name = dwi_str(t, "Name");
+        const char *arn = dwi_str(t, "TrailARN") ? dwi_str(t, "TrailARN") : name;
+        if (!home || !name) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn ? arn : "", "trailList[%zu] lacks Name or HomeRegion", i);
+            continue;
+        }
+        if (strcmp(home, ctx->region) != 0)
+            continue; /* a shadow of a trail judged in its home region */
+        int multi = dwi_bool(t, "IsMultiRegionTrail");
+        int valid = dwi_bool(t, "LogFileValidationEnabled");
+        const char *key = dwi_str(t, "KmsKeyId");
+        if (multi < 0 || valid < 0) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn,
+                     "IsMultiRegionTrail or LogFileValidationEnabled is missing");
+            continue;
+        }
+        struct dw_buf why;
+        dw_buf_init(&why, 65536);
+        bool error = false;
+        if (!multi)
+            dw_buf_puts(&why, "IsMultiRegionTrail is false");
+        if (!valid)
+            dw_buf_printf(&why, "%sLogFileValidationEnabled is false", why.len ? "; " : "");
+        bool bad_key = false;
+        if (!key) {
+            dw_buf_printf(&why, "%sno KmsKeyId (logs use S3 managed encryption)", why.len ? "; " : "");
+            bad_key = true;
+        } else {
+            struct dwi_key k;
+            dwi_key_resolve(ctx, key, home, &k);
+            if (!k.ok) {
+                dw_buf_printf(&why, "%sKmsKeyId could not be checked: %s", why.len ? "; " : "",
+                              k.reason);
+                error = true;
+            } else if (strcmp(k.manager, "CUSTOMER") != 0) {
+                dw_buf_printf(&why, "%sKmsKeyId %s is not customer managed", why.len ? "; " : "",
+                              key);
+                bad_key = true;
+            }
+            dwi_key_clean_up(&k);
+        }
+        char *w = dw_buf_steal(&why);
+        if (!w || !*w) {
+            dwi_emit(ctx, c, DW_PASS, NULL, arn, "multi-region, log file validation on, encrypted "
+                     "with customer managed key %s", key);
+        } else if (error && multi && valid) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "%s", w);
+        } else {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, "%s", w);
+            struct dw_buf b;
+            dw_buf_init(&b, 65536);
+            dw_buf_printf(&b, "aws cloudtrail update-trail --region %s --name %s", home, name);
+            if (!multi)
+                dw_buf_puts(&b, " --is-multi-region-trail");
+            if (!valid)
+                dw_buf_puts(&b, " --enable-log-file-validation");
+            if (bad_key)
+                dw_buf_puts(&b, " --kms-key-id REPLACE_WITH_CMK_ARN");
+            char *cmd = dw_buf_steal(&b);
+            dwi_cmd(f, "%s", cmd);
+            free(cmd);
+            if (bad_key)
+                dwi_note(f, "The key policy must let cloudtrail.amazonaws.com encrypt logs for "
+                            "this trail.");
+        }
+        free(w);
+    }
+}

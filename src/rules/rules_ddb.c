@@ -1,0 +1,804 @@
+/* rules_ddb.c: evaluators for DDB-01..DDB-13: IAM grants to DynamoDB, table
+ * encryption, logging, backups and tags, DAX, and the VPC gateway endpoint.
+ * Per-table calls are keyed by table name in the snapshot. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rules_int.h"
+
+#define RT_TABLE "AWS::DynamoDB::Table"
+
+void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool data_ddb);
+
+/* Calls fn for every table whose describe-table answer is usable; emits
+ * ERROR for the others. */
+typedef void (*s_table_fn)(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
+                           const char *arn, json_t *table);
+
+static void s_each_table(struct dw_scan_ctx *ctx, const struct dw_control *c, s_table_fn fn)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "dynamodb", "list-tables", NULL);
+    json_t *names = dwi_list(ctx, c, d, "TableNames", NULL, NULL);
+    size_t i;
+    json_t *n;
+    json_array_foreach(names, i, n)
+    {
+        const char *name = json_string_value(n);
+        if (!name) {
+            dwi_emit(ctx, c, DW_ERROR, RT_TABLE, "", "TableNames[%zu] is not a string", i);
+            continue;
+        }
+        char *fallback = dw_xasprintf("arn:%s:dynamodb:%s:%s:table/%s", ctx->partition,
+                                      ctx->region, ctx->account, name);
+        const struct dw_doc *td = dwi_doc(ctx, "dynamodb", "describe-table", name);
+        json_t *t = td->state == DW_DOC_OK ? dwi_get(td->json, "Table") : NULL;
+        if (td->state != DW_DOC_OK)
+            dwi_emit(ctx, c, DW_ERROR, RT_TABLE, fallback, "%s", td->reason);
+        else if (!json_is_object(t))
+            dwi_emit(ctx, c, DW_ERROR, RT_TABLE, fallback, "%s.json has no \"Table\" object",
+                     td->path);
+        else
+            fn(ctx, c, name, dwi_str(t, "TableArn") ? dwi_str(t, "TableArn") : fallback, t);
+        free(fallback);
+    }
+}
+
+/* ---- DDB-01: IAM policies granting DynamoDB broadly ---- */
+
+static char *s_join(char **v, size_t n)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    for (size_t i = 0; i < n; i++)
+        dw_buf_printf(&b, "%s%s", i ? ", " : "", v[i]);
+    return dw_buf_steal(&b);
+}
+
+/* Returns a new description of the first offending statement, or NULL. */
+static char *s_ddb_grant(const struct dw_policy *p, const char *partition)
+{
+    char *ddb_prefix = dw_xasprintf("arn:%s:dynamodb:", partition);
+    char *out = NULL;
+    for (size_t i = 0; i < p->n_stmts && !out; i++) {
+        const struct dw_policy_stmt *s = &p->stmts[i];
+        char label[128];
+        dw_policy_stmt_label(s, label, sizeof(label));
+        if (!s->is_allow || !dw_policy_stmt_any_action(s, "dynamodb") ||
+            !dw_policy_stmt_any_resource(s, ddb_prefix))
+            continue;
+        char *acts = s_join(s->actions, s->n_actions);
+        char *res = s->has_resource ? s_join(s->resources, s->n_resources) : dw_xstrdup("(none)");
+        char *cond = NULL;
+        if (s->n_conds) {
+            struct dw_buf b;
+            dw_buf_init(&b, 65536);
+            for (size_t k = 0; k < s->n_conds; k++)
+                dw_buf_printf(&b, "%s%s %s", k ? ", " : "", s->conds[k].op, s->conds[k].key);
+            char *cl = dw_buf_steal(&b);
+            cond = dw_xasprintf(" (conditions: %s; they narrow when, not what)", cl ? cl : "");
+            free(cl);
+        }
+        const char *wild = NULL;
+        if (s->is_not_action)
+            out = dw_xasprintf("statement %s allows every action except NotAction [%s], which "
+                               "leaves DynamoDB actions allowed on [%s]%s",
+                               label, acts, res, cond ? cond : "");
+        else if (s->is_not_resource)
+            out = dw_xasprintf("statement %s allows [%s] on every resource except NotResource "
+                               "[%s], which leaves DynamoDB tables reachable%s",
+                               label, acts, res, cond ? cond : "");
+        else if (dw_policy_stmt_all_actions(s, "dynamodb") &&
+                 (wild = dw_policy_stmt_table_wildcard(s)) != NULL)
+            out = dw_xasprintf("statement %s allows [%s] (every DynamoDB action) on %s%s", label,
+                               acts, wild, cond ? cond : "");
+        free(acts);
+        free(res);
+        free(cond);
+    }
+    free(ddb_prefix);
+    return out;
+}
+
+static void s_ddb01_doc(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *rtype,
+                        const char *rid, json_t *doc, const char *fix_cmd)
+{
+    struct dw_policy *p = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (!doc) {
+        dwi_emit(ctx, c, DW_ERROR, rtype, rid, "the policy document is missing from the answer");
+        return;
+    }
+    if (dw_policy_parse(doc, rid, &p, &err)) {
+        dwi_emit(ctx, c, DW_ERROR, rtype, rid, "the policy document cannot be read: %s",
+                 err.message);
+        return;
+    }
+    char *bad = s_ddb_grant(p, ctx->partition);
+    if (!bad) {
+        dwi_emit(ctx, c, DW_PASS, rtype, rid,
+                 "no Allow statement grants every DynamoDB action on all tables");
+    } else {
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, rtype, rid, "%s", bad);
+        dwi_note(f, "Rewrite the statement to list only the DynamoDB actions the workload needs, "
+                    "on the ARNs of its own tables and indexes.");
+        if (fix_cmd)
+            dwi_cmd(f, "%s", fix_cmd);
+    }
+    free(bad);
+    dw_policy_free(p);
+}
+
+static bool s_is_full_access(const char *arn)
+{
+    return arn && strstr(arn, ":iam::aws:policy/") &&
+           (strcmp(strrchr(arn, '/'), "/AmazonDynamoDBFullAccess") == 0 ||
+            strcmp(strrchr(arn, '/'), "/AmazonDynamoDBFullAccess_v2") == 0);
+}
+
+static void s_ddb01_principals(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t *list,
+                               const char *kind, const char *inline_key, const char *name_key)
+{
+    size_t i, k;
+    json_t *pr, *x;
+    json_array_foreach(list, i, pr)
+    {
+        const char *arn = dwi_str(pr, "Arn");
+        const char *name = dwi_str(pr, name_key);
+        if (!arn || !name) {
+            dwi_emit(ctx, c, DW_ERROR, "AWS::IAM::Policy", "", "an IAM %s entry lacks Arn or %s",
+                     kind, name_key);
+            continue;
+        }
+        char *rtype_inline = dw_xasprintf("AWS::IAM::%s%sPolicy", kind[0] == 'u' ? "User" :
+                                          kind[0] == 'g' ? "Group" : "Role", "");
+        json_array_foreach(dwi_get(pr, inline_key), k, x)
+        {
+            const char *pname = dwi_str(x, "PolicyName");
+            char *rid = dw_xasprintf("%s#inline/%s", arn, pname ? pname : "?");
+            char *fix = dw_xasprintf("aws iam put-%s-policy --%s-name %s --policy-name %s "
+                                     "--policy-document file://REPLACE_WITH_REVISED_POLICY.json",
+                                     kind, kind, name, pname ? pname : "?");
+            s_ddb01_doc(ctx, c, rtype_inline, rid, dwi_get(x, "PolicyDocument"), fix);
+            free(fix);
+            free(rid);
+        }
+        free(rtype_inline);
+        json_array_foreach(dwi_get(pr, "AttachedManagedPolicies"), k, x)
+        {
+            const char *parn = dwi_str(x, "PolicyArn");
+            if (!s_is_full_access(parn))
+                continue;
+            char *rt = dw_xasprintf("AWS::IAM::%s", kind[0] == 'u' ? "User" : kind[0] == 'g' ? "Group" : "Role");
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, rt, arn,
+                                            "the AWS managed policy %s is attached", parn);
+            dwi_cmd(f, "aws iam detach-%s-policy --%s-name %s --policy-arn %s", kind, kind, name,
+                    parn);
+            dwi_note(f, "Attach a customer managed policy that names the needed actions and "
+                        "tables before detaching, or the workload loses access.");
+            free(rt);
+        }
+    }
+}
+
+void dwi_eval_ddb01(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "iam", "get-account-authorization-details", NULL);
+    json_t *pols = dwi_list(ctx, c, d, "Policies", "AWS::IAM::Policy", NULL);
+    if (!pols)
+        return;
+    size_t i, k;
+    json_t *p, *v;
+    json_array_foreach(pols, i, p)
+    {
+        const char *arn = dwi_str(p, "Arn");
+        if (!arn) {
+            dwi_emit(ctx, c, DW_ERROR, "AWS::IAM::Policy", "", "Policies[%zu] has no Arn", i);
+            continue;
+        }
+        if (strstr(arn, ":iam::aws:policy/"))
+            continue; /* AWS managed: judged by attachment below */
+        json_t *doc = NULL;
+        json_array_foreach(dwi_get(p, "PolicyVersionList"), k, v)
+        {
+            if (dwi_bool(v, "IsDefaultVersion") == 1)
+                doc = dwi_get(v, "Document");
+        }
+        char *fix = dw_xasprintf("aws iam create-policy-version --policy-arn %s --policy-document "
+                                 "file://REPLACE_WITH_REVISED_POLICY.json --set-as-default", arn);
+        s_ddb01_doc(ctx, c, "AWS::IAM::ManagedPolicy", arn, doc, fix);
+        free(fix);
+    }
+    s_ddb01_principals(ctx, c, dwi_get(d->json, "UserDetailList"), "user", "UserPolicyList",
+                       "UserName");
+    s_ddb01_principals(ctx, c, dwi_get(d->json, "GroupDetailList"), "group", "GroupPolicyList",
+                       "GroupName");
+    s_ddb01_principals(ctx, c, dwi_get(d->json, "RoleDetailList"), "role", "RolePolicyList",
+                       "RoleName");
+}
+
+/* ---- DDB-02: table encryption with a customer managed key ---- */
+
+static void s_ddb02(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
+                    const char *arn, json_t *t)
+{
+    json_t *sse = dwi_get(t, "SSEDescription");
+    const char *st = dwi_str(sse, "Status");
+    const char *type = dwi_str(sse, "SSEType");
+    const char *key = dwi_str(sse, "KMSMasterKeyArn");
+    struct dw_finding *f = NULL;
+    if (!sse) {
+        f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn,
+                     "no SSEDescription: the table uses the AWS owned key");
+    } else if (st && (strcmp(st, "UPDATING") == 0 || strcmp(st, "ENABLING") == 0)) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "SSEDescription.Status is %s: scan again later",
+                 st);
+        return;
+    } else if (!st || strcmp(st, "ENABLED") != 0 || !type || strcmp(type, "KMS") != 0 || !key) {
+        f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn,
+                     "SSEDescription.Status is %s, SSEType %s, KMSMasterKeyArn %s",
+                     st ? st : "(missing)", type ? type : "(missing)", key ? key : "(missing)");
+    } else {
+        struct dwi_key k;
+        dwi_key_resolve(ctx, key, ctx->region, &k);
+        if (!k.ok)
+            dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "KMSMasterKeyArn %s could not be checked: %s",
+                     key, k.reason);
+        else if (strcmp(k.manager, "CUSTOMER") != 0)
+            f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn,
+                         "KMSMasterKeyArn %s is an AWS managed key (KeyManager %s)", key,
+                         k.manager);
+        else
+            dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn,
+                     "encrypted with customer managed key %s", key);
+        dwi_key_clean_up(&k);
+    }
+    if (f)
+        dwi_cmd(f,
+                "aws dynamodb update-table --region %s --table-name %s --sse-specification "
+                "Enabled=true,SSEType=KMS,KMSMasterKeyId=REPLACE_WITH_CMK_ARN",
+                ctx->region, name);
+}
+
+void dwi_eval_ddb02(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_table(ctx, c, s_ddb02);
+}
+
+/* ---- DDB-03 / DDB-13: DAX ---- */
+
+void dwi_eval_ddb03(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "dax", "describe-clusters", NULL);
+    json_t *arr = dwi_list(ctx, c, d, "Clusters", NULL, NULL);
+    if (!arr)
+        return;
+    char *scope = dwi_scope_id(ctx);
+    const char *approved = dwi_param(ctx, "dax_approved");
+    if (strcmp(approved, "true") == 0) {
+        dwi_emit(ctx, c, DW_NOT_APPLICABLE, "AWS::::Account", scope,
+                 "DAX is approved (dax_approved=true); %zu cluster(s) in %s", json_array_size(arr),
+                 ctx->region);
+    } else if (json_array_size(arr) == 0) {
+        dwi_emit(ctx, c, DW_PASS, "AWS::::Account", scope, "no DAX cluster in %s", ctx->region);
+    } else {
+        struct dw_buf b;
+        dw_buf_init(&b, 65536);
+        size_t i;
+        json_t *cl;
+        json_array_foreach(arr, i, cl)
+            dw_buf_printf(&b, "%s%s", i ? ", " : "",
+                          dwi_str(cl, "ClusterName") ? dwi_str(cl, "ClusterName") : "?");
+        char *names = dw_buf_steal(&b);
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::::Account", scope,
+                                        "%zu DAX cluster(s) exist although DAX is not approved: %s",
+                                        json_array_size(arr), names ? names : "");
+        json_array_foreach(arr, i, cl)
+        {
+            if (dwi_str(cl, "ClusterName"))
+                dwi_cmd(f, "aws dax delete-cluster --region %s --cluster-name %s", ctx->region,
+                        dwi_str(cl, "ClusterName"));
+        }
+        dwi_note(f, "Move the applications to DynamoDB directly (or get DAX approved) before "
+                    "deleting: deletion drops the cache at once.");
+        free(names);
+    }
+    free(scope);
+}
+
+void dwi_eval_ddb13(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "dax", "describe-clusters", NULL);
+    json_t *arr = dwi_list(ctx, c, d, "Clusters", NULL, NULL);
+    size_t i, k;
+    json_t *cl, *x;
+    json_array_foreach(arr, i, cl)
+    {
+        const char *arn = dwi_str(cl, "ClusterArn");
+        const char *name = dwi_str(cl, "ClusterName");
+        const char *sse = dwi_str(cl, "SSEDescription.Status");
+        const char *tls = dwi_str(cl, "ClusterEndpointEncryptionType");
+        if (!tls) {
+            dwi_emit(ctx, c, DW_ERROR, "AWS::DAX::Cluster", arn,
+                     "ClusterEndpointEncryptionType is missing from the answer");
+            continue;
+        }
+        bool ok_sse = sse && strcmp(sse, "ENABLED") == 0;
+        bool ok_tls = strcmp(tls, "TLS") == 0;
+        if (ok_sse && ok_tls) {
+            dwi_emit(ctx, c, DW_PASS, "AWS::DAX::Cluster", arn,
+                     "SSEDescription.Status ENABLED and ClusterEndpointEncryptionType TLS");
+            continue;
+        }
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::DAX::Cluster", arn,
+                                        "SSEDescription.Status is %s and "
+                                        "ClusterEndpointEncryptionType is %s",
+                                        sse ? sse : "(missing)", tls);
+        struct dw_buf b;
+        dw_buf_init(&b, 65536);
+        dw_buf_printf(&b,
+                      "aws dax create-cluster --region %s --cluster-name %s-enc --node-type %s "
+                      "--replication-factor %lld --iam-role-arn %s",
+                      ctx->region, name ? name : "cluster",
+                      dwi_str(cl, "NodeType") ? dwi_str(cl, "NodeType") : "REPLACE_WITH_NODE_TYPE",
+                      json_is_integer(dwi_get(cl, "TotalNodes"))
+                          ? (long long)json_integer_value(dwi_get(cl, "TotalNodes"))
+                          : 3LL,
+                      dwi_str(cl, "IamRoleArn") ? dwi_str(cl, "IamRoleArn") : "REPLACE_WITH_ROLE_ARN");
+        if (dwi_str(cl, "SubnetGroup"))
+            dw_buf_printf(&b, " --subnet-group-name %s", dwi_str(cl, "SubnetGroup"));
+        json_t *sgs = dwi_get(cl, "SecurityGroups");
+        if (json_array_size(sgs)) {
+            dw_buf_puts(&b, " --security-group-ids");
+            json_array_foreach(sgs, k, x)
+            {
+                if (dwi_str(x, "SecurityGroupIdentifier"))
+                    dw_buf_printf(&b, " %s", dwi_str(x, "SecurityGroupIdentifier"));
+            }
+        }
+        dw_buf_puts(&b, " --sse-specification Enabled=true --cluster-endpoint-encryption-type TLS");
+        char *cmd = dw_buf_steal(&b);
+        dwi_cmd(f, "%s", cmd);
+        free(cmd);
+        if (name)
+            dwi_cmd(f, "aws dax delete-cluster --region %s --cluster-name %s", ctx->region, name);
+        dwi_note(f, "Encryption settings of a DAX cluster are fixed at creation: point the "
+                    "clients at the new cluster's endpoint before deleting the old one.");
+    }
+}
+
+/* ---- DDB-04: gateway endpoint for DynamoDB in each VPC ---- */
+
+static bool s_str_in(json_t *arr, const char *v)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x)
+    {
+        if (json_string_value(x) && strcmp(json_string_value(x), v) == 0)
+            return true;
+    }
+    return false;
+}
+
+void dwi_eval_ddb04(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    int has = dwi_region_has(ctx, c, "dynamodb", "list-tables", "TableNames");
+    if (has < 0)
+        return;
+    char *scope = dwi_scope_id(ctx);
+    if (!has) {
+        dwi_emit(ctx, c, DW_NOT_APPLICABLE, "AWS::::Account", scope, "no DynamoDB tables in %s",
+                 ctx->region);
+        free(scope);
+        return;
+    }
+    free(scope);
+    json_t *vpcs = dwi_list(ctx, c, dwi_doc(ctx, "ec2", "describe-vpcs", NULL), "Vpcs", NULL, NULL);
+    if (!vpcs)
+        return;
+    const struct dw_doc *ed = dwi_doc(ctx, "ec2", "describe-vpc-endpoints", NULL);
+    const struct dw_doc *rd = dwi_doc(ctx, "ec2", "describe-route-tables", NULL);
+    char *svc = dw_xasprintf("com.amazonaws.%s.dynamodb", ctx->region);
+    size_t i, k;
+    json_t *v, *x;
+    json_array_foreach(vpcs, i, v)
+    {
+        const char *vpc = dwi_str(v, "VpcId");
+        if (!vpc)
+            continue;
+        char *varn = dw_xasprintf("arn:%s:ec2:%s:%s:vpc/%s", ctx->partition, ctx->region,
+                                  ctx->account, vpc);
+        json_t *eps = dwi_list(ctx, c, ed, "VpcEndpoints", "AWS::EC2::VPC", varn);
+        json_t *rts = eps ? dwi_list(ctx, c, rd, "RouteTables", "AWS::EC2::VPC", varn) : NULL;
+        if (!eps || !rts) {
+            free(varn);
+            continue;
+        }
+        json_t *gw = NULL;
+        json_array_foreach(eps, k, x)
+        {
+            const char *type = dwi_str(x, "VpcEndpointType");
+            const char *evpc = dwi_str(x, "VpcId");
+            const char *name = dwi_str(x, "ServiceName");
+            if (type && strcmp(type, "Gateway") == 0 && evpc && strcmp(evpc, vpc) == 0 && name &&
+                (strcmp(name, svc) == 0 || (strncmp(name, "cn.", 3) == 0 && strcmp(name + 3, svc) == 0)))
+                gw = x;
+        }
+        struct dw_buf miss;
+        dw_buf_init(&miss, 65536);
+        json_array_foreach(rts, k, x)
+        {
+            const char *rvpc = dwi_str(x, "VpcId");
+            const char *rid = dwi_str(x, "RouteTableId");
+            if (!rvpc || !rid || strcmp(rvpc, vpc) != 0)
+                continue;
+            if (!gw || !s_str_in(dwi_get(gw, "RouteTableIds"), rid))
+                dw_buf_printf(&miss, " %s", rid);
+        }
+        char *m = dw_buf_steal(&miss);
+        if (!gw) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::VPC", varn,
+                                            "no Gateway endpoint for %s in %s", svc, vpc);
+            dwi_cmd(f,
+                    "aws ec2 create-vpc-endpoint --region %s --vpc-endpoint-type Gateway --vpc-id %s "
+                    "--service-name %s%s%s",
+                    ctx->region, vpc, svc, m && *m ? " --route-table-ids" : "", m ? m : "");
+        } else if (m && *m) {
+            const char *gid = dwi_str(gw, "VpcEndpointId");
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::VPC", varn,
+                                            "Gateway endpoint %s is not associated with route "
+                                            "table(s)%s",
+                                            gid ? gid : "?", m);
+            dwi_cmd(f, "aws ec2 modify-vpc-endpoint --region %s --vpc-endpoint-id %s "
+                       "--add-route-table-ids%s",
+                    ctx->region, gid ? gid : "REPLACE_WITH_ENDPOINT_ID", m);
+        } else {
+            dwi_emit(ctx, c, DW_PASS, "AWS::EC2::VPC", varn,
+                     "Gateway endpoint %s serves every route table of the VPC",
+                     dwi_str(gw, "VpcEndpointId") ? dwi_str(gw, "VpcEndpointId") : "?");
+        }
+        free(m);
+        free(varn);
+    }
+    free(svc);
+}
+
+/* ---- DDB-05: streams ---- */
+
+static void s_ddb05(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
+                    const char *arn, json_t *t)
+{
+    int on = dwi_bool(t, "StreamSpecification.StreamEnabled");
+    if (on == 1) {
+        dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn, "StreamSpecification.StreamEnabled is true (%s)",
+                 dwi_str(t, "StreamSpecification.StreamViewType")
+                     ? dwi_str(t, "StreamSpecification.StreamViewType")
+                     : "view type not shown");
+        return;
+    }
+    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn,
+                                    "StreamSpecification.StreamEnabled is %s",
+                                    on == 0 ? "false" : "not set (no stream)");
+    dwi_cmd(f,
+            "aws dynamodb update-table --region %s --table-name %s --stream-specification "
+            "StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES",
+            ctx->region, name);
+}
+
+void dwi_eval_ddb05(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_table(ctx, c, s_ddb05);
+}
+
+void dwi_eval_ddb06(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    dwi_trail_control(ctx, c, true);
+}
+
+/* ---- DDB-07: CloudWatch alarm per table ---- */
+
+static bool s_alarm_watches(json_t *metric_holder, const char *table)
+{
+    const char *ns = dwi_str(metric_holder, "Namespace");
+    if (!ns || strcmp(ns, "AWS/DynamoDB") != 0)
+        return false;
+    size_t i;
+    json_t *dim;
+    json_array_foreach(dwi_get(metric_holder, "Dimensions"), i, dim)
+    {
+        const char *n = dwi_str(dim, "Name");
+        const char *v = dwi_str(dim, "Value");
+        if (n && v && strcmp(n, "TableName") == 0 && strcmp(v, table) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void s_ddb07(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
+                    const char *arn, json_t *t)
+{
+    (void)t;
+    const struct dw_doc *d = dwi_doc(ctx, "cloudwatch", "describe-alarms", NULL);
+    if (d->state != DW_DOC_OK) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "%s", d->reason);
+        return;
+    }
+    json_t *alarms = dwi_get(d->json, "MetricAlarms");
+    if (!json_is_array(alarms)) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "%s.json has no \"MetricAlarms\" array", d->path);
+        return;
+    }
+    size_t i, k;
+    json_t *a, *m;
+    json_array_foreach(alarms, i, a)
+    {
+        bool hit = s_alarm_watches(a, name);
+        json_array_foreach(dwi_get(a, "Metrics"), k, m)
+            hit = hit || s_alarm_watches(dwi_get(m, "MetricStat.Metric"), name);
+        if (hit) {
+            dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn, "alarm %s watches the table",
+                     dwi_str(a, "AlarmName") ? dwi_str(a, "AlarmName") : "?");
+            return;
+        }
+    }
+    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn,
+                                    "no CloudWatch alarm in AWS/DynamoDB has TableName=%s", name);
+    dwi_cmd(f,
+            "aws cloudwatch put-metric-alarm --region %s --alarm-name %s-read-throttles "
+            "--namespace AWS/DynamoDB --metric-name ReadThrottleEvents --dimensions "
+            "Name=TableName,Value=%s --statistic Sum --period 300 --evaluation-periods 1 "
+            "--threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions "
+            "REPLACE_WITH_SNS_TOPIC_ARN",
+            ctx->region, name, name);
+}
+
+void dwi_eval_ddb07(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_table(ctx, c, s_ddb07);
+}
+
+/* ---- DDB-08: tags ---- */
+
+static void s_ddb08(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
+                    const char *arn, json_t *t)
+{
+    (void)t;
+    const struct dw_doc *d = dwi_doc(ctx, "dynamodb", "list-tags-of-resource", name);
+    json_t *tags = d->state == DW_DOC_OK ? dwi_get(d->json, "Tags") : NULL;
+    if (d->state != DW_DOC_OK) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "%s", d->reason);
+        return;
+    }
+    if (!json_is_array(tags)) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "%s.json has no \"Tags\" array", d->path);
+        return;
+    }
+    char *missing = dwi_missing_tags(ctx, tags);
+    if (!missing) {
+        dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn, "has every required tag (%s)",
+                 dwi_param(ctx, "required_tags"));
+        return;
+    }
+    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn, "missing required tags: %s",
+                                    missing);
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    dw_buf_printf(&b, "aws dynamodb tag-resource --region %s --resource-arn %s --tags", ctx->region,
+                  arn);
+    char *list = dw_xstrdup(missing);
+    for (char *p = list; p && *p;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        char *sp = strchr(p, ' ');
+        if (sp)
+            *sp = '\0';
+        dw_buf_printf(&b, " Key=%s,Value=REPLACE_ME", p);
+        p = comma ? comma + 2 : NULL;
+    }
+    free(list);
+    char *cmd = dw_buf_steal(&b);
+    dwi_cmd(f, "%s", cmd);
+    dwi_note(f, "Replace each REPLACE_ME with the value your tagging standard requires.");
+    free(cmd);
+    free(missing);
+}
+
+void dwi_eval_ddb08(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_table(ctx, c, s_ddb08);
+}
+
+/* ---- DDB-09: point-in-time recovery ---- */
+
+static void s_ddb09(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
+                    const char *arn, json_t *t)
+{
+    (void)t;
+    const struct dw_doc *d = dwi_doc(ctx, "dynamodb", "describe-continuous-backups", name);
+    if (d->state != DW_DOC_OK) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "%s", d->reason);
+        return;
+    }
+    const char *st = dwi_str(d->json, "ContinuousBackupsDescription.PointInTimeRecoveryDescription."
+                                      "PointInTimeRecoveryStatus");
+    if (!st) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn,
+                 "%s.json lacks PointInTimeRecoveryStatus", d->path);
+    } else if (strcmp(st, "ENABLED") == 0) {
+        dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn, "PointInTimeRecoveryStatus is ENABLED");
+    } else {
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn,
+                                        "PointInTimeRecoveryStatus is %s", st);
+        dwi_cmd(f,
+                "aws dynamodb update-continuous-backups --region %s --table-name %s "
+                "--point-in-time-recovery-specification PointInTimeRecoveryEnabled=true",
+                ctx->region, name);
+    }
+}
+
+void dwi_eval_ddb09(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_table(ctx, c, s_ddb09);
+}
+
+/* ---- DDB-10: recent backup ---- */
+
+static void s_ddb10(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
+                    const char *arn, json_t *t)
+{
+    (void)t;
+    const struct dw_doc *d = dwi_doc(ctx, "dynamodb", "list-backups", NULL);
+    if (d->state != DW_DOC_OK) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "%s", d->reason);
+        return;
+    }
+    json_t *arr = dwi_get(d->json, "BackupSummaries");
+    if (!json_is_array(arr)) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "%s.json has no \"BackupSummaries\" array",
+                 d->path);
+        return;
+    }
+    long days = dwi_param_long(ctx, "backup_max_age_days");
+    int64_t newest = INT64_MIN;
+    const char *newest_type = NULL;
+    size_t unreadable = 0;
+    size_t i;
+    json_t *b;
+    json_array_foreach(arr, i, b)
+    {
+        const char *tn = dwi_str(b, "TableName");
+        const char *st = dwi_str(b, "BackupStatus");
+        const char *when = dwi_str(b, "BackupCreationDateTime");
+        if (!tn || strcmp(tn, name) != 0 || (st && strcmp(st, "AVAILABLE") != 0))
+            continue;
+        int64_t ts = 0;
+        if (!when || !dw_time_parse_iso8601(when, &ts)) {
+            unreadable++;
+            continue;
+        }
+        if (ts > newest) {
+            newest = ts;
+            newest_type = dwi_str(b, "BackupType");
+        }
+    }
+    int64_t limit = ctx->now_epoch_s - (int64_t)days * 86400;
+    if (newest != INT64_MIN && newest >= limit) {
+        char when[32];
+        dw_time_format_iso8601(newest, when, sizeof(when));
+        dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn, "newest backup (%s) was taken %s, within %ld days",
+                 newest_type ? newest_type : "?", when, days);
+        return;
+    }
+    if (unreadable) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn,
+                 "%zu backup(s) of the table have no readable BackupCreationDateTime", unreadable);
+        return;
+    }
+    struct dw_finding *f;
+    if (newest == INT64_MIN) {
+        f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn, "no available backup of the table");
+    } else {
+        char when[32];
+        dw_time_format_iso8601(newest, when, sizeof(when));
+        f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn,
+                     "newest backup was taken %s, %lld days before the snapshot (limit %ld)", when,
+                     (long long)((ctx->now_epoch_s - newest) / 86400), days);
+    }
+    dwi_cmd(f, "aws dynamodb create-backup --region %s --table-name %s --backup-name %s-manual",
+            ctx->region, name, name);
+    dwi_note(f, "For backups that keep happening, add the table to an AWS Backup plan.");
+}
+
+void dwi_eval_ddb10(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_table(ctx, c, s_ddb10);
+}
+
+/* ---- DDB-11: unused tables ---- */
+
+static void s_ddb11(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
+                    const char *arn, json_t *t)
+{
+    json_t *ic = dwi_get(t, "ItemCount");
+    if (!json_is_integer(ic)) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "ItemCount is missing from the answer");
+        return;
+    }
+    if (json_integer_value(ic) > 0) {
+        dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn, "ItemCount is %lld",
+                 (long long)json_integer_value(ic));
+        return;
+    }
+    long days = dwi_param_long(ctx, "unused_days");
+    const struct dw_doc *d = dwi_doc(ctx, "cloudwatch", "get-metric-data", name);
+    if (d->state != DW_DOC_OK) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "ItemCount is 0 and usage is unknown: %s",
+                 d->reason);
+        return;
+    }
+    json_t *res = dwi_get(d->json, "MetricDataResults");
+    if (!json_is_array(res)) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "%s.json has no \"MetricDataResults\" array",
+                 d->path);
+        return;
+    }
+    int64_t since = ctx->now_epoch_s - (int64_t)days * 86400;
+    size_t i, k;
+    json_t *r, *v;
+    json_array_foreach(res, i, r)
+    {
+        json_t *ts = dwi_get(r, "Timestamps");
+        json_array_foreach(dwi_get(r, "Values"), k, v)
+        {
+            int64_t when = 0;
+            const char *tss = json_string_value(json_array_get(ts, k));
+            if (json_number_value(v) > 0 && tss && dw_time_parse_iso8601(tss, &when) &&
+                when >= since) {
+                dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn,
+                         "ItemCount is 0 but %s shows use within %ld days",
+                         dwi_str(r, "Label") ? dwi_str(r, "Label") : "a metric", days);
+                return;
+            }
+        }
+    }
+    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn,
+                                    "ItemCount is 0 and no consumed capacity in the last %ld days",
+                                    days);
+    dwi_cmd(f, "aws dynamodb create-backup --region %s --table-name %s --backup-name %s-final",
+            ctx->region, name, name);
+    dwi_cmd(f, "aws dynamodb delete-table --region %s --table-name %s", ctx->region, name);
+    dwi_note(f, "Confirm with the table's owner that nothing uses it; ItemCount is refreshed "
+                "only about every six hours. Deletion protection must be off to delete.");
+}
+
+void dwi_eval_ddb11(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_table(ctx, c, s_ddb11);
+}
+
+/* ---- DDB-12: deletion protection ---- */
+
+static void s_ddb12(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
+                    const char *arn, json_t *t)
+{
+    int v = dwi_bool(t, "DeletionProtectionEnabled");
+    if (v < 0) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "DeletionProtectionEnabled is missing");
+    } else if (v) {
+        dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn, "DeletionProtectionEnabled is true");
+    } else {
+        struct dw_finding *f =
+            dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn, "DeletionProtectionEnabled is false");
+        dwi_cmd(f, "aws dynamodb update-table --region %s --table-name %s "
+                   "--deletion-protection-enabled",
+                ctx->region, name);
+    }
+}
+
+void dwi_eval_ddb12(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_table(ctx, c, s_ddb12);
+}

@@ -1,0 +1,1071 @@
+/* rules_dms.c: evaluators for DMS-01..DMS-12 (replication instances,
+ * endpoints, tasks and the network and logging around them). Each function
+ * reads recorded calls through the snapshot and emits one finding per
+ * resource; anything it could not read becomes ERROR with the reason. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rules_int.h"
+
+#define RT_INST "AWS::DMS::ReplicationInstance"
+#define RT_EP "AWS::DMS::Endpoint"
+#define RT_TASK "AWS::DMS::ReplicationTask"
+
+static json_t *s_instances(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "dms", "describe-replication-instances", NULL);
+    return dwi_list(ctx, c, d, "ReplicationInstances", NULL, NULL);
+}
+
+static json_t *s_endpoints(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "dms", "describe-endpoints", NULL);
+    return dwi_list(ctx, c, d, "Endpoints", NULL, NULL);
+}
+
+static json_t *s_tasks(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "dms", "describe-replication-tasks", NULL);
+    return dwi_list(ctx, c, d, "ReplicationTasks", NULL, NULL);
+}
+
+static const char *s_inst_arn(json_t *i)
+{
+    const char *a = dwi_str(i, "ReplicationInstanceArn");
+    return a ? a : dwi_str(i, "ReplicationInstanceIdentifier");
+}
+
+/* The seeds' procedure for settings that cannot change on a live instance:
+ * new key (DMS-02), new instance with the old one's shape, move the tasks,
+ * delete the old instance. */
+static void s_recreate(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *inst, bool new_key)
+{
+    const char *id = dwi_str(inst, "ReplicationInstanceIdentifier");
+    const char *arn = s_inst_arn(inst);
+    const char *cls = dwi_str(inst, "ReplicationInstanceClass");
+    json_t *storage = dwi_get(inst, "AllocatedStorage");
+    const char *subnets = dwi_str(inst, "ReplicationSubnetGroup.ReplicationSubnetGroupIdentifier");
+    const char *ver = dwi_str(inst, "EngineVersion");
+    const char *key = dwi_str(inst, "KmsKeyId");
+    const char *r = ctx->region;
+    struct dw_buf sg;
+    dw_buf_init(&sg, 65536);
+    size_t i;
+    json_t *g;
+    json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), i, g)
+    {
+        if (dwi_str(g, "VpcSecurityGroupId"))
+            dw_buf_printf(&sg, " %s", dwi_str(g, "VpcSecurityGroupId"));
+    }
+    char *sgs = dw_buf_steal(&sg);
+    char *newid = dw_xasprintf("%s-new", id ? id : "replication-instance");
+
+    if (new_key) {
+        dwi_cmd(f,
+                "printf '%%s' '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"KeyAdmins\","
+                "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:%s:iam::%s:root\"},"
+                "\"Action\":\"kms:*\",\"Resource\":\"*\"},{\"Sid\":\"UseThroughDMS\",\"Effect\":"
+                "\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\","
+                "\"kms:ReEncrypt*\",\"kms:GenerateDataKey*\",\"kms:CreateGrant\",\"kms:DescribeKey\"],"
+                "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"%s\","
+                "\"kms:ViaService\":\"dms.%s.amazonaws.com\"}}}]}' > dms-key-policy.json",
+                ctx->partition, ctx->account, ctx->account, r);
+        dwi_cmd(f,
+                "KEY_ARN=$(aws kms create-key --region %s --description 'DMS storage key for %s' "
+                "--policy file://dms-key-policy.json --query KeyMetadata.Arn --output text)",
+                r, id ? id : "replication instance");
+        dwi_cmd(f, "aws kms enable-key-rotation --region %s --key-id \"$KEY_ARN\"", r);
+    }
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    dw_buf_printf(&b,
+                  "aws dms create-replication-instance --region %s "
+                  "--replication-instance-identifier %s --replication-instance-class %s",
+                  r, newid, cls ? cls : "REPLACE_WITH_CLASS");
+    if (json_is_integer(storage))
+        dw_buf_printf(&b, " --allocated-storage %lld", (long long)json_integer_value(storage));
+    if (subnets)
+        dw_buf_printf(&b, " --replication-subnet-group-identifier %s", subnets);
+    if (sgs && *sgs)
+        dw_buf_printf(&b, " --vpc-security-group-ids%s", sgs);
+    if (ver)
+        dw_buf_printf(&b, " --engine-version %s", ver);
+    dw_buf_puts(&b, dwi_bool(inst, "MultiAZ") == 1 ? " --multi-az" : " --no-multi-az");
+    if (new_key)
+        dw_buf_puts(&b, " --kms-key-id \"$KEY_ARN\"");
+    else if (key)
+        dw_buf_printf(&b, " --kms-key-id %s", key);
+    dw_buf_puts(&b, " --no-publicly-accessible --auto-minor-version-upgrade");
+    char *create = dw_buf_steal(&b);
+    dwi_cmd(f, "%s", create);
+    free(create);
+    dwi_cmd(f,
+            "aws dms wait replication-instance-available --region %s --filters "
+            "Name=replication-instance-id,Values=%s",
+            r, newid);
+    dwi_cmd(f,
+            "NEW_ARN=$(aws dms describe-replication-instances --region %s --filters "
+            "Name=replication-instance-id,Values=%s --query "
+            "'ReplicationInstances[0].ReplicationInstanceArn' --output text)",
+            r, newid);
+
+    const struct dw_doc *td = dwi_doc(ctx, "dms", "describe-replication-tasks", NULL);
+    json_t *tasks = td->state == DW_DOC_OK ? dwi_get(td->json, "ReplicationTasks") : NULL;
+    size_t moved = 0;
+    json_array_foreach(tasks, i, g)
+    {
+        const char *ti = dwi_str(g, "ReplicationInstanceArn");
+        const char *ta = dwi_str(g, "ReplicationTaskArn");
+        if (!ti || !ta || !arn || strcmp(ti, arn) != 0)
+            continue;
+        moved++;
+        dwi_cmd(f, "aws dms stop-replication-task --region %s --replication-task-arn %s", r, ta);
+        dwi_cmd(f,
+                "aws dms wait replication-task-stopped --region %s --filters "
+                "Name=replication-task-arn,Values=%s",
+                r, ta);
+        dwi_cmd(f,
+                "aws dms move-replication-task --region %s --replication-task-arn %s "
+                "--target-replication-instance-arn \"$NEW_ARN\"",
+                r, ta);
+    }
+    if (td->state != DW_DOC_OK)
+        dwi_note(f, "The task list could not be read (%s): move every task of this instance "
+                    "to the new one before deleting it.", td->reason);
+    else if (moved)
+        dwi_note(f, "Restart each moved task with aws dms start-replication-task "
+                    "--start-replication-task-type resume-processing once it shows as moved.");
+    dwi_cmd(f, "aws dms delete-replication-instance --region %s --replication-instance-arn %s", r,
+            arn ? arn : "REPLACE_WITH_OLD_ARN");
+    dwi_note(f, "Review the new instance before deleting the old one; deletion cannot be undone.");
+    free(sgs);
+    free(newid);
+}
+
+void dwi_eval_dms01(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *arr = s_instances(ctx, c);
+    size_t i;
+    json_t *inst;
+    json_array_foreach(arr, i, inst)
+    {
+        const char *arn = s_inst_arn(inst);
+        int pub = dwi_bool(inst, "PubliclyAccessible");
+        if (pub < 0) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "PubliclyAccessible is missing from the answer");
+        } else if (pub == 0) {
+            dwi_emit(ctx, c, DW_PASS, NULL, arn, "PubliclyAccessible is false");
+        } else {
+            const char *ip = dwi_str(inst, "ReplicationInstancePublicIpAddress");
+            struct dw_finding *f =
+                dwi_emit(ctx, c, DW_FAIL, NULL, arn, "PubliclyAccessible is true%s%s%s",
+                         ip ? " (public address " : "", ip ? ip : "", ip ? ")" : "");
+            s_recreate(ctx, f, inst, false);
+        }
+    }
+}
+
+void dwi_eval_dms02(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *arr = s_instances(ctx, c);
+    size_t i;
+    json_t *inst;
+    json_array_foreach(arr, i, inst)
+    {
+        const char *arn = s_inst_arn(inst);
+        const char *ref = dwi_str(inst, "KmsKeyId");
+        if (!ref) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "KmsKeyId is missing from the answer");
+            continue;
+        }
+        struct dwi_key k;
+        dwi_key_resolve(ctx, ref, ctx->region, &k);
+        if (!k.ok) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "KmsKeyId %s could not be checked: %s", ref,
+                     k.reason);
+        } else if (strcmp(k.manager, "CUSTOMER") != 0) {
+            struct dw_finding *f = dwi_emit(
+                ctx, c, DW_FAIL, NULL, arn,
+                "KmsKeyId %s is an AWS managed key (KeyManager is %s), not a customer managed key",
+                ref, k.manager);
+            s_recreate(ctx, f, inst, true);
+        } else if (strcmp(k.state, "Enabled") != 0) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn,
+                                            "customer managed key %s has KeyState %s, not Enabled",
+                                            ref, k.state);
+            if (strcmp(k.state, "Disabled") == 0)
+                dwi_cmd(f, "aws kms enable-key --region %s --key-id %s", k.region, k.key_id);
+            else if (strcmp(k.state, "PendingDeletion") == 0)
+                dwi_cmd(f, "aws kms cancel-key-deletion --region %s --key-id %s", k.region,
+                        k.key_id);
+            else
+                dwi_note(f, "Decide whether key %s can be restored; otherwise recreate the "
+                            "instance with a new customer managed key.", k.key_id);
+        } else {
+            dwi_emit(ctx, c, DW_PASS, NULL, arn, "KmsKeyId %s is customer managed and Enabled",
+                     ref);
+        }
+        dwi_key_clean_up(&k);
+    }
+}
+
+static bool s_seen(char ***seen, size_t *n, const char *v)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp((*seen)[i], v) == 0)
+            return true;
+    }
+    *seen = dw_xrealloc(*seen, (*n + 1) * sizeof(char *));
+    (*seen)[(*n)++] = dw_xstrdup(v);
+    return false;
+}
+
+static void s_seen_free(char **seen, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(seen[i]);
+    free(seen);
+}
+
+static bool s_service_is(const char *name, const char *region, const char *svc)
+{
+    if (!name)
+        return false;
+    char *a = dw_xasprintf("com.amazonaws.%s.%s", region, svc);
+    char *b = dw_xasprintf("cn.com.amazonaws.%s.%s", region, svc);
+    bool r = strcmp(name, a) == 0 || strcmp(name, b) == 0;
+    free(a);
+    free(b);
+    return r;
+}
+
+static char *s_vpc_arn(struct dw_scan_ctx *ctx, const char *vpc)
+{
+    return dw_xasprintf("arn:%s:ec2:%s:%s:vpc/%s", ctx->partition, ctx->region, ctx->account, vpc);
+}
+
+void dwi_eval_dms03(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *arr = s_instances(ctx, c);
+    if (!arr)
+        return;
+    char **seen = NULL;
+    size_t n_seen = 0;
+    const struct dw_doc *ed = dwi_doc(ctx, "ec2", "describe-vpc-endpoints", NULL);
+    size_t i;
+    json_t *inst;
+    json_array_foreach(arr, i, inst)
+    {
+        const char *vpc = dwi_str(inst, "ReplicationSubnetGroup.VpcId");
+        if (!vpc) {
+            dwi_emit(ctx, c, DW_ERROR, RT_INST, s_inst_arn(inst),
+                     "ReplicationSubnetGroup.VpcId is missing, so the hosting VPC is unknown");
+            continue;
+        }
+        if (s_seen(&seen, &n_seen, vpc))
+            continue;
+        char *varn = s_vpc_arn(ctx, vpc);
+        json_t *eps = dwi_list(ctx, c, ed, "VpcEndpoints", "AWS::EC2::VPC", varn);
+        if (!eps) {
+            free(varn);
+            continue;
+        }
+        json_t *found = NULL;
+        bool good = false;
+        size_t k;
+        json_t *ep;
+        json_array_foreach(eps, k, ep)
+        {
+            const char *type = dwi_str(ep, "VpcEndpointType");
+            const char *evpc = dwi_str(ep, "VpcId");
+            if (!type || strcmp(type, "Interface") != 0 || !evpc || strcmp(evpc, vpc) != 0 ||
+                !s_service_is(dwi_str(ep, "ServiceName"), ctx->region, "dms"))
+                continue;
+            const char *st = dwi_str(ep, "State");
+            bool avail = st && strcasecmp(st, "available") == 0;
+            bool dns = dwi_bool(ep, "PrivateDnsEnabled") == 1;
+            if (!found || (avail && dns))
+                found = ep;
+            good = good || (avail && dns);
+        }
+        if (good) {
+            dwi_emit(ctx, c, DW_PASS, "AWS::EC2::VPC", varn,
+                     "interface endpoint %s for DMS is available with private DNS",
+                     dwi_str(found, "VpcEndpointId") ? dwi_str(found, "VpcEndpointId") : "?");
+        } else if (found) {
+            const char *eid = dwi_str(found, "VpcEndpointId");
+            const char *st = dwi_str(found, "State");
+            struct dw_finding *f =
+                dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::VPC", varn,
+                         "interface endpoint %s for DMS has State %s and PrivateDnsEnabled %s",
+                         eid ? eid : "?", st ? st : "(missing)",
+                         dwi_bool(found, "PrivateDnsEnabled") == 1 ? "true" : "false");
+            if (dwi_bool(found, "PrivateDnsEnabled") != 1)
+                dwi_cmd(f, "aws ec2 modify-vpc-endpoint --region %s --vpc-endpoint-id %s "
+                           "--private-dns-enabled",
+                        ctx->region, eid ? eid : "REPLACE_WITH_ENDPOINT_ID");
+            if (!st || strcasecmp(st, "available") != 0)
+                dwi_note(f, "An endpoint that is not available carries no traffic: check why it "
+                            "is %s (pendingAcceptance, failed, ...) and recreate it if needed.",
+                         st ? st : "in an unknown state");
+        } else {
+            struct dw_finding *f =
+                dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::VPC", varn,
+                         "no interface VPC endpoint for com.amazonaws.%s.dms in %s", ctx->region,
+                         vpc);
+            struct dw_buf b;
+            dw_buf_init(&b, 65536);
+            dw_buf_printf(&b,
+                          "aws ec2 create-vpc-endpoint --region %s --vpc-endpoint-type Interface "
+                          "--vpc-id %s --service-name com.amazonaws.%s.dms",
+                          ctx->region, vpc, ctx->region);
+            json_t *subs = dwi_get(inst, "ReplicationSubnetGroup.Subnets");
+            if (json_array_size(subs)) {
+                dw_buf_puts(&b, " --subnet-ids");
+                json_array_foreach(subs, k, ep)
+                {
+                    if (dwi_str(ep, "SubnetIdentifier"))
+                        dw_buf_printf(&b, " %s", dwi_str(ep, "SubnetIdentifier"));
+                }
+            }
+            json_t *sgs = dwi_get(inst, "VpcSecurityGroups");
+            if (json_array_size(sgs)) {
+                dw_buf_puts(&b, " --security-group-ids");
+                json_array_foreach(sgs, k, ep)
+                {
+                    if (dwi_str(ep, "VpcSecurityGroupId"))
+                        dw_buf_printf(&b, " %s", dwi_str(ep, "VpcSecurityGroupId"));
+                }
+            }
+            dw_buf_puts(&b, " --private-dns-enabled");
+            char *cmd = dw_buf_steal(&b);
+            dwi_cmd(f, "%s", cmd);
+            free(cmd);
+        }
+        free(varn);
+    }
+    s_seen_free(seen, n_seen);
+}
+
+static bool s_in(const char *v, const char *const *list)
+{
+    for (; v && *list; list++) {
+        if (strcmp(v, *list) == 0)
+            return true;
+    }
+    return false;
+}
+
+static const char *const s_ssl_engines[] = {
+    "mysql", "mariadb", "aurora", "aurora-postgresql", "postgres", "oracle", "sqlserver", "sybase",
+    "mongodb", "docdb", "db2", "db2-zos", "azuredb", "azure-sql-managed-instance", "babelfish",
+    "gcp-mysql", NULL};
+static const char *const s_nossl_engines[] = {
+    "s3", "dynamodb", "kinesis", "kafka", "elasticsearch", "opensearch", "neptune", "redshift",
+    "redshift-serverless", "redis", "dms-transfer", NULL};
+
+void dwi_eval_dms04(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *arr = s_endpoints(ctx, c);
+    size_t i;
+    json_t *ep;
+    json_array_foreach(arr, i, ep)
+    {
+        const char *arn = dwi_str(ep, "EndpointArn");
+        const char *eng = dwi_str(ep, "EngineName");
+        const char *mode = dwi_str(ep, "SslMode");
+        if (!eng) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "EngineName is missing from the answer");
+        } else if (s_in(eng, s_nossl_engines)) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_EP, arn,
+                     "engine %s does not use the DMS SslMode setting (TLS is set by the service "
+                     "or by engine settings)",
+                     eng);
+        } else if (!mode) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "SslMode is missing from the answer (engine %s)",
+                     eng);
+        } else if (strcmp(mode, "verify-full") == 0 || strcmp(mode, "verify-ca") == 0) {
+            dwi_emit(ctx, c, DW_PASS, RT_EP, arn, "SslMode is %s (engine %s)", mode, eng);
+        } else if (strcmp(mode, "require") == 0) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_PASS, RT_EP, arn,
+                                            "SslMode is require (engine %s): encrypted, but the "
+                                            "server certificate is not verified",
+                                            eng);
+            dwi_note(f, "verify-full also checks the server's certificate and host name.");
+        } else {
+            struct dw_finding *f =
+                dwi_emit(ctx, c, DW_FAIL, RT_EP, arn, "SslMode is %s (engine %s)%s", mode, eng,
+                         s_in(eng, s_ssl_engines) ? "" : " [engine not in dbward's list]");
+            dwi_cmd(f,
+                    "CERT_ARN=$(aws dms import-certificate --region %s --certificate-identifier "
+                    "%s-ca --certificate-pem file://REPLACE_WITH_CA_BUNDLE.pem --query "
+                    "Certificate.CertificateArn --output text)",
+                    ctx->region,
+                    dwi_str(ep, "EndpointIdentifier") ? dwi_str(ep, "EndpointIdentifier") : "db");
+            dwi_cmd(f,
+                    "aws dms modify-endpoint --region %s --endpoint-arn %s --ssl-mode verify-full "
+                    "--certificate-arn \"$CERT_ARN\"",
+                    ctx->region, arn ? arn : "REPLACE_WITH_ENDPOINT_ARN");
+            dwi_note(f, "Use the CA bundle that signed the database server's certificate, then "
+                        "run aws dms test-connection before restarting tasks.");
+        }
+    }
+}
+
+void dwi_eval_dms05(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *arr = s_endpoints(ctx, c);
+    size_t i;
+    json_t *ep;
+    json_array_foreach(arr, i, ep)
+    {
+        const char *arn = dwi_str(ep, "EndpointArn");
+        const char *eng = dwi_str(ep, "EngineName");
+        const char *type = dwi_str(ep, "EndpointType");
+        if (!eng || !type) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "EngineName or EndpointType is missing");
+            continue;
+        }
+        bool s3 = strcmp(eng, "s3") == 0;
+        bool rs = strcmp(eng, "redshift") == 0;
+        if ((!s3 && !rs) || strcasecmp(type, "target") != 0) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_EP, arn,
+                     "%s %s endpoint: only S3 and Redshift targets store data at rest", eng,
+                     type);
+            continue;
+        }
+        const char *block = s3 ? "S3Settings" : "RedshiftSettings";
+        json_t *set = dwi_get(ep, block);
+        if (!json_is_object(set)) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "%s is missing from the answer", block);
+            continue;
+        }
+        const char *mode = dwi_str(set, "EncryptionMode");
+        const char *key = dwi_str(set, "ServerSideEncryptionKmsKeyId");
+        const char *opt = s3 ? "--s3-settings" : "--redshift-settings";
+        if (!mode || strcmp(mode, "SSE_KMS") != 0 || !key || !*key) {
+            struct dw_finding *f =
+                dwi_emit(ctx, c, DW_FAIL, RT_EP, arn, "%s.EncryptionMode is %s%s", block,
+                         mode ? mode : "not set (SSE_S3 by default)",
+                         mode && strcmp(mode, "SSE_KMS") == 0 ? " without ServerSideEncryptionKmsKeyId" : "");
+            dwi_cmd(f,
+                    "aws dms modify-endpoint --region %s --endpoint-arn %s %s "
+                    "EncryptionMode=SSE_KMS,ServerSideEncryptionKmsKeyId=REPLACE_WITH_CMK_ARN",
+                    ctx->region, arn ? arn : "REPLACE_WITH_ENDPOINT_ARN", opt);
+            dwi_note(f, "Use a customer managed key whose policy lets the endpoint's service "
+                        "access role use it.");
+            continue;
+        }
+        struct dwi_key k;
+        dwi_key_resolve(ctx, key, ctx->region, &k);
+        if (!k.ok) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "ServerSideEncryptionKmsKeyId %s could not be "
+                     "checked: %s", key, k.reason);
+        } else if (strcmp(k.manager, "CUSTOMER") != 0) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_EP, arn,
+                                            "SSE_KMS uses %s, whose KeyManager is %s", key,
+                                            k.manager);
+            dwi_cmd(f,
+                    "aws dms modify-endpoint --region %s --endpoint-arn %s %s "
+                    "EncryptionMode=SSE_KMS,ServerSideEncryptionKmsKeyId=REPLACE_WITH_CMK_ARN",
+                    ctx->region, arn ? arn : "REPLACE_WITH_ENDPOINT_ARN", opt);
+        } else {
+            dwi_emit(ctx, c, DW_PASS, RT_EP, arn, "%s.EncryptionMode is SSE_KMS with customer "
+                     "managed key %s", block, key);
+        }
+        dwi_key_clean_up(&k);
+    }
+}
+
+static void s_tags_check(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *rtype,
+                         const char *arn)
+{
+    if (!arn) {
+        dwi_emit(ctx, c, DW_ERROR, rtype, "", "a resource in the answer has no ARN");
+        return;
+    }
+    const struct dw_doc *d =
+        dwi_doc(ctx, "dms", "list-tags-for-resource", dwi_arn_tail(arn));
+    if (d->state != DW_DOC_OK) {
+        dwi_emit(ctx, c, DW_ERROR, rtype, arn, "%s", d->reason);
+        return;
+    }
+    json_t *tags = dwi_get(d->json, "TagList");
+    if (!json_is_array(tags)) {
+        dwi_emit(ctx, c, DW_ERROR, rtype, arn, "%s.json has no \"TagList\" array", d->path);
+        return;
+    }
+    char *missing = dwi_missing_tags(ctx, tags);
+    if (!missing) {
+        dwi_emit(ctx, c, DW_PASS, rtype, arn, "has every required tag (%s)",
+                 dwi_param(ctx, "required_tags"));
+        return;
+    }
+    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, rtype, arn, "missing required tags: %s",
+                                    missing);
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    dw_buf_printf(&b, "aws dms add-tags-to-resource --region %s --resource-arn %s --tags",
+                  ctx->region, arn);
+    char *list = dw_xstrdup(missing);
+    for (char *p = list; p && *p;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        char *sp = strchr(p, ' ');
+        if (sp)
+            *sp = '\0';
+        dw_buf_printf(&b, " Key=%s,Value=REPLACE_ME", p);
+        p = comma ? comma + 2 : NULL;
+    }
+    free(list);
+    char *cmd = dw_buf_steal(&b);
+    dwi_cmd(f, "%s", cmd);
+    dwi_note(f, "Replace each REPLACE_ME with the value your tagging standard requires.");
+    free(cmd);
+    free(missing);
+}
+
+void dwi_eval_dms06(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(s_instances(ctx, c), i, x)
+        s_tags_check(ctx, c, RT_INST, dwi_str(x, "ReplicationInstanceArn"));
+    json_array_foreach(s_endpoints(ctx, c), i, x)
+        s_tags_check(ctx, c, RT_EP, dwi_str(x, "EndpointArn"));
+    json_array_foreach(s_tasks(ctx, c), i, x)
+        s_tags_check(ctx, c, RT_TASK, dwi_str(x, "ReplicationTaskArn"));
+}
+
+/* Result of one trail for a purpose; reason is new. */
+static enum dw_result s_trail_logs(const struct dwi_trail *t, bool data_ddb, char **reason)
+{
+    if (t->status->state != DW_DOC_OK) {
+        *reason = dw_xstrdup(t->status->reason);
+        return DW_ERROR;
+    }
+    int logging = dwi_bool(t->status->json, "IsLogging");
+    if (logging < 0) {
+        *reason = dw_xasprintf("%s.json has no IsLogging", t->status->path);
+        return DW_ERROR;
+    }
+    if (!logging) {
+        *reason = dw_xasprintf("trail %s is not logging (IsLogging false)", t->name);
+        return DW_FAIL;
+    }
+    if (t->selectors->state != DW_DOC_OK) {
+        *reason = dw_xstrdup(t->selectors->reason);
+        return DW_ERROR;
+    }
+    json_t *es = dwi_get(t->selectors->json, "EventSelectors");
+    json_t *aes = dwi_get(t->selectors->json, "AdvancedEventSelectors");
+    if (!json_is_array(es) && !json_is_array(aes)) {
+        *reason = dw_xasprintf("%s.json has neither EventSelectors nor AdvancedEventSelectors",
+                               t->selectors->path);
+        return DW_ERROR;
+    }
+    size_t i, k;
+    json_t *s, *x;
+    json_array_foreach(es, i, s)
+    {
+        if (!data_ddb && dwi_bool(s, "IncludeManagementEvents") == 1) {
+            const char *rw = dwi_str(s, "ReadWriteType");
+            *reason = dw_xasprintf("trail %s is logging management events (%s)", t->name,
+                                   rw ? rw : "All");
+            return DW_PASS;
+        }
+        json_array_foreach(dwi_get(s, "DataResources"), k, x)
+        {
+            const char *type = dwi_str(x, "Type");
+            if (data_ddb && type && strcmp(type, "AWS::DynamoDB::Table") == 0) {
+                *reason = dw_xasprintf("trail %s records DynamoDB data events", t->name);
+                return DW_PASS;
+            }
+        }
+    }
+    json_array_foreach(aes, i, s)
+    {
+        bool mgmt = false;
+        bool data = false;
+        bool ddb = false;
+        json_array_foreach(dwi_get(s, "FieldSelectors"), k, x)
+        {
+            const char *field = dwi_str(x, "Field");
+            json_t *eq = dwi_get(x, "Equals");
+            size_t m;
+            json_t *v;
+            json_array_foreach(eq, m, v)
+            {
+                const char *sv = json_string_value(v);
+                if (!field || !sv)
+                    continue;
+                if (strcmp(field, "eventCategory") == 0 && strcmp(sv, "Management") == 0)
+                    mgmt = true;
+                if (strcmp(field, "eventCategory") == 0 && strcmp(sv, "Data") == 0)
+                    data = true;
+                if (strcmp(field, "resources.type") == 0 && strcmp(sv, "AWS::DynamoDB::Table") == 0)
+                    ddb = true;
+            }
+        }
+        if (!data_ddb && mgmt) {
+            *reason = dw_xasprintf("trail %s is logging management events (advanced selector)",
+                                   t->name);
+            return DW_PASS;
+        }
+        if (data_ddb && data && ddb) {
+            *reason = dw_xasprintf("trail %s records DynamoDB data events (advanced selector)",
+                                   t->name);
+            return DW_PASS;
+        }
+    }
+    *reason = dw_xasprintf(data_ddb ? "trail %s has no DynamoDB data event selector"
+                                    : "trail %s does not log management events",
+                           t->name);
+    return DW_FAIL;
+}
+
+/* Shared by DMS-07 (management events) and DDB-06 (DynamoDB data events). */
+void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool data_ddb);
+void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool data_ddb)
+{
+    int has;
+    if (data_ddb) {
+        has = dwi_region_has(ctx, c, "dynamodb", "list-tables", "TableNames");
+    } else {
+        int a = dwi_region_has(ctx, c, "dms", "describe-replication-instances",
+                               "ReplicationInstances");
+        int b = a == 1 ? 1 : dwi_region_has(ctx, c, "dms", "describe-endpoints", "Endpoints");
+        int t = a == 1 || b == 1 ? 1 : dwi_region_has(ctx, c, "dms", "describe-replication-tasks",
+                                                     "ReplicationTasks");
+        has = (a == 1 || b == 1 || t == 1) ? 1 : (a < 0 || b < 0 || t < 0) ? -1 : 0;
+    }
+    if (has < 0)
+        return;
+    char *scope = dwi_scope_id(ctx);
+    if (has == 0) {
+        dwi_emit(ctx, c, DW_NOT_APPLICABLE, "AWS::::Account", scope, "no %s in %s",
+                 data_ddb ? "DynamoDB tables" : "DMS resources", ctx->region);
+        free(scope);
+        return;
+    }
+    struct dwi_trail trails[64];
+    int n = dwi_trails_covering(ctx, c, trails, 64);
+    if (n < 0) {
+        free(scope);
+        return;
+    }
+    struct dw_buf why;
+    dw_buf_init(&why, 65536);
+    enum dw_result worst = DW_FAIL;
+    const char *fix_trail = NULL;
+    const char *fix_home = NULL;
+    bool fix_not_logging = false;
+    for (int i = 0; i < n; i++) {
+        char *reason = NULL;
+        enum dw_result r = s_trail_logs(&trails[i], data_ddb, &reason);
+        if (r == DW_PASS) {
+            dwi_emit(ctx, c, DW_PASS, "AWS::::Account", scope, "%s", reason);
+            free(reason);
+            dw_buf_clean_up(&why);
+            free(scope);
+            return;
+        }
+        if (r == DW_ERROR)
+            worst = DW_ERROR;
+        else if (!fix_trail) {
+            fix_trail = trails[i].name;
+            fix_home = trails[i].home;
+            fix_not_logging = strstr(reason, "not logging") != NULL;
+        }
+        dw_buf_printf(&why, "%s%s", why.len ? "; " : "", reason);
+        free(reason);
+    }
+    char *w = dw_buf_steal(&why);
+    if (n == 0) {
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::::Account", scope,
+                                        "no CloudTrail trail covers %s", ctx->region);
+        dwi_cmd(f,
+                "aws cloudtrail create-trail --region %s --name org-audit-trail --s3-bucket-name "
+                "REPLACE_WITH_LOG_BUCKET --is-multi-region-trail --enable-log-file-validation "
+                "--kms-key-id REPLACE_WITH_CMK_ARN",
+                ctx->region);
+        dwi_cmd(f, "aws cloudtrail start-logging --region %s --name org-audit-trail", ctx->region);
+        if (data_ddb)
+            dwi_cmd(f,
+                    "aws cloudtrail put-event-selectors --region %s --trail-name org-audit-trail "
+                    "--event-selectors '[{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true,"
+                    "\"DataResources\":[{\"Type\":\"AWS::DynamoDB::Table\",\"Values\":[\"arn:%s:dynamodb\"]}]}]'",
+                    ctx->region, ctx->partition);
+    } else if (worst == DW_ERROR) {
+        dwi_emit(ctx, c, DW_ERROR, "AWS::::Account", scope, "no trail could be confirmed: %s",
+                 w ? w : "");
+    } else {
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::::Account", scope, "%s",
+                                        w ? w : "");
+        if (fix_not_logging)
+            dwi_cmd(f, "aws cloudtrail start-logging --region %s --name %s", fix_home, fix_trail);
+        else if (data_ddb)
+            dwi_cmd(f,
+                    "aws cloudtrail put-event-selectors --region %s --trail-name %s "
+                    "--advanced-event-selectors '[{\"Name\":\"Management\",\"FieldSelectors\":"
+                    "[{\"Field\":\"eventCategory\",\"Equals\":[\"Management\"]}]},{\"Name\":"
+                    "\"DynamoDB data\",\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":"
+                    "[\"Data\"]},{\"Field\":\"resources.type\",\"Equals\":[\"AWS::DynamoDB::Table\"]}]}]'",
+                    fix_home, fix_trail);
+        else
+            dwi_cmd(f,
+                    "aws cloudtrail put-event-selectors --region %s --trail-name %s "
+                    "--event-selectors '[{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}]'",
+                    fix_home, fix_trail);
+        if (!fix_not_logging)
+            dwi_note(f, "put-event-selectors replaces the trail's selectors: merge in any data "
+                        "event selectors the trail already has (aws cloudtrail get-event-selectors).");
+    }
+    free(w);
+    free(scope);
+}
+
+void dwi_eval_dms07(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    dwi_trail_control(ctx, c, false);
+}
+
+void dwi_eval_dms08(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(s_tasks(ctx, c), i, t)
+    {
+        const char *arn = dwi_str(t, "ReplicationTaskArn");
+        const char *settings = dwi_str(t, "ReplicationTaskSettings");
+        if (!settings) {
+            dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn,
+                     "ReplicationTaskSettings is missing from the answer");
+            continue;
+        }
+        json_error_t jerr;
+        json_t *s = json_loads(settings, JSON_REJECT_DUPLICATES, &jerr);
+        if (!s) {
+            dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn,
+                     "ReplicationTaskSettings is not valid JSON (column %d: %s)", jerr.column,
+                     jerr.text);
+            continue;
+        }
+        int on = dwi_bool(s, "Logging.EnableLogging");
+        if (on == 1) {
+            dwi_emit(ctx, c, DW_PASS, RT_TASK, arn, "Logging.EnableLogging is true");
+        } else {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn,
+                                            "Logging.EnableLogging is %s",
+                                            on == 0 ? "false" : "not set");
+            dwi_cmd(f, "aws dms stop-replication-task --region %s --replication-task-arn %s",
+                    ctx->region, arn);
+            dwi_cmd(f,
+                    "aws dms wait replication-task-stopped --region %s --filters "
+                    "Name=replication-task-arn,Values=%s",
+                    ctx->region, arn);
+            dwi_cmd(f,
+                    "aws dms modify-replication-task --region %s --replication-task-arn %s "
+                    "--replication-task-settings '{\"Logging\":{\"EnableLogging\":true}}'",
+                    ctx->region, arn);
+            dwi_cmd(f,
+                    "aws dms start-replication-task --region %s --replication-task-arn %s "
+                    "--start-replication-task-type resume-processing",
+                    ctx->region, arn);
+        }
+        json_decref(s);
+    }
+}
+
+void dwi_eval_dms09(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    size_t i;
+    json_t *inst;
+    json_array_foreach(s_instances(ctx, c), i, inst)
+    {
+        const char *arn = s_inst_arn(inst);
+        int v = dwi_bool(inst, "AutoMinorVersionUpgrade");
+        if (v < 0) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "AutoMinorVersionUpgrade is missing");
+        } else if (v) {
+            dwi_emit(ctx, c, DW_PASS, NULL, arn, "AutoMinorVersionUpgrade is true");
+        } else {
+            struct dw_finding *f =
+                dwi_emit(ctx, c, DW_FAIL, NULL, arn, "AutoMinorVersionUpgrade is false");
+            dwi_cmd(f,
+                    "aws dms modify-replication-instance --region %s --replication-instance-arn "
+                    "%s --auto-minor-version-upgrade --apply-immediately",
+                    ctx->region, arn);
+        }
+    }
+}
+
+void dwi_eval_dms10(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    char *want = dw_xstrdup(dwi_param(ctx, "prod_tag"));
+    char *eq = strchr(want, '=');
+    const char *want_val = "";
+    if (eq) {
+        *eq = '\0';
+        want_val = eq + 1;
+    }
+    size_t i;
+    json_t *inst;
+    json_array_foreach(s_instances(ctx, c), i, inst)
+    {
+        const char *arn = s_inst_arn(inst);
+        if (!arn) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, "", "an instance in the answer has no ARN");
+            continue;
+        }
+        const struct dw_doc *d = dwi_doc(ctx, "dms", "list-tags-for-resource", dwi_arn_tail(arn));
+        json_t *tags = d->state == DW_DOC_OK ? dwi_get(d->json, "TagList") : NULL;
+        if (!json_is_array(tags)) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "%s",
+                     d->state == DW_DOC_OK ? "list-tags-for-resource answer has no TagList"
+                                           : d->reason);
+            continue;
+        }
+        const char *v = dwi_tag(tags, want);
+        if (!v || strcasecmp(v, want_val) != 0) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn, "not tagged %s=%s (production only)",
+                     want, want_val);
+            continue;
+        }
+        int m = dwi_bool(inst, "MultiAZ");
+        if (m < 0) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "MultiAZ is missing");
+        } else if (m) {
+            dwi_emit(ctx, c, DW_PASS, NULL, arn, "production instance with MultiAZ true");
+        } else {
+            struct dw_finding *f =
+                dwi_emit(ctx, c, DW_FAIL, NULL, arn, "production instance (%s=%s) has MultiAZ false",
+                         want, v);
+            dwi_cmd(f,
+                    "aws dms modify-replication-instance --region %s --replication-instance-arn "
+                    "%s --multi-az --apply-immediately",
+                    ctx->region, arn);
+        }
+    }
+    free(want);
+}
+
+/* Egress rules of one group open to the world; returns new text or NULL. */
+static char *s_world_egress(json_t *sg, const long *ports, size_t n_ports, bool *all_ports)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    *all_ports = false;
+    size_t i, k;
+    json_t *p, *r;
+    json_array_foreach(dwi_get(sg, "IpPermissionsEgress"), i, p)
+    {
+        bool world = false;
+        json_array_foreach(dwi_get(p, "IpRanges"), k, r)
+            world = world || (dwi_str(r, "CidrIp") && strcmp(dwi_str(r, "CidrIp"), "0.0.0.0/0") == 0);
+        json_array_foreach(dwi_get(p, "Ipv6Ranges"), k, r)
+            world = world || (dwi_str(r, "CidrIpv6") && strcmp(dwi_str(r, "CidrIpv6"), "::/0") == 0);
+        if (!world)
+            continue;
+        const char *proto = dwi_str(p, "IpProtocol");
+        json_t *fp = dwi_get(p, "FromPort");
+        json_t *tp = dwi_get(p, "ToPort");
+        long from = json_is_integer(fp) ? (long)json_integer_value(fp) : -1;
+        long to = json_is_integer(tp) ? (long)json_integer_value(tp) : -1;
+        bool every = !proto || strcmp(proto, "-1") == 0 || (from <= 0 && to >= 65535) ||
+                     from < 0;
+        if (every) {
+            *all_ports = true;
+            dw_buf_printf(&b, "%sall traffic (IpProtocol %s) to the internet", b.len ? "; " : "",
+                          proto ? proto : "?");
+            continue;
+        }
+        bool allowed = from == to;
+        if (allowed) {
+            allowed = false;
+            for (size_t q = 0; q < n_ports; q++)
+                allowed = allowed || ports[q] == from;
+        }
+        if (!allowed)
+            dw_buf_printf(&b, "%s%s %ld-%ld to the internet", b.len ? "; " : "", proto, from, to);
+    }
+    char *s = dw_buf_steal(&b);
+    if (s && !*s) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *arr = s_instances(ctx, c);
+    if (!arr)
+        return;
+    const struct dw_doc *sgd = dwi_doc(ctx, "ec2", "describe-security-groups", NULL);
+    const struct dw_doc *epd = dwi_doc(ctx, "dms", "describe-endpoints", NULL);
+    const struct dw_doc *tkd = dwi_doc(ctx, "dms", "describe-replication-tasks", NULL);
+    char **seen = NULL;
+    size_t n_seen = 0;
+    size_t i, k;
+    json_t *inst, *g;
+    json_array_foreach(arr, i, inst)
+    {
+        /* Database ports this instance legitimately needs: its tasks' endpoints, plus 443 for
+         * the AWS APIs (KMS, Secrets Manager, S3) it calls. */
+        long ports[64];
+        size_t n_ports = 0;
+        ports[n_ports++] = 443;
+        const char *iarn = s_inst_arn(inst);
+        size_t t;
+        json_t *task;
+        json_t *tasks = tkd->state == DW_DOC_OK ? dwi_get(tkd->json, "ReplicationTasks") : NULL;
+        json_t *eps = epd->state == DW_DOC_OK ? dwi_get(epd->json, "Endpoints") : NULL;
+        json_array_foreach(tasks, t, task)
+        {
+            const char *ti = dwi_str(task, "ReplicationInstanceArn");
+            if (!ti || !iarn || strcmp(ti, iarn) != 0)
+                continue;
+            size_t e;
+            json_t *ep;
+            json_array_foreach(eps, e, ep)
+            {
+                const char *ea = dwi_str(ep, "EndpointArn");
+                const char *sa = dwi_str(task, "SourceEndpointArn");
+                const char *ta = dwi_str(task, "TargetEndpointArn");
+                json_t *port = dwi_get(ep, "Port");
+                if (ea && json_is_integer(port) && n_ports < 64 &&
+                    ((sa && strcmp(ea, sa) == 0) || (ta && strcmp(ea, ta) == 0)))
+                    ports[n_ports++] = (long)json_integer_value(port);
+            }
+        }
+        json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
+        {
+            const char *gid = dwi_str(g, "VpcSecurityGroupId");
+            if (!gid || s_seen(&seen, &n_seen, gid))
+                continue;
+            char *garn = dw_xasprintf("arn:%s:ec2:%s:%s:security-group/%s", ctx->partition,
+                                      ctx->region, ctx->account, gid);
+            json_t *groups = dwi_list(ctx, c, sgd, "SecurityGroups", "AWS::EC2::SecurityGroup", garn);
+            json_t *sg = NULL;
+            size_t m;
+            json_t *x;
+            json_array_foreach(groups, m, x)
+            {
+                if (dwi_str(x, "GroupId") && strcmp(dwi_str(x, "GroupId"), gid) == 0)
+                    sg = x;
+            }
+            if (groups && !sg) {
+                dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", garn,
+                         "security group %s of %s is not in describe-security-groups", gid,
+                         iarn ? iarn : "an instance");
+            } else if (sg && !json_is_array(dwi_get(sg, "IpPermissionsEgress"))) {
+                dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", garn,
+                         "IpPermissionsEgress is missing for %s", gid);
+            } else if (sg) {
+                bool all = false;
+                char *bad = s_world_egress(sg, ports, n_ports, &all);
+                if (!bad) {
+                    dwi_emit(ctx, c, DW_PASS, "AWS::EC2::SecurityGroup", garn,
+                             "no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports");
+                } else {
+                    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::SecurityGroup",
+                                                    garn, "egress allows %s", bad);
+                    if (all)
+                        dwi_cmd(f,
+                                "aws ec2 revoke-security-group-egress --region %s --group-id %s "
+                                "--ip-permissions '[{\"IpProtocol\":\"-1\",\"IpRanges\":"
+                                "[{\"CidrIp\":\"0.0.0.0/0\"}]}]'",
+                                ctx->region, gid);
+                    for (size_t q = 1; q < n_ports; q++)
+                        dwi_cmd(f,
+                                "aws ec2 authorize-security-group-egress --region %s --group-id %s "
+                                "--ip-permissions '[{\"IpProtocol\":\"tcp\",\"FromPort\":%ld,"
+                                "\"ToPort\":%ld,\"IpRanges\":[{\"CidrIp\":\"REPLACE_WITH_DB_CIDR\"}]}]'",
+                                ctx->region, gid, ports[q], ports[q]);
+                    dwi_note(f, "Allow only the database ports of the instance's endpoints, to the "
+                                "databases' own address ranges, before revoking the wide rule.");
+                    free(bad);
+                }
+            }
+            free(garn);
+        }
+    }
+    s_seen_free(seen, n_seen);
+}
+
+struct s_engine_block {
+    const char *engine;
+    const char *block;
+    const char *option;
+};
+
+static const struct s_engine_block s_blocks[] = {
+    {"mysql", "MySQLSettings", "--my-sql-settings"},
+    {"mariadb", "MySQLSettings", "--my-sql-settings"},
+    {"aurora", "MySQLSettings", "--my-sql-settings"},
+    {"postgres", "PostgreSQLSettings", "--postgre-sql-settings"},
+    {"aurora-postgresql", "PostgreSQLSettings", "--postgre-sql-settings"},
+    {"babelfish", "PostgreSQLSettings", "--postgre-sql-settings"},
+    {"oracle", "OracleSettings", "--oracle-settings"},
+    {"sqlserver", "MicrosoftSQLServerSettings", "--microsoft-sql-server-settings"},
+    {"azuredb", "MicrosoftSQLServerSettings", "--microsoft-sql-server-settings"},
+    {"azure-sql-managed-instance", "MicrosoftSQLServerSettings", "--microsoft-sql-server-settings"},
+    {"sybase", "SybaseSettings", "--sybase-settings"},
+    {"db2", "IBMDb2Settings", "--ibm-db2-settings"},
+    {"db2-zos", "IBMDb2Settings", "--ibm-db2-settings"},
+    {"redshift", "RedshiftSettings", "--redshift-settings"},
+    {"mongodb", "MongoDbSettings", "--mongo-db-settings"},
+    {"docdb", "DocDbSettings", "--doc-db-settings"},
+    {"gcp-mysql", "GcpMySQLSettings", "--gcp-my-sql-settings"},
+};
+
+void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    size_t i;
+    json_t *ep;
+    json_array_foreach(s_endpoints(ctx, c), i, ep)
+    {
+        const char *arn = dwi_str(ep, "EndpointArn");
+        const char *eng = dwi_str(ep, "EngineName");
+        const struct s_engine_block *blk = NULL;
+        for (size_t k = 0; eng && k < DW_ARRAY_LEN(s_blocks); k++) {
+            if (strcmp(eng, s_blocks[k].engine) == 0)
+                blk = &s_blocks[k];
+        }
+        if (!eng) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "EngineName is missing from the answer");
+            continue;
+        }
+        if (!blk) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_EP, arn,
+                     "engine %s authenticates with an IAM role, not a database password", eng);
+            continue;
+        }
+        const char *sid = dwi_str(dwi_get(ep, blk->block), "SecretsManagerSecretId");
+        if (sid && *sid) {
+            dwi_emit(ctx, c, DW_PASS, RT_EP, arn, "%s.SecretsManagerSecretId is set (%s)",
+                     blk->block, sid);
+            continue;
+        }
+        const char *user = dwi_str(ep, "Username");
+        struct dw_finding *f = dwi_emit(
+            ctx, c, DW_FAIL, RT_EP, arn,
+            "%s.SecretsManagerSecretId is not set: the endpoint keeps its own password%s%s%s",
+            blk->block, user ? " (user " : "", user ? user : "", user ? ")" : "");
+        const char *id = dwi_str(ep, "EndpointIdentifier");
+        dwi_cmd(f,
+                "SECRET_ARN=$(aws secretsmanager create-secret --region %s --name dms/%s "
+                "--secret-string file://REPLACE_WITH_CREDENTIALS.json --query ARN --output text)",
+                ctx->region, id ? id : "endpoint");
+        dwi_cmd(f,
+                "aws dms modify-endpoint --region %s --endpoint-arn %s %s "
+                "SecretsManagerSecretId=\"$SECRET_ARN\",SecretsManagerAccessRoleArn=REPLACE_WITH_ROLE_ARN",
+                ctx->region, arn ? arn : "REPLACE_WITH_ENDPOINT_ARN", blk->option);
+        dwi_note(f, "The credentials file holds username, password, host and port as JSON; "
+                    "delete it after the secret is created. The role must let dms.amazonaws.com "
+                    "read the secret.");
+    }
+}

@@ -1,0 +1,114 @@
+/* rules_int.h: what the control evaluators share: the scan context, access
+ * to recorded calls, parameters, finding emission and a few JSON and AWS
+ * lookups (tags, KMS keys, trails). Private to src/rules. */
+#ifndef DW_RULES_INT_H
+#define DW_RULES_INT_H
+
+#include <jansson.h>
+
+#include <dbward/dbward.h>
+#include <dbward/policy.h>
+
+#include "util/util.h"
+
+struct dw_scan_ctx {
+    struct dw_snapshot *snap;
+    const char *region;    /* region being evaluated, or "global" */
+    const char *account;   /* 12-digit account id */
+    const char *partition; /* "aws", "aws-cn", ... */
+    int64_t now_epoch_s;   /* reference time: the snapshot's taken_at */
+    const char **regions;  /* regions in scope */
+    size_t n_regions;
+    const struct dw_scan_opts *opts;
+    struct dw_findings *out;
+};
+
+/* Recorded call in the current region / in a given region. Never NULL. */
+const struct dw_doc *dwi_doc(struct dw_scan_ctx *ctx, const char *service, const char *command,
+                             const char *key);
+const struct dw_doc *dwi_doc_in(struct dw_scan_ctx *ctx, const char *region, const char *service,
+                                const char *command, const char *key);
+
+/* Parameter value (override or default); never NULL for catalog names. */
+const char *dwi_param(struct dw_scan_ctx *ctx, const char *name);
+long dwi_param_long(struct dw_scan_ctx *ctx, const char *name);
+
+/* Appends a finding; returns it so the caller can add commands and notes.
+ * The pointer is valid until the next dwi_emit. */
+struct dw_finding *dwi_emit(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                            enum dw_result status, const char *rtype, const char *rid,
+                            const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void dwi_cmd(struct dw_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dwi_note(struct dw_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Dotted-path lookup ("Table.SSEDescription.Status"); borrowed or NULL. */
+json_t *dwi_get(json_t *root, const char *path);
+const char *dwi_str(json_t *root, const char *path);
+/* 1 true, 0 false, -1 absent or not a boolean. */
+int dwi_bool(json_t *root, const char *path);
+
+/* The array under key in a list answer. When the doc is unusable or the key
+ * is not an array, emits one ERROR finding for scope_rid and returns NULL. */
+json_t *dwi_list(struct dw_scan_ctx *ctx, const struct dw_control *c, const struct dw_doc *d,
+                 const char *key, const char *scope_rtype, const char *scope_rid);
+
+/* "<account>/<region>": the resource id of account-and-region controls. */
+char *dwi_scope_id(struct dw_scan_ctx *ctx);
+
+/* Tag lookups over [{"Key":..,"Value":..}] arrays. Returns the value or NULL. */
+const char *dwi_tag(json_t *tags, const char *key);
+/* Missing required tags (from the required_tags parameter) as a new
+ * comma-separated string, or NULL when none is missing. */
+char *dwi_missing_tags(struct dw_scan_ctx *ctx, json_t *tags);
+
+/* A KMS key reference resolved through the snapshot. */
+struct dwi_key {
+    bool ok;              /* describe-key answer usable */
+    char *region;         /* region of the key */
+    char *key_id;         /* key id (uuid or mrk-...) */
+    const char *arn;      /* KeyMetadata.Arn, borrowed */
+    const char *manager;  /* "CUSTOMER" / "AWS", borrowed */
+    const char *state;    /* "Enabled", ..., borrowed */
+    const char *spec;     /* KeySpec or CustomerMasterKeySpec, borrowed */
+    char *reason;         /* why not ok */
+};
+/* Resolves ref (key ARN, key id, alias ARN or alias name) seen in region. */
+void dwi_key_resolve(struct dw_scan_ctx *ctx, const char *ref, const char *region,
+                     struct dwi_key *out);
+void dwi_key_clean_up(struct dwi_key *k);
+
+/* Region part of an ARN as a new string, or NULL. */
+char *dwi_arn_region(const char *arn);
+/* Last ':'-separated part of an ARN, borrowed from arn. */
+const char *dwi_arn_tail(const char *arn);
+
+/* Evaluators, one per control, defined in rules_dms.c, rules_ddb.c, rules_acc.c. */
+#define DWI_EVALS(X)                                                                               \
+    X(dms01) X(dms02) X(dms03) X(dms04) X(dms05) X(dms06) X(dms07) X(dms08) X(dms09) X(dms10)    \
+    X(dms11) X(dms12) X(ddb01) X(ddb02) X(ddb03) X(ddb04) X(ddb05) X(ddb06) X(ddb07) X(ddb08)    \
+    X(ddb09) X(ddb10) X(ddb11) X(ddb12) X(ddb13) X(acc01) X(acc02) X(acc03) X(acc04) X(acc05)    \
+    X(acc06)
+#define DWI_DECL(name) void dwi_eval_##name(struct dw_scan_ctx *ctx, const struct dw_control *c);
+DWI_EVALS(DWI_DECL)
+#undef DWI_DECL
+
+/* Trails that log region: shared by DMS-07 and DDB-06. */
+struct dwi_trail {
+    json_t *trail;             /* borrowed trail object */
+    const char *name;
+    const char *arn;
+    const char *home;
+    const struct dw_doc *status;    /* get-trail-status (home region) */
+    const struct dw_doc *selectors; /* get-event-selectors (home region) */
+};
+/* Fills up to max trails covering the current region. Returns the count, or
+ * -1 after emitting an ERROR when describe-trails is unusable. */
+int dwi_trails_covering(struct dw_scan_ctx *ctx, const struct dw_control *c, struct dwi_trail *out,
+                        int max);
+
+/* Does the region have any resource of the given list call? 1 yes, 0 no, -1
+ * unknown (ERROR emitted for scope). */
+int dwi_region_has(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *service,
+                   const char *command, const char *key);
+
+#endif

@@ -1,0 +1,99 @@
+/* scan.c: runs the selected controls over the regions in scope and collects
+ * findings. It owns no I/O beyond what the snapshot does lazily. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_int.h"
+
+#ifndef DW_VERSION
+#define DW_VERSION "0.0.0"
+#endif
+#ifndef DW_GIT_COMMIT
+#define DW_GIT_COMMIT "unknown"
+#endif
+
+const char *dw_version(void) { return DW_VERSION; }
+const char *dw_git_commit(void) { return DW_GIT_COMMIT; }
+
+static void s_finding_clean_up(struct dw_finding *f)
+{
+    free(f->resource_type);
+    free(f->resource_id);
+    free(f->region);
+    free(f->account_id);
+    free(f->reason);
+    for (size_t i = 0; i < f->n_commands; i++)
+        free(f->commands[i]);
+    free(f->commands);
+    for (size_t i = 0; i < f->n_notes; i++)
+        free(f->notes[i]);
+    free(f->notes);
+}
+
+void dw_findings_clean_up(struct dw_findings *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        s_finding_clean_up(&f->v[i]);
+    free(f->v);
+    memset(f, 0, sizeof(*f));
+}
+
+enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *opts,
+                           struct dw_findings *out, struct dw_error *err)
+{
+    enum dw_status rc = DW_OK;
+    const char **regions = dw_xcalloc(dw_snapshot_region_count(snap) + 1, sizeof(char *));
+    size_t n_regions = 0;
+    for (size_t i = 0; i < opts->n_params; i++) {
+        rc = dw_param_check(opts->params[i].name, opts->params[i].value, err);
+        if (rc)
+            goto out;
+    }
+    for (size_t k = 0; k < opts->n_regions; k++) {
+        bool known = false;
+        for (size_t i = 0; i < dw_snapshot_region_count(snap); i++)
+            known = known || strcmp(dw_snapshot_region(snap, i), opts->regions[k]) == 0;
+        if (!known) {
+            rc = dw_error_set(err, DW_E_USAGE, "--region", 0, 0, 0,
+                              "region %s is not in the snapshot's manifest", opts->regions[k]);
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < dw_snapshot_region_count(snap); i++) {
+        const char *r = dw_snapshot_region(snap, i);
+        bool keep = opts->n_regions == 0;
+        for (size_t k = 0; k < opts->n_regions && !keep; k++)
+            keep = strcmp(opts->regions[k], r) == 0;
+        if (keep)
+            regions[n_regions++] = r;
+    }
+    struct dw_scan_ctx ctx = {
+        .snap = snap,
+        .account = dw_snapshot_account_id(snap),
+        .partition = dw_snapshot_partition(snap),
+        .now_epoch_s = dw_snapshot_taken_at(snap),
+        .regions = regions,
+        .n_regions = n_regions,
+        .opts = opts,
+        .out = out,
+    };
+    for (size_t i = 0; i < dw_catalog_count(); i++) {
+        const struct dw_control *c = dw_catalog_get(i);
+        if (!dw_control_selected(c, opts->controls, opts->n_controls))
+            continue;
+        if (opts->severity_mask && !(opts->severity_mask & (1u << c->severity)))
+            continue;
+        if (c->is_global) {
+            ctx.region = "global";
+            c->eval(&ctx, c);
+            continue;
+        }
+        for (size_t r = 0; r < n_regions; r++) {
+            ctx.region = regions[r];
+            c->eval(&ctx, c);
+        }
+    }
+out:
+    free(regions);
+    return rc;
+}

@@ -1,0 +1,376 @@
+/* snapshot.c: lazy, cached loader for snapshot folders. It maps
+ * (region, service, command, key) to a file path, loads the file or its
+ * .error.json twin, and remembers the result. It knows nothing about
+ * controls; shapes inside the answers are the evaluators' business. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <dbward/snapshot.h>
+
+#include "util/util.h"
+
+struct s_entry {
+    char *path;         /* relative path, the hash key */
+    struct dw_doc doc;  /* doc.path points at path */
+    char *error_code;   /* owned storage behind doc.error_code */
+    char *reason;       /* owned storage behind doc.reason */
+    struct s_entry *next;
+};
+
+struct dw_snapshot {
+    char *dir;
+    char *account_id;
+    char *partition;
+    char **regions;
+    size_t n_regions;
+    int64_t taken_at;
+    char taken_at_iso[32];
+    struct s_entry **buckets;
+    size_t n_buckets;
+    size_t n_entries;
+};
+
+static uint64_t s_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+enum dw_status dw_json_load_buffer(const char *data, size_t len, const char *source, json_t **out,
+                                   struct dw_error *err)
+{
+    json_error_t jerr;
+    *out = NULL;
+    if (len > DW_SNAPSHOT_MAX_FILE_BYTES)
+        return dw_error_set(err, DW_E_TOO_BIG, source, 0, 0, 0, "file is larger than %zu bytes",
+                            DW_SNAPSHOT_MAX_FILE_BYTES);
+    json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    if (!j) {
+        int line = jerr.line > 0 ? jerr.line : 0;
+        int col = jerr.column > 0 ? jerr.column : 0;
+        return dw_error_set(err, DW_E_PARSE, source, line, col, (size_t)(jerr.position > 0 ? jerr.position : 0),
+                            "%s", jerr.text);
+    }
+    *out = j;
+    return DW_OK;
+}
+
+enum dw_status dw_json_load_file(const char *path, json_t **out, struct dw_error *err)
+{
+    enum dw_status rc = DW_OK;
+    char *data = NULL;
+    FILE *f = NULL;
+    struct stat st;
+    *out = NULL;
+    if (stat(path, &st) != 0) {
+        rc = dw_error_set(err, errno == ENOENT ? DW_E_NOT_FOUND : DW_E_IO, path, 0, 0, 0, "%s",
+                          strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rc = dw_error_set(err, DW_E_IO, path, 0, 0, 0, "not a regular file");
+        goto out;
+    }
+    if ((size_t)st.st_size > DW_SNAPSHOT_MAX_FILE_BYTES) {
+        rc = dw_error_set(err, DW_E_TOO_BIG, path, 0, 0, 0, "file is larger than %zu bytes",
+                          DW_SNAPSHOT_MAX_FILE_BYTES);
+        goto out;
+    }
+    f = fopen(path, "rb");
+    if (!f) {
+        rc = dw_error_set(err, DW_E_IO, path, 0, 0, 0, "%s", strerror(errno));
+        goto out;
+    }
+    size_t n = (size_t)st.st_size;
+    data = dw_xmalloc(n + 1);
+    if (fread(data, 1, n, f) != n) {
+        rc = dw_error_set(err, DW_E_IO, path, 0, 0, 0, "short read");
+        goto out;
+    }
+    rc = dw_json_load_buffer(data, n, path, out, err);
+out:
+    if (f)
+        fclose(f);
+    free(data);
+    return rc;
+}
+
+static bool s_valid_name(const char *s)
+{
+    if (!s || !*s || s[0] == '.')
+        return false;
+    for (const char *c = s; *c; c++) {
+        if (*c == '/' || *c == '\\' || (unsigned char)*c < 0x20)
+            return false;
+    }
+    return true;
+}
+
+static enum dw_status s_manifest_str(json_t *m, const char *key, char **out, const char *path,
+                                     struct dw_error *err)
+{
+    json_t *v = json_object_get(m, key);
+    if (!json_is_string(v) || json_string_length(v) == 0)
+        return dw_error_set(err, DW_E_SCHEMA, path, 0, 0, 0,
+                            "manifest field \"%s\" must be a non-empty string", key);
+    *out = dw_xstrdup(json_string_value(v));
+    return DW_OK;
+}
+
+enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struct dw_error *err)
+{
+    enum dw_status rc = DW_OK;
+    json_t *m = NULL;
+    char *mpath = dw_xasprintf("%s/manifest.json", dir);
+    struct dw_snapshot *s = dw_xcalloc(1, sizeof(*s));
+    *out = NULL;
+    s->dir = dw_xstrdup(dir);
+    s->n_buckets = 1024;
+    s->buckets = dw_xcalloc(s->n_buckets, sizeof(*s->buckets));
+
+    rc = dw_json_load_file(mpath, &m, err);
+    if (rc)
+        goto out;
+    if (!json_is_object(m)) {
+        rc = dw_error_set(err, DW_E_SCHEMA, mpath, 1, 1, 0, "manifest must be a JSON object");
+        goto out;
+    }
+    rc = s_manifest_str(m, "account_id", &s->account_id, mpath, err);
+    if (rc)
+        goto out;
+    size_t alen = strlen(s->account_id);
+    bool digits = alen == 12;
+    for (size_t i = 0; i < alen && digits; i++)
+        digits = s->account_id[i] >= '0' && s->account_id[i] <= '9';
+    if (!digits) {
+        rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
+                          "manifest field \"account_id\" must be 12 digits, got \"%.40s\"",
+                          s->account_id);
+        goto out;
+    }
+    rc = s_manifest_str(m, "partition", &s->partition, mpath, err);
+    if (rc)
+        goto out;
+    char *taken = NULL;
+    rc = s_manifest_str(m, "taken_at", &taken, mpath, err);
+    if (rc)
+        goto out;
+    bool ok_time = dw_time_parse_iso8601(taken, &s->taken_at);
+    free(taken);
+    dw_time_format_iso8601(s->taken_at, s->taken_at_iso, sizeof(s->taken_at_iso));
+    if (!ok_time) {
+        rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
+                          "manifest field \"taken_at\" is not an ISO 8601 time");
+        goto out;
+    }
+    json_t *regions = json_object_get(m, "regions");
+    if (!json_is_array(regions) || json_array_size(regions) == 0) {
+        rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
+                          "manifest field \"regions\" must be a non-empty array of strings");
+        goto out;
+    }
+    s->regions = dw_xcalloc(json_array_size(regions), sizeof(char *));
+    size_t i;
+    json_t *r;
+    json_array_foreach(regions, i, r)
+    {
+        if (!json_is_string(r) || !s_valid_name(json_string_value(r)) ||
+            strcmp(json_string_value(r), "global") == 0) {
+            rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
+                              "manifest field \"regions\"[%zu] is not a region name", i);
+            goto out;
+        }
+        s->regions[s->n_regions++] = dw_xstrdup(json_string_value(r));
+    }
+out:
+    json_decref(m);
+    free(mpath);
+    if (rc) {
+        dw_snapshot_free(s);
+        s = NULL;
+    }
+    *out = s;
+    return rc;
+}
+
+static void s_entry_free(struct s_entry *e)
+{
+    json_decref(e->doc.json);
+    free(e->path);
+    free(e->error_code);
+    free(e->reason);
+    free(e);
+}
+
+void dw_snapshot_free(struct dw_snapshot *s)
+{
+    if (!s)
+        return;
+    for (size_t b = 0; b < s->n_buckets; b++) {
+        struct s_entry *e = s->buckets[b];
+        while (e) {
+            struct s_entry *n = e->next;
+            s_entry_free(e);
+            e = n;
+        }
+    }
+    free(s->buckets);
+    for (size_t i = 0; i < s->n_regions; i++)
+        free(s->regions[i]);
+    free(s->regions);
+    free(s->account_id);
+    free(s->partition);
+    free(s->dir);
+    free(s);
+}
+
+const char *dw_snapshot_account_id(const struct dw_snapshot *s) { return s->account_id; }
+const char *dw_snapshot_partition(const struct dw_snapshot *s) { return s->partition; }
+size_t dw_snapshot_region_count(const struct dw_snapshot *s) { return s->n_regions; }
+const char *dw_snapshot_region(const struct dw_snapshot *s, size_t i) { return s->regions[i]; }
+int64_t dw_snapshot_taken_at(const struct dw_snapshot *s) { return s->taken_at; }
+const char *dw_snapshot_dir(const struct dw_snapshot *s) { return s->dir; }
+const char *dw_snapshot_taken_at_iso(const struct dw_snapshot *s) { return s->taken_at_iso; }
+
+static bool s_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static char *s_describe_call(const char *region, const char *service, const char *command,
+                             const char *key)
+{
+    if (key)
+        return dw_xasprintf("%s %s for %s in %s", service, command, key, region);
+    return dw_xasprintf("%s %s in %s", service, command, region);
+}
+
+static void s_format_err(struct dw_buf *b, const struct dw_error *e)
+{
+    if (e->line > 0)
+        dw_buf_printf(b, "%s:%d:%d: %s", e->source, e->line, e->column, e->message);
+    else
+        dw_buf_printf(b, "%s: %s", e->source, e->message);
+}
+
+/* Fills e from the files on disk. */
+static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
+{
+    struct dw_error jerr;
+    struct dw_buf b;
+    dw_buf_init(&b, 4096);
+    char *full = dw_xasprintf("%s/%s.json", s->dir, e->path);
+    char *efull = dw_xasprintf("%s/%s.error.json", s->dir, e->path);
+    bool has_ok = s_exists(full);
+    bool has_err = s_exists(efull);
+    memset(&jerr, 0, sizeof(jerr));
+
+    if (has_ok && has_err) {
+        e->doc.state = DW_DOC_BAD;
+        dw_buf_printf(&b, "%s: both %s.json and %s.error.json exist; the snapshot is ambiguous",
+                      call, e->path, e->path);
+    } else if (has_ok) {
+        json_t *j = NULL;
+        if (dw_json_load_file(full, &j, &jerr)) {
+            e->doc.state = DW_DOC_BAD;
+            dw_buf_printf(&b, "%s could not be read: ", call);
+            s_format_err(&b, &jerr);
+        } else if (!json_is_object(j)) {
+            e->doc.state = DW_DOC_BAD;
+            dw_buf_printf(&b, "%s could not be read: %s.json is not a JSON object", call, e->path);
+            json_decref(j);
+        } else {
+            e->doc.state = DW_DOC_OK;
+            e->doc.json = j;
+        }
+    } else if (has_err) {
+        json_t *j = NULL;
+        if (dw_json_load_file(efull, &j, &jerr)) {
+            e->doc.state = DW_DOC_BAD;
+            dw_buf_printf(&b, "%s could not be read: ", call);
+            s_format_err(&b, &jerr);
+        } else {
+            json_t *code = json_object_get(j, "code");
+            json_t *msg = json_object_get(j, "message");
+            e->doc.state = json_is_string(code) ? DW_DOC_API_ERROR : DW_DOC_BAD;
+            if (e->doc.state == DW_DOC_BAD) {
+                dw_buf_printf(&b, "%s could not be read: %s.error.json has no \"code\" string",
+                              call, e->path);
+            } else {
+                const char *c = json_string_value(code);
+                e->error_code = dw_xstrdup(c);
+                bool denied = strstr(c, "AccessDenied") || strstr(c, "Unauthorized") ||
+                              strstr(c, "NotAuthorized");
+                dw_buf_printf(&b, "%s %s (%s)", call, denied ? "was denied" : "failed", c);
+                if (json_is_string(msg) && json_string_length(msg) > 0)
+                    dw_buf_printf(&b, ": %.200s", json_string_value(msg));
+            }
+            json_decref(j);
+        }
+    } else {
+        e->doc.state = DW_DOC_MISSING;
+        dw_buf_printf(&b, "%s was not recorded (%s.json is missing)", call, e->path);
+    }
+    e->reason = dw_buf_steal(&b);
+    if (!e->reason)
+        e->reason = dw_xstrdup(call);
+    e->doc.reason = e->reason;
+    e->doc.error_code = e->error_code;
+    free(full);
+    free(efull);
+}
+
+const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, const char *service,
+                                     const char *command, const char *key)
+{
+    char *path = key ? dw_xasprintf("%s/%s/%s/%s", region, service, command, key)
+                     : dw_xasprintf("%s/%s/%s", region, service, command);
+    uint64_t h = s_hash(path) % s->n_buckets;
+    for (struct s_entry *e = s->buckets[h]; e; e = e->next) {
+        if (strcmp(e->path, path) == 0) {
+            free(path);
+            return &e->doc;
+        }
+    }
+    struct s_entry *e = dw_xcalloc(1, sizeof(*e));
+    e->path = path;
+    e->doc.path = e->path;
+    char *call = s_describe_call(region, service, command, key);
+    if (key && !s_valid_name(key)) {
+        e->doc.state = DW_DOC_BAD;
+        e->reason = dw_xasprintf("%s: the resource key is not a safe file name", call);
+        e->doc.reason = e->reason;
+    } else {
+        s_load(s, e, call);
+    }
+    free(call);
+    e->next = s->buckets[h];
+    s->buckets[h] = e;
+    s->n_entries++;
+    if (s->n_entries > s->n_buckets * 2) {
+        size_t nb = s->n_buckets * 4;
+        struct s_entry **nbk = dw_xcalloc(nb, sizeof(*nbk));
+        for (size_t b = 0; b < s->n_buckets; b++) {
+            struct s_entry *x = s->buckets[b];
+            while (x) {
+                struct s_entry *n = x->next;
+                uint64_t nh = s_hash(x->path) % nb;
+                x->next = nbk[nh];
+                nbk[nh] = x;
+                x = n;
+            }
+        }
+        free(s->buckets);
+        s->buckets = nbk;
+        s->n_buckets = nb;
+    }
+    return &e->doc;
+}

@@ -1,0 +1,64 @@
+/* util.h: the bottom layer shared by every module: allocation that aborts on
+ * OOM, capped growable buffers, formatted strings, glob matching and time
+ * parsing. Depends on nothing but libc. */
+#ifndef DW_UTIL_H
+#define DW_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dbward/error.h>
+
+/* Allocation never fails: on OOM these print to stderr and abort. */
+void *dw_xmalloc(size_t n);
+void *dw_xcalloc(size_t count, size_t n);
+void *dw_xrealloc(void *p, size_t n);
+char *dw_xstrdup(const char *s);
+char *dw_xstrndup(const char *s, size_t n);
+/* Returns a new heap string (free with free()) built from a printf format. */
+char *dw_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *dw_xvasprintf(const char *fmt, va_list ap);
+
+/* A growable byte buffer with a hard cap. Errors are sticky: once an append
+ * fails (DW_E_TOO_BIG), later appends do nothing and dw_buf_status reports it. */
+struct dw_buf {
+    char *data;        /* always NUL-terminated when non-NULL */
+    size_t len;        /* bytes used, excluding the NUL */
+    size_t cap;        /* bytes allocated */
+    size_t max_len;    /* largest len allowed */
+    enum dw_status st; /* DW_OK until an append failed */
+};
+void dw_buf_init(struct dw_buf *b, size_t max_len);
+void dw_buf_clean_up(struct dw_buf *b);
+void dw_buf_append(struct dw_buf *b, const char *p, size_t n);
+void dw_buf_puts(struct dw_buf *b, const char *s);
+void dw_buf_printf(struct dw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands the string to the caller (free with free()) and resets b. Returns
+ * NULL if an append had failed. */
+char *dw_buf_steal(struct dw_buf *b);
+
+/* Shell-style glob: '*' any run, '?' one character. Case-insensitive when
+ * nocase is set. Matches the whole string. */
+bool dw_glob_match(const char *pattern, const char *s, bool nocase);
+/* True when pattern matches every string that starts with prefix, i.e. the
+ * pattern cannot tell those strings apart ("dynamodb:*" covers "dynamodb:"). */
+bool dw_glob_covers_prefix(const char *pattern, const char *prefix, bool nocase);
+/* True when pattern matches at least one string that starts with prefix. */
+bool dw_glob_meets_prefix(const char *pattern, const char *prefix, bool nocase);
+
+/* Parses ISO 8601 as the AWS CLI prints it ("2024-05-01T10:20:30Z",
+ * "2024-05-01T10:20:30.123000+00:00", "2024-05-01") into seconds since the
+ * epoch. Returns false on anything else. */
+bool dw_time_parse_iso8601(const char *s, int64_t *out_epoch_s);
+/* Formats epoch seconds as "YYYY-MM-DDTHH:MM:SSZ" into out (>= 21 bytes). */
+void dw_time_format_iso8601(int64_t epoch_s, char *out, size_t out_len);
+
+/* Shell single-quoting for remediation commands: returns a new string. Plain
+ * words ([A-Za-z0-9@%_+=:,./-]) come back unquoted. */
+char *dw_shell_quote(const char *s);
+
+#define DW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

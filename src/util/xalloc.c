@@ -1,0 +1,95 @@
+/* xalloc.c: allocation wrappers that abort on out-of-memory, so no caller has
+ * an untested OOM branch, plus heap string formatting. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void s_oom(size_t n)
+{
+    fputs("dbward: out of memory\n", stderr);
+    (void)n;
+    abort();
+}
+
+void *dw_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        s_oom(n);
+    return p;
+}
+
+void *dw_xcalloc(size_t count, size_t n)
+{
+    void *p = calloc(count ? count : 1, n ? n : 1);
+    if (!p)
+        s_oom(n);
+    return p;
+}
+
+void *dw_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        s_oom(n);
+    return q;
+}
+
+char *dw_xstrdup(const char *s)
+{
+    return dw_xstrndup(s, strlen(s));
+}
+
+char *dw_xstrndup(const char *s, size_t n)
+{
+    char *p = dw_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *dw_xvasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return dw_xstrdup("");
+    char *p = dw_xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *dw_xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = dw_xvasprintf(fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+char *dw_shell_quote(const char *s)
+{
+    bool plain = *s != '\0';
+    for (const char *c = s; *c && plain; c++) {
+        plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                strchr("@%_+=:,./-", *c) != NULL;
+    }
+    if (plain)
+        return dw_xstrdup(s);
+    struct dw_buf b;
+    dw_buf_init(&b, (size_t)-1);
+    dw_buf_puts(&b, "'");
+    for (const char *c = s; *c; c++) {
+        if (*c == '\'')
+            dw_buf_puts(&b, "'\\''");
+        else
+            dw_buf_append(&b, c, 1);
+    }
+    dw_buf_puts(&b, "'");
+    return dw_buf_steal(&b);
+}
