@@ -139,6 +139,8 @@ static void s_recreate(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *in
     dwi_cmd(f, "aws dms delete-replication-instance --region %s --replication-instance-arn %s", r,
             arn ? arn : "REPLACE_WITH_OLD_ARN");
     dwi_note(f, "Review the new instance before deleting the old one; deletion cannot be undone.");
+    dwi_note(f, "DMS-01 and DMS-02 both need a new instance: when both fail for this instance, "
+                "make one new instance that is private and uses a customer managed key.");
     free(sgs);
     free(newid);
 }
