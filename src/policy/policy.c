@@ -417,7 +417,10 @@ static bool s_is_table_wildcard(const char *pat)
             dw_buf_puts(&b, "x");
         dw_buf_puts(&b, ":");
     }
-    dw_buf_puts(&b, "table/");
+    /* Table names are 3+ characters of [A-Za-z0-9_.-]; \x01 can only be
+     * matched by a wildcard, so "table/?*" counts as every table but
+     * "table/o*" does not. */
+    dw_buf_puts(&b, "table/\x01\x01\x01");
     char *prefix = dw_buf_steal(&b);
     bool r = prefix && dw_glob_covers_prefix(pat, prefix, false);
     free(prefix);

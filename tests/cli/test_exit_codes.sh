@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Exit status contract: 0 clean, 1 FAIL, 3 ERROR without FAIL, 2 usage or unreadable snapshot.
+. "$(dirname "$0")/lib.sh"
+EX="$SRC/examples/account"
+run 1 "$DBWARD" scan --snapshot "$EX"
+has "$TMP/out" "Summary"
+mksnap "$TMP/s"
+run 0 "$DBWARD" scan --snapshot "$TMP/s" --controls DDB-12
+has "$TMP/out" "PASS 1 FAIL 0 ERROR 0"
+rm "$TMP/s/us-east-1/dynamodb/describe-table/t.json"
+run 3 "$DBWARD" scan --snapshot "$TMP/s" --controls DDB-12
+has "$TMP/out" "was not recorded"
+run 2 "$DBWARD" scan --snapshot "$TMP/nowhere"
+has "$TMP/err" "manifest.json"
+run 2 "$DBWARD" scan
+has "$TMP/err" "needs --snapshot"
+run 2 "$DBWARD" scan --snapshot "$EX" --format yaml
+has "$TMP/err" "--format must be text or json"
+run 2 "$DBWARD" scan --snapshot "$EX" --controls XYZ-99
+has "$TMP/err" "matches no control"
+run 2 "$DBWARD" scan --snapshot "$EX" --param nope=1
+has "$TMP/err" "unknown parameter \"nope\""
+run 2 "$DBWARD" scan --snapshot "$EX" --param backup_max_age_days=soon
+has "$TMP/err" "whole number of days"
+run 2 "$DBWARD" scan --snapshot "$EX" --region mars-1
+has "$TMP/err" "region mars-1 is not in the snapshot's manifest"
+run 2 "$DBWARD" scan --snapshot "$EX" --severity urgent
+run 2 "$DBWARD" frobnicate
+run 2 "$DBWARD" explain
+run 2 "$DBWARD" explain NOPE-1
+run 2 "$DBWARD" controls --snapshot x
+has "$TMP/err" "does not apply"
+run 0 "$DBWARD" --version
+has "$TMP/out" "dbward 0."
+run 0 "$DBWARD" help
+has "$TMP/out" "snapshot-script"
+finish

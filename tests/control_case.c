@@ -1,0 +1,164 @@
+/* control_case.c: runs one data-driven control case. A case folder holds a
+ * tiny snapshot (manifest.json plus call files) and `expected`, one line per
+ * finding in emission order:
+ *     STATUS RESOURCE_ID | reason substring [| remediation command substring]
+ * The control id is the name of the case's parent folder. Lines starting
+ * with '#' and blank lines are ignored. A malformed expected file fails. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dbward/dbward.h>
+#include <dbward/snapshot.h>
+
+static char *s_trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: control_case CASE_DIR\n");
+        return 2;
+    }
+    const char *dir = argv[1];
+    char id[64] = {0};
+    {
+        char *copy = strdup(dir);
+        size_t n = strlen(copy);
+        while (n && copy[n - 1] == '/')
+            copy[--n] = '\0';
+        char *last = strrchr(copy, '/');
+        if (last)
+            *last = '\0';
+        char *parent = strrchr(copy, '/');
+        snprintf(id, sizeof(id), "%s", parent ? parent + 1 : copy);
+        free(copy);
+    }
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    struct dw_snapshot *snap = NULL;
+    if (dw_snapshot_open(dir, &snap, &err)) {
+        fprintf(stderr, "FAIL %s: snapshot: %s:%d:%d: %s\n", dir, err.source, err.line, err.column,
+                err.message);
+        return 1;
+    }
+    const char *ctl[1] = {id};
+    struct dw_scan_opts opts = {.controls = ctl, .n_controls = 1};
+    /* Optional `params`: NAME=VALUE lines, as --param would give them. */
+    struct dw_param_value params[8];
+    char pbuf[8][256];
+    size_t n_params = 0;
+    char ppath[4096];
+    snprintf(ppath, sizeof(ppath), "%s/params", dir);
+    FILE *pf = fopen(ppath, "r");
+    while (pf && n_params < 8 && fgets(pbuf[n_params], sizeof(pbuf[0]), pf)) {
+        char *l = s_trim(pbuf[n_params]);
+        char *eq = strchr(l, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        params[n_params].name = l;
+        params[n_params].value = eq + 1;
+        n_params++;
+    }
+    if (pf)
+        fclose(pf);
+    opts.params = params;
+    opts.n_params = n_params;
+    struct dw_findings f = {0};
+    if (dw_scan_run(snap, &opts, &f, &err)) {
+        fprintf(stderr, "FAIL %s: scan: %s\n", dir, err.message);
+        return 1;
+    }
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/expected", dir);
+    FILE *ef = fopen(path, "r");
+    if (!ef) {
+        fprintf(stderr, "FAIL %s: no expected file\n", dir);
+        return 1;
+    }
+    int bad = 0;
+    size_t idx = 0;
+    char line[4096];
+    int lineno = 0;
+    while (fgets(line, sizeof(line), ef)) {
+        lineno++;
+        char *l = s_trim(line);
+        if (!*l || *l == '#')
+            continue;
+        char *bar = strchr(l, '|');
+        char *bar2 = bar ? strchr(bar + 1, '|') : NULL;
+        if (!bar) {
+            fprintf(stderr, "FAIL %s: expected:%d: malformed line (no '|')\n", dir, lineno);
+            bad = 1;
+            break;
+        }
+        *bar = '\0';
+        if (bar2)
+            *bar2 = '\0';
+        char *head = s_trim(l);
+        char *reason = s_trim(bar + 1);
+        char *cmd = bar2 ? s_trim(bar2 + 1) : NULL;
+        char *sp = strchr(head, ' ');
+        char *rid = sp ? s_trim(sp + 1) : (char *)"";
+        if (sp)
+            *sp = '\0';
+        if (idx >= f.n) {
+            fprintf(stderr, "FAIL %s: expected:%d: wanted %s %s, but there are only %zu findings\n",
+                    dir, lineno, head, rid, f.n);
+            bad = 1;
+            idx++;
+            continue;
+        }
+        const struct dw_finding *x = &f.v[idx++];
+        if (strcmp(dw_result_str(x->status), head) != 0 || strcmp(x->resource_id, rid) != 0) {
+            fprintf(stderr, "FAIL %s: expected:%d: wanted %s %s, got %s %s (%s)\n", dir, lineno,
+                    head, rid, dw_result_str(x->status), x->resource_id, x->reason);
+            bad = 1;
+        } else if (!strstr(x->reason, reason)) {
+            fprintf(stderr, "FAIL %s: expected:%d: reason \"%s\" lacks \"%s\"\n", dir, lineno,
+                    x->reason, reason);
+            bad = 1;
+        }
+        if (x->status == DW_FAIL && x->n_commands == 0 && x->n_notes == 0) {
+            fprintf(stderr, "FAIL %s: expected:%d: a FAIL without remediation\n", dir, lineno);
+            bad = 1;
+        }
+        if (x->status == DW_ERROR && strlen(x->reason) < 10) {
+            fprintf(stderr, "FAIL %s: expected:%d: an ERROR without a real reason\n", dir, lineno);
+            bad = 1;
+        }
+        if (cmd) {
+            int hit = 0;
+            for (size_t k = 0; k < x->n_commands; k++)
+                hit = hit || strstr(x->commands[k], cmd) != NULL;
+            if (!hit) {
+                fprintf(stderr, "FAIL %s: expected:%d: no remediation command contains \"%s\"\n",
+                        dir, lineno, cmd);
+                bad = 1;
+            }
+        }
+    }
+    fclose(ef);
+    if (idx < f.n) {
+        fprintf(stderr, "FAIL %s: %zu unexpected finding(s), first: %s %s (%s)\n", dir, f.n - idx,
+                dw_result_str(f.v[idx].status), f.v[idx].resource_id, f.v[idx].reason);
+        bad = 1;
+    }
+    if (idx == 0) {
+        fprintf(stderr, "FAIL %s: a case must expect at least one finding\n", dir);
+        bad = 1;
+    }
+    dw_findings_clean_up(&f);
+    dw_snapshot_free(snap);
+    if (!bad)
+        printf("ok %s (%zu findings)\n", dir, idx);
+    return bad;
+}

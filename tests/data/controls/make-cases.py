@@ -1,0 +1,522 @@
+#!/usr/bin/env python3
+"""Writes the per-control case folders under tests/data/controls/<ID>/<case>/.
+Each case is a tiny snapshot plus `expected` (see tests/control_case.c).
+Every control has at least pass, fail and error cases. Rerun after editing;
+the folders it writes are committed."""
+import json
+import os
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+A = "123456789012"
+R = "us-east-1"
+P = R + "/"
+SCOPE = A + "/" + R
+DENIED = {"code": "AccessDeniedException", "message": "not authorized to perform this operation"}
+CASES = {}
+
+
+def case(cid, name, files, expected):
+    CASES.setdefault(cid, {})[name] = (files, expected)
+
+
+def err(code="AccessDeniedException"):
+    return {"code": code, "message": "User is not authorized to perform this operation"}
+
+
+def karn(k, region=R):
+    return "arn:aws:kms:%s:%s:key/%s" % (region, A, k)
+
+
+def key(k, manager="CUSTOMER", state="Enabled", spec="SYMMETRIC_DEFAULT", origin="AWS_KMS"):
+    return {"KeyMetadata": {"AWSAccountId": A, "KeyId": k, "Arn": karn(k), "KeyState": state,
+                            "KeyManager": manager, "KeySpec": spec, "CustomerMasterKeySpec": spec,
+                            "Origin": origin, "Enabled": state == "Enabled", "KeyUsage": "ENCRYPT_DECRYPT"}}
+
+
+def inst(tail, **kw):
+    d = {"ReplicationInstanceIdentifier": tail.lower(), "ReplicationInstanceClass": "dms.t3.medium",
+         "AllocatedStorage": 50, "PubliclyAccessible": False, "KmsKeyId": karn("k-cmk"),
+         "AutoMinorVersionUpgrade": True, "MultiAZ": False, "EngineVersion": "3.5.2",
+         "VpcSecurityGroups": [{"VpcSecurityGroupId": "sg-0aaa", "Status": "active"}],
+         "ReplicationSubnetGroup": {"ReplicationSubnetGroupIdentifier": "dms-subnets", "VpcId": "vpc-0aaa",
+                                    "Subnets": [{"SubnetIdentifier": "subnet-0aaa", "SubnetStatus": "Active"}]},
+         "ReplicationInstanceArn": "arn:aws:dms:%s:%s:rep:%s" % (R, A, tail)}
+    d.update(kw)
+    return d
+
+
+def rep(tail):
+    return "arn:aws:dms:%s:%s:rep:%s" % (R, A, tail)
+
+
+def ep(tail, engine, etype="source", **kw):
+    d = {"EndpointIdentifier": tail.lower(), "EndpointType": etype, "EngineName": engine,
+         "EndpointArn": "arn:aws:dms:%s:%s:endpoint:%s" % (R, A, tail), "SslMode": "none"}
+    d.update(kw)
+    return d
+
+
+def epa(tail):
+    return "arn:aws:dms:%s:%s:endpoint:%s" % (R, A, tail)
+
+
+def task(tail, settings, instance="INST1", src="SRC1", tgt="TGT1"):
+    return {"ReplicationTaskIdentifier": tail.lower(), "ReplicationTaskArn": "arn:aws:dms:%s:%s:task:%s" % (R, A, tail),
+            "ReplicationInstanceArn": rep(instance), "SourceEndpointArn": epa(src), "TargetEndpointArn": epa(tgt),
+            "MigrationType": "full-load", "ReplicationTaskSettings": settings if isinstance(settings, str) else json.dumps(settings)}
+
+
+def taska(tail):
+    return "arn:aws:dms:%s:%s:task:%s" % (R, A, tail)
+
+
+def insts(*i):
+    return {P + "dms/describe-replication-instances": {"ReplicationInstances": list(i)}}
+
+
+def tags(d):
+    return {"TagList": [{"Key": k, "Value": v} for k, v in d.items()]}
+
+
+GOOD_TAGS = {"Owner": "team", "Environment": "dev", "DataClassification": "internal"}
+
+
+def tbl(name, **kw):
+    d = {"TableName": name, "TableArn": "arn:aws:dynamodb:%s:%s:table/%s" % (R, A, name), "TableStatus": "ACTIVE",
+         "ItemCount": 10, "DeletionProtectionEnabled": True}
+    d.update(kw)
+    return d
+
+
+def tarn(name):
+    return "arn:aws:dynamodb:%s:%s:table/%s" % (R, A, name)
+
+
+def tables(*ts):
+    f = {P + "dynamodb/list-tables": {"TableNames": [t["TableName"] for t in ts]}}
+    for t in ts:
+        f[P + "dynamodb/describe-table/" + t["TableName"]] = {"Table": t}
+    return f
+
+
+def trail(name, multi=True, home=R, validation=True, kms=None):
+    t = {"Name": name, "S3BucketName": "logs", "IsMultiRegionTrail": multi, "HomeRegion": home,
+         "TrailARN": "arn:aws:cloudtrail:%s:%s:trail/%s" % (home, A, name), "LogFileValidationEnabled": validation,
+         "HasCustomEventSelectors": False, "IsOrganizationTrail": False}
+    if kms:
+        t["KmsKeyId"] = kms
+    return t
+
+
+def trails(*t):
+    return {P + "cloudtrail/describe-trails": {"trailList": list(t)}}
+
+
+def tstatus(name, logging=True):
+    return {P + "cloudtrail/get-trail-status/" + name: {"IsLogging": logging}}
+
+
+def selectors(name, mgmt=True, ddb=False):
+    sel = {"ReadWriteType": "All", "IncludeManagementEvents": mgmt, "DataResources": []}
+    if ddb:
+        sel["DataResources"] = [{"Type": "AWS::DynamoDB::Table", "Values": ["arn:aws:dynamodb"]}]
+    return {P + "cloudtrail/get-event-selectors/" + name: {"TrailARN": "arn:aws:cloudtrail:%s:%s:trail/%s" % (R, A, name),
+                                                           "EventSelectors": [sel]}}
+
+
+def merge(*ds):
+    out = {}
+    for d in ds:
+        out.update(d)
+    return out
+
+
+def users(*entries, policies=()):
+    return {"global/iam/get-account-authorization-details": {
+        "UserDetailList": list(entries), "GroupDetailList": [], "RoleDetailList": [], "Policies": list(policies)}}
+
+
+def user(name, attached=(), inline=()):
+    return {"UserName": name, "UserId": "AIDA" + name.upper().ljust(16, "X"), "Arn": "arn:aws:iam::%s:user/%s" % (A, name),
+            "Path": "/", "CreateDate": "2025-01-01T00:00:00+00:00", "GroupList": [], "UserPolicyList": list(inline),
+            "AttachedManagedPolicies": [{"PolicyName": a.split("/")[-1], "PolicyArn": a} for a in attached]}
+
+
+def uarn(name):
+    return "arn:aws:iam::%s:user/%s" % (A, name)
+
+
+def doc(*st):
+    return {"Version": "2012-10-17", "Statement": list(st)}
+
+
+def managed(name, document):
+    return {"PolicyName": name, "Arn": "arn:aws:iam::%s:policy/%s" % (A, name), "DefaultVersionId": "v1",
+            "PolicyVersionList": [{"Document": document, "VersionId": "v1", "IsDefaultVersion": True}]}
+
+
+def parn(name):
+    return "arn:aws:iam::%s:policy/%s" % (A, name)
+
+
+# ---------------- DMS ----------------
+case("DMS-01", "pass", insts(inst("INST1")), ["PASS %s | PubliclyAccessible is false" % rep("INST1")])
+case("DMS-01", "fail", merge(insts(inst("INST1", PubliclyAccessible=True)),
+                             {P + "dms/describe-replication-tasks": {"ReplicationTasks": [task("TASK1", {})]}}),
+     ["FAIL %s | PubliclyAccessible is true | move-replication-task --region us-east-1 --replication-task-arn %s" % (rep("INST1"), taska("TASK1"))])
+case("DMS-01", "error", {P + "dms/describe-replication-instances.error": DENIED},
+     ["ERROR %s | dms describe-replication-instances in us-east-1 was denied (AccessDeniedException)" % SCOPE])
+case("DMS-01", "missing-field", insts({"ReplicationInstanceArn": rep("INST1")}),
+     ["ERROR %s | PubliclyAccessible is missing" % rep("INST1")])
+
+case("DMS-02", "pass", merge(insts(inst("INST1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+     ["PASS %s | customer managed and Enabled" % rep("INST1")])
+case("DMS-02", "fail", merge(insts(inst("INST1", KmsKeyId="arn:aws:kms:%s:%s:alias/aws/dms" % (R, A)),
+                                   inst("INST2", KmsKeyId=karn("k-off"))),
+                             {P + "kms/list-aliases": {"Aliases": [{"AliasName": "alias/aws/dms", "TargetKeyId": "k-aws"}]},
+                              P + "kms/describe-key/k-aws": key("k-aws", manager="AWS"),
+                              P + "kms/describe-key/k-off": key("k-off", state="Disabled")}),
+     ["FAIL %s | AWS managed key (KeyManager is AWS) | create-replication-instance" % rep("INST1"),
+      "FAIL %s | has KeyState Disabled | aws kms enable-key --region us-east-1 --key-id k-off" % rep("INST2")])
+case("DMS-02", "error", merge(insts(inst("INST1"), inst("INST2", KmsKeyId="alias/unknown")),
+                              {P + "kms/describe-key/k-cmk": "{\"KeyMetadata\": {\"KeyId\": \"k-cmk\",\n  \"KeyManager\" \"CUSTOMER\"}}\n",
+                               P + "kms/list-aliases": {"Aliases": []}}),
+     ["ERROR %s | us-east-1/kms/describe-key/k-cmk.json:2:25:" % rep("INST1"),
+      "ERROR %s | alias alias/unknown is not in kms list-aliases" % rep("INST2")])
+
+vpce_ok = {"VpcEndpointId": "vpce-0aaa", "VpcEndpointType": "Interface", "VpcId": "vpc-0aaa",
+           "ServiceName": "com.amazonaws.us-east-1.dms", "State": "available", "PrivateDnsEnabled": True}
+vpc_arn = "arn:aws:ec2:%s:%s:vpc/vpc-0aaa" % (R, A)
+case("DMS-03", "pass", merge(insts(inst("INST1"), inst("INST2")), {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": [vpce_ok]}}),
+     ["PASS %s | interface endpoint vpce-0aaa for DMS is available with private DNS" % vpc_arn])
+case("DMS-03", "fail", merge(insts(inst("INST1"), inst("INST2", ReplicationSubnetGroup={"VpcId": "vpc-0bbb"})),
+                             {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": [dict(vpce_ok, PrivateDnsEnabled=False),
+                                                                                  dict(vpce_ok, VpcId="vpc-0bbb", ServiceName="com.amazonaws.us-east-1.dynamodb", VpcEndpointType="Gateway")]}}),
+     ["FAIL %s | PrivateDnsEnabled false | modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-0aaa --private-dns-enabled" % vpc_arn,
+      "FAIL arn:aws:ec2:%s:%s:vpc/vpc-0bbb | no interface VPC endpoint for com.amazonaws.us-east-1.dms | create-vpc-endpoint --region us-east-1 --vpc-endpoint-type Interface --vpc-id vpc-0bbb" % (R, A)])
+case("DMS-03", "error", insts(inst("INST1")),
+     ["ERROR %s | ec2 describe-vpc-endpoints in us-east-1 was not recorded" % vpc_arn])
+
+eps = lambda *e: {P + "dms/describe-endpoints": {"Endpoints": list(e)}}
+case("DMS-04", "pass", eps(ep("SRC1", "postgres", SslMode="verify-full"), ep("SRC2", "oracle", SslMode="require"), ep("TGT1", "s3", "target")),
+     ["PASS %s | SslMode is verify-full" % epa("SRC1"), "PASS %s | SslMode is require" % epa("SRC2"),
+      "NOT_APPLICABLE %s | engine s3 does not use" % epa("TGT1")])
+case("DMS-04", "fail", eps(ep("SRC1", "mysql", SslMode="none")),
+     ["FAIL %s | SslMode is none (engine mysql) | modify-endpoint --region us-east-1 --endpoint-arn %s --ssl-mode verify-full" % (epa("SRC1"), epa("SRC1"))])
+e4 = ep("SRC1", "postgres")
+del e4["SslMode"]
+case("DMS-04", "error", eps(e4), ["ERROR %s | SslMode is missing" % epa("SRC1")])
+
+case("DMS-05", "pass", merge(eps(ep("TGT1", "s3", "target", S3Settings={"EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": karn("k-cmk")}),
+                                 ep("SRC1", "s3", "source")),
+                             {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+     ["PASS %s | SSE_KMS with customer managed key" % epa("TGT1"), "NOT_APPLICABLE %s | only S3 and Redshift targets" % epa("SRC1")])
+case("DMS-05", "fail", eps(ep("TGT1", "redshift", "target", RedshiftSettings={"EncryptionMode": "SSE_S3"}),
+                           ep("TGT2", "s3", "target", S3Settings={"BucketName": "b"})),
+     ["FAIL %s | RedshiftSettings.EncryptionMode is SSE_S3 | --redshift-settings EncryptionMode=SSE_KMS" % epa("TGT1"),
+      "FAIL %s | S3Settings.EncryptionMode is not set (SSE_S3 by default) | --s3-settings EncryptionMode=SSE_KMS" % epa("TGT2")])
+case("DMS-05", "error", merge(eps(ep("TGT1", "s3", "target", S3Settings={"EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": karn("k-cmk")})),
+                              {P + "kms/describe-key/k-cmk.error": DENIED}),
+     ["ERROR %s | kms describe-key for k-cmk in us-east-1 was denied" % epa("TGT1")])
+
+case("DMS-06", "pass", merge(insts(inst("INST1")), {P + "dms/list-tags-for-resource/INST1": tags(GOOD_TAGS)},
+                             eps(), {P + "dms/describe-replication-tasks": {"ReplicationTasks": []}}),
+     ["PASS %s | has every required tag" % rep("INST1")])
+case("DMS-06", "fail", merge(insts(), eps(ep("SRC1", "mysql")), {P + "dms/describe-replication-tasks": {"ReplicationTasks": [task("TASK1", {})]},
+                             P + "dms/list-tags-for-resource/SRC1": tags({"Owner": "x", "Environment": ""}),
+                             P + "dms/list-tags-for-resource/TASK1": tags(GOOD_TAGS)}),
+     ["FAIL %s | missing required tags: Environment (empty), DataClassification | add-tags-to-resource --region us-east-1 --resource-arn %s --tags Key=Environment,Value=REPLACE_ME Key=DataClassification,Value=REPLACE_ME" % (epa("SRC1"), epa("SRC1")),
+      "PASS %s | has every required tag" % taska("TASK1")])
+case("DMS-06", "error", merge(insts(inst("INST1")), {P + "dms/list-tags-for-resource/INST1.error": err("AccessDeniedFault")},
+                              eps(), {P + "dms/describe-replication-tasks.error": err()}),
+     ["ERROR %s | list-tags-for-resource for INST1 in us-east-1 was denied (AccessDeniedFault)" % rep("INST1"),
+      "ERROR %s | describe-replication-tasks in us-east-1 was denied" % SCOPE])
+case("DMS-06", "custom-tags", merge(insts(inst("INST1")), {P + "dms/list-tags-for-resource/INST1": tags({"Owner": "x"})},
+                                    {"params": "required_tags=Owner\n"},
+                                    eps(), {P + "dms/describe-replication-tasks": {"ReplicationTasks": []}}),
+     ["PASS %s | has every required tag" % rep("INST1")])
+
+dms_present = merge(insts(inst("INST1")), eps(), {P + "dms/describe-replication-tasks": {"ReplicationTasks": []}})
+case("DMS-07", "pass", merge(dms_present, trails(trail("main")), tstatus("main"), selectors("main")),
+     ["PASS %s | trail main is logging management events (All)" % SCOPE])
+case("DMS-07", "not-applicable", merge(insts(), eps(), {P + "dms/describe-replication-tasks": {"ReplicationTasks": []}}),
+     ["NOT_APPLICABLE %s | no DMS resources in us-east-1" % SCOPE])
+case("DMS-07", "fail", merge(dms_present, trails(trail("main"), trail("other", multi=False, home="eu-west-1")), tstatus("main", False), selectors("main")),
+     ["FAIL %s | trail main is not logging (IsLogging false) | aws cloudtrail start-logging --region us-east-1 --name main" % SCOPE])
+case("DMS-07", "fail-no-trail", merge(dms_present, trails()),
+     ["FAIL %s | no CloudTrail trail covers us-east-1 | create-trail" % SCOPE])
+case("DMS-07", "error", merge(dms_present, trails(trail("main")), selectors("main")),
+     ["ERROR %s | no trail could be confirmed: cloudtrail get-trail-status for main in us-east-1 was not recorded" % SCOPE])
+
+tasks = lambda *t: {P + "dms/describe-replication-tasks": {"ReplicationTasks": list(t)}}
+case("DMS-08", "pass", tasks(task("TASK1", {"Logging": {"EnableLogging": True}})), ["PASS %s | Logging.EnableLogging is true" % taska("TASK1")])
+case("DMS-08", "fail", tasks(task("TASK1", {"Logging": {"EnableLogging": False}}), task("TASK2", {"TargetMetadata": {}})),
+     ["FAIL %s | Logging.EnableLogging is false | modify-replication-task --region us-east-1 --replication-task-arn %s" % (taska("TASK1"), taska("TASK1")),
+      "FAIL %s | Logging.EnableLogging is not set" % taska("TASK2")])
+case("DMS-08", "error", tasks(task("TASK1", "{\"Logging\": {\"EnableLogging\": tru}}")),
+     ["ERROR %s | ReplicationTaskSettings is not valid JSON" % taska("TASK1")])
+
+case("DMS-09", "pass", insts(inst("INST1")), ["PASS %s | AutoMinorVersionUpgrade is true" % rep("INST1")])
+case("DMS-09", "fail", insts(inst("INST1", AutoMinorVersionUpgrade=False)),
+     ["FAIL %s | AutoMinorVersionUpgrade is false | modify-replication-instance --region us-east-1 --replication-instance-arn %s --auto-minor-version-upgrade" % (rep("INST1"), rep("INST1"))])
+case("DMS-09", "error", {P + "dms/describe-replication-instances": {"ReplicationInstances": [{"ReplicationInstanceArn": rep("INST1")}]}},
+     ["ERROR %s | AutoMinorVersionUpgrade is missing" % rep("INST1")])
+case("DMS-09", "bad-shape", {P + "dms/describe-replication-instances": {"Marker": "x"}},
+     ["ERROR %s | has no \"ReplicationInstances\" array" % SCOPE])
+
+prod = dict(GOOD_TAGS, Environment="prod")
+case("DMS-10", "pass", merge(insts(inst("INST1", MultiAZ=True), inst("INST2")),
+                             {P + "dms/list-tags-for-resource/INST1": tags(prod), P + "dms/list-tags-for-resource/INST2": tags(GOOD_TAGS)}),
+     ["PASS %s | production instance with MultiAZ true" % rep("INST1"), "NOT_APPLICABLE %s | not tagged Environment=prod" % rep("INST2")])
+case("DMS-10", "fail", merge(insts(inst("INST1")), {P + "dms/list-tags-for-resource/INST1": tags(prod)}),
+     ["FAIL %s | has MultiAZ false | --multi-az --apply-immediately" % rep("INST1")])
+case("DMS-10", "error", merge(insts(inst("INST1"))), ["ERROR %s | list-tags-for-resource for INST1 in us-east-1 was not recorded" % rep("INST1")])
+
+sg_arn = "arn:aws:ec2:%s:%s:security-group/sg-0aaa" % (R, A)
+def sg(*egress):
+    return {P + "ec2/describe-security-groups": {"SecurityGroups": [{"GroupId": "sg-0aaa", "GroupName": "dms", "VpcId": "vpc-0aaa",
+                                                                     "IpPermissions": [], "IpPermissionsEgress": list(egress)}]}}
+def rule(proto, lo=None, hi=None, cidr="0.0.0.0/0", v6=None):
+    r = {"IpProtocol": proto, "IpRanges": [{"CidrIp": cidr}] if cidr else [], "Ipv6Ranges": [{"CidrIpv6": v6}] if v6 else []}
+    if lo is not None:
+        r["FromPort"], r["ToPort"] = lo, hi
+    return r
+case("DMS-11", "pass", merge(insts(inst("INST1")), sg(rule("tcp", 5432, 5432), rule("-1", cidr="10.0.0.0/8")),
+                             eps(ep("SRC1", "postgres", Port=5432)), tasks(task("TASK1", {}))),
+     ["PASS %s | no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports" % sg_arn])
+case("DMS-11", "fail", merge(insts(inst("INST1")), sg(rule("tcp", 0, 65535, cidr=None, v6="::/0")), eps(), tasks()),
+     ["FAIL %s | all traffic (IpProtocol tcp) to the internet | revoke-security-group-egress --region us-east-1 --group-id sg-0aaa" % sg_arn])
+case("DMS-11", "fail-wide-port", merge(insts(inst("INST1")), sg(rule("tcp", 1000, 2000)), eps(), tasks()),
+     ["FAIL %s | tcp 1000-2000 to the internet" % sg_arn])
+case("DMS-11", "error", merge(insts(inst("INST1")), {P + "ec2/describe-security-groups": {"SecurityGroups": []}}, eps(), tasks()),
+     ["ERROR %s | security group sg-0aaa of %s is not in describe-security-groups" % (sg_arn, rep("INST1"))])
+
+case("DMS-12", "pass", eps(ep("SRC1", "mysql", MySQLSettings={"SecretsManagerSecretId": "arn:aws:secretsmanager:us-east-1:%s:secret:db-AbCd" % A}),
+                           ep("TGT1", "dynamodb", "target")),
+     ["PASS %s | MySQLSettings.SecretsManagerSecretId is set" % epa("SRC1"), "NOT_APPLICABLE %s | engine dynamodb authenticates with an IAM role" % epa("TGT1")])
+case("DMS-12", "fail", eps(ep("SRC1", "sqlserver", Username="dms_user", MicrosoftSQLServerSettings={"Username": "dms_user"})),
+     ["FAIL %s | MicrosoftSQLServerSettings.SecretsManagerSecretId is not set: the endpoint keeps its own password (user dms_user) | --microsoft-sql-server-settings SecretsManagerSecretId=" % epa("SRC1")])
+case("DMS-12", "error", eps({"EndpointArn": epa("SRC1"), "EndpointIdentifier": "src1"}), ["ERROR %s | EngineName is missing" % epa("SRC1")])
+
+# ---------------- DynamoDB ----------------
+scoped = managed("OrdersRW", doc({"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem"], "Resource": tarn("orders")},
+                                 {"Effect": "Allow", "Action": "dynamodb:*", "Resource": tarn("orders") + "/index/*"},
+                                 {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::bucket/*"}))
+case("DDB-01", "pass", users(user("svc", inline=[{"PolicyName": "p1", "PolicyDocument": doc({"Effect": "Deny", "Action": "*", "Resource": "*"})}]),
+                             policies=[scoped, managed("NotDdb", doc({"Effect": "Allow", "NotAction": "dynamodb:*", "Resource": "*"}))]),
+     ["PASS %s | no Allow statement grants" % parn("OrdersRW"), "PASS %s | no Allow statement grants" % parn("NotDdb"),
+      "PASS %s#inline/p1 | no Allow statement grants" % uarn("svc")])
+case("DDB-01", "fail", users(user("bob", attached=["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"]),
+                             policies=[managed("Wide", doc({"Sid": "W", "Effect": "Allow", "Action": ["dynamo*:*"], "Resource": "arn:aws:dynamodb:us-*:%s:table/*" % A})),
+                                       managed("NotRes", doc({"Effect": "Allow", "Action": "dynamodb:GetItem", "NotResource": "arn:aws:s3:::*"})),
+                                       managed("Star", doc({"Effect": "Allow", "Action": "*", "Resource": ["*"]}))]),
+     ["FAIL %s | statement \"W\" allows [dynamo*:*] (every DynamoDB action) on arn:aws:dynamodb:us-*:%s:table/* | create-policy-version --policy-arn %s" % (parn("Wide"), A, parn("Wide")),
+      "FAIL %s | NotResource [arn:aws:s3:::*]" % parn("NotRes"),
+      "FAIL %s | statement #1 allows [*] (every DynamoDB action) on *" % parn("Star"),
+      "FAIL %s | AmazonDynamoDBFullAccess is attached | aws iam detach-user-policy --user-name bob --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" % uarn("bob")])
+case("DDB-01", "error", users(policies=[managed("Bad", doc({"Effect": "Permit", "Action": "dynamodb:*", "Resource": "*"}))]),
+     ["ERROR %s | Statement[0].Effect must be \"Allow\" or \"Deny\"" % parn("Bad")])
+case("DDB-01", "error-denied", {"global/iam/get-account-authorization-details.error": err("AccessDenied")},
+     ["ERROR %s/global | get-account-authorization-details in global was denied (AccessDenied)" % A])
+
+sse = lambda k: {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": karn(k)}
+case("DDB-02", "pass", merge(tables(tbl("orders", SSEDescription=sse("k-cmk"))), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+     ["PASS %s | encrypted with customer managed key" % tarn("orders")])
+case("DDB-02", "fail", merge(tables(tbl("a"), tbl("b", SSEDescription=sse("k-aws"))), {P + "kms/describe-key/k-aws": key("k-aws", "AWS")}),
+     ["FAIL %s | no SSEDescription: the table uses the AWS owned key | update-table --region us-east-1 --table-name a --sse-specification Enabled=true,SSEType=KMS" % tarn("a"),
+      "FAIL %s | is an AWS managed key (KeyManager AWS)" % tarn("b")])
+case("DDB-02", "error", {P + "dynamodb/list-tables": {"TableNames": ["orders"]}, P + "dynamodb/describe-table/orders.error": DENIED},
+     ["ERROR %s | dynamodb describe-table for orders in us-east-1 was denied" % tarn("orders")])
+
+case("DDB-03", "pass", {P + "dax/describe-clusters": {"Clusters": []}}, ["PASS %s | no DAX cluster in us-east-1" % SCOPE])
+case("DDB-03", "fail", {P + "dax/describe-clusters": {"Clusters": [{"ClusterName": "cache1", "ClusterArn": "arn:aws:dax:us-east-1:%s:cache/cache1" % A}]}},
+     ["FAIL %s | 1 DAX cluster(s) exist although DAX is not approved: cache1 | aws dax delete-cluster --region us-east-1 --cluster-name cache1" % SCOPE])
+case("DDB-03", "error", {P + "dax/describe-clusters.error": err("InvalidParameterValueException")},
+     ["ERROR %s | dax describe-clusters in us-east-1 failed (InvalidParameterValueException)" % SCOPE])
+
+gw = {"VpcEndpointId": "vpce-0gw", "VpcEndpointType": "Gateway", "VpcId": "vpc-0aaa", "ServiceName": "com.amazonaws.us-east-1.dynamodb",
+      "State": "available", "RouteTableIds": ["rtb-1", "rtb-2"]}
+vpcs = {P + "ec2/describe-vpcs": {"Vpcs": [{"VpcId": "vpc-0aaa"}]}}
+rts = {P + "ec2/describe-route-tables": {"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-0aaa"}, {"RouteTableId": "rtb-2", "VpcId": "vpc-0aaa"},
+                                                         {"RouteTableId": "rtb-9", "VpcId": "vpc-0other"}]}}
+case("DDB-04", "pass", merge(tables(tbl("t")), vpcs, rts, {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": [gw]}}),
+     ["PASS %s | Gateway endpoint vpce-0gw serves every route table" % vpc_arn])
+case("DDB-04", "not-applicable", {P + "dynamodb/list-tables": {"TableNames": []}}, ["NOT_APPLICABLE %s | no DynamoDB tables in us-east-1" % SCOPE])
+case("DDB-04", "fail", merge(tables(tbl("t")), {P + "ec2/describe-vpcs": {"Vpcs": [{"VpcId": "vpc-0aaa"}, {"VpcId": "vpc-0bbb"}]}}, rts,
+                             {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": [dict(gw, RouteTableIds=["rtb-1"])]}}),
+     ["FAIL %s | is not associated with route table(s) rtb-2 | modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-0gw --add-route-table-ids rtb-2" % vpc_arn,
+      "FAIL arn:aws:ec2:%s:%s:vpc/vpc-0bbb | no Gateway endpoint for com.amazonaws.us-east-1.dynamodb in vpc-0bbb | create-vpc-endpoint" % (R, A)])
+case("DDB-04", "error", merge(tables(tbl("t")), vpcs, {P + "ec2/describe-route-tables.error": DENIED}, {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": [gw]}}),
+     ["ERROR %s | ec2 describe-route-tables in us-east-1 was denied" % vpc_arn])
+
+case("DDB-05", "pass", tables(tbl("t", StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})),
+     ["PASS %s | StreamEnabled is true (NEW_IMAGE)" % tarn("t")])
+case("DDB-05", "fail", tables(tbl("t")), ["FAIL %s | not set (no stream) | --stream-specification StreamEnabled=true" % tarn("t")])
+case("DDB-05", "error", {P + "dynamodb/list-tables": {"TableNames": ["t"]}}, ["ERROR %s | describe-table for t in us-east-1 was not recorded" % tarn("t")])
+
+case("DDB-06", "pass", merge(tables(tbl("t")), trails(trail("main")), tstatus("main"),
+                             {P + "cloudtrail/get-event-selectors/main": {"AdvancedEventSelectors": [
+                                 {"Name": "ddb", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::DynamoDB::Table"]}]}]}}),
+     ["PASS %s | trail main records DynamoDB data events (advanced selector)" % SCOPE])
+case("DDB-06", "fail", merge(tables(tbl("t")), trails(trail("main")), tstatus("main"), selectors("main")),
+     ["FAIL %s | trail main has no DynamoDB data event selector | put-event-selectors --region us-east-1 --trail-name main --advanced-event-selectors" % SCOPE])
+case("DDB-06", "pass-basic", merge(tables(tbl("t")), trails(trail("main")), tstatus("main"), selectors("main", ddb=True)),
+     ["PASS %s | trail main records DynamoDB data events" % SCOPE])
+case("DDB-06", "error", merge(tables(tbl("t")), trails(trail("main")), tstatus("main"), {P + "cloudtrail/get-event-selectors/main.error": DENIED}),
+     ["ERROR %s | get-event-selectors for main in us-east-1 was denied" % SCOPE])
+
+alarm = lambda name, t: {"AlarmName": name, "Namespace": "AWS/DynamoDB", "MetricName": "ReadThrottleEvents",
+                         "Dimensions": [{"Name": "TableName", "Value": t}]}
+case("DDB-07", "pass", merge(tables(tbl("t")), {P + "cloudwatch/describe-alarms": {"MetricAlarms": [alarm("t-throttle", "t")]}}),
+     ["PASS %s | alarm t-throttle watches the table" % tarn("t")])
+case("DDB-07", "fail", merge(tables(tbl("t")), {P + "cloudwatch/describe-alarms": {"MetricAlarms": [alarm("other", "u"), dict(alarm("wrongns", "t"), Namespace="AWS/EC2")]}}),
+     ["FAIL %s | no CloudWatch alarm in AWS/DynamoDB has TableName=t | put-metric-alarm --region us-east-1 --alarm-name t-read-throttles" % tarn("t")])
+case("DDB-07", "error", merge(tables(tbl("t")), {P + "cloudwatch/describe-alarms": "{\"MetricAlarms\": [\n]]\n"}),
+     ["ERROR %s | us-east-1/cloudwatch/describe-alarms.json:2:2:" % tarn("t")])
+
+case("DDB-08", "pass", merge(tables(tbl("t")), {P + "dynamodb/list-tags-of-resource/t": {"Tags": [{"Key": k, "Value": v} for k, v in GOOD_TAGS.items()]}}),
+     ["PASS %s | has every required tag" % tarn("t")])
+case("DDB-08", "fail", merge(tables(tbl("t")), {P + "dynamodb/list-tags-of-resource/t": {"Tags": []}}),
+     ["FAIL %s | missing required tags: Owner, Environment, DataClassification | tag-resource --region us-east-1 --resource-arn %s --tags Key=Owner,Value=REPLACE_ME" % (tarn("t"), tarn("t"))])
+case("DDB-08", "error", merge(tables(tbl("t")), {P + "dynamodb/list-tags-of-resource/t.error": DENIED}),
+     ["ERROR %s | list-tags-of-resource for t in us-east-1 was denied" % tarn("t")])
+
+pitr = lambda s: {"ContinuousBackupsDescription": {"ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": s}}}
+case("DDB-09", "pass", merge(tables(tbl("t")), {P + "dynamodb/describe-continuous-backups/t": pitr("ENABLED")}), ["PASS %s | ENABLED" % tarn("t")])
+case("DDB-09", "fail", merge(tables(tbl("t")), {P + "dynamodb/describe-continuous-backups/t": pitr("DISABLED")}),
+     ["FAIL %s | PointInTimeRecoveryStatus is DISABLED | update-continuous-backups --region us-east-1 --table-name t --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true" % tarn("t")])
+case("DDB-09", "error", merge(tables(tbl("t")), {P + "dynamodb/describe-continuous-backups/t.error": DENIED}),
+     ["ERROR %s | describe-continuous-backups for t in us-east-1 was denied" % tarn("t")])
+case("DDB-09", "error-shape", merge(tables(tbl("t")), {P + "dynamodb/describe-continuous-backups/t": {"ContinuousBackupsDescription": {}}}),
+     ["ERROR %s | lacks PointInTimeRecoveryStatus" % tarn("t")])
+
+bk = lambda t, when, status="AVAILABLE": {"TableName": t, "BackupCreationDateTime": when, "BackupStatus": status, "BackupType": "USER",
+                                          "BackupArn": tarn(t) + "/backup/0", "BackupName": "b"}
+case("DDB-10", "pass", merge(tables(tbl("t")), {P + "dynamodb/list-backups": {"BackupSummaries": [bk("t", "2026-01-08T00:00:00.000000+00:00")]}}),
+     ["PASS %s | newest backup (USER) was taken 2026-01-08T00:00:00Z, within 7 days" % tarn("t")])
+case("DDB-10", "fail", merge(tables(tbl("t"), tbl("u")), {P + "dynamodb/list-backups": {"BackupSummaries": [
+    bk("t", "2025-12-01T00:00:00+00:00"), bk("t", "2026-01-09T00:00:00+00:00", "CREATING"), bk("other", "2026-01-09T00:00:00+00:00")]}}),
+     ["FAIL %s | newest backup was taken 2025-12-01T00:00:00Z, 40 days before the snapshot (limit 7) | create-backup --region us-east-1 --table-name t" % tarn("t"),
+      "FAIL %s | no available backup of the table" % tarn("u")])
+case("DDB-10", "error", merge(tables(tbl("t")), {P + "dynamodb/list-backups.error": DENIED}), ["ERROR %s | list-backups in us-east-1 was denied" % tarn("t")])
+
+md = lambda vals, when="2026-01-05T00:00:00+00:00": {"MetricDataResults": [{"Id": "read", "Label": "ConsumedReadCapacityUnits",
+                                                                           "Timestamps": [when] * len(vals), "Values": vals, "StatusCode": "Complete"}]}
+case("DDB-11", "pass", merge(tables(tbl("full"), tbl("busy", ItemCount=0)), {P + "cloudwatch/get-metric-data/busy": md([0.0, 5.0])}),
+     ["PASS %s | ItemCount is 10" % tarn("full"), "PASS %s | ItemCount is 0 but ConsumedReadCapacityUnits shows use within 30 days" % tarn("busy")])
+case("DDB-11", "fail", merge(tables(tbl("idle", ItemCount=0), tbl("stale", ItemCount=0)), {P + "cloudwatch/get-metric-data/idle": md([]),
+                             P + "cloudwatch/get-metric-data/stale": md([9.0], "2025-10-01T00:00:00+00:00")}),
+     ["FAIL %s | ItemCount is 0 and no consumed capacity in the last 30 days | delete-table --region us-east-1 --table-name idle" % tarn("idle"),
+      "FAIL %s | ItemCount is 0 and no consumed capacity" % tarn("stale")])
+case("DDB-11", "error", merge(tables(tbl("idle", ItemCount=0))), ["ERROR %s | ItemCount is 0 and usage is unknown: cloudwatch get-metric-data for idle in us-east-1 was not recorded" % tarn("idle")])
+
+case("DDB-12", "pass", tables(tbl("t")), ["PASS %s | DeletionProtectionEnabled is true" % tarn("t")])
+case("DDB-12", "fail", tables(tbl("t", DeletionProtectionEnabled=False)), ["FAIL %s | DeletionProtectionEnabled is false | update-table --region us-east-1 --table-name t --deletion-protection-enabled" % tarn("t")])
+t12 = tbl("t")
+del t12["DeletionProtectionEnabled"]
+case("DDB-12", "error", tables(t12), ["ERROR %s | DeletionProtectionEnabled is missing" % tarn("t")])
+
+dax = lambda name, sse_s, tls: {"ClusterName": name, "ClusterArn": "arn:aws:dax:us-east-1:%s:cache/%s" % (A, name), "NodeType": "dax.r5.large",
+                                "TotalNodes": 3, "SSEDescription": {"Status": sse_s}, "ClusterEndpointEncryptionType": tls}
+daxarn = lambda n: "arn:aws:dax:us-east-1:%s:cache/%s" % (A, n)
+case("DDB-13", "pass", {P + "dax/describe-clusters": {"Clusters": [dax("c1", "ENABLED", "TLS")]}}, ["PASS %s | ENABLED and ClusterEndpointEncryptionType TLS" % daxarn("c1")])
+case("DDB-13", "fail", {P + "dax/describe-clusters": {"Clusters": [dax("c1", "DISABLED", "TLS"), dax("c2", "ENABLED", "NONE")]}},
+     ["FAIL %s | SSEDescription.Status is DISABLED | --sse-specification Enabled=true --cluster-endpoint-encryption-type TLS" % daxarn("c1"),
+      "FAIL %s | ClusterEndpointEncryptionType is NONE" % daxarn("c2")])
+d13 = dax("c1", "ENABLED", "TLS")
+del d13["ClusterEndpointEncryptionType"]
+case("DDB-13", "error", {P + "dax/describe-clusters": {"Clusters": [d13]}}, ["ERROR %s | ClusterEndpointEncryptionType is missing" % daxarn("c1")])
+
+# ---------------- account ----------------
+lk = lambda *ks: {P + "kms/list-keys": {"Keys": [{"KeyId": k, "KeyArn": karn(k)} for k in ks]}}
+case("ACC-01", "pass", merge(lk("k1", "k2", "k3"), {P + "kms/describe-key/k1": key("k1"), P + "kms/get-key-rotation-status/k1": {"KeyRotationEnabled": True},
+                                                    P + "kms/describe-key/k2": key("k2", "AWS"), P + "kms/describe-key/k3": key("k3", spec="RSA_2048")}),
+     ["PASS %s | KeyRotationEnabled is true" % karn("k1"), "NOT_APPLICABLE %s | AWS managed key" % karn("k2"),
+      "NOT_APPLICABLE %s | KeySpec RSA_2048" % karn("k3")])
+case("ACC-01", "fail", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1"), P + "kms/get-key-rotation-status/k1": {"KeyRotationEnabled": False}}),
+     ["FAIL %s | KeyRotationEnabled is false | aws kms enable-key-rotation --region us-east-1 --key-id k1" % karn("k1")])
+case("ACC-01", "error", merge(lk("k1", "k2"), {P + "kms/describe-key/k1": key("k1"), P + "kms/get-key-rotation-status/k1.error": DENIED,
+                                                P + "kms/describe-key/k2.error": DENIED}),
+     ["ERROR %s | get-key-rotation-status for k1 in us-east-1 was denied" % karn("k1"), "ERROR %s | describe-key for k2 in us-east-1 was denied" % karn("k2")])
+
+ak = lambda u, kid, created, status="Active": {"global/iam/list-access-keys/" + u: {"AccessKeyMetadata": [
+    {"UserName": u, "AccessKeyId": kid, "Status": status, "CreateDate": created}]}}
+case("ACC-02", "pass", merge(users(user("svc"), user("old")), ak("svc", "AKIDSVC00000001", "2025-12-20T00:00:00Z"),
+                             ak("old", "AKIDOLD00000001", "2020-01-01T00:00:00Z", "Inactive")),
+     ["PASS %s#access-key/AKIDSVC00000001 | active key is 21 days old (limit 90)" % uarn("svc"), "NOT_APPLICABLE %s | no active access key" % uarn("old")])
+case("ACC-02", "fail", merge(users(user("svc")), ak("svc", "AKIDSVC00000001", "2025-06-01T00:00:00+00:00")),
+     ["FAIL %s#access-key/AKIDSVC00000001 | active key is 223 days old (limit 90) | aws iam update-access-key --user-name svc --access-key-id AKIDSVC00000001 --status Inactive" % uarn("svc")])
+case("ACC-02", "error", merge(users(user("svc")), {"global/iam/list-access-keys/svc.error": err("AccessDenied")}),
+     ["ERROR %s | iam list-access-keys for svc in global was denied (AccessDenied)" % uarn("svc")])
+
+lp = lambda u: {"global/iam/get-login-profile/" + u: {"LoginProfile": {"UserName": u, "CreateDate": "2025-01-01T00:00:00Z"}}}
+nolp = lambda u: {"global/iam/get-login-profile/" + u + ".error": {"code": "NoSuchEntity", "message": "The user with name %s cannot be found." % u}}
+mfa = lambda u, n: {"global/iam/list-mfa-devices/" + u: {"MFADevices": [{"UserName": u, "SerialNumber": "arn:aws:iam::%s:mfa/%s" % (A, u),
+                                                                         "EnableDate": "2025-01-01T00:00:00Z"}] * n}}
+admin_inline = [{"PolicyName": "all", "PolicyDocument": doc({"Effect": "Allow", "Action": "*", "Resource": "*"})}]
+case("ACC-03", "pass", merge(users(user("human"), user("svc")), lp("human"), mfa("human", 1), nolp("svc")),
+     ["PASS %s | console password; 1 MFA device(s) enabled" % uarn("human"), "NOT_APPLICABLE %s | no console password and no administrator policy" % uarn("svc")])
+case("ACC-03", "fail", merge(users(user("ops", inline=admin_inline)), nolp("ops"), mfa("ops", 0)),
+     ["FAIL %s | administrator rights via all but no MFA device | enable-mfa-device --user-name ops" % uarn("ops")])
+case("ACC-03", "error", merge(users(user("x")), {"global/iam/get-login-profile/x.error": err("ServiceFailure")}),
+     ["ERROR %s | console access unknown: iam get-login-profile for x in global failed (ServiceFailure)" % uarn("x")])
+
+case("ACC-04", "pass", merge(users(user("svc")), nolp("svc")), ["PASS %s | no console password (get-login-profile answered NoSuchEntity)" % uarn("svc")])
+case("ACC-04", "fail", merge(users(user("human")), lp("human")), ["FAIL %s | has a console password | aws iam delete-login-profile --user-name human" % uarn("human")])
+case("ACC-04", "error", merge(users(user("x")), {"global/iam/get-login-profile/x.error": err("AccessDenied")}),
+     ["ERROR %s | iam get-login-profile for x in global was denied (AccessDenied)" % uarn("x")])
+
+root = {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % A}, "Action": "kms:*", "Resource": "*"}
+kp = lambda k, *st: {P + "kms/get-key-policy/" + k: {"Policy": json.dumps(doc(*st)), "PolicyName": "default"}}
+used = merge(insts(inst("INST1")), eps(), {P + "dynamodb/list-tables": {"TableNames": []}}, {P + "kms/describe-key/k-cmk": key("k-cmk")})
+case("ACC-05", "pass", merge(used, kp("k-cmk", root, {"Sid": "Org", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+                                                      "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}})),
+     ["PASS %s | no open principal" % karn("k-cmk")])
+case("ACC-05", "fail", merge(used, kp("k-cmk", root, {"Sid": "Admins", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::%s:role/admin" % A]},
+                                                      "Action": ["kms:*"], "Resource": "*"})),
+     ["FAIL %s | statement \"Admins\" grants kms:* to AWS arn:aws:iam::%s:role/admin, not the account root | put-key-policy --region us-east-1 --key-id k-cmk" % (karn("k-cmk"), A)])
+case("ACC-05", "fail-open", merge(used, kp("k-cmk", root, {"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
+                                                           "Condition": {"StringLike": {"aws:PrincipalArn": "*"}}})),
+     ["FAIL %s | statement \"Open\" allows Principal \"*\" without a condition" % karn("k-cmk")])
+case("ACC-05", "error", merge(used, {P + "kms/get-key-policy/k-cmk.error": DENIED}), ["ERROR %s | get-key-policy for k-cmk in us-east-1 was denied" % karn("k-cmk")])
+
+case("ACC-06", "pass", merge(trails(trail("main", kms=karn("k-cmk")), trail("shadow", home="eu-west-1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+     ["PASS arn:aws:cloudtrail:%s:%s:trail/main | multi-region, log file validation on" % (R, A)])
+case("ACC-06", "fail", merge(trails(trail("main", multi=False, validation=False))),
+     ["FAIL arn:aws:cloudtrail:%s:%s:trail/main | IsMultiRegionTrail is false; LogFileValidationEnabled is false; no KmsKeyId | update-trail --region us-east-1 --name main --is-multi-region-trail --enable-log-file-validation --kms-key-id REPLACE_WITH_CMK_ARN" % (R, A)])
+case("ACC-06", "error", {P + "cloudtrail/describe-trails.error": DENIED}, ["ERROR %s | cloudtrail describe-trails in us-east-1 was denied" % SCOPE])
+
+
+def main():
+    for cid in sorted(os.listdir(HERE)):
+        p = os.path.join(HERE, cid)
+        if os.path.isdir(p):
+            shutil.rmtree(p)
+    n = 0
+    for cid, cases in sorted(CASES.items()):
+        for name, (files, expected) in cases.items():
+            d = os.path.join(HERE, cid, name)
+            os.makedirs(d)
+            manifest = {"account_id": A, "partition": "aws", "regions": [R], "taken_at": "2026-01-10T00:00:00Z",
+                        "produced_by": {"tool": "tests/data/controls/make-cases.py"}}
+            files = dict(files)
+            files.setdefault("manifest", manifest)
+            for rel, body in files.items():
+                if rel == "params":
+                    with open(os.path.join(d, "params"), "w") as f:
+                        f.write(body)
+                    continue
+                full = os.path.join(d, rel + ".json")
+                os.makedirs(os.path.dirname(full), exist_ok=True)
+                with open(full, "w") as f:
+                    f.write(body if isinstance(body, str) else json.dumps(body, indent=2) + "\n")
+            with open(os.path.join(d, "expected"), "w") as f:
+                f.write("# STATUS RESOURCE_ID | reason substring [| remediation substring]\n")
+                f.write("\n".join(expected) + "\n")
+            n += 1
+    print("wrote %d cases for %d controls" % (n, len(CASES)))
+
+
+if __name__ == "__main__":
+    main()

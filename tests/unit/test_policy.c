@@ -1,0 +1,187 @@
+/* test_policy.c: IAM policy parsing (forms, errors) and the set questions
+ * the controls ask (all/any actions, table wildcards, principals, limiting
+ * conditions). Table-driven. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <dbward/policy.h>
+
+#include "util/util.h"
+
+static struct dw_policy *s_parse(const char *text)
+{
+    struct dw_policy *p = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (dw_policy_parse_text(text, strlen(text), "test", &p, &err))
+        fail_msg("parse failed: %s (%s)", err.message, text);
+    return p;
+}
+
+static void test_statement_questions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *stmt;
+        bool all_ddb, any_ddb;
+        const char *table_wild; /* NULL when none */
+    } cases[] = {
+        {"{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\"}", true, true, "*"},
+        {"{\"Effect\":\"Allow\",\"Action\":[\"s3:*\",\"dynamodb:*\"],\"Resource\":[\"arn:aws:dynamodb:us-east-1:1:table/*\"]}",
+         true, true, "arn:aws:dynamodb:us-east-1:1:table/*"},
+        {"{\"Effect\":\"Allow\",\"Action\":\"DynamoDB:*\",\"Resource\":\"arn:aws:dynamodb:*\"}", true, true, "arn:aws:dynamodb:*"},
+        {"{\"Effect\":\"Allow\",\"Action\":\"dynamodb:GetItem\",\"Resource\":\"*\"}", false, true, "*"},
+        {"{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"arn:aws:dynamodb:us-east-1:1:table/orders\"}", true, true, NULL},
+        {"{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"arn:aws:dynamodb:us-east-1:1:table/orders*\"}", true, true, NULL},
+        {"{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"arn:aws:s3:::*\"}", true, true, NULL},
+        {"{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}", true, true, "*"},
+        {"{\"Effect\":\"Allow\",\"NotAction\":\"dynamodb:*\",\"Resource\":\"*\"}", false, false, "*"},
+        {"{\"Effect\":\"Allow\",\"NotAction\":\"dynamodb:Delete*\",\"Resource\":\"*\"}", false, true, "*"},
+        {"{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}", false, false, "*"},
+        {"{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"arn:aws:dynamodb:*:*:table/?*\"}", true, true,
+         "arn:aws:dynamodb:*:*:table/?*"},
+        {"{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"arn:aws:*:eu-*:1:table/*\"}", true, true, "arn:aws:*:eu-*:1:table/*"},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        char *text = dw_xasprintf("{\"Version\":\"2012-10-17\",\"Statement\":[%s]}", cases[i].stmt);
+        struct dw_policy *p = s_parse(text);
+        const struct dw_policy_stmt *s = &p->stmts[0];
+        if (dw_policy_stmt_all_actions(s, "dynamodb") != cases[i].all_ddb)
+            fail_msg("case %zu all_actions", i);
+        if (dw_policy_stmt_any_action(s, "dynamodb") != cases[i].any_ddb)
+            fail_msg("case %zu any_action", i);
+        const char *w = dw_policy_stmt_table_wildcard(s);
+        if ((w == NULL) != (cases[i].table_wild == NULL) || (w && strcmp(w, cases[i].table_wild) != 0))
+            fail_msg("case %zu table_wildcard: got %s", i, w ? w : "(null)");
+        dw_policy_free(p);
+        free(text);
+    }
+}
+
+static void test_principals_and_conditions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *stmt;
+        bool any;
+        bool limited;
+        const char *not_root; /* value of the first non-root principal */
+    } cases[] = {
+        {"{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}", true, false, "*"},
+        {"{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"111122223333\"}}}", true, true, "*"},
+        {"{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"arn:aws:iam::111122223333:root\",\"111122223333\"]},"
+         "\"Action\":\"kms:*\",\"Resource\":\"*\"}", false, false, NULL},
+        {"{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::999999999999:root\"},\"Action\":\"kms:*\","
+         "\"Resource\":\"*\"}", false, false, "arn:aws:iam::999999999999:root"},
+        {"{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringLike\":{\"aws:PrincipalOrgID\":\"*\"}}}", true, false, "*"},
+        {"{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEqualsIfExists\":{\"aws:SourceAccount\":\"111122223333\"}}}", true, false, "*"},
+        {"{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"ForAnyValue:StringEquals\":{\"aws:SourceVpce\":[\"vpce-1\"]}}}", true, true, "*"},
+        {"{\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"kms:*\","
+         "\"Resource\":\"*\"}", true, false, "*"},
+        {"{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"logs.amazonaws.com\"},\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"Bool\":{\"aws:SecureTransport\":true}}}", false, false, "logs.amazonaws.com"},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        char *text = dw_xasprintf("{\"Statement\":%s}", cases[i].stmt);
+        struct dw_policy *p = s_parse(text);
+        const struct dw_policy_stmt *s = &p->stmts[0];
+        if (dw_policy_stmt_principal_any(s) != cases[i].any)
+            fail_msg("case %zu principal_any", i);
+        if ((dw_policy_stmt_limiting_cond(s) != NULL) != cases[i].limited)
+            fail_msg("case %zu limiting_cond", i);
+        const struct dw_policy_principal *nr = dw_policy_stmt_principal_not_root(s, "111122223333");
+        if ((nr == NULL) != (cases[i].not_root == NULL) || (nr && strcmp(nr->value, cases[i].not_root) != 0))
+            fail_msg("case %zu not_root: %s", i, nr ? nr->value : "(null)");
+        dw_policy_free(p);
+        free(text);
+    }
+}
+
+static void test_forms(void **state)
+{
+    (void)state;
+    /* Single statement object, URL-encoded text, and a JSON string value. */
+    struct dw_policy *p = s_parse("{\"Statement\":{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}}");
+    assert_int_equal(p->n_stmts, 1);
+    assert_false(p->stmts[0].is_allow);
+    dw_policy_free(p);
+    p = s_parse("%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22dynamodb%3A%2A%22%2C"
+                "%22Resource%22%3A%22%2A%22%7D%5D%7D");
+    assert_true(p->stmts[0].is_allow);
+    assert_string_equal(p->stmts[0].actions[0], "dynamodb:*");
+    dw_policy_free(p);
+    json_t *s = json_string("{\"Statement\":[{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":[\"a:b\",\"c:d\"]}]}");
+    struct dw_error err;
+    assert_int_equal(dw_policy_parse(s, "x", &p, &err), DW_OK);
+    assert_int_equal(p->stmts[0].n_actions, 2);
+    char label[64];
+    assert_string_equal(dw_policy_stmt_label(&p->stmts[0], label, sizeof(label)), "\"A\"");
+    dw_policy_free(p);
+    json_decref(s);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        enum dw_status status;
+        int line, column;
+        const char *msg;
+    } cases[] = {
+        {"{\"Statement\":[{\"Effect\":\"Permit\",\"Action\":\"*\"}]}", DW_E_SCHEMA, 0, 0,
+         "Statement[0].Effect must be \"Allow\" or \"Deny\""},
+        {"{\"Statement\":[{\"Effect\":\"Allow\"}]}", DW_E_SCHEMA, 0, 0, "Statement[0] has neither Action nor NotAction"},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"NotAction\":\"x\"}]}", DW_E_SCHEMA, 0, 0,
+         "Statement[0] has both Action and NotAction"},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[]}]}", DW_E_SCHEMA, 0, 0,
+         "Statement[0].Action must be a string or a non-empty array of strings"},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[1]}]}", DW_E_SCHEMA, 0, 0, "Statement[0].Action[0] must be a string"},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Actions\":\"*\"}]}", DW_E_SCHEMA, 0, 0,
+         "Statement[0] has an unknown element \"Actions\""},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Principal\":\"me\"}]}", DW_E_SCHEMA, 0, 0,
+         "Statement[0].Principal as a string must be \"*\""},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Condition\":{\"Bool\":[]}}]}", DW_E_SCHEMA, 0, 0,
+         "Statement[0].Condition.Bool must be an object"},
+        {"{\"Version\":\"2012-10-17\"}", DW_E_SCHEMA, 0, 0, "the policy has no Statement"},
+        {"{\"Statement\":[]", DW_E_PARSE, 1, 15, NULL},
+        {"{\n  \"Statement\": [\n    {\"Effect\": Allow}\n  ]\n}", DW_E_PARSE, 3, 20, NULL},
+        {"[1,2]", DW_E_SCHEMA, 0, 0, "a policy must be a JSON object or a string holding one"},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        struct dw_policy *p = NULL;
+        struct dw_error err;
+        memset(&err, 0, sizeof(err));
+        enum dw_status rc = dw_policy_parse_text(cases[i].text, strlen(cases[i].text), "pol.json", &p, &err);
+        if (rc != cases[i].status)
+            fail_msg("case %zu: status %d, want %d (%s)", i, rc, cases[i].status, err.message);
+        assert_null(p);
+        assert_string_equal(err.source, "pol.json");
+        if (err.line != cases[i].line || err.column != cases[i].column)
+            fail_msg("case %zu: position %d:%d, want %d:%d (%s)", i, err.line, err.column, cases[i].line,
+                     cases[i].column, err.message);
+        if (cases[i].msg)
+            assert_string_equal(err.message, cases[i].msg);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_statement_questions),
+        cmocka_unit_test(test_principals_and_conditions),
+        cmocka_unit_test(test_forms),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

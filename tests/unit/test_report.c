@@ -1,0 +1,163 @@
+/* test_report.c: the text and JSON writers on a fixed set of findings,
+ * including escaping of quotes, control characters and non-ASCII text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <dbward/report.h>
+
+#include "util/util.h"
+
+static char *s_str(char **v, size_t *n, const char *s)
+{
+    (void)v;
+    (void)n;
+    return dw_xstrdup(s);
+}
+
+static void s_fixture(struct dw_findings *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->cap = 4;
+    f->v = dw_xcalloc(f->cap, sizeof(*f->v));
+    static const struct {
+        const char *id;
+        enum dw_result st;
+        const char *rid, *reason, *cmd;
+    } rows[] = {
+        {"DMS-01", DW_FAIL, "arn:aws:dms:us-east-1:123456789012:rep:A\"B,<x>&", "PubliclyAccessible is true",
+         "aws dms delete-replication-instance --replication-instance-arn X"},
+        {"DMS-01", DW_PASS, "arn:aws:dms:us-east-1:123456789012:rep:C", "PubliclyAccessible is false", NULL},
+        {"DDB-12", DW_ERROR, "arn:aws:dynamodb:us-east-1:123456789012:table/caf\xc3\xa9",
+         "line one\nline \"two\"\twith tab", NULL},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(rows); i++) {
+        struct dw_finding *x = &f->v[f->n++];
+        x->control = dw_catalog_find(rows[i].id);
+        x->status = rows[i].st;
+        x->resource_type = s_str(NULL, NULL, x->control->resource_type);
+        x->resource_id = s_str(NULL, NULL, rows[i].rid);
+        x->region = s_str(NULL, NULL, "us-east-1");
+        x->account_id = s_str(NULL, NULL, "123456789012");
+        x->reason = s_str(NULL, NULL, rows[i].reason);
+        if (rows[i].cmd) {
+            x->commands = dw_xcalloc(1, sizeof(char *));
+            x->commands[0] = dw_xstrdup(rows[i].cmd);
+            x->n_commands = 1;
+            x->notes = dw_xcalloc(1, sizeof(char *));
+            x->notes[0] = dw_xstrdup("think first");
+            x->n_notes = 1;
+        }
+    }
+}
+
+static const char *s_regions[] = {"us-east-1"};
+static const struct dw_report_meta s_meta = {"123456789012", "aws", s_regions, 1,
+                                             "2026-01-10T00:00:00Z", "snap"};
+
+static char *s_render(bool json, bool color)
+{
+    struct dw_findings f;
+    s_fixture(&f);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    enum dw_status rc = json ? dw_report_json(out, &s_meta, &f) : dw_report_text(out, &s_meta, &f, color);
+    assert_int_equal(rc, DW_OK);
+    fclose(out);
+    dw_findings_clean_up(&f);
+    return buf;
+}
+
+static void test_text_exact(void **state)
+{
+    (void)state;
+    char *got = s_render(false, false);
+    char *want = dw_xasprintf(
+        "dbward %s  account 123456789012 (aws)  regions us-east-1\n"
+        "source snap, taken at 2026-01-10T00:00:00Z\n"
+        "\n"
+        "DMS-01  high  DMS replication instances are not publicly accessible  [PR.AC-3 PR.AC-5 PR.PT-4]\n"
+        "  FAIL           us-east-1      arn:aws:dms:us-east-1:123456789012:rep:A\"B,<x>&\n"
+        "      PubliclyAccessible is true\n"
+        "      fix (recreate):\n"
+        "        $ aws dms delete-replication-instance --replication-instance-arn X\n"
+        "      note: think first\n"
+        "  PASS           us-east-1      arn:aws:dms:us-east-1:123456789012:rep:C\n"
+        "      PubliclyAccessible is false\n"
+        "\n"
+        "DDB-12  medium  DynamoDB tables have deletion protection  [PR.IP-4]\n"
+        "  ERROR          us-east-1      arn:aws:dynamodb:us-east-1:123456789012:table/caf\xc3\xa9\n"
+        "      line one\n"
+        "      line \"two\"\twith tab\n"
+        "\n"
+        "Summary  3 findings: PASS 1 FAIL 1 ERROR 1 NOT_APPLICABLE 0 MUTED 0\n"
+        "  critical  PASS 0 FAIL 0 ERROR 0 NOT_APPLICABLE 0 MUTED 0\n"
+        "  high      PASS 1 FAIL 1 ERROR 0 NOT_APPLICABLE 0 MUTED 0\n"
+        "  medium    PASS 0 FAIL 0 ERROR 1 NOT_APPLICABLE 0 MUTED 0\n"
+        "  low       PASS 0 FAIL 0 ERROR 0 NOT_APPLICABLE 0 MUTED 0\n",
+        dw_version());
+    assert_string_equal(got, want);
+    free(want);
+    free(got);
+    got = s_render(false, true);
+    assert_non_null(strstr(got, "\033[31mFAIL"));
+    free(got);
+}
+
+static void test_json_fields(void **state)
+{
+    (void)state;
+    char *got = s_render(true, false);
+    json_error_t jerr;
+    json_t *root = json_loads(got, 0, &jerr);
+    assert_non_null(root);
+    /* ASCII-only output: non-ASCII is escaped, so the bytes are never mangled. */
+    for (const char *p = got; *p; p++)
+        assert_true((unsigned char)*p < 0x80);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(root, "tool"), "name")), "dbward");
+    assert_string_equal(json_string_value(json_object_get(root, "account_id")), "123456789012");
+    json_t *fs = json_object_get(root, "findings");
+    assert_int_equal(json_array_size(fs), 3);
+    json_t *f0 = json_array_get(fs, 0);
+    static const char *const keys[] = {"control_id", "title", "status", "severity", "resource_type",
+                                       "resource_id", "region", "account_id", "reason", "nist_csf",
+                                       "control_statements", "remediation"};
+    assert_int_equal(json_object_size(f0), DW_ARRAY_LEN(keys));
+    for (size_t i = 0; i < DW_ARRAY_LEN(keys); i++)
+        assert_non_null(json_object_get(f0, keys[i]));
+    assert_string_equal(json_string_value(json_object_get(f0, "resource_id")),
+                        "arn:aws:dms:us-east-1:123456789012:rep:A\"B,<x>&");
+    assert_string_equal(json_string_value(json_object_get(f0, "resource_type")), "AWS::DMS::ReplicationInstance");
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(f0, "control_statements"), 0)), 6);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(f0, "nist_csf"), 2)), "PR.PT-4");
+    json_t *rem = json_object_get(f0, "remediation");
+    assert_string_equal(json_string_value(json_object_get(rem, "kind")), "recreate");
+    assert_int_equal(json_array_size(json_object_get(rem, "commands")), 1);
+    json_t *f2 = json_array_get(fs, 2);
+    assert_string_equal(json_string_value(json_object_get(f2, "reason")), "line one\nline \"two\"\twith tab");
+    assert_string_equal(json_string_value(json_object_get(f2, "resource_id")),
+                        "arn:aws:dynamodb:us-east-1:123456789012:table/caf\xc3\xa9");
+    json_t *sum = json_object_get(root, "summary");
+    assert_int_equal(json_integer_value(json_object_get(sum, "total")), 3);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(sum, "by_status"), "ERROR")), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(sum, "by_severity"), "high"), "FAIL")), 1);
+    json_decref(root);
+    free(got);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_exact),
+        cmocka_unit_test(test_json_fields),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

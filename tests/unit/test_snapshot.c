@@ -1,0 +1,223 @@
+/* test_snapshot.c: the snapshot loader: manifest validation, the four doc
+ * states, exact error positions for malformed JSON, unsafe keys, caching. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <dbward/snapshot.h>
+
+#include "util/util.h"
+
+static char s_dir[256];
+
+static void s_write(const char *rel, const char *body)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", s_dir, rel);
+    for (char *p = path + strlen(s_dir) + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(path, 0700);
+            *p = '/';
+        }
+    }
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(body, f);
+    fclose(f);
+}
+
+static const char *s_manifest =
+    "{\"account_id\": \"123456789012\", \"partition\": \"aws\", \"regions\": [\"us-east-1\", "
+    "\"eu-west-1\"], \"taken_at\": \"2026-01-10T00:00:00Z\", \"produced_by\": {\"tool\": \"test\"}}\n";
+
+static int s_setup(void **state)
+{
+    (void)state;
+    snprintf(s_dir, sizeof(s_dir), "/tmp/dw-snap-XXXXXX");
+    if (!mkdtemp(s_dir))
+        return -1;
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    (void)state;
+    char *cmd = dw_xasprintf("rm -rf '%s'", s_dir);
+    int rc = system(cmd);
+    free(cmd);
+    return rc == 0 ? 0 : -1;
+}
+
+static void test_manifest_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *body;
+        enum dw_status status;
+        int line, column;
+        const char *msg;
+    } cases[] = {
+        {NULL, DW_E_NOT_FOUND, 0, 0, NULL},
+        {"{\"account_id\": \"123456789012\",\n \"partition\": aws}\n", DW_E_PARSE, 2, 17, "invalid token near 'aws'"},
+        {"[]", DW_E_SCHEMA, 1, 1, "manifest must be a JSON object"},
+        {"{\"account_id\": \"12345\", \"partition\": \"aws\"}", DW_E_SCHEMA, 0, 0,
+         "manifest field \"account_id\" must be 12 digits, got \"12345\""},
+        {"{\"account_id\": \"123456789012\", \"partition\": \"aws\", \"taken_at\": \"yesterday\", \"regions\": [\"x\"]}",
+         DW_E_SCHEMA, 0, 0, "manifest field \"taken_at\" is not an ISO 8601 time"},
+        {"{\"account_id\": \"123456789012\", \"partition\": \"aws\", \"taken_at\": \"2026-01-01\", \"regions\": []}",
+         DW_E_SCHEMA, 0, 0, "manifest field \"regions\" must be a non-empty array of strings"},
+        {"{\"account_id\": \"123456789012\", \"partition\": \"aws\", \"taken_at\": \"2026-01-01\", \"regions\": [\"../x\"]}",
+         DW_E_SCHEMA, 0, 0, "manifest field \"regions\"[0] is not a region name"},
+        {"{\"account_id\": \"123456789012\", \"account_id\": \"123456789012\"}", DW_E_PARSE, 1, 43, "duplicate object key near '\"account_id\"'"},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        char rel[64];
+        snprintf(rel, sizeof(rel), "m%zu", i);
+        char *sub = dw_xasprintf("%s/%s", s_dir, rel);
+        mkdir(sub, 0700);
+        if (cases[i].body) {
+            char *mrel = dw_xasprintf("%s/manifest.json", rel);
+            s_write(mrel, cases[i].body);
+            free(mrel);
+        }
+        struct dw_snapshot *snap = (struct dw_snapshot *)1;
+        struct dw_error err;
+        memset(&err, 0, sizeof(err));
+        enum dw_status rc = dw_snapshot_open(sub, &snap, &err);
+        if (rc != cases[i].status)
+            fail_msg("case %zu: status %d want %d (%s)", i, rc, cases[i].status, err.message);
+        assert_null(snap);
+        assert_non_null(strstr(err.source, "manifest.json"));
+        if (err.line != cases[i].line || err.column != cases[i].column)
+            fail_msg("case %zu: at %d:%d want %d:%d (%s)", i, err.line, err.column, cases[i].line,
+                     cases[i].column, err.message);
+        if (cases[i].msg)
+            assert_string_equal(err.message, cases[i].msg);
+        free(sub);
+    }
+}
+
+static void test_doc_states(void **state)
+{
+    (void)state;
+    s_write("manifest.json", s_manifest);
+    s_write("us-east-1/dynamodb/list-tables.json", "{\"TableNames\": [\"a\"]}");
+    s_write("us-east-1/dynamodb/describe-table/a.error.json",
+            "{\"code\": \"AccessDeniedException\", \"message\": \"no\"}");
+    s_write("us-east-1/kms/describe-key/k1.json", "{\n  \"KeyMetadata\": {\n    \"KeyId\": \"k1\",,\n  }\n}\n");
+    s_write("us-east-1/kms/list-keys.json", "{}");
+    s_write("us-east-1/kms/list-keys.error.json", "{\"code\": \"X\"}");
+    s_write("us-east-1/dax/describe-clusters.json", "[]");
+    s_write("eu-west-1/dax/describe-clusters.error.json", "{\"message\": \"no code\"}");
+    s_write("eu-west-1/ec2/describe-vpcs.error.json", "{\"code\": \"Throttling\", \"message\": \"slow down\"}");
+
+    struct dw_snapshot *snap = NULL;
+    struct dw_error err;
+    assert_int_equal(dw_snapshot_open(s_dir, &snap, &err), DW_OK);
+    assert_string_equal(dw_snapshot_account_id(snap), "123456789012");
+    assert_int_equal(dw_snapshot_region_count(snap), 2);
+    assert_string_equal(dw_snapshot_region(snap, 1), "eu-west-1");
+    assert_string_equal(dw_snapshot_taken_at_iso(snap), "2026-01-10T00:00:00Z");
+
+    const struct dw_doc *d = dw_snapshot_get(snap, "us-east-1", "dynamodb", "list-tables", NULL);
+    assert_int_equal(d->state, DW_DOC_OK);
+    assert_int_equal(json_array_size(json_object_get(d->json, "TableNames")), 1);
+    assert_ptr_equal(d, dw_snapshot_get(snap, "us-east-1", "dynamodb", "list-tables", NULL)); /* cached */
+
+    d = dw_snapshot_get(snap, "us-east-1", "dynamodb", "describe-table", "a");
+    assert_int_equal(d->state, DW_DOC_API_ERROR);
+    assert_string_equal(d->error_code, "AccessDeniedException");
+    assert_string_equal(d->reason,
+                        "dynamodb describe-table for a in us-east-1 was denied (AccessDeniedException): no");
+
+    d = dw_snapshot_get(snap, "eu-west-1", "ec2", "describe-vpcs", NULL);
+    assert_string_equal(d->reason, "ec2 describe-vpcs in eu-west-1 failed (Throttling): slow down");
+
+    d = dw_snapshot_get(snap, "us-east-1", "kms", "describe-key", "k1");
+    assert_int_equal(d->state, DW_DOC_BAD);
+    char *want = dw_xasprintf("kms describe-key for k1 in us-east-1 could not be read: "
+                              "%s/us-east-1/kms/describe-key/k1.json:3:19: string or '}' expected near ','",
+                              s_dir);
+    assert_string_equal(d->reason, want);
+    free(want);
+
+    d = dw_snapshot_get(snap, "us-east-1", "kms", "list-keys", NULL);
+    assert_int_equal(d->state, DW_DOC_BAD);
+    assert_non_null(strstr(d->reason, "ambiguous"));
+
+    d = dw_snapshot_get(snap, "us-east-1", "dax", "describe-clusters", NULL);
+    assert_int_equal(d->state, DW_DOC_BAD);
+    assert_non_null(strstr(d->reason, "is not a JSON object"));
+
+    d = dw_snapshot_get(snap, "eu-west-1", "dax", "describe-clusters", NULL);
+    assert_int_equal(d->state, DW_DOC_BAD);
+    assert_non_null(strstr(d->reason, "has no \"code\" string"));
+
+    d = dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-tables", NULL);
+    assert_int_equal(d->state, DW_DOC_MISSING);
+    assert_string_equal(d->reason,
+                        "dynamodb list-tables in eu-west-1 was not recorded (eu-west-1/dynamodb/list-tables.json is missing)");
+    assert_null(d->json);
+
+    static const char *const unsafe[] = {"../etc", ".hidden", "a/b", ""};
+    for (size_t i = 0; i < DW_ARRAY_LEN(unsafe); i++) {
+        d = dw_snapshot_get(snap, "us-east-1", "dynamodb", "describe-table", unsafe[i]);
+        assert_int_equal(d->state, DW_DOC_BAD);
+        assert_non_null(strstr(d->reason, "not a safe file name"));
+    }
+    /* Many distinct lookups exercise the hash table growth. */
+    for (int i = 0; i < 5000; i++) {
+        char k[32];
+        snprintf(k, sizeof(k), "t%d", i);
+        d = dw_snapshot_get(snap, "us-east-1", "dynamodb", "describe-table", k);
+        assert_int_equal(d->state, DW_DOC_MISSING);
+    }
+    d = dw_snapshot_get(snap, "us-east-1", "dynamodb", "list-tables", NULL);
+    assert_int_equal(d->state, DW_DOC_OK);
+    dw_snapshot_free(snap);
+}
+
+static void test_json_buffer_positions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        int line, column;
+        size_t offset;
+    } cases[] = {
+        {"{", 1, 1, 1},
+        {"{\"a\": }", 1, 7, 7},
+        {"{\"a\": 1}\n{\"b\": 2}", 2, 1, 10},
+        {"{\"a\": \"\\u00\"}", 1, 12, 12},
+        {"\n\n   nul", 3, 6, 8},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        json_t *j = NULL;
+        struct dw_error err;
+        memset(&err, 0, sizeof(err));
+        assert_int_equal(dw_json_load_buffer(cases[i].in, strlen(cases[i].in), "buf", &j, &err), DW_E_PARSE);
+        assert_null(j);
+        if (err.line != cases[i].line || err.column != cases[i].column || err.offset != cases[i].offset)
+            fail_msg("case %zu: %d:%d@%zu want %d:%d@%zu (%s)", i, err.line, err.column, err.offset,
+                     cases[i].line, cases[i].column, cases[i].offset, err.message);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_manifest_errors, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_doc_states, s_setup, s_teardown),
+        cmocka_unit_test(test_json_buffer_positions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
