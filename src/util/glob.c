@@ -1,8 +1,10 @@
 /* glob.c: the '*'/'?' wildcard matching IAM uses for actions and resources,
  * plus two set questions the policy reasoner asks: does a pattern match every
  * string with a prefix, and does it match any. No character classes: IAM has
- * none. Recursion is bounded by the pattern length. */
+ * none. Everything here is iterative. */
 #include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -37,53 +39,70 @@ bool dw_glob_match(const char *p, const char *s, bool nocase)
     return *p == '\0';
 }
 
-static bool s_all_stars(const char *p)
+/* Simulates the pattern as an NFA over prefix: on return, live[j] is true
+ * when the pattern can have matched all of prefix and stand at position j.
+ * O(len(p) * len(prefix)); no recursion, so no blow-up on runs of '*' (a
+ * fuzzer found the recursive version exponential). live has len(p)+1 slots. */
+static void s_simulate(const char *p, size_t np, const char *prefix, bool nocase, bool *live)
 {
-    if (*p == '\0')
-        return false;
-    while (*p == '*')
-        p++;
-    return *p == '\0';
+    bool *next = dw_xcalloc(np + 1, sizeof(bool));
+    memset(live, 0, (np + 1) * sizeof(bool));
+    live[0] = true;
+    for (size_t j = 0; j < np && live[j] && p[j] == '*'; j++)
+        live[j + 1] = true;
+    for (const char *c = prefix; *c; c++) {
+        memset(next, 0, (np + 1) * sizeof(bool));
+        bool any = false;
+        for (size_t j = 0; j < np; j++) {
+            if (!live[j])
+                continue;
+            if (p[j] == '*') {
+                next[j] = true; /* the star absorbs c and stays */
+            } else if (p[j] == '?' || s_eq(p[j], *c, nocase)) {
+                next[j + 1] = true;
+            }
+        }
+        /* epsilon closure: a star may also match nothing */
+        for (size_t j = 0; j < np; j++) {
+            if (next[j] && p[j] == '*')
+                next[j + 1] = true;
+            any = any || next[j];
+        }
+        any = any || next[np];
+        memcpy(live, next, (np + 1) * sizeof(bool));
+        if (!any)
+            break;
+    }
+    free(next);
 }
 
 bool dw_glob_covers_prefix(const char *p, const char *prefix, bool nocase)
 {
-    /* Walk the prefix; a '*' may absorb part of it. Once the prefix is used
-     * up, what is left of the pattern must match any suffix: only stars. */
-    for (;;) {
-        if (*prefix == '\0')
-            return s_all_stars(p);
-        if (*p == '*') {
-            if (s_all_stars(p))
-                return true;
-            if (dw_glob_covers_prefix(p + 1, prefix, nocase))
-                return true;
-            prefix++;
-            continue;
-        }
-        if (*p == '\0')
-            return false;
-        if (*p != '?' && !s_eq(*p, *prefix, nocase))
-            return false;
-        p++;
-        prefix++;
-    }
+    /* Every prefix+x matches iff, after prefix, the pattern can stand on a
+     * '*' from which only stars remain. */
+    size_t np = strlen(p);
+    bool *live = dw_xcalloc(np + 1, sizeof(bool));
+    s_simulate(p, np, prefix, nocase, live);
+    bool r = false;
+    size_t tail = np; /* start of the trailing run of stars */
+    while (tail > 0 && p[tail - 1] == '*')
+        tail--;
+    for (size_t j = tail; j < np && !r; j++)
+        r = live[j];
+    free(live);
+    return r;
 }
 
 bool dw_glob_meets_prefix(const char *p, const char *prefix, bool nocase)
 {
-    /* Some string prefix+x matches p iff p can consume all of prefix and
-     * still match something: a pattern remainder always matches some string. */
-    for (;;) {
-        if (*prefix == '\0')
-            return true;
-        if (*p == '*')
-            return true; /* the star absorbs the rest of the prefix */
-        if (*p == '\0')
-            return false;
-        if (*p != '?' && !s_eq(*p, *prefix, nocase))
-            return false;
-        p++;
-        prefix++;
-    }
+    /* Some prefix+x matches iff some position is still live: any remaining
+     * pattern matches at least one string. */
+    size_t np = strlen(p);
+    bool *live = dw_xcalloc(np + 1, sizeof(bool));
+    s_simulate(p, np, prefix, nocase, live);
+    bool r = false;
+    for (size_t j = 0; j <= np && !r; j++)
+        r = live[j];
+    free(live);
+    return r;
 }
