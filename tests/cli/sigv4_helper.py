@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Feeds every normalized v4 vector to build/dw-sigv4 as JSON and checks the
+printed Authorization value. Usage: sigv4_helper.py DW_SIGV4 VECTORS_DIR"""
+import json
+import os
+import subprocess
+import sys
+
+helper, root = sys.argv[1], sys.argv[2]
+ok = bad = 0
+for case in sorted(os.listdir(root)):
+    d = os.path.join(root, case)
+    if not os.path.isdir(d):
+        continue
+    ctx = json.load(open(os.path.join(d, "context.json")))
+    if not ctx.get("normalize", True) or ctx.get("sign_body") or ctx.get("omit_session_token"):
+        continue  # the helper signs the header form only
+    raw = open(os.path.join(d, "request.txt"), encoding="utf-8").read()
+    head, _, body = raw.partition("\n\n")
+    lines = head.split("\n")
+    method, _, target = lines[0].partition(" ")
+    target = target.rsplit(" HTTP/", 1)[0]
+    headers = []
+    for ln in lines[1:]:
+        if ln[:1] in (" ", "\t") and headers:
+            headers[-1][1] += " " + ln
+        elif ln:
+            n, _, v = ln.partition(":")
+            headers.append([n, v])
+    host = [v for n, v in headers if n.lower() == "host"][0]
+    ts = ctx["timestamp"].replace("-", "").replace(":", "")
+    req = {"method": method, "url": "https://" + host + target, "headers": headers, "body": body,
+           "access_key": ctx["credentials"]["access_key_id"], "secret_key": ctx["credentials"]["secret_access_key"],
+           "region": ctx["region"], "service": ctx["service"], "timestamp": ts}
+    if "token" in ctx["credentials"]:
+        req["token"] = ctx["credentials"]["token"]
+    out = subprocess.run([helper], input=json.dumps(req).encode(), capture_output=True)
+    signed = open(os.path.join(d, "header-signed-request.txt"), encoding="utf-8").read()
+    want = [ln for ln in signed.split("\n") if ln.startswith("Authorization:")][0][len("Authorization:"):]
+    got = out.stdout.decode().strip()
+    if out.returncode != 0 or got != want:
+        bad += 1
+        print("FAIL %s\n  got  %s\n  want %s\n  %s" % (case, got, want, out.stderr.decode()))
+    else:
+        ok += 1
+print("%d passed, %d failed" % (ok, bad))
+sys.exit(1 if bad or ok == 0 else 0)
