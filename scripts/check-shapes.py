@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Checks snapshot files against AWS's own API models (Debian's
 python3-botocore): every key in every recorded answer must be a member of
 the operation's output shape, at every depth, and scalar types must fit.
@@ -18,6 +18,9 @@ except ImportError:
 
 SESSION = botocore.session.get_session()
 MODELS = {}
+# Members that AWS added after Debian 12's botocore (1.29.27) was cut. Today's
+# APIs return them; Debian's aws CLI drops them (DDB-12 then reports ERROR).
+NEWER_THAN_MODEL = {("TableDescription", "DeletionProtectionEnabled"), ("GetKeyPolicyResponse", "PolicyName")}
 # AWS CLI prints IAM policy documents decoded into objects, not strings.
 POLICY_MEMBERS = {"Document", "PolicyDocument", "AssumeRolePolicyDocument"}
 
@@ -42,6 +45,8 @@ def check(value, shape, where, errors, member=None):
             return
         for k, v in value.items():
             if k not in shape.members:
+                if (shape.name, k) in NEWER_THAN_MODEL:
+                    continue
                 errors.append("%s: %s is not a member of %s" % (where, k, shape.name))
                 continue
             check(v, shape.members[k], where + "." + k, errors, k)

@@ -15,6 +15,13 @@ const struct cli_opt cli_opts[] = {
     {OPT_REGION, "region", 'r', "REGION", "scan snapshot-script", "only this region; repeat for more"},
     {OPT_PARAM, "param", 'p', "NAME=VALUE", "scan", "override a control parameter (see dbward controls)"},
     {OPT_NO_COLOR, "no-color", 0, NULL, "scan", "never colour the text report (NO_COLOR works too)"},
+    {OPT_PROFILE, "profile", 0, "NAME", "scan", "live: use this profile of ~/.aws/config and credentials"},
+    {OPT_ENDPOINT_URL, "endpoint-url", 0, "URL", "scan", "live: send every call to URL (emulators; AWS_ENDPOINT_URL too)"},
+    {OPT_CONCURRENCY, "concurrency", 0, "N", "scan", "live: requests in flight (default 32)"},
+    {OPT_MAX_ATTEMPTS, "max-attempts", 0, "N", "scan", "live: tries per call, retries included (default 3; AWS_MAX_ATTEMPTS)"},
+    {OPT_TIMEOUT, "timeout", 0, "SECONDS", "scan", "live: time limit of one attempt (default 30)"},
+    {OPT_SAVE_SNAPSHOT, "save-snapshot", 0, "DIR", "scan", "live: keep the collected evidence in DIR (the offline layout)"},
+    {OPT_DEBUG, "debug", 0, NULL, "scan", "live: log each request and response on stderr, secrets redacted"},
     {OPT_HELP, "help", 'h', NULL, "*", "show help"},
     {OPT_VERSION, "version", 'V', NULL, "*", "print the version"},
 };
@@ -139,6 +146,39 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
     case OPT_HELP:
         a->help = true;
         break;
+    case OPT_PROFILE:
+        a->profile = v;
+        break;
+    case OPT_ENDPOINT_URL:
+        if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) {
+            snprintf(msg, msglen, "--endpoint-url must start with http:// or https://");
+            return false;
+        }
+        a->endpoint_url = v;
+        break;
+    case OPT_SAVE_SNAPSHOT:
+        a->save_snapshot = v;
+        break;
+    case OPT_DEBUG:
+        a->debug = true;
+        break;
+    case OPT_CONCURRENCY:
+    case OPT_MAX_ATTEMPTS:
+    case OPT_TIMEOUT: {
+        char *end = NULL;
+        long n = strtol(v, &end, 10);
+        if (!end || *end || n < 1 || n > 10000) {
+            snprintf(msg, msglen, "--%s takes a whole number from 1 to 10000", o->name);
+            return false;
+        }
+        if (o->id == OPT_CONCURRENCY)
+            a->concurrency = n;
+        else if (o->id == OPT_MAX_ATTEMPTS)
+            a->max_attempts = n;
+        else
+            a->timeout_s = n;
+        break;
+    }
     case OPT_VERSION:
         a->version = true;
         break;

@@ -10,7 +10,8 @@
 
 enum cli_opt_id {
     OPT_SNAPSHOT, OPT_FORMAT, OPT_OUTPUT, OPT_CONTROLS, OPT_SEVERITY, OPT_REGION, OPT_PARAM,
-    OPT_NO_COLOR, OPT_HELP, OPT_VERSION
+    OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_PROFILE, OPT_ENDPOINT_URL, OPT_CONCURRENCY,
+    OPT_SAVE_SNAPSHOT, OPT_DEBUG, OPT_MAX_ATTEMPTS, OPT_TIMEOUT
 };
 
 struct cli_opt {
@@ -41,6 +42,13 @@ struct cli_args {
     size_t n_params;
     char *owned[256];         /* strings split out of arguments, freed by cli_args_clean_up */
     size_t n_owned;
+    const char *profile;
+    const char *endpoint_url;
+    const char *save_snapshot;
+    long concurrency;
+    long max_attempts;
+    long timeout_s;
+    bool debug;
     bool no_color;
     bool help;
     bool version;

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <dbward/dbward.h>
+#include <dbward/live.h>
 #include <dbward/report.h>
 #include <dbward/snapshot.h>
 
@@ -45,6 +47,7 @@ static void s_usage(FILE *out)
 {
     fputs("usage: dbward COMMAND [OPTIONS]\n\n"
           "commands:\n"
+          "  scan                    audit the account of your AWS credentials, live\n"
           "  scan --snapshot DIR     audit a saved account against every control\n"
           "  controls                list the control catalog and its parameters\n"
           "  explain ID              one control in full: what, why, how to audit, how to fix\n"
@@ -65,7 +68,10 @@ static void s_usage(FILE *out)
     }
     fputs("\nexit status: 0 nothing failed, 1 a control failed, 3 a control could not be\n"
           "evaluated (ERROR) and none failed, 2 usage error or unreadable snapshot.\n"
-          "environment: NO_COLOR disables colour.\n",
+          "environment: NO_COLOR disables colour; AWS_PROFILE, AWS_REGION, AWS_ACCESS_KEY_ID,\n"
+          "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE,\n"
+          "AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_CONTAINER_CREDENTIALS_*_URI,\n"
+          "AWS_EC2_METADATA_DISABLED, AWS_ENDPOINT_URL and AWS_MAX_ATTEMPTS as in the aws CLI.\n",
           out);
 }
 
@@ -90,17 +96,77 @@ static int s_close_out(FILE *f, const char *path)
     return 0;
 }
 
+/* Removes a folder tree dbward created (the temporary live snapshot). */
+static void s_rm_rf(const char *dir)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        execlp("rm", "rm", "-rf", "--", dir, (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+}
+
+/* Live collection into --save-snapshot DIR or a temporary folder. */
+static int s_live(struct cli_args *a, char **dir, bool *temp)
+{
+    const char *env_ep = getenv("AWS_ENDPOINT_URL");
+    const char *env_att = getenv("AWS_MAX_ATTEMPTS");
+    const char *env_base = getenv("DBWARD_RETRY_BASE_MS"); /* test knob: faster backoff */
+    struct dw_live_opts lo = {
+        .regions = a->regions,
+        .n_regions = a->n_regions,
+        .profile = a->profile,
+        .endpoint_url = a->endpoint_url ? a->endpoint_url : (env_ep && *env_ep ? env_ep : NULL),
+        .concurrency = a->concurrency ? (int)a->concurrency : 32,
+        .max_attempts = a->max_attempts ? (int)a->max_attempts : (env_att && *env_att ? (int)strtol(env_att, NULL, 10) : 3),
+        .timeout_ms = (a->timeout_s ? a->timeout_s : 30) * 1000L,
+        .retry_base_ms = env_base && *env_base ? strtol(env_base, NULL, 10) : 1000,
+        .debug = a->debug ? stderr : NULL,
+        .progress = isatty(2) && !a->debug,
+    };
+    if (lo.max_attempts < 1)
+        lo.max_attempts = 1;
+    if (a->save_snapshot) {
+        *dir = strdup(a->save_snapshot);
+    } else {
+        char tmpl[] = "/tmp/dbward-live-XXXXXX";
+        if (!mkdtemp(tmpl)) {
+            fprintf(stderr, "dbward: cannot create a temporary folder: %s\n", strerror(errno));
+            return -1;
+        }
+        *dir = strdup(tmpl);
+        *temp = true;
+    }
+    lo.out_dir = *dir;
+    struct dw_live_stats st;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (dw_live_collect(&lo, &st, &err)) {
+        fprintf(stderr, "dbward: %s\n", err.message);
+        return -1;
+    }
+    fprintf(stderr, "dbward: account %s: %llu calls (%llu retries, %llu recorded as failed) in %zu regions, "
+                    "%lld ms, longest chain %d round trips\n",
+            st.account_id, (unsigned long long)st.calls, (unsigned long long)st.retries,
+            (unsigned long long)st.failed, st.regions, (long long)st.wall_ms, st.max_depth);
+    return 0;
+}
+
 static int s_cmd_scan(struct cli_args *a)
 {
     struct dw_snapshot *snap = NULL;
     struct dw_findings findings = {0};
+    char *live_dir = NULL;
+    bool temp_dir = false;
     struct dw_error err;
     int code = EXIT_USAGE;
     FILE *out = NULL;
     memset(&err, 0, sizeof(err));
-    if (!a->snapshot) {
-        fputs("dbward: scan needs --snapshot DIR (live collection is not in this version)\n",
-              stderr);
+    if (a->snapshot && (a->profile || a->endpoint_url || a->save_snapshot || a->debug)) {
+        fputs("dbward: --profile, --endpoint-url, --save-snapshot and --debug are for live scans, "
+              "not with --snapshot\n", stderr);
         goto out;
     }
     for (size_t i = 0; i < a->n_controls; i++) {
@@ -113,7 +179,15 @@ static int s_cmd_scan(struct cli_args *a)
             goto out;
         }
     }
-    if (dw_snapshot_open(a->snapshot, &snap, &err)) {
+    const char *dir = a->snapshot;
+    if (!dir) {
+        if (s_live(a, &live_dir, &temp_dir) != 0) {
+            code = EXIT_USAGE;
+            goto out;
+        }
+        dir = live_dir;
+    }
+    if (dw_snapshot_open(dir, &snap, &err)) {
         s_print_error(&err);
         goto out;
     }
@@ -145,7 +219,7 @@ static int s_cmd_scan(struct cli_args *a)
         .regions = regions,
         .n_regions = n_regions,
         .taken_at = dw_snapshot_taken_at_iso(snap),
-        .source = a->snapshot,
+        .source = a->snapshot ? a->snapshot : "live",
     };
     out = s_open_out(a->output);
     if (!out)
@@ -165,6 +239,9 @@ static int s_cmd_scan(struct cli_args *a)
 out:
     dw_findings_clean_up(&findings);
     dw_snapshot_free(snap);
+    if (temp_dir && live_dir)
+        s_rm_rf(live_dir);
+    free(live_dir);
     return code;
 }
 

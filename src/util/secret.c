@@ -6,6 +6,12 @@
 
 #include "util.h"
 
+void dw_secure_zero_buf(void *p, size_t n)
+{
+    if (p && n)
+        explicit_bzero(p, n);
+}
+
 void dw_secure_zero(void *p, size_t n)
 {
     if (p && n)

@@ -59,6 +59,9 @@ void dw_time_format_iso8601(int64_t epoch_s, char *out, size_t out_len);
  * words ([A-Za-z0-9@%_+=:,./-]) come back unquoted. */
 char *dw_shell_quote(const char *s);
 
+/* Wipes n bytes in a way the compiler cannot elide (secrets in buffers). */
+void dw_secure_zero_buf(void *p, size_t n);
+
 #define DW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -1,0 +1,53 @@
+/* dbward/live.h: live collection. It makes the calls docs/snapshot.md lists,
+ * concurrently, and writes exactly that layout (failed calls as .error.json)
+ * into a folder, which the offline evaluator then reads: one evaluator for
+ * both modes. */
+#ifndef DBWARD_LIVE_H
+#define DBWARD_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <dbward/creds.h>
+#include <dbward/error.h>
+
+/* Pages one paginated call may take before it is an error. */
+#define DW_MAX_PAGES 1000
+/* Largest response body accepted. */
+#define DW_MAX_RESPONSE_BYTES ((size_t)64 << 20)
+
+struct dw_live_opts {
+    const char **regions;     /* NULL/0: every region enabled for the account */
+    size_t n_regions;
+    const char *profile;      /* --profile or NULL */
+    const char *endpoint_url; /* --endpoint-url / AWS_ENDPOINT_URL, or NULL */
+    int concurrency;          /* requests in flight */
+    int max_attempts;         /* per request, retries included */
+    long timeout_ms;          /* per attempt */
+    long retry_base_ms;       /* backoff base */
+    const char *out_dir;      /* where the snapshot is written (created) */
+    FILE *debug;              /* --debug sink (redacted), or NULL */
+    bool progress;            /* draw a progress line on stderr */
+};
+
+struct dw_live_stats {
+    uint64_t calls;      /* finished API calls (pages count once each) */
+    uint64_t attempts;
+    uint64_t retries;
+    uint64_t failed;     /* calls recorded as .error.json */
+    size_t regions;
+    int max_depth;       /* longest chain of dependent round trips */
+    int64_t wall_ms;
+    char account_id[16];
+};
+
+/* Resolves credentials, checks them with sts get-caller-identity, finds the
+ * regions and collects. Returns DW_OK with the snapshot written; DW_E_API
+ * (bad or expired credentials) or DW_E_NOT_FOUND (none) with err for the
+ * one-line message the CLI prints before exiting 2. */
+enum dw_status dw_live_collect(const struct dw_live_opts *opts, struct dw_live_stats *stats,
+                               struct dw_error *err);
+
+#endif

@@ -1,0 +1,426 @@
+/* http.c: see http.h. One thread, one CURLM; requests wait in a FIFO until
+ * a slot frees up, and retried requests wait in a timer list. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+
+struct dw_http {
+    struct dw_http_opts o;
+    CURLM *multi;
+    CURLSH *share;
+    struct dw_http_req *queue_head, *queue_tail; /* ready to start */
+    struct dw_http_req *waiting;                 /* backing off */
+    int in_flight;
+    struct dw_http_stats stats;
+    uint64_t rng;
+};
+
+static int64_t s_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t s_rand(struct dw_http *h)
+{
+    /* xorshift64*: jitter only, not security. */
+    h->rng ^= h->rng >> 12;
+    h->rng ^= h->rng << 25;
+    h->rng ^= h->rng >> 27;
+    return h->rng * 2685821657736338717ULL;
+}
+
+struct dw_http *dw_http_new(const struct dw_http_opts *opts)
+{
+    static int s_global_done;
+    if (!s_global_done) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        s_global_done = 1;
+    }
+    struct dw_http *h = dw_xcalloc(1, sizeof(*h));
+    h->o = *opts;
+    if (h->o.concurrency < 1)
+        h->o.concurrency = 1;
+    if (h->o.max_attempts < 1)
+        h->o.max_attempts = 1;
+    h->multi = curl_multi_init();
+    curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)h->o.concurrency);
+    curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)h->o.concurrency);
+    h->share = curl_share_init();
+    curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    h->rng = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)h;
+    if (!h->rng)
+        h->rng = 88172645463325252ULL;
+    return h;
+}
+
+static void s_req_free(struct dw_http_req *r)
+{
+    free(r->method);
+    free(r->url);
+    if (r->body)
+        dw_secure_zero_buf(r->body, r->body_len);
+    free(r->body);
+    dw_http_req_clear_headers(r);
+    dw_buf_clean_up(&r->resp);
+    free(r);
+}
+
+void dw_http_free(struct dw_http *h)
+{
+    if (!h)
+        return;
+    curl_multi_cleanup(h->multi);
+    curl_share_cleanup(h->share);
+    free(h);
+}
+
+struct dw_http_req *dw_http_req_new(const char *method, const char *url, const char *body,
+                                    size_t body_len)
+{
+    struct dw_http_req *r = dw_xcalloc(1, sizeof(*r));
+    r->method = dw_xstrdup(method);
+    r->url = dw_xstrdup(url);
+    if (body) {
+        r->body = dw_xstrndup(body, body_len);
+        r->body_len = body_len;
+    }
+    return r;
+}
+
+void dw_http_req_set_header(struct dw_http_req *r, const char *name, const char *value)
+{
+    r->headers = dw_xrealloc(r->headers, (r->n_headers + 1) * sizeof(char *));
+    r->headers[r->n_headers++] = dw_xasprintf("%s: %s", name, value);
+}
+
+void dw_http_req_clear_headers(struct dw_http_req *r)
+{
+    for (size_t i = 0; i < r->n_headers; i++) {
+        dw_secure_zero_buf(r->headers[i], strlen(r->headers[i]));
+        free(r->headers[i]);
+    }
+    free(r->headers);
+    r->headers = NULL;
+    r->n_headers = 0;
+}
+
+void dw_http_submit(struct dw_http *h, struct dw_http_req *r)
+{
+    r->next = NULL;
+    if (h->queue_tail)
+        h->queue_tail->next = r;
+    else
+        h->queue_head = r;
+    h->queue_tail = r;
+}
+
+static size_t s_write(char *ptr, size_t size, size_t nmemb, void *user)
+{
+    struct dw_http_req *r = user;
+    size_t n = size * nmemb;
+    dw_buf_append(&r->resp, ptr, n);
+    return r->resp.st ? 0 : n; /* returning short aborts the transfer */
+}
+
+static void s_log(struct dw_http *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void s_log(struct dw_http *h, const char *fmt, ...)
+{
+    if (!h->o.log)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = dw_xvasprintf(fmt, ap);
+    va_end(ap);
+    char *red = dw_redact(s, strlen(s));
+    h->o.log(h->o.log_user, red);
+    free(red);
+    dw_secure_zero_buf(s, strlen(s));
+    free(s);
+}
+
+static void s_start(struct dw_http *h, struct dw_http_req *r)
+{
+    dw_http_req_clear_headers(r);
+    dw_buf_clean_up(&r->resp);
+    dw_buf_init(&r->resp, h->o.max_body_bytes ? h->o.max_body_bytes : (size_t)64 << 20);
+    r->status = 0;
+    r->st = DW_OK;
+    r->error[0] = '\0';
+    r->attempts++;
+    h->stats.attempts++;
+    if (r->prepare && r->prepare(r->user, r) != 0) {
+        r->st = DW_E_USAGE;
+        if (!r->error[0])
+            snprintf(r->error, sizeof(r->error), "the request could not be prepared");
+        r->attempts = h->o.max_attempts; /* no retry */
+        r->done(r->user, r);
+        h->stats.requests++;
+        s_req_free(r);
+        return;
+    }
+    CURL *e = curl_easy_init();
+    struct curl_slist *hl = NULL;
+    for (size_t i = 0; i < r->n_headers; i++)
+        hl = curl_slist_append(hl, r->headers[i]);
+    hl = curl_slist_append(hl, "Expect:");
+    curl_easy_setopt(e, CURLOPT_URL, r->url);
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+    if (r->body) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+    } else if (strcmp(r->method, "GET") == 0) {
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    }
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, s_write);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->error);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->o.timeout_ms > 0 ? h->o.timeout_ms : 30000L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     h->o.connect_timeout_ms > 0 ? h->o.connect_timeout_ms : 5000L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_SHARE, h->share);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "dbward");
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    r->easy = e;
+    /* Keep the header list alive with the handle. */
+    curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+    r->slist = hl;
+    curl_multi_add_handle(h->multi, e);
+    h->in_flight++;
+    s_log(h, "-> %s %s (attempt %d)", r->method, r->url, r->attempts);
+    if (h->o.log && r->body && r->body_len)
+        s_log(h, "   body: %.*s", (int)(r->body_len > 2000 ? 2000 : r->body_len), r->body);
+}
+
+bool dw_http_should_retry(const struct dw_http_req *r)
+{
+    if (r->st == DW_E_TOO_BIG)
+        return false;
+    if (r->st != DW_OK)
+        return true;
+    if (r->status >= 500 || r->status == 429)
+        return true;
+    if (r->status == 400 && r->resp.data) {
+        static const char *const codes[] = {"Throttling",
+                                            "ThrottlingException",
+                                            "ThrottledException",
+                                            "RequestThrottledException",
+                                            "TooManyRequestsException",
+                                            "ProvisionedThroughputExceededException",
+                                            "TransactionInProgressException",
+                                            "RequestLimitExceeded",
+                                            "BandwidthLimitExceeded",
+                                            "LimitExceededException",
+                                            "RequestThrottled",
+                                            "SlowDown",
+                                            "PriorRequestNotComplete",
+                                            "EC2ThrottledException"};
+        for (size_t i = 0; i < DW_ARRAY_LEN(codes); i++) {
+            const char *p = strstr(r->resp.data, codes[i]);
+            size_t n = strlen(codes[i]);
+            /* whole-word match: "Throttling" must not match "ThrottlingX" */
+            if (p && !isalnum((unsigned char)p[n]))
+                return true;
+        }
+    }
+    return false;
+}
+
+static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
+{
+    struct dw_http_req *r = NULL;
+    curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_multi_remove_handle(h->multi, e);
+    curl_slist_free_all((struct curl_slist *)r->slist);
+    r->slist = NULL;
+    curl_easy_cleanup(e);
+    r->easy = NULL;
+    h->in_flight--;
+    if (code != CURLE_OK) {
+        r->st = r->resp.st == DW_E_TOO_BIG ? DW_E_TOO_BIG : DW_E_IO;
+        if (r->st == DW_E_TOO_BIG)
+            snprintf(r->error, sizeof(r->error), "response larger than %zu bytes",
+                     r->resp.max_len);
+        else if (!r->error[0])
+            snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(code));
+        r->status = 0;
+    }
+    s_log(h, "<- %ld %s%s%s (%zu bytes)", r->status, r->url, r->st ? ": " : "",
+          r->st ? r->error : "", r->resp.len);
+    if (h->o.log && r->resp.len)
+        s_log(h, "   body: %.*s", (int)(r->resp.len > 2000 ? 2000 : r->resp.len), r->resp.data);
+    if (r->attempts < h->o.max_attempts && dw_http_should_retry(r)) {
+        /* Full jitter: sleep uniformly in [0, min(cap, base * 2^(attempt-1))]. */
+        int64_t base = h->o.retry_base_ms > 0 ? h->o.retry_base_ms : 1000;
+        int64_t cap = 20000;
+        int shift = r->attempts - 1 < 20 ? r->attempts - 1 : 20;
+        int64_t ceil_ms = base << shift;
+        if (ceil_ms > cap)
+            ceil_ms = cap;
+        int64_t wait = (int64_t)(s_rand(h) % (uint64_t)(ceil_ms + 1));
+        r->due_ms = s_now_ms() + wait;
+        h->stats.retries++;
+        s_log(h, "   retry %s in %lld ms", r->url, (long long)wait);
+        r->next = h->waiting;
+        h->waiting = r;
+        return;
+    }
+    h->stats.requests++;
+    r->done(r->user, r);
+    s_req_free(r);
+}
+
+void dw_http_run(struct dw_http *h)
+{
+    for (;;) {
+        int64_t now = s_now_ms();
+        /* Move due retries to the front of the queue. */
+        struct dw_http_req **pp = &h->waiting;
+        while (*pp) {
+            struct dw_http_req *r = *pp;
+            if (r->due_ms <= now) {
+                *pp = r->next;
+                r->next = h->queue_head;
+                h->queue_head = r;
+                if (!h->queue_tail)
+                    h->queue_tail = r;
+            } else {
+                pp = &r->next;
+            }
+        }
+        while (h->queue_head && h->in_flight < h->o.concurrency) {
+            struct dw_http_req *r = h->queue_head;
+            h->queue_head = r->next;
+            if (!h->queue_head)
+                h->queue_tail = NULL;
+            s_start(h, r);
+        }
+        if (!h->in_flight && !h->queue_head && !h->waiting)
+            break;
+        int running = 0;
+        curl_multi_perform(h->multi, &running);
+        CURLMsg *m;
+        int left;
+        while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+            if (m->msg == CURLMSG_DONE)
+                s_finish(h, m->easy_handle, m->data.result);
+        }
+        if (h->queue_head && h->in_flight < h->o.concurrency)
+            continue;
+        int timeout = 100;
+        if (h->waiting) {
+            int64_t soonest = INT64_MAX;
+            for (struct dw_http_req *r = h->waiting; r; r = r->next)
+                soonest = r->due_ms < soonest ? r->due_ms : soonest;
+            int64_t d = soonest - s_now_ms();
+            timeout = d < 0 ? 0 : d < timeout ? (int)d : timeout;
+        }
+        if (h->in_flight)
+            curl_multi_poll(h->multi, NULL, 0, timeout, NULL);
+        else if (timeout > 0) {
+            struct timespec ts = {timeout / 1000, (long)(timeout % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+
+void dw_http_stats(const struct dw_http *h, struct dw_http_stats *out)
+{
+    *out = h->stats;
+    out->in_flight = h->in_flight;
+    int q = 0;
+    for (struct dw_http_req *r = h->queue_head; r; r = r->next)
+        q++;
+    for (struct dw_http_req *r = h->waiting; r; r = r->next)
+        q++;
+    out->queued = q;
+}
+
+/* Secret-bearing names, in JSON ("Name": "v"), XML (<Name>v</Name>), query
+ * or form (Name=v) and header (Name: v) spellings. */
+static const char *const s_secret_keys[] = {
+    "SecretAccessKey", "secret_access_key", "SessionToken", "Token", "token",
+    "WebIdentityToken", "Password", "password", "AuthPassword", "SaslPassword",
+    "SslClientKeyPassword", "X-Amz-Security-Token", "x-amz-security-token",
+    "X-aws-ec2-metadata-token", "Authorization", "authorization", "aws_secret_access_key",
+    "aws_session_token"};
+
+char *dw_redact(const char *text, size_t len)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, (size_t)-1);
+    size_t i = 0;
+    while (i < len) {
+        bool hit = false;
+        for (size_t k = 0; k < DW_ARRAY_LEN(s_secret_keys) && !hit; k++) {
+            const char *key = s_secret_keys[k];
+            size_t kl = strlen(key);
+            if (i + kl > len || memcmp(text + i, key, kl) != 0)
+                continue;
+            /* The key must not be the tail of a longer word. */
+            if (i > 0 && (isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_'))
+                continue;
+            size_t j = i + kl;
+            if (j < len && (isalnum((unsigned char)text[j]) || text[j] == '_'))
+                continue;
+            /* separators: '": "', '>', '=', ': ' */
+            size_t v = j;
+            while (v < len && (text[v] == '"' || text[v] == ' ' || text[v] == ':' || text[v] == '=' ||
+                               text[v] == '>' || text[v] == '\t'))
+                v++;
+            if (v == j)
+                continue;
+            size_t end = v;
+            char stop1 = '"', stop2 = '<';
+            if (text[j] == '=' || text[j] == ':') {
+                /* form or header value: up to '&', newline or quote */
+                while (end < len && text[end] != '&' && text[end] != '\n' && text[end] != '"' &&
+                       text[end] != '<' && text[end] != ',')
+                    end++;
+                /* header values such as "AWS4-HMAC-SHA256 Credential=..., Signature=x" */
+                if (strncasecmp(key, "authorization", kl) == 0) {
+                    end = v;
+                    while (end < len && text[end] != '\n')
+                        end++;
+                }
+            } else {
+                while (end < len && text[end] != stop1 && text[end] != stop2 && text[end] != '\n')
+                    end++;
+            }
+            dw_buf_append(&b, text + i, v - i);
+            dw_buf_puts(&b, "[REDACTED]");
+            i = end;
+            hit = true;
+        }
+        if (!hit) {
+            /* Signatures and access key ids inside URLs and headers. */
+            if (i + 10 <= len && memcmp(text + i, "Signature=", 10) == 0) {
+                dw_buf_puts(&b, "Signature=[REDACTED]");
+                i += 10;
+                while (i < len && isxdigit((unsigned char)text[i]))
+                    i++;
+                continue;
+            }
+            dw_buf_append(&b, text + i, 1);
+            i++;
+        }
+    }
+    return dw_buf_steal(&b);
+}

@@ -1,0 +1,92 @@
+/* http.h: a single-threaded HTTP client on libcurl's multi interface: many
+ * requests in flight under a concurrency cap, kept-alive connections, TLS
+ * verification, proxies from the environment, timeouts, and retries with
+ * capped exponential backoff and full jitter (the AWS SDKs' standard mode).
+ * It knows nothing about AWS beyond which errors are worth retrying. */
+#ifndef DW_HTTP_H
+#define DW_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dbward/error.h>
+
+#include "util/util.h"
+
+struct dw_http;
+struct dw_http_req;
+
+/* Called before every attempt: fill req's headers (e.g. sign). Return
+ * non-zero to abandon the request (the done callback then sees the error). */
+typedef int (*dw_http_prepare_fn)(void *user, struct dw_http_req *req);
+/* Called once per request when it finished (after retries). */
+typedef void (*dw_http_done_fn)(void *user, struct dw_http_req *req);
+/* Debug sink; the text is already redacted. */
+typedef void (*dw_http_log_fn)(void *user, const char *line);
+
+struct dw_http_opts {
+    int concurrency;         /* requests in flight at most */
+    long timeout_ms;         /* whole transfer */
+    long connect_timeout_ms;
+    size_t max_body_bytes;   /* responses larger than this fail with DW_E_TOO_BIG */
+    int max_attempts;        /* total tries per request, >= 1 */
+    long retry_base_ms;      /* backoff base; the cap is 20 s */
+    dw_http_log_fn log;      /* NULL: no debug log */
+    void *log_user;
+};
+
+struct dw_http_req {
+    /* Set by the caller before submit. */
+    char *method;            /* owned */
+    char *url;               /* owned */
+    char *body;              /* owned, may be NULL */
+    size_t body_len;
+    dw_http_prepare_fn prepare;
+    dw_http_done_fn done;
+    void *user;
+    /* Filled by prepare on each attempt: "Name: value" lines, owned. */
+    char **headers;
+    size_t n_headers;
+    /* Results. */
+    long status;             /* HTTP status, 0 if no response */
+    struct dw_buf resp;      /* response body */
+    enum dw_status st;       /* DW_OK, DW_E_IO (transport), DW_E_TOO_BIG */
+    char error[256];         /* transport error text when st != DW_OK */
+    int attempts;
+    int64_t due_ms;          /* internal: when a retry may start */
+    void *easy;              /* internal */
+    void *slist;             /* internal: curl header list of the attempt */
+    struct dw_http_req *next;/* internal queue link */
+};
+
+struct dw_http *dw_http_new(const struct dw_http_opts *opts);
+void dw_http_free(struct dw_http *h);
+/* Creates a request owned by the engine (freed after its done callback). */
+struct dw_http_req *dw_http_req_new(const char *method, const char *url, const char *body,
+                                    size_t body_len);
+void dw_http_req_set_header(struct dw_http_req *r, const char *name, const char *value);
+void dw_http_req_clear_headers(struct dw_http_req *r);
+void dw_http_submit(struct dw_http *h, struct dw_http_req *r);
+/* Runs until no request is queued, waiting or in flight. Callbacks may
+ * submit more. */
+void dw_http_run(struct dw_http *h);
+
+struct dw_http_stats {
+    uint64_t requests;  /* finished requests */
+    uint64_t attempts;  /* HTTP attempts, retries included */
+    uint64_t retries;
+    int in_flight;
+    int queued;
+};
+void dw_http_stats(const struct dw_http *h, struct dw_http_stats *out);
+
+/* True when a finished attempt should be retried: transport errors, 5xx,
+ * 429 and the AWS throttling codes in a 400 body. */
+bool dw_http_should_retry(const struct dw_http_req *r);
+
+/* Redacts secrets (signatures, tokens, secret keys, passwords) from text
+ * meant for logs. Returns a new string. */
+char *dw_redact(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,432 @@
+#!/usr/bin/python3
+"""A mock AWS endpoint for dbward's live tests and bench, on 127.0.0.1 only.
+
+It answers every call dbward makes from a snapshot folder (the offline
+layout): JSON protocols with the recorded JSON, Query/EC2 protocols with XML
+serialised from it through Debian's botocore models. Recorded failures
+(.error.json) come back as AWS errors. Every request's SigV4 signature is
+recomputed here, independently of dbward, from the known test keys.
+
+    mock_aws.py --snapshot DIR --port-file F [--latency-ms N] [--page-size N]
+                [--faults FAULTS.json] [--accounts ACCOUNTS.json]
+
+Faults: a JSON list of {"call": "kms describe-key", "region": "us-east-1",
+"fault": "throttle|500|503|slow|truncate|malformed|denied|reset|expired|empty-page",
+"times": N}; "times" counts how many requests it hits (default: all).
+GET /__mock/stats returns request counts and signature failures.
+"""
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from xml.sax.saxutils import escape
+
+import botocore.session
+from botocore import xform_name
+
+KEYS = {  # access key id -> (secret, session token or None)
+    "AKIDMOCKLONGTERM01": ("mock-secret-key-long-term", None),
+    "ASIAMOCKTEMPORARY1": ("mock-secret-key-temporary", "mock-session-token-1"),
+}
+SESSION = botocore.session.get_session()
+MODELS = {}
+LOCK = threading.Lock()
+STATS = {"requests": 0, "by_call": {}, "signature_failures": 0, "unknown": 0, "faults": 0,
+         "max_in_flight": 0, "in_flight": 0, "assume_role": [], "keys_used": {}}
+
+
+def model(service):
+    if service not in MODELS:
+        m = SESSION.get_service_model(service)
+        try:
+            pag = SESSION.get_paginator_model(service)._paginator_config
+        except Exception:
+            pag = {}
+        by_target = {}
+        by_action = {}
+        for name in m.operation_names:
+            by_action[name] = name
+            if m.metadata.get("targetPrefix"):
+                by_target["%s.%s" % (m.metadata["targetPrefix"], name)] = name
+        MODELS[service] = (m, pag, by_target)
+    return MODELS[service]
+
+
+SIGNING_TO_SERVICE = {"monitoring": "cloudwatch", "dynamodb": "dynamodb", "dms": "dms", "dax": "dax", "kms": "kms",
+                      "cloudtrail": "cloudtrail", "ec2": "ec2", "iam": "iam", "sts": "sts"}
+
+
+def sign_check(method, path, headers, body):
+    """Recomputes the Authorization signature; returns None if valid, else an error code."""
+    auth = headers.get("authorization", "")
+    if not auth.startswith("AWS4-HMAC-SHA256 "):
+        return "MissingAuthenticationToken", None
+    parts = dict(p.strip().split("=", 1) for p in auth[len("AWS4-HMAC-SHA256 "):].split(","))
+    akid, date, region, service, _ = parts["Credential"].split("/")
+    if akid not in KEYS:
+        return "InvalidClientTokenId", akid
+    secret, token = KEYS[akid]
+    if token and headers.get("x-amz-security-token") != token:
+        return "ExpiredToken", akid
+    signed = parts["SignedHeaders"].split(";")
+    amz_date = headers.get("x-amz-date", "")
+    canon_headers = "".join("%s:%s\n" % (h, " ".join(headers.get(h, "").split())) for h in signed)
+    creq = "\n".join([method, urllib.parse.quote(path or "/", safe="/-_.~"), "", canon_headers,
+                      parts["SignedHeaders"], hashlib.sha256(body).hexdigest()])
+    scope = "%s/%s/%s/aws4_request" % (date, region, service)
+    sts = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(creq.encode()).hexdigest()])
+    k = ("AWS4" + secret).encode()
+    for msg in (date, region, service, "aws4_request"):
+        k = hmac.new(k, msg.encode(), hashlib.sha256).digest()
+    want = hmac.new(k, sts.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(want, parts["Signature"]):
+        return "SignatureDoesNotMatch", akid
+    if "host" not in signed or "x-amz-date" not in signed:
+        return "SignatureDoesNotMatch", akid
+    return None, akid
+
+
+def to_xml(value, shape, name, proto, indent=""):
+    """Serialises value (CLI JSON) as the Query/EC2 XML of shape."""
+    t = shape.type_name
+    if t == "structure":
+        inner = []
+        for mname, mshape in shape.members.items():
+            if mname not in value:
+                continue
+            loc = mshape.serialization.get("name", mname)
+            if mshape.type_name == "list" and mshape.serialization.get("flattened"):
+                for item in value[mname]:
+                    inner.append(to_xml(item, mshape.member, loc, proto))
+            else:
+                inner.append(to_xml(value[mname], mshape, loc, proto))
+        return "<%s>%s</%s>" % (name, "".join(inner), name)
+    if t == "list":
+        item = shape.member.serialization.get("name", "item" if proto == "ec2" else "member")
+        return "<%s>%s</%s>" % (name, "".join(to_xml(v, shape.member, item, proto) for v in value), name)
+    if t == "map":
+        entries = "".join("<entry><key>%s</key>%s</entry>" % (escape(k), to_xml(v, shape.value, "value", proto))
+                          for k, v in value.items())
+        return "<%s>%s</%s>" % (name, entries, name)
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (dict, list)):
+        text = urllib.parse.quote(json.dumps(value))  # IAM policy documents travel URL-encoded
+    else:
+        text = str(value)
+    return "<%s>%s</%s>" % (name, escape(text), name)
+
+
+class State:
+    def __init__(self, args):
+        self.dir = args.snapshot
+        self.latency = args.latency_ms / 1000.0
+        self.page_size = args.page_size
+        self.faults = json.load(open(args.faults)) if args.faults else []
+        with open(os.path.join(self.dir, "manifest.json")) as f:
+            self.manifest = json.load(f)
+
+
+STATE = None
+
+
+def find_file(region, service, command, params):
+    """Maps a call to the snapshot file, as docs/snapshot.md lays it out."""
+    key = None
+    for p in ("TableName", "KeyId", "UserName"):
+        if p in params:
+            key = params[p]
+    if "ResourceArn" in params:
+        arn = params["ResourceArn"]
+        key = arn.split("table/")[-1] if service == "dynamodb" else arn.rsplit(":", 1)[-1]
+    if "Name" in params or "TrailName" in params:
+        key = (params.get("Name") or params.get("TrailName")).rsplit("/", 1)[-1]
+    if command == "get-metric-data":
+        q = params.get("MetricDataQueries", [])
+        dims = q[0]["MetricStat"]["Metric"]["Dimensions"] if q else []
+        key = dims[0]["Value"] if dims else None
+    folder = "global" if service == "iam" else region
+    base = os.path.join(STATE.dir, folder, service, command)
+    return base + ("/" + key if key else "")
+
+
+def query_params(body):
+    """Query/EC2 form body -> nested params (enough for dbward's calls)."""
+    flat = urllib.parse.parse_qs(body.decode(), keep_blank_values=True)
+    out = {}
+    for k, v in flat.items():
+        if k in ("Action", "Version"):
+            continue
+        parts = k.split(".")
+        cur = out
+        for i, p in enumerate(parts):
+            last = i == len(parts) - 1
+            if p == "member":
+                continue
+            if p.isdigit():
+                idx = int(p) - 1
+                while len(cur) <= idx:
+                    cur.append({})
+                if last:
+                    cur[idx] = v[0]
+                else:
+                    cur = cur[idx]
+                continue
+            nxt = parts[i + 1] if not last else None
+            if last:
+                cur[p] = v[0]
+            else:
+                if p not in cur:
+                    cur[p] = [] if nxt in ("member",) or (nxt and nxt.isdigit()) else {}
+                cur = cur[p]
+    return {k: v for k, v in out.items()}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *a):
+        pass
+
+    def reply(self, status, body, ctype, fault=None):
+        if STATE.latency:
+            time.sleep(STATE.latency)
+        data = body.encode() if isinstance(body, str) else body
+        if fault == "reset":
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return
+        if fault == "truncate":
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.close_connection = True
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", "mock-request")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path == "/__mock/stats":
+            with LOCK:
+                self.reply(200, json.dumps(STATS), "application/json")
+            return
+        self.reply(404, "{}", "application/json")
+
+    def do_POST(self):
+        with LOCK:
+            STATS["in_flight"] += 1
+            STATS["max_in_flight"] = max(STATS["max_in_flight"], STATS["in_flight"])
+        try:
+            self.handle_call()
+        finally:
+            with LOCK:
+                STATS["in_flight"] -= 1
+
+    def error(self, proto, status, code, message, fault=None):
+        if proto == "json":
+            self.reply(status, json.dumps({"__type": "com.amazonaws#" + code, "message": message}),
+                       "application/x-amz-json-1.1", fault)
+        elif proto == "ec2":
+            self.reply(status, "<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors>"
+                               "<RequestID>mock</RequestID></Response>" % (code, escape(message)), "text/xml", fault)
+        else:
+            self.reply(status, "<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message>"
+                               "</Error><RequestId>mock</RequestId></ErrorResponse>" % (code, escape(message)),
+                       "text/xml", fault)
+
+    def handle_call(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(n)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        auth = headers.get("authorization", "")
+        try:
+            scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+            region, signing = scope[2], scope[3]
+        except Exception:
+            region, signing = "us-east-1", "sts"
+        service = SIGNING_TO_SERVICE.get(signing, signing)
+        target = headers.get("x-amz-target")
+        if target:
+            m, pag, by_target = model(service)
+            op = by_target.get(target)
+            params = json.loads(body or b"{}")
+        else:
+            form = urllib.parse.parse_qs(body.decode())
+            op = form.get("Action", [None])[0]
+            if op == "AssumeRoleWithWebIdentity":
+                service = "sts"
+            m, pag, _ = model(service)
+            params = query_params(body)
+        proto = m.metadata["protocol"]
+        if op is None or op not in m.operation_names:
+            with LOCK:
+                STATS["unknown"] += 1
+            return self.error(proto, 400, "InvalidAction", "unknown operation")
+        command = xform_name(op, "-")
+        call = "%s %s" % (service, command)
+        with LOCK:
+            STATS["requests"] += 1
+            STATS["by_call"][call] = STATS["by_call"].get(call, 0) + 1
+        if op != "AssumeRoleWithWebIdentity":
+            bad, akid = sign_check("POST", urllib.parse.urlparse(self.path).path, headers, body)
+            with LOCK:
+                STATS["keys_used"][akid or "?"] = STATS["keys_used"].get(akid or "?", 0) + 1
+            if bad:
+                with LOCK:
+                    STATS["signature_failures"] += 1 if bad == "SignatureDoesNotMatch" else 0
+                return self.error(proto, 403, bad, "signature check failed: " + bad)
+        fault = self.pick_fault(call, region)
+        if fault:
+            with LOCK:
+                STATS["faults"] += 1
+            return self.fault(proto, fault, m, op, params, region, service, command)
+        return self.answer(proto, m, pag, op, params, region, service, command)
+
+    def pick_fault(self, call, region):
+        with LOCK:
+            for f in STATE.faults:
+                if f["call"] != call and f["call"] != "*":
+                    continue
+                if f.get("region") and f["region"] != region:
+                    continue
+                if f.get("times", 1 << 30) <= 0:
+                    continue
+                f["times"] = f.get("times", 1 << 30) - 1
+                return f["fault"]
+        return None
+
+    def fault(self, proto, fault, m, op, params, region, service, command):
+        if fault == "throttle":
+            code = "Throttling" if proto != "json" else "ThrottlingException"
+            return self.error(proto, 400, code, "Rate exceeded")
+        if fault in ("500", "503"):
+            return self.error(proto, int(fault), "InternalFailure" if fault == "500" else "ServiceUnavailable", "mock fault")
+        if fault == "denied":
+            return self.error(proto, 400 if proto == "json" else 403,
+                              "AccessDeniedException" if proto == "json" else "AccessDenied", "mock denies " + op)
+        if fault == "expired":
+            return self.error(proto, 400 if proto == "json" else 403, "ExpiredTokenException" if proto == "json" else "ExpiredToken",
+                              "The security token included in the request is expired")
+        if fault == "slow":
+            time.sleep(float(os.environ.get("MOCK_SLOW_SECONDS", "5")))
+            return self.answer(proto, m, None, op, params, region, service, command)
+        if fault == "malformed":
+            return self.reply(200, "{\"not\": json" if proto == "json" else "<Broken><unclosed>", "text/plain")
+        if fault == "empty-page":
+            pag = model(service)[1].get(op)
+            if pag:
+                outk = pag["output_token"]
+                outk = outk[0] if isinstance(outk, list) else outk
+                keys = pag["result_key"] if isinstance(pag["result_key"], list) else [pag["result_key"]]
+                value = {k: [] for k in keys}
+                value[outk] = "mock-endless-token"
+                if pag.get("more_results"):
+                    value[pag["more_results"]] = True
+                return self.send_value(proto, m, op, value)
+            return self.answer(proto, m, None, op, params, region, service, command)
+        return self.answer(proto, m, None, op, params, region, service, command, fault)
+
+    def answer(self, proto, m, pag, op, params, region, service, command, fault=None):
+        if service == "sts" and op == "GetCallerIdentity":
+            acct = STATE.manifest["account_id"]
+            return self.send_value(proto, m, op, {"UserId": "AIDAMOCK", "Account": acct,
+                                                  "Arn": "arn:aws:iam::%s:user/auditor" % acct}, fault)
+        if service == "sts" and op in ("AssumeRole", "AssumeRoleWithWebIdentity"):
+            with LOCK:
+                STATS["assume_role"].append({"op": op, "role": params.get("RoleArn"),
+                                             "external_id": params.get("ExternalId")})
+            if "missing" in (params.get("RoleArn") or ""):
+                return self.error(proto, 403, "AccessDenied", "not authorized to assume " + params.get("RoleArn", ""))
+            return self.send_value(proto, m, op, {"Credentials": {
+                "AccessKeyId": "ASIAMOCKTEMPORARY1", "SecretAccessKey": KEYS["ASIAMOCKTEMPORARY1"][0],
+                "SessionToken": KEYS["ASIAMOCKTEMPORARY1"][1], "Expiration": "2099-01-01T00:00:00Z"}}, fault)
+        if service == "ec2" and op == "DescribeRegions":
+            return self.send_value(proto, m, op, {"Regions": [
+                {"RegionName": r, "Endpoint": "ec2.%s.amazonaws.com" % r, "OptInStatus": "opt-in-not-required"}
+                for r in STATE.manifest["regions"]]}, fault)
+        base = find_file(region, service, command, params)
+        if os.path.exists(base + ".error.json"):
+            e = json.load(open(base + ".error.json"))
+            return self.error(proto, 400, e["code"], e.get("message", ""))
+        if not os.path.exists(base + ".json"):
+            return self.error(proto, 400, "MockNotRecorded", "no recording for %s" % base)
+        value = json.load(open(base + ".json"))
+        pg = pag.get(op) if pag else None
+        if pg and STATE.page_size:
+            value = self.paginate(pg, value, params)
+        return self.send_value(proto, m, op, value, fault)
+
+    def paginate(self, pg, value, params):
+        keys = pg["result_key"] if isinstance(pg["result_key"], list) else [pg["result_key"]]
+        intok = pg["input_token"]
+        outtok = pg["output_token"]
+        if isinstance(intok, list) or isinstance(outtok, list):
+            return value
+        start = int(str(params.get(intok, "page-0")).split("-")[-1]) if params.get(intok) else 0
+        longest = max(len(value.get(k, [])) for k in keys)
+        page = dict(value)
+        for k in keys:
+            if k in value:
+                page[k] = value[k][start:start + STATE.page_size]
+        if start + STATE.page_size < longest:
+            page[outtok] = "page-%d" % (start + STATE.page_size)
+            if pg.get("more_results"):
+                page[pg["more_results"]] = True
+        elif pg.get("more_results"):
+            page[pg["more_results"]] = False
+        return page
+
+    def send_value(self, proto, m, op, value, fault=None):
+        om = m.operation_model(op)
+        if proto == "json":
+            return self.reply(200, json.dumps(value), "application/x-amz-json-1.1", fault)
+        shape = om.output_shape
+        wrapper = om.output_shape.serialization.get("resultWrapper") if shape else None
+        wrapper = wrapper or om.metadata.get("resultWrapper") or (om.output_shape and om.output_shape.serialization.get("resultWrapper"))
+        inner = to_xml(value, shape, op + "Result", proto) if shape else ""
+        if proto == "ec2":
+            xml = to_xml(value, shape, op + "Response", proto).replace("<%sResponse>" % op,
+                  '<%sResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>mock</requestId>' % op, 1)
+        else:
+            xml = '<%sResponse xmlns="https://mock/"><%sResult>%s</%sResult><ResponseMetadata><RequestId>mock</RequestId></ResponseMetadata></%sResponse>' % (
+                op, op, inner[len("<%sResult>" % op):-len("</%sResult>" % op)], op, op)
+        return self.reply(200, '<?xml version="1.0" encoding="UTF-8"?>\n' + xml, "text/xml", fault)
+
+
+def main():
+    global STATE
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--snapshot", required=True)
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--latency-ms", type=int, default=0)
+    ap.add_argument("--page-size", type=int, default=0)
+    ap.add_argument("--faults")
+    ap.add_argument("--max-seconds", type=int, default=600)
+    args = ap.parse_args()
+    STATE = State(args)
+    ThreadingHTTPServer.daemon_threads = True
+    ThreadingHTTPServer.request_queue_size = 256
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write(str(srv.server_address[1]))
+    os.rename(args.port_file + ".tmp", args.port_file)
+    # Bounded life: the server stops by itself even if a test forgets it.
+    threading.Timer(args.max_seconds, srv.shutdown).start()
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
