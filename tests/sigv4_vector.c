@@ -204,5 +204,22 @@ int main(int argc, char **argv)
     dw_sigv4_result_clean_up(&r);
     dw_secret_free(secret);
     dw_secret_free(token);
+    free(raw);
+    free(creq);
+    free(sts);
+    free(sig);
+    free(authz);
+    free(p.path);
+    free(p.query);
+    free(p.body);
+    for (size_t i = 0; i < p.n; i++) {
+        free(p.names[i]);
+        free(p.values[i]);
+    }
+    if (v4) {
+        free((char *)prm.access_key);
+        free((char *)prm.region);
+        free((char *)prm.service);
+    }
     return bad;
 }

@@ -18,6 +18,14 @@
 /* Largest response body accepted. */
 #define DW_MAX_RESPONSE_BYTES ((size_t)64 << 20)
 
+struct dw_live_progress {
+    size_t regions;
+    uint64_t done;     /* finished requests */
+    int in_flight;
+    int queued;
+    uint64_t retries;
+};
+
 struct dw_live_opts {
     const char **regions;     /* NULL/0: every region enabled for the account */
     size_t n_regions;
@@ -28,8 +36,11 @@ struct dw_live_opts {
     long timeout_ms;          /* per attempt */
     long retry_base_ms;       /* backoff base */
     const char *out_dir;      /* where the snapshot is written (created) */
-    FILE *debug;              /* --debug sink (redacted), or NULL */
-    bool progress;            /* draw a progress line on stderr */
+    /* --debug: each request and response, already redacted; NULL for none. */
+    void (*log)(void *user, const char *line);
+    /* Progress, called at most every 100 ms and once at the end (final). */
+    void (*progress)(void *user, const struct dw_live_progress *p, bool final);
+    void *user;               /* passed to log and progress */
 };
 
 struct dw_live_stats {
@@ -39,6 +50,7 @@ struct dw_live_stats {
     uint64_t failed;     /* calls recorded as .error.json */
     size_t regions;
     int max_depth;       /* longest chain of dependent round trips */
+    int refreshes;       /* temporary credentials refreshed during the scan */
     int64_t wall_ms;
     char account_id[16];
 };

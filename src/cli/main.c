@@ -108,6 +108,21 @@ static void s_rm_rf(const char *dir)
         waitpid(pid, NULL, 0);
 }
 
+static void s_debug_line(void *user, const char *line)
+{
+    (void)user;
+    fprintf(stderr, "[debug] %s\n", line);
+}
+
+static void s_progress_line(void *user, const struct dw_live_progress *p, bool final)
+{
+    (void)user;
+    fprintf(stderr, "\r\033[K[dbward] %zu regions | %llu calls done, %d in flight, %d queued | %llu retries%s",
+            p->regions, (unsigned long long)p->done, p->in_flight, p->queued, (unsigned long long)p->retries,
+            final ? "\n" : "");
+    fflush(stderr);
+}
+
 /* Live collection into --save-snapshot DIR or a temporary folder. */
 static int s_live(struct cli_args *a, char **dir, bool *temp)
 {
@@ -123,8 +138,8 @@ static int s_live(struct cli_args *a, char **dir, bool *temp)
         .max_attempts = a->max_attempts ? (int)a->max_attempts : (env_att && *env_att ? (int)strtol(env_att, NULL, 10) : 3),
         .timeout_ms = (a->timeout_s ? a->timeout_s : 30) * 1000L,
         .retry_base_ms = env_base && *env_base ? strtol(env_base, NULL, 10) : 1000,
-        .debug = a->debug ? stderr : NULL,
-        .progress = isatty(2) && !a->debug,
+        .log = a->debug ? s_debug_line : NULL,
+        .progress = isatty(2) && !a->debug ? s_progress_line : NULL,
     };
     if (lo.max_attempts < 1)
         lo.max_attempts = 1;
@@ -148,9 +163,10 @@ static int s_live(struct cli_args *a, char **dir, bool *temp)
         return -1;
     }
     fprintf(stderr, "dbward: account %s: %llu calls (%llu retries, %llu recorded as failed) in %zu regions, "
-                    "%lld ms, longest chain %d round trips\n",
+                    "%lld ms, longest chain %d round trips%s\n",
             st.account_id, (unsigned long long)st.calls, (unsigned long long)st.retries,
-            (unsigned long long)st.failed, st.regions, (long long)st.wall_ms, st.max_depth);
+            (unsigned long long)st.failed, st.regions, (long long)st.wall_ms, st.max_depth,
+            st.refreshes ? ", credentials refreshed" : "");
     return 0;
 }
 

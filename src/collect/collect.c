@@ -36,6 +36,8 @@ struct s_run {
     struct dw_live_stats *stats;
     uint64_t failed;
     int max_depth;
+    int64_t last_refresh_s; /* last refresh attempt, epoch seconds */
+    int refreshes;
 };
 
 struct s_job {
@@ -139,8 +141,11 @@ static void s_call(struct s_run *run, int depth, const char *service, const char
 static void s_maybe_refresh(struct s_run *run)
 {
     struct dw_creds *c = run->creds;
-    if (!c->expiry_epoch_s || c->expiry_epoch_s - (int64_t)time(NULL) > 300)
+    int64_t now = (int64_t)time(NULL);
+    if (!c->expiry_epoch_s || c->expiry_epoch_s - now > 300 || now - run->last_refresh_s < 30)
         return;
+    run->last_refresh_s = now; /* at most one attempt per 30 s, even if the new ones are short too */
+    run->refreshes++;
     struct dw_creds *fresh = NULL;
     struct dw_error err;
     if (dw_creds_resolve(&run->copts, &fresh, &err) == DW_OK) {
@@ -231,10 +236,8 @@ static void s_progress(struct s_run *run, bool final)
     run->last_progress_ms = now;
     struct dw_http_stats hs;
     dw_http_stats(run->http, &hs);
-    fprintf(stderr, "\r\033[K[dbward] %zu regions | %llu calls done, %d in flight, %d queued | %llu retries%s",
-            run->stats->regions, (unsigned long long)hs.requests, hs.in_flight, hs.queued,
-            (unsigned long long)hs.retries, final ? "\n" : "");
-    fflush(stderr);
+    struct dw_live_progress p = {run->stats->regions, hs.requests, hs.in_flight, hs.queued, hs.retries};
+    run->o->progress(run->o->user, &p, final);
 }
 
 static void s_done(void *user, struct dw_http_req *r)
@@ -485,11 +488,6 @@ static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char
     return rc;
 }
 
-static void s_log(void *user, const char *line)
-{
-    fprintf((FILE *)user, "[debug] %s\n", line);
-}
-
 enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stats *stats, struct dw_error *err)
 {
     enum dw_status rc = DW_OK;
@@ -520,8 +518,12 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
         goto out;
     }
     run.models = dw_aws_models_load();
+    if (!run.models) {
+        rc = dw_error_set(err, DW_E_PARSE, "dbward", 0, 0, 0, "the built-in AWS models are corrupt (a build defect)");
+        goto out;
+    }
     struct dw_http_opts ho = {o->concurrency, o->timeout_ms, 5000, DW_MAX_RESPONSE_BYTES, o->max_attempts,
-                              o->retry_base_ms, o->debug ? s_log : NULL, o->debug};
+                              o->retry_base_ms, o->log, o->user};
     run.http = dw_http_new(&ho);
 
     /* Identity first: it proves the credentials and names the account. */
@@ -590,6 +592,7 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     stats->retries = hs.retries;
     stats->failed = run.failed;
     stats->max_depth = run.max_depth;
+    stats->refreshes = run.refreshes;
 out:
     stats->wall_ms = s_now_ms() - t0;
     for (size_t i = 0; i < n_regions; i++)

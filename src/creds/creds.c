@@ -274,6 +274,9 @@ static enum dw_status s_sts(const struct dw_creds_opts *o, const char *command, 
 {
     struct dw_aws_models *m = dw_aws_models_load();
     struct dw_aws_call call;
+    memset(&call, 0, sizeof(call));
+    if (!m)
+        return dw_error_set(err, DW_E_PARSE, "dbward", 0, 0, 0, "the built-in AWS models are corrupt");
     enum dw_status rc = dw_aws_call_build(m, "sts", command, params, region, o->endpoint_url, &call, err);
     char *resp = NULL;
     char *code = NULL, *msg = NULL;

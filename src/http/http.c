@@ -204,6 +204,8 @@ static void s_start(struct dw_http *h, struct dw_http_req *r)
     curl_multi_add_handle(h->multi, e);
     h->in_flight++;
     s_log(h, "-> %s %s (attempt %d)", r->method, r->url, r->attempts);
+    for (size_t i = 0; h->o.log && i < r->n_headers; i++)
+        s_log(h, "   %s", r->headers[i]);
     if (h->o.log && r->body && r->body_len)
         s_log(h, "   body: %.*s", (int)(r->body_len > 2000 ? 2000 : r->body_len), r->body);
 }

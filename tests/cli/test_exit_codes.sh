@@ -12,8 +12,12 @@ run 3 "$DBWARD" scan --snapshot "$TMP/s" --controls DDB-12
 has "$TMP/out" "was not recorded"
 run 2 "$DBWARD" scan --snapshot "$TMP/nowhere"
 has "$TMP/err" "manifest.json"
-run 2 "$DBWARD" scan
-has "$TMP/err" "needs --snapshot"
+run 2 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_PROFILE -u AWS_ROLE_ARN \
+  -u AWS_WEB_IDENTITY_TOKEN_FILE -u AWS_CONTAINER_CREDENTIALS_RELATIVE_URI -u AWS_CONTAINER_CREDENTIALS_FULL_URI \
+  AWS_EC2_METADATA_DISABLED=true HOME="$TMP" "$DBWARD" scan
+has "$TMP/err" "no AWS credentials found"
+run 2 "$DBWARD" scan --snapshot "$EX" --profile x
+has "$TMP/err" "are for live scans"
 run 2 "$DBWARD" scan --snapshot "$EX" --format yaml
 has "$TMP/err" "--format must be text or json"
 run 2 "$DBWARD" scan --snapshot "$EX" --controls XYZ-99

@@ -196,6 +196,12 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def reply(self, status, body, ctype, fault=None):
+        try:
+            self._reply(status, body, ctype, fault)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (timeouts under test)
+
+    def _reply(self, status, body, ctype, fault=None):
         if STATE.latency:
             time.sleep(STATE.latency)
         data = body.encode() if isinstance(body, str) else body
@@ -218,11 +224,33 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    TEMP = {"AccessKeyId": "ASIAMOCKTEMPORARY1", "SecretAccessKey": "mock-secret-key-temporary",
+            "Token": "mock-session-token-1", "Expiration": "2099-01-01T00:00:00Z"}
+
+    def do_PUT(self):
+        # IMDSv2 session token
+        if self.path == "/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
+            with LOCK:
+                STATS["imds_token"] = STATS.get("imds_token", 0) + 1
+            return self.reply(200, "mock-imds-session", "text/plain")
+        self.reply(404, "", "text/plain")
+
     def do_GET(self):
         if self.path == "/__mock/stats":
             with LOCK:
                 self.reply(200, json.dumps(STATS), "application/json")
             return
+        if self.path.startswith("/latest/meta-data/iam/security-credentials/"):
+            if self.headers.get("X-aws-ec2-metadata-token") != "mock-imds-session":
+                return self.reply(401, "", "text/plain")  # IMDSv1 refused, as on a hardened instance
+            role = self.path.rsplit("/", 1)[-1]
+            if not role:
+                return self.reply(200, "mock-instance-role", "text/plain")
+            return self.reply(200, json.dumps(dict(self.TEMP, Code="Success")), "application/json")
+        if self.path == "/container-creds":
+            if self.headers.get("Authorization") != "mock-container-auth":
+                return self.reply(403, "{}", "application/json")
+            return self.reply(200, json.dumps(self.TEMP), "application/json")
         self.reply(404, "{}", "application/json")
 
     def do_POST(self):
