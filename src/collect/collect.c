@@ -563,11 +563,13 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
         }
     }
     stats->regions = n_regions;
+    /* Round trips already spent in sequence: identity, and the region list when asked. */
+    int base_depth = o->n_regions ? 1 : 2;
     /* IAM once, from the first region's partition. */
-    s_call(&run, 1, "iam", "get-account-authorization-details", n_regions ? region_list[0] : home_region,
+    s_call(&run, base_depth, "iam", "get-account-authorization-details", n_regions ? region_list[0] : home_region,
            "global/iam/get-account-authorization-details", NULL, s_then_iam, NULL);
     for (size_t i = 0; i < n_regions; i++)
-        s_region_plan(&run, region_list[i], 1);
+        s_region_plan(&run, region_list[i], base_depth);
     dw_http_run(run.http);
     s_progress(&run, true);
 
