@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <dbward/dbward.h>
+#include <dbward/jmespath.h>
 #include <dbward/live.h>
 #include <dbward/report.h>
 #include <dbward/snapshot.h>
@@ -52,6 +53,7 @@ static void s_usage(FILE *out)
           "  controls                list the control catalog and its parameters\n"
           "  explain ID              one control in full: what, why, how to audit, how to fix\n"
           "  snapshot-script         print a POSIX sh script that collects a snapshot with the aws CLI\n"
+          "  query EXPRESSION        evaluate a JMESPath expression on the JSON document on stdin\n"
           "  help                    this text\n\noptions:\n",
           out);
     for (size_t i = 0; i < cli_opts_count; i++) {
@@ -380,6 +382,83 @@ static int s_cmd_script(struct cli_args *a)
     return s_close_out(out, a->output) ? EXIT_USAGE : EXIT_CLEAN;
 }
 
+/* Shows where in the expression an error is: the text and a caret line. */
+static void s_caret(const char *expr, size_t offset)
+{
+    size_t len = strlen(expr);
+    if (len > 200 || strchr(expr, '\n'))
+        return;
+    fprintf(stderr, "  %s\n  %*s^\n", expr, (int)(offset <= len ? offset : len), "");
+}
+
+/* dbward query EXPRESSION: like jp, one JSON document on stdin. */
+static int s_cmd_query(struct cli_args *a)
+{
+    if (a->n_positional != 1) {
+        fputs("dbward: query takes one JMESPath expression, e.g. dbward query 'Table.SSEDescription'\n", stderr);
+        return EXIT_USAGE;
+    }
+    const char *expr = a->positional[0];
+    struct dw_jmes *jm = NULL;
+    struct dw_jmes_error je;
+    if (dw_jmes_compile(expr, strlen(expr), &jm, &je)) {
+        fprintf(stderr, "dbward: %s error at column %zu: %s\n", dw_jmes_err_kind_str(je.kind), je.offset + 1,
+                je.message);
+        s_caret(expr, je.offset);
+        return 1;
+    }
+    /* Read stdin whole, with the same size limit as snapshot files. */
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while (buf && (n = fread(buf + len, 1, cap - len, stdin)) > 0) {
+        len += n;
+        if (len == cap) {
+            if (cap >= DW_SNAPSHOT_MAX_FILE_BYTES) {
+                fprintf(stderr, "dbward: stdin: input larger than %zu bytes\n", (size_t)DW_SNAPSHOT_MAX_FILE_BYTES);
+                free(buf);
+                dw_jmes_free(jm);
+                return EXIT_USAGE;
+            }
+            cap *= 2;
+            char *grown = realloc(buf, cap);
+            if (!grown) {
+                free(buf);
+                fputs("dbward: out of memory\n", stderr);
+                dw_jmes_free(jm);
+                return EXIT_USAGE;
+            }
+            buf = grown;
+        }
+    }
+    json_t *doc = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    enum dw_status rc = buf ? dw_json_load_buffer(buf, len, "stdin", &doc, &err) : DW_E_IO;
+    free(buf);
+    if (rc) {
+        fprintf(stderr, "dbward: stdin:%d:%d: %s\n", err.line, err.column, err.message);
+        dw_jmes_free(jm);
+        return EXIT_USAGE;
+    }
+    json_t *out = dw_jmes_eval(jm, doc, &je);
+    int code = 0;
+    if (!out) {
+        fprintf(stderr, "dbward: %s error at column %zu: %s\n", dw_jmes_err_kind_str(je.kind), je.offset + 1,
+                je.message);
+        s_caret(expr, je.offset);
+        code = 1;
+    } else {
+        json_dumpf(out, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+        fputc('\n', stdout);
+        code = fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+    }
+    json_decref(out);
+    json_decref(doc);
+    dw_jmes_free(jm);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_args a;
@@ -401,6 +480,8 @@ int main(int argc, char **argv)
         code = s_cmd_controls(&a);
     } else if (strcmp(a.command, "explain") == 0) {
         code = s_cmd_explain(&a);
+    } else if (strcmp(a.command, "query") == 0) {
+        code = s_cmd_query(&a);
     } else if (strcmp(a.command, "snapshot-script") == 0) {
         code = s_cmd_script(&a);
     } else {

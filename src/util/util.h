@@ -62,6 +62,13 @@ char *dw_shell_quote(const char *s);
 /* Wipes n bytes in a way the compiler cannot elide (secrets in buffers). */
 void dw_secure_zero_buf(void *p, size_t n);
 
+/* Bump allocator: many small objects, one free. Memory is zeroed. */
+struct dw_arena;
+struct dw_arena *dw_arena_new(void);
+void *dw_arena_alloc(struct dw_arena *a, size_t n);
+char *dw_arena_strndup(struct dw_arena *a, const char *s, size_t n);
+void dw_arena_free(struct dw_arena *a);
+
 #define DW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif
