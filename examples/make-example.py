@@ -3,6 +3,7 @@
 (123456789012) in two regions. Every control has passing and failing
 resources, and a few calls are recorded as denied so the demo shows ERROR.
 Rerun after editing; the JSON it writes is committed."""
+import hashlib
 import json
 import os
 import shutil
@@ -66,7 +67,7 @@ def open_key_policy():
          "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*"}]})
 
 
-def dms_instance(region, tail, ident, public, key, auto_minor, multi_az, vpc, sgs, subnets, cls="dms.r5.large"):
+def dms_instance(region, tail, ident, public, key, auto_minor, multi_az, vpc, sgs, subnets, cls="dms.r5.large", engine="3.5.3"):
     return {
         "ReplicationInstanceIdentifier": ident, "ReplicationInstanceClass": cls,
         "ReplicationInstanceStatus": "available", "AllocatedStorage": 100,
@@ -79,7 +80,7 @@ def dms_instance(region, tail, ident, public, key, auto_minor, multi_az, vpc, sg
             "Subnets": [{"SubnetIdentifier": s, "SubnetAvailabilityZone": {"Name": region + z}, "SubnetStatus": "Active"}
                         for s, z in zip(subnets, "ab")]},
         "PreferredMaintenanceWindow": "sun:06:00-sun:06:30", "PendingModifiedValues": {},
-        "MultiAZ": multi_az, "EngineVersion": "3.5.3", "AutoMinorVersionUpgrade": auto_minor,
+        "MultiAZ": multi_az, "EngineVersion": engine, "AutoMinorVersionUpgrade": auto_minor,
         "KmsKeyId": key,
         "ReplicationInstanceArn": "arn:aws:dms:%s:%s:rep:%s" % (region, ACCT, tail),
         "ReplicationInstancePublicIpAddress": "54.210.33.17" if public else None,
@@ -134,7 +135,7 @@ def table(region, name, items, sse=None, stream=False, deletion=False):
          "ProvisionedThroughput": {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0},
          "TableSizeBytes": items * 180, "ItemCount": items,
          "TableArn": "arn:aws:dynamodb:%s:%s:table/%s" % (region, ACCT, name),
-         "TableId": "0f3c5e1a-77d2-4f0e-9d4b-%012d" % (abs(hash(name)) % 10**12),
+         "TableId": "0f3c5e1a-77d2-4f0e-9d4b-%s" % hashlib.sha1(name.encode()).hexdigest()[:12],
          "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"},
          "DeletionProtectionEnabled": deletion}
     if stream:
@@ -193,7 +194,7 @@ def region_us():
                           "vpc-0a1b2c3d4e5f60718", ["sg-0d1b2c3d4e5f60718"], ["subnet-0aa11bb22cc33dd44", "subnet-0ee55ff66aa77bb88"])
     legacy = dms_instance(r, "LEGACYREPORTING4Q9ZT", "legacy-reporting", True, key_arn(r, k["awsdms"]), False, False,
                           "vpc-0b2c3d4e5f6071829", ["sg-0e9f8a7b6c5d4e3f2"], ["subnet-0123abcd4567ef890", "subnet-0fed321cba987654e"],
-                          cls="dms.t3.medium")
+                          cls="dms.t3.medium", engine="3.4.7")
     staging = dms_instance(r, "ANALYTICSSTAGING1MW", "analytics-staging", False, key_arn(r, k["dms"]), True, False,
                            "vpc-0a1b2c3d4e5f60718", ["sg-0d1b2c3d4e5f60718"], ["subnet-0aa11bb22cc33dd44", "subnet-0ee55ff66aa77bb88"])
     put(r + "/dms/describe-replication-instances", strip_none({"ReplicationInstances": [orders, legacy, staging]}))

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dbward/config.h>
 #include <dbward/dbward.h>
 #include <dbward/snapshot.h>
 
@@ -19,6 +20,12 @@ static char *s_trim(char *s)
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
         s[--n] = '\0';
     return s;
+}
+
+static void s_warn(void *user, const char *msg)
+{
+    (void)user;
+    printf("warning: %s\n", msg);
 }
 
 int main(int argc, char **argv)
@@ -72,11 +79,33 @@ int main(int argc, char **argv)
         fclose(pf);
     opts.params = params;
     opts.n_params = n_params;
+    /* Optional dbward.yaml: custom controls, parameters, overrides, suppressions. */
+    struct dw_config *cfg = NULL;
+    char cpath[4096];
+    snprintf(cpath, sizeof(cpath), "%s/dbward.yaml", dir);
+    FILE *cf = fopen(cpath, "r");
+    if (cf) {
+        fclose(cf);
+        if (dw_config_load(cpath, &cfg, &err)) {
+            fprintf(stderr, "FAIL %s: config: %s:%d:%d: %s\n", dir, err.source, err.line, err.column, err.message);
+            return 1;
+        }
+        opts.extra = cfg->custom_controls;
+        opts.n_extra = cfg->n_custom;
+        opts.sev_ids = (const char *const *)cfg->sev_ids;
+        opts.sev_values = cfg->sev_values;
+        opts.n_sev = cfg->n_sev;
+        for (size_t i = 0; i < cfg->n_params && n_params < 8; i++)
+            params[n_params++] = cfg->params[i];
+        opts.n_params = n_params;
+    }
     struct dw_findings f = {0};
     if (dw_scan_run(snap, &opts, &f, &err)) {
         fprintf(stderr, "FAIL %s: scan: %s\n", dir, err.message);
         return 1;
     }
+    /* Suppressions are judged at the snapshot's time, so cases do not age. */
+    dw_config_apply_suppressions(cfg, &f, dw_snapshot_taken_at(snap), s_warn, NULL);
     char path[4096];
     snprintf(path, sizeof(path), "%s/expected", dir);
     FILE *ef = fopen(path, "r");
@@ -158,6 +187,7 @@ int main(int argc, char **argv)
     }
     dw_findings_clean_up(&f);
     dw_snapshot_free(snap);
+    dw_config_free(cfg);
     if (!bad)
         printf("ok %s (%zu findings)\n", dir, idx);
     return bad;

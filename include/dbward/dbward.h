@@ -32,6 +32,7 @@ struct dw_param_def {
 
 struct dw_scan_ctx;
 struct dw_control;
+struct dw_custom_control;
 typedef void (*dw_eval_fn)(struct dw_scan_ctx *ctx, const struct dw_control *c);
 
 /* One catalog entry. All strings are static. */
@@ -53,6 +54,7 @@ struct dw_control {
     const char *fix;             /* how to fix, in words */
     const char *calls[8];        /* snapshot calls it reads, "service command[/key]" */
     dw_eval_fn eval;
+    const struct dw_custom_control *custom; /* set for controls from dbward.yaml */
 };
 
 size_t dw_catalog_count(void);
@@ -62,8 +64,9 @@ size_t dw_param_def_count(void);
 const struct dw_param_def *dw_param_def_get(size_t i);
 
 struct dw_finding {
-    const struct dw_control *control; /* borrowed from the catalog */
+    const struct dw_control *control; /* borrowed from the catalog or the config */
     enum dw_result status;
+    enum dw_severity severity; /* the control's, or the config's override */
     char *resource_type;
     char *resource_id;   /* ARN where one exists */
     char *region;        /* region or "global" */
@@ -73,6 +76,10 @@ struct dw_finding {
     size_t n_commands;
     char **notes;        /* remediation notes */
     size_t n_notes;
+    /* Set when a suppression muted the finding. */
+    enum dw_result muted_from; /* the status before muting */
+    char *muted_reason;
+    char *muted_until;         /* "YYYY-MM-DD" or NULL */
 };
 
 struct dw_findings {
@@ -91,11 +98,19 @@ struct dw_param_value {
 struct dw_scan_opts {
     const char **controls;         /* id globs ("DDB-*"); NULL/0 = all */
     size_t n_controls;
+    const char *const *exclude;    /* id globs left out */
+    size_t n_exclude;
     unsigned severity_mask;        /* bit per enum dw_severity; 0 = all */
     const char **regions;          /* subset of the manifest's; NULL/0 = all */
     size_t n_regions;
     const struct dw_param_value *params; /* overrides */
     size_t n_params;
+    const struct dw_control *const *extra; /* custom controls, run after the catalog */
+    size_t n_extra;
+    /* Severity overrides by control id (exact ids). */
+    const char *const *sev_ids;
+    const enum dw_severity *sev_values;
+    size_t n_sev;
 };
 
 /* Checks a --param override: known name and a valid value. Returns DW_OK or
@@ -107,6 +122,9 @@ enum dw_status dw_param_check(const char *name, const char *value, struct dw_err
  * DW_E_USAGE (with err) for bad options; control failures are findings. */
 enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *opts,
                            struct dw_findings *out, struct dw_error *err);
+
+/* The severity a control runs with under opts (override or its own). */
+enum dw_severity dw_scan_severity(const struct dw_scan_opts *opts, const struct dw_control *c);
 
 /* True when the control id matches any of the globs (or there are none). */
 bool dw_control_selected(const struct dw_control *c, const char **globs, size_t n);

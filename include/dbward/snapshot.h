@@ -59,6 +59,12 @@ const char *dw_snapshot_dir(const struct dw_snapshot *snap);
 const struct dw_doc *dw_snapshot_get(struct dw_snapshot *snap, const char *region,
                                      const char *service, const char *command, const char *key);
 
+/* Lists the keys recorded for a per-resource call (file names without
+ * .json / .error.json), sorted. Returns a new NULL-terminated array of new
+ * strings (free each, then the array); NULL when the folder does not exist. */
+char **dw_snapshot_keys(struct dw_snapshot *snap, const char *region, const char *service,
+                        const char *command);
+
 /* Parses one JSON file with dbward's limits (size, duplicate keys). On
  * failure fills err with the file, line and column. The result is a new
  * reference. Exposed for the manifest, the tests and the fuzz targets. */

@@ -22,6 +22,7 @@ const struct cli_opt cli_opts[] = {
     {OPT_TIMEOUT, "timeout", 0, "SECONDS", "scan", "live: time limit of one attempt (default 30)"},
     {OPT_SAVE_SNAPSHOT, "save-snapshot", 0, "DIR", "scan", "live: keep the collected evidence in DIR (the offline layout)"},
     {OPT_DEBUG, "debug", 0, NULL, "scan", "live: log each request and response on stderr, secrets redacted"},
+    {OPT_CONFIG, "config", 0, "FILE", "scan controls explain", "read this dbward.yaml (default: ./dbward.yaml if present)"},
     {OPT_HELP, "help", 'h', NULL, "*", "show help"},
     {OPT_VERSION, "version", 'V', NULL, "*", "print the version"},
 };
@@ -148,6 +149,9 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
         break;
     case OPT_PROFILE:
         a->profile = v;
+        break;
+    case OPT_CONFIG:
+        a->config = v;
         break;
     case OPT_ENDPOINT_URL:
         if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) {

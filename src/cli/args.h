@@ -11,7 +11,7 @@
 enum cli_opt_id {
     OPT_SNAPSHOT, OPT_FORMAT, OPT_OUTPUT, OPT_CONTROLS, OPT_SEVERITY, OPT_REGION, OPT_PARAM,
     OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_PROFILE, OPT_ENDPOINT_URL, OPT_CONCURRENCY,
-    OPT_SAVE_SNAPSHOT, OPT_DEBUG, OPT_MAX_ATTEMPTS, OPT_TIMEOUT
+    OPT_SAVE_SNAPSHOT, OPT_DEBUG, OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_CONFIG
 };
 
 struct cli_opt {
@@ -42,6 +42,7 @@ struct cli_args {
     size_t n_params;
     char *owned[256];         /* strings split out of arguments, freed by cli_args_clean_up */
     size_t n_owned;
+    const char *config;
     const char *profile;
     const char *endpoint_url;
     const char *save_snapshot;

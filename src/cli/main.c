@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <dbward/config.h>
 #include <dbward/dbward.h>
 #include <dbward/jmespath.h>
 #include <dbward/live.h>
@@ -172,16 +174,57 @@ static int s_live(struct cli_args *a, char **dir, bool *temp)
     return 0;
 }
 
+/* Loads --config, or ./dbward.yaml when it exists. *cfg stays NULL when
+ * there is none. Returns 0, or EXIT_USAGE after printing the error. */
+static int s_config(struct cli_args *a, struct dw_config **cfg)
+{
+    *cfg = NULL;
+    const char *path = a->config;
+    if (!path && access("dbward.yaml", F_OK) == 0)
+        path = "dbward.yaml";
+    if (!path)
+        return 0;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (dw_config_load(path, cfg, &err)) {
+        s_print_error(&err);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static void s_warn(void *user, const char *msg)
+{
+    (void)user;
+    fprintf(stderr, "dbward: warning: %s\n", msg);
+}
+
 static int s_cmd_scan(struct cli_args *a)
 {
     struct dw_snapshot *snap = NULL;
     struct dw_findings findings = {0};
     char *live_dir = NULL;
     bool temp_dir = false;
+    struct dw_config *cfg = NULL;
+    struct dw_param_value params[64];
+    size_t n_params = 0;
     struct dw_error err;
     int code = EXIT_USAGE;
     FILE *out = NULL;
     memset(&err, 0, sizeof(err));
+    if (s_config(a, &cfg))
+        goto out;
+    /* The config first, the command line after it: later values win. */
+    for (size_t i = 0; cfg && i < cfg->n_params && n_params < 32; i++)
+        params[n_params++] = cfg->params[i];
+    for (size_t i = 0; i < a->n_params && n_params < 64; i++)
+        params[n_params++] = a->params[i];
+    if (cfg && !a->n_regions)
+        for (size_t i = 0; i < cfg->n_regions && a->n_regions < 64; i++)
+            a->regions[a->n_regions++] = cfg->regions[i];
+    if (cfg && !a->n_controls)
+        for (size_t i = 0; i < cfg->n_include && a->n_controls < 64; i++)
+            a->controls[a->n_controls++] = cfg->include[i];
     if (a->snapshot && (a->profile || a->endpoint_url || a->save_snapshot || a->debug)) {
         fputs("dbward: --profile, --endpoint-url, --save-snapshot and --debug are for live scans, "
               "not with --snapshot\n", stderr);
@@ -191,6 +234,8 @@ static int s_cmd_scan(struct cli_args *a)
         bool any = false;
         for (size_t k = 0; k < dw_catalog_count(); k++)
             any = any || dw_control_selected(dw_catalog_get(k), &a->controls[i], 1);
+        for (size_t k = 0; cfg && k < cfg->n_custom; k++)
+            any = any || dw_control_selected(cfg->custom_controls[k], &a->controls[i], 1);
         if (!any) {
             fprintf(stderr, "dbward: --controls %s matches no control (see dbward controls)\n",
                     a->controls[i]);
@@ -215,13 +260,21 @@ static int s_cmd_scan(struct cli_args *a)
         .severity_mask = a->severity_mask,
         .regions = a->regions,
         .n_regions = a->n_regions,
-        .params = a->params,
-        .n_params = a->n_params,
+        .params = params,
+        .n_params = n_params,
+        .exclude = cfg ? (const char *const *)cfg->exclude : NULL,
+        .n_exclude = cfg ? cfg->n_exclude : 0,
+        .extra = cfg ? cfg->custom_controls : NULL,
+        .n_extra = cfg ? cfg->n_custom : 0,
+        .sev_ids = cfg ? (const char *const *)cfg->sev_ids : NULL,
+        .sev_values = cfg ? cfg->sev_values : NULL,
+        .n_sev = cfg ? cfg->n_sev : 0,
     };
     if (dw_scan_run(snap, &opts, &findings, &err)) {
         s_print_error(&err);
         goto out;
     }
+    dw_config_apply_suppressions(cfg, &findings, (int64_t)time(NULL), s_warn, NULL);
     const char *regions[64];
     size_t n_regions = 0;
     for (size_t i = 0; i < dw_snapshot_region_count(snap) && n_regions < 64; i++) {
@@ -260,6 +313,7 @@ out:
     if (temp_dir && live_dir)
         s_rm_rf(live_dir);
     free(live_dir);
+    dw_config_free(cfg);
     return code;
 }
 
@@ -292,9 +346,14 @@ static const struct dw_param_def *s_param_def(const char *name)
 
 static int s_cmd_controls(struct cli_args *a)
 {
-    FILE *out = s_open_out(a->output);
-    if (!out)
+    struct dw_config *cfg = NULL;
+    if (s_config(a, &cfg))
         return EXIT_USAGE;
+    FILE *out = s_open_out(a->output);
+    if (!out) {
+        dw_config_free(cfg);
+        return EXIT_USAGE;
+    }
     bool json = a->format && strcmp(a->format, "json") == 0;
     if (json) {
         fputs("[\n", out);
@@ -302,13 +361,14 @@ static int s_cmd_controls(struct cli_args *a)
         fprintf(out, "%-7s %-9s %-10s %s\n", "ID", "SEVERITY", "FIX", "TITLE");
     }
     bool first = true;
-    for (size_t i = 0; i < dw_catalog_count(); i++) {
-        const struct dw_control *c = dw_catalog_get(i);
+    size_t n_custom = cfg ? cfg->n_custom : 0;
+    for (size_t i = 0; i < dw_catalog_count() + n_custom; i++) {
+        const struct dw_control *c = i < dw_catalog_count() ? dw_catalog_get(i) : cfg->custom_controls[i - dw_catalog_count()];
         if (a->severity_mask && !(a->severity_mask & (1u << c->severity)))
             continue;
         if (!json) {
-            fprintf(out, "%-7s %-9s %-10s %s\n", c->id, dw_severity_str(c->severity),
-                    dw_fix_kind_str(c->fix_kind), c->title);
+            fprintf(out, "%-7s %-9s %-10s %s%s\n", c->id, dw_severity_str(c->severity),
+                    dw_fix_kind_str(c->fix_kind), c->title, c->custom ? "  (custom, dbward.yaml)" : "");
             continue;
         }
         fprintf(out, "%s  {\"id\": \"%s\", \"severity\": \"%s\", \"fix\": \"%s\", \"seed\": \"%s\", "
@@ -323,7 +383,11 @@ static int s_cmd_controls(struct cli_args *a)
         fputs("], \"params\": [", out);
         for (size_t k = 0; k < 3 && c->params[k]; k++)
             fprintf(out, "%s\"%s\"", k ? ", " : "", c->params[k]);
-        fprintf(out, "], \"title\": \"%s\"}", c->title);
+        json_t *jt = json_string(c->title);
+        char *title = jt ? json_dumps(jt, JSON_ENCODE_ANY) : NULL;
+        json_decref(jt);
+        fprintf(out, "], \"custom\": %s, \"title\": %s}", c->custom ? "true" : "false", title ? title : "\"\"");
+        free(title);
         first = false;
     }
     if (json) {
@@ -335,6 +399,7 @@ static int s_cmd_controls(struct cli_args *a)
             fprintf(out, "  %-24s [%s] %s\n", p->name, p->def, p->help);
         }
     }
+    dw_config_free(cfg);
     return s_close_out(out, a->output) ? EXIT_USAGE : EXIT_CLEAN;
 }
 
@@ -344,9 +409,13 @@ static int s_cmd_explain(struct cli_args *a)
         fputs("dbward: explain takes one control id, e.g. dbward explain DMS-01\n", stderr);
         return EXIT_USAGE;
     }
-    const struct dw_control *c = dw_catalog_find(a->positional[0]);
+    struct dw_config *cfg = NULL;
+    if (s_config(a, &cfg))
+        return EXIT_USAGE;
+    const struct dw_control *c = dw_config_find_control(cfg, a->positional[0]);
     if (!c) {
         fprintf(stderr, "dbward: no control \"%s\" (see dbward controls)\n", a->positional[0]);
+        dw_config_free(cfg);
         return EXIT_USAGE;
     }
     FILE *out = stdout;
@@ -362,10 +431,17 @@ static int s_cmd_explain(struct cli_args *a)
                 p ? p->help : "");
     }
     fprintf(out, "\nWhat must hold\n  %s\n\nWhy\n  %s\n\nHow to audit by hand\n  %s\n\nHow to fix\n  %s\n",
-            c->what, c->why, c->audit, c->fix);
+            c->what, c->why, c->audit ? c->audit : "(not given)", c->fix ? c->fix : "(not given)");
+    if (c->custom) {
+        const struct dw_custom_control *cc = c->custom;
+        fprintf(out, "\nCustom control from %s\n  call: %s %s\n  list: %s\n  id: %s\n  condition: %s\n",
+                cfg->path, cc->call_service, cc->call_command, dw_jmes_text(cc->list), dw_jmes_text(cc->id),
+                dw_jmes_text(cc->condition));
+    }
     fputs("\nSnapshot calls read\n", out);
     for (size_t i = 0; i < 8 && c->calls[i]; i++)
         fprintf(out, "  %s\n", c->calls[i]);
+    dw_config_free(cfg);
     return fflush(out) == 0 ? EXIT_CLEAN : EXIT_USAGE;
 }
 

@@ -10,7 +10,7 @@ void dw_summary_compute(const struct dw_findings *f, struct dw_summary *out)
     memset(out, 0, sizeof(*out));
     for (size_t i = 0; i < f->n; i++) {
         out->by_status[f->v[i].status]++;
-        out->by_sev_status[f->v[i].control->severity][f->v[i].status]++;
+        out->by_sev_status[f->v[i].severity][f->v[i].status]++;
     }
 }
 
@@ -40,7 +40,7 @@ static json_t *s_finding(const struct dw_finding *f)
     json_object_set_new(o, "control_id", json_string(c->id));
     json_object_set_new(o, "title", json_string(c->title));
     json_object_set_new(o, "status", json_string(dw_result_str(f->status)));
-    json_object_set_new(o, "severity", json_string(dw_severity_str(c->severity)));
+    json_object_set_new(o, "severity", json_string(dw_severity_str(f->severity)));
     json_object_set_new(o, "resource_type", json_string(f->resource_type));
     json_object_set_new(o, "resource_id", json_string(f->resource_id));
     json_object_set_new(o, "region", json_string(f->region));
@@ -49,6 +49,13 @@ static json_t *s_finding(const struct dw_finding *f)
     json_object_set_new(o, "nist_csf", csf);
     json_object_set_new(o, "control_statements", cs);
     json_object_set_new(o, "remediation", rem);
+    if (f->status == DW_MUTED) {
+        json_t *m = json_object();
+        json_object_set_new(m, "reason", json_string(f->muted_reason ? f->muted_reason : ""));
+        json_object_set_new(m, "expires", f->muted_until ? json_string(f->muted_until) : json_null());
+        json_object_set_new(m, "original_status", json_string(dw_result_str(f->muted_from)));
+        json_object_set_new(o, "suppression", m);
+    }
     return o;
 }
 

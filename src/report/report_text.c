@@ -55,7 +55,7 @@ enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
         const struct dw_finding *x = &f->v[i];
         if (x->control != cur) {
             cur = x->control;
-            fprintf(out, "\n%s%s%s  %s  %s  [%s", b, cur->id, z, dw_severity_str(cur->severity),
+            fprintf(out, "\n%s%s%s  %s  %s  [%s", b, cur->id, z, dw_severity_str(x->severity),
                     cur->title, cur->nist_csf[0] ? cur->nist_csf[0] : "");
             for (size_t k = 1; k < 4 && cur->nist_csf[k]; k++)
                 fprintf(out, " %s", cur->nist_csf[k]);
@@ -66,14 +66,18 @@ enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
         fputs("      ", out);
         s_indented(out, x->reason, "      ");
         fputc('\n', out);
-        if (x->n_commands)
+        if (x->status == DW_MUTED)
+            fprintf(out, "      muted (was %s): %s%s%s\n", dw_result_str(x->muted_from),
+                    x->muted_reason ? x->muted_reason : "", x->muted_until ? ", until " : "",
+                    x->muted_until ? x->muted_until : "");
+        if (x->n_commands && x->status == DW_FAIL)
             fprintf(out, "      fix (%s):\n", dw_fix_kind_str(cur->fix_kind));
-        for (size_t k = 0; k < x->n_commands; k++) {
+        for (size_t k = 0; x->status == DW_FAIL && k < x->n_commands; k++) {
             fputs("        $ ", out);
             s_indented(out, x->commands[k], "          ");
             fputc('\n', out);
         }
-        for (size_t k = 0; k < x->n_notes; k++) {
+        for (size_t k = 0; x->status == DW_FAIL && k < x->n_notes; k++) {
             fputs("      note: ", out);
             s_indented(out, x->notes[k], "            ");
             fputc('\n', out);

@@ -37,7 +37,7 @@ static const struct dw_control s_catalog[] = {
      "The flag cannot change after creation: create a private instance with the same class, "
      "storage, subnet group, security groups, engine version and Multi-AZ setting, move the "
      "tasks, then delete the public one.",
-     {"dms describe-replication-instances", "dms describe-replication-tasks"}, dwi_eval_dms01},
+     {"dms describe-replication-instances", "dms describe-replication-tasks"}, dwi_eval_dms01, NULL},
     {"DMS-02", "dms", "DMS replication instances are encrypted with a customer managed KMS key",
      DW_SEV_HIGH, {"PR.DS-1"}, {1, 3}, "002, 000, 001", DW_FIX_RECREATE, INST, false, {NULL},
      "KmsKeyId names a key whose KeyManager is CUSTOMER and whose KeyState is Enabled; the AWS "
@@ -51,7 +51,7 @@ static const struct dw_control s_catalog[] = {
      "scoped to DMS, create a new instance with --kms-key-id and the old settings, move the "
      "tasks and delete the old instance.",
      {"dms describe-replication-instances", "kms describe-key/<key>", "kms list-aliases"},
-     dwi_eval_dms02},
+     dwi_eval_dms02, NULL},
     {"DMS-03", "dms", "VPCs hosting DMS reach it through an interface VPC endpoint", DW_SEV_MEDIUM,
      {"PR.AC-5", "PR.PT-4"}, {6, 7}, "000", DW_FIX_IN_PLACE, "AWS::EC2::VPC", false, {NULL},
      "Each VPC that hosts a replication instance has an Interface endpoint for "
@@ -61,7 +61,7 @@ static const struct dw_control s_catalog[] = {
      "--filters Name=service-name,Values=com.amazonaws.<region>.dms.",
      "Create the interface endpoint in the instance's subnets and security groups with private "
      "DNS, or turn private DNS on for an existing one.",
-     {"dms describe-replication-instances", "ec2 describe-vpc-endpoints"}, dwi_eval_dms03},
+     {"dms describe-replication-instances", "ec2 describe-vpc-endpoints"}, dwi_eval_dms03, NULL},
     {"DMS-04", "dms", "DMS endpoints encrypt connections with SSL/TLS", DW_SEV_HIGH, {"PR.DS-2"},
      {2}, "000, 001", DW_FIX_IN_PLACE, "AWS::DMS::Endpoint", false, {NULL},
      "SslMode is not none; verify-full and verify-ca pass, require passes with a note; engines "
@@ -71,7 +71,7 @@ static const struct dw_control s_catalog[] = {
      "'Endpoints[*].[EndpointIdentifier,EngineName,SslMode]'.",
      "Import the CA certificate that signed the database's certificate and set --ssl-mode "
      "verify-full with --certificate-arn on the endpoint.",
-     {"dms describe-endpoints"}, dwi_eval_dms04},
+     {"dms describe-endpoints"}, dwi_eval_dms04, NULL},
     {"DMS-05", "dms", "S3 and Redshift targets encrypt data with a customer managed key",
      DW_SEV_MEDIUM, {"PR.DS-1"}, {1}, "001", DW_FIX_IN_PLACE, "AWS::DMS::Endpoint", false, {NULL},
      "S3Settings or RedshiftSettings has EncryptionMode SSE_KMS and a customer managed key in "
@@ -83,7 +83,7 @@ static const struct dw_control s_catalog[] = {
      "S3Settings.ServerSideEncryptionKmsKeyId]'.",
      "Modify the endpoint to EncryptionMode=SSE_KMS with a customer managed key the service "
      "access role may use.",
-     {"dms describe-endpoints", "kms describe-key/<key>"}, dwi_eval_dms05},
+     {"dms describe-endpoints", "kms describe-key/<key>"}, dwi_eval_dms05, NULL},
     {"DMS-06", "dms", "DMS resources carry the required tags", DW_SEV_LOW, {"ID.AM-1", "ID.AM-5"},
      {0}, "000", DW_FIX_IN_PLACE, INST, false, {"required_tags"},
      "Every replication instance, endpoint and task has each required tag key with a non-empty "
@@ -95,7 +95,7 @@ static const struct dw_control s_catalog[] = {
      "Add the missing tags with aws dms add-tags-to-resource.",
      {"dms describe-replication-instances", "dms describe-endpoints",
       "dms describe-replication-tasks", "dms list-tags-for-resource/<id>"},
-     dwi_eval_dms06},
+     dwi_eval_dms06, NULL},
     {"DMS-07", "dms", "CloudTrail records management events where DMS runs", DW_SEV_MEDIUM,
      {"DE.CM-1", "DE.CM-7", "PR.PT-1"}, {4}, "000", DW_FIX_IN_PLACE, ACCT, false, {NULL},
      "In each region with DMS resources, a trail that covers the region (multi-region or homed "
@@ -108,7 +108,7 @@ static const struct dw_control s_catalog[] = {
      {"dms describe-replication-instances", "dms describe-endpoints",
       "dms describe-replication-tasks", "cloudtrail describe-trails",
       "cloudtrail get-trail-status/<trail>", "cloudtrail get-event-selectors/<trail>"},
-     dwi_eval_dms07},
+     dwi_eval_dms07, NULL},
     {"DMS-08", "dms", "DMS tasks send logs to CloudWatch", DW_SEV_MEDIUM, {"DE.CM-1", "PR.PT-1"},
      {4}, "000", DW_FIX_IN_PLACE, "AWS::DMS::ReplicationTask", false, {NULL},
      "The task's ReplicationTaskSettings (a JSON string) has Logging.EnableLogging true.",
@@ -117,7 +117,7 @@ static const struct dw_control s_catalog[] = {
      "Console: DMS > Tasks > task > Task settings > Logging. CLI: aws dms "
      "describe-replication-tasks --query 'ReplicationTasks[*].ReplicationTaskSettings'.",
      "Stop the task, set Logging.EnableLogging with modify-replication-task, resume it.",
-     {"dms describe-replication-tasks"}, dwi_eval_dms08},
+     {"dms describe-replication-tasks"}, dwi_eval_dms08, NULL},
     {"DMS-09", "dms", "DMS instances take minor engine upgrades automatically", DW_SEV_MEDIUM,
      {"PR.IP-12", "ID.RA-1"}, {0}, "000", DW_FIX_IN_PLACE, INST, false, {NULL},
      "AutoMinorVersionUpgrade is true.",
@@ -126,7 +126,7 @@ static const struct dw_control s_catalog[] = {
      "Console: DMS > instance > Maintenance. CLI: aws dms describe-replication-instances --query "
      "'ReplicationInstances[*].[ReplicationInstanceIdentifier,AutoMinorVersionUpgrade]'.",
      "aws dms modify-replication-instance --auto-minor-version-upgrade.",
-     {"dms describe-replication-instances"}, dwi_eval_dms09},
+     {"dms describe-replication-instances"}, dwi_eval_dms09, NULL},
     {"DMS-10", "dms", "Production DMS instances are Multi-AZ", DW_SEV_LOW, {"PR.PT-5"}, {0},
      "000, beyond", DW_FIX_IN_PLACE, INST, false, {"prod_tag"},
      "MultiAZ is true on instances tagged as production; other instances are not applicable.",
@@ -134,7 +134,7 @@ static const struct dw_control s_catalog[] = {
      "CLI: aws dms describe-replication-instances --query "
      "'ReplicationInstances[*].[ReplicationInstanceIdentifier,MultiAZ]' and the instance tags.",
      "aws dms modify-replication-instance --multi-az.",
-     {"dms describe-replication-instances", "dms list-tags-for-resource/<id>"}, dwi_eval_dms10},
+     {"dms describe-replication-instances", "dms list-tags-for-resource/<id>"}, dwi_eval_dms10, NULL},
     {"DMS-11", "dms", "DMS security groups do not open egress to the whole internet", DW_SEV_LOW,
      {"PR.AC-5"}, {6}, "001", DW_FIX_IN_PLACE, "AWS::EC2::SecurityGroup", false, {NULL},
      "No egress rule of an instance's security groups sends all ports to 0.0.0.0/0 or ::/0; "
@@ -145,7 +145,7 @@ static const struct dw_control s_catalog[] = {
      "Add narrow egress rules for the database ports and revoke the wide rule.",
      {"dms describe-replication-instances", "ec2 describe-security-groups",
       "dms describe-endpoints", "dms describe-replication-tasks"},
-     dwi_eval_dms11},
+     dwi_eval_dms11, NULL},
     {"DMS-12", "dms", "DMS endpoints take credentials from Secrets Manager", DW_SEV_MEDIUM,
      {"PR.AC-1"}, {8}, "001, beyond", DW_FIX_IN_PLACE, "AWS::DMS::Endpoint", false, {NULL},
      "SecretsManagerSecretId is set in the endpoint's engine settings instead of a stored "
@@ -156,7 +156,7 @@ static const struct dw_control s_catalog[] = {
      "MySQLSettings.SecretsManagerSecretId,PostgreSQLSettings.SecretsManagerSecretId]'.",
      "Store the credentials in a secret and point the endpoint's engine settings at it with an "
      "access role.",
-     {"dms describe-endpoints"}, dwi_eval_dms12},
+     {"dms describe-endpoints"}, dwi_eval_dms12, NULL},
 
     {"DDB-01", "dynamodb", "IAM policies do not grant full DynamoDB access on all tables",
      DW_SEV_HIGH, {"PR.AC-4"}, {5}, "004", DW_FIX_MANUAL, "AWS::IAM::ManagedPolicy", true, {NULL},
@@ -169,7 +169,7 @@ static const struct dw_control s_catalog[] = {
      "get-account-authorization-details and read each policy's default version.",
      "Rewrite the statements to name the needed actions and table ARNs; replace the AWS managed "
      "full-access policy with a scoped one.",
-     {"iam get-account-authorization-details"}, dwi_eval_ddb01},
+     {"iam get-account-authorization-details"}, dwi_eval_ddb01, NULL},
     {"DDB-02", "dynamodb", "DynamoDB tables are encrypted with a customer managed key",
      DW_SEV_HIGH, {"PR.DS-1"}, {1, 3}, "004", DW_FIX_IN_PLACE, TABLE, false, {NULL},
      "SSEDescription.Status is ENABLED, SSEType KMS, and KMSMasterKeyArn names a customer "
@@ -180,14 +180,14 @@ static const struct dw_control s_catalog[] = {
      "describe-table --table-name <t> --query Table.SSEDescription.",
      "aws dynamodb update-table --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId=<key>.",
      {"dynamodb list-tables", "dynamodb describe-table/<table>", "kms describe-key/<key>"},
-     dwi_eval_ddb02},
+     dwi_eval_ddb02, NULL},
     {"DDB-03", "dynamodb", "DAX is not used", DW_SEV_CRITICAL, {"PR.DS-1"}, {1}, "004",
      DW_FIX_MANUAL, ACCT, false, {"dax_approved"},
      "No DAX cluster exists: company policy has not approved DAX.",
      "A DAX cluster holds table data outside the controls approved for DynamoDB.",
      "Console: DynamoDB > DAX > Clusters. CLI: aws dax describe-clusters.",
      "Move clients to DynamoDB and delete the clusters, or get DAX approved (dax_approved=true).",
-     {"dax describe-clusters"}, dwi_eval_ddb03},
+     {"dax describe-clusters"}, dwi_eval_ddb03, NULL},
     {"DDB-04", "dynamodb", "VPCs reach DynamoDB through a gateway endpoint", DW_SEV_MEDIUM,
      {"PR.AC-5", "PR.PT-4"}, {6, 7}, "004", DW_FIX_IN_PLACE, "AWS::EC2::VPC", false, {NULL},
      "In regions with tables, each VPC has a Gateway endpoint for com.amazonaws.<region>.dynamodb "
@@ -199,7 +199,7 @@ static const struct dw_control s_catalog[] = {
      "Create the gateway endpoint with --route-table-ids, or add the missing route tables.",
      {"dynamodb list-tables", "ec2 describe-vpcs", "ec2 describe-vpc-endpoints",
       "ec2 describe-route-tables"},
-     dwi_eval_ddb04},
+     dwi_eval_ddb04, NULL},
     {"DDB-05", "dynamodb", "DynamoDB tables have a stream for data-plane change logging",
      DW_SEV_LOW, {"DE.CM-1", "PR.PT-1"}, {4}, "004", DW_FIX_IN_PLACE, TABLE, false, {NULL},
      "StreamSpecification.StreamEnabled is true.",
@@ -207,7 +207,7 @@ static const struct dw_control s_catalog[] = {
      "Console: DynamoDB > table > Exports and streams. CLI: aws dynamodb describe-table "
      "--table-name <t> --query Table.StreamSpecification.",
      "aws dynamodb update-table --stream-specification StreamEnabled=true,StreamViewType=...",
-     {"dynamodb list-tables", "dynamodb describe-table/<table>"}, dwi_eval_ddb05},
+     {"dynamodb list-tables", "dynamodb describe-table/<table>"}, dwi_eval_ddb05, NULL},
     {"DDB-06", "dynamodb", "CloudTrail records DynamoDB data events", DW_SEV_MEDIUM,
      {"DE.CM-1", "PR.PT-1"}, {4}, "004", DW_FIX_IN_PLACE, ACCT, false, {NULL},
      "In each region with tables, a logging trail that covers the region has a data event "
@@ -218,7 +218,7 @@ static const struct dw_control s_catalog[] = {
      "Add a DynamoDB data event selector to a logging multi-region trail.",
      {"dynamodb list-tables", "cloudtrail describe-trails", "cloudtrail get-trail-status/<trail>",
       "cloudtrail get-event-selectors/<trail>"},
-     dwi_eval_ddb06},
+     dwi_eval_ddb06, NULL},
     {"DDB-07", "dynamodb", "Every DynamoDB table has a CloudWatch alarm", DW_SEV_LOW,
      {"DE.CM-1", "DE.AE-3"}, {4}, "004", DW_FIX_IN_PLACE, TABLE, false, {NULL},
      "At least one alarm in namespace AWS/DynamoDB has the dimension TableName equal to the "
@@ -227,14 +227,14 @@ static const struct dw_control s_catalog[] = {
      "Console: CloudWatch > Alarms, filter by table. CLI: aws cloudwatch describe-alarms --query "
      "'MetricAlarms[?Namespace==`AWS/DynamoDB`]'.",
      "Create an alarm with aws cloudwatch put-metric-alarm on a table metric.",
-     {"dynamodb list-tables", "cloudwatch describe-alarms"}, dwi_eval_ddb07},
+     {"dynamodb list-tables", "cloudwatch describe-alarms"}, dwi_eval_ddb07, NULL},
     {"DDB-08", "dynamodb", "DynamoDB tables carry the required tags", DW_SEV_LOW, {"ID.AM-1"},
      {0}, "004", DW_FIX_IN_PLACE, TABLE, false, {"required_tags"},
      "The table has each required tag key with a non-empty value.",
      "Untagged tables have no known owner or data classification.",
      "CLI: aws dynamodb list-tags-of-resource --resource-arn <table arn>.",
      "aws dynamodb tag-resource with the missing keys.",
-     {"dynamodb list-tables", "dynamodb list-tags-of-resource/<table>"}, dwi_eval_ddb08},
+     {"dynamodb list-tables", "dynamodb list-tags-of-resource/<table>"}, dwi_eval_ddb08, NULL},
     {"DDB-09", "dynamodb", "DynamoDB tables have point-in-time recovery", DW_SEV_MEDIUM,
      {"PR.IP-4"}, {0}, "004", DW_FIX_IN_PLACE, TABLE, false, {NULL},
      "ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus is "
@@ -245,7 +245,7 @@ static const struct dw_control s_catalog[] = {
      "--table-name <t>.",
      "aws dynamodb update-continuous-backups --point-in-time-recovery-specification "
      "PointInTimeRecoveryEnabled=true.",
-     {"dynamodb list-tables", "dynamodb describe-continuous-backups/<table>"}, dwi_eval_ddb09},
+     {"dynamodb list-tables", "dynamodb describe-continuous-backups/<table>"}, dwi_eval_ddb09, NULL},
     {"DDB-10", "dynamodb", "DynamoDB tables have a recent backup", DW_SEV_LOW,
      {"PR.IP-4", "RC.RP-1"}, {0}, "004", DW_FIX_IN_PLACE, TABLE, false, {"backup_max_age_days"},
      "An AVAILABLE backup (on-demand or AWS Backup, from list-backups --backup-type ALL) is "
@@ -253,7 +253,7 @@ static const struct dw_control s_catalog[] = {
      "Backups are the way back after a table is deleted or a region-wide mistake.",
      "Console: DynamoDB > Backups. CLI: aws dynamodb list-backups --backup-type ALL.",
      "Take a backup now and add the table to an AWS Backup plan.",
-     {"dynamodb list-tables", "dynamodb list-backups"}, dwi_eval_ddb10},
+     {"dynamodb list-tables", "dynamodb list-backups"}, dwi_eval_ddb10, NULL},
     {"DDB-11", "dynamodb", "DynamoDB tables are in use", DW_SEV_LOW, {"ID.AM-1"}, {0}, "004",
      DW_FIX_MANUAL, TABLE, false, {"unused_days"},
      "ItemCount is above 0, or CloudWatch shows consumed read or write capacity within "
@@ -263,7 +263,7 @@ static const struct dw_control s_catalog[] = {
      "get-metric-data for ConsumedReadCapacityUnits and ConsumedWriteCapacityUnits.",
      "Confirm with the owner, back the table up and delete it.",
      {"dynamodb list-tables", "dynamodb describe-table/<table>", "cloudwatch get-metric-data/<table>"},
-     dwi_eval_ddb11},
+     dwi_eval_ddb11, NULL},
     {"DDB-12", "dynamodb", "DynamoDB tables have deletion protection", DW_SEV_MEDIUM, {"PR.IP-4"},
      {0}, "beyond", DW_FIX_IN_PLACE, TABLE, false, {NULL},
      "DeletionProtectionEnabled is true.",
@@ -271,7 +271,7 @@ static const struct dw_control s_catalog[] = {
      "Console: DynamoDB > table > Additional settings. CLI: aws dynamodb describe-table --query "
      "Table.DeletionProtectionEnabled.",
      "aws dynamodb update-table --deletion-protection-enabled.",
-     {"dynamodb list-tables", "dynamodb describe-table/<table>"}, dwi_eval_ddb12},
+     {"dynamodb list-tables", "dynamodb describe-table/<table>"}, dwi_eval_ddb12, NULL},
     {"DDB-13", "dynamodb", "DAX clusters encrypt at rest and in transit", DW_SEV_MEDIUM,
      {"PR.DS-1", "PR.DS-2"}, {1, 2}, "beyond", DW_FIX_RECREATE, "AWS::DAX::Cluster", false, {NULL},
      "SSEDescription.Status is ENABLED and ClusterEndpointEncryptionType is TLS.",
@@ -280,7 +280,7 @@ static const struct dw_control s_catalog[] = {
      "'Clusters[*].[ClusterName,SSEDescription.Status,ClusterEndpointEncryptionType]'.",
      "Both settings are fixed at creation: create an encrypted TLS cluster, move clients, delete "
      "the old one.",
-     {"dax describe-clusters"}, dwi_eval_ddb13},
+     {"dax describe-clusters"}, dwi_eval_ddb13, NULL},
 
     {"ACC-01", "account", "Customer managed KMS keys rotate automatically", DW_SEV_MEDIUM,
      {"PR.DS-1"}, {9}, "004", DW_FIX_IN_PLACE, "AWS::KMS::Key", false, {NULL},
@@ -289,7 +289,7 @@ static const struct dw_control s_catalog[] = {
      "Console: KMS > key > Key rotation. CLI: aws kms get-key-rotation-status --key-id <id>.",
      "aws kms enable-key-rotation --key-id <id>.",
      {"kms list-keys", "kms describe-key/<key>", "kms get-key-rotation-status/<key>"},
-     dwi_eval_acc01},
+     dwi_eval_acc01, NULL},
     {"ACC-02", "account", "IAM access keys are younger than the rotation limit", DW_SEV_MEDIUM,
      {"PR.AC-1"}, {8}, "004", DW_FIX_IN_PLACE, "AWS::IAM::AccessKey", true,
      {"access_key_max_age_days"},
@@ -297,7 +297,7 @@ static const struct dw_control s_catalog[] = {
      "Old keys have had more chances to leak; rotation bounds the damage.",
      "Console: IAM > Users > Security credentials. CLI: aws iam list-access-keys --user-name <u>.",
      "Create a new key, move consumers to it, deactivate and delete the old one.",
-     {"iam get-account-authorization-details", "iam list-access-keys/<user>"}, dwi_eval_acc02},
+     {"iam get-account-authorization-details", "iam list-access-keys/<user>"}, dwi_eval_acc02, NULL},
     {"ACC-03", "account", "IAM users with a password or admin rights use MFA", DW_SEV_HIGH,
      {"PR.AC-7"}, {10}, "004", DW_FIX_MANUAL, "AWS::IAM::User", true, {NULL},
      "Users with a console password, or with administrator rights (AdministratorAccess or a "
@@ -308,7 +308,7 @@ static const struct dw_control s_catalog[] = {
      "Enrol a virtual or hardware MFA device for the user.",
      {"iam get-account-authorization-details", "iam get-login-profile/<user>",
       "iam list-mfa-devices/<user>"},
-     dwi_eval_acc03},
+     dwi_eval_acc03, NULL},
     {"ACC-04", "account", "IAM users have no console password", DW_SEV_MEDIUM, {"PR.AC-1"}, {5},
      "004", DW_FIX_IN_PLACE, "AWS::IAM::User", true, {NULL},
      "get-login-profile answers NoSuchEntity: people sign in through the identity provider and "
@@ -316,7 +316,7 @@ static const struct dw_control s_catalog[] = {
      "IAM passwords sit outside the company's identity lifecycle and its MFA policy.",
      "Console: IAM > Users > Console access. CLI: aws iam get-login-profile --user-name <u>.",
      "aws iam delete-login-profile --user-name <u>.",
-     {"iam get-account-authorization-details", "iam get-login-profile/<user>"}, dwi_eval_acc04},
+     {"iam get-account-authorization-details", "iam get-login-profile/<user>"}, dwi_eval_acc04, NULL},
     {"ACC-05", "account", "Key policies of DMS and DynamoDB keys are not open", DW_SEV_HIGH,
      {"PR.AC-4"}, {3}, "002", DW_FIX_MANUAL, "AWS::KMS::Key", false, {NULL},
      "In the policy of each customer managed key used by DMS or DynamoDB, no Allow statement "
@@ -329,7 +329,7 @@ static const struct dw_control s_catalog[] = {
      "Rewrite the policy and apply it with aws kms put-key-policy.",
      {"dms describe-replication-instances", "dms describe-endpoints", "dynamodb list-tables",
       "dynamodb describe-table/<table>", "kms describe-key/<key>", "kms get-key-policy/<key>"},
-     dwi_eval_acc05},
+     dwi_eval_acc05, NULL},
     {"ACC-06", "account", "CloudTrail trails are multi-region, validated and encrypted with a CMK",
      DW_SEV_MEDIUM, {"PR.DS-6", "PR.PT-1"}, {1, 4}, "000, 004", DW_FIX_IN_PLACE,
      "AWS::CloudTrail::Trail", false, {NULL},
@@ -341,7 +341,7 @@ static const struct dw_control s_catalog[] = {
      "describe-trails.",
      "aws cloudtrail update-trail --is-multi-region-trail --enable-log-file-validation "
      "--kms-key-id <key>.",
-     {"cloudtrail describe-trails", "kms describe-key/<key>"}, dwi_eval_acc06},
+     {"cloudtrail describe-trails", "kms describe-key/<key>"}, dwi_eval_acc06, NULL},
 };
 
 size_t dw_catalog_count(void) { return DW_ARRAY_LEN(s_catalog); }

@@ -55,6 +55,7 @@ struct dw_finding *dwi_emit(struct dw_scan_ctx *ctx, const struct dw_control *c,
     memset(f, 0, sizeof(*f));
     f->control = c;
     f->status = status;
+    f->severity = c->severity;
     f->resource_type = dw_xstrdup(rtype ? rtype : c->resource_type);
     f->resource_id = dw_xstrdup(rid ? rid : "");
     f->region = dw_xstrdup(ctx->region);
@@ -305,4 +306,16 @@ int dwi_region_has(struct dw_scan_ctx *ctx, const struct dw_control *c, const ch
     if (!arr)
         return -1;
     return json_array_size(arr) > 0;
+}
+
+const char *dwi_jmes_type(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "a number";
+    default: return "null";
+    }
 }

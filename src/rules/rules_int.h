@@ -92,6 +92,9 @@ const char *dwi_arn_tail(const char *arn);
 DWI_EVALS(DWI_DECL)
 #undef DWI_DECL
 
+/* JMESPath type name of a value ("string", "null", ...). */
+const char *dwi_jmes_type(const json_t *v);
+
 /* Trails that log region: shared by DMS-07 and DDB-06. */
 struct dwi_trail {
     json_t *trail;             /* borrowed trail object */

@@ -28,6 +28,8 @@ static void s_finding_clean_up(struct dw_finding *f)
     for (size_t i = 0; i < f->n_notes; i++)
         free(f->notes[i]);
     free(f->notes);
+    free(f->muted_reason);
+    free(f->muted_until);
 }
 
 void dw_findings_clean_up(struct dw_findings *f)
@@ -36,6 +38,15 @@ void dw_findings_clean_up(struct dw_findings *f)
         s_finding_clean_up(&f->v[i]);
     free(f->v);
     memset(f, 0, sizeof(*f));
+}
+
+enum dw_severity dw_scan_severity(const struct dw_scan_opts *opts, const struct dw_control *c)
+{
+    for (size_t i = 0; opts && i < opts->n_sev; i++) {
+        if (strcmp(opts->sev_ids[i], c->id) == 0)
+            return opts->sev_values[i];
+    }
+    return c->severity;
 }
 
 enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *opts,
@@ -77,21 +88,29 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
         .opts = opts,
         .out = out,
     };
-    for (size_t i = 0; i < dw_catalog_count(); i++) {
-        const struct dw_control *c = dw_catalog_get(i);
+    for (size_t i = 0; i < dw_catalog_count() + opts->n_extra; i++) {
+        const struct dw_control *c = i < dw_catalog_count() ? dw_catalog_get(i) : opts->extra[i - dw_catalog_count()];
         if (!dw_control_selected(c, opts->controls, opts->n_controls))
             continue;
-        if (opts->severity_mask && !(opts->severity_mask & (1u << c->severity)))
+        if (opts->n_exclude && dw_control_selected(c, (const char **)opts->exclude, opts->n_exclude))
             continue;
+        enum dw_severity sev = dw_scan_severity(opts, c);
+        if (opts->severity_mask && !(opts->severity_mask & (1u << sev)))
+            continue;
+        size_t first = out->n;
         if (c->is_global) {
             ctx.region = "global";
             c->eval(&ctx, c);
+            for (size_t k = first; k < out->n; k++)
+                out->v[k].severity = sev;
             continue;
         }
         for (size_t r = 0; r < n_regions; r++) {
             ctx.region = regions[r];
             c->eval(&ctx, c);
         }
+        for (size_t k = first; k < out->n; k++)
+            out->v[k].severity = sev;
     }
 out:
     free(regions);

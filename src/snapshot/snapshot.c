@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <dbward/snapshot.h>
@@ -373,4 +374,50 @@ const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, 
         s->n_buckets = nb;
     }
     return &e->doc;
+}
+
+static int s_strcmp_p(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **dw_snapshot_keys(struct dw_snapshot *s, const char *region, const char *service, const char *command)
+{
+    char *dir = dw_xasprintf("%s/%s/%s/%s", s->dir, region, service, command);
+    DIR *d = opendir(dir);
+    free(dir);
+    if (!d)
+        return NULL;
+    size_t n = 0, cap = 16;
+    char **v = dw_xcalloc(cap + 1, sizeof(char *));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        size_t len = strlen(name);
+        size_t cut = 0;
+        if (len > 11 && strcmp(name + len - 11, ".error.json") == 0)
+            cut = len - 11;
+        else if (len > 5 && strcmp(name + len - 5, ".json") == 0)
+            cut = len - 5;
+        if (!cut || name[0] == '.')
+            continue;
+        char *key = dw_xstrndup(name, cut);
+        bool dup = false;
+        for (size_t i = 0; i < n && !dup; i++)
+            dup = strcmp(v[i], key) == 0;
+        if (dup) {
+            free(key);
+            continue;
+        }
+        if (n == cap) {
+            cap *= 2;
+            v = dw_xrealloc(v, (cap + 1) * sizeof(char *));
+        }
+        v[n++] = key;
+        v[n] = NULL;
+    }
+    closedir(d);
+    qsort(v, n, sizeof(char *), s_strcmp_p);
+    v[n] = NULL;
+    return v;
 }

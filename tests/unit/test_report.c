@@ -41,6 +41,7 @@ static void s_fixture(struct dw_findings *f)
         struct dw_finding *x = &f->v[f->n++];
         x->control = dw_catalog_find(rows[i].id);
         x->status = rows[i].st;
+        x->severity = x->control->severity;
         x->resource_type = s_str(NULL, NULL, x->control->resource_type);
         x->resource_id = s_str(NULL, NULL, rows[i].rid);
         x->region = s_str(NULL, NULL, "us-east-1");
