@@ -319,3 +319,27 @@ const char *dwi_jmes_type(const json_t *v)
     default: return "null";
     }
 }
+
+void dwi_tag_fix(struct dw_finding *f, const char *command_prefix, const char *missing)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    dw_buf_puts(&b, command_prefix);
+    /* missing is "Key1, Key2 (empty), ...": one Key=...,Value=REPLACE_ME per key. */
+    char *list = dw_xstrdup(missing);
+    for (char *p = list; p && *p;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        char *sp = strchr(p, ' ');
+        if (sp)
+            *sp = '\0';
+        dw_buf_printf(&b, " Key=%s,Value=REPLACE_ME", p);
+        p = comma ? comma + 2 : NULL;
+    }
+    free(list);
+    char *cmd = dw_buf_steal(&b);
+    dwi_cmd(f, "%s", cmd ? cmd : command_prefix);
+    dwi_note(f, "Replace each REPLACE_ME with the value your tagging standard requires.");
+    free(cmd);
+}

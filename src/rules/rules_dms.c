@@ -506,26 +506,9 @@ static void s_tags_check(struct dw_scan_ctx *ctx, const struct dw_control *c, co
     }
     struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, rtype, arn, "missing required tags: %s",
                                     missing);
-    struct dw_buf b;
-    dw_buf_init(&b, 65536);
-    dw_buf_printf(&b, "aws dms add-tags-to-resource --region %s --resource-arn %s --tags",
-                  ctx->region, arn);
-    char *list = dw_xstrdup(missing);
-    for (char *p = list; p && *p;) {
-        char *comma = strchr(p, ',');
-        if (comma)
-            *comma = '\0';
-        char *sp = strchr(p, ' ');
-        if (sp)
-            *sp = '\0';
-        dw_buf_printf(&b, " Key=%s,Value=REPLACE_ME", p);
-        p = comma ? comma + 2 : NULL;
-    }
-    free(list);
-    char *cmd = dw_buf_steal(&b);
-    dwi_cmd(f, "%s", cmd);
-    dwi_note(f, "Replace each REPLACE_ME with the value your tagging standard requires.");
-    free(cmd);
+    char *prefix = dw_xasprintf("aws dms add-tags-to-resource --region %s --resource-arn %s --tags", ctx->region, arn);
+    dwi_tag_fix(f, prefix, missing);
+    free(prefix);
     free(missing);
 }
 

@@ -61,6 +61,10 @@ const char *dwi_tag(json_t *tags, const char *key);
  * comma-separated string, or NULL when none is missing. */
 char *dwi_missing_tags(struct dw_scan_ctx *ctx, json_t *tags);
 
+/* Adds the command that sets the missing tags (from dwi_missing_tags) to f:
+ * command_prefix followed by " Key=K,Value=REPLACE_ME" per key, and a note. */
+void dwi_tag_fix(struct dw_finding *f, const char *command_prefix, const char *missing);
+
 /* A KMS key reference resolved through the snapshot. */
 struct dwi_key {
     bool ok;              /* describe-key answer usable */
