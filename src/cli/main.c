@@ -458,6 +458,22 @@ static int s_cmd_script(struct cli_args *a)
     return s_close_out(out, a->output) ? EXIT_USAGE : EXIT_CLEAN;
 }
 
+/* Writes JSON to stdout but stops past a size cap: a result built from
+ * shared references ([[@,@],[@,@]] nested) can print exponentially. */
+#define DW_QUERY_MAX_OUTPUT ((size_t)256 << 20)
+struct s_capped {
+    size_t written;
+};
+
+static int s_capped_write(const char *buf, size_t size, void *data)
+{
+    struct s_capped *c = data;
+    c->written += size;
+    if (c->written > DW_QUERY_MAX_OUTPUT)
+        return -1;
+    return fwrite(buf, 1, size, stdout) == size ? 0 : -1;
+}
+
 /* Shows where in the expression an error is: the text and a caret line. */
 static void s_caret(const char *expr, size_t offset)
 {
@@ -525,9 +541,15 @@ static int s_cmd_query(struct cli_args *a)
         s_caret(expr, je.offset);
         code = 1;
     } else {
-        json_dumpf(out, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
-        fputc('\n', stdout);
-        code = fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+        struct s_capped capw = {0};
+        if (json_dump_callback(out, s_capped_write, &capw, JSON_INDENT(2) | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER)) {
+            fprintf(stderr, "\ndbward: limit error: the result is larger than %zu bytes\n",
+                    (size_t)DW_QUERY_MAX_OUTPUT);
+            code = 1;
+        } else {
+            fputc('\n', stdout);
+            code = fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+        }
     }
     json_decref(out);
     json_decref(doc);

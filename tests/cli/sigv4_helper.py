@@ -13,8 +13,8 @@ for case in sorted(os.listdir(root)):
     if not os.path.isdir(d):
         continue
     ctx = json.load(open(os.path.join(d, "context.json")))
-    if not ctx.get("normalize", True) or ctx.get("sign_body") or ctx.get("omit_session_token"):
-        continue  # the helper signs the header form only
+    if not ctx.get("normalize", True):
+        continue  # S3-style vectors: not SigV4 as the other services use it
     raw = open(os.path.join(d, "request.txt"), encoding="utf-8").read()
     head, _, body = raw.partition("\n\n")
     lines = head.split("\n")
@@ -28,12 +28,16 @@ for case in sorted(os.listdir(root)):
             n, _, v = ln.partition(":")
             headers.append([n, v])
     host = [v for n, v in headers if n.lower() == "host"][0]
+    if ctx.get("sign_body"):
+        # A signed body hash is a header like any other for the helper.
+        import hashlib
+        headers.append(["X-Amz-Content-Sha256", hashlib.sha256(body.encode()).hexdigest()])
     ts = ctx["timestamp"].replace("-", "").replace(":", "")
     req = {"method": method, "url": "https://" + host + target, "headers": headers, "body": body,
            "access_key": ctx["credentials"]["access_key_id"], "secret_key": ctx["credentials"]["secret_access_key"],
            "region": ctx["region"], "service": ctx["service"], "timestamp": ts}
-    if "token" in ctx["credentials"]:
-        req["token"] = ctx["credentials"]["token"]
+    if "token" in ctx["credentials"] and not ctx.get("omit_session_token"):
+        req["token"] = ctx["credentials"]["token"]  # an unsigned token does not enter the signature
     out = subprocess.run([helper], input=json.dumps(req).encode(), capture_output=True)
     signed = open(os.path.join(d, "header-signed-request.txt"), encoding="utf-8").read()
     want = [ln for ln in signed.split("\n") if ln.startswith("Authorization:")][0][len("Authorization:"):]
@@ -44,4 +48,4 @@ for case in sorted(os.listdir(root)):
     else:
         ok += 1
 print("%d passed, %d failed" % (ok, bad))
-sys.exit(1 if bad or ok == 0 else 0)
+sys.exit(1 if bad or ok != 31 else 0)
