@@ -569,20 +569,13 @@ enum dw_status dw_config_load_buffer(const char *data, size_t len, const char *s
 enum dw_status dw_config_load(const char *path, struct dw_config **out, struct dw_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dw_error_set(err, DW_E_NOT_FOUND, path, 0, 0, 0, "cannot open the configuration");
     struct dw_buf b;
     dw_buf_init(&b, DW_CONFIG_MAX_BYTES);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        dw_buf_append(&b, chunk, n);
-    fclose(f);
-    if (b.st) {
-        dw_buf_clean_up(&b);
+    enum dw_status rd = dw_buf_read_file(&b, path);
+    if (rd == DW_E_NOT_FOUND)
+        return dw_error_set(err, DW_E_NOT_FOUND, path, 0, 0, 0, "cannot open the configuration");
+    if (rd)
         return dw_error_set(err, DW_E_TOO_BIG, path, 0, 0, 0, "larger than %zu bytes", DW_CONFIG_MAX_BYTES);
-    }
     enum dw_status rc = dw_config_load_buffer(b.data ? b.data : "", b.len, path, out, err);
     dw_buf_clean_up(&b);
     return rc;

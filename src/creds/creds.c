@@ -361,19 +361,14 @@ static enum dw_status s_web_identity(const struct dw_creds_opts *o, const char *
                                      const char *session, const char *region, struct dw_creds **out,
                                      struct dw_error *err)
 {
-    FILE *f = fopen(token_file, "rb");
-    if (!f)
-        return dw_error_set(err, DW_E_IO, token_file, 0, 0, 0, "web identity token file: %s", strerror(errno));
     struct dw_buf b;
     dw_buf_init(&b, 64 * 1024);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        dw_buf_append(&b, chunk, n);
-    fclose(f);
-    char *tok = dw_buf_steal(&b);
-    if (!tok)
+    enum dw_status rd = dw_buf_read_file(&b, token_file);
+    if (rd == DW_E_NOT_FOUND)
+        return dw_error_set(err, DW_E_IO, token_file, 0, 0, 0, "web identity token file: %s", strerror(errno));
+    if (rd)
         return dw_error_set(err, DW_E_TOO_BIG, token_file, 0, 0, 0, "web identity token larger than 64 KiB");
+    char *tok = dw_buf_steal(&b);
     size_t tl = strlen(tok);
     while (tl && isspace((unsigned char)tok[tl - 1]))
         tok[--tl] = '\0';

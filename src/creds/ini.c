@@ -100,20 +100,13 @@ enum dw_status dw_ini_get(const char *path, bool is_config, const char *profile,
                           char **value, struct dw_error *err)
 {
     *value = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return DW_E_NOT_FOUND;
     struct dw_buf b;
     dw_buf_init(&b, DW_INI_MAX_BYTES);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        dw_buf_append(&b, chunk, n);
-    fclose(f);
-    if (b.st) {
-        dw_buf_clean_up(&b);
+    enum dw_status rd = dw_buf_read_file(&b, path);
+    if (rd == DW_E_NOT_FOUND)
+        return DW_E_NOT_FOUND;
+    if (rd)
         return dw_error_set(err, DW_E_TOO_BIG, path, 0, 0, 0, "file larger than %zu bytes", DW_INI_MAX_BYTES);
-    }
     char *section = is_config && strcmp(profile, "default") != 0 ? dw_xasprintf("profile %s", profile)
                                                                   : dw_xstrdup(profile);
     enum dw_status rc = s_walk(b.data ? b.data : "", b.len, path, section, key, value, err);

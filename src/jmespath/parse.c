@@ -57,6 +57,15 @@ static char *s_json_string(struct parser *p, size_t start, size_t end)
     return s;
 }
 
+/* A one- or two-character operator: consumes second when it follows. */
+static enum jtok s_pair(struct parser *p, char next, char second, enum jtok two, enum jtok one)
+{
+    if (next != second)
+        return one;
+    p->pos++;
+    return two;
+}
+
 static void s_lex(struct parser *p, struct token *t)
 {
     memset(t, 0, sizeof(*t));
@@ -190,28 +199,13 @@ static void s_lex(struct parser *p, struct token *t)
             }
             break;
         case '|':
-            if (n == '|') {
-                p->pos++;
-                t->type = T_OR;
-            } else {
-                t->type = T_PIPE;
-            }
+            t->type = s_pair(p, n, '|', T_OR, T_PIPE);
             break;
         case '&':
-            if (n == '&') {
-                p->pos++;
-                t->type = T_AND;
-            } else {
-                t->type = T_EXPREF;
-            }
+            t->type = s_pair(p, n, '&', T_AND, T_EXPREF);
             break;
         case '!':
-            if (n == '=') {
-                p->pos++;
-                t->type = T_NE;
-            } else {
-                t->type = T_NOT;
-            }
+            t->type = s_pair(p, n, '=', T_NE, T_NOT);
             break;
         case '=':
             if (n == '=') {
@@ -223,20 +217,10 @@ static void s_lex(struct parser *p, struct token *t)
             }
             break;
         case '<':
-            if (n == '=') {
-                p->pos++;
-                t->type = T_LTE;
-            } else {
-                t->type = T_LT;
-            }
+            t->type = s_pair(p, n, '=', T_LTE, T_LT);
             break;
         case '>':
-            if (n == '=') {
-                p->pos++;
-                t->type = T_GTE;
-            } else {
-                t->type = T_GT;
-            }
+            t->type = s_pair(p, n, '=', T_GTE, T_GT);
             break;
         default:
             s_fail(p, t->start, DW_JMES_SYNTAX, "unexpected character '%c'", isprint((unsigned char)c) ? c : '?');

@@ -69,3 +69,20 @@ char *dw_buf_steal(struct dw_buf *b)
     b->st = DW_OK;
     return p;
 }
+
+enum dw_status dw_buf_read_file(struct dw_buf *b, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return DW_E_NOT_FOUND;
+    char chunk[8192];
+    size_t n;
+    while (b->st == DW_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        dw_buf_append(b, chunk, n);
+    fclose(f);
+    if (b->st) {
+        dw_buf_clean_up(b);
+        return DW_E_TOO_BIG;
+    }
+    return DW_OK;
+}

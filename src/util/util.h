@@ -35,6 +35,10 @@ void dw_buf_clean_up(struct dw_buf *b);
 void dw_buf_append(struct dw_buf *b, const char *p, size_t n);
 void dw_buf_puts(struct dw_buf *b, const char *s);
 void dw_buf_printf(struct dw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends the whole file at path to b (initialised by the caller with its
+ * cap). Returns DW_OK, DW_E_NOT_FOUND when it cannot be opened, or
+ * DW_E_TOO_BIG when it exceeds b's cap (b is then cleaned up). */
+enum dw_status dw_buf_read_file(struct dw_buf *b, const char *path);
 /* Hands the string to the caller (free with free()) and resets b. Returns
  * NULL if an append had failed. */
 char *dw_buf_steal(struct dw_buf *b);
