@@ -46,9 +46,9 @@ lacks "$TMP/out" $'\033['
 has "$TMP/out" "fix (recreate):"
 has "$TMP/out" "aws dms modify-replication-instance --region us-east-1 --replication-instance-arn arn:aws:dms:us-east-1:123456789012:rep:LEGACYREPORTING4Q9ZT --auto-minor-version-upgrade --apply-immediately"
 if command -v script >/dev/null; then
-  script -qec "$DBWARD scan --snapshot $EX --controls DMS-01" /dev/null >"$TMP/tty" 2>&1
+  script -qec "$DBWARD scan --snapshot $EX --controls DMS-01" /dev/null </dev/null >"$TMP/tty" 2>&1
   has "$TMP/tty" $'\033[31mFAIL'
-  NO_COLOR=1 script -qec "$DBWARD scan --snapshot $EX --controls DMS-01" /dev/null >"$TMP/tty2" 2>&1
+  NO_COLOR=1 script -qec "$DBWARD scan --snapshot $EX --controls DMS-01" /dev/null </dev/null >"$TMP/tty2" 2>&1
   lacks "$TMP/tty2" $'\033[31m'
 fi
 run 0 "$DBWARD" controls --format json
