@@ -9,7 +9,6 @@
 
 #define RT_TABLE "AWS::DynamoDB::Table"
 
-void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool data_ddb);
 
 /* Calls fn for every table whose describe-table answer is usable; emits
  * ERROR for the others. */

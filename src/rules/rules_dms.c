@@ -612,7 +612,6 @@ static enum dw_result s_trail_logs(const struct dwi_trail *t, bool data_ddb, cha
 }
 
 /* Shared by DMS-07 (management events) and DDB-06 (DynamoDB data events). */
-void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool data_ddb);
 void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool data_ddb)
 {
     int has;

@@ -113,6 +113,10 @@ struct dwi_trail {
 int dwi_trails_covering(struct dw_scan_ctx *ctx, const struct dw_control *c, struct dwi_trail *out,
                         int max);
 
+/* DMS-07 (management events) and DDB-06 (DynamoDB data events): a logging
+ * trail covering the region, judged across every trail that covers it. */
+void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool data_ddb);
+
 /* Does the region have any resource of the given list call? 1 yes, 0 no, -1
  * unknown (ERROR emitted for scope). */
 int dwi_region_has(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *service,
