@@ -31,4 +31,13 @@ enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
 enum dw_status dw_report_json(FILE *out, const struct dw_report_meta *meta,
                               const struct dw_findings *f);
 
+/* CSV, RFC 4180: one row per finding, CRLF line ends, quoted fields where needed. */
+enum dw_status dw_report_csv(FILE *out, const struct dw_findings *f);
+/* JUnit XML: a testsuite per control, a testcase per resource; FAIL is a
+ * failure, ERROR an error, NOT_APPLICABLE and MUTED are skipped. */
+enum dw_status dw_report_junit(FILE *out, const struct dw_findings *f);
+/* Compliance matrix: per NIST CSF subcategory and per control statement, the
+ * controls and their PASS/FAIL/ERROR counts; text or Markdown. */
+enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, bool markdown);
+
 #endif

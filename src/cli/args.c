@@ -8,8 +8,9 @@
 
 const struct cli_opt cli_opts[] = {
     {OPT_SNAPSHOT, "snapshot", 's', "DIR", "scan", "audit the saved account in DIR (see docs/snapshot.md)"},
-    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls", "text (default) or json"},
-    {OPT_OUTPUT, "output", 'o', "FILE", "scan controls snapshot-script", "write the report to FILE instead of stdout"},
+    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls", "text (default), json, csv, junit, matrix or matrix-md"},
+    {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script",
+     "write the report to FILE; FORMAT:FILE writes one more report, repeatable"},
     {OPT_CONTROLS, "controls", 'c', "LIST", "scan", "only these control ids; globs allowed (DMS-01,DDB-*)"},
     {OPT_SEVERITY, "severity", 0, "LIST", "scan controls", "only these severities (low,medium,high,critical)"},
     {OPT_REGION, "region", 'r', "REGION", "scan snapshot-script", "only this region; repeat for more"},
@@ -60,6 +61,16 @@ static bool s_split(struct cli_args *a, const char *v, const char **out, size_t 
     return true;
 }
 
+bool cli_format_known(const char *name, size_t len)
+{
+    static const char *const names[] = {"text", "json", "csv", "junit", "matrix", "matrix-md"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strlen(names[i]) == len && strncmp(names[i], name, len) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool s_region_ok(const char *r)
 {
     if (!*r)
@@ -79,15 +90,26 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
         a->snapshot = v;
         break;
     case OPT_FORMAT:
-        if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0) {
-            snprintf(msg, msglen, "--format must be text or json, not \"%s\"", v);
+        if (!cli_format_known(v, strlen(v))) {
+            snprintf(msg, msglen, "--format must be text, json, csv, junit, matrix or matrix-md, not \"%s\"", v);
             return false;
         }
         a->format = v;
         break;
-    case OPT_OUTPUT:
-        a->output = v;
+    case OPT_OUTPUT: {
+        const char *colon = strchr(v, ':');
+        if (colon && cli_format_known(v, (size_t)(colon - v))) {
+            if (a->n_outs >= 16 || !colon[1]) {
+                snprintf(msg, msglen, "-o FORMAT:FILE needs a file name, and takes 16 outputs at most");
+                return false;
+            }
+            a->out_format[a->n_outs] = s_own(a, v, (size_t)(colon - v));
+            a->out_path[a->n_outs++] = colon + 1;
+        } else {
+            a->output = v;
+        }
         break;
+    }
     case OPT_CONTROLS:
         if (!s_split(a, v, a->controls, &a->n_controls, 64)) {
             snprintf(msg, msglen, "too many --controls entries");

@@ -42,6 +42,9 @@ struct cli_args {
     size_t n_params;
     char *owned[256];         /* strings split out of arguments, freed by cli_args_clean_up */
     size_t n_owned;
+    const char *out_format[16];  /* -o FORMAT:FILE, repeatable */
+    const char *out_path[16];
+    size_t n_outs;
     const char *config;
     const char *profile;
     const char *endpoint_url;
@@ -54,6 +57,9 @@ struct cli_args {
     bool help;
     bool version;
 };
+
+/* True for a report format name (len bytes of name). */
+bool cli_format_known(const char *name, size_t len);
 
 /* Parses argv; on error writes a one-line message into msg and returns false. */
 bool cli_args_parse(int argc, char **argv, struct cli_args *a, char *msg, size_t msglen);

@@ -199,6 +199,21 @@ static void s_warn(void *user, const char *msg)
     fprintf(stderr, "dbward: warning: %s\n", msg);
 }
 
+/* Writes findings in one format. */
+static enum dw_status s_write_report(FILE *out, const char *fmt, const struct dw_report_meta *meta,
+                                     const struct dw_findings *f, bool color)
+{
+    if (!fmt || strcmp(fmt, "text") == 0)
+        return dw_report_text(out, meta, f, color);
+    if (strcmp(fmt, "json") == 0)
+        return dw_report_json(out, meta, f);
+    if (strcmp(fmt, "csv") == 0)
+        return dw_report_csv(out, f);
+    if (strcmp(fmt, "junit") == 0)
+        return dw_report_junit(out, f);
+    return dw_report_matrix(out, f, strcmp(fmt, "matrix-md") == 0);
+}
+
 static int s_cmd_scan(struct cli_args *a)
 {
     struct dw_snapshot *snap = NULL;
@@ -295,14 +310,23 @@ static int s_cmd_scan(struct cli_args *a)
     out = s_open_out(a->output);
     if (!out)
         goto out;
-    bool json = a->format && strcmp(a->format, "json") == 0;
-    bool color = !json && !a->no_color && out == stdout && isatty(fileno(stdout)) &&
+    bool text = !a->format || strcmp(a->format, "text") == 0;
+    bool color = text && !a->no_color && out == stdout && isatty(fileno(stdout)) &&
                  !(getenv("NO_COLOR") && getenv("NO_COLOR")[0]);
-    enum dw_status wrc = json ? dw_report_json(out, &meta, &findings)
-                              : dw_report_text(out, &meta, &findings, color);
+    enum dw_status wrc = s_write_report(out, a->format, &meta, &findings, color);
     if (s_close_out(out, a->output) != 0 || wrc) {
         fprintf(stderr, "dbward: could not write the report\n");
         goto out;
+    }
+    for (size_t i = 0; i < a->n_outs; i++) {
+        FILE *extra = s_open_out(a->out_path[i]);
+        if (!extra)
+            goto out;
+        wrc = s_write_report(extra, a->out_format[i], &meta, &findings, false);
+        if (s_close_out(extra, a->out_path[i]) != 0 || wrc) {
+            fprintf(stderr, "dbward: could not write %s\n", a->out_path[i]);
+            goto out;
+        }
     }
     struct dw_summary sum;
     dw_summary_compute(&findings, &sum);

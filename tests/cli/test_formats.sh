@@ -51,6 +51,24 @@ if command -v script >/dev/null; then
   NO_COLOR=1 script -qec "$DBWARD scan --snapshot $EX --controls DMS-01" /dev/null </dev/null >"$TMP/tty2" 2>&1
   lacks "$TMP/tty2" $'\033[31m'
 fi
+# Several reports from one run: -o FORMAT:FILE, repeatable, beside the stdout report.
+run 1 "$DBWARD" scan --snapshot "$EX" -o csv:"$TMP/r.csv" -o junit:"$TMP/r.xml" -o matrix-md:"$TMP/m.md" \
+  -o json:"$TMP/r2.json" --format json
+CHECKS=$((CHECKS + 1))
+/usr/bin/python3 - "$TMP" <<'PY' || { echo "FAIL: multi-output files"; FAILS=$((FAILS + 1)); }
+import csv, json, sys, xml.etree.ElementTree as E
+d = sys.argv[1]
+rep = json.load(open(d + "/r2.json"))
+rows = list(csv.reader(open(d + "/r.csv", newline="")))
+suites = E.parse(d + "/r.xml").getroot()
+n = rep["summary"]["total"]
+assert len(rows) == n + 1, (len(rows), n)
+assert int(suites.get("tests")) == n and int(suites.get("failures")) == rep["summary"]["by_status"]["FAIL"]
+assert len(suites) == len({f["control_id"] for f in rep["findings"]})
+assert sum(1 for _ in suites.iter("testcase")) == n
+assert "| PR.DS-1 |" in open(d + "/m.md").read()
+PY
+cmp -s "$TMP/out" "$TMP/r2.json" || { echo "FAIL: stdout JSON differs from -o json:FILE"; FAILS=$((FAILS + 1)); }
 run 0 "$DBWARD" controls --format json
 CHECKS=$((CHECKS + 1))
 [ "$(jq length "$TMP/out")" -eq 31 ] || { echo "FAIL: controls --format json"; FAILS=$((FAILS + 1)); }

@@ -154,11 +154,84 @@ static void test_json_fields(void **state)
     free(got);
 }
 
+static char *s_render_fn(int which)
+{
+    struct dw_findings f;
+    s_fixture(&f);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    enum dw_status rc = which == 0 ? dw_report_csv(out, &f) : which == 1 ? dw_report_junit(out, &f)
+                                                                        : dw_report_matrix(out, &f, true);
+    assert_int_equal(rc, DW_OK);
+    fclose(out);
+    dw_findings_clean_up(&f);
+    return buf;
+}
+
+static void test_csv_exact(void **state)
+{
+    (void)state;
+    char *got = s_render_fn(0);
+    const char *want =
+        "account_id,region,control_id,title,severity,status,resource_type,resource_id,reason,nist_csf,"
+        "control_statements,remediation_kind,remediation_commands,muted_reason,muted_until\r\n"
+        "123456789012,us-east-1,DMS-01,DMS replication instances are not publicly accessible,high,FAIL,"
+        "AWS::DMS::ReplicationInstance,\"arn:aws:dms:us-east-1:123456789012:rep:A\"\"B,<x>&\",PubliclyAccessible is true,"
+        "PR.AC-3;PR.AC-5;PR.PT-4,6,recreate,aws dms delete-replication-instance --replication-instance-arn X,,\r\n"
+        "123456789012,us-east-1,DMS-01,DMS replication instances are not publicly accessible,high,PASS,"
+        "AWS::DMS::ReplicationInstance,arn:aws:dms:us-east-1:123456789012:rep:C,PubliclyAccessible is false,"
+        "PR.AC-3;PR.AC-5;PR.PT-4,6,recreate,,,\r\n"
+        "123456789012,us-east-1,DDB-12,DynamoDB tables have deletion protection,medium,ERROR,AWS::DynamoDB::Table,"
+        "arn:aws:dynamodb:us-east-1:123456789012:table/caf\xc3\xa9,\"line one\nline \"\"two\"\"\twith tab\",PR.IP-4,,"
+        "in-place,,,\r\n";
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_junit_exact(void **state)
+{
+    (void)state;
+    char *got = s_render_fn(1);
+    const char *want =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<testsuites name=\"dbward\" tests=\"3\" failures=\"1\" errors=\"1\" skipped=\"0\">\n"
+        "  <testsuite name=\"DMS-01 DMS replication instances are not publicly accessible\" tests=\"2\" "
+        "failures=\"1\" errors=\"0\" skipped=\"0\">\n"
+        "    <testcase classname=\"DMS-01\" name=\"arn:aws:dms:us-east-1:123456789012:rep:A&quot;B,&lt;x&gt;&amp; "
+        "(us-east-1)\">\n"
+        "      <failure message=\"PubliclyAccessible is true\" type=\"high\">PubliclyAccessible is true\n"
+        "$ aws dms delete-replication-instance --replication-instance-arn X\nnote: think first</failure>\n"
+        "    </testcase>\n"
+        "    <testcase classname=\"DMS-01\" name=\"arn:aws:dms:us-east-1:123456789012:rep:C (us-east-1)\"/>\n"
+        "  </testsuite>\n"
+        "  <testsuite name=\"DDB-12 DynamoDB tables have deletion protection\" tests=\"1\" failures=\"0\" "
+        "errors=\"1\" skipped=\"0\">\n"
+        "    <testcase classname=\"DDB-12\" name=\"arn:aws:dynamodb:us-east-1:123456789012:table/caf\xc3\xa9 "
+        "(us-east-1)\">\n"
+        "      <error message=\"line one\nline &quot;two&quot;\twith tab\" type=\"ERROR\"/>\n"
+        "    </testcase>\n"
+        "  </testsuite>\n"
+        "</testsuites>\n";
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_matrix(void **state)
+{
+    (void)state;
+    char *got = s_render_fn(2);
+    assert_non_null(strstr(got, "| PR.AC-3 | DMS-01 | 1 | 1 | 0 | 0 |"));
+    assert_non_null(strstr(got, "| PR.IP-4 | DDB-12 | 0 | 0 | 1 | 0 |"));
+    assert_non_null(strstr(got, "| CS-06 | DMS-01 | 1 | 1 | 0 | 0 |"));
+    free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text_exact),
-        cmocka_unit_test(test_json_fields),
+        cmocka_unit_test(test_text_exact), cmocka_unit_test(test_json_fields), cmocka_unit_test(test_csv_exact),
+        cmocka_unit_test(test_junit_exact), cmocka_unit_test(test_matrix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

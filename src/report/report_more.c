@@ -1,0 +1,263 @@
+/* report_more.c: CSV (RFC 4180), JUnit XML and the compliance matrix (text
+ * or Markdown). Each writer takes the findings as they are; none filters. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dbward/report.h>
+
+/* ---- CSV ---- */
+
+static void s_csv_field(FILE *out, const char *s, bool last)
+{
+    bool quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' ');
+    if (quote) {
+        fputc('"', out);
+        for (const char *p = s; *p; p++) {
+            if (*p == '"')
+                fputc('"', out);
+            fputc(*p, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+    fputs(last ? "\r\n" : ",", out);
+}
+
+/* Joins with sep into a malloc'd string. */
+static char *s_join(const char *const *v, size_t n, const char *sep)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(v[i]) + strlen(sep);
+    char *s = malloc(len);
+    if (!s)
+        abort();
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            memcpy(s + at, sep, strlen(sep));
+            at += strlen(sep);
+        }
+        memcpy(s + at, v[i], strlen(v[i]));
+        at += strlen(v[i]);
+    }
+    s[at] = '\0';
+    return s;
+}
+
+enum dw_status dw_report_csv(FILE *out, const struct dw_findings *f)
+{
+    static const char *const head[] = {"account_id", "region", "control_id", "title", "severity", "status",
+                                       "resource_type", "resource_id", "reason", "nist_csf",
+                                       "control_statements", "remediation_kind", "remediation_commands",
+                                       "muted_reason", "muted_until"};
+    for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+        s_csv_field(out, head[i], i + 1 == sizeof(head) / sizeof(head[0]));
+    for (size_t i = 0; i < f->n; i++) {
+        const struct dw_finding *x = &f->v[i];
+        const struct dw_control *c = x->control;
+        size_t nn = 0;
+        while (nn < 4 && c->nist_csf[nn])
+            nn++;
+        char *csf = s_join(c->nist_csf, nn, ";");
+        char cs[64] = "";
+        for (size_t k = 0; k < 4 && c->statements[k]; k++) {
+            size_t l = strlen(cs);
+            snprintf(cs + l, sizeof(cs) - l, "%s%d", k ? ";" : "", c->statements[k]);
+        }
+        char *cmds = s_join((const char *const *)x->commands, x->n_commands, "\n");
+        s_csv_field(out, x->account_id, false);
+        s_csv_field(out, x->region, false);
+        s_csv_field(out, c->id, false);
+        s_csv_field(out, c->title, false);
+        s_csv_field(out, dw_severity_str(x->severity), false);
+        s_csv_field(out, dw_result_str(x->status), false);
+        s_csv_field(out, x->resource_type, false);
+        s_csv_field(out, x->resource_id, false);
+        s_csv_field(out, x->reason, false);
+        s_csv_field(out, csf, false);
+        s_csv_field(out, cs, false);
+        s_csv_field(out, dw_fix_kind_str(c->fix_kind), false);
+        s_csv_field(out, cmds, false);
+        s_csv_field(out, x->muted_reason ? x->muted_reason : "", false);
+        s_csv_field(out, x->muted_until ? x->muted_until : "", true);
+        free(csf);
+        free(cmds);
+    }
+    return ferror(out) ? DW_E_IO : DW_OK;
+}
+
+/* ---- JUnit XML ---- */
+
+/* XML 1.0 text: escapes markup; control characters it cannot carry become '?'. */
+static void s_xml(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\'': fputs("&apos;", out); break;
+        default:
+            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+                fputc('?', out);
+            else
+                fputc(*p, out);
+        }
+    }
+}
+
+enum dw_status dw_report_junit(FILE *out, const struct dw_findings *f)
+{
+    struct dw_summary sum;
+    dw_summary_compute(f, &sum);
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(out, "<testsuites name=\"dbward\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", f->n,
+            sum.by_status[DW_FAIL], sum.by_status[DW_ERROR],
+            sum.by_status[DW_NOT_APPLICABLE] + sum.by_status[DW_MUTED]);
+    for (size_t i = 0; i < f->n;) {
+        const struct dw_control *c = f->v[i].control;
+        size_t j = i;
+        size_t counts[DW_RESULT_COUNT] = {0};
+        while (j < f->n && f->v[j].control == c)
+            counts[f->v[j++].status]++;
+        fputs("  <testsuite name=\"", out);
+        s_xml(out, c->id);
+        fputs(" ", out);
+        s_xml(out, c->title);
+        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", j - i, counts[DW_FAIL],
+                counts[DW_ERROR], counts[DW_NOT_APPLICABLE] + counts[DW_MUTED]);
+        for (size_t k = i; k < j; k++) {
+            const struct dw_finding *x = &f->v[k];
+            fputs("    <testcase classname=\"", out);
+            s_xml(out, c->id);
+            fputs("\" name=\"", out);
+            s_xml(out, x->resource_id);
+            fputs(" (", out);
+            s_xml(out, x->region);
+            fputs(")\"", out);
+            if (x->status == DW_PASS) {
+                fputs("/>\n", out);
+                continue;
+            }
+            fputs(">\n      <", out);
+            const char *tag = x->status == DW_FAIL ? "failure" : x->status == DW_ERROR ? "error" : "skipped";
+            fputs(tag, out);
+            fputs(" message=\"", out);
+            s_xml(out, x->status == DW_MUTED && x->muted_reason ? x->muted_reason : x->reason);
+            fprintf(out, "\" type=\"%s\"", x->status == DW_FAIL ? dw_severity_str(x->severity) : dw_result_str(x->status));
+            if (x->status == DW_FAIL && (x->n_commands || x->n_notes)) {
+                fputs(">", out);
+                s_xml(out, x->reason);
+                for (size_t m = 0; m < x->n_commands; m++) {
+                    fputs("\n$ ", out);
+                    s_xml(out, x->commands[m]);
+                }
+                for (size_t m = 0; m < x->n_notes; m++) {
+                    fputs("\nnote: ", out);
+                    s_xml(out, x->notes[m]);
+                }
+                fprintf(out, "</%s>\n    </testcase>\n", tag);
+            } else {
+                fputs("/>\n    </testcase>\n", out);
+            }
+        }
+        fputs("  </testsuite>\n", out);
+        i = j;
+    }
+    fputs("</testsuites>\n", out);
+    return ferror(out) ? DW_E_IO : DW_OK;
+}
+
+/* ---- compliance matrix ---- */
+
+struct s_row {
+    char key[32];
+    char controls[512];
+    size_t pass, fail, error, other;
+};
+
+static struct s_row *s_row(struct s_row *rows, size_t *n, size_t cap, const char *key)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp(rows[i].key, key) == 0)
+            return &rows[i];
+    }
+    if (*n == cap)
+        return NULL;
+    struct s_row *r = &rows[(*n)++];
+    memset(r, 0, sizeof(*r));
+    snprintf(r->key, sizeof(r->key), "%s", key);
+    return r;
+}
+
+static void s_count(struct s_row *r, const struct dw_finding *x)
+{
+    if (!strstr(r->controls, x->control->id)) {
+        size_t l = strlen(r->controls);
+        snprintf(r->controls + l, sizeof(r->controls) - l, "%s%s", l ? ", " : "", x->control->id);
+    }
+    if (x->status == DW_PASS)
+        r->pass++;
+    else if (x->status == DW_FAIL)
+        r->fail++;
+    else if (x->status == DW_ERROR)
+        r->error++;
+    else
+        r->other++;
+}
+
+static int s_row_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct s_row *)a)->key, ((const struct s_row *)b)->key);
+}
+
+static void s_table(FILE *out, const char *title, struct s_row *rows, size_t n, bool md)
+{
+    qsort(rows, n, sizeof(*rows), s_row_cmp);
+    if (md) {
+        fprintf(out, "## %s\n\n| %s | controls | pass | fail | error | n/a or muted |\n|---|---|---:|---:|---:|---:|\n",
+                title, strstr(title, "NIST") ? "subcategory" : "statement");
+        for (size_t i = 0; i < n; i++)
+            fprintf(out, "| %s | %s | %zu | %zu | %zu | %zu |\n", rows[i].key, rows[i].controls, rows[i].pass,
+                    rows[i].fail, rows[i].error, rows[i].other);
+        fputc('\n', out);
+        return;
+    }
+    fprintf(out, "%s\n%-12s %6s %6s %6s %6s  %s\n", title, "", "PASS", "FAIL", "ERROR", "OTHER", "controls");
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%-12s %6zu %6zu %6zu %6zu  %s\n", rows[i].key, rows[i].pass, rows[i].fail, rows[i].error,
+                rows[i].other, rows[i].controls);
+    fputc('\n', out);
+}
+
+enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, bool markdown)
+{
+    struct s_row csf[128], cs[64];
+    memset(csf, 0, sizeof(csf));
+    memset(cs, 0, sizeof(cs));
+    size_t n_csf = 0, n_cs = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const struct dw_finding *x = &f->v[i];
+        for (size_t k = 0; k < 4 && x->control->nist_csf[k]; k++) {
+            struct s_row *r = s_row(csf, &n_csf, 128, x->control->nist_csf[k]);
+            if (r)
+                s_count(r, x);
+        }
+        for (size_t k = 0; k < 4 && x->control->statements[k]; k++) {
+            char key[32];
+            snprintf(key, sizeof(key), "CS-%02d", x->control->statements[k]);
+            struct s_row *r = s_row(cs, &n_cs, 64, key);
+            if (r)
+                s_count(r, x);
+        }
+    }
+    if (markdown)
+        fputs("# dbward compliance matrix\n\n", out);
+    s_table(out, "NIST CSF subcategories", csf, n_csf, markdown);
+    s_table(out, "Company control statements", cs, n_cs, markdown);
+    return ferror(out) ? DW_E_IO : DW_OK;
+}
