@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include <dbward/dbward.h>
 
 struct dw_report_meta {
@@ -39,5 +41,24 @@ enum dw_status dw_report_junit(FILE *out, const struct dw_findings *f);
 /* Compliance matrix: per NIST CSF subcategory and per control statement, the
  * controls and their PASS/FAIL/ERROR counts; text or Markdown. */
 enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, bool markdown);
+
+struct dw_remediate_opts {
+    const char *const *controls; /* control id globs; NULL/0: all */
+    size_t n_controls;
+    unsigned severity_mask;      /* bit per enum dw_severity; 0: all */
+};
+
+/* Writes a bash script (set -euo pipefail) fixing the FAIL findings of a
+ * dbward JSON report (borrowed), grouped by remediation kind: in-place
+ * commands runnable as they are (commands with REPLACE_ placeholders are
+ * commented), recreate procedures as commented steps, manual decisions as
+ * comments. Each step names its finding. source names the report in the
+ * header and in err. Returns DW_E_SCHEMA for a document that is not a
+ * dbward report. */
+enum dw_status dw_remediate_script(json_t *report, const char *source, const struct dw_remediate_opts *opts,
+                                   FILE *out, struct dw_error *err);
+
+/* Case-insensitive '*'/'?' match of a control id. */
+bool dw_report_glob(const char *pattern, const char *id);
 
 #endif

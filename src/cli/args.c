@@ -9,10 +9,10 @@
 const struct cli_opt cli_opts[] = {
     {OPT_SNAPSHOT, "snapshot", 's', "DIR", "scan", "audit the saved account in DIR (see docs/snapshot.md)"},
     {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls", "text (default), json, csv, junit, matrix or matrix-md"},
-    {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script",
+    {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script remediate",
      "write the report to FILE; FORMAT:FILE writes one more report, repeatable"},
-    {OPT_CONTROLS, "controls", 'c', "LIST", "scan", "only these control ids; globs allowed (DMS-01,DDB-*)"},
-    {OPT_SEVERITY, "severity", 0, "LIST", "scan controls", "only these severities (low,medium,high,critical)"},
+    {OPT_CONTROLS, "controls", 'c', "LIST", "scan remediate", "only these control ids; globs allowed (DMS-01,DDB-*)"},
+    {OPT_SEVERITY, "severity", 0, "LIST", "scan controls remediate", "only these severities (low,medium,high,critical)"},
     {OPT_REGION, "region", 'r', "REGION", "scan snapshot-script", "only this region; repeat for more"},
     {OPT_PARAM, "param", 'p', "NAME=VALUE", "scan", "override a control parameter (see dbward controls)"},
     {OPT_NO_COLOR, "no-color", 0, NULL, "scan", "never colour the text report (NO_COLOR works too)"},

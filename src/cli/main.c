@@ -56,6 +56,7 @@ static void s_usage(FILE *out)
           "  explain ID              one control in full: what, why, how to audit, how to fix\n"
           "  snapshot-script         print a POSIX sh script that collects a snapshot with the aws CLI\n"
           "  query EXPRESSION        evaluate a JMESPath expression on the JSON document on stdin\n"
+          "  remediate REPORT.json   write the fixes of a JSON report as a bash script (never run by dbward)\n"
           "  help                    this text\n\noptions:\n",
           out);
     for (size_t i = 0; i < cli_opts_count; i++) {
@@ -507,6 +508,36 @@ static void s_caret(const char *expr, size_t offset)
     fprintf(stderr, "  %s\n  %*s^\n", expr, (int)(offset <= len ? offset : len), "");
 }
 
+/* dbward remediate REPORT.json: the fixes as a bash script. */
+static int s_cmd_remediate(struct cli_args *a)
+{
+    if (a->n_positional != 1) {
+        fputs("dbward: remediate takes one JSON report, e.g. dbward remediate report.json -o fix.sh\n", stderr);
+        return EXIT_USAGE;
+    }
+    json_t *rep = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (dw_json_load_file(a->positional[0], &rep, &err)) {
+        s_print_error(&err);
+        return EXIT_USAGE;
+    }
+    FILE *out = s_open_out(a->output);
+    if (!out) {
+        json_decref(rep);
+        return EXIT_USAGE;
+    }
+    struct dw_remediate_opts ro = {a->controls, a->n_controls, a->severity_mask};
+    enum dw_status rc = dw_remediate_script(rep, a->positional[0], &ro, out, &err);
+    json_decref(rep);
+    if (s_close_out(out, a->output) != 0 || rc) {
+        if (rc)
+            s_print_error(&err);
+        return EXIT_USAGE;
+    }
+    return EXIT_CLEAN;
+}
+
 /* dbward query EXPRESSION: like jp, one JSON document on stdin. */
 static int s_cmd_query(struct cli_args *a)
 {
@@ -602,6 +633,8 @@ int main(int argc, char **argv)
         code = s_cmd_controls(&a);
     } else if (strcmp(a.command, "explain") == 0) {
         code = s_cmd_explain(&a);
+    } else if (strcmp(a.command, "remediate") == 0) {
+        code = s_cmd_remediate(&a);
     } else if (strcmp(a.command, "query") == 0) {
         code = s_cmd_query(&a);
     } else if (strcmp(a.command, "snapshot-script") == 0) {

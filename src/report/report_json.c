@@ -107,3 +107,12 @@ enum dw_status dw_report_json(FILE *out, const struct dw_report_meta *meta,
         return DW_E_IO;
     return DW_OK;
 }
+
+bool dw_report_glob(const char *pattern, const char *id)
+{
+    struct dw_control probe;
+    memset(&probe, 0, sizeof(probe));
+    probe.id = id;
+    const char *globs[1] = {pattern};
+    return dw_control_selected(&probe, globs, 1);
+}

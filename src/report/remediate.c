@@ -1,0 +1,132 @@
+/* remediate.c: turns a dbward JSON report into a bash script of fixes,
+ * grouped by kind: in-place commands runnable as they are, recreate
+ * procedures as commented steps, manual decisions as comments. Commands
+ * that still hold a REPLACE_ placeholder are commented out, since running
+ * them as they are would fail or do the wrong thing. dbward never runs the
+ * script; it only writes it. */
+#include <stdio.h>
+#include <string.h>
+
+#include <dbward/report.h>
+
+/* A string member, or fallback when absent. */
+static const char *s_get(json_t *o, const char *key, const char *fallback)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : fallback;
+}
+
+/* Writes text as comment lines, each prefixed. */
+static void s_comment(FILE *out, const char *prefix, const char *text)
+{
+    fputs(prefix, out);
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n') {
+            fputc('\n', out);
+            fputs(prefix, out);
+        } else if ((unsigned char)*p >= 0x20 || *p == '\t') {
+            fputc(*p, out);
+        }
+    }
+    fputc('\n', out);
+}
+
+static bool s_selected(json_t *f, const struct dw_remediate_opts *o)
+{
+    const char *id = json_string_value(json_object_get(f, "control_id"));
+    const char *sev = json_string_value(json_object_get(f, "severity"));
+    if (!id || !sev || strcmp(s_get(f, "status", ""), "FAIL") != 0)
+        return false;
+    bool ok = o->n_controls == 0;
+    for (size_t i = 0; i < o->n_controls && !ok; i++)
+        ok = dw_report_glob(o->controls[i], id);
+    enum dw_severity s;
+    if (o->severity_mask && (!dw_severity_parse(sev, &s) || !(o->severity_mask & (1u << s))))
+        ok = false;
+    return ok;
+}
+
+enum dw_status dw_remediate_script(json_t *report, const char *source, const struct dw_remediate_opts *o,
+                                   FILE *out, struct dw_error *err)
+{
+    json_t *tool = json_object_get(report, "tool");
+    json_t *findings = json_object_get(report, "findings");
+    if (!json_is_object(report) || strcmp(s_get(tool, "name", ""), "dbward") != 0 ||
+        json_integer_value(json_object_get(report, "schema_version")) != 1 || !json_is_array(findings))
+        return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
+                            "not a dbward JSON report (schema_version 1 with a findings array)");
+    fprintf(out, "#!/usr/bin/env bash\n");
+    fprintf(out, "# Fixes for the failures in %s\n", source);
+    s_comment(out, "# account ", s_get(report, "account_id", "?"));
+    s_comment(out, "# evidence taken at ", s_get(report, "taken_at", "?"));
+    fprintf(out, "# Written by dbward %s. Read every step before running it: dbward never runs it.\n", dw_version());
+    fprintf(out, "set -euo pipefail\n");
+    static const char *const kinds[] = {"in-place", "recreate", "manual"};
+    static const char *const headings[] = {
+        "In-place fixes: one command each, runnable as they are",
+        "Recreate procedures: a new resource replaces the old one; follow the steps by hand",
+        "Manual decisions: a person decides; suggested commands are commented"};
+    size_t total = 0;
+    for (size_t k = 0; k < 3; k++) {
+        bool header = false;
+        size_t i;
+        json_t *f;
+        json_array_foreach(findings, i, f)
+        {
+            json_t *rem = json_object_get(f, "remediation");
+            const char *kind = json_string_value(json_object_get(rem, "kind"));
+            if (!kind || strcmp(kind, kinds[k]) != 0 || !s_selected(f, o))
+                continue;
+            if (!header) {
+                fprintf(out, "\n# ===== %s =====\n", headings[k]);
+                header = true;
+            }
+            total++;
+            fputc('\n', out);
+            const char *id = json_string_value(json_object_get(f, "control_id"));
+            const char *rid = s_get(f, "resource_id", "");
+            const char *region = s_get(f, "region", "");
+            const char *reason = s_get(f, "reason", "");
+            fprintf(out, "# [%s] ", id);
+            s_comment(out, "", rid);
+            s_comment(out, "#   region: ", region);
+            s_comment(out, "#   because: ", reason);
+            size_t c;
+            json_t *cmd;
+            /* The commands of one fix are a sequence: if one needs a value a
+             * person must supply, none of them runs as it is. */
+            bool runnable = k == 0;
+            json_array_foreach(json_object_get(rem, "commands"), c, cmd)
+            {
+                const char *s = json_string_value(cmd);
+                if (s && (strstr(s, "REPLACE_") || strchr(s, '\n')))
+                    runnable = false;
+            }
+            if (k == 0 && !runnable)
+                fprintf(out, "#   needs values first (REPLACE_...): uncomment after filling them in\n");
+            json_array_foreach(json_object_get(rem, "commands"), c, cmd)
+            {
+                const char *s = json_string_value(cmd);
+                if (!s)
+                    continue;
+                if (runnable) {
+                    fprintf(out, "%s\n", s);
+                } else if (k == 0) {
+                    s_comment(out, "# ", s);
+                } else {
+                    char step[32];
+                    snprintf(step, sizeof(step), "#   %zu. ", c + 1);
+                    s_comment(out, step, s);
+                }
+            }
+            json_t *note;
+            json_array_foreach(json_object_get(rem, "notes"), c, note)
+            {
+                if (json_string_value(note))
+                    s_comment(out, "#   note: ", json_string_value(note));
+            }
+        }
+    }
+    fprintf(out, "\n# %zu fix%s selected.\n", total, total == 1 ? "" : "es");
+    return ferror(out) ? DW_E_IO : DW_OK;
+}
