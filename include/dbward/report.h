@@ -58,6 +58,16 @@ struct dw_remediate_opts {
 enum dw_status dw_remediate_script(json_t *report, const char *source, const struct dw_remediate_opts *opts,
                                    FILE *out, struct dw_error *err);
 
+/* Compares two dbward JSON reports (borrowed) by (account, region, control,
+ * resource): new failures (FAIL now, not FAIL before), fixed (FAIL before,
+ * PASS, NOT_APPLICABLE or gone now), changed (any other status change, or
+ * a failure whose reason changed) and still failing. Writes text or JSON to
+ * out and sets *new_failures. DW_E_SCHEMA for a document that is not a
+ * dbward report. */
+enum dw_status dw_report_diff(json_t *old_report, const char *old_source, json_t *new_report,
+                              const char *new_source, bool as_json, FILE *out, size_t *new_failures,
+                              struct dw_error *err);
+
 /* Case-insensitive '*'/'?' match of a control id. */
 bool dw_report_glob(const char *pattern, const char *id);
 

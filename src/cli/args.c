@@ -8,8 +8,8 @@
 
 const struct cli_opt cli_opts[] = {
     {OPT_SNAPSHOT, "snapshot", 's', "DIR", "scan", "audit the saved account in DIR (see docs/snapshot.md)"},
-    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls", "text (default), json, csv, junit, matrix or matrix-md"},
-    {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script remediate",
+    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls diff", "text (default), json, csv, junit, matrix or matrix-md"},
+    {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script remediate diff",
      "write the report to FILE; FORMAT:FILE writes one more report, repeatable"},
     {OPT_CONTROLS, "controls", 'c', "LIST", "scan remediate", "only these control ids; globs allowed (DMS-01,DDB-*)"},
     {OPT_SEVERITY, "severity", 0, "LIST", "scan controls remediate", "only these severities (low,medium,high,critical)"},

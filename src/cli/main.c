@@ -57,6 +57,7 @@ static void s_usage(FILE *out)
           "  snapshot-script         print a POSIX sh script that collects a snapshot with the aws CLI\n"
           "  query EXPRESSION        evaluate a JMESPath expression on the JSON document on stdin\n"
           "  remediate REPORT.json   write the fixes of a JSON report as a bash script (never run by dbward)\n"
+          "  diff OLD.json NEW.json  new failures, fixed, changed, still failing; exit 1 on new failures\n"
           "  help                    this text\n\noptions:\n",
           out);
     for (size_t i = 0; i < cli_opts_count; i++) {
@@ -538,6 +539,40 @@ static int s_cmd_remediate(struct cli_args *a)
     return EXIT_CLEAN;
 }
 
+/* dbward diff OLD.json NEW.json: exit 1 when NEW has failures OLD had not. */
+static int s_cmd_diff(struct cli_args *a)
+{
+    if (a->n_positional != 2) {
+        fputs("dbward: diff takes two JSON reports, e.g. dbward diff last.json now.json\n", stderr);
+        return EXIT_USAGE;
+    }
+    json_t *o = NULL, *n = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    int code = EXIT_USAGE;
+    FILE *out = NULL;
+    size_t fresh = 0;
+    if (dw_json_load_file(a->positional[0], &o, &err) || dw_json_load_file(a->positional[1], &n, &err)) {
+        s_print_error(&err);
+        goto out;
+    }
+    out = s_open_out(a->output);
+    if (!out)
+        goto out;
+    bool json = a->format && strcmp(a->format, "json") == 0;
+    enum dw_status rc = dw_report_diff(o, a->positional[0], n, a->positional[1], json, out, &fresh, &err);
+    if (s_close_out(out, a->output) != 0 || rc) {
+        if (rc)
+            s_print_error(&err);
+        goto out;
+    }
+    code = fresh ? EXIT_FAILED : EXIT_CLEAN;
+out:
+    json_decref(o);
+    json_decref(n);
+    return code;
+}
+
 /* dbward query EXPRESSION: like jp, one JSON document on stdin. */
 static int s_cmd_query(struct cli_args *a)
 {
@@ -633,6 +668,8 @@ int main(int argc, char **argv)
         code = s_cmd_controls(&a);
     } else if (strcmp(a.command, "explain") == 0) {
         code = s_cmd_explain(&a);
+    } else if (strcmp(a.command, "diff") == 0) {
+        code = s_cmd_diff(&a);
     } else if (strcmp(a.command, "remediate") == 0) {
         code = s_cmd_remediate(&a);
     } else if (strcmp(a.command, "query") == 0) {

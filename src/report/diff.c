@@ -1,0 +1,133 @@
+/* diff.c: compares two dbward JSON reports, finding by finding, keyed by
+ * (account, region, control, resource). It classes each key as a new
+ * failure, fixed, changed, or still failing, for CI gates that should fail
+ * only on what got worse. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dbward/report.h>
+
+static const char *s_get(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
+static char *s_key(json_t *f)
+{
+    const char *a = s_get(f, "account_id"), *r = s_get(f, "region"), *c = s_get(f, "control_id"),
+               *id = s_get(f, "resource_id");
+    size_t n = strlen(a) + strlen(r) + strlen(c) + strlen(id) + 4;
+    char *k = malloc(n);
+    if (!k)
+        abort();
+    snprintf(k, n, "%s|%s|%s|%s", a, r, c, id);
+    return k;
+}
+
+/* Indexes findings by key (later duplicates win). Returns a new object of borrowed values. */
+static json_t *s_index(json_t *findings)
+{
+    json_t *idx = json_object();
+    size_t i;
+    json_t *f;
+    json_array_foreach(findings, i, f)
+    {
+        char *k = s_key(f);
+        json_object_set(idx, k, f); /* borrows f: the report outlives idx */
+        free(k);
+    }
+    return idx;
+}
+
+static enum dw_status s_check(json_t *rep, const char *source, struct dw_error *err)
+{
+    json_t *tool = json_object_get(rep, "tool");
+    if (!json_is_object(rep) || strcmp(s_get(tool, "name"), "dbward") != 0 ||
+        json_integer_value(json_object_get(rep, "schema_version")) != 1 ||
+        !json_is_array(json_object_get(rep, "findings")))
+        return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
+                            "not a dbward JSON report (schema_version 1 with a findings array)");
+    return DW_OK;
+}
+
+static void s_line(FILE *out, const char *tag, json_t *o, json_t *n)
+{
+    json_t *f = n ? n : o;
+    fprintf(out, "  %-9s %-7s %-10s %s", tag, s_get(f, "control_id"), s_get(f, "region"), s_get(f, "resource_id"));
+    if (o && n && strcmp(s_get(o, "status"), s_get(n, "status")) != 0)
+        fprintf(out, "  %s -> %s", s_get(o, "status"), s_get(n, "status"));
+    else if (!n)
+        fprintf(out, "  %s -> (gone)", s_get(o, "status"));
+    else if (!o)
+        fprintf(out, "  (new) %s", s_get(n, "status"));
+    fprintf(out, "\n            %s\n", s_get(f, "reason"));
+}
+
+enum dw_status dw_report_diff(json_t *old_rep, const char *old_src, json_t *new_rep, const char *new_src,
+                              bool as_json, FILE *out, size_t *new_failures, struct dw_error *err)
+{
+    enum dw_status rc = s_check(old_rep, old_src, err);
+    if (!rc)
+        rc = s_check(new_rep, new_src, err);
+    if (rc)
+        return rc;
+    json_t *oi = s_index(json_object_get(old_rep, "findings"));
+    json_t *ni = s_index(json_object_get(new_rep, "findings"));
+    json_t *cls[4] = {json_array(), json_array(), json_array(), json_array()};
+    static const char *const names[4] = {"new_failures", "fixed", "changed", "still_failing"};
+    const char *k;
+    json_t *n;
+    json_object_foreach(ni, k, n)
+    {
+        json_t *o = json_object_get(oi, k);
+        const char *ns = s_get(n, "status");
+        const char *os = o ? s_get(o, "status") : "";
+        int c = -1;
+        if (!strcmp(ns, "FAIL") && strcmp(os, "FAIL") != 0)
+            c = 0;
+        else if (!strcmp(ns, "FAIL"))
+            c = strcmp(s_get(o, "reason"), s_get(n, "reason")) ? 2 : 3;
+        else if (!strcmp(os, "FAIL") && (!strcmp(ns, "PASS") || !strcmp(ns, "NOT_APPLICABLE")))
+            c = 1;
+        else if (o && strcmp(os, ns) != 0)
+            c = 2;
+        if (c >= 0)
+            json_array_append_new(cls[c], json_pack("{s:O?, s:O?}", "old", o, "new", n));
+    }
+    json_object_foreach(oi, k, n)
+    {
+        if (!json_object_get(ni, k) && !strcmp(s_get(n, "status"), "FAIL"))
+            json_array_append_new(cls[1], json_pack("{s:O?, s:n}", "old", n, "new"));
+    }
+    *new_failures = json_array_size(cls[0]);
+    if (as_json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "old", json_string(old_src));
+        json_object_set_new(o, "new", json_string(new_src));
+        for (int c = 0; c < 4; c++)
+            json_object_set_new(o, names[c], cls[c]); /* steals */
+        json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+        fputc('\n', out);
+        json_decref(o);
+    } else {
+        static const char *const titles[4] = {"New failures", "Fixed", "Changed", "Still failing"};
+        static const char *const tags[4] = {"NEW", "FIXED", "CHANGED", "STILL"};
+        fprintf(out, "dbward diff %s -> %s\n", old_src, new_src);
+        for (int c = 0; c < 4; c++) {
+            fprintf(out, "\n%s: %zu\n", titles[c], json_array_size(cls[c]));
+            size_t i;
+            json_t *e;
+            json_array_foreach(cls[c], i, e)
+            {
+                json_t *o = json_object_get(e, "old"), *nn = json_object_get(e, "new");
+                s_line(out, tags[c], json_is_null(o) ? NULL : o, json_is_null(nn) ? NULL : nn);
+            }
+            json_decref(cls[c]);
+        }
+    }
+    json_decref(oi);
+    json_decref(ni);
+    return ferror(out) ? DW_E_IO : DW_OK;
+}
