@@ -151,12 +151,13 @@ static int s_console(struct dw_scan_ctx *ctx, const char *name, char **reason)
     return -1;
 }
 
-static bool s_doc_is_admin(json_t *doc)
+/* 1 when the policy allows everything, 0 when not, -1 when it cannot be read. */
+static int s_doc_is_admin(json_t *doc)
 {
     struct dw_policy *p = NULL;
     bool admin = false;
-    if (dw_policy_parse(doc, "policy", &p, NULL))
-        return false;
+    if (!doc || dw_policy_parse(doc, "policy", &p, NULL))
+        return -1;
     for (size_t i = 0; i < p->n_stmts && !admin; i++) {
         const struct dw_policy_stmt *s = &p->stmts[i];
         admin = s->is_allow && dw_policy_stmt_all_actions(s, "iam") &&
@@ -166,7 +167,7 @@ static bool s_doc_is_admin(json_t *doc)
                  dw_glob_covers_prefix(s->resources[0], "", false));
     }
     dw_policy_free(p);
-    return admin;
+    return admin ? 1 : 0;
 }
 
 static json_t *s_managed_doc(json_t *det, const char *arn)
@@ -186,34 +187,47 @@ static json_t *s_managed_doc(json_t *det, const char *arn)
     return NULL;
 }
 
-/* Does this principal entry (user or group) carry admin rights? Returns the
- * policy that grants them, borrowed, or NULL. */
-static const char *s_entry_admin(json_t *det, json_t *entry, const char *inline_key)
+/* What admin rights a user or group entry carries. */
+struct s_admin {
+    const char *via;     /* policy that grants everything, borrowed; NULL if none found */
+    const char *unknown; /* first policy whose document could not be read, borrowed */
+};
+
+static void s_entry_admin(json_t *det, json_t *entry, const char *inline_key, struct s_admin *a)
 {
     size_t k;
     json_t *x;
     json_array_foreach(dwi_get(entry, "AttachedManagedPolicies"), k, x)
     {
         const char *arn = dwi_str(x, "PolicyArn");
-        if (!arn)
+        const char *name = dwi_str(x, "PolicyName") ? dwi_str(x, "PolicyName") : arn;
+        if (!arn || a->via)
             continue;
-        if (strstr(arn, ":iam::aws:policy/AdministratorAccess"))
-            return dwi_str(x, "PolicyName") ? dwi_str(x, "PolicyName") : arn;
-        json_t *doc = s_managed_doc(det, arn);
-        if (doc && s_doc_is_admin(doc))
-            return dwi_str(x, "PolicyName") ? dwi_str(x, "PolicyName") : arn;
+        if (strstr(arn, ":iam::aws:policy/AdministratorAccess")) {
+            a->via = name;
+            continue;
+        }
+        int r = s_doc_is_admin(s_managed_doc(det, arn));
+        if (r > 0)
+            a->via = name;
+        else if (r < 0 && !a->unknown && !strstr(arn, ":iam::aws:policy/"))
+            a->unknown = name; /* AWS managed policies other than AdministratorAccess are not admin */
     }
     json_array_foreach(dwi_get(entry, inline_key), k, x)
     {
-        if (s_doc_is_admin(dwi_get(x, "PolicyDocument")))
-            return dwi_str(x, "PolicyName") ? dwi_str(x, "PolicyName") : "inline policy";
+        const char *name = dwi_str(x, "PolicyName") ? dwi_str(x, "PolicyName") : "inline policy";
+        int r = a->via ? 0 : s_doc_is_admin(dwi_get(x, "PolicyDocument"));
+        if (r > 0)
+            a->via = name;
+        else if (r < 0 && !a->unknown)
+            a->unknown = name;
     }
-    return NULL;
 }
 
-static const char *s_user_admin(json_t *det, json_t *user)
+static void s_user_admin(json_t *det, json_t *user, struct s_admin *a)
 {
-    const char *via = s_entry_admin(det, user, "UserPolicyList");
+    memset(a, 0, sizeof(*a));
+    s_entry_admin(det, user, "UserPolicyList", a);
     size_t i, k;
     json_t *g, *gd;
     json_array_foreach(dwi_get(user, "GroupList"), i, g)
@@ -221,11 +235,10 @@ static const char *s_user_admin(json_t *det, json_t *user)
         json_array_foreach(dwi_get(det, "GroupDetailList"), k, gd)
         {
             const char *gn = dwi_str(gd, "GroupName");
-            if (!via && gn && json_string_value(g) && strcmp(gn, json_string_value(g)) == 0)
-                via = s_entry_admin(det, gd, "GroupPolicyList");
+            if (gn && json_string_value(g) && strcmp(gn, json_string_value(g)) == 0)
+                s_entry_admin(det, gd, "GroupPolicyList", a);
         }
     }
-    return via;
 }
 
 void dwi_eval_acc03(struct dw_scan_ctx *ctx, const struct dw_control *c)
@@ -243,7 +256,16 @@ void dwi_eval_acc03(struct dw_scan_ctx *ctx, const struct dw_control *c)
         }
         char *why = NULL;
         int console = s_console(ctx, name, &why);
-        const char *admin = s_user_admin(det, u);
+        struct s_admin adm;
+        s_user_admin(det, u, &adm);
+        const char *admin = adm.via;
+        if (console == 0 && !admin && adm.unknown) {
+            /* Without a password only admin rights make MFA required: unknown rights are ERROR. */
+            dwi_emit(ctx, c, DW_ERROR, NULL, uarn,
+                     "administrator rights unknown: the document of policy %s could not be read", adm.unknown);
+            free(why);
+            continue;
+        }
         if (console == 0 && !admin) {
             dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, uarn,
                      "no console password and no administrator policy");

@@ -462,6 +462,9 @@ case("ACC-03", "fail", merge(users(user("ops", inline=admin_inline)), nolp("ops"
 case("ACC-03", "error", merge(users(user("x")), {"global/iam/get-login-profile/x.error": err("ServiceFailure")}),
      ["ERROR %s | console access unknown: iam get-login-profile for x in global failed (ServiceFailure)" % uarn("x")])
 
+case("ACC-03", "error-policy-unreadable", merge(users(user("ops", attached=["arn:aws:iam::%s:policy/OpsPower" % A])), nolp("ops")),
+     ["ERROR %s | administrator rights unknown: the document of policy OpsPower could not be read" % uarn("ops")])
+
 case("ACC-04", "pass", merge(users(user("svc")), nolp("svc")), ["PASS %s | no console password (get-login-profile answered NoSuchEntity)" % uarn("svc")])
 case("ACC-04", "fail", merge(users(user("human")), lp("human")), ["FAIL %s | has a console password | aws iam delete-login-profile --user-name human" % uarn("human")])
 case("ACC-04", "error", merge(users(user("x")), {"global/iam/get-login-profile/x.error": err("AccessDenied")}),
