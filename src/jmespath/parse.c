@@ -66,6 +66,35 @@ static enum jtok s_pair(struct parser *p, char next, char second, enum jtok two,
     return two;
 }
 
+/* Reads a literal up to delim (p->pos is just past the opening one) into
+ * buf, initialised here. A backslash escapes the next character, and only
+ * "\<delim>" is translated, as in the reference lexer. Returns false
+ * (buf cleaned up) when the literal is not terminated; else p->pos is past
+ * the closing delimiter. */
+static bool s_delimited(struct parser *p, char delim, struct dw_buf *buf)
+{
+    const char *s = p->src;
+    dw_buf_init(buf, (size_t)-1);
+    while (p->pos < p->len && s[p->pos] != delim) {
+        if (s[p->pos] == '\\' && p->pos + 1 < p->len) {
+            if (s[p->pos + 1] == delim)
+                dw_buf_append(buf, &delim, 1);
+            else
+                dw_buf_append(buf, s + p->pos, 2);
+            p->pos += 2;
+            continue;
+        }
+        dw_buf_append(buf, s + p->pos, 1);
+        p->pos++;
+    }
+    if (p->pos >= p->len) {
+        dw_buf_clean_up(buf);
+        return false;
+    }
+    p->pos++;
+    return true;
+}
+
 static void s_lex(struct parser *p, struct token *t)
 {
     memset(t, 0, sizeof(*t));
@@ -115,27 +144,11 @@ static void s_lex(struct parser *p, struct token *t)
     } else if (c == '\'') {
         size_t b = ++p->pos;
         struct dw_buf buf;
-        dw_buf_init(&buf, (size_t)-1);
-        while (p->pos < p->len && s[p->pos] != '\'') {
-            /* A backslash escapes the next character; only \' is translated. */
-            if (s[p->pos] == '\\' && p->pos + 1 < p->len) {
-                if (s[p->pos + 1] == '\'')
-                    dw_buf_puts(&buf, "'");
-                else
-                    dw_buf_append(&buf, s + p->pos, 2);
-                p->pos += 2;
-                continue;
-            }
-            dw_buf_append(&buf, s + p->pos, 1);
-            p->pos++;
-        }
-        if (p->pos >= p->len) {
-            dw_buf_clean_up(&buf);
+        if (!s_delimited(p, '\'', &buf)) {
             s_fail(p, b - 1, DW_JMES_SYNTAX, "unterminated raw string literal");
             t->type = T_EOF;
             return;
         }
-        p->pos++;
         t->type = T_RAW;
         t->lit = json_stringn(buf.data ? buf.data : "", buf.len);
         dw_buf_clean_up(&buf);
@@ -146,23 +159,11 @@ static void s_lex(struct parser *p, struct token *t)
     } else if (c == '`') {
         size_t b = ++p->pos;
         struct dw_buf buf;
-        dw_buf_init(&buf, (size_t)-1);
-        while (p->pos < p->len && s[p->pos] != '`') {
-            if (s[p->pos] == '\\' && p->pos + 1 < p->len && s[p->pos + 1] == '`') {
-                dw_buf_puts(&buf, "`");
-                p->pos += 2;
-                continue;
-            }
-            dw_buf_append(&buf, s + p->pos, 1);
-            p->pos++;
-        }
-        if (p->pos >= p->len) {
-            dw_buf_clean_up(&buf);
+        if (!s_delimited(p, '`', &buf)) {
             s_fail(p, b - 1, DW_JMES_SYNTAX, "unterminated JSON literal");
             t->type = T_EOF;
             return;
         }
-        p->pos++;
         json_error_t je;
         t->lit = json_loadb(buf.data ? buf.data : "", buf.len, JSON_DECODE_ANY, &je);
         dw_buf_clean_up(&buf);
