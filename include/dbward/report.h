@@ -42,6 +42,21 @@ enum dw_status dw_report_junit(FILE *out, const struct dw_findings *f);
  * controls and their PASS/FAIL/ERROR counts; text or Markdown. */
 enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, bool markdown);
 
+/* SARIF 2.1.0: a rule per control, a result per FAIL, ERROR and MUTED
+ * finding, located at the resource ARN (docs/report-formats.md). */
+enum dw_status dw_report_sarif(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f);
+/* OCSF 1.1.0 Compliance Finding (class 2003), one event per line. */
+enum dw_status dw_report_ocsf(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f);
+/* ASFF: a JSON array of findings start .. start+count-1, as
+ * `aws securityhub batch-import-findings --findings` takes it (at most 100
+ * per call; the caller batches). one_line writes it compact on one line. */
+#define DW_ASFF_BATCH 100
+enum dw_status dw_report_asff(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
+                              size_t start, size_t count, bool one_line);
+/* One self-contained HTML page: summary, SVG charts, filterable findings
+ * table, remediation commands. */
+enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f);
+
 struct dw_remediate_opts {
     const char *const *controls; /* control id globs; NULL/0: all */
     size_t n_controls;

@@ -8,7 +8,7 @@
 
 const struct cli_opt cli_opts[] = {
     {OPT_SNAPSHOT, "snapshot", 's', "DIR", "scan", "audit the saved account in DIR (see docs/snapshot.md)"},
-    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls diff", "text (default), json, csv, junit, matrix or matrix-md"},
+    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls diff", "text (default), json, csv, junit, sarif, ocsf, asff, html, matrix, matrix-md"},
     {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script remediate diff",
      "write the report to FILE; FORMAT:FILE writes one more report, repeatable"},
     {OPT_CONTROLS, "controls", 'c', "LIST", "scan remediate", "only these control ids; globs allowed (DMS-01,DDB-*)"},
@@ -61,11 +61,24 @@ static bool s_split(struct cli_args *a, const char *v, const char **out, size_t 
     return true;
 }
 
+const struct cli_format cli_formats[] = {
+    {"text", "grouped by control, with a summary (the default)"},
+    {"json", "the full report (docs/report-json.md); input of diff, remediate and merge"},
+    {"csv", "RFC 4180, one row per finding"},
+    {"junit", "JUnit XML: a testsuite per control, a testcase per resource"},
+    {"sarif", "SARIF 2.1.0 for code scanning (FAIL, ERROR and MUTED results)"},
+    {"ocsf", "OCSF 1.1.0 Compliance Finding events (class 2003), one per line"},
+    {"asff", "AWS Security Finding Format, batches of 100 for batch-import-findings"},
+    {"html", "one self-contained page with charts and a filterable table"},
+    {"matrix", "NIST CSF and control-statement compliance matrix, text"},
+    {"matrix-md", "the compliance matrix in Markdown"},
+};
+const size_t cli_formats_count = sizeof(cli_formats) / sizeof(cli_formats[0]);
+
 bool cli_format_known(const char *name, size_t len)
 {
-    static const char *const names[] = {"text", "json", "csv", "junit", "matrix", "matrix-md"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (strlen(names[i]) == len && strncmp(names[i], name, len) == 0)
+    for (size_t i = 0; i < cli_formats_count; i++) {
+        if (strlen(cli_formats[i].name) == len && strncmp(cli_formats[i].name, name, len) == 0)
             return true;
     }
     return false;
@@ -91,7 +104,8 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
         break;
     case OPT_FORMAT:
         if (!cli_format_known(v, strlen(v))) {
-            snprintf(msg, msglen, "--format must be text, json, csv, junit, matrix or matrix-md, not \"%s\"", v);
+            snprintf(msg, msglen, "--format must be one of text, json, csv, junit, sarif, ocsf, asff, html, matrix, "
+                                  "matrix-md; not \"%s\"", v);
             return false;
         }
         a->format = v;

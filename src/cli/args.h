@@ -58,6 +58,13 @@ struct cli_args {
     bool version;
 };
 
+struct cli_format {
+    const char *name;
+    const char *help;
+};
+extern const struct cli_format cli_formats[];
+extern const size_t cli_formats_count;
+
 /* True for a report format name (len bytes of name). */
 bool cli_format_known(const char *name, size_t len);
 

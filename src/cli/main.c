@@ -213,7 +213,51 @@ static enum dw_status s_write_report(FILE *out, const char *fmt, const struct dw
         return dw_report_csv(out, f);
     if (strcmp(fmt, "junit") == 0)
         return dw_report_junit(out, f);
+    if (strcmp(fmt, "sarif") == 0)
+        return dw_report_sarif(out, meta, f);
+    if (strcmp(fmt, "ocsf") == 0)
+        return dw_report_ocsf(out, meta, f);
+    if (strcmp(fmt, "html") == 0)
+        return dw_report_html(out, meta, f);
+    if (strcmp(fmt, "asff") == 0) {
+        /* A stream: one batch per line, each one batch-import-findings call. */
+        for (size_t i = 0; i == 0 || i < f->n; i += DW_ASFF_BATCH) {
+            enum dw_status rc = dw_report_asff(out, meta, f, i, DW_ASFF_BATCH, true);
+            if (rc)
+                return rc;
+        }
+        return DW_OK;
+    }
     return dw_report_matrix(out, f, strcmp(fmt, "matrix-md") == 0);
+}
+
+/* ASFF to files: PATH holds the first 100 findings; more go to PATH-2,
+ * PATH-3, ... (the number goes before the extension), so each file is one
+ * batch-import-findings call as it stands. */
+static int s_write_asff_files(const char *path, const struct dw_report_meta *meta, const struct dw_findings *f)
+{
+    for (size_t i = 0, part = 1; i == 0 || i < f->n; i += DW_ASFF_BATCH, part++) {
+        char name[4096];
+        const char *slash = strrchr(path, '/');
+        const char *dot = strrchr(path, '.');
+        if (dot && slash && dot < slash)
+            dot = NULL;
+        if (part == 1)
+            snprintf(name, sizeof(name), "%s", path);
+        else if (dot && dot != path && dot[-1] != '/')
+            snprintf(name, sizeof(name), "%.*s-%zu%s", (int)(dot - path), path, part, dot);
+        else
+            snprintf(name, sizeof(name), "%s-%zu", path, part);
+        FILE *fp = s_open_out(name);
+        if (!fp)
+            return -1;
+        enum dw_status wrc = dw_report_asff(fp, meta, f, i, DW_ASFF_BATCH, false);
+        if (s_close_out(fp, name) != 0 || wrc) {
+            fprintf(stderr, "dbward: could not write %s\n", name);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int s_cmd_scan(struct cli_args *a)
@@ -321,6 +365,11 @@ static int s_cmd_scan(struct cli_args *a)
         goto out;
     }
     for (size_t i = 0; i < a->n_outs; i++) {
+        if (strcmp(a->out_format[i], "asff") == 0) {
+            if (s_write_asff_files(a->out_path[i], &meta, &findings) != 0)
+                goto out;
+            continue;
+        }
         FILE *extra = s_open_out(a->out_path[i]);
         if (!extra)
             goto out;

@@ -39,7 +39,7 @@ SESSION = botocore.session.get_session()
 MODELS = {}
 LOCK = threading.Lock()
 STATS = {"requests": 0, "by_call": {}, "signature_failures": 0, "unknown": 0, "faults": 0,
-         "max_in_flight": 0, "in_flight": 0, "assume_role": [], "keys_used": {}}
+         "max_in_flight": 0, "in_flight": 0, "assume_role": [], "keys_used": {}, "imported": 0}
 
 
 def model(service):
@@ -60,7 +60,8 @@ def model(service):
 
 
 SIGNING_TO_SERVICE = {"monitoring": "cloudwatch", "dynamodb": "dynamodb", "dms": "dms", "dax": "dax", "kms": "kms",
-                      "cloudtrail": "cloudtrail", "ec2": "ec2", "iam": "iam", "sts": "sts"}
+                      "cloudtrail": "cloudtrail", "ec2": "ec2", "iam": "iam", "sts": "sts",
+                      "securityhub": "securityhub"}
 
 
 def sign_check(method, path, headers, body):
@@ -91,6 +92,37 @@ def sign_check(method, path, headers, body):
     if "host" not in signed or "x-amz-date" not in signed:
         return "SignatureDoesNotMatch", akid
     return None, akid
+
+
+def check_shape(value, shape, where, problems):
+    """Checks value against a botocore shape: types, required members, enums."""
+    t = shape.type_name
+    if t == "structure":
+        if not isinstance(value, dict):
+            return problems.append("%s is not an object" % where)
+        for r in shape.required_members:
+            if r not in value:
+                problems.append("%s.%s is required" % (where, r))
+        for k, v in value.items():
+            if k not in shape.members:
+                problems.append("%s.%s is not a member" % (where, k))
+            else:
+                check_shape(v, shape.members[k], "%s.%s" % (where, k), problems)
+    elif t == "list":
+        if not isinstance(value, list):
+            return problems.append("%s is not a list" % where)
+        for i, v in enumerate(value):
+            check_shape(v, shape.member, "%s[%d]" % (where, i), problems)
+    elif t == "map":
+        if not isinstance(value, dict):
+            return problems.append("%s is not a map" % where)
+        for k, v in value.items():
+            check_shape(v, shape.value, "%s[%s]" % (where, k), problems)
+    elif t == "string":
+        if not isinstance(value, str):
+            return problems.append("%s is not a string" % where)
+        if shape.enum and value not in shape.enum:
+            problems.append("%s: %r is not one of %s" % (where, value, shape.enum))
 
 
 def to_xml(value, shape, name, proto, indent=""):
@@ -279,6 +311,8 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(n)
         headers = {k.lower(): v for k, v in self.headers.items()}
+        if urllib.parse.urlparse(self.path).path == "/findings/import":
+            return self.import_findings(headers, body)
         auth = headers.get("authorization", "")
         try:
             scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
@@ -322,6 +356,40 @@ class Handler(BaseHTTPRequestHandler):
                 STATS["faults"] += 1
             return self.fault(proto, fault, m, op, params, region, service, command)
         return self.answer(proto, m, pag, op, params, region, service, command)
+
+    def import_findings(self, headers, body):
+        """securityhub BatchImportFindings (rest-json): the service's own
+        checks that a client cannot make: at most 100 findings, every
+        required member present, enum values known, string limits."""
+        def bad(msg):
+            self.reply(400, json.dumps({"__type": "InvalidInputException", "Message": msg}), "application/json")
+        err, akid = sign_check("POST", "/findings/import", headers, body)
+        if err:
+            return self.reply(403, json.dumps({"__type": err, "Message": "signature check failed"}), "application/json")
+        m = model("securityhub")[0]
+        try:
+            findings = json.loads(body)["Findings"]
+        except Exception as e:
+            return bad("body is not JSON with Findings: %s" % e)
+        if not 1 <= len(findings) <= 100:
+            return bad("Findings must hold 1 to 100 findings, not %d" % len(findings))
+        shape = m.shape_for("AwsSecurityFinding")
+        problems = []
+        for i, f in enumerate(findings):
+            check_shape(f, shape, "Findings[%d]" % i, problems)
+            for k, limit in (("Title", 256), ("Description", 1024), ("Id", 512)):
+                if len(f.get(k, "")) > limit:
+                    problems.append("Findings[%d].%s longer than %d" % (i, k, limit))
+            text = f.get("Remediation", {}).get("Recommendation", {}).get("Text", "")
+            if len(text) > 512:
+                problems.append("Findings[%d].Remediation.Recommendation.Text longer than 512" % i)
+        if problems:
+            return bad("; ".join(problems[:5]))
+        with LOCK:
+            STATS["imported"] += len(findings)
+            STATS["requests"] += 1
+        self.reply(200, json.dumps({"FailedCount": 0, "SuccessCount": len(findings), "FailedFindings": []}),
+                   "application/json")
 
     def pick_fault(self, call, region):
         with LOCK:

@@ -21,10 +21,12 @@ static char *s_str(char **v, size_t *n, const char *s)
     return dw_xstrdup(s);
 }
 
+static void s_fixture_more(struct dw_findings *f);
+
 static void s_fixture(struct dw_findings *f)
 {
     memset(f, 0, sizeof(*f));
-    f->cap = 4;
+    f->cap = 6;
     f->v = dw_xcalloc(f->cap, sizeof(*f->v));
     static const struct {
         const char *id;
@@ -56,6 +58,34 @@ static void s_fixture(struct dw_findings *f)
             x->n_notes = 1;
         }
     }
+}
+
+/* Two more findings for the interchange formats: a muted failure whose
+ * reason holds markup and a comma, and an account-level resource (no ARN). */
+static void s_fixture_more(struct dw_findings *f)
+{
+    s_fixture(f);
+    struct dw_finding *x = &f->v[f->n++];
+    x->control = dw_catalog_find("DDB-10");
+    x->status = DW_MUTED;
+    x->muted_from = DW_FAIL;
+    x->muted_reason = dw_xstrdup("accepted <risk> & \"ticket\", SEC-1");
+    x->muted_until = dw_xstrdup("2027-03-31");
+    x->severity = x->control->severity;
+    x->resource_type = dw_xstrdup(x->control->resource_type);
+    x->resource_id = dw_xstrdup("arn:aws:dynamodb:eu-west-1:123456789012:table/t\xc3\xa4<b>");
+    x->region = dw_xstrdup("eu-west-1");
+    x->account_id = dw_xstrdup("123456789012");
+    x->reason = dw_xstrdup("no tag 'owner', expected \"owner\" & <cost-center>");
+    x = &f->v[f->n++];
+    x->control = dw_catalog_find("ACC-01");
+    x->status = DW_NOT_APPLICABLE;
+    x->severity = x->control->severity;
+    x->resource_type = dw_xstrdup("AWS::::Account");
+    x->resource_id = dw_xstrdup("123456789012/eu-west-1");
+    x->region = dw_xstrdup("eu-west-1");
+    x->account_id = dw_xstrdup("123456789012");
+    x->reason = dw_xstrdup("no DMS or DynamoDB resources in eu-west-1");
 }
 
 static const char *s_regions[] = {"us-east-1"};
@@ -227,11 +257,123 @@ static void test_matrix(void **state)
     free(got);
 }
 
+/* Replaces every occurrence of from in s (heap) with to; frees s. */
+static char *s_subst(char *s, const char *from, const char *to)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 1u << 26);
+    const char *p = s;
+    for (const char *hit; from[0] && (hit = strstr(p, from)) != NULL; p = hit + strlen(from)) {
+        dw_buf_append(&b, p, (size_t)(hit - p));
+        dw_buf_puts(&b, to);
+    }
+    dw_buf_puts(&b, p);
+    free(s);
+    return dw_buf_steal(&b);
+}
+
+/* Renders the extended fixture in one format and compares it byte for byte
+ * with tests/data/reports/fixture.<ext>, where the tool's version and commit
+ * are spelled @VERSION@ and @COMMIT@. DW_REGEN_GOLDEN=1 rewrites the file. */
+static void s_golden(const char *fmt, const char *ext)
+{
+    struct dw_findings f;
+    s_fixture_more(&f);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    enum dw_status rc = DW_E_USAGE;
+    if (strcmp(fmt, "sarif") == 0)
+        rc = dw_report_sarif(out, &s_meta, &f);
+    else if (strcmp(fmt, "ocsf") == 0)
+        rc = dw_report_ocsf(out, &s_meta, &f);
+    else if (strcmp(fmt, "asff") == 0)
+        rc = dw_report_asff(out, &s_meta, &f, 0, DW_ASFF_BATCH, false);
+    else if (strcmp(fmt, "html") == 0)
+        rc = dw_report_html(out, &s_meta, &f);
+    assert_int_equal(rc, DW_OK);
+    fclose(out);
+    dw_findings_clean_up(&f);
+    char *got = s_subst(s_subst(buf, dw_version(), "@VERSION@"), dw_git_commit(), "@COMMIT@");
+    char *path = dw_xasprintf("data/reports/fixture.%s", ext);
+    if (getenv("DW_REGEN_GOLDEN")) {
+        FILE *w = fopen(path, "w");
+        assert_non_null(w);
+        fputs(got, w);
+        fclose(w);
+    }
+    struct dw_buf want;
+    dw_buf_init(&want, 1u << 24);
+    assert_int_equal(dw_buf_read_file(&want, path), DW_OK);
+    char *w = dw_buf_steal(&want);
+    assert_string_equal(got, w);
+    free(w);
+    free(path);
+    free(got);
+}
+
+static void test_sarif_exact(void **state)
+{
+    (void)state;
+    s_golden("sarif", "sarif");
+}
+
+static void test_ocsf_exact(void **state)
+{
+    (void)state;
+    s_golden("ocsf", "ocsf.jsonl");
+}
+
+static void test_asff_exact(void **state)
+{
+    (void)state;
+    s_golden("asff", "asff.json");
+}
+
+static void test_html_exact(void **state)
+{
+    (void)state;
+    s_golden("html", "html");
+}
+
+/* ASFF batches: start and count pick the slice; an empty slice is []. */
+static void test_asff_batches(void **state)
+{
+    (void)state;
+    struct dw_findings f;
+    s_fixture_more(&f);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_int_equal(dw_report_asff(out, &s_meta, &f, 3, 2, true), DW_OK);
+    assert_int_equal(dw_report_asff(out, &s_meta, &f, 9, 2, true), DW_OK);
+    fclose(out);
+    char *nl = strchr(buf, '\n');
+    assert_non_null(nl);
+    assert_string_equal(nl + 1, "[]\n");
+    *nl = '\0';
+    json_error_t jerr;
+    json_t *a = json_loads(buf, 0, &jerr);
+    assert_non_null(a);
+    assert_int_equal(json_array_size(a), 2);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(a, 0), "Workflow"), "Status")),
+                        "SUPPRESSED");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(a, 1), "Compliance"), "Status")),
+                        "NOT_AVAILABLE");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 1), "RecordState")), "ARCHIVED");
+    json_decref(a);
+    free(buf);
+    dw_findings_clean_up(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_exact), cmocka_unit_test(test_json_fields), cmocka_unit_test(test_csv_exact),
-        cmocka_unit_test(test_junit_exact), cmocka_unit_test(test_matrix),
+        cmocka_unit_test(test_junit_exact), cmocka_unit_test(test_matrix), cmocka_unit_test(test_sarif_exact),
+        cmocka_unit_test(test_ocsf_exact), cmocka_unit_test(test_asff_exact), cmocka_unit_test(test_html_exact),
+        cmocka_unit_test(test_asff_batches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,83 @@
+/* report_util.c: helpers shared by the report writers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "report/report_util.h"
+#include "util/util.h"
+
+static const char *const s_fn_code[DW_RPT_CSF_FUNCTIONS] = {"GV", "ID", "PR", "DE", "RS", "RC"};
+static const char *const s_fn_name[DW_RPT_CSF_FUNCTIONS] = {"Govern",  "Identify", "Protect",
+                                                            "Detect",  "Respond",  "Recover"};
+
+const char *dw_rpt_csf_function(const char *subcategory)
+{
+    for (int i = 0; i < DW_RPT_CSF_FUNCTIONS; i++) {
+        if (strncmp(subcategory, s_fn_code[i], 2) == 0 && subcategory[2] == '.')
+            return s_fn_name[i];
+    }
+    return "Other";
+}
+
+const char *dw_rpt_csf_function_at(int i)
+{
+    return i >= 0 && i < DW_RPT_CSF_FUNCTIONS ? s_fn_name[i] : "Other";
+}
+
+void dw_rpt_finding_id(const struct dw_finding *x, char *out, size_t out_len)
+{
+    char *key = dw_xasprintf("%s|%s|%s|%s", x->account_id, x->region, x->control->id, x->resource_id);
+    unsigned char md[32];
+    unsigned int md_len = 0;
+    if (!EVP_Digest(key, strlen(key), md, &md_len, EVP_sha256(), NULL))
+        memset(md, 0, sizeof(md));
+    free(key);
+    size_t at = 0;
+    for (unsigned int i = 0; i < 32 && at + 2 < out_len; i++) {
+        snprintf(out + at, out_len - at, "%02x", md[i]);
+        at += 2;
+    }
+    if (out_len)
+        out[at < out_len ? at : out_len - 1] = '\0';
+}
+
+int64_t dw_rpt_taken_at(const struct dw_report_meta *meta)
+{
+    int64_t t = 0;
+    if (!meta->taken_at || !dw_time_parse_iso8601(meta->taken_at, &t))
+        return 0;
+    return t;
+}
+
+json_t *dw_rpt_csf_array(const struct dw_control *c, const char *prefix)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < 4 && c->nist_csf[i]; i++) {
+        char *s = dw_xasprintf("%s%s", prefix ? prefix : "", c->nist_csf[i]);
+        json_array_append_new(a, json_string(s));
+        free(s);
+    }
+    return a;
+}
+
+json_t *dw_rpt_cs_array(const struct dw_control *c)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < 4 && c->statements[i]; i++) {
+        char s[16];
+        snprintf(s, sizeof(s), "CS-%02d", c->statements[i]);
+        json_array_append_new(a, json_string(s));
+    }
+    return a;
+}
+
+enum dw_status dw_rpt_dump(FILE *out, json_t *root, size_t flags)
+{
+    int rc = json_dumpf(root, out, flags);
+    json_decref(root);
+    if (rc != 0 || fputc('\n', out) == EOF)
+        return DW_E_IO;
+    return DW_OK;
+}

@@ -1,0 +1,34 @@
+/* report_util.h: helpers shared by the report writers (internal). */
+#ifndef DW_REPORT_UTIL_H
+#define DW_REPORT_UTIL_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include <dbward/report.h>
+
+/* NIST CSF function name of a subcategory ("PR.DS-1" -> "Protect"), or
+ * "Other" for an id it does not know. */
+const char *dw_rpt_csf_function(const char *subcategory);
+
+/* The six CSF functions in order, for tables and charts. */
+#define DW_RPT_CSF_FUNCTIONS 6
+const char *dw_rpt_csf_function_at(int i);
+
+/* A stable id of a finding: hex SHA-256 of account, region, control and
+ * resource, cut to out_len - 1 characters (at most 64). */
+void dw_rpt_finding_id(const struct dw_finding *x, char *out, size_t out_len);
+
+/* Epoch seconds of meta->taken_at, 0 when it cannot be read. */
+int64_t dw_rpt_taken_at(const struct dw_report_meta *meta);
+
+/* A JSON array of the control's CSF ids; with prefix, each is prefixed. */
+json_t *dw_rpt_csf_array(const struct dw_control *c, const char *prefix);
+/* A JSON array of "CS-NN" statement ids. */
+json_t *dw_rpt_cs_array(const struct dw_control *c);
+
+/* Dumps root (stealing it) with flags, then a newline. */
+enum dw_status dw_rpt_dump(FILE *out, json_t *root, size_t flags);
+
+#endif

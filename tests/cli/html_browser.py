@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""html_browser.py DBWARD SRC SCREENSHOT: opens dbward's HTML report of the
+example account in headless Chromium (Debian's chromium and chromium-driver,
+driven by python3-selenium) and checks that it renders, that the three
+charts are there, that the filters, search and sorting work, that the status
+filter also works with JavaScript off, and that the page loads nothing from
+the network. Saves a screenshot to SCREENSHOT."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+DBWARD, SRC, SHOT = sys.argv[1:4]
+FAILS = []
+
+
+def check(what, ok):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        FAILS.append(what)
+
+
+def browser(js=True):
+    o = webdriver.ChromeOptions()
+    o.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--window-size=1400,1800", "--host-resolver-rules=MAP * ~NOTFOUND"):
+        o.add_argument(a)
+    if not js:
+        o.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+
+
+def visible_rows(d):
+    return [r for r in d.find_elements(By.CSS_SELECTOR, "#findings-table tbody tr.f") if r.is_displayed()]
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    html = os.path.join(tmp, "report.html")
+    rep = os.path.join(tmp, "report.json")
+    subprocess.run([DBWARD, "scan", "--snapshot", os.path.join(SRC, "examples/account"), "--config",
+                    os.path.join(SRC, "examples/dbward.yaml"), "-o", "/dev/null", "-o", "html:" + html,
+                    "-o", "json:" + rep], check=False)
+    report = json.load(open(rep))
+    fs = report["findings"]
+    by = {}
+    for f in fs:
+        by[f["status"]] = by.get(f["status"], 0) + 1
+    url = "file://" + html
+
+    d = browser()
+    try:
+        d.get(url)
+        check("title names the account", "123456789012" in d.title)
+        check("summary total", d.find_element(By.CSS_SELECTOR, "#count-total b").text == str(len(fs)))
+        check("FAIL card", d.find_element(By.CSS_SELECTOR, "#count-FAIL b").text == str(by.get("FAIL", 0)))
+        sev_bars = d.find_elements(By.CSS_SELECTOR, "#chart-severity rect.bar")
+        check("status-by-severity chart has bars (%d)" % len(sev_bars), len(sev_bars) >= 4)
+        failing_controls = len({f["control_id"] for f in fs if f["status"] == "FAIL"})
+        ctl_bars = d.find_elements(By.CSS_SELECTOR, "#chart-controls rect.bar")
+        check("failures-by-control chart: one bar per failing control (%d)" % len(ctl_bars),
+              len(ctl_bars) == failing_controls)
+        cells = d.find_elements(By.CSS_SELECTOR, "#chart-csf rect.cell")
+        check("CSF function x status grid has 7x5 cells (%d)" % len(cells), len(cells) == 35)
+        svg = d.find_element(By.ID, "chart-severity")
+        check("charts are laid out (non-zero size)", svg.size["width"] > 100 and svg.size["height"] > 50)
+        check("all rows shown at first", len(visible_rows(d)) == len(fs))
+        check("nothing fetched from the network",
+              d.execute_script("return performance.getEntriesByType('resource').length") == 0)
+        check("a copy button per command block",
+              len(d.find_elements(By.CSS_SELECTOR, "button.copy")) == len(d.find_elements(By.CSS_SELECTOR, "pre.cmd"))
+              and len(d.find_elements(By.CSS_SELECTOR, "pre.cmd")) > 0)
+
+        d.find_element(By.CSS_SELECTOR, "label[for=st-FAIL]").click()
+        n = len(visible_rows(d))
+        check("status filter FAIL shows %d rows (want %d)" % (n, by["FAIL"]), n == by["FAIL"])
+        check("shown counter follows", d.find_element(By.ID, "shown").text == str(by["FAIL"]))
+        Select(d.find_element(By.ID, "reg")).select_by_visible_text("eu-west-1")
+        want = sum(1 for f in fs if f["status"] == "FAIL" and f["region"] == "eu-west-1")
+        n = len(visible_rows(d))
+        check("region filter eu-west-1 + FAIL shows %d rows (want %d)" % (n, want), n == want)
+        Select(d.find_element(By.ID, "reg")).select_by_index(0)
+        target = next(f for f in fs if f["status"] == "FAIL" and f["resource_id"].startswith("arn:aws:dynamodb"))
+        d.find_element(By.ID, "q").send_keys(target["resource_id"])
+        rows = visible_rows(d)
+        want = sum(1 for f in fs if f["status"] == "FAIL" and target["resource_id"] in
+                   f["resource_id"] + f["reason"] + " ".join(f["remediation"]["commands"] + f["remediation"]["notes"]))
+        check("search for %s shows %d rows (want %d)" % (target["resource_id"], len(rows), want),
+              len(rows) == want and want >= 1)
+        d.find_element(By.ID, "q").clear()
+        d.execute_script("document.getElementById('q').dispatchEvent(new Event('input'))")
+        d.find_element(By.CSS_SELECTOR, "label[for=st-all]").click()
+        check("back to all rows", len(visible_rows(d)) == len(fs))
+
+        rank = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+        d.find_element(By.CSS_SELECTOR, "th button[data-col='1']").click()
+        order = [rank[r.get_attribute("data-sev")] for r in visible_rows(d)]
+        check("sort by severity, ascending", order == sorted(order))
+        d.find_element(By.CSS_SELECTOR, "th button[data-col='1']").click()
+        order = [rank[r.get_attribute("data-sev")] for r in visible_rows(d)]
+        check("sort by severity, descending", order == sorted(order, reverse=True))
+        d.get(url)  # fresh page, default order (failures first, by severity) for the screenshot
+        d.save_screenshot(SHOT)
+        check("screenshot saved to %s" % SHOT, os.path.getsize(SHOT) > 10000)
+    finally:
+        d.quit()
+
+    d = browser(js=False)
+    try:
+        d.get(url)
+        check("without JavaScript: all rows", len(visible_rows(d)) == len(fs))
+        check("without JavaScript: search box hidden", not d.find_element(By.ID, "q").is_displayed())
+        d.find_element(By.CSS_SELECTOR, "label[for=st-ERROR]").click()
+        n = len(visible_rows(d))
+        check("without JavaScript: status filter ERROR shows %d rows (want %d)" % (n, by["ERROR"]), n == by["ERROR"])
+        d.find_element(By.CSS_SELECTOR, "label[for=st-MUTED]").click()
+        check("without JavaScript: MUTED filter", len(visible_rows(d)) == by.get("MUTED", 0))
+    finally:
+        d.quit()
+
+print("%d problem(s)" % len(FAILS))
+sys.exit(1 if FAILS else 0)
