@@ -29,6 +29,8 @@ void dw_summary_compute(const struct dw_findings *f, struct dw_summary *out);
  * write error. */
 enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
                               const struct dw_findings *f, bool use_color);
+/* The JSON report as a document (a new reference). */
+json_t *dw_report_json_doc(const struct dw_report_meta *meta, const struct dw_findings *f);
 /* Writes the JSON report (schema in docs/report-json.md). */
 enum dw_status dw_report_json(FILE *out, const struct dw_report_meta *meta,
                               const struct dw_findings *f);

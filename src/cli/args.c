@@ -6,10 +6,25 @@
 
 #include "args.h"
 
+const struct cli_command cli_commands[] = {
+    {"scan", "", "audit the account of your AWS credentials, live"},
+    {"scan", "--snapshot DIR", "audit a saved account against every control"},
+    {"controls", "", "list the control catalog and its parameters"},
+    {"explain", "ID", "one control in full: what, why, how to audit, how to fix"},
+    {"snapshot-script", "", "print a POSIX sh script that collects a snapshot with the aws CLI"},
+    {"query", "EXPRESSION", "evaluate a JMESPath expression on the JSON document on stdin"},
+    {"remediate", "REPORT.json", "write the fixes of a JSON report as a bash script (never run by dbward)"},
+    {"diff", "OLD.json NEW.json", "new failures, fixed, changed, still failing; exit 1 on new failures"},
+    {"diff", "--db FILE [OLD NEW]", "the same between two runs of the history (default latest~1 latest)"},
+    {"history", "--db FILE", "list the runs recorded in the history"},
+    {"help", "", "this text"},
+};
+const size_t cli_commands_count = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
 const struct cli_opt cli_opts[] = {
     {OPT_SNAPSHOT, "snapshot", 's', "DIR", "scan", "audit the saved account in DIR (see docs/snapshot.md)"},
-    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls diff", "text (default), json, csv, junit, sarif, ocsf, asff, html, matrix, matrix-md"},
-    {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script remediate diff",
+    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls diff history", "text (default), json, csv, junit, sarif, ocsf, asff, html, matrix, matrix-md"},
+    {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script remediate diff history",
      "write the report to FILE; FORMAT:FILE writes one more report, repeatable"},
     {OPT_CONTROLS, "controls", 'c', "LIST", "scan remediate", "only these control ids; globs allowed (DMS-01,DDB-*)"},
     {OPT_SEVERITY, "severity", 0, "LIST", "scan controls remediate", "only these severities (low,medium,high,critical)"},
@@ -24,6 +39,8 @@ const struct cli_opt cli_opts[] = {
     {OPT_SAVE_SNAPSHOT, "save-snapshot", 0, "DIR", "scan", "live: keep the collected evidence in DIR (the offline layout)"},
     {OPT_DEBUG, "debug", 0, NULL, "scan", "live: log each request and response on stderr, secrets redacted"},
     {OPT_CONFIG, "config", 0, "FILE", "scan controls explain", "read this dbward.yaml (default: ./dbward.yaml if present)"},
+    {OPT_DB, "db", 0, "FILE", "scan diff history",
+     "SQLite scan history: scan records the run, diff and history read runs from it"},
     {OPT_HELP, "help", 'h', NULL, "*", "show help"},
     {OPT_VERSION, "version", 'V', NULL, "*", "print the version"},
 };
@@ -101,6 +118,9 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
     switch (o->id) {
     case OPT_SNAPSHOT:
         a->snapshot = v;
+        break;
+    case OPT_DB:
+        a->db = v;
         break;
     case OPT_FORMAT:
         if (!cli_format_known(v, strlen(v))) {

@@ -11,7 +11,7 @@
 enum cli_opt_id {
     OPT_SNAPSHOT, OPT_FORMAT, OPT_OUTPUT, OPT_CONTROLS, OPT_SEVERITY, OPT_REGION, OPT_PARAM,
     OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_PROFILE, OPT_ENDPOINT_URL, OPT_CONCURRENCY,
-    OPT_SAVE_SNAPSHOT, OPT_DEBUG, OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_CONFIG
+    OPT_SAVE_SNAPSHOT, OPT_DEBUG, OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_CONFIG, OPT_DB
 };
 
 struct cli_opt {
@@ -22,6 +22,15 @@ struct cli_opt {
     const char *commands; /* subcommands that take it, space-separated */
     const char *help;
 };
+
+/* Subcommands, one row per usage form (a command may have several). */
+struct cli_command {
+    const char *name;
+    const char *args; /* "" when none */
+    const char *help;
+};
+extern const struct cli_command cli_commands[];
+extern const size_t cli_commands_count;
 
 extern const struct cli_opt cli_opts[];
 extern const size_t cli_opts_count;
@@ -46,6 +55,7 @@ struct cli_args {
     const char *out_path[16];
     size_t n_outs;
     const char *config;
+    const char *db;
     const char *profile;
     const char *endpoint_url;
     const char *save_snapshot;

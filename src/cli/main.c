@@ -12,6 +12,7 @@
 
 #include <dbward/config.h>
 #include <dbward/dbward.h>
+#include <dbward/history.h>
 #include <dbward/jmespath.h>
 #include <dbward/live.h>
 #include <dbward/report.h>
@@ -48,18 +49,14 @@ static void s_print_error(const struct dw_error *e)
 
 static void s_usage(FILE *out)
 {
-    fputs("usage: dbward COMMAND [OPTIONS]\n\n"
-          "commands:\n"
-          "  scan                    audit the account of your AWS credentials, live\n"
-          "  scan --snapshot DIR     audit a saved account against every control\n"
-          "  controls                list the control catalog and its parameters\n"
-          "  explain ID              one control in full: what, why, how to audit, how to fix\n"
-          "  snapshot-script         print a POSIX sh script that collects a snapshot with the aws CLI\n"
-          "  query EXPRESSION        evaluate a JMESPath expression on the JSON document on stdin\n"
-          "  remediate REPORT.json   write the fixes of a JSON report as a bash script (never run by dbward)\n"
-          "  diff OLD.json NEW.json  new failures, fixed, changed, still failing; exit 1 on new failures\n"
-          "  help                    this text\n\noptions:\n",
-          out);
+    fputs("usage: dbward COMMAND [OPTIONS]\n\ncommands:\n", out);
+    for (size_t i = 0; i < cli_commands_count; i++) {
+        char left[64];
+        snprintf(left, sizeof(left), "%s%s%s", cli_commands[i].name, cli_commands[i].args[0] ? " " : "",
+                 cli_commands[i].args);
+        fprintf(out, "  %-30s %s\n", left, cli_commands[i].help);
+    }
+    fputs("\noptions:\n", out);
     for (size_t i = 0; i < cli_opts_count; i++) {
         const struct cli_opt *o = &cli_opts[i];
         char left[64];
@@ -69,7 +66,7 @@ static void s_usage(FILE *out)
         else
             snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
                      o->arg ? o->arg : "");
-        fprintf(out, "  %-28s %s [%s]\n", left, o->help,
+        fprintf(out, "  %-30s %s [%s]\n", left, o->help,
                 strcmp(o->commands, "*") == 0 ? "all" : o->commands);
     }
     fputs("\nexit status: 0 nothing failed, 1 a control failed, 3 a control could not be\n"
@@ -231,6 +228,27 @@ static enum dw_status s_write_report(FILE *out, const char *fmt, const struct dw
     return dw_report_matrix(out, f, strcmp(fmt, "matrix-md") == 0);
 }
 
+/* Records the run in the SQLite history at path. */
+static int s_record(const char *path, const struct dw_report_meta *meta, const struct dw_findings *f)
+{
+    struct dw_history *h = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    int64_t id = 0;
+    json_t *doc = dw_report_json_doc(meta, f);
+    enum dw_status rc = dw_history_open(path, &h, &err);
+    if (!rc)
+        rc = dw_history_record(h, doc, (int64_t)time(NULL), &id, &err);
+    dw_history_close(h);
+    json_decref(doc);
+    if (rc) {
+        s_print_error(&err);
+        return -1;
+    }
+    fprintf(stderr, "dbward: recorded run %lld in %s\n", (long long)id, path);
+    return 0;
+}
+
 /* ASFF to files: PATH holds the first 100 findings; more go to PATH-2,
  * PATH-3, ... (the number goes before the extension), so each file is one
  * batch-import-findings call as it stands. */
@@ -379,6 +397,8 @@ static int s_cmd_scan(struct cli_args *a)
             goto out;
         }
     }
+    if (a->db && s_record(a->db, &meta, &findings) != 0)
+        goto out;
     struct dw_summary sum;
     dw_summary_compute(&findings, &sum);
     code = sum.by_status[DW_FAIL] ? EXIT_FAILED : sum.by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
@@ -591,8 +611,9 @@ static int s_cmd_remediate(struct cli_args *a)
 /* dbward diff OLD.json NEW.json: exit 1 when NEW has failures OLD had not. */
 static int s_cmd_diff(struct cli_args *a)
 {
-    if (a->n_positional != 2) {
-        fputs("dbward: diff takes two JSON reports, e.g. dbward diff last.json now.json\n", stderr);
+    if (a->db ? (a->n_positional != 0 && a->n_positional != 2) : a->n_positional != 2) {
+        fputs("dbward: diff takes two JSON reports (dbward diff last.json now.json) or, with --db, two runs "
+              "(dbward diff --db history.db latest~1 latest)\n", stderr);
         return EXIT_USAGE;
     }
     json_t *o = NULL, *n = NULL;
@@ -601,7 +622,28 @@ static int s_cmd_diff(struct cli_args *a)
     int code = EXIT_USAGE;
     FILE *out = NULL;
     size_t fresh = 0;
-    if (dw_json_load_file(a->positional[0], &o, &err) || dw_json_load_file(a->positional[1], &n, &err)) {
+    char names[2][64];
+    const char *refs[2] = {a->n_positional ? a->positional[0] : "latest~1",
+                           a->n_positional ? a->positional[1] : "latest"};
+    const char *srcs[2] = {refs[0], refs[1]};
+    if (a->db) {
+        struct dw_history *h = NULL;
+        int64_t ids[2] = {0, 0};
+        enum dw_status rc = dw_history_open(a->db, &h, &err);
+        if (!rc)
+            rc = dw_history_load(h, refs[0], &o, &ids[0], &err);
+        if (!rc)
+            rc = dw_history_load(h, refs[1], &n, &ids[1], &err);
+        dw_history_close(h);
+        if (rc) {
+            s_print_error(&err);
+            goto out;
+        }
+        for (int i = 0; i < 2; i++) {
+            snprintf(names[i], sizeof(names[i]), "run %lld", (long long)ids[i]);
+            srcs[i] = names[i];
+        }
+    } else if (dw_json_load_file(a->positional[0], &o, &err) || dw_json_load_file(a->positional[1], &n, &err)) {
         s_print_error(&err);
         goto out;
     }
@@ -609,7 +651,7 @@ static int s_cmd_diff(struct cli_args *a)
     if (!out)
         goto out;
     bool json = a->format && strcmp(a->format, "json") == 0;
-    enum dw_status rc = dw_report_diff(o, a->positional[0], n, a->positional[1], json, out, &fresh, &err);
+    enum dw_status rc = dw_report_diff(o, srcs[0], n, srcs[1], json, out, &fresh, &err);
     if (s_close_out(out, a->output) != 0 || rc) {
         if (rc)
             s_print_error(&err);
@@ -620,6 +662,60 @@ out:
     json_decref(o);
     json_decref(n);
     return code;
+}
+
+/* dbward history --db FILE: the recorded runs, oldest first. */
+static int s_cmd_history(struct cli_args *a)
+{
+    if (!a->db || a->n_positional) {
+        fputs("dbward: history takes --db FILE, e.g. dbward history --db history.db\n", stderr);
+        return EXIT_USAGE;
+    }
+    struct dw_history *h = NULL;
+    struct dw_history_run *runs = NULL;
+    size_t n = 0;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    enum dw_status rc = dw_history_open(a->db, &h, &err);
+    if (!rc)
+        rc = dw_history_list(h, 1000, &runs, &n, &err);
+    dw_history_close(h);
+    if (rc) {
+        s_print_error(&err);
+        return EXIT_USAGE;
+    }
+    FILE *out = s_open_out(a->output);
+    if (!out) {
+        free(runs);
+        return EXIT_USAGE;
+    }
+    bool json = a->format && strcmp(a->format, "json") == 0;
+    if (json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_t *r = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "id", (json_int_t)runs[i].id,
+                                  "recorded_at", runs[i].recorded_at, "taken_at", runs[i].taken_at, "account_id",
+                                  runs[i].account_id, "source", runs[i].source, "total", (json_int_t)runs[i].total,
+                                  "PASS", (json_int_t)runs[i].pass, "FAIL", (json_int_t)runs[i].fail, "ERROR",
+                                  (json_int_t)runs[i].error, "NOT_APPLICABLE", (json_int_t)runs[i].not_applicable,
+                                  "MUTED", (json_int_t)runs[i].muted);
+            json_array_append_new(arr, r);
+        }
+        json_dumpf(arr, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+        fputc('\n', out);
+        json_decref(arr);
+    } else {
+        fprintf(out, "%5s  %-20s  %-20s  %-12s  %5s %5s %5s %5s %5s %5s  %s\n", "run", "recorded", "evidence taken",
+                "account", "total", "PASS", "FAIL", "ERROR", "N/A", "MUTED", "source");
+        for (size_t i = 0; i < n; i++)
+            fprintf(out, "%5lld  %-20s  %-20s  %-12s  %5lld %5lld %5lld %5lld %5lld %5lld  %s\n",
+                    (long long)runs[i].id, runs[i].recorded_at, runs[i].taken_at, runs[i].account_id,
+                    (long long)runs[i].total, (long long)runs[i].pass, (long long)runs[i].fail,
+                    (long long)runs[i].error, (long long)runs[i].not_applicable, (long long)runs[i].muted,
+                    runs[i].source);
+    }
+    free(runs);
+    return s_close_out(out, a->output) == 0 ? EXIT_CLEAN : EXIT_USAGE;
 }
 
 /* dbward query EXPRESSION: like jp, one JSON document on stdin. */
@@ -719,6 +815,8 @@ int main(int argc, char **argv)
         code = s_cmd_explain(&a);
     } else if (strcmp(a.command, "diff") == 0) {
         code = s_cmd_diff(&a);
+    } else if (strcmp(a.command, "history") == 0) {
+        code = s_cmd_history(&a);
     } else if (strcmp(a.command, "remediate") == 0) {
         code = s_cmd_remediate(&a);
     } else if (strcmp(a.command, "query") == 0) {

@@ -59,8 +59,7 @@ static json_t *s_finding(const struct dw_finding *f)
     return o;
 }
 
-enum dw_status dw_report_json(FILE *out, const struct dw_report_meta *meta,
-                              const struct dw_findings *f)
+json_t *dw_report_json_doc(const struct dw_report_meta *meta, const struct dw_findings *f)
 {
     json_t *root = json_object();
     json_t *tool = json_object();
@@ -100,7 +99,13 @@ enum dw_status dw_report_json(FILE *out, const struct dw_report_meta *meta,
     json_object_set_new(sum, "by_status", bys);
     json_object_set_new(sum, "by_severity", bysev);
     json_object_set_new(root, "summary", sum);
+    return root;
+}
 
+enum dw_status dw_report_json(FILE *out, const struct dw_report_meta *meta,
+                              const struct dw_findings *f)
+{
+    json_t *root = dw_report_json_doc(meta, f);
     int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     json_decref(root);
     if (rc != 0 || fputc('\n', out) == EOF)
