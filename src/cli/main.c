@@ -478,6 +478,14 @@ static int s_cmd_controls(struct cli_args *a)
         fputs("], \"params\": [", out);
         for (size_t k = 0; k < 3 && c->params[k]; k++)
             fprintf(out, "%s\"%s\"", k ? ", " : "", c->params[k]);
+        fputs("], \"calls\": [", out);
+        for (size_t k = 0; k < 8 && c->calls[k]; k++) {
+            json_t *js = json_string(c->calls[k]);
+            char *enc = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
+            fprintf(out, "%s%s", k ? ", " : "", enc ? enc : "\"\"");
+            free(enc);
+            json_decref(js);
+        }
         json_t *jt = json_string(c->title);
         char *title = jt ? json_dumps(jt, JSON_ENCODE_ANY) : NULL;
         json_decref(jt);

@@ -286,6 +286,13 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, "{}", "application/json")
 
     def do_POST(self):
+        if self.path == "/__mock/faults":  # replace the fault list (the fault matrix drives one server)
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            with LOCK:
+                STATE.faults = json.loads(body or b"[]")
+                STATS["by_call"] = {}
+                STATS["faults"] = 0
+            return self.reply(200, "{}", "application/json")
         with LOCK:
             STATS["in_flight"] += 1
             STATS["max_in_flight"] = max(STATS["max_in_flight"], STATS["in_flight"])
