@@ -227,14 +227,14 @@ static const struct dw_control s_catalog[] = {
      "Console: CloudWatch > Alarms, filter by table. CLI: aws cloudwatch describe-alarms --query "
      "'MetricAlarms[?Namespace==`AWS/DynamoDB`]'.",
      "Create an alarm with aws cloudwatch put-metric-alarm on a table metric.",
-     {"dynamodb list-tables", "cloudwatch describe-alarms"}, dwi_eval_ddb07, NULL},
+     {"dynamodb list-tables", "dynamodb describe-table/<table>", "cloudwatch describe-alarms"}, dwi_eval_ddb07, NULL},
     {"DDB-08", "dynamodb", "DynamoDB tables carry the required tags", DW_SEV_LOW, {"ID.AM-1"},
      {0}, "004", DW_FIX_IN_PLACE, TABLE, false, {"required_tags"},
      "The table has each required tag key with a non-empty value.",
      "Untagged tables have no known owner or data classification.",
      "CLI: aws dynamodb list-tags-of-resource --resource-arn <table arn>.",
      "aws dynamodb tag-resource with the missing keys.",
-     {"dynamodb list-tables", "dynamodb list-tags-of-resource/<table>"}, dwi_eval_ddb08, NULL},
+     {"dynamodb list-tables", "dynamodb describe-table/<table>", "dynamodb list-tags-of-resource/<table>"}, dwi_eval_ddb08, NULL},
     {"DDB-09", "dynamodb", "DynamoDB tables have point-in-time recovery", DW_SEV_MEDIUM,
      {"PR.IP-4"}, {0}, "004", DW_FIX_IN_PLACE, TABLE, false, {NULL},
      "ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus is "
@@ -245,7 +245,7 @@ static const struct dw_control s_catalog[] = {
      "--table-name <t>.",
      "aws dynamodb update-continuous-backups --point-in-time-recovery-specification "
      "PointInTimeRecoveryEnabled=true.",
-     {"dynamodb list-tables", "dynamodb describe-continuous-backups/<table>"}, dwi_eval_ddb09, NULL},
+     {"dynamodb list-tables", "dynamodb describe-table/<table>", "dynamodb describe-continuous-backups/<table>"}, dwi_eval_ddb09, NULL},
     {"DDB-10", "dynamodb", "DynamoDB tables have a recent backup", DW_SEV_LOW,
      {"PR.IP-4", "RC.RP-1"}, {0}, "004", DW_FIX_IN_PLACE, TABLE, false, {"backup_max_age_days"},
      "An AVAILABLE backup (on-demand or AWS Backup, from list-backups --backup-type ALL) is "
@@ -253,7 +253,7 @@ static const struct dw_control s_catalog[] = {
      "Backups are the way back after a table is deleted or a region-wide mistake.",
      "Console: DynamoDB > Backups. CLI: aws dynamodb list-backups --backup-type ALL.",
      "Take a backup now and add the table to an AWS Backup plan.",
-     {"dynamodb list-tables", "dynamodb list-backups"}, dwi_eval_ddb10, NULL},
+     {"dynamodb list-tables", "dynamodb describe-table/<table>", "dynamodb list-backups"}, dwi_eval_ddb10, NULL},
     {"DDB-11", "dynamodb", "DynamoDB tables are in use", DW_SEV_LOW, {"ID.AM-1"}, {0}, "004",
      DW_FIX_MANUAL, TABLE, false, {"unused_days"},
      "ItemCount is above 0, or CloudWatch shows consumed read or write capacity within "

@@ -34,6 +34,9 @@ from botocore import xform_name
 KEYS = {  # access key id -> (secret, session token or None)
     "AKIDMOCKLONGTERM01": ("mock-secret-key-long-term", None),
     "ASIAMOCKTEMPORARY1": ("mock-secret-key-temporary", "mock-session-token-1"),
+    # The secret canary (tests/live/test_secret_canary.sh): values that must never be printed.
+    "AKIDCANARYLONGTERM": ("CanarySecretKeyQ7w3Zp9", None),
+    "ASIACANARYSESSION1": ("CanaryTempSecretM4k8Xv2", "CanarySessionTokenR5t1Yh6"),
 }
 SESSION = botocore.session.get_session()
 MODELS = {}
@@ -237,6 +240,10 @@ class Handler(BaseHTTPRequestHandler):
         if STATE.latency:
             time.sleep(STATE.latency)
         data = body.encode() if isinstance(body, str) else body
+        pad = getattr(self, "_pad", 0)
+        if pad:
+            self._pad = 0
+            data = data + b" " * max(0, pad - len(data))
         if fault == "reset":
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True
@@ -280,7 +287,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, "mock-instance-role", "text/plain")
             return self.reply(200, json.dumps(dict(self.TEMP, Code="Success")), "application/json")
         if self.path == "/container-creds":
-            if self.headers.get("Authorization") != "mock-container-auth":
+            if self.headers.get("Authorization") not in ("mock-container-auth", "CanaryContainerAuthJ3n7"):
                 return self.reply(403, "{}", "application/json")
             return self.reply(200, json.dumps(self.TEMP), "application/json")
         self.reply(404, "{}", "application/json")
@@ -428,6 +435,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(proto, m, None, op, params, region, service, command)
         if fault == "malformed":
             return self.reply(200, "{\"not\": json" if proto == "json" else "<Broken><unclosed>", "text/plain")
+        if fault.startswith("pad:"):
+            # The normal answer, padded with spaces to exactly N bytes (JSON protocols).
+            self._pad = int(fault[4:])
+            return self.answer(proto, m, None, op, params, region, service, command)
         if fault == "empty-page":
             pag = model(service)[1].get(op)
             if pag:
