@@ -17,9 +17,42 @@ const struct cli_command cli_commands[] = {
     {"diff", "OLD.json NEW.json", "new failures, fixed, changed, still failing; exit 1 on new failures"},
     {"diff", "--db FILE [OLD NEW]", "the same between two runs of the history (default latest~1 latest)"},
     {"history", "--db FILE", "list the runs recorded in the history"},
+    {"man", "", "print this manual page (roff), generated from the same tables as this help"},
+    {"completion", "bash|zsh", "print the shell completion script"},
     {"help", "", "this text"},
 };
 const size_t cli_commands_count = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+const struct cli_doc cli_envs[] = {
+    {"AWS_PROFILE", "the profile of ~/.aws/config and ~/.aws/credentials (--profile wins)"},
+    {"AWS_REGION, AWS_DEFAULT_REGION", "the home region: STS and global services are called there"},
+    {"AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN", "static credentials, first in the chain"},
+    {"AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE", "other places for the two shared files"},
+    {"AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME", "web identity (OIDC) role assumption"},
+    {"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN",
+     "container credentials (ECS, EKS Pod Identity)"},
+    {"AWS_EC2_METADATA_DISABLED", "true skips the instance metadata service (IMDSv2)"},
+    {"AWS_ENDPOINT_URL", "send every call to this URL (as --endpoint-url)"},
+    {"AWS_MAX_ATTEMPTS", "tries per call (as --max-attempts)"},
+    {"NO_COLOR", "any non-empty value turns colour off"},
+};
+const size_t cli_envs_count = sizeof(cli_envs) / sizeof(cli_envs[0]);
+
+const struct cli_doc cli_exits[] = {
+    {"0", "every evaluated control passed (or was not applicable or muted)"},
+    {"1", "at least one control failed"},
+    {"2", "usage error, unreadable snapshot or configuration, or no credentials"},
+    {"3", "no control failed, but at least one could not be evaluated (ERROR)"},
+};
+const size_t cli_exits_count = sizeof(cli_exits) / sizeof(cli_exits[0]);
+
+const struct cli_doc cli_files[] = {
+    {"./dbward.yaml", "read by scan, controls and explain when present and --config is not given"},
+    {"~/.aws/config, ~/.aws/credentials", "profiles, credential_process, role_arn and source_profile"},
+    {"SNAPSHOT/manifest.json", "the account, partition, regions and time of a snapshot (docs/snapshot.md)"},
+    {"HISTORY.db", "the SQLite scan history written by --db"},
+};
+const size_t cli_files_count = sizeof(cli_files) / sizeof(cli_files[0]);
 
 const struct cli_opt cli_opts[] = {
     {OPT_SNAPSHOT, "snapshot", 's', "DIR", "scan", "audit the saved account in DIR (see docs/snapshot.md)"},

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <dbward/dbward.h>
 
@@ -31,6 +32,23 @@ struct cli_command {
 };
 extern const struct cli_command cli_commands[];
 extern const size_t cli_commands_count;
+
+/* Rows of the manual's ENVIRONMENT, EXIT STATUS and FILES sections. */
+struct cli_doc {
+    const char *name;
+    const char *help;
+};
+extern const struct cli_doc cli_envs[];
+extern const size_t cli_envs_count;
+extern const struct cli_doc cli_exits[];
+extern const size_t cli_exits_count;
+extern const struct cli_doc cli_files[];
+extern const size_t cli_files_count;
+
+/* The manual page (roff) and the shell completions, from the tables above. */
+void cli_man(FILE *out);
+/* shell is "bash" or "zsh"; false for another. */
+bool cli_completion(FILE *out, const char *shell);
 
 extern const struct cli_opt cli_opts[];
 extern const size_t cli_opts_count;

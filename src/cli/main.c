@@ -69,13 +69,13 @@ static void s_usage(FILE *out)
         fprintf(out, "  %-30s %s [%s]\n", left, o->help,
                 strcmp(o->commands, "*") == 0 ? "all" : o->commands);
     }
-    fputs("\nexit status: 0 nothing failed, 1 a control failed, 3 a control could not be\n"
-          "evaluated (ERROR) and none failed, 2 usage error or unreadable snapshot.\n"
-          "environment: NO_COLOR disables colour; AWS_PROFILE, AWS_REGION, AWS_ACCESS_KEY_ID,\n"
-          "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE,\n"
-          "AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_CONTAINER_CREDENTIALS_*_URI,\n"
-          "AWS_EC2_METADATA_DISABLED, AWS_ENDPOINT_URL and AWS_MAX_ATTEMPTS as in the aws CLI.\n",
-          out);
+    fputs("\nexit status:\n", out);
+    for (size_t i = 0; i < cli_exits_count; i++)
+        fprintf(out, "  %s  %s\n", cli_exits[i].name, cli_exits[i].help);
+    fputs("\nenvironment:\n", out);
+    for (size_t i = 0; i < cli_envs_count; i++)
+        fprintf(out, "  %s\n      %s\n", cli_envs[i].name, cli_envs[i].help);
+    fputs("\nThe manual page (dbward man | man -l -) says more.\n", out);
 }
 
 static FILE *s_open_out(const char *path)
@@ -810,7 +810,9 @@ int main(int argc, char **argv)
         goto out;
     }
     if (a.version) {
-        printf("dbward %s (commit %s)\n", dw_version(), dw_git_commit());
+        char libs[512];
+        dw_library_versions(libs, sizeof(libs));
+        printf("dbward %s (commit %s)\n%s\n", dw_version(), dw_git_commit(), libs);
         code = EXIT_CLEAN;
     } else if (a.help || !a.command || strcmp(a.command, "help") == 0) {
         s_usage(a.command || a.help ? stdout : stderr);
@@ -823,6 +825,16 @@ int main(int argc, char **argv)
         code = s_cmd_explain(&a);
     } else if (strcmp(a.command, "diff") == 0) {
         code = s_cmd_diff(&a);
+    } else if (strcmp(a.command, "man") == 0) {
+        cli_man(stdout);
+        code = fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+    } else if (strcmp(a.command, "completion") == 0) {
+        if (a.n_positional != 1 || !cli_completion(stdout, a.positional[0])) {
+            fputs("dbward: completion takes bash or zsh, e.g. dbward completion bash\n", stderr);
+            code = EXIT_USAGE;
+        } else {
+            code = fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+        }
     } else if (strcmp(a.command, "history") == 0) {
         code = s_cmd_history(&a);
     } else if (strcmp(a.command, "remediate") == 0) {

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Packaging: cpack -G DEB builds a .deb from this build; it is unpacked into
+# a clean root with dpkg -x, and the installed binary prints its version and
+# scans the installed example. The man page and the completions, generated
+# from the binary's tables, are checked against its help.
+. "$(dirname "$0")/lib.sh"
+BUILD=$3
+run 0 cpack --config "$BUILD/CPackConfig.cmake" -G DEB -B "$TMP/pkg"
+deb=$(ls "$TMP"/pkg/*.deb 2>/dev/null | head -1)
+CHECKS=$((CHECKS + 1))
+[ -n "$deb" ] || { echo "FAIL: no .deb written"; FAILS=$((FAILS + 1)); finish; exit 1; }
+dpkg-deb -I "$deb" > "$TMP/info"
+has "$TMP/info" "Package: dbward"
+for lib in libcurl4 libjansson4 libssl3 libxml2 libyaml-0-2 libsqlite3-0; do has "$TMP/info" "$lib"; done
+dpkg-deb -c "$deb" > "$TMP/contents"
+for f in ./usr/bin/dbward ./usr/share/man/man1/dbward.1 ./usr/share/bash-completion/completions/dbward \
+         ./usr/share/zsh/vendor-completions/_dbward ./usr/share/dbward/examples/account/manifest.json \
+         ./usr/share/dbward/examples/dbward.yaml ./usr/share/doc/dbward/LICENSE; do
+  has "$TMP/contents" "$f"
+done
+mkdir -p "$TMP/root"
+run 0 dpkg -x "$deb" "$TMP/root"
+run 0 "$TMP/root/usr/bin/dbward" --version
+has "$TMP/out" "dbward "
+has "$TMP/out" "libcurl"
+cp "$TMP/out" "$TMP/version"
+run 1 "$TMP/root/usr/bin/dbward" scan --snapshot "$TMP/root/usr/share/dbward/examples/account" \
+  --config "$TMP/root/usr/share/dbward/examples/dbward.yaml"
+has "$TMP/out" "Summary  "
+echo "installed: $(head -1 "$TMP/version"); $(stat -c %s "$deb") bytes; $(grep '^ Depends' "$TMP/info")"
+# The manual covers every option, command, format, environment variable and exit status of the help.
+man="$BUILD/dbward.1"
+"$DBWARD" help > "$TMP/help"
+for o in $(grep -oE -- '--[a-z][a-z-]+' "$TMP/help" | sort -u); do
+  has "$man" "\\-\\-$(printf "%s" "${o#--}" | sed "s/-/\\\\-/g")"
+done
+for c in $(sed -n '/^commands:/,/^options:/p' "$TMP/help" | awk 'NF > 1 && $1 != "commands:" {print $1}' | sort -u); do
+  has "$man" ".B dbward $(printf '%s' "$c" | sed 's/-/\\-/g')"
+done
+for v in NO_COLOR AWS_PROFILE AWS_ENDPOINT_URL AWS_MAX_ATTEMPTS; do has "$man" "$(printf '%s' "$v")"; done
+for s in "EXIT STATUS" "ENVIRONMENT" "FILES" "REPORT FORMATS"; do has "$man" ".SH $s"; done
+CHECKS=$((CHECKS + 1))
+if command -v groff >/dev/null; then
+  w=$(groff -man -Tutf8 -ww -z "$man" 2>&1)
+  [ -z "$w" ] || { echo "FAIL: groff warns: $w"; FAILS=$((FAILS + 1)); }
+fi
+# Completions: bash, driven as bash does; zsh parsed.
+comp="$BUILD/completions/dbward"
+mkdir -p "$TMP/home/.aws"
+printf '[default]\n[profile audit-prod]\n' > "$TMP/home/.aws/config"
+c() { HOME="$TMP/home" bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _dbward; echo "${COMPREPLY[*]}"' _ "$comp" "$@"; }
+CHECKS=$((CHECKS + 1)); [ "$(c dbward hist)" = "history" ] || { echo "FAIL: command completion"; FAILS=$((FAILS + 1)); }
+CHECKS=$((CHECKS + 1)); [ "$(c dbward scan --conc)" = "--concurrency" ] || { echo "FAIL: option completion"; FAILS=$((FAILS + 1)); }
+CHECKS=$((CHECKS + 1)); [ "$(c dbward scan --format sa)" = "sarif" ] || { echo "FAIL: format completion"; FAILS=$((FAILS + 1)); }
+CHECKS=$((CHECKS + 1)); [ "$(c dbward explain ACC-0)" = "ACC-01 ACC-02 ACC-03 ACC-04 ACC-05 ACC-06" ] || { echo "FAIL: id completion"; FAILS=$((FAILS + 1)); }
+CHECKS=$((CHECKS + 1)); [ "$(c dbward scan --profile audit)" = "audit-prod" ] || { echo "FAIL: profile completion"; FAILS=$((FAILS + 1)); }
+CHECKS=$((CHECKS + 1)); [ "$(c dbward scan -o htm)" = "html:" ] || { echo "FAIL: -o FORMAT: completion: $(c dbward scan -o htm)"; FAILS=$((FAILS + 1)); }
+if command -v zsh >/dev/null; then run 0 zsh -n "$BUILD/completions/_dbward"; fi
+finish
