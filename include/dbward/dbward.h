@@ -60,6 +60,18 @@ struct dw_control {
     const struct dw_custom_control *custom; /* set for controls from dbward.yaml */
 };
 
+/* The nearest checks of other tools, and how the control differs. */
+struct dw_peers {
+    const char *id;
+    const char *prowler;
+    const char *security_hub;
+    const char *aws_config;
+    const char *conformity;
+    const char *difference;
+};
+/* NULL for a control without an entry (custom controls). */
+const struct dw_peers *dw_control_peers(const char *id);
+
 size_t dw_catalog_count(void);
 const struct dw_control *dw_catalog_get(size_t i);
 const struct dw_control *dw_catalog_find(const char *id); /* case-insensitive, NULL if none */

@@ -56,7 +56,7 @@ const size_t cli_files_count = sizeof(cli_files) / sizeof(cli_files[0]);
 
 const struct cli_opt cli_opts[] = {
     {OPT_SNAPSHOT, "snapshot", 's', "DIR", "scan", "audit the saved account in DIR (see docs/snapshot.md)"},
-    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls diff history", "text (default), json, csv, junit, sarif, ocsf, asff, html, matrix, matrix-md"},
+    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls explain diff history", "text (default), json, csv, junit, sarif, ocsf, asff, html, matrix, matrix-md; markdown for explain and controls"},
     {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script remediate diff history",
      "write the report to FILE; FORMAT:FILE writes one more report, repeatable"},
     {OPT_CONTROLS, "controls", 'c', "LIST", "scan remediate", "only these control ids; globs allowed (DMS-01,DDB-*)"},
@@ -156,7 +156,7 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
         a->db = v;
         break;
     case OPT_FORMAT:
-        if (!cli_format_known(v, strlen(v))) {
+        if (!cli_format_known(v, strlen(v)) && strcmp(v, "markdown") != 0) {
             snprintf(msg, msglen, "--format must be one of text, json, csv, junit, sarif, ocsf, asff, html, matrix, "
                                   "matrix-md; not \"%s\"", v);
             return false;

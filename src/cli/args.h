@@ -50,6 +50,10 @@ void cli_man(FILE *out);
 /* shell is "bash" or "zsh"; false for another. */
 bool cli_completion(FILE *out, const char *shell);
 
+/* Markdown reference pages: one control, and the index of all. */
+void cli_control_page(FILE *out, const struct dw_control *c);
+void cli_control_index(FILE *out);
+
 extern const struct cli_opt cli_opts[];
 extern const size_t cli_opts_count;
 

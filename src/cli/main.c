@@ -304,6 +304,11 @@ static int s_cmd_scan(struct cli_args *a)
     if (cfg && !a->n_controls)
         for (size_t i = 0; i < cfg->n_include && a->n_controls < 64; i++)
             a->controls[a->n_controls++] = cfg->include[i];
+    if (a->format && strcmp(a->format, "markdown") == 0) {
+        fputs("dbward: --format markdown is for explain and controls; scan writes text, json, csv, junit, sarif, "
+              "ocsf, asff, html, matrix or matrix-md\n", stderr);
+        goto out;
+    }
     if (a->snapshot && (a->profile || a->endpoint_url || a->save_snapshot || a->debug)) {
         fputs("dbward: --profile, --endpoint-url, --save-snapshot and --debug are for live scans, "
               "not with --snapshot\n", stderr);
@@ -450,6 +455,11 @@ static int s_cmd_controls(struct cli_args *a)
         return EXIT_USAGE;
     }
     bool json = a->format && strcmp(a->format, "json") == 0;
+    if (a->format && strcmp(a->format, "markdown") == 0) {
+        cli_control_index(out);
+        dw_config_free(cfg);
+        return s_close_out(out, a->output) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+    }
     if (json) {
         fputs("[\n", out);
     } else {
@@ -522,6 +532,11 @@ static int s_cmd_explain(struct cli_args *a)
         return EXIT_USAGE;
     }
     FILE *out = stdout;
+    if (a->format && strcmp(a->format, "markdown") == 0) {
+        cli_control_page(out, c);
+        dw_config_free(cfg);
+        return fflush(out) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+    }
     fprintf(out, "%s  %s\n\n", c->id, c->title);
     fprintf(out, "severity: %s\nresource: %s (%s)\n", dw_severity_str(c->severity),
             c->resource_type, c->is_global ? "global" : "per region");
@@ -544,6 +559,11 @@ static int s_cmd_explain(struct cli_args *a)
     fputs("\nSnapshot calls read\n", out);
     for (size_t i = 0; i < 8 && c->calls[i]; i++)
         fprintf(out, "  %s\n", c->calls[i]);
+    const struct dw_peers *peer = dw_control_peers(c->id);
+    if (peer)
+        fprintf(out, "\nNearest checks elsewhere\n  Prowler: %s\n  Security Hub: %s\n  AWS Config: %s\n"
+                     "  Conformity: %s\n  How dbward differs: %s\n",
+                peer->prowler, peer->security_hub, peer->aws_config, peer->conformity, peer->difference);
     dw_config_free(cfg);
     return fflush(out) == 0 ? EXIT_CLEAN : EXIT_USAGE;
 }
