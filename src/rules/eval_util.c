@@ -83,6 +83,34 @@ void dwi_note(struct dw_finding *f, const char *fmt, ...)
     va_end(ap);
 }
 
+json_t *dwi_memo_get(struct dw_scan_ctx *ctx, const char *name)
+{
+    char *key = dw_xasprintf("%s|%s", ctx->region, name);
+    json_t *v = json_object_get(ctx->memo, key);
+    free(key);
+    return v;
+}
+
+json_t *dwi_memo_set(struct dw_scan_ctx *ctx, const char *name, json_t *value)
+{
+    char *key = dw_xasprintf("%s|%s", ctx->region, name);
+    json_object_set_new(ctx->memo, key, value);
+    free(key);
+    return value;
+}
+
+void dwi_index_add(json_t *index, const char *key, json_t *item)
+{
+    json_t *arr = json_object_get(index, key);
+    if (!arr) {
+        arr = json_array();
+        json_object_set_new(index, key, arr);
+    }
+    if (json_array_size(arr) && json_array_get(arr, json_array_size(arr) - 1) == item)
+        return; /* the same item twice in a row: once is enough */
+    json_array_append(arr, item);
+}
+
 json_t *dwi_get(json_t *root, const char *path)
 {
     json_t *cur = root;

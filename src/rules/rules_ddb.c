@@ -498,21 +498,22 @@ void dwi_eval_ddb06(struct dw_scan_ctx *ctx, const struct dw_control *c)
 
 /* ---- DDB-07: CloudWatch alarm per table ---- */
 
-static bool s_alarm_watches(json_t *metric_holder, const char *table)
+/* Adds alarm to index[table] for each AWS/DynamoDB TableName dimension of
+ * metric_holder (the alarm itself, or one of its metric queries). */
+static void s_alarm_index(json_t *index, json_t *metric_holder, json_t *alarm)
 {
     const char *ns = dwi_str(metric_holder, "Namespace");
     if (!ns || strcmp(ns, "AWS/DynamoDB") != 0)
-        return false;
+        return;
     size_t i;
     json_t *dim;
     json_array_foreach(dwi_get(metric_holder, "Dimensions"), i, dim)
     {
         const char *n = dwi_str(dim, "Name");
         const char *v = dwi_str(dim, "Value");
-        if (n && v && strcmp(n, "TableName") == 0 && strcmp(v, table) == 0)
-            return true;
+        if (n && v && strcmp(n, "TableName") == 0)
+            dwi_index_add(index, v, alarm);
     }
-    return false;
 }
 
 static void s_ddb07(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
@@ -529,18 +530,24 @@ static void s_ddb07(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
         dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "%s.json has no \"MetricAlarms\" array", d->path);
         return;
     }
-    size_t i, k;
-    json_t *a, *m;
-    json_array_foreach(alarms, i, a)
-    {
-        bool hit = s_alarm_watches(a, name);
-        json_array_foreach(dwi_get(a, "Metrics"), k, m)
-            hit = hit || s_alarm_watches(dwi_get(m, "MetricStat.Metric"), name);
-        if (hit) {
-            dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn, "alarm %s watches the table",
-                     dwi_str(a, "AlarmName") ? dwi_str(a, "AlarmName") : "?");
-            return;
+    /* Alarms by the table they watch, built once per region, in alarm order. */
+    json_t *index = dwi_memo_get(ctx, "ddb07.alarms_by_table");
+    if (!index) {
+        index = dwi_memo_set(ctx, "ddb07.alarms_by_table", json_object());
+        size_t i, k;
+        json_t *a, *m;
+        json_array_foreach(alarms, i, a)
+        {
+            s_alarm_index(index, a, a);
+            json_array_foreach(dwi_get(a, "Metrics"), k, m)
+                s_alarm_index(index, dwi_get(m, "MetricStat.Metric"), a);
         }
+    }
+    json_t *a = json_array_get(json_object_get(index, name), 0);
+    if (a) {
+        dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn, "alarm %s watches the table",
+                 dwi_str(a, "AlarmName") ? dwi_str(a, "AlarmName") : "?");
+        return;
     }
     struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn,
                                     "no CloudWatch alarm in AWS/DynamoDB has TableName=%s", name);
@@ -650,7 +657,18 @@ static void s_ddb10(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
     size_t unreadable = 0;
     size_t i;
     json_t *b;
-    json_array_foreach(arr, i, b)
+    /* Backups by table, built once per region, in list order. */
+    json_t *index = dwi_memo_get(ctx, "ddb10.backups_by_table");
+    if (!index) {
+        index = dwi_memo_set(ctx, "ddb10.backups_by_table", json_object());
+        json_array_foreach(arr, i, b)
+        {
+            const char *tn = dwi_str(b, "TableName");
+            if (tn)
+                dwi_index_add(index, tn, b);
+        }
+    }
+    json_array_foreach(json_object_get(index, name), i, b)
     {
         const char *tn = dwi_str(b, "TableName");
         const char *st = dwi_str(b, "BackupStatus");

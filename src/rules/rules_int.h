@@ -21,7 +21,17 @@ struct dw_scan_ctx {
     size_t n_regions;
     const struct dw_scan_opts *opts;
     struct dw_findings *out;
+    json_t *memo;          /* indexes built once per region: see dwi_memo_get */
 };
+
+/* Per-scan memo of derived indexes (for example alarms by table), so a
+ * control over T tables and A alarms costs T + A, not T x A. Keyed by the
+ * current region and name; borrowed, or NULL when not built yet. */
+json_t *dwi_memo_get(struct dw_scan_ctx *ctx, const char *name);
+/* Stores value (stolen) under the current region and name; returns it. */
+json_t *dwi_memo_set(struct dw_scan_ctx *ctx, const char *name, json_t *value);
+/* Appends item (borrowed) to the array at index[key], creating it. */
+void dwi_index_add(json_t *index, const char *key, json_t *item);
 
 /* Recorded call in the current region / in a given region. Never NULL. */
 const struct dw_doc *dwi_doc(struct dw_scan_ctx *ctx, const char *service, const char *command,

@@ -87,6 +87,7 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
         .n_regions = n_regions,
         .opts = opts,
         .out = out,
+        .memo = json_object(),
     };
     for (size_t i = 0; i < dw_catalog_count() + opts->n_extra; i++) {
         const struct dw_control *c = i < dw_catalog_count() ? dw_catalog_get(i) : opts->extra[i - dw_catalog_count()];
@@ -112,6 +113,7 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
         for (size_t k = first; k < out->n; k++)
             out->v[k].severity = sev;
     }
+    json_decref(ctx.memo);
 out:
     free(regions);
     return rc;
