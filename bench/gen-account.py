@@ -148,7 +148,10 @@ def main():
     ap.add_argument("--tables", type=int, default=5)
     ap.add_argument("--keys", type=int, default=2)
     ap.add_argument("--users", type=int, default=5)
+    ap.add_argument("--account", default=ex.ACCT)
     a = ap.parse_args()
+    global ACCT
+    ACCT = ex.ACCT = a.account
     a.keys = max(a.keys, 1)
     if os.path.isdir(a.out):
         shutil.rmtree(a.out)

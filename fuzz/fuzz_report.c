@@ -151,7 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         f.n++;
     }
     static const char *regions[] = {"us-east-1"};
-    struct dw_report_meta meta = {"123456789012", "aws", regions, 1, "2026-01-01T00:00:00Z", "fuzz"};
+    struct dw_report_meta meta = {"123456789012", "aws", regions, 1, "2026-01-01T00:00:00Z", "fuzz", NULL, 0};
     for (int w = 0; w < 9; w++) {
         size_t len = 0;
         char *out = s_render(w, &meta, &f, &len);

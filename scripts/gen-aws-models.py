@@ -21,6 +21,7 @@ CALLS = {
     "ec2": ["DescribeVpcs", "DescribeVpcEndpoints", "DescribeRouteTables", "DescribeSecurityGroups", "DescribeRegions"],
     "iam": ["GetAccountAuthorizationDetails", "ListAccessKeys", "GetLoginProfile", "ListMFADevices", "ListUsers"],
     "sts": ["GetCallerIdentity", "AssumeRole", "AssumeRoleWithWebIdentity"],
+    "organizations": ["ListAccounts", "ListAccountsForParent", "ListOrganizationalUnitsForParent"],
 }
 SHAPE_KEYS = ("type", "members", "member", "key", "value", "flattened", "locationName", "queryName",
               "resultWrapper", "timestampFormat", "xmlNamespace")

@@ -35,6 +35,12 @@ enum dw_status dw_creds_resolve(const struct dw_creds_opts *opts, struct dw_cred
                                 struct dw_error *err);
 void dw_creds_free(struct dw_creds *c);
 
+/* STS AssumeRole of role_arn (with external_id when not NULL), signed with
+ * base. On success *out is new; on failure err says why, without secrets. */
+enum dw_status dw_creds_assume_role(const struct dw_creds_opts *opts, const struct dw_creds *base,
+                                    const char *role_arn, const char *external_id, struct dw_creds **out,
+                                    struct dw_error *err);
+
 /* The region the profile or environment names (AWS_REGION, AWS_DEFAULT_REGION,
  * profile `region`), new string or NULL. */
 char *dw_creds_default_region(const char *profile);

@@ -41,6 +41,10 @@ struct dw_live_opts {
     /* Progress, called at most every 100 ms and once at the end (final). */
     void (*progress)(void *user, const struct dw_live_progress *p, bool final);
     void *user;               /* passed to log and progress */
+    /* Multi-account: the role assumed (with the chain's credentials) before
+     * anything else, and its external id; NULL for none. */
+    const char *role_arn;
+    const char *external_id;
 };
 
 struct dw_live_stats {
@@ -61,5 +65,16 @@ struct dw_live_stats {
  * one-line message the CLI prints before exiting 2. */
 enum dw_status dw_live_collect(const struct dw_live_opts *opts, struct dw_live_stats *stats,
                                struct dw_error *err);
+
+/* The ACTIVE accounts of the organization (Organizations ListAccounts), or,
+ * with ou, of that organizational unit and every unit below it. Uses the
+ * chain's credentials (opts->role_arn is ignored); the answers are recorded
+ * under opts->out_dir/org/. *ids is a new array of new strings. */
+enum dw_status dw_live_list_accounts(const struct dw_live_opts *opts, const char *ou, char ***ids, size_t *n,
+                                     struct dw_error *err);
+
+/* Process-wide set-up for collections running on several threads: call
+ * once before starting them. */
+void dw_live_global_init(void);
 
 #endif

@@ -17,6 +17,8 @@ struct dw_report_meta {
     size_t n_regions;
     const char *taken_at;   /* ISO 8601, from the manifest */
     const char *source;     /* snapshot folder or "live" */
+    const char **accounts;  /* every account in the report; NULL/0: account_id alone */
+    size_t n_accounts;
 };
 
 struct dw_summary {
@@ -84,6 +86,14 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
 enum dw_status dw_report_diff(json_t *old_report, const char *old_source, json_t *new_report,
                               const char *new_source, bool as_json, FILE *out, size_t *new_failures,
                               struct dw_error *err);
+
+/* Merges dbward JSON reports (borrowed; sources name them in errors) into a
+ * new report in *out: findings deduplicated by (account, region, control,
+ * resource), the newer evidence winning; accounts and regions united; the
+ * oldest taken_at; the summary computed again. DW_E_SCHEMA for a document
+ * that is not a dbward report or has another schema_version. */
+enum dw_status dw_report_merge(json_t *const *reports, const char *const *sources, size_t n, json_t **out,
+                               struct dw_error *err);
 
 /* Case-insensitive '*'/'?' match of a control id. */
 bool dw_report_glob(const char *pattern, const char *id);

@@ -17,6 +17,7 @@ const struct cli_command cli_commands[] = {
     {"diff", "OLD.json NEW.json", "new failures, fixed, changed, still failing; exit 1 on new failures"},
     {"diff", "--db FILE [OLD NEW]", "the same between two runs of the history (default latest~1 latest)"},
     {"history", "--db FILE", "list the runs recorded in the history"},
+    {"merge", "REPORT.json...", "one JSON report from several runs (shards), deduplicated, summaries recomputed"},
     {"man", "", "print this manual page (roff), generated from the same tables as this help"},
     {"completion", "bash|zsh", "print the shell completion script"},
     {"help", "", "this text"},
@@ -57,7 +58,7 @@ const size_t cli_files_count = sizeof(cli_files) / sizeof(cli_files[0]);
 const struct cli_opt cli_opts[] = {
     {OPT_SNAPSHOT, "snapshot", 's', "DIR", "scan", "audit the saved account in DIR (see docs/snapshot.md)"},
     {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls explain diff history", "text (default), json, csv, junit, sarif, ocsf, asff, html, matrix, matrix-md; markdown for explain and controls"},
-    {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script remediate diff history",
+    {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script remediate diff history merge",
      "write the report to FILE; FORMAT:FILE writes one more report, repeatable"},
     {OPT_CONTROLS, "controls", 'c', "LIST", "scan remediate", "only these control ids; globs allowed (DMS-01,DDB-*)"},
     {OPT_SEVERITY, "severity", 0, "LIST", "scan controls remediate", "only these severities (low,medium,high,critical)"},
@@ -72,6 +73,12 @@ const struct cli_opt cli_opts[] = {
     {OPT_SAVE_SNAPSHOT, "save-snapshot", 0, "DIR", "scan", "live: keep the collected evidence in DIR (the offline layout)"},
     {OPT_DEBUG, "debug", 0, NULL, "scan", "live: log each request and response on stderr, secrets redacted"},
     {OPT_CONFIG, "config", 0, "FILE", "scan controls explain", "read this dbward.yaml (default: ./dbward.yaml if present)"},
+    {OPT_ACCOUNTS, "accounts", 0, "LIST", "scan",
+     "live: scan these account ids, or org for every account of the organization (needs --role-name)"},
+    {OPT_OU, "ou", 0, "OU-ID", "scan", "live: with --accounts org, only this organizational unit and those below it"},
+    {OPT_ROLE_NAME, "role-name", 0, "NAME", "scan", "live: the role assumed in each account of --accounts"},
+    {OPT_EXTERNAL_ID, "external-id", 0, "ID", "scan", "live: the external id the role's trust policy asks for"},
+    {OPT_EXCLUDE_ACCOUNTS, "exclude-accounts", 0, "LIST", "scan", "live: leave these account ids out"},
     {OPT_DB, "db", 0, "FILE", "scan diff history",
      "SQLite scan history: scan records the run, diff and history read runs from it"},
     {OPT_HELP, "help", 'h', NULL, "*", "show help"},
@@ -154,6 +161,35 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
         break;
     case OPT_DB:
         a->db = v;
+        break;
+    case OPT_ACCOUNTS:
+    case OPT_EXCLUDE_ACCOUNTS: {
+        bool ex = o->id == OPT_EXCLUDE_ACCOUNTS;
+        size_t before = ex ? a->n_exclude_accounts : a->n_accounts;
+        if (!s_split(a, v, ex ? a->exclude_accounts : a->accounts, ex ? &a->n_exclude_accounts : &a->n_accounts, 512)) {
+            snprintf(msg, msglen, "too many account ids in --%s (512 at most)", o->name);
+            return false;
+        }
+        const char **list = ex ? a->exclude_accounts : a->accounts;
+        size_t after = ex ? a->n_exclude_accounts : a->n_accounts;
+        for (size_t i = before; i < after; i++) {
+            bool org = !ex && strcmp(list[i], "org") == 0;
+            if (!org && (strlen(list[i]) != 12 || strspn(list[i], "0123456789") != 12)) {
+                snprintf(msg, msglen, "--%s takes 12-digit account ids%s, not \"%s\"", o->name,
+                         ex ? "" : " or org", list[i]);
+                return false;
+            }
+        }
+        break;
+    }
+    case OPT_OU:
+        a->ou = v;
+        break;
+    case OPT_ROLE_NAME:
+        a->role_name = v;
+        break;
+    case OPT_EXTERNAL_ID:
+        a->external_id = v;
         break;
     case OPT_FORMAT:
         if (!cli_format_known(v, strlen(v)) && strcmp(v, "markdown") != 0) {
@@ -300,7 +336,7 @@ bool cli_args_parse(int argc, char **argv, struct cli_args *a, char *msg, size_t
         if (only_positional || arg[0] != '-' || arg[1] == '\0') {
             if (!a->command)
                 a->command = arg;
-            else if (a->n_positional < 8)
+            else if (a->n_positional < sizeof(a->positional) / sizeof(a->positional[0]))
                 a->positional[a->n_positional++] = arg;
             else {
                 snprintf(msg, msglen, "too many arguments");

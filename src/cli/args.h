@@ -12,7 +12,7 @@
 enum cli_opt_id {
     OPT_SNAPSHOT, OPT_FORMAT, OPT_OUTPUT, OPT_CONTROLS, OPT_SEVERITY, OPT_REGION, OPT_PARAM,
     OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_PROFILE, OPT_ENDPOINT_URL, OPT_CONCURRENCY,
-    OPT_SAVE_SNAPSHOT, OPT_DEBUG, OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_CONFIG, OPT_DB
+    OPT_SAVE_SNAPSHOT, OPT_DEBUG, OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_CONFIG, OPT_DB, OPT_ACCOUNTS, OPT_OU, OPT_ROLE_NAME, OPT_EXTERNAL_ID, OPT_EXCLUDE_ACCOUNTS
 };
 
 struct cli_opt {
@@ -59,7 +59,7 @@ extern const size_t cli_opts_count;
 
 struct cli_args {
     const char *command;      /* "scan", "controls", ... */
-    const char *positional[8];
+    const char *positional[256];
     size_t n_positional;
     const char *snapshot;
     const char *format;
@@ -71,13 +71,21 @@ struct cli_args {
     size_t n_regions;
     struct dw_param_value params[32];
     size_t n_params;
-    char *owned[256];         /* strings split out of arguments, freed by cli_args_clean_up */
+    char *owned[1024];        /* strings split out of arguments, freed by cli_args_clean_up */
     size_t n_owned;
     const char *out_format[16];  /* -o FORMAT:FILE, repeatable */
     const char *out_path[16];
     size_t n_outs;
     const char *config;
     const char *db;
+    const char *accounts[512];   /* --accounts ids, or the one word "org" */
+    size_t n_accounts;
+    const char *exclude_accounts[512];
+    size_t n_exclude_accounts;
+    const char *ou;
+    const char *role_name;
+    const char *external_id;
+    const char *partition;       /* of the role ARNs; NULL: aws */
     const char *profile;
     const char *endpoint_url;
     const char *save_snapshot;

@@ -18,6 +18,7 @@
 #include <dbward/report.h>
 #include <dbward/snapshot.h>
 
+#include "accounts.h"
 #include "args.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_ERRORED = 3 };
@@ -127,7 +128,7 @@ static void s_progress_line(void *user, const struct dw_live_progress *p, bool f
 }
 
 /* Live collection into --save-snapshot DIR or a temporary folder. */
-static int s_live(struct cli_args *a, char **dir, bool *temp)
+static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
 {
     const char *env_ep = getenv("AWS_ENDPOINT_URL");
     const char *env_att = getenv("AWS_MAX_ATTEMPTS");
@@ -146,6 +147,13 @@ static int s_live(struct cli_args *a, char **dir, bool *temp)
     };
     if (lo.max_attempts < 1)
         lo.max_attempts = 1;
+    *out = lo;
+}
+
+static int s_live(struct cli_args *a, char **dir, bool *temp)
+{
+    struct dw_live_opts lo;
+    s_live_opts(a, &lo);
     if (a->save_snapshot) {
         *dir = strdup(a->save_snapshot);
     } else {
@@ -228,6 +236,55 @@ static enum dw_status s_write_report(FILE *out, const char *fmt, const struct dw
     return dw_report_matrix(out, f, strcmp(fmt, "matrix-md") == 0);
 }
 
+/* Keeps a copy of s until s_keep(NULL) frees them all; returns the copy.
+ * The report's strings outlive the snapshots they came from. */
+static const char *s_keep(const char *s)
+{
+    static char **pool;
+    static size_t n, cap;
+    if (!s) {
+        for (size_t i = 0; i < n; i++)
+            free(pool[i]);
+        free(pool);
+        pool = NULL;
+        n = cap = 0;
+        return NULL;
+    }
+    if (n == cap) {
+        cap = cap ? 2 * cap : 64;
+        pool = realloc(pool, cap * sizeof(*pool));
+        if (!pool)
+            abort();
+    }
+    char *c = strdup(s);
+    if (!c)
+        abort();
+    pool[n++] = c;
+    return c;
+}
+
+/* Live, many accounts: collects each into a folder of its own under the
+ * --save-snapshot folder or a temporary one. */
+static int s_live_accounts(struct cli_args *a, char **dir, bool *temp, struct cli_account **accts, size_t *n)
+{
+    struct dw_live_opts lo;
+    s_live_opts(a, &lo);
+    if (a->save_snapshot) {
+        *dir = strdup(a->save_snapshot);
+    } else {
+        char tmpl[] = "/tmp/dbward-live-XXXXXX";
+        if (!mkdtemp(tmpl)) {
+            fprintf(stderr, "dbward: cannot create a temporary folder: %s\n", strerror(errno));
+            return -1;
+        }
+        *dir = strdup(tmpl);
+        *temp = true;
+    }
+    if (!*dir)
+        abort();
+    return cli_collect_accounts(&lo, a, *dir, accts, n);
+}
+
 /* Records the run in the SQLite history at path. */
 static int s_record(const char *path, const struct dw_report_meta *meta, const struct dw_findings *f)
 {
@@ -290,9 +347,23 @@ static int s_cmd_scan(struct cli_args *a)
     struct dw_error err;
     int code = EXIT_USAGE;
     FILE *out = NULL;
+    char **dirs = NULL;
+    size_t n_dirs = 0;
+    struct cli_account *accts = NULL;
+    size_t n_accts = 0;
     memset(&err, 0, sizeof(err));
     if (s_config(a, &cfg))
         goto out;
+    if ((a->n_accounts || a->ou || a->role_name || a->n_exclude_accounts || a->external_id) &&
+        (!a->n_accounts || !a->role_name || a->snapshot)) {
+        fputs("dbward: --accounts needs --role-name, and is for live scans (--ou, --external-id and "
+              "--exclude-accounts go with it)\n", stderr);
+        goto out;
+    }
+    if (a->ou && !(a->n_accounts == 1 && strcmp(a->accounts[0], "org") == 0)) {
+        fputs("dbward: --ou goes with --accounts org\n", stderr);
+        goto out;
+    }
     /* The config first, the command line after it: later values win. */
     for (size_t i = 0; cfg && i < cfg->n_params && n_params < 32; i++)
         params[n_params++] = cfg->params[i];
@@ -326,17 +397,37 @@ static int s_cmd_scan(struct cli_args *a)
             goto out;
         }
     }
-    const char *dir = a->snapshot;
-    if (!dir) {
+    /* The snapshots to evaluate: one folder, a tree of per-account folders
+     * (scan --snapshot DIR of a multi-account --save-snapshot), or what the
+     * live collection wrote. Accounts that could not be entered come back as
+     * ERROR findings, not as missing accounts. */
+    if (a->snapshot) {
+        cli_snapshot_tree(a->snapshot, &dirs, &n_dirs);
+        if (!n_dirs) {
+            dirs = calloc(1, sizeof(char *));
+            if (!dirs || !(dirs[0] = strdup(a->snapshot)))
+                abort();
+            n_dirs = 1;
+        }
+    } else if (a->n_accounts) {
+        if (s_live_accounts(a, &live_dir, &temp_dir, &accts, &n_accts) != 0)
+            goto out;
+        dirs = calloc(n_accts ? n_accts : 1, sizeof(char *));
+        if (!dirs)
+            abort();
+        for (size_t i = 0; i < n_accts; i++) {
+            if (!accts[i].failed && !(dirs[n_dirs++] = strdup(accts[i].dir)))
+                abort();
+        }
+    } else {
         if (s_live(a, &live_dir, &temp_dir) != 0) {
             code = EXIT_USAGE;
             goto out;
         }
-        dir = live_dir;
-    }
-    if (dw_snapshot_open(dir, &snap, &err)) {
-        s_print_error(&err);
-        goto out;
+        dirs = calloc(1, sizeof(char *));
+        if (!dirs || !(dirs[0] = strdup(live_dir)))
+            abort();
+        n_dirs = 1;
     }
     struct dw_scan_opts opts = {
         .controls = a->controls,
@@ -354,27 +445,60 @@ static int s_cmd_scan(struct cli_args *a)
         .sev_values = cfg ? cfg->sev_values : NULL,
         .n_sev = cfg ? cfg->n_sev : 0,
     };
-    if (dw_scan_run(snap, &opts, &findings, &err)) {
-        s_print_error(&err);
-        goto out;
-    }
-    dw_config_apply_suppressions(cfg, &findings, (int64_t)time(NULL), s_warn, NULL);
     const char *regions[64];
     size_t n_regions = 0;
-    for (size_t i = 0; i < dw_snapshot_region_count(snap) && n_regions < 64; i++) {
-        bool keep = a->n_regions == 0;
-        for (size_t k = 0; k < a->n_regions && !keep; k++)
-            keep = strcmp(a->regions[k], dw_snapshot_region(snap, i)) == 0;
-        if (keep)
-            regions[n_regions++] = dw_snapshot_region(snap, i);
+    const char *account_ids[1024];
+    size_t n_account_ids = 0;
+    char partition[32] = "aws", taken_at[32] = "";
+    for (size_t d = 0; d < n_dirs; d++) {
+        struct dw_snapshot *one = NULL;
+        if (dw_snapshot_open(dirs[d], &one, &err)) {
+            s_print_error(&err);
+            goto out;
+        }
+        if (dw_scan_run(one, &opts, &findings, &err)) {
+            s_print_error(&err);
+            dw_snapshot_free(one);
+            goto out;
+        }
+        snprintf(partition, sizeof(partition), "%s", dw_snapshot_partition(one));
+        /* The report's time is the oldest evidence's. */
+        if (!taken_at[0] || strcmp(dw_snapshot_taken_at_iso(one), taken_at) < 0)
+            snprintf(taken_at, sizeof(taken_at), "%s", dw_snapshot_taken_at_iso(one));
+        if (n_account_ids < 1024)
+            account_ids[n_account_ids++] = s_keep(dw_snapshot_account_id(one));
+        for (size_t i = 0; i < dw_snapshot_region_count(one) && n_regions < 64; i++) {
+            const char *r = dw_snapshot_region(one, i);
+            bool keep = a->n_regions == 0;
+            for (size_t k = 0; k < a->n_regions && !keep; k++)
+                keep = strcmp(a->regions[k], r) == 0;
+            for (size_t k = 0; k < n_regions && keep; k++)
+                keep = strcmp(regions[k], r) != 0;
+            if (keep)
+                regions[n_regions++] = s_keep(r);
+        }
+        if (d == 0)
+            snap = one;
+        else
+            dw_snapshot_free(one);
     }
+    for (size_t i = 0; i < n_accts; i++) {
+        if (accts[i].failed) {
+            cli_account_error(&findings, &accts[i], a->role_name);
+            if (n_account_ids < 1024)
+                account_ids[n_account_ids++] = s_keep(accts[i].id);
+        }
+    }
+    dw_config_apply_suppressions(cfg, &findings, (int64_t)time(NULL), s_warn, NULL);
     struct dw_report_meta meta = {
-        .account_id = dw_snapshot_account_id(snap),
-        .partition = dw_snapshot_partition(snap),
+        .account_id = n_account_ids == 1 ? account_ids[0] : "multiple",
+        .partition = partition,
         .regions = regions,
         .n_regions = n_regions,
-        .taken_at = dw_snapshot_taken_at_iso(snap),
+        .taken_at = taken_at,
         .source = a->snapshot ? a->snapshot : "live",
+        .accounts = account_ids,
+        .n_accounts = n_account_ids,
     };
     out = s_open_out(a->output);
     if (!out)
@@ -408,6 +532,11 @@ static int s_cmd_scan(struct cli_args *a)
     dw_summary_compute(&findings, &sum);
     code = sum.by_status[DW_FAIL] ? EXIT_FAILED : sum.by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
 out:
+    for (size_t i = 0; i < n_dirs; i++)
+        free(dirs[i]);
+    free(dirs);
+    free(accts);
+    s_keep(NULL);
     dw_findings_clean_up(&findings);
     dw_snapshot_free(snap);
     if (temp_dir && live_dir)
@@ -692,6 +821,50 @@ out:
     return code;
 }
 
+/* dbward merge REPORT.json...: one JSON report from several runs. */
+static int s_cmd_merge(struct cli_args *a)
+{
+    if (a->n_positional < 1) {
+        fputs("dbward: merge takes JSON reports, e.g. dbward merge shard-*.json -o all.json\n", stderr);
+        return EXIT_USAGE;
+    }
+    json_t **docs = calloc(a->n_positional, sizeof(*docs));
+    json_t *merged = NULL;
+    if (!docs)
+        abort();
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    int code = EXIT_USAGE;
+    for (size_t i = 0; i < a->n_positional; i++) {
+        if (dw_json_load_file(a->positional[i], &docs[i], &err)) {
+            s_print_error(&err);
+            goto out;
+        }
+    }
+    if (dw_report_merge(docs, a->positional, a->n_positional, &merged, &err)) {
+        s_print_error(&err);
+        goto out;
+    }
+    FILE *out = s_open_out(a->output);
+    if (!out)
+        goto out;
+    int rc = json_dumpf(merged, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    fputc('\n', out);
+    if (s_close_out(out, a->output) != 0 || rc != 0) {
+        fputs("dbward: could not write the merged report\n", stderr);
+        goto out;
+    }
+    fprintf(stderr, "dbward: merged %zu reports: %zu findings, %zu accounts\n", a->n_positional,
+            json_array_size(json_object_get(merged, "findings")), json_array_size(json_object_get(merged, "accounts")));
+    code = EXIT_CLEAN;
+out:
+    for (size_t i = 0; i < a->n_positional; i++)
+        json_decref(docs[i]);
+    free(docs);
+    json_decref(merged);
+    return code;
+}
+
 /* dbward history --db FILE: the recorded runs, oldest first. */
 static int s_cmd_history(struct cli_args *a)
 {
@@ -855,6 +1028,8 @@ int main(int argc, char **argv)
         } else {
             code = fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_USAGE;
         }
+    } else if (strcmp(a.command, "merge") == 0) {
+        code = s_cmd_merge(&a);
     } else if (strcmp(a.command, "history") == 0) {
         code = s_cmd_history(&a);
     } else if (strcmp(a.command, "remediate") == 0) {

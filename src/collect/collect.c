@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include <dbward/dbward.h>
 #include <dbward/live.h>
 #include <dbward/sigv4.h>
@@ -180,6 +182,18 @@ static void s_call(struct s_run *run, int depth, const char *service, const char
     dw_http_submit(run->http, r);
 }
 
+/* The run's credentials: the standard chain, then the role when one is named. */
+static enum dw_status s_resolve(struct s_run *run, struct dw_creds **out, struct dw_error *err)
+{
+    enum dw_status rc = dw_creds_resolve(&run->copts, out, err);
+    if (rc || !run->o->role_arn)
+        return rc;
+    struct dw_creds *base = *out;
+    rc = dw_creds_assume_role(&run->copts, base, run->o->role_arn, run->o->external_id, out, err);
+    dw_creds_free(base);
+    return rc;
+}
+
 /* Refreshes temporary credentials five minutes before they expire. */
 static void s_maybe_refresh(struct s_run *run)
 {
@@ -191,7 +205,7 @@ static void s_maybe_refresh(struct s_run *run)
     run->refreshes++;
     struct dw_creds *fresh = NULL;
     struct dw_error err;
-    if (dw_creds_resolve(&run->copts, &fresh, &err) == DW_OK) {
+    if (s_resolve(run, &fresh, &err) == DW_OK) {
         dw_creds_free(run->creds);
         run->creds = fresh;
     }
@@ -509,9 +523,9 @@ static void s_region_plan(struct s_run *run, const char *r, int depth)
 
 /* Runs one call to completion (identity, regions) and reads back what it wrote. */
 static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char *cmd, const char *region,
-                                  const char *path, json_t **ans, char **why)
+                                  const char *path, json_t *params, json_t **ans, char **why)
 {
-    s_call(run, 0, svc, cmd, region, path, NULL, NULL, NULL);
+    s_call(run, 0, svc, cmd, region, path, params, NULL, NULL);
     dw_http_run(run->http);
     char *okp = dw_xasprintf("%s/%s.json", run->o->out_dir, path);
     char *errp = dw_xasprintf("%s/%s.error.json", run->o->out_dir, path);
@@ -553,7 +567,7 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     char *why = NULL;
     char **region_list = NULL;
     size_t n_regions = 0;
-    rc = dw_creds_resolve(&run.copts, &run.creds, err);
+    rc = s_resolve(&run, &run.creds, err);
     if (rc)
         goto out;
     if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST) {
@@ -570,7 +584,7 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     run.http = dw_http_new(&ho);
 
     /* Identity first: it proves the credentials and names the account. */
-    if (s_sync_call(&run, "sts", "get-caller-identity", home_region, "global/sts/get-caller-identity", &ident, &why)) {
+    if (s_sync_call(&run, "sts", "get-caller-identity", home_region, "global/sts/get-caller-identity", NULL, &ident, &why)) {
         rc = dw_error_set(err, DW_E_API, "credentials", 0, 0, 0,
                           "AWS refused the credentials from %s: %s", run.creds->source, why);
         goto out;
@@ -587,7 +601,7 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
             region_list[n_regions++] = dw_xstrdup(o->regions[i]);
     } else {
         char *rp = dw_xasprintf("%s/ec2/describe-regions", home_region);
-        if (s_sync_call(&run, "ec2", "describe-regions", home_region, rp, &regions, &why)) {
+        if (s_sync_call(&run, "ec2", "describe-regions", home_region, rp, NULL, &regions, &why)) {
             free(rp);
             rc = dw_error_set(err, DW_E_API, "regions", 0, 0, 0,
                               "cannot list the account's regions (%s); name them with --region", why);
@@ -651,4 +665,126 @@ out:
     dw_aws_models_free(run.models);
     dw_creds_free(run.creds);
     return rc;
+}
+
+/* Appends the ACTIVE account ids of a list-accounts answer to ids. */
+static void s_take_accounts(json_t *ans, char ***ids, size_t *n)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(ans, "Accounts"), i, a)
+    {
+        const char *id = json_string_value(json_object_get(a, "Id"));
+        const char *st = json_string_value(json_object_get(a, "Status"));
+        if (!id || strlen(id) != 12 || strspn(id, "0123456789") != 12 || (st && strcmp(st, "ACTIVE") != 0))
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k < *n && !dup; k++)
+            dup = strcmp((*ids)[k], id) == 0;
+        if (dup)
+            continue;
+        *ids = dw_xrealloc(*ids, (*n + 1) * sizeof(char *));
+        (*ids)[(*n)++] = dw_xstrdup(id);
+    }
+}
+
+enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *ou, char ***ids, size_t *n,
+                                     struct dw_error *err)
+{
+    *ids = NULL;
+    *n = 0;
+    struct s_run run;
+    memset(&run, 0, sizeof(run));
+    struct dw_live_stats stats;
+    memset(&stats, 0, sizeof(stats));
+    struct dw_live_opts lo = *o;
+    lo.role_arn = NULL;
+    run.o = &lo;
+    run.stats = &stats;
+    run.copts.profile = o->profile;
+    run.copts.profile_explicit = o->profile != NULL;
+    run.copts.endpoint_url = o->endpoint_url;
+    run.copts.timeout_ms = o->timeout_ms;
+    char *home = dw_creds_default_region(o->profile);
+    run.copts.region = home ? home : "us-east-1";
+    json_t *ans = NULL;
+    char *why = NULL;
+    /* Breadth-first over the OU tree; parents holds the ids still to visit. */
+    json_t *parents = json_array();
+    enum dw_status rc = s_resolve(&run, &run.creds, err);
+    if (rc)
+        goto out;
+    if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST) {
+        rc = dw_error_set(err, DW_E_IO, o->out_dir, 0, 0, 0, "%s", strerror(errno));
+        goto out;
+    }
+    run.models = dw_aws_models_load();
+    struct dw_http_opts ho = {o->concurrency, o->timeout_ms, 5000, DW_MAX_RESPONSE_BYTES, o->max_attempts,
+                              o->retry_base_ms, o->log, o->user};
+    run.http = dw_http_new(&ho);
+    if (!ou) {
+        if (s_sync_call(&run, "organizations", "list-accounts", "us-east-1", "org/list-accounts", NULL, &ans, &why)) {
+            rc = dw_error_set(err, DW_E_API, "organizations", 0, 0, 0, "cannot list the organization's accounts: %s",
+                              why);
+            goto out;
+        }
+        s_take_accounts(ans, ids, n);
+        goto out;
+    }
+    json_array_append_new(parents, json_string(ou));
+    for (size_t visited = 0; json_array_size(parents) && visited < 10000; visited++) {
+        char *parent = dw_xstrdup(json_string_value(json_array_get(parents, 0)));
+        json_array_remove(parents, 0);
+        char *path = dw_xasprintf("org/%s/list-accounts-for-parent", parent);
+        json_decref(ans);
+        ans = NULL;
+        rc = s_sync_call(&run, "organizations", "list-accounts-for-parent", "us-east-1", path,
+                         json_pack("{s:s}", "ParentId", parent), &ans, &why);
+        free(path);
+        if (!rc) {
+            s_take_accounts(ans, ids, n);
+            json_decref(ans);
+            ans = NULL;
+            path = dw_xasprintf("org/%s/list-organizational-units-for-parent", parent);
+            rc = s_sync_call(&run, "organizations", "list-organizational-units-for-parent", "us-east-1", path,
+                             json_pack("{s:s}", "ParentId", parent), &ans, &why);
+            free(path);
+        }
+        if (rc) {
+            rc = dw_error_set(err, DW_E_API, "organizations", 0, 0, 0, "cannot list %s: %s", parent, why);
+            free(parent);
+            goto out;
+        }
+        size_t i;
+        json_t *u;
+        json_array_foreach(json_object_get(ans, "OrganizationalUnits"), i, u)
+        {
+            const char *id = json_string_value(json_object_get(u, "Id"));
+            if (id)
+                json_array_append_new(parents, json_string(id));
+        }
+        free(parent);
+    }
+out:
+    json_decref(parents);
+    json_decref(ans);
+    free(why);
+    free(home);
+    dw_http_free(run.http);
+    dw_aws_models_free(run.models);
+    dw_creds_free(run.creds);
+    if (rc) {
+        for (size_t i = 0; i < *n; i++)
+            free((*ids)[i]);
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+void dw_live_global_init(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    json_object_seed(0);
 }

@@ -500,6 +500,24 @@ out:
 static enum dw_status s_profile_chain(const struct dw_creds_opts *o, const char *profile, int depth,
                                       struct dw_creds **out, struct dw_error *err);
 
+enum dw_status dw_creds_assume_role(const struct dw_creds_opts *o, const struct dw_creds *base, const char *role_arn,
+                                    const char *external_id, struct dw_creds **out, struct dw_error *err)
+{
+    *out = NULL;
+    json_t *p = json_object();
+    char *sn = s_session_name();
+    json_object_set_new(p, "RoleArn", json_string(role_arn));
+    json_object_set_new(p, "RoleSessionName", json_string(sn));
+    free(sn);
+    if (external_id)
+        json_object_set_new(p, "ExternalId", json_string(external_id));
+    enum dw_status rc = s_sts(o, "assume-role", p, base, o->region ? o->region : "us-east-1", out, err);
+    if (!rc)
+        snprintf((*out)->source, sizeof((*out)->source), "assume-role %.50s", role_arn);
+    json_decref(p);
+    return rc;
+}
+
 static enum dw_status s_assume(const struct dw_creds_opts *o, const char *profile, const char *role,
                                int depth, struct dw_creds **out, struct dw_error *err)
 {

@@ -339,7 +339,29 @@ enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, cons
     for (int r = 0; r < DW_RESULT_COUNT; r++)
         fprintf(out, "<div class=\"card\" id=\"count-%s\" style=\"border-top:4px solid %s\"><b>%zu</b>%s</div>",
                 dw_result_str((enum dw_result)r), s_color[r], sum.by_status[r], dw_result_str((enum dw_result)r));
-    fputs("</div>\n<div class=\"charts\">\n", out);
+    fputs("</div>\n", out);
+    if (meta->n_accounts > 1) {
+        /* Many accounts: a row each, worst first as the table lists them. */
+        fprintf(out, "<table id=\"accounts\"><thead><tr><th>account (%zu)</th>", meta->n_accounts);
+        for (int r = 0; r < DW_RESULT_COUNT; r++)
+            fprintf(out, "<th>%s</th>", dw_result_str((enum dw_result)r));
+        fputs("</tr></thead><tbody>\n", out);
+        for (size_t k = 0; k < meta->n_accounts; k++) {
+            size_t c[DW_RESULT_COUNT] = {0};
+            for (size_t i = 0; i < f->n; i++) {
+                if (strcmp(f->v[i].account_id, meta->accounts[k]) == 0)
+                    c[f->v[i].status]++;
+            }
+            fputs("<tr><td>", out);
+            s_esc(out, meta->accounts[k]);
+            fputs("</td>", out);
+            for (int r = 0; r < DW_RESULT_COUNT; r++)
+                fprintf(out, "<td>%zu</td>", c[r]);
+            fputs("</tr>\n", out);
+        }
+        fputs("</tbody></table>\n", out);
+    }
+    fputs("<div class=\"charts\">\n", out);
     s_chart_severity(out, &sum);
     s_chart_controls(out, f);
     s_chart_csf(out, f);

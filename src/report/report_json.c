@@ -69,6 +69,12 @@ json_t *dw_report_json_doc(const struct dw_report_meta *meta, const struct dw_fi
     json_object_set_new(root, "tool", tool);
     json_object_set_new(root, "schema_version", json_integer(1));
     json_object_set_new(root, "account_id", json_string(meta->account_id));
+    json_t *accts = json_array();
+    for (size_t i = 0; i < meta->n_accounts; i++)
+        json_array_append_new(accts, json_string(meta->accounts[i]));
+    if (!meta->n_accounts && meta->account_id)
+        json_array_append_new(accts, json_string(meta->account_id));
+    json_object_set_new(root, "accounts", accts);
     json_object_set_new(root, "partition", json_string(meta->partition));
     json_t *regions = json_array();
     for (size_t i = 0; i < meta->n_regions; i++)

@@ -96,6 +96,20 @@ enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
             fprintf(out, " %s %zu", dw_result_str((enum dw_result)r), s.by_sev_status[v][r]);
         fputc('\n', out);
     }
+    if (meta->n_accounts > 1) {
+        fprintf(out, "\n%sBy account%s (%zu accounts)\n", b, z, meta->n_accounts);
+        for (size_t k = 0; k < meta->n_accounts; k++) {
+            size_t c[DW_RESULT_COUNT] = {0};
+            for (size_t i = 0; i < f->n; i++) {
+                if (strcmp(f->v[i].account_id, meta->accounts[k]) == 0)
+                    c[f->v[i].status]++;
+            }
+            fprintf(out, "  %-12s", meta->accounts[k]);
+            for (int r = 0; r < DW_RESULT_COUNT; r++)
+                fprintf(out, " %s %zu", dw_result_str((enum dw_result)r), c[r]);
+            fputc('\n', out);
+        }
+    }
     if (ferror(out))
         return DW_E_IO;
     return DW_OK;

@@ -38,6 +38,7 @@ KEYS = {  # access key id -> (secret, session token or None)
     "AKIDCANARYLONGTERM": ("CanarySecretKeyQ7w3Zp9", None),
     "ASIACANARYSESSION1": ("CanaryTempSecretM4k8Xv2", "CanarySessionTokenR5t1Yh6"),
 }
+VIEWS = {}  # access key id -> (snapshot folder, manifest) of the account it was issued for
 SESSION = botocore.session.get_session()
 MODELS = {}
 LOCK = threading.Lock()
@@ -64,7 +65,7 @@ def model(service):
 
 SIGNING_TO_SERVICE = {"monitoring": "cloudwatch", "dynamodb": "dynamodb", "dms": "dms", "dax": "dax", "kms": "kms",
                       "cloudtrail": "cloudtrail", "ec2": "ec2", "iam": "iam", "sts": "sts",
-                      "securityhub": "securityhub"}
+                      "securityhub": "securityhub", "organizations": "organizations"}
 
 
 def sign_check(method, path, headers, body):
@@ -165,6 +166,14 @@ class State:
         self.latency = args.latency_ms / 1000.0
         self.page_size = args.page_size
         self.faults = json.load(open(args.faults)) if args.faults else []
+        self.org = None
+        if args.org:
+            # {"accounts": {"111111111111": {"name", "parent", "snapshot", "role", "external_id"?}},
+            #  "ous": {"r-root": ["ou-1"], ...}}; snapshot folders relative to the file.
+            self.org = json.load(open(args.org))
+            base = os.path.dirname(os.path.abspath(args.org))
+            for a in self.org["accounts"].values():
+                a["snapshot"] = os.path.join(base, a["snapshot"])
         with open(os.path.join(self.dir, "manifest.json")) as f:
             self.manifest = json.load(f)
 
@@ -172,7 +181,7 @@ class State:
 STATE = None
 
 
-def find_file(region, service, command, params):
+def find_file(region, service, command, params, root=None):
     """Maps a call to the snapshot file, as docs/snapshot.md lays it out."""
     key = None
     for p in ("TableName", "KeyId", "UserName"):
@@ -188,7 +197,7 @@ def find_file(region, service, command, params):
         dims = q[0]["MetricStat"]["Metric"]["Dimensions"] if q else []
         key = dims[0]["Value"] if dims else None
     folder = "global" if service == "iam" else region
-    base = os.path.join(STATE.dir, folder, service, command)
+    base = os.path.join(root or STATE.dir, folder, service, command)
     return base + ("/" + key if key else "")
 
 
@@ -226,6 +235,12 @@ def query_params(body):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in separate writes: without this, Nagle's
+        # algorithm and the client's delayed ACK add ~40 ms to every answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, *a):
         pass
@@ -356,10 +371,15 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             STATS["requests"] += 1
             STATS["by_call"][call] = STATS["by_call"].get(call, 0) + 1
+        self.view = None
         if op != "AssumeRoleWithWebIdentity":
             bad, akid = sign_check("POST", urllib.parse.urlparse(self.path).path, headers, body)
             with LOCK:
                 STATS["keys_used"][akid or "?"] = STATS["keys_used"].get(akid or "?", 0) + 1
+                self.view = VIEWS.get(akid)
+                if self.view:
+                    acct = self.view[1]["account_id"]
+                    STATS.setdefault("by_account", {})[acct] = STATS.setdefault("by_account", {}).get(acct, 0) + 1
             if bad:
                 with LOCK:
                     STATS["signature_failures"] += 1 if bad == "SignatureDoesNotMatch" else 0
@@ -454,8 +474,13 @@ class Handler(BaseHTTPRequestHandler):
         return self.answer(proto, m, None, op, params, region, service, command, fault)
 
     def answer(self, proto, m, pag, op, params, region, service, command, fault=None):
+        root, manifest = getattr(self, "view", None) or (STATE.dir, STATE.manifest)
+        if service == "organizations":
+            return self.organizations(proto, m, op, params, fault)
+        if service == "sts" and op == "AssumeRole" and STATE.org:
+            return self.assume_in_org(proto, m, op, params, fault)
         if service == "sts" and op == "GetCallerIdentity":
-            acct = STATE.manifest["account_id"]
+            acct = manifest["account_id"]
             return self.send_value(proto, m, op, {"UserId": "AIDAMOCK", "Account": acct,
                                                   "Arn": "arn:aws:iam::%s:user/auditor" % acct}, fault)
         if service == "sts" and op in ("AssumeRole", "AssumeRoleWithWebIdentity"):
@@ -470,8 +495,8 @@ class Handler(BaseHTTPRequestHandler):
         if service == "ec2" and op == "DescribeRegions":
             return self.send_value(proto, m, op, {"Regions": [
                 {"RegionName": r, "Endpoint": "ec2.%s.amazonaws.com" % r, "OptInStatus": "opt-in-not-required"}
-                for r in STATE.manifest["regions"]]}, fault)
-        base = find_file(region, service, command, params)
+                for r in manifest["regions"]]}, fault)
+        base = find_file(region, service, command, params, root)
         if os.path.exists(base + ".error.json"):
             e = json.load(open(base + ".error.json"))
             return self.error(proto, 400, e["code"], e.get("message", ""))
@@ -482,6 +507,53 @@ class Handler(BaseHTTPRequestHandler):
         if pg and STATE.page_size:
             value = self.paginate(pg, value, params)
         return self.send_value(proto, m, op, value, fault)
+
+    def organizations(self, proto, m, op, params, fault):
+        """An organization from --org: ListAccounts, ListAccountsForParent and
+        ListOrganizationalUnitsForParent, two items per page."""
+        org = STATE.org
+        if op == "ListAccounts":
+            items = [dict(a, Id=i) for i, a in org["accounts"].items()]
+            key = "Accounts"
+        elif op == "ListAccountsForParent":
+            items = [dict(a, Id=i) for i, a in org["accounts"].items() if a["parent"] == params.get("ParentId")]
+            key = "Accounts"
+        elif op == "ListOrganizationalUnitsForParent":
+            items = [{"Id": u, "Name": u} for u in org["ous"].get(params.get("ParentId"), [])]
+            key = "OrganizationalUnits"
+        else:
+            return self.error(proto, 400, "UnsupportedAPIEndpointException", op)
+        with LOCK:
+            STATS.setdefault("org_calls", []).append({"op": op, "parent": params.get("ParentId"),
+                                                      "token": params.get("NextToken")})
+        start = int(params.get("NextToken") or 0)
+        page = [{k: v for k, v in x.items() if k in ("Id", "Name", "Status", "Email", "Arn")} for x in items[start:start + 2]]
+        for x in page:
+            x.setdefault("Status", "ACTIVE")
+        value = {key: page}
+        if start + 2 < len(items):
+            value["NextToken"] = str(start + 2)
+        return self.send_value(proto, m, op, value, fault)
+
+    def assume_in_org(self, proto, m, op, params, fault):
+        """STS AssumeRole into an account of --org: each account gets keys of
+        its own, and the calls signed with them are served its snapshot."""
+        arn = params.get("RoleArn") or ""
+        with LOCK:
+            STATS["assume_role"].append({"op": op, "role": arn, "external_id": params.get("ExternalId")})
+        parts = arn.split(":")
+        acct = parts[4] if len(parts) > 5 else ""
+        a = STATE.org["accounts"].get(acct)
+        name = arn.rsplit("/", 1)[-1]
+        if not a or not a.get("role") or a["role"] != name or a.get("external_id") not in (None, params.get("ExternalId")):
+            return self.error(proto, 403, "AccessDenied", "User is not authorized to perform: sts:AssumeRole on resource: " + arn)
+        akid = "ASIA" + acct + "ORGK"
+        with LOCK:
+            KEYS[akid] = ("org-secret-" + acct, "org-token-" + acct)
+            VIEWS[akid] = (a["snapshot"], json.load(open(os.path.join(a["snapshot"], "manifest.json"))))
+        return self.send_value(proto, m, op, {"Credentials": {
+            "AccessKeyId": akid, "SecretAccessKey": KEYS[akid][0], "SessionToken": KEYS[akid][1],
+            "Expiration": "2099-01-01T00:00:00Z"}}, fault)
 
     def paginate(self, pg, value, params):
         keys = pg["result_key"] if isinstance(pg["result_key"], list) else [pg["result_key"]]
@@ -528,6 +600,7 @@ def main():
     ap.add_argument("--latency-ms", type=int, default=0)
     ap.add_argument("--page-size", type=int, default=0)
     ap.add_argument("--faults")
+    ap.add_argument("--org")
     ap.add_argument("--max-seconds", type=int, default=600)
     args = ap.parse_args()
     STATE = State(args)

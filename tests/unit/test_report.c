@@ -90,7 +90,7 @@ static void s_fixture_more(struct dw_findings *f)
 
 static const char *s_regions[] = {"us-east-1"};
 static const struct dw_report_meta s_meta = {"123456789012", "aws", s_regions, 1,
-                                             "2026-01-10T00:00:00Z", "snap"};
+                                             "2026-01-10T00:00:00Z", "snap", NULL, 0};
 
 static char *s_render(bool json, bool color)
 {
