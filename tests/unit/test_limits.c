@@ -119,6 +119,7 @@ static void test_xml_depth(void **state)
         free(doc);
         free(inner);
     }
+    dw_aws_models_free(m);
 }
 
 static void test_buffer_cap(void **state)
