@@ -150,10 +150,10 @@ static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
     *out = lo;
 }
 
-static int s_live(struct cli_args *a, char **dir, bool *temp)
+/* The folder a live scan writes: --save-snapshot, or a new temporary one
+ * (*temp set, removed after the scan). */
+static int s_live_dir(const struct cli_args *a, char **dir, bool *temp)
 {
-    struct dw_live_opts lo;
-    s_live_opts(a, &lo);
     if (a->save_snapshot) {
         *dir = strdup(a->save_snapshot);
     } else {
@@ -165,6 +165,17 @@ static int s_live(struct cli_args *a, char **dir, bool *temp)
         *dir = strdup(tmpl);
         *temp = true;
     }
+    if (!*dir)
+        abort();
+    return 0;
+}
+
+static int s_live(struct cli_args *a, char **dir, bool *temp)
+{
+    struct dw_live_opts lo;
+    s_live_opts(a, &lo);
+    if (s_live_dir(a, dir, temp) != 0)
+        return -1;
     lo.out_dir = *dir;
     struct dw_live_stats st;
     struct dw_error err;
@@ -269,19 +280,8 @@ static int s_live_accounts(struct cli_args *a, char **dir, bool *temp, struct cl
 {
     struct dw_live_opts lo;
     s_live_opts(a, &lo);
-    if (a->save_snapshot) {
-        *dir = strdup(a->save_snapshot);
-    } else {
-        char tmpl[] = "/tmp/dbward-live-XXXXXX";
-        if (!mkdtemp(tmpl)) {
-            fprintf(stderr, "dbward: cannot create a temporary folder: %s\n", strerror(errno));
-            return -1;
-        }
-        *dir = strdup(tmpl);
-        *temp = true;
-    }
-    if (!*dir)
-        abort();
+    if (s_live_dir(a, dir, temp) != 0)
+        return -1;
     return cli_collect_accounts(&lo, a, *dir, accts, n);
 }
 

@@ -15,20 +15,7 @@ static const char *const s_color[DW_RESULT_COUNT] = {"#2e7d32", "#c62828", "#ef6
  * HTML cannot carry replaced with U+FFFD. */
 static void s_esc(FILE *out, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
-        default:
-            if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
-                fputs("\xEF\xBF\xBD", out);
-            else
-                fputc(*p, out);
-        }
-    }
+    dw_rpt_markup(out, s, "&#39;", "\xEF\xBF\xBD");
 }
 
 static const char s_style[] =

@@ -6,6 +6,8 @@
 
 #include <dbward/report.h>
 
+#include "report/report_util.h"
+
 /* ---- CSV ---- */
 
 static void s_csv_field(FILE *out, const char *s, bool last)
@@ -94,20 +96,7 @@ enum dw_status dw_report_csv(FILE *out, const struct dw_findings *f)
 /* XML 1.0 text: escapes markup; control characters it cannot carry become '?'. */
 static void s_xml(FILE *out, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&apos;", out); break;
-        default:
-            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-                fputc('?', out);
-            else
-                fputc(*p, out);
-        }
-    }
+    dw_rpt_markup(out, s, "&apos;", "?");
 }
 
 enum dw_status dw_report_junit(FILE *out, const struct dw_findings *f)

@@ -81,3 +81,21 @@ enum dw_status dw_rpt_dump(FILE *out, json_t *root, size_t flags)
         return DW_E_IO;
     return DW_OK;
 }
+
+void dw_rpt_markup(FILE *out, const char *s, const char *apos, const char *bad)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\'': fputs(apos, out); break;
+        default:
+            if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
+                fputs(bad, out);
+            else
+                fputc(*p, out);
+        }
+    }
+}

@@ -28,6 +28,11 @@ json_t *dw_rpt_csf_array(const struct dw_control *c, const char *prefix);
 /* A JSON array of "CS-NN" statement ids. */
 json_t *dw_rpt_cs_array(const struct dw_control *c);
 
+/* Writes s as XML or HTML text or attribute value: & < > " escaped, the
+ * apostrophe as apos; control characters markup cannot carry (all below
+ * 0x20 but tab and newline, and 0x7f) become bad. */
+void dw_rpt_markup(FILE *out, const char *s, const char *apos, const char *bad);
+
 /* Dumps root (stealing it) with flags, then a newline. */
 enum dw_status dw_rpt_dump(FILE *out, json_t *root, size_t flags);
 
