@@ -6,8 +6,8 @@
 
 #include "args.h"
 
-static const char *const s_fn_code[] = {"GV", "ID", "PR", "DE", "RS", "RC"};
-static const char *const s_fn_name[] = {"Govern", "Identify", "Protect", "Detect", "Respond", "Recover"};
+static const char *const s_fn_code[] = {"ID", "PR", "DE", "RS", "RC"};
+static const char *const s_fn_name[] = {"Identify", "Protect", "Detect", "Respond", "Recover"};
 
 /* Markdown table cell: pipes escaped, newlines as spaces. */
 static void s_cell(FILE *out, const char *s)
@@ -112,7 +112,7 @@ void cli_control_index(FILE *out)
                 s_row(out, dw_catalog_get(i));
     }
     fputs("\n## By NIST CSF function\n\nA control is listed under each function of its subcategories.\n", out);
-    for (size_t f = 0; f < 6; f++) {
+    for (size_t f = 0; f < 5; f++) {
         bool any = false;
         for (size_t i = 0; i < n; i++) {
             const struct dw_control *c = dw_catalog_get(i);

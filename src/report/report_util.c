@@ -8,9 +8,9 @@
 #include "report/report_util.h"
 #include "util/util.h"
 
-static const char *const s_fn_code[DW_RPT_CSF_FUNCTIONS] = {"GV", "ID", "PR", "DE", "RS", "RC"};
-static const char *const s_fn_name[DW_RPT_CSF_FUNCTIONS] = {"Govern",  "Identify", "Protect",
-                                                            "Detect",  "Respond",  "Recover"};
+/* The five functions of NIST CSF 1.1, the version of the catalog's ids. */
+static const char *const s_fn_code[DW_RPT_CSF_FUNCTIONS] = {"ID", "PR", "DE", "RS", "RC"};
+static const char *const s_fn_name[DW_RPT_CSF_FUNCTIONS] = {"Identify", "Protect", "Detect", "Respond", "Recover"};
 
 const char *dw_rpt_csf_function(const char *subcategory)
 {

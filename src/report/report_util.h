@@ -12,8 +12,8 @@
  * "Other" for an id it does not know. */
 const char *dw_rpt_csf_function(const char *subcategory);
 
-/* The six CSF functions in order, for tables and charts. */
-#define DW_RPT_CSF_FUNCTIONS 6
+/* The CSF functions in order, for tables and charts. */
+#define DW_RPT_CSF_FUNCTIONS 5
 const char *dw_rpt_csf_function_at(int i);
 
 /* A stable id of a finding: hex SHA-256 of account, region, control and
