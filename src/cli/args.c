@@ -118,7 +118,7 @@ static bool s_split(struct cli_args *a, const char *v, const char **out, size_t 
     return true;
 }
 
-const struct cli_format cli_formats[] = {
+const struct cli_doc cli_formats[] = {
     {"text", "grouped by control, with a summary (the default)"},
     {"json", "the full report (docs/report-json.md); input of diff, remediate and merge"},
     {"csv", "RFC 4180, one row per finding"},

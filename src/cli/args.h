@@ -33,7 +33,8 @@ struct cli_command {
 extern const struct cli_command cli_commands[];
 extern const size_t cli_commands_count;
 
-/* Rows of the manual's ENVIRONMENT, EXIT STATUS and FILES sections. */
+/* A name and its one-line help: report formats, and the rows of the
+ * manual's ENVIRONMENT, EXIT STATUS and FILES sections. */
 struct cli_doc {
     const char *name;
     const char *help;
@@ -98,11 +99,7 @@ struct cli_args {
     bool version;
 };
 
-struct cli_format {
-    const char *name;
-    const char *help;
-};
-extern const struct cli_format cli_formats[];
+extern const struct cli_doc cli_formats[];
 extern const size_t cli_formats_count;
 
 /* True for a report format name (len bytes of name). */

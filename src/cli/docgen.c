@@ -35,6 +35,21 @@ static void s_opt_left(FILE *out, const struct cli_opt *o)
     }
 }
 
+/* A manual section of tagged paragraphs: intro (roff, or NULL), then each
+ * row's name (in the font of macro, ".B" or ".I") and its help. */
+static void s_man_rows(FILE *out, const char *title, const char *intro, const char *macro, const struct cli_doc *rows,
+                       size_t n)
+{
+    fprintf(out, ".SH %s\n%s", title, intro ? intro : "");
+    for (size_t i = 0; i < n; i++) {
+        fprintf(out, ".TP\n%s ", macro);
+        s_roff(out, rows[i].name);
+        fputc('\n', out);
+        s_roff(out, rows[i].help);
+        fputc('\n', out);
+    }
+}
+
 void cli_man(FILE *out)
 {
     fprintf(out, ".TH DBWARD 1 \"\" \"dbward %s\" \"User Commands\"\n", dw_version());
@@ -85,14 +100,8 @@ void cli_man(FILE *out)
         s_roff(out, strcmp(o->commands, "*") == 0 ? "all" : o->commands);
         fputs(".\n", out);
     }
-    fputs(".SH REPORT FORMATS\nFor \\fB\\-\\-format\\fR and \\fB\\-o\\fR \\fIFORMAT\\fR:\\fIFILE\\fR:\n", out);
-    for (size_t i = 0; i < cli_formats_count; i++) {
-        fputs(".TP\n.B ", out);
-        s_roff(out, cli_formats[i].name);
-        fputc('\n', out);
-        s_roff(out, cli_formats[i].help);
-        fputc('\n', out);
-    }
+    s_man_rows(out, "REPORT FORMATS",
+               "For \\fB\\-\\-format\\fR and \\fB\\-o\\fR \\fIFORMAT\\fR:\\fIFILE\\fR:\n", ".B", cli_formats, cli_formats_count);
     fputs(".SH CONTROLS\n", out);
     for (size_t i = 0; i < dw_catalog_count(); i++) {
         const struct dw_control *c = dw_catalog_get(i);
@@ -102,30 +111,9 @@ void cli_man(FILE *out)
         s_roff(out, c->title);
         fprintf(out, " (%s)\n", dw_severity_str(c->severity));
     }
-    fputs(".SH ENVIRONMENT\n", out);
-    for (size_t i = 0; i < cli_envs_count; i++) {
-        fputs(".TP\n.B ", out);
-        s_roff(out, cli_envs[i].name);
-        fputc('\n', out);
-        s_roff(out, cli_envs[i].help);
-        fputc('\n', out);
-    }
-    fputs(".SH FILES\n", out);
-    for (size_t i = 0; i < cli_files_count; i++) {
-        fputs(".TP\n.I ", out);
-        s_roff(out, cli_files[i].name);
-        fputc('\n', out);
-        s_roff(out, cli_files[i].help);
-        fputc('\n', out);
-    }
-    fputs(".SH EXIT STATUS\n", out);
-    for (size_t i = 0; i < cli_exits_count; i++) {
-        fputs(".TP\n.B ", out);
-        s_roff(out, cli_exits[i].name);
-        fputc('\n', out);
-        s_roff(out, cli_exits[i].help);
-        fputc('\n', out);
-    }
+    s_man_rows(out, "ENVIRONMENT", NULL, ".B", cli_envs, cli_envs_count);
+    s_man_rows(out, "FILES", NULL, ".I", cli_files, cli_files_count);
+    s_man_rows(out, "EXIT STATUS", NULL, ".B", cli_exits, cli_exits_count);
     fputs(".SH EXAMPLES\n.nf\n"
           "dbward scan \\-\\-snapshot examples/account\n"
           "dbward scan \\-\\-profile audit \\-o sarif:out.sarif \\-o html:report.html \\-\\-db history.db\n"
