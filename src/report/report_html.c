@@ -334,11 +334,8 @@ enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, cons
             fprintf(out, "<th>%s</th>", dw_result_str((enum dw_result)r));
         fputs("</tr></thead><tbody>\n", out);
         for (size_t k = 0; k < meta->n_accounts; k++) {
-            size_t c[DW_RESULT_COUNT] = {0};
-            for (size_t i = 0; i < f->n; i++) {
-                if (strcmp(f->v[i].account_id, meta->accounts[k]) == 0)
-                    c[f->v[i].status]++;
-            }
+            size_t c[DW_RESULT_COUNT];
+            dw_rpt_account_counts(f, meta->accounts[k], c);
             fputs("<tr><td>", out);
             s_esc(out, meta->accounts[k]);
             fputs("</td>", out);

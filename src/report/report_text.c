@@ -5,6 +5,8 @@
 
 #include <dbward/report.h>
 
+#include "report/report_util.h"
+
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
 #define C_RED "\033[31m"
@@ -99,11 +101,8 @@ enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
     if (meta->n_accounts > 1) {
         fprintf(out, "\n%sBy account%s (%zu accounts)\n", b, z, meta->n_accounts);
         for (size_t k = 0; k < meta->n_accounts; k++) {
-            size_t c[DW_RESULT_COUNT] = {0};
-            for (size_t i = 0; i < f->n; i++) {
-                if (strcmp(f->v[i].account_id, meta->accounts[k]) == 0)
-                    c[f->v[i].status]++;
-            }
+            size_t c[DW_RESULT_COUNT];
+            dw_rpt_account_counts(f, meta->accounts[k], c);
             fprintf(out, "  %-12s", meta->accounts[k]);
             for (int r = 0; r < DW_RESULT_COUNT; r++)
                 fprintf(out, " %s %zu", dw_result_str((enum dw_result)r), c[r]);

@@ -33,6 +33,9 @@ json_t *dw_rpt_cs_array(const struct dw_control *c);
  * 0x20 but tab and newline, and 0x7f) become bad. */
 void dw_rpt_markup(FILE *out, const char *s, const char *apos, const char *bad);
 
+/* Counts by status of the findings of one account. */
+void dw_rpt_account_counts(const struct dw_findings *f, const char *account, size_t out[DW_RESULT_COUNT]);
+
 /* Dumps root (stealing it) with flags, then a newline. */
 enum dw_status dw_rpt_dump(FILE *out, json_t *root, size_t flags);
 
