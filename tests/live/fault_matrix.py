@@ -13,9 +13,13 @@ region, and asserts that:
     ERROR with a reason, and no finding turned into PASS that was not PASS;
   - faults that a client must absorb (an empty page once, throttling that
     clears) change nothing at all.
-Prints a faults x calls table and exits 1 on any broken assertion."""
+Prints a faults x calls table and exits 1 on any broken assertion. The cells run
+FAULT_MATRIX_JOBS at a time (default 4), each against a mock of its own: a scan
+mostly waits (timeouts, retry back-off), so four fit on two cores."""
+import concurrent.futures
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
@@ -76,16 +80,21 @@ def main():
     env.update({"AWS_ACCESS_KEY_ID": "AKIDMOCKLONGTERM01", "AWS_SECRET_ACCESS_KEY": "mock-secret-key-long-term",
                 "AWS_EC2_METADATA_DISABLED": "true", "HOME": tmp, "DBWARD_RETRY_BASE_MS": "5",
                 "MOCK_SLOW_SECONDS": "1.6"})
-    port_file = os.path.join(tmp, "port")
-    mock = subprocess.Popen(["/usr/bin/python3", os.path.join(SRC, "tests/mock/mock_aws.py"), "--snapshot",
-                             os.path.join(SRC, "examples/account"), "--port-file", port_file,
-                             "--max-seconds", "1500"], env=env)
-    try:
+    # One mock per worker: a mock's fault list is global, so two scans at once need two mocks.
+    jobs = max(1, int(os.environ.get("FAULT_MATRIX_JOBS", "4")))
+    mocks, urls = [], []
+    for i in range(jobs):
+        port_file = os.path.join(tmp, "port%d" % i)
+        mocks.append(subprocess.Popen(["/usr/bin/python3", os.path.join(SRC, "tests/mock/mock_aws.py"),
+                                       "--snapshot", os.path.join(SRC, "examples/account"),
+                                       "--port-file", port_file, "--max-seconds", "1500"], env=env))
         for _ in range(200):
-            if os.path.exists(port_file):
+            if os.path.exists(port_file) and open(port_file).read().strip():
                 break
             time.sleep(0.05)
-        url = "http://127.0.0.1:" + open(port_file).read().strip()
+        urls.append("http://127.0.0.1:" + open(port_file).read().strip())
+    try:
+        url = urls[0]
         controls = json.loads(subprocess.run([DBWARD, "controls", "--format", "json"], capture_output=True,
                                              check=True).stdout)
         reads = {c["id"]: [x.split("/")[0] for x in c["calls"]] for c in controls}
@@ -103,6 +112,7 @@ def main():
         bootstrap = {"ec2 describe-regions": "cannot list the account's regions"}
         table = {}
         started = time.time()
+        affected_by = {}
         for call in calls:
             lost = {call}
             while True:
@@ -110,67 +120,82 @@ def main():
                 if not more:
                     break
                 lost |= more
-            affected = {cid for cid, r in reads.items() if lost & set(r)}
-            if not affected and call not in bootstrap:
+            affected_by[call] = {cid for cid, r in reads.items() if lost & set(r)}
+            if not affected_by[call] and call not in bootstrap:
                 PROBLEMS.append("%s: no control lists this call among the calls it reads" % call)
-            for name, extra, expect in FAULTS:
+        free = queue.Queue()
+        for i, u in enumerate(urls):
+            free.put((u, os.path.join(tmp, "r%d.json" % i)))
+
+        def cell(call, name, extra, expect):
+            affected = affected_by[call]
+            mock_url, out = free.get()
+            try:
                 fault = {"call": call, "fault": name}
                 fault.update(extra)
-                post(url + "/__mock/faults", [fault])
-                out = os.path.join(tmp, "r.json")
+                post(mock_url + "/__mock/faults", [fault])
                 if os.path.exists(out):
                     os.unlink(out)
-                rc, err = scan(url, out, env)
-                where = "%s x %s" % (name, call)
-                if call in bootstrap and expect != "same":
-                    ok = rc == 2 and bootstrap[call] in err
-                    table[(name, call)] = "stop" if ok else "FAIL"
-                    if not ok:
-                        PROBLEMS.append("%s: wanted exit 2 naming the call, got %d: %s" % (where, rc, err[-200:]))
+                rc, err = scan(mock_url, out, env)
+                got = None
+                if rc in (0, 1, 3) and os.path.exists(out):
+                    got = keyed(json.load(open(out)))
+            finally:
+                free.put((mock_url, out))
+            where = "%s x %s" % (name, call)
+            if call in bootstrap and expect != "same":
+                ok = rc == 2 and bootstrap[call] in err
+                if not ok:
+                    return "FAIL", ["%s: wanted exit 2 naming the call, got %d: %s" % (where, rc, err[-200:])]
+                return "stop", []
+            if got is None:
+                return "X", ["%s: scan did not complete (exit %d): %s" % (where, rc, err.strip()[-300:])]
+            bad = []
+            for k in set(base) | set(got):
+                cid = k[0]
+                b, g = base.get(k), got.get(k)
+                if expect == "same" or cid not in affected:
+                    if not b or not g or (b["status"], b["reason"]) != (g["status"], g["reason"]):
+                        bad.append("%s %s %s: %s -> %s" % (cid, k[1], k[2], b and b["status"], g and g["status"]))
                     continue
-                if rc not in (0, 1, 3) or not os.path.exists(out):
-                    PROBLEMS.append("%s: scan did not complete (exit %d): %s" % (where, rc, err.strip()[-300:]))
-                    table[(name, call)] = "X"
-                    continue
-                got = keyed(json.load(open(out)))
-                bad = []
-                for k in set(base) | set(got):
-                    cid = k[0]
-                    b, g = base.get(k), got.get(k)
-                    if expect == "same" or cid not in affected:
-                        if not b or not g or (b["status"], b["reason"]) != (g["status"], g["reason"]):
-                            bad.append("%s %s %s: %s -> %s" % (cid, k[1], k[2], b and b["status"], g and g["status"]))
-                        continue
-                    if g and g["status"] == "PASS" and (not b or b["status"] != "PASS"):
-                        bad.append("%s %s %s: became PASS" % k)
-                    if g and g["status"] == "ERROR" and not g["reason"].strip():
-                        bad.append("%s %s %s: ERROR without a reason" % k)
-                if expect != "same":
-                    new_errors = [k for k, g in got.items() if k[0] in affected and g["status"] == "ERROR"
-                                  and (k not in base or base[k]["status"] != "ERROR")]
-                    # A call whose answer no finding needed (kms list-aliases when no key is
-                    # named by alias) may fail without effect: then nothing at all may change.
-                    unchanged = all(base.get(k) and (base[k]["status"], base[k]["reason"]) ==
-                                    (g["status"], g["reason"]) for k, g in got.items()) and len(got) == len(base)
-                    if not new_errors and not unchanged:
-                        bad.append("findings changed but no control that reads %s became ERROR" % call)
-                table[(name, call)] = "ok" if not bad else "FAIL"
-                for b in bad[:8]:
-                    PROBLEMS.append("%s: %s" % (where, b))
-            print("%-44s %s" % (call, " ".join(table.get((n, call), "-") for n, _, _ in FAULTS)), flush=True)
+                if g and g["status"] == "PASS" and (not b or b["status"] != "PASS"):
+                    bad.append("%s %s %s: became PASS" % k)
+                if g and g["status"] == "ERROR" and not g["reason"].strip():
+                    bad.append("%s %s %s: ERROR without a reason" % k)
+            if expect != "same":
+                new_errors = [k for k, g in got.items() if k[0] in affected and g["status"] == "ERROR"
+                              and (k not in base or base[k]["status"] != "ERROR")]
+                # A call whose answer no finding needed (kms list-aliases when no key is
+                # named by alias) may fail without effect: then nothing at all may change.
+                unchanged = all(base.get(k) and (base[k]["status"], base[k]["reason"]) ==
+                                (g["status"], g["reason"]) for k, g in got.items()) and len(got) == len(base)
+                if not new_errors and not unchanged:
+                    bad.append("findings changed but no control that reads %s became ERROR" % call)
+            return ("ok" if not bad else "FAIL"), ["%s: %s" % (where, b) for b in bad[:8]]
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {(name, call): pool.submit(cell, call, name, extra, expect)
+                       for call in calls for name, extra, expect in FAULTS}
+            for call in calls:
+                for name, _, _ in FAULTS:
+                    verdict, problems = futures[(name, call)].result()
+                    table[(name, call)] = verdict
+                    PROBLEMS.extend(problems)
+                print("%-44s %s" % (call, " ".join(table.get((n, call), "-") for n, _, _ in FAULTS)), flush=True)
         names = [f[0] for f in FAULTS]
         print("%-48s %s" % ("call \\ fault", " ".join("%-6s" % n[:6] for n in names)))
         for call in calls:
             print("%-48s %s" % (call, " ".join("%-6s" % table.get((n, call), "-") for n in names)))
         cells = len(calls) * len(FAULTS)
-        print("fault matrix: %d faults x %d calls = %d scans in %.0f s, %d problem(s)" %
-              (len(FAULTS), len(calls), cells, time.time() - started, len(PROBLEMS)))
+        print("fault matrix: %d faults x %d calls = %d scans in %.0f s (%d at a time), %d problem(s)" %
+              (len(FAULTS), len(calls), cells, time.time() - started, jobs, len(PROBLEMS)))
         for p in PROBLEMS[:40]:
             print("PROBLEM " + p)
         return 1 if PROBLEMS else 0
     finally:
-        mock.kill()
-        mock.wait()
+        for m in mocks:
+            m.kill()
+            m.wait()
 
 
 if __name__ == "__main__":
