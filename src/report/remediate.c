@@ -9,6 +9,8 @@
 
 #include <dbward/report.h>
 
+#include "util/util.h"
+
 /* A string member, or fallback when absent. */
 static const char *s_get(json_t *o, const char *key, const char *fallback)
 {
@@ -16,19 +18,28 @@ static const char *s_get(json_t *o, const char *key, const char *fallback)
     return v ? v : fallback;
 }
 
-/* Writes text as comment lines, each prefixed. */
+/* Writes text as comment lines, each prefixed (prefix starts with '#'); no
+ * byte of text can end the comment (dw_shell_comment). */
 static void s_comment(FILE *out, const char *prefix, const char *text)
 {
-    fputs(prefix, out);
-    for (const char *p = text; *p; p++) {
-        if (*p == '\n') {
-            fputc('\n', out);
-            fputs(prefix, out);
-        } else if ((unsigned char)*p >= 0x20 || *p == '\t') {
-            fputc(*p, out);
-        }
+    struct dw_buf b;
+    dw_buf_init(&b, (size_t)-1);
+    dw_shell_comment(&b, prefix, text);
+    if (b.data)
+        fputs(b.data, out);
+    dw_buf_clean_up(&b);
+}
+
+/* A command dbward wrote holds only printable ASCII (shell.c quotes every
+ * other byte as \xHH). Anything else came from an edited report: it could
+ * break or hide a line, so it never runs. */
+static bool s_plain_command(const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c < 0x20 || *c >= 0x7f)
+            return false;
     }
-    fputc('\n', out);
+    return true;
 }
 
 static bool s_selected(json_t *f, const struct dw_remediate_opts *o)
@@ -56,7 +67,7 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
         return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
                             "not a dbward JSON report (schema_version 1 with a findings array)");
     fprintf(out, "#!/usr/bin/env bash\n");
-    fprintf(out, "# Fixes for the failures in %s\n", source);
+    s_comment(out, "# Fixes for the failures in ", source);
     s_comment(out, "# account ", s_get(report, "account_id", "?"));
     s_comment(out, "# evidence taken at ", s_get(report, "taken_at", "?"));
     fprintf(out, "# Written by dbward %s. Read every step before running it: dbward never runs it.\n", dw_version());
@@ -87,22 +98,29 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
             const char *rid = s_get(f, "resource_id", "");
             const char *region = s_get(f, "region", "");
             const char *reason = s_get(f, "reason", "");
-            fprintf(out, "# [%s] ", id);
-            s_comment(out, "", rid);
+            struct dw_buf title;
+            dw_buf_init(&title, (size_t)-1);
+            dw_buf_printf(&title, "[%s] %s", id, rid);
+            s_comment(out, "# ", title.data);
+            dw_buf_clean_up(&title);
             s_comment(out, "#   region: ", region);
             s_comment(out, "#   because: ", reason);
             size_t c;
             json_t *cmd;
             /* The commands of one fix are a sequence: if one needs a value a
              * person must supply, none of them runs as it is. */
-            bool runnable = k == 0;
+            bool placeholder = false, foreign = false;
             json_array_foreach(json_object_get(rem, "commands"), c, cmd)
             {
                 const char *s = json_string_value(cmd);
-                if (s && (strstr(s, "REPLACE_") || strchr(s, '\n')))
-                    runnable = false;
+                placeholder = placeholder || (s && strstr(s, "REPLACE_"));
+                foreign = foreign || (s && !s_plain_command(s));
             }
-            if (k == 0 && !runnable)
+            bool runnable = k == 0 && !placeholder && !foreign;
+            if (k == 0 && foreign)
+                fprintf(out, "#   holds bytes dbward never writes in a command (an edited report?): "
+                             "not run\n");
+            else if (k == 0 && placeholder)
                 fprintf(out, "#   needs values first (REPLACE_...): uncomment after filling them in\n");
             json_array_foreach(json_object_get(rem, "commands"), c, cmd)
             {

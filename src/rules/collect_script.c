@@ -115,9 +115,9 @@ char *dw_collect_script(const char **regions, size_t n_regions)
     if (n_regions) {
         dw_buf_puts(&b, "REGIONS=\"");
         for (size_t i = 0; i < n_regions; i++) {
-            char *q = dw_shell_quote(regions[i]);
-            dw_buf_printf(&b, "%s%s", i ? " " : "", q);
-            free(q);
+            if (i)
+                dw_buf_puts(&b, " ");
+            dw_shell_quote(&b, regions[i]); /* inside "...": quoted for that */
         }
         dw_buf_puts(&b, "\"\n");
     } else {

@@ -45,9 +45,7 @@ static char *s_render(struct dw_scan_ctx *ctx, const struct dw_custom_control *c
             json_decref(v);
             lit = owned;
         }
-        char *q = dw_shell_quote(lit ? lit : "");
-        dw_buf_puts(&b, q);
-        free(q);
+        dw_shell_quote(&b, lit ? lit : "");
         free(owned);
         p = e + 1;
     }
@@ -101,10 +99,7 @@ static void s_one_answer(struct dw_scan_ctx *ctx, const struct dw_control *c, co
                     struct dw_finding *f =
                         dwi_emit(ctx, c, DW_FAIL, NULL, rid, "%s is false", dw_jmes_text(cc->condition));
                     if (cc->remediation) {
-                        char *cmd = s_render(ctx, cc, rid, res);
-                        if (cmd)
-                            dwi_cmd(f, "%s", cmd);
-                        free(cmd);
+                        dwi_cmd_take(f, s_render(ctx, cc, rid, res));
                     } else {
                         dwi_note(f, "No remediation is set for this custom control in %s.", c->seed);
                     }

@@ -67,12 +67,23 @@ struct dw_finding *dwi_emit(struct dw_scan_ctx *ctx, const struct dw_control *c,
     return f;
 }
 
+void dwi_cmd_take(struct dw_finding *f, char *cmd)
+{
+    if (cmd)
+        s_push(&f->commands, &f->n_commands, cmd);
+    else
+        s_push(&f->notes, &f->n_notes, dw_xstrdup("A fix command was too long to print."));
+}
+
 void dwi_cmd(struct dw_finding *f, const char *fmt, ...)
 {
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
     va_list ap;
     va_start(ap, fmt);
-    s_push(&f->commands, &f->n_commands, dw_xvasprintf(fmt, ap));
+    dw_shell_vprintf(&b, fmt, ap);
     va_end(ap);
+    dwi_cmd_take(f, dw_buf_steal(&b));
 }
 
 void dwi_note(struct dw_finding *f, const char *fmt, ...)
@@ -352,7 +363,10 @@ void dwi_tag_fix(struct dw_finding *f, const char *command_prefix, const char *m
 {
     struct dw_buf b;
     dw_buf_init(&b, 65536);
-    dw_buf_puts(&b, command_prefix);
+    if (!command_prefix)
+        b.st = DW_E_TOO_BIG; /* the prefix did not fit: no command, a note */
+    else
+        dw_buf_puts(&b, command_prefix);
     /* missing is "Key1, Key2 (empty), ...": one Key=...,Value=REPLACE_ME per key. */
     char *list = dw_xstrdup(missing);
     for (char *p = list; p && *p;) {
@@ -362,12 +376,10 @@ void dwi_tag_fix(struct dw_finding *f, const char *command_prefix, const char *m
         char *sp = strchr(p, ' ');
         if (sp)
             *sp = '\0';
-        dw_buf_printf(&b, " Key=%s,Value=REPLACE_ME", p);
+        dw_shell_printf(&b, " Key=%s,Value=REPLACE_ME", p);
         p = comma ? comma + 2 : NULL;
     }
     free(list);
-    char *cmd = dw_buf_steal(&b);
-    dwi_cmd(f, "%s", cmd ? cmd : command_prefix);
+    dwi_cmd_take(f, dw_buf_steal(&b));
     dwi_note(f, "Replace each REPLACE_ME with the value your tagging standard requires.");
-    free(cmd);
 }

@@ -533,16 +533,14 @@ void dwi_eval_acc06(struct dw_scan_ctx *ctx, const struct dw_control *c)
             struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, "%s", w);
             struct dw_buf b;
             dw_buf_init(&b, 65536);
-            dw_buf_printf(&b, "aws cloudtrail update-trail --region %s --name %s", home, name);
+            dw_shell_printf(&b, "aws cloudtrail update-trail --region %s --name %s", home, name);
             if (!multi)
                 dw_buf_puts(&b, " --is-multi-region-trail");
             if (!valid)
                 dw_buf_puts(&b, " --enable-log-file-validation");
             if (bad_key)
                 dw_buf_puts(&b, " --kms-key-id REPLACE_WITH_CMK_ARN");
-            char *cmd = dw_buf_steal(&b);
-            dwi_cmd(f, "%s", cmd);
-            free(cmd);
+            dwi_cmd_take(f, dw_buf_steal(&b));
             if (bad_key)
                 dwi_note(f, "The key policy must let cloudtrail.amazonaws.com encrypt logs for "
                             "this trail.");

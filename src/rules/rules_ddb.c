@@ -123,7 +123,7 @@ static void s_ddb01_doc(struct dw_scan_ctx *ctx, const struct dw_control *c, con
         dwi_note(f, "Rewrite the statement to list only the DynamoDB actions the workload needs, "
                     "on the ARNs of its own tables and indexes.");
         if (fix_cmd)
-            dwi_cmd(f, "%s", fix_cmd);
+            dwi_cmd_take(f, dw_xstrdup(fix_cmd));
     }
     free(bad);
     dw_policy_free(p);
@@ -156,7 +156,7 @@ static void s_ddb01_principals(struct dw_scan_ctx *ctx, const struct dw_control 
         {
             const char *pname = dwi_str(x, "PolicyName");
             char *rid = dw_xasprintf("%s#inline/%s", arn, pname ? pname : "?");
-            char *fix = dw_xasprintf("aws iam put-%s-policy --%s-name %s --policy-name %s "
+            char *fix = dw_shell_asprintf("aws iam put-%s-policy --%s-name %s --policy-name %s "
                                      "--policy-document file://REPLACE_WITH_REVISED_POLICY.json",
                                      kind, kind, name, pname ? pname : "?");
             s_ddb01_doc(ctx, c, rtype_inline, rid, dwi_get(x, "PolicyDocument"), fix);
@@ -204,7 +204,7 @@ void dwi_eval_ddb01(struct dw_scan_ctx *ctx, const struct dw_control *c)
             if (dwi_bool(v, "IsDefaultVersion") == 1)
                 doc = dwi_get(v, "Document");
         }
-        char *fix = dw_xasprintf("aws iam create-policy-version --policy-arn %s --policy-document "
+        char *fix = dw_shell_asprintf("aws iam create-policy-version --policy-arn %s --policy-document "
                                  "file://REPLACE_WITH_REVISED_POLICY.json --set-as-default", arn);
         s_ddb01_doc(ctx, c, "AWS::IAM::ManagedPolicy", arn, doc, fix);
         free(fix);
@@ -336,7 +336,7 @@ void dwi_eval_ddb13(struct dw_scan_ctx *ctx, const struct dw_control *c)
                                         sse ? sse : "(missing)", tls);
         struct dw_buf b;
         dw_buf_init(&b, 65536);
-        dw_buf_printf(&b,
+        dw_shell_printf(&b,
                       "aws dax create-cluster --region %s --cluster-name %s-enc --node-type %s "
                       "--replication-factor %lld --iam-role-arn %s",
                       ctx->region, name ? name : "cluster",
@@ -346,20 +346,18 @@ void dwi_eval_ddb13(struct dw_scan_ctx *ctx, const struct dw_control *c)
                           : 3LL,
                       dwi_str(cl, "IamRoleArn") ? dwi_str(cl, "IamRoleArn") : "REPLACE_WITH_ROLE_ARN");
         if (dwi_str(cl, "SubnetGroup"))
-            dw_buf_printf(&b, " --subnet-group-name %s", dwi_str(cl, "SubnetGroup"));
+            dw_shell_printf(&b, " --subnet-group-name %s", dwi_str(cl, "SubnetGroup"));
         json_t *sgs = dwi_get(cl, "SecurityGroups");
         if (json_array_size(sgs)) {
             dw_buf_puts(&b, " --security-group-ids");
             json_array_foreach(sgs, k, x)
             {
                 if (dwi_str(x, "SecurityGroupIdentifier"))
-                    dw_buf_printf(&b, " %s", dwi_str(x, "SecurityGroupIdentifier"));
+                    dw_shell_printf(&b, " %s", dwi_str(x, "SecurityGroupIdentifier"));
             }
         }
         dw_buf_puts(&b, " --sse-specification Enabled=true --cluster-endpoint-encryption-type TLS");
-        char *cmd = dw_buf_steal(&b);
-        dwi_cmd(f, "%s", cmd);
-        free(cmd);
+        dwi_cmd_take(f, dw_buf_steal(&b));
         if (name)
             dwi_cmd(f, "aws dax delete-cluster --region %s --cluster-name %s", ctx->region, name);
         dwi_note(f, "Encryption settings of a DAX cluster are fixed at creation: point the "
@@ -425,40 +423,55 @@ void dwi_eval_ddb04(struct dw_scan_ctx *ctx, const struct dw_control *c)
                 (strcmp(name, svc) == 0 || (strncmp(name, "cn.", 3) == 0 && strcmp(name + 3, svc) == 0)))
                 gw = x;
         }
-        struct dw_buf miss;
+        struct dw_buf miss, missq; /* the ids as they are (reason) and quoted (command) */
         dw_buf_init(&miss, 65536);
+        dw_buf_init(&missq, 65536);
         json_array_foreach(rts, k, x)
         {
             const char *rvpc = dwi_str(x, "VpcId");
             const char *rid = dwi_str(x, "RouteTableId");
             if (!rvpc || !rid || strcmp(rvpc, vpc) != 0)
                 continue;
-            if (!gw || !s_str_in(dwi_get(gw, "RouteTableIds"), rid))
+            if (!gw || !s_str_in(dwi_get(gw, "RouteTableIds"), rid)) {
                 dw_buf_printf(&miss, " %s", rid);
+                dw_shell_printf(&missq, " %s", rid);
+            }
         }
         char *m = dw_buf_steal(&miss);
+        char *mq = dw_buf_steal(&missq);
+        struct dw_buf cmd;
+        dw_buf_init(&cmd, 65536);
         if (!gw) {
             struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::VPC", varn,
                                             "no Gateway endpoint for %s in %s", svc, vpc);
-            dwi_cmd(f,
-                    "aws ec2 create-vpc-endpoint --region %s --vpc-endpoint-type Gateway --vpc-id %s "
-                    "--service-name %s%s%s",
-                    ctx->region, vpc, svc, m && *m ? " --route-table-ids" : "", m ? m : "");
+            dw_shell_printf(&cmd,
+                            "aws ec2 create-vpc-endpoint --region %s --vpc-endpoint-type Gateway --vpc-id %s "
+                            "--service-name %s",
+                            ctx->region, vpc, svc);
+            if (mq && *mq) {
+                dw_buf_puts(&cmd, " --route-table-ids");
+                dw_buf_puts(&cmd, mq);
+            }
+            dwi_cmd_take(f, dw_buf_steal(&cmd));
         } else if (m && *m) {
             const char *gid = dwi_str(gw, "VpcEndpointId");
             struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::VPC", varn,
                                             "Gateway endpoint %s is not associated with route "
                                             "table(s)%s",
                                             gid ? gid : "?", m);
-            dwi_cmd(f, "aws ec2 modify-vpc-endpoint --region %s --vpc-endpoint-id %s "
-                       "--add-route-table-ids%s",
-                    ctx->region, gid ? gid : "REPLACE_WITH_ENDPOINT_ID", m);
+            dw_shell_printf(&cmd, "aws ec2 modify-vpc-endpoint --region %s --vpc-endpoint-id %s "
+                                  "--add-route-table-ids",
+                            ctx->region, gid ? gid : "REPLACE_WITH_ENDPOINT_ID");
+            dw_buf_puts(&cmd, mq ? mq : "");
+            dwi_cmd_take(f, dw_buf_steal(&cmd));
         } else {
             dwi_emit(ctx, c, DW_PASS, "AWS::EC2::VPC", varn,
                      "Gateway endpoint %s serves every route table of the VPC",
                      dwi_str(gw, "VpcEndpointId") ? dwi_str(gw, "VpcEndpointId") : "?");
         }
         free(m);
+        free(mq);
+        dw_buf_clean_up(&cmd);
         free(varn);
     }
     free(svc);
@@ -589,7 +602,7 @@ static void s_ddb08(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
     }
     struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn, "missing required tags: %s",
                                     missing);
-    char *prefix = dw_xasprintf("aws dynamodb tag-resource --region %s --resource-arn %s --tags", ctx->region,
+    char *prefix = dw_shell_asprintf("aws dynamodb tag-resource --region %s --resource-arn %s --tags", ctx->region,
                   arn);
     dwi_tag_fix(f, prefix, missing);
     free(prefix);

@@ -56,7 +56,7 @@ static void s_recreate(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *in
     json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), i, g)
     {
         if (dwi_str(g, "VpcSecurityGroupId"))
-            dw_buf_printf(&sg, " %s", dwi_str(g, "VpcSecurityGroupId"));
+            dw_shell_printf(&sg, " %s", dwi_str(g, "VpcSecurityGroupId"));
     }
     char *sgs = dw_buf_steal(&sg);
     char *newid = dw_xasprintf("%s-new", id ? id : "replication-instance");
@@ -79,27 +79,27 @@ static void s_recreate(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *in
     }
     struct dw_buf b;
     dw_buf_init(&b, 65536);
-    dw_buf_printf(&b,
+    dw_shell_printf(&b,
                   "aws dms create-replication-instance --region %s "
                   "--replication-instance-identifier %s --replication-instance-class %s",
                   r, newid, cls ? cls : "REPLACE_WITH_CLASS");
     if (json_is_integer(storage))
-        dw_buf_printf(&b, " --allocated-storage %lld", (long long)json_integer_value(storage));
+        dw_shell_printf(&b, " --allocated-storage %lld", (long long)json_integer_value(storage));
     if (subnets)
-        dw_buf_printf(&b, " --replication-subnet-group-identifier %s", subnets);
-    if (sgs && *sgs)
-        dw_buf_printf(&b, " --vpc-security-group-ids%s", sgs);
+        dw_shell_printf(&b, " --replication-subnet-group-identifier %s", subnets);
+    if (sgs && *sgs) {
+        dw_buf_puts(&b, " --vpc-security-group-ids");
+        dw_buf_puts(&b, sgs); /* ids quoted when sg was built */
+    }
     if (ver)
-        dw_buf_printf(&b, " --engine-version %s", ver);
+        dw_shell_printf(&b, " --engine-version %s", ver);
     dw_buf_puts(&b, dwi_bool(inst, "MultiAZ") == 1 ? " --multi-az" : " --no-multi-az");
     if (new_key)
         dw_buf_puts(&b, " --kms-key-id \"$KEY_ARN\"");
     else if (key)
-        dw_buf_printf(&b, " --kms-key-id %s", key);
+        dw_shell_printf(&b, " --kms-key-id %s", key);
     dw_buf_puts(&b, " --no-publicly-accessible --auto-minor-version-upgrade");
-    char *create = dw_buf_steal(&b);
-    dwi_cmd(f, "%s", create);
-    free(create);
+    dwi_cmd_take(f, dw_buf_steal(&b));
     dwi_cmd(f,
             "aws dms wait replication-instance-available --region %s --filters "
             "Name=replication-instance-id,Values=%s",
@@ -318,7 +318,7 @@ void dwi_eval_dms03(struct dw_scan_ctx *ctx, const struct dw_control *c)
                          vpc);
             struct dw_buf b;
             dw_buf_init(&b, 65536);
-            dw_buf_printf(&b,
+            dw_shell_printf(&b,
                           "aws ec2 create-vpc-endpoint --region %s --vpc-endpoint-type Interface "
                           "--vpc-id %s --service-name com.amazonaws.%s.dms",
                           ctx->region, vpc, ctx->region);
@@ -328,7 +328,7 @@ void dwi_eval_dms03(struct dw_scan_ctx *ctx, const struct dw_control *c)
                 json_array_foreach(subs, k, ep)
                 {
                     if (dwi_str(ep, "SubnetIdentifier"))
-                        dw_buf_printf(&b, " %s", dwi_str(ep, "SubnetIdentifier"));
+                        dw_shell_printf(&b, " %s", dwi_str(ep, "SubnetIdentifier"));
                 }
             }
             json_t *sgs = dwi_get(inst, "VpcSecurityGroups");
@@ -337,13 +337,11 @@ void dwi_eval_dms03(struct dw_scan_ctx *ctx, const struct dw_control *c)
                 json_array_foreach(sgs, k, ep)
                 {
                     if (dwi_str(ep, "VpcSecurityGroupId"))
-                        dw_buf_printf(&b, " %s", dwi_str(ep, "VpcSecurityGroupId"));
+                        dw_shell_printf(&b, " %s", dwi_str(ep, "VpcSecurityGroupId"));
                 }
             }
             dw_buf_puts(&b, " --private-dns-enabled");
-            char *cmd = dw_buf_steal(&b);
-            dwi_cmd(f, "%s", cmd);
-            free(cmd);
+            dwi_cmd_take(f, dw_buf_steal(&b));
         }
         free(varn);
     }
@@ -506,7 +504,7 @@ static void s_tags_check(struct dw_scan_ctx *ctx, const struct dw_control *c, co
     }
     struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, rtype, arn, "missing required tags: %s",
                                     missing);
-    char *prefix = dw_xasprintf("aws dms add-tags-to-resource --region %s --resource-arn %s --tags", ctx->region, arn);
+    char *prefix = dw_shell_asprintf("aws dms add-tags-to-resource --region %s --resource-arn %s --tags", ctx->region, arn);
     dwi_tag_fix(f, prefix, missing);
     free(prefix);
     free(missing);

@@ -48,7 +48,13 @@ long dwi_param_long(struct dw_scan_ctx *ctx, const char *name);
 struct dw_finding *dwi_emit(struct dw_scan_ctx *ctx, const struct dw_control *c,
                             enum dw_result status, const char *rtype, const char *rid,
                             const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Adds a fix command. fmt is a command template: its text is copied as it is
+ * and every %s value is shell-quoted for where it lands (dw_shell_printf), so
+ * names from a snapshot can never become shell syntax. */
 void dwi_cmd(struct dw_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds a command built piecewise with dw_shell_printf/dw_shell_quote; takes
+ * cmd (NULL, a build past its cap, adds a note instead). */
+void dwi_cmd_take(struct dw_finding *f, char *cmd);
 void dwi_note(struct dw_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Dotted-path lookup ("Table.SSEDescription.Status"); borrowed or NULL. */

@@ -114,6 +114,100 @@ static bool s_valid_name(const char *s)
     return true;
 }
 
+/* The AWS partitions and the prefixes of their region names (botocore's
+ * partitions.json regionRegex: <prefix>-<name>-<number>). */
+static const struct {
+    const char *partition;
+    const char *prefixes; /* space-separated */
+} s_partitions[] = {
+    {"aws", "us eu ap sa ca me af il mx"},
+    {"aws-cn", "cn"},
+    {"aws-us-gov", "us-gov"},
+    {"aws-iso", "us-iso"},
+    {"aws-iso-b", "us-isob"},
+    {"aws-iso-e", "eu-isoe"},
+    {"aws-iso-f", "us-isof"},
+    {"aws-eusc", "eusc-de"},
+};
+
+/* Index of partition in s_partitions, or -1. */
+static int s_partition_index(const char *partition)
+{
+    for (size_t i = 0; i < DW_ARRAY_LEN(s_partitions); i++) {
+        if (strcmp(s_partitions[i].partition, partition) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* True when region is <prefix>-<name>-<number> for one of the partition's
+ * prefixes, name one run of [a-z0-9], number 1 to 3 digits. */
+static bool s_region_in_partition(const char *region, int part)
+{
+    const char *list = s_partitions[part].prefixes;
+    while (*list) {
+        size_t plen = strcspn(list, " ");
+        if (strncmp(region, list, plen) == 0 && region[plen] == '-') {
+            const char *p = region + plen + 1;
+            size_t name = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+            size_t digits = p[name] == '-' ? strspn(p + name + 1, "0123456789") : 0;
+            if (name > 0 && digits >= 1 && digits <= 3 && p[name + 1 + digits] == '\0')
+                return true;
+        }
+        list += plen;
+        list += *list == ' ';
+    }
+    return false;
+}
+
+/* Up to 40 bytes of s for an error message: printable ASCII as it is, any
+ * other byte as \xHH, so a hostile value cannot drive the terminal. */
+static void s_shown(const char *s, char *out, size_t out_len)
+{
+    size_t o = 0;
+    for (size_t i = 0; s[i] && i < 40 && o + 5 < out_len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            out[o++] = (char)c;
+        else
+            o += (size_t)snprintf(out + o, out_len - o, "\\x%02x", c);
+    }
+    out[o] = '\0';
+}
+
+/* Every folder at the top of the snapshot is "global" or a listed region:
+ * evidence of a region the manifest does not name means the two disagree. */
+static enum dw_status s_check_folders(const struct dw_snapshot *s, const char *mpath, struct dw_error *err)
+{
+    DIR *d = opendir(s->dir);
+    if (!d)
+        return dw_error_set(err, DW_E_IO, s->dir, 0, 0, 0, "cannot list the snapshot folder: %s", strerror(errno));
+    enum dw_status rc = DW_OK;
+    struct dirent *e;
+    while (rc == DW_OK && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "global") == 0)
+            continue;
+        char *full = dw_xasprintf("%s/%s", s->dir, e->d_name);
+        struct stat st;
+        bool is_dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+        free(full);
+        if (!is_dir)
+            continue;
+        bool listed = false;
+        for (size_t i = 0; i < s->n_regions && !listed; i++)
+            listed = strcmp(s->regions[i], e->d_name) == 0;
+        if (!listed) {
+            char shown[256];
+            s_shown(e->d_name, shown, sizeof(shown));
+            rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
+                              "the snapshot has a folder \"%s\" that manifest field \"regions\" does not list",
+                              shown);
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
 static enum dw_status s_manifest_str(json_t *m, const char *key, char **out, const char *path,
                                      struct dw_error *err)
 {
@@ -151,14 +245,25 @@ enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struc
     for (size_t i = 0; i < alen && digits; i++)
         digits = s->account_id[i] >= '0' && s->account_id[i] <= '9';
     if (!digits) {
+        char shown[256];
+        s_shown(s->account_id, shown, sizeof(shown));
         rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
-                          "manifest field \"account_id\" must be 12 digits, got \"%.40s\"",
-                          s->account_id);
+                          "manifest field \"account_id\" must be 12 digits, got \"%s\"", shown);
         goto out;
     }
     rc = s_manifest_str(m, "partition", &s->partition, mpath, err);
     if (rc)
         goto out;
+    int part = s_partition_index(s->partition);
+    if (part < 0) {
+        char shown[256];
+        s_shown(s->partition, shown, sizeof(shown));
+        rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
+                          "manifest field \"partition\" must be an AWS partition (aws, aws-cn, aws-us-gov, "
+                          "aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc), got \"%s\"",
+                          shown);
+        goto out;
+    }
     char *taken = NULL;
     rc = s_manifest_str(m, "taken_at", &taken, mpath, err);
     if (rc)
@@ -182,14 +287,31 @@ enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struc
     json_t *r;
     json_array_foreach(regions, i, r)
     {
-        if (!json_is_string(r) || !s_valid_name(json_string_value(r)) ||
-            strcmp(json_string_value(r), "global") == 0) {
+        if (!json_is_string(r)) {
             rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
-                              "manifest field \"regions\"[%zu] is not a region name", i);
+                              "manifest field \"regions\"[%zu] is not a string", i);
             goto out;
         }
-        s->regions[s->n_regions++] = dw_xstrdup(json_string_value(r));
+        const char *name = json_string_value(r);
+        char shown[256];
+        s_shown(name, shown, sizeof(shown));
+        if (strlen(name) != json_string_length(r) || !s_region_in_partition(name, part)) {
+            rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
+                              "manifest field \"regions\"[%zu] is not a region name of partition \"%s\", "
+                              "got \"%s\"",
+                              i, s->partition, shown);
+            goto out;
+        }
+        for (size_t k = 0; k < s->n_regions; k++) {
+            if (strcmp(s->regions[k], name) == 0) {
+                rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
+                                  "manifest field \"regions\"[%zu] repeats \"%s\"", i, shown);
+                goto out;
+            }
+        }
+        s->regions[s->n_regions++] = dw_xstrdup(name);
     }
+    rc = s_check_folders(s, mpath, err);
 out:
     json_decref(m);
     free(mpath);

@@ -59,9 +59,26 @@ bool dw_time_parse_iso8601(const char *s, int64_t *out_epoch_s);
 /* Formats epoch seconds as "YYYY-MM-DDTHH:MM:SSZ" into out (>= 21 bytes). */
 void dw_time_format_iso8601(int64_t epoch_s, char *out, size_t out_len);
 
-/* Shell single-quoting for remediation commands: returns a new string. Plain
- * words ([A-Za-z0-9@%_+=:,./-]) come back unquoted. */
-char *dw_shell_quote(const char *s);
+/* Shell quoting (shell.c), the only path from a value to a command line.
+ * dw_shell_quote appends s so that bash reads back exactly its bytes as one
+ * word (or as part of the word or quoted string b ends in): plain words
+ * ([A-Za-z0-9@%_+=:,./-]) as they are, printable ASCII in '...', anything
+ * else in $'...' with \xHH escapes. A value starting with '-' right after
+ * " --option " is glued to it ("--option=-x") so the AWS CLI reads it as the
+ * value. */
+void dw_shell_quote(struct dw_buf *b, const char *s);
+/* printf for command templates: the literal text is copied as it is, every
+ * %s argument goes through dw_shell_quote (NULL as ""), and only %%, %d, %u
+ * and their l, ll and z forms are allowed (numbers need no quoting). */
+void dw_shell_printf(struct dw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dw_shell_vprintf(struct dw_buf *b, const char *fmt, va_list ap);
+/* The same into a new string (free with free()); NULL past 1 MiB. */
+char *dw_shell_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Appends text as comment lines: prefix (which starts with '#') at the start
+ * and after every newline, so no byte of text can end the comment. Control
+ * bytes other than tab, DEL, invalid UTF-8 and layout characters (bidi
+ * overrides, zero-width, line separators) are shown as \xHH. */
+void dw_shell_comment(struct dw_buf *b, const char *prefix, const char *text);
 
 /* Wipes n bytes in a way the compiler cannot elide (secrets in buffers). */
 void dw_secure_zero_buf(void *p, size_t n);

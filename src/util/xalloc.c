@@ -71,25 +71,3 @@ char *dw_xasprintf(const char *fmt, ...)
     va_end(ap);
     return p;
 }
-
-char *dw_shell_quote(const char *s)
-{
-    bool plain = *s != '\0';
-    for (const char *c = s; *c && plain; c++) {
-        plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-                strchr("@%_+=:,./-", *c) != NULL;
-    }
-    if (plain)
-        return dw_xstrdup(s);
-    struct dw_buf b;
-    dw_buf_init(&b, (size_t)-1);
-    dw_buf_puts(&b, "'");
-    for (const char *c = s; *c; c++) {
-        if (*c == '\'')
-            dw_buf_puts(&b, "'\\''");
-        else
-            dw_buf_append(&b, c, 1);
-    }
-    dw_buf_puts(&b, "'");
-    return dw_buf_steal(&b);
-}

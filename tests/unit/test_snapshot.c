@@ -1,5 +1,6 @@
 /* test_snapshot.c: the snapshot loader: manifest validation, the four doc
- * states, exact error positions for malformed JSON, unsafe keys, caching. */
+ * states, exact error positions for malformed JSON, unsafe keys, caching,
+ * region names per partition and region folders the manifest must list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,7 +77,23 @@ static void test_manifest_errors(void **state)
         {"{\"account_id\": \"123456789012\", \"partition\": \"aws\", \"taken_at\": \"2026-01-01\", \"regions\": []}",
          DW_E_SCHEMA, 0, 0, "manifest field \"regions\" must be a non-empty array of strings"},
         {"{\"account_id\": \"123456789012\", \"partition\": \"aws\", \"taken_at\": \"2026-01-01\", \"regions\": [\"../x\"]}",
-         DW_E_SCHEMA, 0, 0, "manifest field \"regions\"[0] is not a region name"},
+         DW_E_SCHEMA, 0, 0, "manifest field \"regions\"[0] is not a region name of partition \"aws\", got \"../x\""},
+        {"{\"account_id\": \"123456789012\", \"partition\": \"aws\", \"taken_at\": \"2026-01-01\", \"regions\": [\"us-east-1$(touch X)\"]}",
+         DW_E_SCHEMA, 0, 0, "manifest field \"regions\"[0] is not a region name of partition \"aws\", got \"us-east-1$(touch X)\""},
+        {"{\"account_id\": \"123456789012\", \"partition\": \"aws\", \"taken_at\": \"2026-01-01\", \"regions\": [\"us-east-1\\n\"]}",
+         DW_E_SCHEMA, 0, 0, "manifest field \"regions\"[0] is not a region name of partition \"aws\", got \"us-east-1\\x0a\""},
+        {"{\"account_id\": \"123456789012\", \"partition\": \"aws\", \"taken_at\": \"2026-01-01\", \"regions\": [\"us-gov-west-1\"]}",
+         DW_E_SCHEMA, 0, 0, "manifest field \"regions\"[0] is not a region name of partition \"aws\", got \"us-gov-west-1\""},
+        {"{\"account_id\": \"123456789012\", \"partition\": \"aws-us-gov\", \"taken_at\": \"2026-01-01\", \"regions\": [\"us-east-1\"]}",
+         DW_E_SCHEMA, 0, 0, "manifest field \"regions\"[0] is not a region name of partition \"aws-us-gov\", got \"us-east-1\""},
+        {"{\"account_id\": \"123456789012\", \"partition\": \"aws\", \"taken_at\": \"2026-01-01\", \"regions\": [\"us-east-1\", \"us-east-1\"]}",
+         DW_E_SCHEMA, 0, 0, "manifest field \"regions\"[1] repeats \"us-east-1\""},
+        {"{\"account_id\": \"123456789012\", \"partition\": \"aws\", \"taken_at\": \"2026-01-01\", \"regions\": [\"US-EAST-1\"]}",
+         DW_E_SCHEMA, 0, 0, "manifest field \"regions\"[0] is not a region name of partition \"aws\", got \"US-EAST-1\""},
+        {"{\"account_id\": \"123456789012\", \"partition\": \"aws;id\", \"taken_at\": \"2026-01-01\", \"regions\": [\"us-east-1\"]}",
+         DW_E_SCHEMA, 0, 0, "manifest field \"partition\" must be an AWS partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc), got \"aws;id\""},
+        {"{\"account_id\": \"12345678901\\u001b\", \"partition\": \"aws\"}", DW_E_SCHEMA, 0, 0,
+         "manifest field \"account_id\" must be 12 digits, got \"12345678901\\x1b\""},
         {"{\"account_id\": \"123456789012\", \"account_id\": \"123456789012\"}", DW_E_PARSE, 1, 43, "duplicate object key near '\"account_id\"'"},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
@@ -212,11 +229,66 @@ static void test_json_buffer_positions(void **state)
     }
 }
 
+/* Region names of every partition are accepted; a region folder the
+ * manifest does not list is refused, files and "global" are not folders of
+ * regions. */
+static void test_manifest_regions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *partition, *region;
+    } ok[] = {
+        {"aws", "us-east-1"},          {"aws", "ap-southeast-7"},      {"aws", "mx-central-1"},
+        {"aws", "il-central-1"},       {"aws-cn", "cn-northwest-1"},   {"aws-us-gov", "us-gov-west-1"},
+        {"aws-iso", "us-iso-east-1"},  {"aws-iso-b", "us-isob-east-1"}, {"aws-iso-e", "eu-isoe-west-1"},
+        {"aws-iso-f", "us-isof-south-1"}, {"aws-eusc", "eusc-de-east-1"},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(ok); i++) {
+        char *rel = dw_xasprintf("ok%zu/manifest.json", i);
+        char *body = dw_xasprintf("{\"account_id\": \"123456789012\", \"partition\": \"%s\", \"regions\": "
+                                  "[\"%s\"], \"taken_at\": \"2026-01-10T00:00:00Z\"}",
+                                  ok[i].partition, ok[i].region);
+        s_write(rel, body);
+        char *dir = dw_xasprintf("%s/ok%zu", s_dir, i);
+        char *sub = dw_xasprintf("ok%zu/%s/dms/describe-endpoints.json", i, ok[i].region);
+        s_write(sub, "{}");
+        struct dw_snapshot *snap = NULL;
+        struct dw_error err;
+        memset(&err, 0, sizeof(err));
+        if (dw_snapshot_open(dir, &snap, &err) != DW_OK)
+            fail_msg("%s in %s refused: %s", ok[i].region, ok[i].partition, err.message);
+        dw_snapshot_free(snap);
+        free(sub);
+        free(dir);
+        free(body);
+        free(rel);
+    }
+    s_write("f/manifest.json", s_manifest);
+    s_write("f/us-east-1/dms/describe-endpoints.json", "{}");
+    s_write("f/global/iam/get-account-authorization-details.json", "{}");
+    s_write("f/expected", "not a folder");
+    char *dir = dw_xasprintf("%s/f", s_dir);
+    struct dw_snapshot *snap = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(dw_snapshot_open(dir, &snap, &err), DW_OK);
+    dw_snapshot_free(snap);
+    s_write("f/us-west-2/dms/describe-endpoints.json", "{}");
+    snap = (struct dw_snapshot *)1;
+    assert_int_equal(dw_snapshot_open(dir, &snap, &err), DW_E_SCHEMA);
+    assert_null(snap);
+    assert_non_null(strstr(err.source, "manifest.json"));
+    assert_string_equal(err.message,
+                        "the snapshot has a folder \"us-west-2\" that manifest field \"regions\" does not list");
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_manifest_errors, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_doc_states, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_manifest_regions, s_setup, s_teardown),
         cmocka_unit_test(test_json_buffer_positions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

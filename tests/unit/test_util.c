@@ -1,5 +1,5 @@
 /* test_util.c: glob matching and set questions, ISO 8601 parsing, capped
- * buffers and shell quoting. */
+ * buffers (shell quoting is in test_shell.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -119,32 +119,11 @@ static void test_buf_cap(void **state)
     free(s);
 }
 
-static void test_shell_quote(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *in, *want;
-    } cases[] = {
-        {"orders", "orders"},
-        {"arn:aws:dms:us-east-1:1:rep:X", "arn:aws:dms:us-east-1:1:rep:X"},
-        {"a b", "'a b'"},
-        {"it's", "'it'\\''s'"},
-        {"", "''"},
-        {"$(rm -rf /)", "'$(rm -rf /)'"},
-    };
-    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
-        char *q = dw_shell_quote(cases[i].in);
-        assert_string_equal(q, cases[i].want);
-        free(q);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_glob_match), cmocka_unit_test(test_glob_sets),
         cmocka_unit_test(test_time),       cmocka_unit_test(test_buf_cap),
-        cmocka_unit_test(test_shell_quote),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
