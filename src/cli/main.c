@@ -815,7 +815,7 @@ static int s_cmd_remediate(struct cli_args *a)
     enum dw_status rc = dw_remediate_script(rep, a->positional[0], &ro, out, &err);
     json_decref(rep);
     if (s_close_out(&o, rc == DW_OK) != 0) {
-        if (rc)
+        if (rc && err.message[0])
             s_print_error(&err);
         return EXIT_USAGE;
     }
