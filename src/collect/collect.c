@@ -610,12 +610,14 @@ static enum dw_status s_open_out_dir(struct s_run *run, struct dw_error *err)
 }
 
 /* The run's first evidence write failure, as the run's error. A manifest
- * left by an earlier run in the same folder is removed (unlinkat removes a
- * link itself, never its target): the folder now mixes two runs and must
- * not read as a snapshot. */
+ * file left by an earlier run in the same folder is removed: the folder now
+ * mixes two runs and must not read as a snapshot. Anything else of that
+ * name (a planted link) is left alone. */
 static enum dw_status s_write_failure(const struct s_run *run, struct dw_error *err)
 {
-    if (run->out_fd >= 0)
+    struct stat st;
+    if (run->out_fd >= 0 && fstatat(run->out_fd, "manifest.json", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISREG(st.st_mode))
         (void)unlinkat(run->out_fd, "manifest.json", 0);
     if (err) {
         *err = run->write_err;
