@@ -70,7 +70,11 @@ static void *s_worker(void *arg)
         memset(&err, 0, sizeof(err));
         if (dw_live_collect(&lo, &acc->stats, &err) != DW_OK) {
             acc->failed = true;
-            snprintf(acc->why, sizeof(acc->why), "%s", err.message);
+            /* A file that could not be written is named with the OS error. */
+            if (err.status == DW_E_IO && err.source[0])
+                snprintf(acc->why, sizeof(acc->why), "%.300s: %.200s", err.source, err.message);
+            else
+                snprintf(acc->why, sizeof(acc->why), "%s", err.message);
         } else if (strcmp(acc->stats.account_id, acc->id) != 0) {
             /* The role answered for another account: never mix evidence. */
             acc->failed = true;
@@ -96,7 +100,7 @@ int cli_collect_accounts(const struct dw_live_opts *base, const struct cli_args 
     char **ids = NULL;
     size_t n = 0;
     bool org = a->n_accounts == 1 && strcmp(a->accounts[0], "org") == 0;
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "dbward: cannot create %s: %s\n", dir, strerror(errno));
         return -1;
     }
@@ -181,19 +185,33 @@ int cli_snapshot_tree(const char *dir, char ***subdirs, size_t *n)
     *n = 0;
     char *man = s_printf("%s/manifest.json", dir);
     struct stat st;
-    bool single = stat(man, &st) == 0;
+    bool single = lstat(man, &st) == 0;
     free(man);
     if (single)
         return 0;
     DIR *d = opendir(dir);
     if (!d)
         return 0;
+    bool bad = false;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
         char *m = s_printf("%s/%s/manifest.json", dir, e->d_name);
-        if (stat(m, &st) == 0) {
+        char *sub = s_printf("%s/%s", dir, e->d_name);
+        /* Links inside the tree are not followed, and an account folder
+         * that is one is refused rather than skipped (it would go missing
+         * from the report without a word). */
+        if (lstat(sub, &st) == 0 && S_ISLNK(st.st_mode)) {
+            fprintf(stderr, "dbward: %s: is a symbolic link; dbward does not follow links inside a snapshot\n",
+                    sub);
+            free(sub);
+            free(m);
+            bad = true;
+            continue;
+        }
+        free(sub);
+        if (lstat(m, &st) == 0) {
             *subdirs = s_alloc(*subdirs, (*n + 1) * sizeof(char *));
             (*subdirs)[(*n)++] = s_printf("%s/%s", dir, e->d_name);
         }
@@ -202,7 +220,7 @@ int cli_snapshot_tree(const char *dir, char ***subdirs, size_t *n)
     closedir(d);
     if (*n)
         qsort(*subdirs, *n, sizeof(char *), s_cmp);
-    return 0;
+    return bad ? -1 : 0;
 }
 
 /* The finding that stands for an account dbward could not enter. */

@@ -27,7 +27,10 @@ int cli_collect_accounts(const struct dw_live_opts *base, const struct cli_args 
                          struct cli_account **out, size_t *n);
 
 /* A folder holding one snapshot per account (dir/<id>/manifest.json and no
- * dir/manifest.json): *subdirs lists them sorted (new strings), else n = 0. */
+ * dir/manifest.json): *subdirs lists them sorted (new strings), else n = 0.
+ * Returns -1 after printing the error when an entry is a symbolic link
+ * (links inside a snapshot are never followed); *subdirs is still the
+ * caller's to free. */
 int cli_snapshot_tree(const char *dir, char ***subdirs, size_t *n);
 
 /* Appends the ERROR finding of an account that was not scanned. */

@@ -3,15 +3,18 @@
  * results to exit codes: 0 clean, 1 FAIL, 3 ERROR without FAIL, 2 usage or
  * unreadable input. Uses only the public dbward API. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <dbward/config.h>
 #include <dbward/dbward.h>
+#include <dbward/file.h>
 #include <dbward/history.h>
 #include <dbward/jmespath.h>
 #include <dbward/live.h>
@@ -33,9 +36,21 @@ static void s_print_error(const struct dw_error *e)
         fprintf(stderr, "dbward: %s\n", e->message);
     if (e->line <= 0 || e->column <= 0)
         return;
-    FILE *f = fopen(e->source, "rb");
-    if (!f)
+    /* The caret line is read again from the file, never through a link or
+     * from a FIFO or device: it must quote only the file that was parsed. */
+    int fd = open(e->source, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+    if (fd < 0)
         return;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return;
+    }
     char line[512];
     int n = 0;
     while (fgets(line, sizeof(line), f)) {
@@ -79,25 +94,52 @@ static void s_usage(FILE *out)
     fputs("\nThe manual page (dbward man | man -l -) says more.\n", out);
 }
 
-static FILE *s_open_out(const char *path)
+/* One output of a command: stdout ("-" or no path), or a file written
+ * through dw_atomic_file, so it appears complete and 0600 or not at all. */
+struct s_out {
+    FILE *f;                   /* where to write; stdout or the writer's stream */
+    struct dw_atomic_file *af; /* NULL for stdout */
+};
+
+static FILE *s_open_out(struct s_out *o, const char *path)
 {
-    if (!path || strcmp(path, "-") == 0)
-        return stdout;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "dbward: %s: %s\n", path, strerror(errno));
-    return f;
+    memset(o, 0, sizeof(*o));
+    if (!path || strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return o->f;
+    }
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (dw_atomic_file_open(path, &o->af, &err)) {
+        s_print_error(&err);
+        return NULL;
+    }
+    o->f = dw_atomic_file_stream(o->af);
+    return o->f;
 }
 
-static int s_close_out(FILE *f, const char *path)
+/* Ends an output: the file replaces the old one only when ok (the writer
+ * succeeded) and every write reached the disk. A failed write is reported
+ * with the file and the OS error. Returns 0 when the output is complete. */
+static int s_close_out(struct s_out *o, bool ok)
 {
-    if (f == stdout)
-        return fflush(stdout) == 0 ? 0 : -1;
-    if (fclose(f) != 0) {
-        fprintf(stderr, "dbward: %s: write failed\n", path);
+    if (!o->af)
+        return fflush(stdout) == 0 && !ferror(stdout) && ok ? 0 : -1;
+    struct dw_atomic_file *af = o->af;
+    o->af = NULL;
+    if (!ok && !ferror(o->f)) {
+        dw_atomic_file_abort(af);
         return -1;
     }
-    return 0;
+    /* A stream error makes the commit fail and name it ("No space left on
+     * device"); nothing is renamed into place then. */
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (dw_atomic_file_commit(af, &err)) {
+        s_print_error(&err);
+        return -1;
+    }
+    return ok ? 0 : -1;
 }
 
 /* Removes a folder tree dbward created (the temporary live snapshot). */
@@ -181,7 +223,15 @@ static int s_live(struct cli_args *a, char **dir, bool *temp)
     struct dw_error err;
     memset(&err, 0, sizeof(err));
     if (dw_live_collect(&lo, &st, &err)) {
-        fprintf(stderr, "dbward: %s\n", err.message);
+        /* A file the collection could not write is named; other failures
+         * (credentials, regions) say what they are in the message. */
+        if (err.status == DW_E_IO)
+            s_print_error(&err);
+        else
+            fprintf(stderr, "dbward: %s\n", err.message);
+        if (err.status == DW_E_IO && a->save_snapshot)
+            fprintf(stderr, "dbward: %s is incomplete: no manifest was written, so it is not a snapshot\n",
+                    a->save_snapshot);
         return -1;
     }
     fprintf(stderr, "dbward: account %s: %llu calls (%llu retries, %llu recorded as failed) in %zu regions, "
@@ -323,11 +373,12 @@ static int s_write_asff_files(const char *path, const struct dw_report_meta *met
             snprintf(name, sizeof(name), "%.*s-%zu%s", (int)(dot - path), path, part, dot);
         else
             snprintf(name, sizeof(name), "%s-%zu", path, part);
-        FILE *fp = s_open_out(name);
+        struct s_out o;
+        FILE *fp = s_open_out(&o, name);
         if (!fp)
             return -1;
         enum dw_status wrc = dw_report_asff(fp, meta, f, i, DW_ASFF_BATCH, false);
-        if (s_close_out(fp, name) != 0 || wrc) {
+        if (s_close_out(&o, wrc == DW_OK) != 0) {
             fprintf(stderr, "dbward: could not write %s\n", name);
             return -1;
         }
@@ -402,7 +453,8 @@ static int s_cmd_scan(struct cli_args *a)
      * live collection wrote. Accounts that could not be entered come back as
      * ERROR findings, not as missing accounts. */
     if (a->snapshot) {
-        cli_snapshot_tree(a->snapshot, &dirs, &n_dirs);
+        if (cli_snapshot_tree(a->snapshot, &dirs, &n_dirs) != 0)
+            goto out;
         if (!n_dirs) {
             dirs = calloc(1, sizeof(char *));
             if (!dirs || !(dirs[0] = strdup(a->snapshot)))
@@ -500,14 +552,15 @@ static int s_cmd_scan(struct cli_args *a)
         .accounts = account_ids,
         .n_accounts = n_account_ids,
     };
-    out = s_open_out(a->output);
+    struct s_out main_out;
+    out = s_open_out(&main_out, a->output);
     if (!out)
         goto out;
     bool text = !a->format || strcmp(a->format, "text") == 0;
     bool color = text && !a->no_color && out == stdout && isatty(fileno(stdout)) &&
                  !(getenv("NO_COLOR") && getenv("NO_COLOR")[0]);
     enum dw_status wrc = s_write_report(out, a->format, &meta, &findings, color);
-    if (s_close_out(out, a->output) != 0 || wrc) {
+    if (s_close_out(&main_out, wrc == DW_OK) != 0) {
         fprintf(stderr, "dbward: could not write the report\n");
         goto out;
     }
@@ -517,11 +570,12 @@ static int s_cmd_scan(struct cli_args *a)
                 goto out;
             continue;
         }
-        FILE *extra = s_open_out(a->out_path[i]);
+        struct s_out extra_out;
+        FILE *extra = s_open_out(&extra_out, a->out_path[i]);
         if (!extra)
             goto out;
         wrc = s_write_report(extra, a->out_format[i], &meta, &findings, false);
-        if (s_close_out(extra, a->out_path[i]) != 0 || wrc) {
+        if (s_close_out(&extra_out, wrc == DW_OK) != 0) {
             fprintf(stderr, "dbward: could not write %s\n", a->out_path[i]);
             goto out;
         }
@@ -578,7 +632,8 @@ static int s_cmd_controls(struct cli_args *a)
     struct dw_config *cfg = NULL;
     if (s_config(a, &cfg))
         return EXIT_USAGE;
-    FILE *out = s_open_out(a->output);
+    struct s_out o;
+    FILE *out = s_open_out(&o, a->output);
     if (!out) {
         dw_config_free(cfg);
         return EXIT_USAGE;
@@ -587,7 +642,7 @@ static int s_cmd_controls(struct cli_args *a)
     if (a->format && strcmp(a->format, "markdown") == 0) {
         cli_control_index(out);
         dw_config_free(cfg);
-        return s_close_out(out, a->output) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+        return s_close_out(&o, true) == 0 ? EXIT_CLEAN : EXIT_USAGE;
     }
     if (json) {
         fputs("[\n", out);
@@ -642,7 +697,7 @@ static int s_cmd_controls(struct cli_args *a)
         }
     }
     dw_config_free(cfg);
-    return s_close_out(out, a->output) ? EXIT_USAGE : EXIT_CLEAN;
+    return s_close_out(&o, true) ? EXIT_USAGE : EXIT_CLEAN;
 }
 
 static int s_cmd_explain(struct cli_args *a)
@@ -700,14 +755,15 @@ static int s_cmd_explain(struct cli_args *a)
 static int s_cmd_script(struct cli_args *a)
 {
     char *script = dw_collect_script(a->regions, a->n_regions);
-    FILE *out = s_open_out(a->output);
+    struct s_out o;
+    FILE *out = s_open_out(&o, a->output);
     if (!out) {
         free(script);
         return EXIT_USAGE;
     }
     fputs(script, out);
     free(script);
-    return s_close_out(out, a->output) ? EXIT_USAGE : EXIT_CLEAN;
+    return s_close_out(&o, true) ? EXIT_USAGE : EXIT_CLEAN;
 }
 
 /* Writes JSON to stdout but stops past a size cap: a result built from
@@ -749,7 +805,8 @@ static int s_cmd_remediate(struct cli_args *a)
         s_print_error(&err);
         return EXIT_USAGE;
     }
-    FILE *out = s_open_out(a->output);
+    struct s_out o;
+    FILE *out = s_open_out(&o, a->output);
     if (!out) {
         json_decref(rep);
         return EXIT_USAGE;
@@ -757,8 +814,8 @@ static int s_cmd_remediate(struct cli_args *a)
     struct dw_remediate_opts ro = {a->controls, a->n_controls, a->severity_mask};
     enum dw_status rc = dw_remediate_script(rep, a->positional[0], &ro, out, &err);
     json_decref(rep);
-    if (s_close_out(out, a->output) != 0 || rc) {
-        if (rc)
+    if (s_close_out(&o, rc == DW_OK) != 0) {
+        if (rc && err.message[0])
             s_print_error(&err);
         return EXIT_USAGE;
     }
@@ -804,12 +861,13 @@ static int s_cmd_diff(struct cli_args *a)
         s_print_error(&err);
         goto out;
     }
-    out = s_open_out(a->output);
+    struct s_out dout;
+    out = s_open_out(&dout, a->output);
     if (!out)
         goto out;
     bool json = a->format && strcmp(a->format, "json") == 0;
     enum dw_status rc = dw_report_diff(o, srcs[0], n, srcs[1], json, out, &fresh, &err);
-    if (s_close_out(out, a->output) != 0 || rc) {
+    if (s_close_out(&dout, rc == DW_OK) != 0) {
         if (rc)
             s_print_error(&err);
         goto out;
@@ -845,12 +903,13 @@ static int s_cmd_merge(struct cli_args *a)
         s_print_error(&err);
         goto out;
     }
-    FILE *out = s_open_out(a->output);
+    struct s_out o;
+    FILE *out = s_open_out(&o, a->output);
     if (!out)
         goto out;
     int rc = json_dumpf(merged, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     fputc('\n', out);
-    if (s_close_out(out, a->output) != 0 || rc != 0) {
+    if (s_close_out(&o, rc == 0) != 0) {
         fputs("dbward: could not write the merged report\n", stderr);
         goto out;
     }
@@ -885,7 +944,8 @@ static int s_cmd_history(struct cli_args *a)
         s_print_error(&err);
         return EXIT_USAGE;
     }
-    FILE *out = s_open_out(a->output);
+    struct s_out o;
+    FILE *out = s_open_out(&o, a->output);
     if (!out) {
         free(runs);
         return EXIT_USAGE;
@@ -916,7 +976,7 @@ static int s_cmd_history(struct cli_args *a)
                     runs[i].source);
     }
     free(runs);
-    return s_close_out(out, a->output) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+    return s_close_out(&o, true) == 0 ? EXIT_CLEAN : EXIT_USAGE;
 }
 
 /* dbward query EXPRESSION: like jp, one JSON document on stdin. */

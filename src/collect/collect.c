@@ -3,6 +3,7 @@
  * and start the calls that depend on it. All jobs share one HTTP engine, so
  * regions, services and resources proceed concurrently. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <curl/curl.h>
 
 #include <dbward/dbward.h>
+#include <dbward/file.h>
 #include <dbward/live.h>
 #include <dbward/sigv4.h>
 #include <dbward/snapshot.h>
@@ -40,6 +42,9 @@ struct s_run {
     int max_depth;
     int64_t last_refresh_s; /* last refresh attempt, epoch seconds */
     int refreshes;
+    int out_fd;               /* the snapshot folder (o->out_dir), opened once; -1 before */
+    bool write_failed;        /* an evidence file could not be written: the run fails */
+    struct dw_error write_err; /* the first such failure: file and OS error */
 };
 
 struct s_job {
@@ -61,19 +66,6 @@ static int64_t s_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void s_mkdirs(const char *path)
-{
-    char *p = dw_xstrdup(path);
-    for (char *c = p + 1; *c; c++) {
-        if (*c == '/') {
-            *c = '\0';
-            mkdir(p, 0755);
-            *c = '/';
-        }
-    }
-    free(p);
 }
 
 /* Members the botocore models mark sensitive in the services dbward calls
@@ -118,13 +110,64 @@ static void s_scrub(json_t *j, int depth)
     }
 }
 
-static void s_write_json(const char *dir, const char *rel, const char *suffix, json_t *j)
+/* Writes j as the evidence file rel+suffix under the snapshot folder:
+ * folders 0700 and the file 0600, made without following any link inside
+ * the folder, the file complete or absent (dbward/file.h). The first
+ * failure is kept in run and fails the run; later writes are skipped. */
+static void s_write_json(struct s_run *run, const char *rel, const char *suffix, json_t *j)
 {
     s_scrub(j, 0);
-    char *full = dw_xasprintf("%s/%s%s", dir, rel, suffix);
-    s_mkdirs(full);
-    json_dump_file(j, full, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
-    free(full);
+    if (run->write_failed)
+        return;
+    char *file = dw_xasprintf("%s%s", rel, suffix);
+    char *slash = strrchr(file, '/');
+    const char *name = slash ? slash + 1 : file;
+    char *dir = slash ? dw_xstrndup(file, (size_t)(slash - file)) : dw_xstrdup("");
+    char *shown = dw_xasprintf("%s/%s", run->o->out_dir, file);
+    struct dw_atomic_file *af = NULL;
+    int dfd = -1;
+    enum dw_status rc = dw_dir_open_beneath(run->out_fd, dir, true, run->o->out_dir, &dfd, &run->write_err);
+    if (!rc)
+        rc = dw_atomic_file_openat(dfd, name, shown, &af, &run->write_err);
+    if (!rc) {
+        FILE *out = dw_atomic_file_stream(af);
+        if (json_dumpf(j, out, JSON_INDENT(4) | JSON_PRESERVE_ORDER) != 0 && !ferror(out)) {
+            dw_atomic_file_abort(af);
+            rc = dw_error_set(&run->write_err, DW_E_IO, shown, 0, 0, 0, "cannot encode the answer as JSON");
+        } else {
+            /* A stream error fails the commit, which then names it. */
+            rc = dw_atomic_file_commit(af, &run->write_err);
+        }
+    }
+    if (rc)
+        run->write_failed = true;
+    if (dfd >= 0)
+        close(dfd);
+    free(shown);
+    free(dir);
+    free(file);
+}
+
+/* Reads back the evidence file rel (identity, regions), without following
+ * links. Returns a new reference or NULL when absent or unreadable. */
+static json_t *s_read_back(struct s_run *run, const char *rel)
+{
+    char *slash = strrchr(rel, '/');
+    const char *name = slash ? slash + 1 : rel;
+    char *dir = slash ? dw_xstrndup(rel, (size_t)(slash - rel)) : dw_xstrdup("");
+    struct dw_error e;
+    int dfd = -1;
+    char *data = NULL;
+    size_t len = 0;
+    json_t *j = NULL;
+    if (dw_dir_open_beneath(run->out_fd, dir, false, run->o->out_dir, &dfd, &e) == DW_OK &&
+        dw_file_read_at(dfd, name, rel, DW_SNAPSHOT_MAX_FILE_BYTES, &data, &len, &e) == DW_OK)
+        j = json_loadb(data, len, 0, NULL);
+    if (dfd >= 0)
+        close(dfd);
+    free(data);
+    free(dir);
+    return j;
 }
 
 static void s_job_free(struct s_job *j)
@@ -142,7 +185,7 @@ static void s_job_free(struct s_job *j)
 static void s_record_error(struct s_run *run, struct s_job *j, const char *code, const char *msg)
 {
     json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg ? msg : "");
-    s_write_json(run->o->out_dir, j->path, ".error.json", e);
+    s_write_json(run, j->path, ".error.json", e);
     json_decref(e);
     run->failed++;
 }
@@ -349,8 +392,10 @@ static void s_done(void *user, struct dw_http_req *r)
                 dw_http_submit(run->http, nr);
                 keep = true;
             } else {
-                s_write_json(run->o->out_dir, j->path, ".json", j->merged);
-                if (j->then)
+                s_write_json(run, j->path, ".json", j->merged);
+                /* Calls that depend on an answer that could not be saved
+                 * would only fail to save theirs too. */
+                if (j->then && !run->write_failed)
                     j->then(run, j, j->merged);
             }
         }
@@ -527,14 +572,19 @@ static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char
 {
     s_call(run, 0, svc, cmd, region, path, params, NULL, NULL);
     dw_http_run(run->http);
-    char *okp = dw_xasprintf("%s/%s.json", run->o->out_dir, path);
-    char *errp = dw_xasprintf("%s/%s.error.json", run->o->out_dir, path);
+    if (run->write_failed) {
+        /* The answer was not saved: the caller reports run->write_err. */
+        *why = dw_xstrdup(run->write_err.message);
+        return DW_E_IO;
+    }
+    char *okp = dw_xasprintf("%s.json", path);
+    char *errp = dw_xasprintf("%s.error.json", path);
     enum dw_status rc = DW_OK;
-    json_t *j = json_load_file(okp, 0, NULL);
+    json_t *j = s_read_back(run, okp);
     if (j) {
         *ans = j;
     } else {
-        json_t *e = json_load_file(errp, 0, NULL);
+        json_t *e = s_read_back(run, errp);
         *why = dw_xasprintf("%s (%s)", json_string_value(json_object_get(e, "message")) ? json_string_value(json_object_get(e, "message")) : "",
                             json_string_value(json_object_get(e, "code")) ? json_string_value(json_object_get(e, "code")) : "no answer");
         json_decref(e);
@@ -545,12 +595,44 @@ static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char
     return rc;
 }
 
+/* Creates the snapshot folder (0700) when it is missing and opens it once;
+ * a folder the user named may be reached through a link, links inside it
+ * are never followed (s_write_json). */
+static enum dw_status s_open_out_dir(struct s_run *run, struct dw_error *err)
+{
+    const char *dir = run->o->out_dir;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return dw_error_set(err, DW_E_IO, dir, 0, 0, 0, "cannot create the folder: %s", strerror(errno));
+    run->out_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (run->out_fd < 0)
+        return dw_error_set(err, DW_E_IO, dir, 0, 0, 0, "cannot open the folder: %s", strerror(errno));
+    return DW_OK;
+}
+
+/* The run's first evidence write failure, as the run's error. A manifest
+ * file left by an earlier run in the same folder is removed: the folder now
+ * mixes two runs and must not read as a snapshot. Anything else of that
+ * name (a planted link) is left alone. */
+static enum dw_status s_write_failure(const struct s_run *run, struct dw_error *err)
+{
+    struct stat st;
+    if (run->out_fd >= 0 && fstatat(run->out_fd, "manifest.json", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISREG(st.st_mode))
+        (void)unlinkat(run->out_fd, "manifest.json", 0);
+    if (err) {
+        *err = run->write_err;
+        err->status = DW_E_IO;
+    }
+    return DW_E_IO;
+}
+
 enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stats *stats, struct dw_error *err)
 {
     enum dw_status rc = DW_OK;
     int64_t t0 = s_now_ms();
     struct s_run run;
     memset(&run, 0, sizeof(run));
+    run.out_fd = -1;
     memset(stats, 0, sizeof(*stats));
     run.o = o;
     run.stats = stats;
@@ -570,10 +652,9 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     rc = s_resolve(&run, &run.creds, err);
     if (rc)
         goto out;
-    if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST) {
-        rc = dw_error_set(err, DW_E_IO, o->out_dir, 0, 0, 0, "%s", strerror(errno));
+    rc = s_open_out_dir(&run, err);
+    if (rc)
         goto out;
-    }
     run.models = dw_aws_models_load();
     if (!run.models) {
         rc = dw_error_set(err, DW_E_PARSE, "dbward", 0, 0, 0, "the built-in AWS models are corrupt (a build defect)");
@@ -585,6 +666,10 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
 
     /* Identity first: it proves the credentials and names the account. */
     if (s_sync_call(&run, "sts", "get-caller-identity", home_region, "global/sts/get-caller-identity", NULL, &ident, &why)) {
+        if (run.write_failed) {
+            rc = s_write_failure(&run, err);
+            goto out;
+        }
         rc = dw_error_set(err, DW_E_API, "credentials", 0, 0, 0,
                           "AWS refused the credentials from %s: %s", run.creds->source, why);
         goto out;
@@ -603,6 +688,10 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
         char *rp = dw_xasprintf("%s/ec2/describe-regions", home_region);
         if (s_sync_call(&run, "ec2", "describe-regions", home_region, rp, NULL, &regions, &why)) {
             free(rp);
+            if (run.write_failed) {
+                rc = s_write_failure(&run, err);
+                goto out;
+            }
             rc = dw_error_set(err, DW_E_API, "regions", 0, 0, 0,
                               "cannot list the account's regions (%s); name them with --region", why);
             goto out;
@@ -629,6 +718,12 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
         s_region_plan(&run, region_list[i], base_depth);
     dw_http_run(run.http);
     s_progress(&run, true);
+    /* Evidence that could not be saved fails the run; without a manifest
+     * the partial folder cannot be mistaken for a snapshot. */
+    if (run.write_failed) {
+        rc = s_write_failure(&run, err);
+        goto out;
+    }
 
     json_t *man = json_object();
     char taken[32];
@@ -642,8 +737,12 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     json_object_set_new(man, "taken_at", json_string(taken));
     json_object_set_new(man, "produced_by", json_pack("{s:s, s:s, s:s}", "tool", "dbward", "version", dw_version(),
                                                        "mode", "live"));
-    s_write_json(o->out_dir, "manifest", ".json", man);
+    s_write_json(&run, "manifest", ".json", man);
     json_decref(man);
+    if (run.write_failed) {
+        rc = s_write_failure(&run, err);
+        goto out;
+    }
     struct dw_http_stats hs;
     dw_http_stats(run.http, &hs);
     stats->calls = hs.requests;
@@ -664,6 +763,8 @@ out:
     dw_http_free(run.http);
     dw_aws_models_free(run.models);
     dw_creds_free(run.creds);
+    if (run.out_fd >= 0)
+        close(run.out_fd);
     return rc;
 }
 
@@ -695,6 +796,7 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
     *n = 0;
     struct s_run run;
     memset(&run, 0, sizeof(run));
+    run.out_fd = -1;
     struct dw_live_stats stats;
     memset(&stats, 0, sizeof(stats));
     struct dw_live_opts lo = *o;
@@ -714,16 +816,19 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
     enum dw_status rc = s_resolve(&run, &run.creds, err);
     if (rc)
         goto out;
-    if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST) {
-        rc = dw_error_set(err, DW_E_IO, o->out_dir, 0, 0, 0, "%s", strerror(errno));
+    rc = s_open_out_dir(&run, err);
+    if (rc)
         goto out;
-    }
     run.models = dw_aws_models_load();
     struct dw_http_opts ho = {o->concurrency, o->timeout_ms, 5000, DW_MAX_RESPONSE_BYTES, o->max_attempts,
                               o->retry_base_ms, o->log, o->user};
     run.http = dw_http_new(&ho);
     if (!ou) {
         if (s_sync_call(&run, "organizations", "list-accounts", "us-east-1", "org/list-accounts", NULL, &ans, &why)) {
+            if (run.write_failed) {
+                rc = s_write_failure(&run, err);
+                goto out;
+            }
             rc = dw_error_set(err, DW_E_API, "organizations", 0, 0, 0, "cannot list the organization's accounts: %s",
                               why);
             goto out;
@@ -750,6 +855,11 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
                              json_pack("{s:s}", "ParentId", parent), &ans, &why);
             free(path);
         }
+        if (rc && run.write_failed) {
+            rc = s_write_failure(&run, err);
+            free(parent);
+            goto out;
+        }
         if (rc) {
             rc = dw_error_set(err, DW_E_API, "organizations", 0, 0, 0, "cannot list %s: %s", parent, why);
             free(parent);
@@ -773,6 +883,8 @@ out:
     dw_http_free(run.http);
     dw_aws_models_free(run.models);
     dw_creds_free(run.creds);
+    if (run.out_fd >= 0)
+        close(run.out_fd);
     if (rc) {
         for (size_t i = 0; i < *n; i++)
             free((*ids)[i]);

@@ -1,7 +1,16 @@
-/* history.c: the SQLite scan history (dbward/history.h). */
+/* history.c: the SQLite scan history (dbward/history.h). The file is never
+ * reached through a symbolic link. A new history is built under a temporary
+ * name beside the target (mode 0600) and appears under its own name only
+ * once a run is committed in it, so a failed first run leaves no file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -14,6 +23,7 @@
 struct dw_history {
     sqlite3 *db;
     char path[512];
+    char *tmp_path; /* a new history not yet in place: the file db has open; else NULL */
 };
 
 static const char s_schema[] =
@@ -30,17 +40,106 @@ static const char s_schema[] =
     "CREATE INDEX IF NOT EXISTS findings_run ON findings(run_id);"
     "CREATE INDEX IF NOT EXISTS findings_key ON findings(control_id, resource_id);";
 
+/* SQLite's message, and the OS error behind it: SQLITE_FULL is how SQLite
+ * reports ENOSPC (it keeps no errno for it). */
 static enum dw_status s_fail(struct dw_history *h, struct dw_error *err, const char *what)
 {
-    return dw_error_set(err, DW_E_IO, h->path, 0, 0, 0, "%s: %s", what, sqlite3_errmsg(h->db));
+    int code = sqlite3_errcode(h->db) & 0xff;
+    int sys = sqlite3_system_errno(h->db);
+    if (code == SQLITE_FULL)
+        sys = ENOSPC;
+    if (code != SQLITE_FULL && code != SQLITE_IOERR && code != SQLITE_CANTOPEN)
+        sys = 0;
+    return dw_error_set(err, DW_E_IO, h->path, 0, 0, 0, "%s: %s%s%s%s", what, sqlite3_errmsg(h->db),
+                        sys ? " (" : "", sys ? strerror(sys) : "", sys ? ")" : "");
+}
+
+#ifndef SQLITE_OPEN_NOFOLLOW
+#define SQLITE_OPEN_NOFOLLOW 0 /* older SQLite: the lstat check below still refuses links */
+#endif
+
+/* Creates an empty 0600 file beside path for a new history; sets
+ * h->tmp_path. */
+static enum dw_status s_create_tmp(struct dw_history *h, const char *path, struct dw_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    int dlen = slash ? (int)(slash - path + 1) : 0;
+    const char *name = slash ? slash + 1 : path;
+    for (unsigned attempt = 0; attempt < 64; attempt++) {
+        free(h->tmp_path);
+        h->tmp_path = dw_xasprintf("%.*s.%.160s.dbward-%08lx%04x.tmp", dlen, path, name,
+                                   (unsigned long)time(NULL) ^ (unsigned long)getpid(),
+                                   (unsigned)(rand() ^ (int)attempt) & 0xffffu);
+        int fd = open(h->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            int rc = fchmod(fd, 0600);
+            int e = errno;
+            close(fd);
+            if (rc != 0) {
+                unlink(h->tmp_path);
+                free(h->tmp_path);
+                h->tmp_path = NULL;
+                return dw_error_set(err, DW_E_IO, path, 0, 0, 0, "cannot set the mode of a new history: %s",
+                                    strerror(e));
+            }
+            return DW_OK;
+        }
+        if (errno != EEXIST)
+            break;
+    }
+    int e = errno;
+    free(h->tmp_path);
+    h->tmp_path = NULL;
+    return dw_error_set(err, DW_E_IO, path, 0, 0, 0, "cannot create a new history beside it: %s", strerror(e));
+}
+
+/* Puts a new history, whose first run is committed, under its own name:
+ * closes it, links it into place (never over a file that appeared in the
+ * meantime), and opens it there again. */
+static enum dw_status s_publish(struct dw_history *h, struct dw_error *err)
+{
+    sqlite3_close(h->db);
+    h->db = NULL;
+    if (link(h->tmp_path, h->path) != 0) {
+        int e = errno;
+        return dw_error_set(err, DW_E_IO, h->path, 0, 0, 0, "cannot put the new history in place: %s",
+                            e == EEXIST ? "a file of that name appeared meanwhile; the run was not recorded"
+                                        : strerror(e));
+    }
+    unlink(h->tmp_path);
+    free(h->tmp_path);
+    h->tmp_path = NULL;
+    if (sqlite3_open_v2(h->path, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK)
+        return h->db ? s_fail(h, err, "cannot open the history again")
+                     : dw_error_set(err, DW_E_IO, h->path, 0, 0, 0, "cannot open the history again");
+    sqlite3_busy_timeout(h->db, 10000);
+    sqlite3_exec(h->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+    return DW_OK;
 }
 
 enum dw_status dw_history_open(const char *path, struct dw_history **out, struct dw_error *err)
 {
     *out = NULL;
+    struct stat lst;
+    bool exists = lstat(path, &lst) == 0;
+    if (exists && S_ISLNK(lst.st_mode))
+        return dw_error_set(err, DW_E_IO, path, 0, 0, 0,
+                            "is a symbolic link; dbward does not open a history through a link");
+    if (exists && !S_ISREG(lst.st_mode))
+        return dw_error_set(err, DW_E_IO, path, 0, 0, 0, "is not a regular file");
+    if (!exists && errno != ENOENT)
+        return dw_error_set(err, DW_E_IO, path, 0, 0, 0, "%s", strerror(errno));
     struct dw_history *h = dw_xcalloc(1, sizeof(*h));
     snprintf(h->path, sizeof(h->path), "%s", path);
-    if (sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (!exists) {
+        enum dw_status rc = s_create_tmp(h, path, err);
+        if (rc) {
+            dw_history_close(h);
+            return rc;
+        }
+    }
+    const char *file = h->tmp_path ? h->tmp_path : path;
+    if (sqlite3_open_v2(file, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
         enum dw_status st = h->db ? s_fail(h, err, "cannot open the history")
                                   : dw_error_set(err, DW_E_IO, path, 0, 0, 0, "cannot open the history");
         dw_history_close(h);
@@ -96,6 +195,14 @@ void dw_history_close(struct dw_history *h)
     if (!h)
         return;
     sqlite3_close(h->db);
+    if (h->tmp_path) {
+        /* A new history that never got a run: leave nothing behind. */
+        char *journal = dw_xasprintf("%s-journal", h->tmp_path);
+        unlink(journal);
+        unlink(h->tmp_path);
+        free(journal);
+        free(h->tmp_path);
+    }
     free(h);
 }
 
@@ -179,6 +286,8 @@ out:
     sqlite3_finalize(row);
     if (sqlite3_exec(h->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK && !rc)
         rc = s_fail(h, err, "cannot commit the run");
+    if (!rc && h->tmp_path)
+        rc = s_publish(h, err);
     free(text);
     return rc;
 }

@@ -1,13 +1,20 @@
 /* snapshot.c: lazy, cached loader for snapshot folders. It maps
  * (region, service, command, key) to a file path, loads the file or its
  * .error.json twin, and remembers the result. It knows nothing about
- * controls; shapes inside the answers are the evaluators' business. */
+ * controls; shapes inside the answers are the evaluators' business.
+ *
+ * The folder the user names is opened once (it may itself be a link);
+ * below it nothing is followed: every folder and file is opened with
+ * O_NOFOLLOW, and a link, FIFO, socket or device where a file or folder is
+ * expected is refused with a reason naming the entry (docs/snapshot.md). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <dbward/snapshot.h>
 
@@ -23,6 +30,7 @@ struct s_entry {
 
 struct dw_snapshot {
     char *dir;
+    int root_fd; /* dir, opened once; every read goes below it */
     char *account_id;
     char *partition;
     char **regions;
@@ -219,6 +227,21 @@ static enum dw_status s_manifest_str(json_t *m, const char *key, char **out, con
     return DW_OK;
 }
 
+/* Loads the JSON file name in the folder dir_fd without following links;
+ * shown names it in errors. */
+static enum dw_status s_load_at(int dir_fd, const char *name, const char *shown, json_t **out,
+                                struct dw_error *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    *out = NULL;
+    enum dw_status rc = dw_file_read_at(dir_fd, name, shown, DW_SNAPSHOT_MAX_FILE_BYTES, &data, &len, err);
+    if (!rc)
+        rc = dw_json_load_buffer(data, len, shown, out, err);
+    free(data);
+    return rc;
+}
+
 enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struct dw_error *err)
 {
     enum dw_status rc = DW_OK;
@@ -229,8 +252,18 @@ enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struc
     s->dir = dw_xstrdup(dir);
     s->n_buckets = 1024;
     s->buckets = dw_xcalloc(s->n_buckets, sizeof(*s->buckets));
+    /* The folder the user named is resolved once, links and all. */
+    s->root_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (s->root_fd < 0) {
+        int e = errno;
+        if (e == ENOENT)
+            rc = dw_error_set(err, DW_E_NOT_FOUND, mpath, 0, 0, 0, "%s", strerror(e));
+        else
+            rc = dw_error_set(err, DW_E_IO, dir, 0, 0, 0, "cannot open the snapshot folder: %s", strerror(e));
+        goto out;
+    }
 
-    rc = dw_json_load_file(mpath, &m, err);
+    rc = s_load_at(s->root_fd, "manifest.json", mpath, &m, err);
     if (rc)
         goto out;
     if (!json_is_object(m)) {
@@ -351,6 +384,8 @@ void dw_snapshot_free(struct dw_snapshot *s)
     free(s->account_id);
     free(s->partition);
     free(s->dir);
+    if (s->root_fd >= 0)
+        close(s->root_fd);
     free(s);
 }
 
@@ -362,10 +397,12 @@ int64_t dw_snapshot_taken_at(const struct dw_snapshot *s) { return s->taken_at; 
 const char *dw_snapshot_dir(const struct dw_snapshot *s) { return s->dir; }
 const char *dw_snapshot_taken_at_iso(const struct dw_snapshot *s) { return s->taken_at_iso; }
 
-static bool s_exists(const char *path)
+/* True when dir_fd holds an entry called name, whatever it is: a dangling
+ * or looping link exists (and is refused when read), it is not missing. */
+static bool s_exists_at(int dir_fd, const char *name)
 {
     struct stat st;
-    return stat(path, &st) == 0;
+    return fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 static char *s_describe_call(const char *region, const char *service, const char *command,
@@ -390,19 +427,32 @@ static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
     struct dw_error jerr;
     struct dw_buf b;
     dw_buf_init(&b, 4096);
+    memset(&jerr, 0, sizeof(jerr));
     char *full = dw_xasprintf("%s/%s.json", s->dir, e->path);
     char *efull = dw_xasprintf("%s/%s.error.json", s->dir, e->path);
-    bool has_ok = s_exists(full);
-    bool has_err = s_exists(efull);
-    memset(&jerr, 0, sizeof(jerr));
+    /* e->path is region/service/command[/key]: a folder and a base name. */
+    const char *slash = strrchr(e->path, '/');
+    char *folder = slash ? dw_xstrndup(e->path, (size_t)(slash - e->path)) : dw_xstrdup("");
+    const char *base = slash ? slash + 1 : e->path;
+    char *name = dw_xasprintf("%s.json", base);
+    char *ename = dw_xasprintf("%s.error.json", base);
+    int dfd = -1;
+    enum dw_status drc = dw_dir_open_beneath(s->root_fd, folder, false, s->dir, &dfd, &jerr);
+    bool has_ok = drc == DW_OK && s_exists_at(dfd, name);
+    bool has_err = drc == DW_OK && s_exists_at(dfd, ename);
 
-    if (has_ok && has_err) {
+    if (drc && drc != DW_E_NOT_FOUND) {
+        /* A folder on the way is a link or not a folder. */
+        e->doc.state = DW_DOC_BAD;
+        dw_buf_printf(&b, "%s could not be read: ", call);
+        s_format_err(&b, &jerr);
+    } else if (has_ok && has_err) {
         e->doc.state = DW_DOC_BAD;
         dw_buf_printf(&b, "%s: both %s.json and %s.error.json exist; the snapshot is ambiguous",
                       call, e->path, e->path);
     } else if (has_ok) {
         json_t *j = NULL;
-        if (dw_json_load_file(full, &j, &jerr)) {
+        if (s_load_at(dfd, name, full, &j, &jerr)) {
             e->doc.state = DW_DOC_BAD;
             dw_buf_printf(&b, "%s could not be read: ", call);
             s_format_err(&b, &jerr);
@@ -416,7 +466,7 @@ static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
         }
     } else if (has_err) {
         json_t *j = NULL;
-        if (dw_json_load_file(efull, &j, &jerr)) {
+        if (s_load_at(dfd, ename, efull, &j, &jerr)) {
             e->doc.state = DW_DOC_BAD;
             dw_buf_printf(&b, "%s could not be read: ", call);
             s_format_err(&b, &jerr);
@@ -447,6 +497,11 @@ static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
         e->reason = dw_xstrdup(call);
     e->doc.reason = e->reason;
     e->doc.error_code = e->error_code;
+    if (dfd >= 0)
+        close(dfd);
+    free(folder);
+    free(name);
+    free(ename);
     free(full);
     free(efull);
 }
@@ -505,11 +560,20 @@ static int s_strcmp_p(const void *a, const void *b)
 
 char **dw_snapshot_keys(struct dw_snapshot *s, const char *region, const char *service, const char *command)
 {
-    char *dir = dw_xasprintf("%s/%s/%s/%s", s->dir, region, service, command);
-    DIR *d = opendir(dir);
-    free(dir);
-    if (!d)
+    char *rel = dw_xasprintf("%s/%s/%s", region, service, command);
+    int dfd = -1;
+    struct dw_error err;
+    enum dw_status rc = dw_dir_open_beneath(s->root_fd, rel, false, s->dir, &dfd, &err);
+    free(rel);
+    /* A folder that is a link lists nothing here; reading any of its
+     * files through dw_snapshot_get is refused with the reason. */
+    if (rc)
         return NULL;
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return NULL;
+    }
     size_t n = 0, cap = 16;
     char **v = dw_xcalloc(cap + 1, sizeof(char *));
     struct dirent *e;

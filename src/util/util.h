@@ -43,6 +43,23 @@ enum dw_status dw_buf_read_file(struct dw_buf *b, const char *path);
  * NULL if an append had failed. */
 char *dw_buf_steal(struct dw_buf *b);
 
+/* Opens the folder rel ("a/b/c", relative; "." and ".." refused) below the
+ * open folder dir_fd, one component at a time with O_NOFOLLOW, so no
+ * symbolic link on the way is followed. With create, missing folders are
+ * made with mode 0700. On success *out_fd is a new descriptor (close it).
+ * Errors name root/rel-so-far: DW_E_NOT_FOUND when a folder is missing
+ * (and not created), DW_E_IO for a link or a non-folder. src/util/file.c. */
+enum dw_status dw_dir_open_beneath(int dir_fd, const char *rel, bool create, const char *root, int *out_fd,
+                                   struct dw_error *err);
+/* Reads the regular file name (one component) in dir_fd without following a
+ * link, and without opening a FIFO, socket or device: those are refused
+ * with a message that says what the entry is and quotes nothing of any
+ * target. At most max_bytes (DW_E_TOO_BIG past it). On success *data is a
+ * new NUL-terminated buffer (free with free()) of *len bytes. DW_E_NOT_FOUND
+ * when there is no entry at all (a dangling link is an entry: a link). */
+enum dw_status dw_file_read_at(int dir_fd, const char *name, const char *display, size_t max_bytes, char **data,
+                               size_t *len, struct dw_error *err);
+
 /* Shell-style glob: '*' any run, '?' one character. Case-insensitive when
  * nocase is set. Matches the whole string. */
 bool dw_glob_match(const char *pattern, const char *s, bool nocase);
