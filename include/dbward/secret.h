@@ -31,16 +31,19 @@ void dw_secure_zero(void *p, size_t n);
 bool dw_secret_name_is_secret(const char *name, size_t len);
 
 /* Redacts a DMS ExtraConnectionAttributes string: a ';'-separated list of
- * key=value entries. Each value whose key dw_secret_name_is_secret accepts
- * becomes "[REDACTED]"; the value runs to the next ';', or, when it opens
- * with a quote (" or ') or '{', to the matching close followed by ';' or
- * the end (a backslash escapes the next byte), so a quoted value may hold
- * ';'. An unterminated quote redacts everything to the end of the string.
- * An entry without '=' (possibly the tail of a value that held ';') is
- * redacted whole. Other entries are copied as they are. Returns a new
- * NUL-terminated string (free with free()); *out_len (may be NULL) gets its
- * length, which may hold NULs copied from s. *n_redacted (may be NULL) gets
- * the number of values replaced. */
+ * key=value entries. A value whose key dw_secret_name_is_secret accepts is
+ * replaced by "[REDACTED]": the value runs to the next ';', and when it
+ * opens with a quote (" or ') or '{', also on to the matching close that
+ * only blanks and then ';' or the end follow (a backslash escapes the next
+ * byte), so a quoted value may hold ';'. An unterminated quote redacts
+ * everything to the end of the string. A non-blank segment without '='
+ * (possibly the tail of a value that held ';') is redacted whole. Since
+ * this grammar is ambiguous, every ';' starts a candidate entry and a byte
+ * is kept only if no reading puts it inside a secret value; runs of
+ * redacted bytes become one "[REDACTED]". Other bytes are copied as they
+ * are. Returns a new NUL-terminated string (free with free()); *out_len
+ * (may be NULL) gets its length, which may hold NULs copied from s.
+ * *n_redacted (may be NULL) gets the number of "[REDACTED]" runs. */
 char *dw_eca_redact(const char *s, size_t len, size_t *out_len, size_t *n_redacted);
 
 #endif

@@ -173,11 +173,13 @@ static char *s_body_xml(const char *body, size_t len)
     } else if (!s_xml(xmlDocGetRootElement(doc), 0)) {
         out = s_not_shown(len, "XML nested too deep");
     } else {
-        xmlChar *mem = NULL;
-        int n = 0;
-        xmlDocDumpMemory(doc, &mem, &n);
-        out = mem ? dw_xstrndup((const char *)mem, (size_t)n) : s_not_shown(len, "not printable");
-        xmlFree(mem);
+        /* The root element alone: one log line, no XML declaration. */
+        xmlBuffer *xb = xmlBufferCreate();
+        if (xb && xmlNodeDump(xb, doc, xmlDocGetRootElement(doc), 0, 0) >= 0)
+            out = dw_xstrndup((const char *)xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+        else
+            out = s_not_shown(len, "not printable");
+        xmlBufferFree(xb);
     }
     xmlFreeDoc(doc);
     return out;

@@ -114,24 +114,29 @@ static size_t s_value_end(const char *s, size_t len, size_t v, size_t semi)
     return len; /* unterminated: where the secret ends cannot be known */
 }
 
+/* Marks [from, to) in mask. */
+static void s_mark(bool *mask, size_t from, size_t to)
+{
+    for (size_t k = from; k < to; k++)
+        mask[k] = true;
+}
+
+/* The grammar is ambiguous (is a leading quote a quote? did the previous
+ * value end at this ';'?), so the redaction takes the union over the
+ * readings: every ';'-separated segment is read as an entry of its own, and
+ * a secret entry's value is marked both up to its ';' and, when it opens
+ * with a quote, up to the quoted close. A byte survives only if no reading
+ * makes it part of a secret value. */
 char *dw_eca_redact(const char *s, size_t len, size_t *out_len, size_t *n_redacted)
 {
-    struct dw_buf b;
-    dw_buf_init(&b, (size_t)-1);
-    size_t count = 0;
-    size_t i = 0;
-    for (;;) {
+    bool *mask = dw_xcalloc(len + 1, sizeof(bool));
+    for (size_t i = 0;;) {
         const char *semi_p = i < len ? memchr(s + i, ';', len - i) : NULL;
         size_t semi = semi_p ? (size_t)(semi_p - s) : len;
         const char *eq_p = i < semi ? memchr(s + i, '=', semi - i) : NULL;
         if (!eq_p) {
-            if (s_blank(s + i, semi - i)) {
-                dw_buf_append(&b, s + i, semi - i);
-            } else {
-                dw_buf_puts(&b, "[REDACTED]");
-                count++;
-            }
-            i = semi;
+            if (!s_blank(s + i, semi - i))
+                s_mark(mask, i, semi);
         } else {
             size_t eq = (size_t)(eq_p - s);
             size_t ks = i, ke = eq;
@@ -139,21 +144,28 @@ char *dw_eca_redact(const char *s, size_t len, size_t *out_len, size_t *n_redact
                 ks++;
             while (ke > ks && isspace((unsigned char)s[ke - 1]))
                 ke--;
-            if (!dw_secret_name_is_secret(s + ks, ke - ks)) {
-                dw_buf_append(&b, s + i, semi - i);
-                i = semi;
-            } else {
-                dw_buf_append(&b, s + i, eq + 1 - i);
-                dw_buf_puts(&b, "[REDACTED]");
-                count++;
-                i = s_value_end(s, len, eq + 1, semi);
-            }
+            if (dw_secret_name_is_secret(s + ks, ke - ks))
+                s_mark(mask, eq + 1, s_value_end(s, len, eq + 1, semi));
         }
-        if (i >= len)
+        if (semi >= len)
             break;
-        dw_buf_append(&b, ";", 1); /* s[i] is the entry's ';' */
-        i++;
+        i = semi + 1;
     }
+    struct dw_buf b;
+    dw_buf_init(&b, (size_t)-1);
+    size_t count = 0;
+    for (size_t i = 0; i < len;) {
+        if (!mask[i]) {
+            dw_buf_append(&b, s + i, 1);
+            i++;
+            continue;
+        }
+        dw_buf_puts(&b, "[REDACTED]");
+        count++;
+        while (i < len && mask[i])
+            i++;
+    }
+    free(mask);
     if (out_len)
         *out_len = b.len;
     if (n_redacted)
