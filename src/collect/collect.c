@@ -21,6 +21,7 @@
 
 #include "awsapi/awsapi_int.h"
 #include "http/http.h"
+#include "redact/redact.h"
 #include "util/util.h"
 
 struct s_run;
@@ -68,55 +69,13 @@ static int64_t s_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Members the botocore models mark sensitive in the services dbward calls
- * (tests/shapes checks this list against the models). AWS does not return
- * them from the calls dbward makes, but if a response ever carries one, its
- * value never reaches the saved evidence. */
-static const char *const s_sensitive[] = {
-    "AsmPassword", "AuthPassword", "CertificatePem", "Password", "SaslPassword", "SecurityDbEncryption",
-    "SslClientKeyPassword", "KeyStorePassword", "Plaintext", "PrivateKeyPlaintext", "RawSecretAccessKey",
-    "SecretAccessKey", "NewPassword", "OldPassword", "PrivateKey", "Base32StringSeed", "QRCodePNG",
-    "ServicePassword", "KeyMaterial", "UserData", "SessionToken"};
-
-/* Replaces sensitive values in j (in place), and secrets written into DMS
- * extra connection attributes ("password=...;"). depth bounds the walk. */
-static void s_scrub(json_t *j, int depth)
-{
-    if (depth > 128)
-        return;
-    if (json_is_array(j)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(j, i, v) s_scrub(v, depth + 1);
-        return;
-    }
-    if (!json_is_object(j))
-        return;
-    const char *k;
-    json_t *v;
-    json_object_foreach(j, k, v) {
-        bool hit = false;
-        for (size_t i = 0; i < DW_ARRAY_LEN(s_sensitive) && !hit; i++)
-            hit = strcmp(k, s_sensitive[i]) == 0;
-        if (hit && !json_is_null(v)) {
-            json_object_set_new(j, k, json_string("[REDACTED]"));
-        } else if (json_is_string(v) && strcmp(k, "ExtraConnectionAttributes") == 0) {
-            char *red = dw_redact(json_string_value(v), json_string_length(v));
-            json_object_set_new(j, k, json_string(red));
-            free(red);
-        } else {
-            s_scrub(v, depth + 1);
-        }
-    }
-}
-
 /* Writes j as the evidence file rel+suffix under the snapshot folder:
  * folders 0700 and the file 0600, made without following any link inside
  * the folder, the file complete or absent (dbward/file.h). The first
  * failure is kept in run and fails the run; later writes are skipped. */
 static void s_write_json(struct s_run *run, const char *rel, const char *suffix, json_t *j)
 {
-    s_scrub(j, 0);
+    dw_redact_json(j); /* sensitive members and connection attribute secrets never reach the disk */
     if (run->write_failed)
         return;
     char *file = dw_xasprintf("%s%s", rel, suffix);

@@ -20,6 +20,7 @@
 #include <dbward/snapshot.h>
 
 #include "awsapi/awsapi_int.h"
+#include "redact/redact.h"
 #include "util/util.h"
 
 #define DW_CREDS_MAX_BODY ((size_t)1 << 20)
@@ -125,8 +126,11 @@ static enum dw_status s_fetch(const char *method, const char *url, struct curl_s
     curl_easy_cleanup(e);
     if (cc != CURLE_OK) {
         dw_buf_clean_up(&b.b);
-        return dw_error_set(err, DW_E_IO, what, 0, 0, 0, "%s: %s", url,
-                            ebuf[0] ? ebuf : curl_easy_strerror(cc));
+        char *shown = dw_redact_url(url); /* never the userinfo of the URL */
+        enum dw_status rc = dw_error_set(err, DW_E_IO, what, 0, 0, 0, "%s: %s", shown,
+                                         ebuf[0] ? ebuf : curl_easy_strerror(cc));
+        free(shown);
+        return rc;
     }
     *out = dw_buf_steal(&b.b);
     return DW_OK;
@@ -416,8 +420,11 @@ static enum dw_status s_container(const struct dw_creds_opts *o, struct dw_creds
     long status = 0;
     char *body = NULL;
     enum dw_status rc = s_fetch("GET", url, hl, NULL, o->timeout_ms, &status, &body, err, "container credentials");
-    if (!rc && status != 200)
-        rc = dw_error_set(err, DW_E_API, "container credentials", 0, 0, 0, "%s answered HTTP %ld", url, status);
+    if (!rc && status != 200) {
+        char *shown = dw_redact_url(url);
+        rc = dw_error_set(err, DW_E_API, "container credentials", 0, 0, 0, "%s answered HTTP %ld", shown, status);
+        free(shown);
+    }
     if (!rc) {
         rc = s_from_json(body, strlen(body), "container credentials", false, out, err);
         if (!rc)

@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 
 #include "http.h"
+#include "redact/redact.h"
 
 struct dw_http {
     struct dw_http_opts o;
@@ -141,11 +142,30 @@ static void s_log(struct dw_http *h, const char *fmt, ...)
     va_start(ap, fmt);
     char *s = dw_xvasprintf(fmt, ap);
     va_end(ap);
-    char *red = dw_redact(s, strlen(s));
-    h->o.log(h->o.log_user, red);
-    free(red);
-    dw_secure_zero_buf(s, strlen(s));
+    h->o.log(h->o.log_user, s); /* every part was redacted by its structure (redact.h) */
     free(s);
+}
+
+/* Largest part of a body shown in the debug log, after redaction. */
+#define S_LOG_BODY_MAX 2000
+
+static void s_log_body(struct dw_http *h, const char *body, size_t len)
+{
+    if (!h->o.log || !body || !len)
+        return;
+    char *shown = dw_redact_body(body, len, S_LOG_BODY_MAX);
+    s_log(h, "   body: %s", shown);
+    free(shown);
+}
+
+static void s_log_url(struct dw_http *h, const char *before, const struct dw_http_req *r,
+                      const char *after)
+{
+    if (!h->o.log)
+        return;
+    char *u = dw_redact_url(r->url);
+    s_log(h, "%s%s%s", before, u, after);
+    free(u);
 }
 
 static void s_start(struct dw_http *h, struct dw_http_req *r)
@@ -203,11 +223,19 @@ static void s_start(struct dw_http *h, struct dw_http_req *r)
     r->slist = hl;
     curl_multi_add_handle(h->multi, e);
     h->in_flight++;
-    s_log(h, "-> %s %s (attempt %d)", r->method, r->url, r->attempts);
-    for (size_t i = 0; h->o.log && i < r->n_headers; i++)
-        s_log(h, "   %s", r->headers[i]);
-    if (h->o.log && r->body && r->body_len)
-        s_log(h, "   body: %.*s", (int)(r->body_len > 2000 ? 2000 : r->body_len), r->body);
+    if (h->o.log) {
+        char *before = dw_xasprintf("-> %s ", r->method);
+        char *after = dw_xasprintf(" (attempt %d)", r->attempts);
+        s_log_url(h, before, r, after);
+        free(before);
+        free(after);
+    }
+    for (size_t i = 0; h->o.log && i < r->n_headers; i++) {
+        char *line = dw_redact_header(r->headers[i]);
+        s_log(h, "   %s", line);
+        free(line);
+    }
+    s_log_body(h, r->body, r->body_len);
 }
 
 bool dw_http_should_retry(const struct dw_http_req *r)
@@ -264,10 +292,14 @@ static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
             snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(code));
         r->status = 0;
     }
-    s_log(h, "<- %ld %s%s%s (%zu bytes)", r->status, r->url, r->st ? ": " : "",
-          r->st ? r->error : "", r->resp.len);
-    if (h->o.log && r->resp.len)
-        s_log(h, "   body: %.*s", (int)(r->resp.len > 2000 ? 2000 : r->resp.len), r->resp.data);
+    if (h->o.log) {
+        char *before = dw_xasprintf("<- %ld ", r->status);
+        char *after = dw_xasprintf("%s%s (%zu bytes)", r->st ? ": " : "", r->st ? r->error : "", r->resp.len);
+        s_log_url(h, before, r, after);
+        free(before);
+        free(after);
+    }
+    s_log_body(h, r->resp.data, r->resp.len);
     if (r->attempts < h->o.max_attempts && dw_http_should_retry(r)) {
         /* Full jitter: sleep uniformly in [0, min(cap, base * 2^(attempt-1))]. */
         int64_t base = h->o.retry_base_ms > 0 ? h->o.retry_base_ms : 1000;
@@ -279,7 +311,9 @@ static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
         int64_t wait = (int64_t)(s_rand(h) % (uint64_t)(ceil_ms + 1));
         r->due_ms = s_now_ms() + wait;
         h->stats.retries++;
-        s_log(h, "   retry %s in %lld ms", r->url, (long long)wait);
+        char *after = dw_xasprintf(" in %lld ms", (long long)wait);
+        s_log_url(h, "   retry ", r, after);
+        free(after);
         r->next = h->waiting;
         h->waiting = r;
         return;
@@ -353,76 +387,4 @@ void dw_http_stats(const struct dw_http *h, struct dw_http_stats *out)
     for (struct dw_http_req *r = h->waiting; r; r = r->next)
         q++;
     out->queued = q;
-}
-
-/* Secret-bearing names, in JSON ("Name": "v"), XML (<Name>v</Name>), query
- * or form (Name=v) and header (Name: v) spellings. */
-static const char *const s_secret_keys[] = {
-    "SecretAccessKey", "secret_access_key", "SessionToken", "Token", "token",
-    "WebIdentityToken", "Password", "password", "AuthPassword", "SaslPassword",
-    "SslClientKeyPassword", "X-Amz-Security-Token", "x-amz-security-token",
-    "X-aws-ec2-metadata-token", "Authorization", "authorization", "aws_secret_access_key",
-    "aws_session_token"};
-
-char *dw_redact(const char *text, size_t len)
-{
-    struct dw_buf b;
-    dw_buf_init(&b, (size_t)-1);
-    size_t i = 0;
-    while (i < len) {
-        bool hit = false;
-        for (size_t k = 0; k < DW_ARRAY_LEN(s_secret_keys) && !hit; k++) {
-            const char *key = s_secret_keys[k];
-            size_t kl = strlen(key);
-            if (i + kl > len || memcmp(text + i, key, kl) != 0)
-                continue;
-            /* The key must not be the tail of a longer word. */
-            if (i > 0 && (isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_'))
-                continue;
-            size_t j = i + kl;
-            if (j < len && (isalnum((unsigned char)text[j]) || text[j] == '_'))
-                continue;
-            /* separators: '": "', '>', '=', ': ' */
-            size_t v = j;
-            while (v < len && (text[v] == '"' || text[v] == ' ' || text[v] == ':' || text[v] == '=' ||
-                               text[v] == '>' || text[v] == '\t'))
-                v++;
-            if (v == j)
-                continue;
-            size_t end = v;
-            char stop1 = '"', stop2 = '<';
-            if (text[j] == '=' || text[j] == ':') {
-                /* form or header value: up to '&', newline or quote */
-                while (end < len && text[end] != '&' && text[end] != '\n' && text[end] != '"' &&
-                       text[end] != '<' && text[end] != ',')
-                    end++;
-                /* header values such as "AWS4-HMAC-SHA256 Credential=..., Signature=x" */
-                if (strncasecmp(key, "authorization", kl) == 0) {
-                    end = v;
-                    while (end < len && text[end] != '\n')
-                        end++;
-                }
-            } else {
-                while (end < len && text[end] != stop1 && text[end] != stop2 && text[end] != '\n')
-                    end++;
-            }
-            dw_buf_append(&b, text + i, v - i);
-            dw_buf_puts(&b, "[REDACTED]");
-            i = end;
-            hit = true;
-        }
-        if (!hit) {
-            /* Signatures and access key ids inside URLs and headers. */
-            if (i + 10 <= len && memcmp(text + i, "Signature=", 10) == 0) {
-                dw_buf_puts(&b, "Signature=[REDACTED]");
-                i += 10;
-                while (i < len && isxdigit((unsigned char)text[i]))
-                    i++;
-                continue;
-            }
-            dw_buf_append(&b, text + i, 1);
-            i++;
-        }
-    }
-    return dw_buf_steal(&b);
 }

@@ -22,7 +22,7 @@ struct dw_http_req;
 typedef int (*dw_http_prepare_fn)(void *user, struct dw_http_req *req);
 /* Called once per request when it finished (after retries). */
 typedef void (*dw_http_done_fn)(void *user, struct dw_http_req *req);
-/* Debug sink; the text is already redacted. */
+/* Debug sink; the text is already redacted (src/redact/redact.h). */
 typedef void (*dw_http_log_fn)(void *user, const char *line);
 
 struct dw_http_opts {
@@ -84,9 +84,5 @@ void dw_http_stats(const struct dw_http *h, struct dw_http_stats *out);
 /* True when a finished attempt should be retried: transport errors, 5xx,
  * 429 and the AWS throttling codes in a 400 body. */
 bool dw_http_should_retry(const struct dw_http_req *r);
-
-/* Redacts secrets (signatures, tokens, secret keys, passwords) from text
- * meant for logs. Returns a new string. */
-char *dw_redact(const char *text, size_t len);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include <dbward/snapshot.h>
 
+#include "redact/redact.h"
 #include "util/util.h"
 
 struct s_entry {
@@ -462,6 +463,7 @@ static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
             json_decref(j);
         } else {
             e->doc.state = DW_DOC_OK;
+            dw_redact_json(j); /* no secret a careless export holds can reach a report */
             e->doc.json = j;
         }
     } else if (has_err) {
