@@ -400,6 +400,10 @@ case("DDB-10", "fail", merge(tables(tbl("t"), tbl("u")), {P + "dynamodb/list-bac
      ["FAIL %s | newest backup was taken 2025-12-01T00:00:00Z, 40 days before the snapshot (limit 7) | create-backup --region us-east-1 --table-name t" % tarn("t"),
       "FAIL %s | no available backup of the table" % tarn("u")])
 case("DDB-10", "error", merge(tables(tbl("t")), {P + "dynamodb/list-backups.error": DENIED}), ["ERROR %s | list-backups in us-east-1 was denied" % tarn("t")])
+b_nostatus = bk("t", "2026-01-09T00:00:00+00:00")
+del b_nostatus["BackupStatus"]
+case("DDB-10", "error-status-missing", merge(tables(tbl("t")), {P + "dynamodb/list-backups": {"BackupSummaries": [b_nostatus]}}),
+     ["ERROR %s | 1 backup(s) of the table lack a readable BackupStatus" % tarn("t")])
 
 md = lambda vals, when="2026-01-05T00:00:00+00:00": {"MetricDataResults": [{"Id": "read", "Label": "ConsumedReadCapacityUnits",
                                                                            "Timestamps": [when] * len(vals), "Values": vals, "StatusCode": "Complete"}]}
