@@ -689,7 +689,7 @@ static void s_ddb10(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
         if (!tn || strcmp(tn, name) != 0 || (st && strcmp(st, "AVAILABLE") != 0))
             continue;
         int64_t ts = 0;
-        if (!when || !dw_time_parse_iso8601(when, &ts)) {
+        if (!st || !when || !dw_time_parse_iso8601(when, &ts)) { /* unknown state is not available */
             unreadable++;
             continue;
         }
@@ -708,7 +708,8 @@ static void s_ddb10(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
     }
     if (unreadable) {
         dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn,
-                 "%zu backup(s) of the table have no readable BackupCreationDateTime", unreadable);
+                 "%zu backup(s) of the table lack a readable BackupStatus or BackupCreationDateTime",
+                 unreadable);
         return;
     }
     struct dw_finding *f;

@@ -400,6 +400,10 @@ case("DDB-10", "fail", merge(tables(tbl("t"), tbl("u")), {P + "dynamodb/list-bac
      ["FAIL %s | newest backup was taken 2025-12-01T00:00:00Z, 40 days before the snapshot (limit 7) | create-backup --region us-east-1 --table-name t" % tarn("t"),
       "FAIL %s | no available backup of the table" % tarn("u")])
 case("DDB-10", "error", merge(tables(tbl("t")), {P + "dynamodb/list-backups.error": DENIED}), ["ERROR %s | list-backups in us-east-1 was denied" % tarn("t")])
+b_nostatus = bk("t", "2026-01-09T00:00:00+00:00")
+del b_nostatus["BackupStatus"]
+case("DDB-10", "error-status-missing", merge(tables(tbl("t")), {P + "dynamodb/list-backups": {"BackupSummaries": [b_nostatus]}}),
+     ["ERROR %s | 1 backup(s) of the table lack a readable BackupStatus" % tarn("t")])
 
 md = lambda vals, when="2026-01-05T00:00:00+00:00": {"MetricDataResults": [{"Id": "read", "Label": "ConsumedReadCapacityUnits",
                                                                            "Timestamps": [when] * len(vals), "Values": vals, "StatusCode": "Complete"}]}
@@ -489,6 +493,409 @@ case("ACC-06", "pass", merge(trails(trail("main", kms=karn("k-cmk")), trail("sha
 case("ACC-06", "fail", merge(trails(trail("main", multi=False, validation=False))),
      ["FAIL arn:aws:cloudtrail:%s:%s:trail/main | IsMultiRegionTrail is false; LogFileValidationEnabled is false; no KmsKeyId | update-trail --region us-east-1 --name main --is-multi-region-trail --enable-log-file-validation --kms-key-id REPLACE_WITH_CMK_ARN" % (R, A)])
 case("ACC-06", "error", {P + "cloudtrail/describe-trails.error": DENIED}, ["ERROR %s | cloudtrail describe-trails in us-east-1 was denied" % SCOPE])
+
+
+# ================= one failing case per clause (issue 16) =================
+# Every clause of every catalog row (tests/data/controls/clauses.txt) has a
+# `fail-<clause>` case; thresholds are tested below, at and above the limit.
+# DDB-01 and ACC-05 get theirs with the policy rewrite (issue 14).
+# Multi-account cases: a snapshot holds one account (manifest account_id) and
+# control_case opens one snapshot, so they are not possible here.
+E = "eu-west-1"
+cmk = {P + "kms/describe-key/k-cmk": key("k-cmk")}
+awskey = {P + "kms/describe-key/k-aws": key("k-aws", manager="AWS")}
+
+# DMS-01
+case("DMS-01", "fail-public", insts(inst("INST1", PubliclyAccessible=True)), ["FAIL %s | PubliclyAccessible is true" % rep("INST1")])
+
+# DMS-02
+case("DMS-02", "fail-aws-managed-key", merge(insts(inst("INST1", KmsKeyId=karn("k-aws"))), awskey),
+     ["FAIL %s | is an AWS managed key (KeyManager is AWS)" % rep("INST1")])
+case("DMS-02", "fail-key-not-enabled", merge(insts(inst("INST1", KmsKeyId=karn("k-del"))), {P + "kms/describe-key/k-del": key("k-del", state="PendingDeletion")}),
+     ["FAIL %s | has KeyState PendingDeletion, not Enabled" % rep("INST1")])
+i2 = inst("INST1")
+del i2["KmsKeyId"]
+case("DMS-02", "error-key-id-missing", insts(i2), ["ERROR %s | KmsKeyId is missing from the answer" % rep("INST1")])
+case("DMS-02", "pass-alias", merge(insts(inst("INST1", KmsKeyId="alias/dms-prod")), cmk, awskey,
+                                   {P + "kms/list-aliases": {"Aliases": [{"AliasName": "alias/dms-prod", "TargetKeyId": "k-cmk"},
+                                                                        {"AliasName": "alias/aws/dms", "TargetKeyId": "k-aws"}]}}),
+     ["PASS %s | KmsKeyId alias/dms-prod is customer managed and Enabled" % rep("INST1")])
+case("DMS-02", "pass-key-in-other-region", merge(insts(inst("INST1", KmsKeyId=karn("k-eu", E))), {E + "/kms/describe-key/k-eu": key("k-eu")}),
+     ["PASS %s | is customer managed and Enabled" % rep("INST1")])
+
+# DMS-03
+ep3 = lambda **kw: {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": [dict(vpce_ok, **kw)]}}
+no_dms_ep = "FAIL %s | no interface VPC endpoint for com.amazonaws.us-east-1.dms in vpc-0aaa" % vpc_arn
+case("DMS-03", "fail-no-endpoint", merge(insts(inst("INST1")), {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": []}}), [no_dms_ep])
+case("DMS-03", "fail-not-interface", merge(insts(inst("INST1")), ep3(VpcEndpointType="Gateway")), [no_dms_ep])
+case("DMS-03", "fail-other-vpc", merge(insts(inst("INST1")), ep3(VpcId="vpc-0bbb")), [no_dms_ep])
+case("DMS-03", "fail-wrong-region-service", merge(insts(inst("INST1")), ep3(ServiceName="com.amazonaws.eu-west-1.dms")), [no_dms_ep])
+case("DMS-03", "fail-state-not-available", merge(insts(inst("INST1")), ep3(State="pendingAcceptance")),
+     ["FAIL %s | interface endpoint vpce-0aaa for DMS has State pendingAcceptance and PrivateDnsEnabled true" % vpc_arn])
+v3 = dict(vpce_ok)
+del v3["State"]
+case("DMS-03", "fail-state-missing", merge(insts(inst("INST1")), {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": [v3]}}),
+     ["FAIL %s | has State (missing) and PrivateDnsEnabled true" % vpc_arn])
+case("DMS-03", "fail-private-dns-off", merge(insts(inst("INST1")), ep3(PrivateDnsEnabled=False)),
+     ["FAIL %s | has State available and PrivateDnsEnabled false" % vpc_arn])
+v3 = dict(vpce_ok)
+del v3["PrivateDnsEnabled"]
+case("DMS-03", "fail-private-dns-missing", merge(insts(inst("INST1")), {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": [v3]}}),
+     ["FAIL %s | has State available and PrivateDnsEnabled false" % vpc_arn])
+case("DMS-03", "error-vpc-missing", merge(insts(inst("INST1", ReplicationSubnetGroup={"ReplicationSubnetGroupIdentifier": "dms-subnets"})),
+                                          {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": [vpce_ok]}}),
+     ["ERROR %s | ReplicationSubnetGroup.VpcId is missing" % rep("INST1")])
+
+# DMS-04
+case("DMS-04", "pass-verify-ca", eps(ep("SRC1", "postgres", SslMode="verify-ca")), ["PASS %s | SslMode is verify-ca (engine postgres)" % epa("SRC1")])
+case("DMS-04", "fail-ssl-none", eps(ep("SRC1", "postgres", SslMode="none")), ["FAIL %s | SslMode is none (engine postgres)" % epa("SRC1")])
+case("DMS-04", "fail-unknown-engine", eps(ep("SRC1", "newdb", SslMode="none")),
+     ["FAIL %s | SslMode is none (engine newdb) [engine not in dbward's list]" % epa("SRC1")])
+
+# DMS-05
+s3t = lambda tail, **s: ep(tail, "s3", "target", S3Settings=dict(BucketName="b", **s))
+case("DMS-05", "fail-s3-mode-not-kms", eps(s3t("TGT1", EncryptionMode="SSE_S3", ServerSideEncryptionKmsKeyId=karn("k-cmk"))),
+     ["FAIL %s | S3Settings.EncryptionMode is SSE_S3" % epa("TGT1")])
+case("DMS-05", "fail-redshift-mode-not-kms", eps(ep("TGT1", "redshift", "target", RedshiftSettings={"EncryptionMode": "SSE_S3", "ServerSideEncryptionKmsKeyId": karn("k-cmk")})),
+     ["FAIL %s | RedshiftSettings.EncryptionMode is SSE_S3" % epa("TGT1")])
+case("DMS-05", "fail-kms-without-key", eps(s3t("TGT1", EncryptionMode="SSE_KMS")),
+     ["FAIL %s | S3Settings.EncryptionMode is SSE_KMS without ServerSideEncryptionKmsKeyId" % epa("TGT1")])
+case("DMS-05", "fail-kms-empty-key", eps(s3t("TGT1", EncryptionMode="SSE_KMS", ServerSideEncryptionKmsKeyId="")),
+     ["FAIL %s | S3Settings.EncryptionMode is SSE_KMS without ServerSideEncryptionKmsKeyId" % epa("TGT1")])
+case("DMS-05", "fail-aws-managed-key", merge(eps(s3t("TGT1", EncryptionMode="SSE_KMS", ServerSideEncryptionKmsKeyId=karn("k-aws"))), awskey),
+     ["FAIL %s | SSE_KMS uses %s, whose KeyManager is AWS" % (epa("TGT1"), karn("k-aws"))])
+case("DMS-05", "error-settings-missing", eps(ep("TGT1", "s3", "target")), ["ERROR %s | S3Settings is missing from the answer" % epa("TGT1")])
+
+# DMS-06
+no_tasks = {P + "dms/describe-replication-tasks": {"ReplicationTasks": []}}
+t6 = lambda tail, d: {P + "dms/list-tags-for-resource/" + tail: tags(d)}
+part = {"Owner": "team", "Environment": "dev"}
+case("DMS-06", "fail-instance-tag-missing", merge(insts(inst("INST1")), t6("INST1", part), eps(), no_tasks),
+     ["FAIL %s | missing required tags: DataClassification" % rep("INST1")])
+case("DMS-06", "fail-endpoint-tag-missing", merge(insts(), eps(ep("SRC1", "mysql")), t6("SRC1", part), no_tasks),
+     ["FAIL %s | missing required tags: DataClassification" % epa("SRC1")])
+case("DMS-06", "fail-task-tag-missing", merge(insts(), eps(), tasks(task("TASK1", {})), t6("TASK1", part)),
+     ["FAIL %s | missing required tags: DataClassification" % taska("TASK1")])
+case("DMS-06", "fail-empty-value", merge(insts(inst("INST1")), t6("INST1", dict(GOOD_TAGS, Owner="")), eps(), no_tasks),
+     ["FAIL %s | missing required tags: Owner (empty)" % rep("INST1")])
+case("DMS-06", "error-no-taglist", merge(insts(inst("INST1")), {P + "dms/list-tags-for-resource/INST1": {}}, eps(), no_tasks),
+     ["ERROR %s | has no \"TagList\" array" % rep("INST1")])
+
+# DMS-07
+sel = lambda name, s, home=R: {home + "/cloudtrail/get-event-selectors/" + name: s}
+adv = lambda *fs: {"AdvancedEventSelectors": [{"Name": "s", "FieldSelectors": [{"Field": f, "Equals": [v]} for f, v in fs]}]}
+case("DMS-07", "fail-not-logging", merge(dms_present, trails(trail("main")), tstatus("main", False), selectors("main")),
+     ["FAIL %s | trail main is not logging (IsLogging false)" % SCOPE])
+case("DMS-07", "fail-management-events-off", merge(dms_present, trails(trail("main")), tstatus("main"), selectors("main", mgmt=False)),
+     ["FAIL %s | trail main does not log management events" % SCOPE])
+case("DMS-07", "fail-management-events-missing", merge(dms_present, trails(trail("main")), tstatus("main"),
+                                                       sel("main", {"EventSelectors": [{"ReadWriteType": "All", "DataResources": []}]})),
+     ["FAIL %s | trail main does not log management events" % SCOPE])
+case("DMS-07", "fail-other-region-trail", merge(dms_present, trails(trail("eu", multi=False, home=E)), tstatus("eu"), selectors("eu")),
+     ["FAIL %s | no CloudTrail trail covers us-east-1" % SCOPE])
+case("DMS-07", "pass-multi-region-other-home", merge(dms_present, trails(trail("org", home=E)),
+                                                     {E + "/cloudtrail/get-trail-status/org": {"IsLogging": True}},
+                                                     sel("org", {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True}]}, E)),
+     ["PASS %s | trail org is logging management events (All)" % SCOPE])
+case("DMS-07", "pass-one-trail-unreadable", merge(dms_present, trails(trail("a"), trail("main")), {P + "cloudtrail/get-trail-status/a.error": DENIED},
+                                                  tstatus("main"), selectors("main")),
+     ["PASS %s | trail main is logging management events" % SCOPE])
+case("DMS-07", "error-islogging-missing", merge(dms_present, trails(trail("main")), {P + "cloudtrail/get-trail-status/main": {}}, selectors("main")),
+     ["ERROR %s | has no IsLogging" % SCOPE])
+case("DMS-07", "fail-no-trail-endpoints-only", merge(insts(), eps(ep("SRC1", "mysql")), no_tasks, trails()),
+     ["FAIL %s | no CloudTrail trail covers us-east-1" % SCOPE])
+case("DMS-07", "error-instances-unknown", merge({P + "dms/describe-replication-instances.error": DENIED}, eps(), no_tasks, trails()),
+     ["ERROR %s | dms describe-replication-instances in us-east-1 was denied" % SCOPE])
+case("DMS-07", "pass-advanced-selector", merge(dms_present, trails(trail("main")), tstatus("main"), sel("main", adv(("eventCategory", "Management")))),
+     ["PASS %s | trail main is logging management events (advanced selector)" % SCOPE])
+case("DMS-07", "fail-management-events-off-advanced-data-only", merge(dms_present, trails(trail("main")), tstatus("main"),
+                                                sel("main", adv(("eventCategory", "Data"), ("resources.type", "AWS::DynamoDB::Table")))),
+     ["FAIL %s | trail main does not log management events" % SCOPE])
+
+# DMS-08
+case("DMS-08", "fail-logging-off", tasks(task("TASK1", {"Logging": {"EnableLogging": False}})), ["FAIL %s | Logging.EnableLogging is false" % taska("TASK1")])
+case("DMS-08", "fail-logging-not-set", tasks(task("TASK1", {"Logging": {}})), ["FAIL %s | Logging.EnableLogging is not set" % taska("TASK1")])
+t8 = task("TASK1", {})
+del t8["ReplicationTaskSettings"]
+case("DMS-08", "error-settings-missing", tasks(t8), ["ERROR %s | ReplicationTaskSettings is missing from the answer" % taska("TASK1")])
+
+# DMS-09
+case("DMS-09", "fail-auto-upgrade-off", insts(inst("INST1", AutoMinorVersionUpgrade=False)), ["FAIL %s | AutoMinorVersionUpgrade is false" % rep("INST1")])
+
+# DMS-10
+case("DMS-10", "fail-prod-single-az", merge(insts(inst("INST1")), {P + "dms/list-tags-for-resource/INST1": tags(prod)}),
+     ["FAIL %s | production instance (Environment=prod) has MultiAZ false" % rep("INST1")])
+case("DMS-10", "fail-prod-single-az-tag-upper-case", merge(insts(inst("INST1")), {P + "dms/list-tags-for-resource/INST1": tags(dict(prod, Environment="PROD"))}),
+     ["FAIL %s | production instance (Environment=PROD) has MultiAZ false" % rep("INST1")])
+i10 = inst("INST1")
+del i10["MultiAZ"]
+case("DMS-10", "error-multiaz-missing", merge(insts(i10), {P + "dms/list-tags-for-resource/INST1": tags(prod)}), ["ERROR %s | MultiAZ is missing" % rep("INST1")])
+case("DMS-10", "pass-custom-prod-tag", merge(insts(inst("INST1", MultiAZ=True), inst("INST2")), {"params": "prod_tag=Tier=critical\n"},
+                                             {P + "dms/list-tags-for-resource/INST1": tags({"Tier": "critical"}), P + "dms/list-tags-for-resource/INST2": tags(prod)}),
+     ["PASS %s | production instance with MultiAZ true" % rep("INST1"), "NOT_APPLICABLE %s | not tagged Tier=critical" % rep("INST2")])
+
+# DMS-11
+def sgs(*groups):
+    return {P + "ec2/describe-security-groups": {"SecurityGroups": [
+        {"GroupId": g, "GroupName": g, "VpcId": "vpc-0aaa", "IpPermissions": [], "IpPermissionsEgress": list(eg)} for g, eg in groups]}}
+sgarn = lambda g: "arn:aws:ec2:%s:%s:security-group/%s" % (R, A, g)
+one = lambda *eg: merge(insts(inst("INST1")), sg(*eg), eps(ep("SRC1", "postgres", Port=5432), ep("TGT1", "redshift", "target", Port=5439)),
+                        tasks(task("TASK1", {})))
+case("DMS-11", "fail-all-traffic-v4", one(rule("-1")), ["FAIL %s | all traffic (IpProtocol -1) to the internet" % sg_arn])
+case("DMS-11", "fail-all-traffic-v6", one(rule("-1", cidr=None, v6="::/0")), ["FAIL %s | all traffic (IpProtocol -1) to the internet" % sg_arn])
+case("DMS-11", "fail-port-range", one(rule("tcp", 5432, 5440)), ["FAIL %s | tcp 5432-5440 to the internet" % sg_arn])
+case("DMS-11", "pass-https-egress", one(rule("tcp", 443, 443), rule("tcp", 5432, 5432)), ["PASS %s | no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports" % sg_arn])
+case("DMS-11", "pass-target-port", one(rule("tcp", 5439, 5439)), ["PASS %s | no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports" % sg_arn])
+case("DMS-11", "fail-other-instance-port", merge(insts(inst("INST1"), inst("INST2", VpcSecurityGroups=[{"VpcSecurityGroupId": "sg-0bbb"}])),
+                                                 sgs(("sg-0aaa", [rule("tcp", 5432, 5432)]), ("sg-0bbb", [rule("tcp", 5432, 5432)])),
+                                                 eps(ep("SRC1", "postgres", Port=5432)), tasks(task("TASK2", {}, instance="INST2"))),
+     ["FAIL %s | tcp 5432-5432 to the internet" % sgarn("sg-0aaa"), "PASS %s | no egress" % sgarn("sg-0bbb")])
+case("DMS-11", "error-egress-missing", merge(insts(inst("INST1")), {P + "ec2/describe-security-groups": {"SecurityGroups": [{"GroupId": "sg-0aaa", "IpPermissions": []}]}},
+                                             eps(), tasks()),
+     ["ERROR %s | IpPermissionsEgress is missing for sg-0aaa" % sg_arn])
+
+# DMS-12
+case("DMS-12", "fail-no-secret", eps(ep("SRC1", "mysql", MySQLSettings={"Username": "u"})),
+     ["FAIL %s | MySQLSettings.SecretsManagerSecretId is not set" % epa("SRC1")])
+case("DMS-12", "fail-empty-secret", eps(ep("SRC1", "mysql", MySQLSettings={"SecretsManagerSecretId": ""})),
+     ["FAIL %s | MySQLSettings.SecretsManagerSecretId is not set" % epa("SRC1")])
+case("DMS-12", "pass-postgres-secret", eps(ep("SRC1", "postgres", PostgreSQLSettings={"SecretsManagerSecretId": "arn:aws:secretsmanager:us-east-1:%s:secret:pg" % A})),
+     ["PASS %s | PostgreSQLSettings.SecretsManagerSecretId is set" % epa("SRC1")])
+
+# DDB-02
+sse2 = lambda **kw: dict(sse("k-cmk"), **kw)
+case("DDB-02", "fail-no-sse", tables(tbl("t")), ["FAIL %s | no SSEDescription: the table uses the AWS owned key" % tarn("t")])
+case("DDB-02", "fail-status-not-enabled", merge(tables(tbl("t", SSEDescription=sse2(Status="DISABLED"))), cmk),
+     ["FAIL %s | SSEDescription.Status is DISABLED, SSEType KMS" % tarn("t")])
+s2 = sse2()
+del s2["Status"]
+case("DDB-02", "fail-status-missing", merge(tables(tbl("t", SSEDescription=s2)), cmk), ["FAIL %s | SSEDescription.Status is (missing)" % tarn("t")])
+case("DDB-02", "fail-ssetype-not-kms", merge(tables(tbl("t", SSEDescription=sse2(SSEType="AES256"))), cmk),
+     ["FAIL %s | SSEDescription.Status is ENABLED, SSEType AES256" % tarn("t")])
+s2 = sse2()
+del s2["KMSMasterKeyArn"]
+case("DDB-02", "fail-key-arn-missing", tables(tbl("t", SSEDescription=s2)), ["FAIL %s | KMSMasterKeyArn (missing)" % tarn("t")])
+case("DDB-02", "fail-aws-managed-key", merge(tables(tbl("t", SSEDescription=sse("k-aws"))), awskey),
+     ["FAIL %s | is an AWS managed key (KeyManager AWS)" % tarn("t")])
+case("DDB-02", "error-sse-updating", merge(tables(tbl("t", SSEDescription=sse2(Status="UPDATING"))), cmk),
+     ["ERROR %s | SSEDescription.Status is UPDATING: scan again later" % tarn("t")])
+case("DDB-02", "error-key-unreadable", merge(tables(tbl("t", SSEDescription=sse("k-cmk"))), {P + "kms/describe-key/k-cmk.error": DENIED}),
+     ["ERROR %s | could not be checked" % tarn("t")])
+
+# DDB-03
+dax1 = {P + "dax/describe-clusters": {"Clusters": [{"ClusterName": "c1", "ClusterArn": "arn:aws:dax:us-east-1:%s:cache/c1" % A}]}}
+case("DDB-03", "fail-dax-cluster", dax1, ["FAIL %s | 1 DAX cluster(s) exist although DAX is not approved: c1" % SCOPE])
+case("DDB-03", "not-applicable-approved", merge(dax1, {"params": "dax_approved=true\n"}),
+     ["NOT_APPLICABLE %s | DAX is approved (dax_approved=true); 1 cluster(s) in us-east-1" % SCOPE])
+
+# DDB-04
+ddb_vpc = merge(tables(tbl("t")), vpcs, rts)
+gw4 = lambda **kw: {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": [dict(gw, **kw)]}}
+no_gw = "FAIL %s | no Gateway endpoint for com.amazonaws.us-east-1.dynamodb in vpc-0aaa" % vpc_arn
+case("DDB-04", "fail-no-gateway", merge(ddb_vpc, {P + "ec2/describe-vpc-endpoints": {"VpcEndpoints": []}}), [no_gw])
+case("DDB-04", "fail-not-gateway-type", merge(ddb_vpc, gw4(VpcEndpointType="Interface")), [no_gw])
+case("DDB-04", "fail-wrong-region-service", merge(ddb_vpc, gw4(ServiceName="com.amazonaws.eu-west-1.dynamodb")), [no_gw])
+case("DDB-04", "fail-route-table-missing", merge(ddb_vpc, gw4(RouteTableIds=["rtb-2"])),
+     ["FAIL %s | Gateway endpoint vpce-0gw is not associated with route table(s) rtb-1" % vpc_arn])
+
+# DDB-05
+case("DDB-05", "fail-stream-off", tables(tbl("t")), ["FAIL %s | StreamSpecification.StreamEnabled is not set (no stream)" % tarn("t")])
+case("DDB-05", "fail-stream-disabled", tables(tbl("t", StreamSpecification={"StreamEnabled": False})),
+     ["FAIL %s | StreamSpecification.StreamEnabled is false" % tarn("t")])
+
+# DDB-06
+ddb_present = tables(tbl("t"))
+case("DDB-06", "fail-no-trail", merge(ddb_present, trails()), ["FAIL %s | no CloudTrail trail covers us-east-1" % SCOPE])
+case("DDB-06", "fail-not-logging", merge(ddb_present, trails(trail("main")), tstatus("main", False), selectors("main", ddb=True)),
+     ["FAIL %s | trail main is not logging (IsLogging false)" % SCOPE])
+case("DDB-06", "fail-no-ddb-selector", merge(ddb_present, trails(trail("main")), tstatus("main"), selectors("main")),
+     ["FAIL %s | trail main has no DynamoDB data event selector" % SCOPE])
+case("DDB-06", "fail-no-ddb-selector-s3-only", merge(ddb_present, trails(trail("main")), tstatus("main"),
+                                          sel("main", {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True,
+                                                                           "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]})),
+     ["FAIL %s | trail main has no DynamoDB data event selector" % SCOPE])
+case("DDB-06", "fail-no-ddb-selector-advanced-s3", merge(ddb_present, trails(trail("main")), tstatus("main"),
+                                              sel("main", adv(("eventCategory", "Data"), ("resources.type", "AWS::S3::Object")))),
+     ["FAIL %s | trail main has no DynamoDB data event selector" % SCOPE])
+case("DDB-06", "fail-no-ddb-selector-advanced-no-data-category", merge(ddb_present, trails(trail("main")), tstatus("main"),
+                                                       sel("main", adv(("eventCategory", "Management"), ("resources.type", "AWS::DynamoDB::Table")))),
+     ["FAIL %s | trail main has no DynamoDB data event selector" % SCOPE])
+case("DDB-06", "not-applicable", {P + "dynamodb/list-tables": {"TableNames": []}}, ["NOT_APPLICABLE %s | no DynamoDB tables in us-east-1" % SCOPE])
+case("DDB-06", "error-no-selectors", merge(ddb_present, trails(trail("main")), tstatus("main"), sel("main", {"TrailARN": "x"})),
+     ["ERROR %s | has neither EventSelectors nor AdvancedEventSelectors" % SCOPE])
+
+# DDB-07
+al = lambda *a: {P + "cloudwatch/describe-alarms": {"MetricAlarms": list(a)}}
+no_alarm = lambda t: "FAIL %s | no CloudWatch alarm in AWS/DynamoDB has TableName=%s" % (tarn(t), t)
+case("DDB-07", "fail-no-alarm", merge(tables(tbl("orders")), al(alarm("short", "ord"))), [no_alarm("orders")])
+case("DDB-07", "fail-wrong-namespace", merge(tables(tbl("t")), al(dict(alarm("x", "t"), Namespace="AWS/EC2"))), [no_alarm("t")])
+case("DDB-07", "fail-wrong-dimension", merge(tables(tbl("t")), al(dict(alarm("x", "t"), Dimensions=[{"Name": "GlobalSecondaryIndexName", "Value": "t"}]))),
+     [no_alarm("t")])
+case("DDB-07", "pass-metrics-form", merge(tables(tbl("t")), al({"AlarmName": "math", "Metrics": [
+    {"Id": "m1", "MetricStat": {"Metric": {"Namespace": "AWS/DynamoDB", "MetricName": "ThrottledRequests",
+                                           "Dimensions": [{"Name": "TableName", "Value": "t"}]}, "Period": 300, "Stat": "Sum"}},
+    {"Id": "e1", "Expression": "m1 * 2"}]})),
+     ["PASS %s | alarm math watches the table" % tarn("t")])
+case("DDB-07", "error-no-metricalarms", merge(tables(tbl("t")), {P + "cloudwatch/describe-alarms": {}}), ["ERROR %s | has no \"MetricAlarms\" array" % tarn("t")])
+
+# DDB-08
+tg8 = lambda d: {P + "dynamodb/list-tags-of-resource/t": {"Tags": [{"Key": k, "Value": v} for k, v in d.items()]}}
+case("DDB-08", "fail-tag-missing", merge(tables(tbl("t")), tg8(part)), ["FAIL %s | missing required tags: DataClassification" % tarn("t")])
+case("DDB-08", "fail-empty-value", merge(tables(tbl("t")), tg8(dict(GOOD_TAGS, Environment=""))), ["FAIL %s | missing required tags: Environment (empty)" % tarn("t")])
+case("DDB-08", "error-no-tags-array", merge(tables(tbl("t")), {P + "dynamodb/list-tags-of-resource/t": {}}), ["ERROR %s | has no \"Tags\" array" % tarn("t")])
+
+# DDB-09
+case("DDB-09", "fail-pitr-disabled", merge(tables(tbl("t")), {P + "dynamodb/describe-continuous-backups/t": pitr("DISABLED")}),
+     ["FAIL %s | PointInTimeRecoveryStatus is DISABLED" % tarn("t")])
+
+# DDB-10: limit 7 days before the snapshot (2026-01-10T00:00:00Z) is 2026-01-03T00:00:00Z
+bl = lambda *b: merge(tables(tbl("t")), {P + "dynamodb/list-backups": {"BackupSummaries": list(b)}})
+case("DDB-10", "pass-backup-below-limit", bl(bk("t", "2026-01-04T00:00:00Z")), ["PASS %s | within 7 days" % tarn("t")])
+case("DDB-10", "pass-backup-at-limit", bl(bk("t", "2026-01-03T00:00:00Z")), ["PASS %s | newest backup (USER) was taken 2026-01-03T00:00:00Z, within 7 days" % tarn("t")])
+case("DDB-10", "fail-backup-too-old", bl(bk("t", "2026-01-02T23:59:59Z")),
+     ["FAIL %s | newest backup was taken 2026-01-02T23:59:59Z, 7 days before the snapshot (limit 7)" % tarn("t")])
+case("DDB-10", "fail-backup-too-old-by-a-day", bl(bk("t", "2026-01-02T00:00:00Z")),
+     ["FAIL %s | newest backup was taken 2026-01-02T00:00:00Z, 8 days before the snapshot (limit 7)" % tarn("t")])
+case("DDB-10", "fail-backup-too-old-custom-limit", merge(bl(bk("t", "2026-01-08T00:00:00Z")), {"params": "backup_max_age_days=1\n"}),
+     ["FAIL %s | 2 days before the snapshot (limit 1)" % tarn("t")])
+case("DDB-10", "fail-no-backup", bl(bk("other", "2026-01-09T00:00:00Z")), ["FAIL %s | no available backup of the table" % tarn("t")])
+case("DDB-10", "fail-backup-not-available", bl(bk("t", "2026-01-09T00:00:00Z", "CREATING")), ["FAIL %s | no available backup of the table" % tarn("t")])
+case("DDB-10", "pass-newest-of-several", bl(bk("t", "2025-12-01T00:00:00Z"), bk("t", "2026-01-08T00:00:00Z"), bk("t", "2025-11-01T00:00:00Z")),
+     ["PASS %s | taken 2026-01-08T00:00:00Z, within 7 days" % tarn("t")])
+case("DDB-10", "error-unreadable-date", bl(bk("t", "last tuesday")), ["ERROR %s | 1 backup(s) of the table lack a readable" % tarn("t")])
+case("DDB-10", "error-no-backup-list", merge(tables(tbl("t")), {P + "dynamodb/list-backups": {}}), ["ERROR %s | has no \"BackupSummaries\" array" % tarn("t")])
+
+# DDB-11: window 30 days before the snapshot (2026-01-10T00:00:00Z) starts 2025-12-11T00:00:00Z
+mt = lambda pairs: {"MetricDataResults": [{"Id": "w", "Label": "ConsumedWriteCapacityUnits", "Timestamps": [w for w, _v in pairs],
+                                           "Values": [v for _w, v in pairs], "StatusCode": "Complete"}]}
+empty = lambda pairs, extra=None: merge(tables(tbl("t", ItemCount=0)), {P + "cloudwatch/get-metric-data/t": mt(pairs)}, extra or {})
+unused = "FAIL %s | ItemCount is 0 and no consumed capacity in the last 30 days" % tarn("t")
+used = "PASS %s | ItemCount is 0 but ConsumedWriteCapacityUnits shows use within 30 days" % tarn("t")
+case("DDB-11", "fail-unused", empty([]), [unused])
+case("DDB-11", "fail-zero-consumption", empty([("2026-01-09T00:00:00Z", 0.0), ("2026-01-08T00:00:00Z", 0.0)]), [unused])
+case("DDB-11", "pass-use-below-limit", empty([("2025-12-12T00:00:00Z", 1.0)]), [used])
+case("DDB-11", "pass-use-at-limit", empty([("2025-12-11T00:00:00Z", 1.0)]), [used])
+case("DDB-11", "fail-use-outside-window", empty([("2025-12-10T23:59:59Z", 1.0)]), [unused])
+case("DDB-11", "fail-use-outside-window-other-timestamp", empty([("2026-01-05T00:00:00Z", 0.0), ("2025-10-01T00:00:00Z", 5.0)]), [unused])
+case("DDB-11", "fail-unused-custom-window", empty([("2025-12-31T00:00:00Z", 3.0)], {"params": "unused_days=7\n"}),
+     ["FAIL %s | ItemCount is 0 and no consumed capacity in the last 7 days" % tarn("t")])
+t11 = tbl("t")
+del t11["ItemCount"]
+case("DDB-11", "error-itemcount-missing", tables(t11), ["ERROR %s | ItemCount is missing from the answer" % tarn("t")])
+case("DDB-11", "error-no-metric-results", merge(tables(tbl("t", ItemCount=0)), {P + "cloudwatch/get-metric-data/t": {}}),
+     ["ERROR %s | has no \"MetricDataResults\" array" % tarn("t")])
+
+# DDB-12
+case("DDB-12", "fail-deletion-protection-off", tables(tbl("t", DeletionProtectionEnabled=False)), ["FAIL %s | DeletionProtectionEnabled is false" % tarn("t")])
+
+# DDB-13
+dx = lambda *c: {P + "dax/describe-clusters": {"Clusters": list(c)}}
+case("DDB-13", "fail-sse-disabled", dx(dax("c1", "DISABLED", "TLS")), ["FAIL %s | SSEDescription.Status is DISABLED and ClusterEndpointEncryptionType is TLS" % daxarn("c1")])
+d13 = dax("c1", "ENABLED", "TLS")
+del d13["SSEDescription"]
+case("DDB-13", "fail-sse-missing", dx(d13), ["FAIL %s | SSEDescription.Status is (missing)" % daxarn("c1")])
+case("DDB-13", "fail-tls-none", dx(dax("c1", "ENABLED", "NONE")), ["FAIL %s | SSEDescription.Status is ENABLED and ClusterEndpointEncryptionType is NONE" % daxarn("c1")])
+
+# ACC-01
+rot = lambda on: {P + "kms/get-key-rotation-status/k1": {"KeyRotationEnabled": on}}
+case("ACC-01", "fail-rotation-off", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1")}, rot(False)), ["FAIL %s | KeyRotationEnabled is false" % karn("k1")])
+case("ACC-01", "not-applicable-external-origin", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1", origin="EXTERNAL")}),
+     ["NOT_APPLICABLE %s | Origin EXTERNAL" % karn("k1")])
+case("ACC-01", "not-applicable-disabled", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1", state="Disabled")}),
+     ["NOT_APPLICABLE %s | KeyState is Disabled" % karn("k1")])
+case("ACC-01", "not-applicable-pending-deletion", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1", state="PendingDeletion")}),
+     ["NOT_APPLICABLE %s | KeyState is PendingDeletion" % karn("k1")])
+k1 = key("k1")
+del k1["KeyMetadata"]["KeySpec"]
+case("ACC-01", "pass-legacy-keyspec-field", merge(lk("k1"), {P + "kms/describe-key/k1": k1}, rot(True)), ["PASS %s | KeyRotationEnabled is true" % karn("k1")])
+case("ACC-01", "error-rotation-field-missing", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1"), P + "kms/get-key-rotation-status/k1": {}}),
+     ["ERROR %s | has no KeyRotationEnabled" % karn("k1")])
+
+# ACC-02: limit 90 days before the snapshot (2026-01-10T00:00:00Z)
+age = lambda d: merge(users(user("svc")), ak("svc", "AKIDSVC00000001", "%sT00:00:00Z" % d))
+kid = uarn("svc") + "#access-key/AKIDSVC00000001"
+case("ACC-02", "pass-key-age-below-limit", age("2025-10-13"), ["PASS %s | active key is 89 days old (limit 90)" % kid])   # 2025-10-13 + 89 days = 2026-01-10
+case("ACC-02", "fail-key-too-old-at-limit", age("2025-10-12"), ["FAIL %s | active key is 90 days old (limit 90)" % kid])
+case("ACC-02", "fail-key-too-old", age("2025-10-11"), ["FAIL %s | active key is 91 days old (limit 90)" % kid])
+case("ACC-02", "fail-key-too-old-custom-limit", merge(age("2025-11-26"), {"params": "access_key_max_age_days=30\n"}),
+     ["FAIL %s | active key is 45 days old (limit 30)" % kid])
+case("ACC-02", "error-create-date-missing", merge(users(user("svc")), {"global/iam/list-access-keys/svc": {"AccessKeyMetadata": [
+    {"UserName": "svc", "AccessKeyId": "AKIDSVC00000001", "Status": "Active"}]}}),
+     ["ERROR %s | CreateDate of an active key is missing or unreadable" % kid])
+
+# ACC-03
+def iam_det(users_, groups=(), policies=()):
+    return {"global/iam/get-account-authorization-details": {"UserDetailList": list(users_), "GroupDetailList": list(groups),
+                                                             "RoleDetailList": [], "Policies": list(policies)}}
+star = doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
+case("ACC-03", "fail-console-no-mfa", merge(users(user("human")), lp("human"), mfa("human", 0)),
+     ["FAIL %s | console password but no MFA device" % uarn("human")])
+case("ACC-03", "fail-admin-no-mfa", merge(users(user("ops", inline=admin_inline)), nolp("ops"), mfa("ops", 0)),
+     ["FAIL %s | administrator rights via all but no MFA device" % uarn("ops")])
+case("ACC-03", "fail-admin-via-group", merge(iam_det([dict(user("ops"), GroupList=["admins"])],
+                                                     groups=[{"GroupName": "admins", "Arn": "arn:aws:iam::%s:group/admins" % A,
+                                                              "GroupPolicyList": [{"PolicyName": "everything", "PolicyDocument": star}],
+                                                              "AttachedManagedPolicies": []}]), nolp("ops"), mfa("ops", 0)),
+     ["FAIL %s | administrator rights via everything but no MFA device" % uarn("ops")])
+case("ACC-03", "fail-admin-via-managed-policy", merge(users(user("ops", attached=[parn("Power")]), policies=[managed("Power", star)]), nolp("ops"), mfa("ops", 0)),
+     ["FAIL %s | administrator rights via Power but no MFA device" % uarn("ops")])
+case("ACC-03", "fail-admin-via-administratoraccess", merge(users(user("ops", attached=["arn:aws:iam::aws:policy/AdministratorAccess"])), nolp("ops"), mfa("ops", 0)),
+     ["FAIL %s | administrator rights via AdministratorAccess but no MFA device" % uarn("ops")])
+case("ACC-03", "not-applicable-conditional-admin", merge(users(user("ops", inline=[{"PolicyName": "mfa-only", "PolicyDocument": doc(
+    {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}})}])), nolp("ops")),
+     ["NOT_APPLICABLE %s | no console password and no administrator policy" % uarn("ops")])
+oldadmin = {"PolicyName": "Ops", "Arn": parn("Ops"), "DefaultVersionId": "v2", "PolicyVersionList": [
+    {"Document": star, "VersionId": "v1", "IsDefaultVersion": False},
+    {"Document": doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}), "VersionId": "v2", "IsDefaultVersion": True}]}
+case("ACC-03", "not-applicable-old-version-admin", merge(users(user("ops", attached=[parn("Ops")]), policies=[oldadmin]), nolp("ops")),
+     ["NOT_APPLICABLE %s | no console password and no administrator policy" % uarn("ops")])
+
+# ACC-04
+case("ACC-04", "fail-console-password", merge(users(user("human")), lp("human")), ["FAIL %s | has a console password" % uarn("human")])
+case("ACC-04", "error-login-profile-not-recorded", users(user("x")), ["ERROR %s | iam get-login-profile for x in global was not recorded" % uarn("x")])
+
+# ACC-06
+tarn6 = "arn:aws:cloudtrail:%s:%s:trail/main" % (R, A)
+def tr6(**kw):
+    t = trail("main", kms=karn("k-cmk"))
+    for k, v in kw.items():
+        if v is None:
+            del t[k]
+        else:
+            t[k] = v
+    return trails(t)
+case("ACC-06", "fail-not-multi-region", merge(tr6(IsMultiRegionTrail=False), cmk), ["FAIL %s | IsMultiRegionTrail is false" % tarn6])
+case("ACC-06", "fail-log-validation-off", merge(tr6(LogFileValidationEnabled=False), cmk), ["FAIL %s | LogFileValidationEnabled is false" % tarn6])
+case("ACC-06", "fail-no-kms-key", tr6(KmsKeyId=None), ["FAIL %s | no KmsKeyId (logs use S3 managed encryption)" % tarn6])
+case("ACC-06", "fail-aws-managed-key", merge(tr6(KmsKeyId=karn("k-aws")), awskey), ["FAIL %s | KmsKeyId %s is not customer managed" % (tarn6, karn("k-aws"))])
+case("ACC-06", "fail-not-multi-region-key-unreadable", merge(tr6(IsMultiRegionTrail=False), {P + "kms/describe-key/k-cmk.error": DENIED}),
+     ["FAIL %s | IsMultiRegionTrail is false; KmsKeyId could not be checked" % tarn6])
+case("ACC-06", "error-key-unreadable", merge(tr6(), {P + "kms/describe-key/k-cmk.error": DENIED}), ["ERROR %s | KmsKeyId could not be checked" % tarn6])
+case("ACC-06", "error-multi-region-missing", merge(tr6(IsMultiRegionTrail=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
+case("ACC-06", "error-validation-missing", merge(tr6(LogFileValidationEnabled=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
+
+
+# ---- every regional control in two regions: its pass case in us-east-1, its fail case in eu-west-1 ----
+def swap_regions(x):
+    if isinstance(x, str):
+        return x.replace("us-east-1", "\0").replace("eu-west-1", "us-east-1").replace("\0", "eu-west-1")
+    if isinstance(x, dict):
+        return {swap_regions(k): swap_regions(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [swap_regions(v) for v in x]
+    return x
+
+
+GLOBAL_CONTROLS = {"DDB-01", "ACC-02", "ACC-03", "ACC-04"}  # IAM is global: one region only
+for cid in sorted(CASES):
+    if cid in GLOBAL_CONTROLS or cid == "ACC-05":  # ACC-05: with the policy rewrite
+        continue
+    pf, pe = CASES[cid]["pass"]
+    ff, fe = CASES[cid]["fail"]
+    files = merge(pf, swap_regions(ff))
+    files["manifest"] = {"account_id": A, "partition": "aws", "regions": [R, E], "taken_at": "2026-01-10T00:00:00Z",
+                         "produced_by": {"tool": "tests/data/controls/make-cases.py"}}
+    case(cid, "two-regions", files, pe + swap_regions(fe))
 
 
 def main():
