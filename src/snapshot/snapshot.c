@@ -184,8 +184,10 @@ static void s_shown(const char *s, char *out, size_t out_len)
     out[o] = '\0';
 }
 
-/* Every folder at the top of the snapshot is "global" or a listed region:
- * evidence of a region the manifest does not name means the two disagree. */
+/* Every folder at the top of the snapshot is "global" or a region name of
+ * the manifest's partition. A region the manifest does not list may hold
+ * evidence that a scanned region refers to (a KMS key in another region);
+ * it is not scanned itself. Any other folder means the two disagree. */
 static enum dw_status s_check_folders(const struct dw_snapshot *s, const char *mpath, struct dw_error *err)
 {
     DIR *d = opendir(s->dir);
@@ -205,12 +207,14 @@ static enum dw_status s_check_folders(const struct dw_snapshot *s, const char *m
         bool listed = false;
         for (size_t i = 0; i < s->n_regions && !listed; i++)
             listed = strcmp(s->regions[i], e->d_name) == 0;
-        if (!listed) {
+        int part = s_partition_index(s->partition);
+        if (!listed && (part < 0 || !s_region_in_partition(e->d_name, part))) {
             char shown[256];
             s_shown(e->d_name, shown, sizeof(shown));
             rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
-                              "the snapshot has a folder \"%s\" that manifest field \"regions\" does not list",
-                              shown);
+                              "the snapshot has a folder \"%s\" that is neither \"global\" nor a region name of "
+                              "partition \"%s\"",
+                              shown, s->partition);
         }
     }
     closedir(d);

@@ -230,8 +230,9 @@ static void test_json_buffer_positions(void **state)
 }
 
 /* Region names of every partition are accepted; a region folder the
- * manifest does not list is refused, files and "global" are not folders of
- * regions. */
+ * manifest does not list is accepted (evidence a scanned region refers to),
+ * a folder that is no region name of the partition is refused, files and
+ * "global" are not folders of regions. */
 static void test_manifest_regions(void **state)
 {
     (void)state;
@@ -274,12 +275,24 @@ static void test_manifest_regions(void **state)
     assert_int_equal(dw_snapshot_open(dir, &snap, &err), DW_OK);
     dw_snapshot_free(snap);
     s_write("f/us-west-2/dms/describe-endpoints.json", "{}");
-    snap = (struct dw_snapshot *)1;
-    assert_int_equal(dw_snapshot_open(dir, &snap, &err), DW_E_SCHEMA);
-    assert_null(snap);
-    assert_non_null(strstr(err.source, "manifest.json"));
-    assert_string_equal(err.message,
-                        "the snapshot has a folder \"us-west-2\" that manifest field \"regions\" does not list");
+    assert_int_equal(dw_snapshot_open(dir, &snap, &err), DW_OK);
+    dw_snapshot_free(snap);
+    static const char *const bad[] = {"cn-north-1", "us-east-1$(touch X)", "US-EAST-1", "us-east", "evidence"};
+    for (size_t i = 0; i < DW_ARRAY_LEN(bad); i++) {
+        char *rel = dw_xasprintf("f/%s/dms/describe-endpoints.json", bad[i]);
+        s_write(rel, "{}");
+        snap = (struct dw_snapshot *)1;
+        assert_int_equal(dw_snapshot_open(dir, &snap, &err), DW_E_SCHEMA);
+        assert_null(snap);
+        assert_non_null(strstr(err.source, "manifest.json"));
+        assert_non_null(strstr(err.message, "that is neither \"global\" nor a region name of partition \"aws\""));
+        char *top = dw_xasprintf("%s/f/%s", s_dir, bad[i]);
+        char *cmd = dw_xasprintf("rm -rf '%s'", top);
+        assert_int_equal(system(cmd), 0);
+        free(cmd);
+        free(top);
+        free(rel);
+    }
     free(dir);
 }
 
