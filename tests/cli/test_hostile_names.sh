@@ -66,9 +66,12 @@ mkdir -p "$TMP/bin" "$TMP/rec" "$TMP/run"
 cat >"$TMP/bin/aws" <<'EOF'
 #!/bin/bash
 # Stub aws: one file per call, each argument NUL-terminated.
-n=$(( $(cat "$DW_REC/n" 2>/dev/null || echo 0) + 1 ))
+n=0
+[ -f "$DW_REC/n" ] && read -r n <"$DW_REC/n"
+n=$((n + 1))
 echo "$n" >"$DW_REC/n"
-printf '%s\0' "$@" >"$DW_REC/call.$(printf %05d "$n")"
+printf -v f 'call.%05d' "$n"
+printf '%s\0' "$@" >"$DW_REC/$f"
 EOF
 chmod +x "$TMP/bin/aws"
 CHECKS=$((CHECKS + 1))
