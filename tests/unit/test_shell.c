@@ -245,6 +245,9 @@ static void test_forms(void **state)
         {"'{\"k\":\"%s\"}'", "it's", "'{\"k\":\"''it'\\''s''\"}'"},
         {"\"for %s\"", "$HOME", "\"for \"'$HOME'\"\""},
         {"\"for %s\"", "inst-1", "\"for inst-1\""},
+        {"x # don't %s", "a\nb", "x # don't $'a\\nb'"},
+        {"x # don't\ny %s", "it's", "x # don't\ny 'it'\\''s'"},
+        {"x#y %s", "$(id)", "x#y '$(id)'"},
         {"x %d %ld %lld %zu %u %%", NULL, NULL},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(in_templates); i++) {
