@@ -174,7 +174,7 @@ static bool s_region_in_partition(const char *region, int part)
 static void s_shown(const char *s, char *out, size_t out_len)
 {
     size_t o = 0;
-    for (size_t i = 0; s[i] && i < 40 && o + 5 < out_len; i++) {
+    for (size_t i = 0; i < 40 && s[i] && o + 5 < out_len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c < 0x7f && c != '\\')
             out[o++] = (char)c;

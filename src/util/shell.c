@@ -22,7 +22,7 @@
 
 #include "util.h"
 
-enum s_state { S_NONE, S_SINGLE, S_DOUBLE, S_ANSI };
+enum s_state { S_NONE, S_SINGLE, S_DOUBLE, S_ANSI, S_COMMENT };
 
 static bool s_plain_char(unsigned char c)
 {
@@ -35,8 +35,8 @@ static bool s_printable(unsigned char c)
     return c >= 0x20 && c < 0x7f;
 }
 
-/* The quote state after reading text as bash would (only quotes and
- * backslashes matter here; the templates hold no nested substitutions inside
+/* The quote state after reading text as bash would (only quotes, backslashes
+ * and comments matter here; the templates hold no nested substitutions inside
  * quotes). */
 static enum s_state s_state_of(const char *text, size_t len)
 {
@@ -54,7 +54,12 @@ static enum s_state s_state_of(const char *text, size_t len)
             else if (c == '$' && i + 1 < len && text[i + 1] == '\'') {
                 st = S_ANSI;
                 i++;
-            }
+            } else if (c == '#' && (i == 0 || strchr(" \t\n;&|()", text[i - 1])))
+                st = S_COMMENT;
+            break;
+        case S_COMMENT:
+            if (c == '\n')
+                st = S_NONE;
             break;
         case S_SINGLE:
             if (c == '\'')
@@ -187,6 +192,9 @@ void dw_shell_quote(struct dw_buf *b, const char *s)
         dw_buf_puts(b, "'");
         s_word(b, s);
         dw_buf_puts(b, "$'");
+        break;
+    case S_COMMENT:
+        s_word(b, s); /* printable ASCII only: the comment goes on to the line's end */
         break;
     }
 }

@@ -87,11 +87,14 @@ static const char *const s_hostile[] = {
     "a b\nc\td'e\"f$g`h\\i",
 };
 
-/* Runs /bin/bash on script with LC_ALL=locale; returns its stdout (free with
- * free()) and its length in *len; fails the test when bash fails. */
+/* Runs /bin/bash on script with LC_ALL=locale in an empty folder; returns its
+ * stdout (free with free()) and its length in *len; fails the test when bash
+ * fails or leaves any file behind (a quoting bug would run touch). */
 static char *s_bash(const char *script, size_t script_len, const char *locale, size_t *len)
 {
     char path[] = "/tmp/dw-test-shell-XXXXXX";
+    char cwd[] = "/tmp/dw-test-shell-cwd-XXXXXX";
+    assert_non_null(mkdtemp(cwd));
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, script, script_len), (ssize_t)script_len);
@@ -101,6 +104,8 @@ static char *s_bash(const char *script, size_t script_len, const char *locale, s
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+        if (chdir(cwd) != 0)
+            _exit(126);
         dup2(pfd[1], 1);
         close(pfd[0]);
         close(pfd[1]);
@@ -121,6 +126,8 @@ static char *s_bash(const char *script, size_t script_len, const char *locale, s
     int status = 0;
     waitpid(pid, &status, 0);
     unlink(path);
+    if (rmdir(cwd) != 0)
+        fail_msg("bash left files in %s: a value ran as a command", cwd);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
     *len = out.len;
@@ -238,6 +245,9 @@ static void test_forms(void **state)
         {"'{\"k\":\"%s\"}'", "it's", "'{\"k\":\"''it'\\''s''\"}'"},
         {"\"for %s\"", "$HOME", "\"for \"'$HOME'\"\""},
         {"\"for %s\"", "inst-1", "\"for inst-1\""},
+        {"x # don't %s", "a\nb", "x # don't $'a\\nb'"},
+        {"x # don't\ny %s", "it's", "x # don't\ny 'it'\\''s'"},
+        {"x#y %s", "$(id)", "x#y '$(id)'"},
         {"x %d %ld %lld %zu %u %%", NULL, NULL},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(in_templates); i++) {
