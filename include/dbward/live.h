@@ -35,7 +35,11 @@ struct dw_live_opts {
     int max_attempts;         /* per request, retries included */
     long timeout_ms;          /* per attempt */
     long retry_base_ms;       /* backoff base */
-    const char *out_dir;      /* where the snapshot is written (created) */
+    const char *out_dir;      /* where the snapshot is written (created 0700) */
+    /* out_dir's last folder is one dbward names inside the user's folder
+     * (an account's, in a multi-account run): it is never followed when it
+     * is a symbolic link. Otherwise out_dir is the user's and may be one. */
+    bool out_dir_nofollow;
     /* --debug: each request and response, already redacted; NULL for none. */
     void (*log)(void *user, const char *line);
     /* Progress, called at most every 100 ms and once at the end (final). */

@@ -67,7 +67,9 @@ char **dw_snapshot_keys(struct dw_snapshot *snap, const char *region, const char
 
 /* Parses one JSON file with dbward's limits (size, duplicate keys). On
  * failure fills err with the file, line and column. The result is a new
- * reference. Exposed for the manifest, the tests and the fuzz targets. */
+ * reference. For files the user names (reports): the path is followed as
+ * given, and anything but a regular file is refused. Snapshot files are
+ * read by dw_snapshot_open/get, which never follow a link. */
 enum dw_status dw_json_load_file(const char *path, json_t **out, struct dw_error *err);
 /* Same for a buffer; source names it in errors. */
 enum dw_status dw_json_load_buffer(const char *data, size_t len, const char *source, json_t **out,

@@ -65,6 +65,7 @@ static void *s_worker(void *arg)
         lo.role_arn = role;
         lo.external_id = p->a->external_id;
         lo.out_dir = acc->dir;
+        lo.out_dir_nofollow = true; /* dir/<id>: a planted link there is refused */
         lo.progress = NULL; /* one progress line cannot show several accounts */
         struct dw_error err;
         memset(&err, 0, sizeof(err));

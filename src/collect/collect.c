@@ -560,6 +560,23 @@ static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char
 static enum dw_status s_open_out_dir(struct s_run *run, struct dw_error *err)
 {
     const char *dir = run->o->out_dir;
+    const char *slash = strrchr(dir, '/');
+    if (run->o->out_dir_nofollow && slash && slash[1]) {
+        /* The user's folder, then dbward's own folder in it without links. */
+        char *parent = slash == dir ? dw_xstrdup("/") : dw_xstrndup(dir, (size_t)(slash - dir));
+        int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        enum dw_status rc = DW_OK;
+        if (pfd < 0)
+            rc = dw_error_set(err, DW_E_IO, parent, 0, 0, 0, "cannot open the folder: %s", strerror(errno));
+        else
+            rc = dw_dir_open_beneath(pfd, slash + 1, true, parent, &run->out_fd, err);
+        if (pfd >= 0)
+            close(pfd);
+        free(parent);
+        if (rc && err)
+            err->status = DW_E_IO;
+        return rc ? DW_E_IO : DW_OK;
+    }
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         return dw_error_set(err, DW_E_IO, dir, 0, 0, 0, "cannot create the folder: %s", strerror(errno));
     run->out_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -32,6 +32,13 @@ struct s_entry {
 struct dw_snapshot {
     char *dir;
     int root_fd; /* dir, opened once; every read goes below it */
+    /* The folder read last, kept open: files are asked for folder by folder
+     * (every describe-table/<key>), so this saves the 3 or 4 openat calls
+     * of the walk for most files. On the bench's 10k-resource snapshot
+     * (27,332 files, 2 loaded cores) CPU time was 1.57-1.64 s with it,
+     * 1.65-1.68 s without, 1.55-1.67 s for the old stat+fopen reader. */
+    char *last_folder; /* relative path, or NULL */
+    int last_fd;       /* its descriptor, -1 when none */
     char *account_id;
     char *partition;
     char **regions;
@@ -258,6 +265,7 @@ enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struc
     s->n_buckets = 1024;
     s->buckets = dw_xcalloc(s->n_buckets, sizeof(*s->buckets));
     /* The folder the user named is resolved once, links and all. */
+    s->last_fd = -1;
     s->root_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (s->root_fd < 0) {
         int e = errno;
@@ -391,6 +399,9 @@ void dw_snapshot_free(struct dw_snapshot *s)
     free(s->dir);
     if (s->root_fd >= 0)
         close(s->root_fd);
+    if (s->last_fd >= 0)
+        close(s->last_fd);
+    free(s->last_folder);
     free(s);
 }
 
@@ -426,6 +437,27 @@ static void s_format_err(struct dw_buf *b, const struct dw_error *e)
         dw_buf_printf(b, "%s: %s", e->source, e->message);
 }
 
+/* The folder rel below the root, opened without following links; the
+ * descriptor is borrowed from s (valid until the next call). */
+static enum dw_status s_folder(struct dw_snapshot *s, const char *rel, int *fd, struct dw_error *err)
+{
+    if (s->last_folder && strcmp(s->last_folder, rel) == 0) {
+        *fd = s->last_fd;
+        return DW_OK;
+    }
+    int nfd = -1;
+    enum dw_status rc = dw_dir_open_beneath(s->root_fd, rel, false, s->dir, &nfd, err);
+    if (rc)
+        return rc;
+    if (s->last_fd >= 0)
+        close(s->last_fd);
+    free(s->last_folder);
+    s->last_folder = dw_xstrdup(rel);
+    s->last_fd = nfd;
+    *fd = nfd;
+    return DW_OK;
+}
+
 /* Fills e from the files on disk. */
 static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
 {
@@ -442,7 +474,7 @@ static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
     char *name = dw_xasprintf("%s.json", base);
     char *ename = dw_xasprintf("%s.error.json", base);
     int dfd = -1;
-    enum dw_status drc = dw_dir_open_beneath(s->root_fd, folder, false, s->dir, &dfd, &jerr);
+    enum dw_status drc = s_folder(s, folder, &dfd, &jerr);
     bool has_ok = drc == DW_OK && s_exists_at(dfd, name);
     bool has_err = drc == DW_OK && s_exists_at(dfd, ename);
 
@@ -503,8 +535,6 @@ static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
         e->reason = dw_xstrdup(call);
     e->doc.reason = e->reason;
     e->doc.error_code = e->error_code;
-    if (dfd >= 0)
-        close(dfd);
     free(folder);
     free(name);
     free(ename);

@@ -95,5 +95,28 @@ full_disk full-at-start 64k 1
 # Full half way through the collection.
 full_disk full-half-way 64k 0
 
+# ---- Many accounts: an account's folder planted as a link in an existing
+# ---- --save-snapshot folder is refused (that account is an ERROR), never followed.
+ORG="$TMP/org"
+mkdir -p "$ORG"
+cp -r "$SRC/examples/account" "$ORG/111111111111"
+jq '.account_id = "111111111111"' "$SRC/examples/account/manifest.json" >"$ORG/111111111111/manifest.json"
+cat >"$ORG/org.json" <<'J'
+{"accounts": {"111111111111": {"Name": "prod", "parent": "r-root", "snapshot": "111111111111", "role": "dbward-audit"}},
+ "ous": {"r-root": []}}
+J
+mock_start --snapshot "$SRC/examples/account" --org "$ORG/org.json"
+S="$TMP/planted-accounts"
+mkdir -p "$S" "$TMP/private/acct"
+ln -s "$TMP/private/acct" "$S/111111111111"
+"$DBWARD" scan --endpoint-url "$URL" --accounts 111111111111 --role-name dbward-audit --save-snapshot "$S" \
+  --format json --output "$TMP/acct.json" 2>"$TMP/err"
+rc=$?
+check "planted account folder link: exit 3 (the account is ERROR), got $rc" [ "$rc" -eq 3 ]
+check "planted account folder link: the reason names it" grep -qF "$S/111111111111: is a symbolic link" \
+  <(jq -r '.findings[] | select(.control_id == "ACCOUNT") | .reason' "$TMP/acct.json")
+grep -F "111111111111: not scanned" "$TMP/err" | head -1 | sed "s|$TMP|\$TMP|g" >>"$TMP/msg-planted.txt"
+check "planted account folder link: nothing written through it" [ -z "$(ls -A "$TMP/private/acct")" ]
+
 [ -n "${DW_SHOW_MESSAGES:-}" ] && cat "$TMP/msg-planted.txt" "$TMP/msg-full.txt"
 finish
