@@ -881,6 +881,49 @@ static char *s_world_egress(json_t *sg, const long *ports, size_t n_ports, bool 
     return s;
 }
 
+/* Ports the instances using group gid legitimately need: their tasks' endpoint ports, plus 443
+ * for the AWS APIs (KMS, Secrets Manager, S3) they call. A group shared by several instances is
+ * judged against the ports of all of them together. Returns the count written to ports. */
+static size_t s_group_ports(json_t *insts, const char *gid, json_t *tasks, json_t *eps, long *ports,
+                            size_t max)
+{
+    size_t n_ports = 0;
+    ports[n_ports++] = 443;
+    size_t i, k, t;
+    json_t *inst, *g, *task;
+    json_array_foreach(insts, i, inst)
+    {
+        bool uses = false;
+        json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
+        {
+            const char *id = dwi_str(g, "VpcSecurityGroupId");
+            uses = uses || (id && strcmp(id, gid) == 0);
+        }
+        const char *iarn = s_inst_arn(inst);
+        if (!uses)
+            continue;
+        json_array_foreach(tasks, t, task)
+        {
+            const char *ti = dwi_str(task, "ReplicationInstanceArn");
+            if (!ti || !iarn || strcmp(ti, iarn) != 0)
+                continue;
+            size_t e;
+            json_t *ep;
+            json_array_foreach(eps, e, ep)
+            {
+                const char *ea = dwi_str(ep, "EndpointArn");
+                const char *sa = dwi_str(task, "SourceEndpointArn");
+                const char *ta = dwi_str(task, "TargetEndpointArn");
+                json_t *port = dwi_get(ep, "Port");
+                if (ea && json_is_integer(port) && n_ports < max &&
+                    ((sa && strcmp(ea, sa) == 0) || (ta && strcmp(ea, ta) == 0)))
+                    ports[n_ports++] = (long)json_integer_value(port);
+            }
+        }
+    }
+    return n_ports;
+}
+
 void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
 {
     json_t *arr = s_instances(ctx, c);
@@ -895,39 +938,16 @@ void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
     json_t *inst, *g;
     json_array_foreach(arr, i, inst)
     {
-        /* Database ports this instance legitimately needs: its tasks' endpoints, plus 443 for
-         * the AWS APIs (KMS, Secrets Manager, S3) it calls. */
-        long ports[64];
-        size_t n_ports = 0;
-        ports[n_ports++] = 443;
         const char *iarn = s_inst_arn(inst);
-        size_t t;
-        json_t *task;
         json_t *tasks = tkd->state == DW_DOC_OK ? dwi_get(tkd->json, "ReplicationTasks") : NULL;
         json_t *eps = epd->state == DW_DOC_OK ? dwi_get(epd->json, "Endpoints") : NULL;
-        json_array_foreach(tasks, t, task)
-        {
-            const char *ti = dwi_str(task, "ReplicationInstanceArn");
-            if (!ti || !iarn || strcmp(ti, iarn) != 0)
-                continue;
-            size_t e;
-            json_t *ep;
-            json_array_foreach(eps, e, ep)
-            {
-                const char *ea = dwi_str(ep, "EndpointArn");
-                const char *sa = dwi_str(task, "SourceEndpointArn");
-                const char *ta = dwi_str(task, "TargetEndpointArn");
-                json_t *port = dwi_get(ep, "Port");
-                if (ea && json_is_integer(port) && n_ports < 64 &&
-                    ((sa && strcmp(ea, sa) == 0) || (ta && strcmp(ea, ta) == 0)))
-                    ports[n_ports++] = (long)json_integer_value(port);
-            }
-        }
         json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
         {
             const char *gid = dwi_str(g, "VpcSecurityGroupId");
             if (!gid || s_seen(&seen, &n_seen, gid))
                 continue;
+            long ports[64];
+            size_t n_ports = s_group_ports(arr, gid, tasks, eps, ports, 64);
             char *garn = dw_xasprintf("arn:%s:ec2:%s:%s:security-group/%s", ctx->partition,
                                       ctx->region, ctx->account, gid);
             json_t *groups = dwi_list(ctx, c, sgd, "SecurityGroups", "AWS::EC2::SecurityGroup", garn);

@@ -569,7 +569,7 @@ case("DMS-05", "error-settings-missing", eps(ep("TGT1", "s3", "target")), ["ERRO
 # DMS-06
 no_tasks = {P + "dms/describe-replication-tasks": {"ReplicationTasks": []}}
 t6 = lambda tail, d: {P + "dms/list-tags-for-resource/" + tail: tags(d)}
-part = {"Owner": "team", "Environment": "dev"}
+part = {"Owner": "team", "Environment": "dev", "Data": "yes"}  # "Data" must not stand in for DataClassification
 case("DMS-06", "fail-instance-tag-missing", merge(insts(inst("INST1")), t6("INST1", part), eps(), no_tasks),
      ["FAIL %s | missing required tags: DataClassification" % rep("INST1")])
 case("DMS-06", "fail-endpoint-tag-missing", merge(insts(), eps(ep("SRC1", "mysql")), t6("SRC1", part), no_tasks),
@@ -650,6 +650,10 @@ case("DMS-11", "fail-other-instance-port", merge(insts(inst("INST1"), inst("INST
                                                  sgs(("sg-0aaa", [rule("tcp", 5432, 5432)]), ("sg-0bbb", [rule("tcp", 5432, 5432)])),
                                                  eps(ep("SRC1", "postgres", Port=5432)), tasks(task("TASK2", {}, instance="INST2"))),
      ["FAIL %s | tcp 5432-5432 to the internet" % sgarn("sg-0aaa"), "PASS %s | no egress" % sgarn("sg-0bbb")])
+case("DMS-11", "pass-shared-group-ports", merge(insts(inst("INST1"), inst("INST2")), sg(rule("tcp", 5432, 5432), rule("tcp", 3306, 3306)),
+                                                eps(ep("SRC1", "postgres", Port=5432), ep("SRC2", "mysql", Port=3306)),
+                                                tasks(task("TASK1", {}), task("TASK2", {}, instance="INST2", src="SRC2"))),
+     ["PASS %s | no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports" % sg_arn])  # a shared group: the ports of both instances
 case("DMS-11", "error-egress-missing", merge(insts(inst("INST1")), {P + "ec2/describe-security-groups": {"SecurityGroups": [{"GroupId": "sg-0aaa", "IpPermissions": []}]}},
                                              eps(), tasks()),
      ["ERROR %s | IpPermissionsEgress is missing for sg-0aaa" % sg_arn])
@@ -700,7 +704,7 @@ case("DDB-04", "fail-route-table-missing", merge(ddb_vpc, gw4(RouteTableIds=["rt
 
 # DDB-05
 case("DDB-05", "fail-stream-off", tables(tbl("t")), ["FAIL %s | StreamSpecification.StreamEnabled is not set (no stream)" % tarn("t")])
-case("DDB-05", "fail-stream-disabled", tables(tbl("t", StreamSpecification={"StreamEnabled": False})),
+case("DDB-05", "fail-stream-disabled", tables(tbl("t", StreamSpecification={"StreamEnabled": False, "StreamViewType": "KEYS_ONLY"})),
      ["FAIL %s | StreamSpecification.StreamEnabled is false" % tarn("t")])
 
 # DDB-06
