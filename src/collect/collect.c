@@ -721,7 +721,15 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
     char *why = NULL;
     /* Breadth-first over the OU tree; parents holds the ids still to visit. */
     json_t *parents = json_array();
-    enum dw_status rc = s_resolve(&run, &run.creds, err);
+    enum dw_status rc = DW_OK;
+    if (o->endpoint_url) { /* refuse a bad endpoint once, before any secret is used */
+        struct dw_http_url ep;
+        rc = dw_http_url_parse(o->endpoint_url, "--endpoint-url", &ep, err);
+        dw_http_url_clean_up(&ep);
+        if (rc)
+            goto out;
+    }
+    rc = s_resolve(&run, &run.creds, err);
     if (rc)
         goto out;
     if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST) {
