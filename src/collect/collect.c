@@ -572,7 +572,7 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     size_t n_regions = 0;
     if (o->endpoint_url) { /* refuse a bad endpoint once, before any secret is used */
         struct dw_http_url ep;
-        rc = dw_http_url_parse(o->endpoint_url, "--endpoint-url", &ep, err);
+        rc = dw_http_url_parse(o->endpoint_url, "endpoint URL", &ep, err);
         dw_http_url_clean_up(&ep);
         if (rc)
             goto out;
@@ -724,7 +724,7 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
     enum dw_status rc = DW_OK;
     if (o->endpoint_url) { /* refuse a bad endpoint once, before any secret is used */
         struct dw_http_url ep;
-        rc = dw_http_url_parse(o->endpoint_url, "--endpoint-url", &ep, err);
+        rc = dw_http_url_parse(o->endpoint_url, "endpoint URL", &ep, err);
         dw_http_url_clean_up(&ep);
         if (rc)
             goto out;

@@ -1,6 +1,8 @@
 /* url.c: see url.h. One curl_url handle per parse; the parts are read back
  * from libcurl, never cut out of the text by hand. */
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +92,19 @@ static CURLU *s_handle(void)
     return u;
 }
 
+/* Fills err with "SOURCE: message" (the CLI prints only the message). */
+static enum dw_status s_fail(struct dw_error *err, const char *source, size_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static enum dw_status s_fail(struct dw_error *err, const char *source, size_t offset, const char *fmt, ...)
+{
+    char text[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    return dw_error_set(err, DW_E_USAGE, source, 0, 0, offset, "%s: %s", source, text);
+}
+
 static bool s_same(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -117,34 +132,31 @@ enum dw_status dw_http_url_parse(const char *text, const char *source, struct dw
     if (!source)
         source = "endpoint URL";
     if (!text || !*text) {
-        rc = dw_error_set(err, DW_E_USAGE, source, 0, 0, 0, "the URL is empty");
+        rc = s_fail(err, source, 0, "the URL is empty");
         goto out;
     }
     for (size_t i = 0; text[i]; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c <= 0x20 || c >= 0x7f) {
-            rc = dw_error_set(err, DW_E_USAGE, source, 0, 0, i,
-                              "byte %zu of the URL is not printable ASCII (percent-encode it)", i + 1);
+            rc = s_fail(err, source, i, "byte %zu is not printable ASCII (percent-encode it)", i + 1);
             goto out;
         }
     }
     u = s_handle();
     CURLUcode cu = curl_url_set(u, CURLUPART_URL, text, 0);
     if (cu != CURLUE_OK) {
-        rc = dw_error_set(err, DW_E_USAGE, source, 0, 0, 0, "libcurl cannot read the URL: %s",
+        rc = s_fail(err, source, 0, "libcurl cannot read the URL: %s",
                           curl_url_strerror(cu));
         goto out;
     }
     scheme = s_get(u, CURLUPART_SCHEME, 0);
     if (!scheme || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
-        rc = dw_error_set(err, DW_E_USAGE, source, 0, 0, 0,
-                          "the URL's scheme must be http or https");
+        rc = s_fail(err, source, 0, "the URL's scheme must be http or https");
         goto out;
     }
     zone = s_get(u, CURLUPART_ZONEID, 0);
     if (zone) {
-        rc = dw_error_set(err, DW_E_USAGE, source, 0, 0, 0,
-                          "an IPv6 zone id in the URL is not supported");
+        rc = s_fail(err, source, 0, "an IPv6 zone id in the URL is not supported");
         goto out;
     }
     char *probe = NULL;
@@ -160,11 +172,20 @@ enum dw_status dw_http_url_parse(const char *text, const char *source, struct dw
     }
     host = s_get(u, CURLUPART_HOST, 0);
     if (!host || !*host) {
-        rc = dw_error_set(err, DW_E_USAGE, source, 0, 0, 0, "the URL has no host");
+        rc = s_fail(err, source, 0, "the URL has no host");
         goto out;
     }
-    for (char *c = host; *c; c++)
+    /* libcurl decodes %XX in a host: only name or IP literal bytes may stay. */
+    bool ip6 = host[0] == '[';
+    for (char *c = host; *c; c++) {
         *c = (char)tolower((unsigned char)*c);
+        bool ok = isalnum((unsigned char)*c) || *c == '-' || *c == '.' || *c == '_' ||
+                  (ip6 && (*c == ':' || *c == '[' || *c == ']'));
+        if (!ok) {
+            rc = s_fail(err, source, 0, "the URL's host has a byte a host name cannot have");
+            goto out;
+        }
+    }
     /* The port only when it is not the scheme's default: that is what
      * libcurl puts in the Host header, and what botocore signs. */
     port = s_get(u, CURLUPART_PORT, CURLU_NO_DEFAULT_PORT);
@@ -201,8 +222,7 @@ enum dw_status dw_http_url_parse(const char *text, const char *source, struct dw
                 s_same(b_query, out->query) && s_same(b_url, out->url);
     free(b_url);
     if (!same) {
-        rc = dw_error_set(err, DW_E_USAGE, source, 0, 0, 0,
-                          "the URL does not read back the same once written by libcurl");
+        rc = s_fail(err, source, 0, "the URL does not read back the same once written by libcurl");
         goto out;
     }
 out:

@@ -62,7 +62,7 @@ int main(void)
     if (url) {
         struct dw_error uerr;
         if (dw_http_url_parse(url, "url", &u, &uerr)) {
-            fprintf(stderr, "dw-sigv4: %s: %s\n", uerr.source, uerr.message);
+            fprintf(stderr, "dw-sigv4: %s\n", uerr.message);
             goto out;
         }
         host = u.host;
