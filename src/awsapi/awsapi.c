@@ -12,6 +12,7 @@
 #include <dbward/snapshot.h>
 
 #include "awsapi_int.h"
+#include "http/url.h"
 #include "util/util.h"
 
 struct dw_aws_models {
@@ -40,6 +41,9 @@ void dw_aws_models_free(struct dw_aws_models *m)
 void dw_aws_call_clean_up(struct dw_aws_call *c)
 {
     free(c->url);
+    free(c->host);
+    free(c->path);
+    free(c->query);
     free(c->method);
     free(c->body);
     free(c->content_type);
@@ -47,6 +51,24 @@ void dw_aws_call_clean_up(struct dw_aws_call *c)
     free(c->signing_service);
     free(c->signing_region);
     memset(c, 0, sizeof(*c));
+}
+
+enum dw_status dw_aws_call_set_url(struct dw_aws_call *c, const char *url, const char *source,
+                                   struct dw_error *err)
+{
+    struct dw_http_url u;
+    enum dw_status rc = dw_http_url_parse(url, source, &u, err);
+    if (rc)
+        return rc;
+    free(c->url);
+    free(c->host);
+    free(c->path);
+    free(c->query);
+    c->url = u.url;
+    c->host = u.host;
+    c->path = u.path;
+    c->query = u.query;
+    return DW_OK;
 }
 
 const char *dw_aws_partition_of(const char *region)
@@ -131,26 +153,33 @@ enum dw_status dw_aws_call_build(const struct dw_aws_models *m, const char *serv
     const char *partition = dw_aws_partition_of(region);
     out->signing_service = dw_xstrdup(signing ? signing : prefix);
     out->signing_region = dw_xstrdup(region);
+    char *url = NULL;
     if (endpoint_url) {
-        out->url = dw_xstrdup(endpoint_url);
+        url = dw_xstrdup(endpoint_url);
     } else if (global && strcmp(service, "iam") == 0) {
         /* IAM has one endpoint per partition, signed for its home region. */
         if (strcmp(partition, "aws-cn") == 0) {
-            out->url = dw_xstrdup("https://iam.cn-north-1.amazonaws.com.cn/");
+            url = dw_xstrdup("https://iam.cn-north-1.amazonaws.com.cn/");
             free(out->signing_region);
             out->signing_region = dw_xstrdup("cn-north-1");
         } else if (strcmp(partition, "aws-us-gov") == 0) {
-            out->url = dw_xstrdup("https://iam.us-gov.amazonaws.com/");
+            url = dw_xstrdup("https://iam.us-gov.amazonaws.com/");
             free(out->signing_region);
             out->signing_region = dw_xstrdup("us-gov-west-1");
         } else {
-            out->url = dw_xasprintf("https://%s/", global);
+            url = dw_xasprintf("https://%s/", global);
             free(out->signing_region);
             out->signing_region = dw_xstrdup("us-east-1");
         }
     } else {
-        out->url = dw_xasprintf("https://%s.%s.%s/", prefix, region,
-                                strcmp(partition, "aws-cn") == 0 ? "amazonaws.com.cn" : "amazonaws.com");
+        url = dw_xasprintf("https://%s.%s.%s/", prefix, region,
+                           strcmp(partition, "aws-cn") == 0 ? "amazonaws.com.cn" : "amazonaws.com");
+    }
+    enum dw_status rc = dw_aws_call_set_url(out, url, endpoint_url ? "endpoint URL" : "AWS endpoint", err);
+    free(url);
+    if (rc) {
+        dw_aws_call_clean_up(out);
+        return rc;
     }
     out->method = dw_xstrdup("POST");
     if (strcmp(proto, "json") == 0) {

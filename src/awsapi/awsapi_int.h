@@ -23,9 +23,14 @@ struct dw_aws_models; /* parsed model subset, shared read-only */
 struct dw_aws_models *dw_aws_models_load(void);
 void dw_aws_models_free(struct dw_aws_models *m);
 
-/* One call ready to send. Strings are new; dw_aws_call_clean_up frees them. */
+/* One call ready to send. Strings are new; dw_aws_call_clean_up frees them.
+ * url, host, path and query come from one libcurl parse (http/url.h): send
+ * url with Host: host, and sign host, path and query. */
 struct dw_aws_call {
-    char *url;
+    char *url;             /* as libcurl must be given it */
+    char *host;            /* the Host header value */
+    char *path;            /* the path as sent */
+    char *query;           /* the query as sent, NULL when none */
     char *method;
     char *body;
     size_t body_len;
@@ -42,6 +47,9 @@ enum dw_status dw_aws_call_build(const struct dw_aws_models *m, const char *serv
                                  const char *endpoint_url, struct dw_aws_call *out,
                                  struct dw_error *err);
 void dw_aws_call_clean_up(struct dw_aws_call *c);
+/* Points the call at url (parsed as in http/url.h; source names it in err). */
+enum dw_status dw_aws_call_set_url(struct dw_aws_call *c, const char *url, const char *source,
+                                   struct dw_error *err);
 
 /* Parses a response. On a 2xx answer returns DW_OK and *out (new reference)
  * in the CLI's shape. On an AWS error returns DW_E_API with *code and

@@ -18,6 +18,7 @@
 #include <dbward/history.h>
 #include <dbward/jmespath.h>
 #include <dbward/live.h>
+#include <dbward/process.h>
 #include <dbward/report.h>
 #include <dbward/snapshot.h>
 
@@ -1058,6 +1059,10 @@ int main(int argc, char **argv)
     struct cli_args a;
     char msg[256];
     int code = EXIT_USAGE;
+    /* Before anything can read a secret: no core file, no ptrace by others. */
+    struct dw_error perr;
+    if (dw_process_protect_secrets(&perr))
+        fprintf(stderr, "dbward: warning: %s failed: %s\n", perr.source, perr.message);
     if (!cli_args_parse(argc, argv, &a, msg, sizeof(msg))) {
         fprintf(stderr, "dbward: %s\n", msg);
         goto out;

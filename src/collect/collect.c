@@ -21,6 +21,7 @@
 
 #include "awsapi/awsapi_int.h"
 #include "http/http.h"
+#include "http/url.h"
 #include "redact/redact.h"
 #include "util/util.h"
 
@@ -221,24 +222,28 @@ static int s_prepare(void *user, struct dw_http_req *r)
     struct dw_aws_call c;
     struct dw_error err;
     if (dw_aws_call_build(run->models, j->service, j->command, j->params, j->region, run->o->endpoint_url,
-                          &c, &err))
+                          &c, &err)) {
+        snprintf(r->error, sizeof(r->error), "%s", err.message);
         return -1;
+    }
     /* The body may have changed (next page): rebuild it. */
     free(r->body);
     r->body = dw_xstrndup(c.body, c.body_len);
     r->body_len = c.body_len;
-    const char *hs = strstr(c.url, "://");
-    hs = hs ? hs + 3 : c.url;
-    char *host = dw_xstrndup(hs, strcspn(hs, "/"));
-    const char *path = strchr(hs, '/') ? strchr(hs, '/') : "/";
-    char *p = dw_xstrndup(path, strcspn(path, "?"));
-    struct dw_sigv4_header h[3] = {{"host", host}, {"content-type", c.content_type}, {"x-amz-target", c.target}};
-    struct dw_sigv4_request req = {c.method, p, NULL, h, c.target ? 3 : 2, c.body, c.body_len};
+    /* Sign the URL this request goes to, as libcurl sends it. */
+    if (strcmp(r->url, c.url) != 0) {
+        snprintf(r->error, sizeof(r->error), "the request URL changed between attempts");
+        dw_aws_call_clean_up(&c);
+        return -1;
+    }
+    struct dw_sigv4_header h[3] = {{"host", c.host}, {"content-type", c.content_type}, {"x-amz-target", c.target}};
+    struct dw_sigv4_request req = {c.method, c.path, c.query, h, c.target ? 3 : 2, c.body, c.body_len};
     struct dw_sigv4_params prm = {run->creds->access_key_id, run->creds->secret_key, run->creds->session_token,
                                   c.signing_region, c.signing_service, (int64_t)time(NULL), false, false};
     struct dw_sigv4_result sr;
     int rc = -1;
     if (dw_sigv4_sign(&req, &prm, &sr, &err) == DW_OK) {
+        dw_http_req_set_header(r, "Host", c.host); /* the one signed, whatever libcurl would pick */
         dw_http_req_set_header(r, "Content-Type", c.content_type);
         if (c.target)
             dw_http_req_set_header(r, "X-Amz-Target", c.target);
@@ -249,8 +254,6 @@ static int s_prepare(void *user, struct dw_http_req *r)
         dw_sigv4_result_clean_up(&sr);
         rc = 0;
     }
-    free(host);
-    free(p);
     dw_aws_call_clean_up(&c);
     return rc;
 }
@@ -625,6 +628,13 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     char *why = NULL;
     char **region_list = NULL;
     size_t n_regions = 0;
+    if (o->endpoint_url) { /* refuse a bad endpoint once, before any secret is used */
+        struct dw_http_url ep;
+        rc = dw_http_url_parse(o->endpoint_url, "endpoint URL", &ep, err);
+        dw_http_url_clean_up(&ep);
+        if (rc)
+            goto out;
+    }
     rc = s_resolve(&run, &run.creds, err);
     if (rc)
         goto out;
@@ -789,7 +799,15 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
     char *why = NULL;
     /* Breadth-first over the OU tree; parents holds the ids still to visit. */
     json_t *parents = json_array();
-    enum dw_status rc = s_resolve(&run, &run.creds, err);
+    enum dw_status rc = DW_OK;
+    if (o->endpoint_url) { /* refuse a bad endpoint once, before any secret is used */
+        struct dw_http_url ep;
+        rc = dw_http_url_parse(o->endpoint_url, "endpoint URL", &ep, err);
+        dw_http_url_clean_up(&ep);
+        if (rc)
+            goto out;
+    }
+    rc = s_resolve(&run, &run.creds, err);
     if (rc)
         goto out;
     rc = s_open_out_dir(&run, err);

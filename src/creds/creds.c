@@ -289,23 +289,27 @@ static enum dw_status s_sts(const struct dw_creds_opts *o, const char *command, 
     if (rc)
         goto out;
     if (!o->endpoint_url) { /* regional STS endpoint */
-        free(call.url);
-        call.url = dw_xasprintf("https://sts.%s.amazonaws.com/", region);
+        char *regional = dw_xasprintf("https://sts.%s.amazonaws.com/", region);
+        rc = dw_aws_call_set_url(&call, regional, "STS endpoint", err);
+        free(regional);
+        if (rc)
+            goto out;
     }
+    /* The Host signed is the Host sent, and the URL is the one parsed. */
+    char *hh = dw_xasprintf("Host: %s", call.host);
+    hl = curl_slist_append(hl, hh);
+    free(hh);
     char *ct = dw_xasprintf("Content-Type: %s", call.content_type);
     hl = curl_slist_append(hl, ct);
     free(ct);
     if (signer) {
-        const char *host_start = strstr(call.url, "://") ? strstr(call.url, "://") + 3 : call.url;
-        char *host = dw_xstrndup(host_start, strcspn(host_start, "/"));
-        struct dw_sigv4_header h[2] = {{"host", host}, {"content-type", call.content_type}};
-        struct dw_sigv4_request req = {"POST", "/", NULL, h, 2, call.body, call.body_len};
+        struct dw_sigv4_header h[2] = {{"host", call.host}, {"content-type", call.content_type}};
+        struct dw_sigv4_request req = {"POST", call.path, call.query, h, 2, call.body, call.body_len};
         struct dw_sigv4_params prm = {signer->access_key_id, signer->secret_key, signer->session_token,
                                       call.signing_region, call.signing_service, (int64_t)time(NULL),
                                       false, false};
         struct dw_sigv4_result sr;
         rc = dw_sigv4_sign(&req, &prm, &sr, err);
-        free(host);
         if (rc)
             goto out;
         char *a = dw_xasprintf("Authorization: %s", sr.authorization);

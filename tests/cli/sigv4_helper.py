@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Feeds every normalized v4 vector to build/dw-sigv4 as JSON and checks the
-printed Authorization value. Usage: sigv4_helper.py DW_SIGV4 VECTORS_DIR"""
+printed Authorization value. A vector whose request line is no valid URL (a
+space or non-ASCII bytes in it) must be refused as a URL, and is then signed
+from its parts ("target"). Usage: sigv4_helper.py DW_SIGV4 VECTORS_DIR"""
 import json
 import os
 import subprocess
@@ -38,10 +40,20 @@ for case in sorted(os.listdir(root)):
            "region": ctx["region"], "service": ctx["service"], "timestamp": ts}
     if "token" in ctx["credentials"] and not ctx.get("omit_session_token"):
         req["token"] = ctx["credentials"]["token"]  # an unsigned token does not enter the signature
+    if any(not (0x21 <= ord(c) <= 0x7E) for c in target):
+        refused = subprocess.run([helper], input=json.dumps(req).encode(), capture_output=True)
+        if refused.returncode != 2 or b"not printable ASCII" not in refused.stderr:
+            bad += 1
+            print("FAIL %s: a URL with a space or non-ASCII byte was not refused" % case)
+        path, _, query = target.partition("?")
+        del req["url"]
+        req["target"] = {"host": host, "path": path}
+        if query:
+            req["target"]["query"] = query
     out = subprocess.run([helper], input=json.dumps(req).encode(), capture_output=True)
     signed = open(os.path.join(d, "header-signed-request.txt"), encoding="utf-8").read()
     want = [ln for ln in signed.split("\n") if ln.startswith("Authorization:")][0][len("Authorization:"):]
-    got = out.stdout.decode().strip()
+    got = out.stdout.decode().split("\n")[0].strip()
     if out.returncode != 0 or got != want:
         bad += 1
         print("FAIL %s\n  got  %s\n  want %s\n  %s" % (case, got, want, out.stderr.decode()))

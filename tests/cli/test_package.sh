@@ -24,6 +24,10 @@ run 0 "$TMP/root/usr/bin/dbward" --version
 has "$TMP/out" "dbward "
 has "$TMP/out" "libcurl"
 cp "$TMP/out" "$TMP/version"
+if [ -n "${DW_HARDENING_CHECK:-}" ]; then # a hardened build: the stripped, packaged binary too
+  run 0 bash "$SRC/tests/cli/hardening_check.sh" "$DW_HARDENING_CHECK" "$TMP/root/usr/bin/dbward" "${DW_CET:-1}"
+  sed 's/^/  packaged: /' "$TMP/out"
+fi
 run 1 "$TMP/root/usr/bin/dbward" scan --snapshot "$TMP/root/usr/share/dbward/examples/account" \
   --config "$TMP/root/usr/share/dbward/examples/dbward.yaml"
 has "$TMP/out" "Summary  "

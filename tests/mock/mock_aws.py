@@ -68,8 +68,11 @@ SIGNING_TO_SERVICE = {"monitoring": "cloudwatch", "dynamodb": "dynamodb", "dms":
                       "securityhub": "securityhub", "organizations": "organizations"}
 
 
-def sign_check(method, path, headers, body):
-    """Recomputes the Authorization signature; returns None if valid, else an error code."""
+def sign_check(method, target, headers, body):
+    """Recomputes the Authorization signature of a request target (path and
+    raw query); returns None if valid, else an error code."""
+    path, _, query = target.partition("?")
+    cquery = "&".join("%s=%s" % kv for kv in sorted(p.partition("=")[::2] for p in query.split("&"))) if query else ""
     auth = headers.get("authorization", "")
     if not auth.startswith("AWS4-HMAC-SHA256 "):
         return "MissingAuthenticationToken", None
@@ -83,7 +86,7 @@ def sign_check(method, path, headers, body):
     signed = parts["SignedHeaders"].split(";")
     amz_date = headers.get("x-amz-date", "")
     canon_headers = "".join("%s:%s\n" % (h, " ".join(headers.get(h, "").split())) for h in signed)
-    creq = "\n".join([method, urllib.parse.quote(path or "/", safe="/-_.~"), "", canon_headers,
+    creq = "\n".join([method, urllib.parse.quote(path or "/", safe="/-_.~"), cquery, canon_headers,
                       parts["SignedHeaders"], hashlib.sha256(body).hexdigest()])
     scope = "%s/%s/%s/aws4_request" % (date, region, service)
     sts = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(creq.encode()).hexdigest()])
@@ -373,7 +376,7 @@ class Handler(BaseHTTPRequestHandler):
             STATS["by_call"][call] = STATS["by_call"].get(call, 0) + 1
         self.view = None
         if op != "AssumeRoleWithWebIdentity":
-            bad, akid = sign_check("POST", urllib.parse.urlparse(self.path).path, headers, body)
+            bad, akid = sign_check("POST", self.path, headers, body)
             with LOCK:
                 STATS["keys_used"][akid or "?"] = STATS["keys_used"].get(akid or "?", 0) + 1
                 self.view = VIEWS.get(akid)
