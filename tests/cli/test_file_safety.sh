@@ -58,6 +58,19 @@ for um in 022 000; do
   no_temps "$O"
 done
 
+# ---- A new history created by parallel jobs at once: each builds its own
+# ---- under a temporary name, one wins, the others record into the winner's.
+mkdir -p "$TMP/par"
+for i in 1 2 3 4; do
+  "$DBWARD" scan --snapshot "$EX" -o /dev/null --db "$TMP/par/h.db" 2>"$TMP/par-err-$i" &
+done
+wait
+CHECKS=$((CHECKS + 1))
+runs=$(/usr/bin/python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from runs").fetchone()[0])' "$TMP/par/h.db")
+[ "$runs" = 4 ] || { echo "FAIL: parallel new history: $runs runs, wanted 4"; cat "$TMP"/par-err-*; FAILS=$((FAILS + 1)); }
+want_mode 600 "$TMP/par/h.db"
+no_temps "$TMP/par"
+
 # ---- Outputs that are planted links, FIFOs or folders: refused, target untouched.
 mkdir -p "$TMP/shared" "$TMP/private"
 printf 'root-owned secret\n' >"$TMP/private/target"; chmod 600 "$TMP/private/target"
