@@ -8,8 +8,10 @@
  * The target itself is never followed: when it is a symbolic link, or
  * exists and is neither a regular file nor a character device, the write is
  * refused before anything is created. A character device (/dev/null) is
- * written in place, since there is nothing to rename over. The folders on
- * the way to the target are the caller's choice and are followed.
+ * written in place, since there is nothing to rename over. A link planted
+ * after that check is replaced by the rename (rename never follows one),
+ * so its target is never written either way. The folders on the way to
+ * the target are the caller's choice and are followed.
  *
  * Libraries and the CLI alike use this; nothing here prints. */
 #ifndef DBWARD_FILE_H

@@ -230,7 +230,8 @@ static int s_live(struct cli_args *a, char **dir, bool *temp)
             s_print_error(&err);
         else
             fprintf(stderr, "dbward: %s\n", err.message);
-        if (err.status == DW_E_IO && a->save_snapshot)
+        size_t dl = a->save_snapshot ? strlen(a->save_snapshot) : 0;
+        if (err.status == DW_E_IO && dl && strncmp(err.source, a->save_snapshot, dl) == 0 && err.source[dl] == '/')
             fprintf(stderr, "dbward: %s is incomplete: no manifest was written, so it is not a snapshot\n",
                     a->save_snapshot);
         return -1;

@@ -95,16 +95,18 @@ static enum dw_status s_create_tmp(struct dw_history *h, const char *path, struc
 
 /* Puts a new history, whose first run is committed, under its own name:
  * closes it, links it into place (never over a file that appeared in the
- * meantime), and opens it there again. */
-static enum dw_status s_publish(struct dw_history *h, struct dw_error *err)
+ * meantime: *lost is set then, and the caller records into that one), and
+ * opens it there again. */
+static enum dw_status s_publish(struct dw_history *h, bool *lost, struct dw_error *err)
 {
+    *lost = false;
     sqlite3_close(h->db);
     h->db = NULL;
     if (link(h->tmp_path, h->path) != 0) {
         int e = errno;
+        *lost = e == EEXIST;
         return dw_error_set(err, DW_E_IO, h->path, 0, 0, 0, "cannot put the new history in place: %s",
-                            e == EEXIST ? "a file of that name appeared meanwhile; the run was not recorded"
-                                        : strerror(e));
+                            strerror(e));
     }
     unlink(h->tmp_path);
     free(h->tmp_path);
@@ -190,6 +192,28 @@ enum dw_status dw_history_open(const char *path, struct dw_history **out, struct
     return DW_OK;
 }
 
+/* Another writer (a parallel CI job) created the history first: drops the
+ * temporary one and opens theirs, with all of dw_history_open's checks. */
+static enum dw_status s_take_existing(struct dw_history *h, struct dw_error *err)
+{
+    sqlite3_close(h->db);
+    h->db = NULL;
+    char *journal = dw_xasprintf("%s-journal", h->tmp_path);
+    unlink(journal);
+    unlink(h->tmp_path);
+    free(journal);
+    free(h->tmp_path);
+    h->tmp_path = NULL;
+    struct dw_history *theirs = NULL;
+    enum dw_status rc = dw_history_open(h->path, &theirs, err);
+    if (rc)
+        return rc;
+    h->db = theirs->db;
+    h->tmp_path = theirs->tmp_path;
+    free(theirs);
+    return DW_OK;
+}
+
 void dw_history_close(struct dw_history *h)
 {
     if (!h)
@@ -219,8 +243,30 @@ static sqlite3_int64 s_count(json_t *report, const char *status)
                                                              status));
 }
 
+static enum dw_status s_record(struct dw_history *h, json_t *report, int64_t recorded_at, int64_t *run_id,
+                               struct dw_error *err);
+
 enum dw_status dw_history_record(struct dw_history *h, json_t *report, int64_t recorded_at, int64_t *run_id,
                                  struct dw_error *err)
+{
+    enum dw_status rc = s_record(h, report, recorded_at, run_id, err);
+    bool lost = false;
+    if (!rc && h->tmp_path)
+        rc = s_publish(h, &lost, err);
+    /* Lost the race to create the file: record the run in the winner's. */
+    for (int tries = 0; lost && tries < 3; tries++) {
+        rc = s_take_existing(h, err);
+        if (!rc)
+            rc = s_record(h, report, recorded_at, run_id, err);
+        lost = false;
+        if (!rc && h->tmp_path)
+            rc = s_publish(h, &lost, err);
+    }
+    return rc;
+}
+
+static enum dw_status s_record(struct dw_history *h, json_t *report, int64_t recorded_at, int64_t *run_id,
+                               struct dw_error *err)
 {
     json_t *findings = json_object_get(report, "findings");
     if (!json_is_object(report) || !json_is_array(findings))
@@ -286,8 +332,6 @@ out:
     sqlite3_finalize(row);
     if (sqlite3_exec(h->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK && !rc)
         rc = s_fail(h, err, "cannot commit the run");
-    if (!rc && h->tmp_path)
-        rc = s_publish(h, err);
     free(text);
     return rc;
 }

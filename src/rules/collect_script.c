@@ -15,6 +15,7 @@ static const char s_head[] =
     "# lands in the same path with .error.json and the AWS error code, so a denied call is\n"
     "# never mistaken for an empty answer.\n"
     "set -u\n"
+    "umask 077   # the evidence is the account's configuration: folders 0700, files 0600\n"
     "OUT=${1:-dbward-snapshot}\n";
 
 static const char s_body[] =

@@ -601,8 +601,8 @@ char **dw_snapshot_keys(struct dw_snapshot *s, const char *region, const char *s
     struct dw_error err;
     enum dw_status rc = dw_dir_open_beneath(s->root_fd, rel, false, s->dir, &dfd, &err);
     free(rel);
-    /* A folder that is a link lists nothing here; reading any of its
-     * files through dw_snapshot_get is refused with the reason. */
+    /* A folder that is a link (or not a folder) lists no keys: links are
+     * not followed, and its files are never read. */
     if (rc)
         return NULL;
     DIR *d = fdopendir(dfd);

@@ -58,6 +58,38 @@ for um in 022 000; do
   no_temps "$O"
 done
 
+# ---- The evidence the snapshot-script writes with the stock aws CLI is 0600
+# ---- in 0700 folders too (the script sets umask 077), here under umask 000.
+mkdir -p "$TMP/stub"
+cat >"$TMP/stub/aws" <<'STUB'
+#!/bin/sh
+case "$1 $2" in
+  "sts get-caller-identity") case "$*" in *Account*) echo 123456789012 ;; *) echo arn:aws:iam::123456789012:user/a ;; esac ;;
+  *--query*) ;;
+  *) echo '{}' ;;
+esac
+STUB
+chmod +x "$TMP/stub/aws"
+"$DBWARD" snapshot-script --region us-east-1 -o "$TMP/collect.sh"
+(umask 000; cd "$TMP" && PATH="$TMP/stub:$PATH" sh "$TMP/collect.sh" "$TMP/collected") >"$TMP/collect.log" 2>&1
+CHECKS=$((CHECKS + 1))
+[ -f "$TMP/collected/manifest.json" ] || { echo "FAIL: the script wrote no manifest"; head -5 "$TMP/collect.log"; FAILS=$((FAILS + 1)); }
+want_mode 700 $(find "$TMP/collected" -type d)
+want_mode 600 $(find "$TMP/collected" -type f)
+
+# ---- A new history created by parallel jobs at once: each builds its own
+# ---- under a temporary name, one wins, the others record into the winner's.
+mkdir -p "$TMP/par"
+for i in 1 2 3 4; do
+  "$DBWARD" scan --snapshot "$EX" -o /dev/null --db "$TMP/par/h.db" 2>"$TMP/par-err-$i" &
+done
+wait
+CHECKS=$((CHECKS + 1))
+runs=$(/usr/bin/python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from runs").fetchone()[0])' "$TMP/par/h.db")
+[ "$runs" = 4 ] || { echo "FAIL: parallel new history: $runs runs, wanted 4"; cat "$TMP"/par-err-*; FAILS=$((FAILS + 1)); }
+want_mode 600 "$TMP/par/h.db"
+no_temps "$TMP/par"
+
 # ---- Outputs that are planted links, FIFOs or folders: refused, target untouched.
 mkdir -p "$TMP/shared" "$TMP/private"
 printf 'root-owned secret\n' >"$TMP/private/target"; chmod 600 "$TMP/private/target"
