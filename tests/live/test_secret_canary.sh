@@ -125,6 +125,15 @@ for dbg in "" --debug; do
   check "live scan with a userinfo endpoint $dbg ends (exit $rc: 1, or 2 while the signer signs the typed authority)" \
     [ "$rc" -eq 1 -o "$rc" -eq 2 ]
 done
+# Error messages that name a URL: an unreachable STS endpoint (web identity)
+# and an unreachable container credentials endpoint, both with a userinfo.
+AWS_WEB_IDENTITY_TOKEN_FILE="$IN/oidc" AWS_ROLE_ARN=arn:aws:iam::123456789012:role/ci \
+  "$DBWARD" scan --endpoint-url "http://canaryuser:$URL_PW@127.0.0.1:1/" --debug >"$OUT/sts-down.stdout" 2>"$OUT/sts-down.stderr"
+check "an unreachable userinfo STS endpoint fails" [ $? -ne 0 ]
+AWS_CONTAINER_CREDENTIALS_FULL_URI="http://canaryuser:$URL_PW@127.0.0.1:1/creds" \
+  "$DBWARD" scan --endpoint-url "$URL" --debug >"$OUT/container-down.stdout" 2>"$OUT/container-down.stderr"
+check "an unreachable userinfo container endpoint fails" [ $? -ne 0 ]
+check "the STS error names the endpoint without its userinfo" grep -q "http://127.0.0.1:1/" "$OUT/sts-down.stderr"
 check "the debug log shows the endpoint without its userinfo" \
   grep -q "^\[debug\] -> POST http://127.0.0.1:$PORT/ " "$OUT/userinfo--debug.stderr"
 # Offline, every format and every other command, on the planted snapshot.
