@@ -993,6 +993,37 @@ static int s_cmd_query(struct cli_args *a)
     return code;
 }
 
+/* whoami: the credentials the chain finds, as "ACCESS_KEY_ID PROVIDER"
+ * (botocore's provider names). Never prints the secret. */
+static int s_cmd_whoami(struct cli_args *a)
+{
+    const char *env_ep = getenv("AWS_ENDPOINT_URL");
+    char *region = a->n_regions ? strdup(a->regions[0]) : dw_creds_default_region(a->profile);
+    char *ca = dw_creds_default_ca_bundle(a->profile);
+    struct dw_creds_opts o = {
+        .profile = a->profile,
+        .profile_explicit = a->profile != NULL,
+        .endpoint_url = a->endpoint_url ? a->endpoint_url : (env_ep && *env_ep ? env_ep : NULL),
+        .region = region,
+        .timeout_ms = (a->timeout_s ? a->timeout_s : 30) * 1000L,
+        .ca_bundle = ca,
+    };
+    struct dw_creds *c = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    int code = EXIT_CLEAN;
+    if (dw_creds_resolve(&o, &c, &err)) {
+        fprintf(stderr, "dbward: %s\n", err.message);
+        code = EXIT_USAGE;
+    } else {
+        printf("%s %s\n", c->access_key_id, c->method);
+    }
+    dw_creds_free(c);
+    free(region);
+    free(ca);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_args a;
@@ -1038,6 +1069,8 @@ int main(int argc, char **argv)
         code = s_cmd_query(&a);
     } else if (strcmp(a.command, "snapshot-script") == 0) {
         code = s_cmd_script(&a);
+    } else if (strcmp(a.command, "whoami") == 0) {
+        code = s_cmd_whoami(&a);
     } else {
         fprintf(stderr, "dbward: unknown command \"%s\" (see dbward help)\n", a.command);
     }
