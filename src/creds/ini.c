@@ -36,29 +36,41 @@ static void s_strip(const char **b, const char **e)
         (*e)--;
 }
 
-static bool s_utf8_ok(const unsigned char *p, size_t n)
+/* The offset of the first byte that is not valid UTF-8, or n. */
+static size_t s_utf8_bad(const unsigned char *p, size_t n)
 {
     size_t i = 0;
     while (i < n) {
         unsigned char c = p[i];
         size_t k = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
         if (k == 9 || (k == 1 && c < 0xC2) || (k == 3 && c > 0xF4) || i + k >= n + (k ? 0 : 1))
-            return false;
+            return i;
         for (size_t j = 1; j <= k; j++) {
             if ((p[i + j] & 0xC0) != 0x80)
-                return false;
+                return i;
         }
         if (k == 2 && ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] >= 0xA0)))
-            return false;
+            return i;
         if (k == 3 && ((c == 0xF0 && p[i + 1] < 0x90) || (c == 0xF4 && p[i + 1] >= 0x90)))
-            return false;
+            return i;
         i += k + 1;
     }
-    return true;
+    return n;
+}
+
+static int s_line_of(const char *text, size_t off)
+{
+    int line = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= off || text[i + 1] != '\n')))
+            line++;
+    }
+    return line;
 }
 
 /* A section being built: values are lists of lines until the end. */
 struct s_opt {
+    int line; /* where the key is */
     char *key;
     struct dw_buf val; /* lines joined by '\n' */
 };
@@ -150,8 +162,9 @@ enum dw_status dwi_ini_parse(const char *text, size_t len, const char *source, s
     size_t indent_level = 0;
     int bad_line = 0;
     int lineno = 0;
-    if (!s_utf8_ok((const unsigned char *)text, len)) {
-        rc = dw_error_set(err, DW_E_PARSE, source, 0, 0, 0, "not valid UTF-8 text");
+    size_t bad = s_utf8_bad((const unsigned char *)text, len);
+    if (bad < len) {
+        rc = dw_error_set(err, DW_E_PARSE, source, s_line_of(text, bad), 1, bad, "not valid UTF-8 text");
         goto out;
     }
     size_t i = 0;
@@ -243,6 +256,7 @@ enum dw_status dwi_ini_parse(const char *text, size_t len, const char *source, s
         cur->o = dw_xrealloc(cur->o, (cur->n + 1) * sizeof(*cur->o));
         opt = &cur->o[cur->n++];
         opt->key = key;
+        opt->line = lineno;
         dw_buf_init(&opt->val, DW_INI_MAX_BYTES);
         dw_buf_append(&opt->val, vb, (size_t)(ve - vb));
     }
@@ -265,17 +279,18 @@ enum dw_status dwi_ini_parse(const char *text, size_t len, const char *source, s
                 size_t vn;
                 s_joined(&src->o[j], &v, &vn);
                 s_kv_set(dst, src->o[j].key, v, vn);
-            }
-        }
-        for (size_t j = 0; j < dst->n; j++) {
-            int bad = dst->kv[j].nested ? s_nested_bad_line(dst->kv[j].value) : 0;
-            if (bad) {
-                rc = dw_error_set(err, DW_E_PARSE, source, 0, 0, 0,
-                                  "the nested block of %.60s in [%.100s] has a line without '='",
-                                  dst->kv[j].key, dst->name);
-                dwi_ini_free(ini);
-                *out = NULL;
-                goto out;
+                int nb = vn && v[0] == '\n' ? s_nested_bad_line(dst->kv[dst->n - 1].value) : 0;
+                for (size_t q = 0; q < dst->n && nb; q++) {
+                    if (strcmp(dst->kv[q].key, src->o[j].key) == 0)
+                        nb = s_nested_bad_line(dst->kv[q].value);
+                }
+                if (nb) {
+                    rc = dw_error_set(err, DW_E_PARSE, source, src->o[j].line + nb - 1, 1, 0,
+                                      "a line of the nested block under %.60s has no '='", src->o[j].key);
+                    dwi_ini_free(ini);
+                    *out = NULL;
+                    goto out;
+                }
             }
         }
     }
