@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -558,57 +559,93 @@ static enum dw_status s_config_file(struct s_ctx *c, const char *profile, struct
     return s_static(s_map_find(&c->cprof, profile), "config-file", "the config file", profile, out, err);
 }
 
-/* Runs argv (no shell, PATH searched) and collects stdout. */
+/* Runs argv (no shell, PATH searched) and collects stdout; the first line
+ * of its stderr goes into the error when it fails, as botocore reports it. */
 static enum dw_status s_run_process(char **argv, const char *profile, struct dw_buf *b, struct dw_error *err)
 {
-    int fds[2];
-    if (pipe(fds) != 0)
-        return dw_error_set(err, DW_E_IO, "credential_process", 0, 0, 0, "pipe: %s", strerror(errno));
-    int efds[2];
-    if (pipe(efds) != 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return dw_error_set(err, DW_E_IO, "credential_process", 0, 0, 0, "pipe: %s", strerror(errno));
+    int out[2] = {-1, -1}, errp[2] = {-1, -1}, ex[2] = {-1, -1};
+    if (pipe(out) != 0 || pipe(errp) != 0 || pipe(ex) != 0) {
+        int e = errno;
+        for (int i = 0; i < 2; i++) {
+            if (out[i] >= 0)
+                close(out[i]);
+            if (errp[i] >= 0)
+                close(errp[i]);
+            if (ex[i] >= 0)
+                close(ex[i]);
+        }
+        return dw_error_set(err, DW_E_IO, "credential_process", 0, 0, 0, "pipe: %s", strerror(e));
     }
-    fcntl(efds[1], F_SETFD, FD_CLOEXEC);
+    fcntl(ex[1], F_SETFD, FD_CLOEXEC);
     pid_t pid = fork();
     if (pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        close(efds[0]);
+        dup2(out[1], 1);
+        dup2(errp[1], 2);
+        close(out[0]);
+        close(out[1]);
+        close(errp[0]);
+        close(errp[1]);
+        close(ex[0]);
         execvp(argv[0], argv);
         int e = errno;
-        if (write(efds[1], &e, sizeof(e)) < 0) {
+        if (write(ex[1], &e, sizeof(e)) < 0) {
         }
         _exit(127);
     }
-    close(fds[1]);
-    close(efds[1]);
+    close(out[1]);
+    close(errp[1]);
+    close(ex[1]);
     if (pid < 0) {
-        close(fds[0]);
-        close(efds[0]);
+        close(out[0]);
+        close(errp[0]);
+        close(ex[0]);
         return dw_error_set(err, DW_E_IO, "credential_process", 0, 0, 0, "fork: %s", strerror(errno));
     }
     char chunk[4096];
-    ssize_t n;
-    while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
-        dw_buf_append(b, chunk, (size_t)n);
-    close(fds[0]);
+    char msg[256] = "";
+    size_t msg_len = 0;
+    struct pollfd pf[2] = {{out[0], POLLIN, 0}, {errp[0], POLLIN, 0}};
+    int open_fds = 2;
+    while (open_fds > 0) {
+        if (poll(pf, 2, -1) < 0 && errno != EINTR)
+            break;
+        for (int i = 0; i < 2; i++) {
+            if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            ssize_t n = read(pf[i].fd, chunk, sizeof(chunk));
+            if (n <= 0) {
+                close(pf[i].fd);
+                pf[i].fd = -1;
+                open_fds--;
+            } else if (i == 0) {
+                dw_buf_append(b, chunk, (size_t)n);
+            } else if (msg_len < sizeof(msg) - 1) {
+                size_t take = (size_t)n < sizeof(msg) - 1 - msg_len ? (size_t)n : sizeof(msg) - 1 - msg_len;
+                memcpy(msg + msg_len, chunk, take);
+                msg_len += take;
+                msg[msg_len] = '\0';
+            }
+        }
+    }
     dw_secure_zero_buf(chunk, sizeof(chunk));
     int exec_errno = 0;
-    ssize_t en = read(efds[0], &exec_errno, sizeof(exec_errno));
-    close(efds[0]);
+    ssize_t en = read(ex[0], &exec_errno, sizeof(exec_errno));
+    close(ex[0]);
     int status = 0;
     waitpid(pid, &status, 0);
+    msg[strcspn(msg, "\r\n")] = '\0';
+    for (char *q = msg; *q; q++) {
+        if ((unsigned char)*q < 0x20)
+            *q = ' ';
+    }
     if (en == (ssize_t)sizeof(exec_errno))
         return dw_error_set(err, DW_E_IO, "credential_process", 0, 0, 0,
                             "credential_process of profile %s: cannot run %.100s: %s", profile, argv[0],
                             strerror(exec_errno));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return dw_error_set(err, DW_E_IO, "credential_process", 0, 0, 0,
-                            "credential_process of profile %s exited with status %d", profile,
-                            WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                            "credential_process of profile %s exited with status %d%s%.160s", profile,
+                            WIFEXITED(status) ? WEXITSTATUS(status) : -1, msg[0] ? ": " : "", msg);
     if (b->st)
         return dw_error_set(err, DW_E_TOO_BIG, "credential_process", 0, 0, 0, "output larger than 1 MiB");
     return DW_OK;
