@@ -63,6 +63,10 @@ const char *dw_creds_ca_bundle(const struct dw_creds_opts *opts);
 enum dw_status dw_creds_transport_error(int curl_code, const char *detail, const char *url, const char *ca_bundle,
                                         struct dw_error *err);
 
+/* True when region is a region of an AWS partition (botocore's
+ * endpoints.json); *partition (borrowed, static) names it when not NULL. */
+bool dw_region_known(const char *region, const char **partition);
+
 /* INI reading for the shared files, exposed for tests and fuzzing. Looks up
  * key in section of path; *value is new or NULL. is_config selects the
  * "[profile NAME]" spelling. Returns DW_OK, DW_E_NOT_FOUND (no file) or

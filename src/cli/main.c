@@ -127,6 +127,31 @@ static void s_progress_line(void *user, const struct dw_live_progress *p, bool f
     fflush(stderr);
 }
 
+/* Region names are checked against the partitions' lists unless the calls
+ * go to --endpoint-url (or AWS_ENDPOINT_URL). Prints the error; -1 then. */
+static int s_check_regions(const struct cli_args *a)
+{
+    const char *env_ep = getenv("AWS_ENDPOINT_URL");
+    if (a->endpoint_url || (env_ep && *env_ep))
+        return 0;
+    for (size_t i = 0; i < a->n_regions; i++) {
+        if (!dw_region_known(a->regions[i], NULL)) {
+            fprintf(stderr, "dbward: unknown region \"%s\" (--region): not a region of any AWS partition; "
+                            "--endpoint-url allows any name\n", a->regions[i]);
+            return -1;
+        }
+    }
+    char *home = dw_creds_default_region(a->profile);
+    int rc = 0;
+    if (home && !dw_region_known(home, NULL)) {
+        fprintf(stderr, "dbward: unknown region \"%s\" (AWS_REGION, AWS_DEFAULT_REGION or the profile's region): "
+                        "not a region of any AWS partition; --endpoint-url allows any name\n", home);
+        rc = -1;
+    }
+    free(home);
+    return rc;
+}
+
 /* Live collection into --save-snapshot DIR or a temporary folder. */
 static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
 {
@@ -409,6 +434,9 @@ static int s_cmd_scan(struct cli_args *a)
                 abort();
             n_dirs = 1;
         }
+    } else if (s_check_regions(a) != 0) {
+        code = EXIT_USAGE;
+        goto out;
     } else if (a->n_accounts) {
         if (s_live_accounts(a, &live_dir, &temp_dir, &accts, &n_accts) != 0)
             goto out;
@@ -997,6 +1025,8 @@ static int s_cmd_query(struct cli_args *a)
  * (botocore's provider names). Never prints the secret. */
 static int s_cmd_whoami(struct cli_args *a)
 {
+    if (s_check_regions(a) != 0)
+        return EXIT_USAGE;
     const char *env_ep = getenv("AWS_ENDPOINT_URL");
     char *region = a->n_regions ? strdup(a->regions[0]) : dw_creds_default_region(a->profile);
     char *ca = dw_creds_default_ca_bundle(a->profile);

@@ -1535,6 +1535,18 @@ static enum dw_status s_boto(struct dw_creds **out, struct dw_error *err)
     return rc;
 }
 
+bool dw_region_known(const char *region, const char **partition)
+{
+    for (size_t i = 0; region && i < dwi_regions_count; i++) {
+        if (strcmp(dwi_regions[i].name, region) == 0) {
+            if (partition)
+                *partition = dwi_regions[i].partition;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* ---- the chain ---- */
 
 enum dw_status dw_creds_resolve(const struct dw_creds_opts *o, struct dw_creds **out, struct dw_error *err)

@@ -50,4 +50,12 @@ void dwi_argv_free(char **argv);
  * names from the environment. New string. */
 char *dwi_expand_path(const char *path);
 
+/* The regions of botocore's endpoints.json (regions_gen.c). */
+struct dwi_region {
+    const char *name;
+    const char *partition;
+};
+extern const struct dwi_region dwi_regions[];
+extern const size_t dwi_regions_count;
+
 #endif
