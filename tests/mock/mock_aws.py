@@ -675,11 +675,18 @@ def main():
     ap.add_argument("--org")
     ap.add_argument("--max-seconds", type=int, default=600)
     ap.add_argument("--role-keys", action="store_true", help="temporary keys derived from how they were obtained")
+    ap.add_argument("--tls-cert", help="serve https with this PEM certificate chain (and --tls-key)")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
     STATE = State(args)
     ThreadingHTTPServer.daemon_threads = True
     ThreadingHTTPServer.request_queue_size = 256
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if args.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
     os.rename(args.port_file + ".tmp", args.port_file)
