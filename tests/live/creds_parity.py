@@ -2,8 +2,8 @@
 """Differential test of the credential chain: every layout below (files in
 a temporary HOME plus environment variables) is resolved by `dbward whoami`
 and by Debian's botocore (Session().get_scoped_config(), as the AWS CLI
-reads the profile first, then get_credentials()) in a subprocess with the
-same clean environment. Both talk to the mock (tests/mock/mock_aws.py
+reads the profile first, then get_credentials()) in a forked process with
+the same clean environment, each side with its own copy of the files. Both talk to the mock (tests/mock/mock_aws.py
 --role-keys), whose STS, IAM Identity Center portal, OIDC and container
 endpoints hand out keys derived from how they were asked, so the access key
 id tells which chain was followed. They must agree on the access key id and
@@ -20,29 +20,60 @@ import sys
 import tempfile
 import time
 
-DBWARD, SRC = sys.argv[1], sys.argv[2]
+DBWARD, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 PY = "/usr/bin/python3"
 
-BOTO = r"""
-import json, sys
-import botocore.session
-mock, profile = sys.argv[1], sys.argv[2] or None
-try:
-    s = botocore.session.Session(profile=profile)
-    create = s.create_client
-    def with_mock(*a, **k):
-        k["endpoint_url"] = mock
-        return create(*a, **k)
-    s.create_client = with_mock
-    s.get_scoped_config()
-    c = s.get_credentials()
-    if c is None:
-        print(json.dumps({"ok": False, "why": "no credentials"}))
-    else:
+# The botocore side: one process imports botocore once, then forks a child
+# per layout that takes the layout's environment and working folder. The
+# only values botocore computes from HOME at import time, the two SSO token
+# cache folders, are recomputed in the child as the import would have.
+ORACLE = r"""
+import json, os, sys
+import botocore.credentials, botocore.session, botocore.tokens
+
+def resolve(req):
+    os.environ.clear()
+    os.environ.update(req["env"])
+    os.chdir(req["cwd"])
+    cache_dir = os.path.expanduser(os.path.join("~", ".aws", "sso", "cache"))
+    botocore.credentials.SSOProvider._SSO_TOKEN_CACHE_DIR = cache_dir
+    botocore.tokens.SSOTokenProvider._SSO_TOKEN_CACHE_DIR = cache_dir
+    try:
+        s = botocore.session.Session(profile=req["profile"])
+        create = s.create_client
+        def with_mock(*a, **k):
+            k["endpoint_url"] = req["mock"]
+            return create(*a, **k)
+        s.create_client = with_mock
+        s.get_scoped_config()
+        c = s.get_credentials()
+        if c is None:
+            return {"ok": False, "why": "no credentials"}
         f = c.get_frozen_credentials()
-        print(json.dumps({"ok": True, "akid": f.access_key, "method": c.method}))
-except Exception as e:
-    print(json.dumps({"ok": False, "why": "%s: %s" % (type(e).__name__, str(e)[:300])}))
+        return {"ok": True, "akid": f.access_key, "method": c.method}
+    except Exception as e:
+        return {"ok": False, "why": "%s: %s" % (type(e).__name__, str(e)[:300])}
+
+for line in sys.stdin:
+    req = json.loads(line)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        out = json.dumps(resolve(req)).encode()
+        os.write(w, out)
+        os._exit(0)
+    os.close(w)
+    data = b""
+    while True:
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        data += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    sys.stdout.write((data.decode() or json.dumps({"ok": False, "why": "harness: the child died"})) + "\n")
+    sys.stdout.flush()
 """
 
 LT = "aws_access_key_id = AKIDMOCKLONGTERM01\naws_secret_access_key = mock-secret-key-long-term\n"
@@ -332,7 +363,8 @@ layout("nothing at all")
 layout("named profile without credentials", env={"AWS_PROFILE": "empty"}, files={C: "[profile empty]\nregion = eu-west-1\n"})
 
 
-def run_layout(lay, mock, port, base):
+def make_side(lay, mock, port, base):
+    """Writes the layout under base (home and tmp); returns the environment."""
     home = os.path.join(base, "home")
     tmp = os.path.join(base, "tmp")
     os.makedirs(home)
@@ -352,22 +384,26 @@ def run_layout(lay, mock, port, base):
     env = {"PATH": "/usr/bin:/bin", "HOME": home, "AWS_EC2_METADATA_DISABLED": "true",
            "AWS_DEFAULT_REGION": "us-east-1"}
     env.update({k: subst(v) for k, v in lay["env"].items()})
-    b = subprocess.run([PY, "-c", BOTO, mock, lay["profile"] or ""], env=env, capture_output=True, text=True,
-                       timeout=60)
-    try:
-        boto = json.loads(b.stdout.strip().splitlines()[-1])
-    except Exception:
-        boto = {"ok": False, "why": "harness: " + b.stderr[-300:]}
-    # botocore's own checks may have run the process; the shell-injection probe must not fire.
+    return env, tmp
+
+
+def run_layout(lay, mock, port, base, oracle):
+    """Each side gets its own copy of the layout (an SSO refresh rewrites
+    the cache), and the two run at the same time."""
+    benv, btmp = make_side(lay, mock, port, os.path.join(base, "botocore"))
+    denv, dtmp = make_side(lay, mock, port, os.path.join(base, "dbward"))
     cmd = [DBWARD, "whoami", "--endpoint-url", mock] + (["--profile", lay["profile"]] if lay["profile"] else [])
-    d = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    d = subprocess.Popen(cmd, env=denv, cwd=dtmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    oracle.stdin.write(json.dumps({"env": benv, "cwd": btmp, "profile": lay["profile"], "mock": mock}) + "\n")
+    oracle.stdin.flush()
+    boto = json.loads(oracle.stdout.readline())
+    out, err = d.communicate(timeout=60)
     if d.returncode == 0:
-        line = d.stdout.rstrip("\n")
-        akid, _, method = line.rpartition(" ")
+        akid, _, method = out.rstrip("\n").rpartition(" ")
         dw = {"ok": True, "akid": akid, "method": method}
     else:
-        dw = {"ok": False, "why": d.stderr.strip(), "exit": d.returncode}
-    pwned = os.path.exists(os.path.join(tmp, "PWNED"))
+        dw = {"ok": False, "why": err.strip(), "exit": d.returncode}
+    pwned = os.path.exists(os.path.join(dtmp, "PWNED")) or os.path.exists(os.path.join(btmp, "PWNED"))
     return boto, dw, pwned
 
 
@@ -380,6 +416,8 @@ def main():
     mock = subprocess.Popen([PY, os.path.join(SRC, "tests/mock/mock_aws.py"), "--snapshot",
                              os.path.join(SRC, "examples/account"), "--port-file", port_file, "--max-seconds", "280",
                              "--role-keys"])
+    oracle = subprocess.Popen([PY, "-c", ORACLE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              env={"PATH": "/usr/bin:/bin", "HOME": work})
     agree = deliberate = 0
     problems = []
     try:
@@ -391,7 +429,7 @@ def main():
         url = "http://127.0.0.1:%d" % port
         for i, lay in enumerate(L):
             base = os.path.join(work, "l%03d" % i)
-            boto, dw, pwned = run_layout(lay, url, port, base)
+            boto, dw, pwned = run_layout(lay, url, port, base, oracle)
             same = (boto["ok"] == dw["ok"] and (not boto["ok"] or (boto["akid"] == dw["akid"] and
                                                                    boto["method"] == dw["method"])))
             one_line = dw["ok"] or (dw.get("exit") == 2 and len(dw["why"].splitlines()) == 1)
@@ -413,6 +451,8 @@ def main():
             elif not same:
                 print("             botocore: %s" % show(boto))
     finally:
+        oracle.stdin.close()
+        oracle.wait()
         mock.terminate()
         mock.wait()
         shutil.rmtree(work, ignore_errors=True)
