@@ -681,6 +681,21 @@ static enum dw_status s_process(struct s_ctx *c, const char *profile, struct dw_
     return rc;
 }
 
+/* The DNS suffix of region's partition. */
+static const char *s_dns_suffix(const char *region)
+{
+    const char *part = NULL;
+    if (!dw_region_known(region, &part))
+        return strncmp(region, "cn-", 3) == 0 ? "amazonaws.com.cn" : "amazonaws.com";
+    if (strcmp(part, "aws-cn") == 0)
+        return "amazonaws.com.cn";
+    if (strcmp(part, "aws-iso") == 0)
+        return "c2s.ic.gov";
+    if (strcmp(part, "aws-iso-b") == 0)
+        return "sc2s.sgov.gov";
+    return "amazonaws.com";
+}
+
 /* Calls STS (assume-role or assume-role-with-web-identity) and returns the
  * Credentials it hands out. signer NULL means an unsigned call. */
 static enum dw_status s_sts(const struct dw_creds_opts *o, const char *command, json_t *params,
@@ -701,7 +716,7 @@ static enum dw_status s_sts(const struct dw_creds_opts *o, const char *command, 
         goto out;
     if (!o->endpoint_url) { /* regional STS endpoint */
         free(call.url);
-        call.url = dw_xasprintf("https://sts.%s.amazonaws.com/", region);
+        call.url = dw_xasprintf("https://sts.%s.%s/", region, s_dns_suffix(region));
     }
     char *ct = dw_xasprintf("Content-Type: %s", call.content_type);
     hl = curl_slist_append(hl, ct);
@@ -1084,7 +1099,7 @@ static void s_sso_refresh(const struct dw_creds_opts *o, const struct dwi_sect *
     const char *region = dwi_sect_get(sess, "sso_region")->value;
     char *url = o->endpoint_url ? dw_xasprintf("%s%stoken", o->endpoint_url,
                                                o->endpoint_url[strlen(o->endpoint_url) - 1] == '/' ? "" : "/")
-                                : dw_xasprintf("https://oidc.%s.amazonaws.com/token", region);
+                                : dw_xasprintf("https://oidc.%s.%s/token", region, s_dns_suffix(region));
     json_t *req = json_pack("{s:s, s:s, s:s, s:s}", "clientId", cid, "clientSecret", cs, "grantType", "refresh_token",
                             "refreshToken", rt);
     char *body = json_dumps(req, JSON_COMPACT);
@@ -1226,8 +1241,8 @@ static enum dw_status s_sso(struct s_ctx *c, const char *profile, struct dw_cred
         url = dw_xasprintf("%s%sfederation/credentials?account_id=%s&role_name=%s", ep,
                            ep[strlen(ep) - 1] == '/' ? "" : "/", qa, qr);
     else
-        url = dw_xasprintf("https://portal.sso.%s.amazonaws.com/federation/credentials?account_id=%s&role_name=%s",
-                           region, qa, qr);
+        url = dw_xasprintf("https://portal.sso.%s.%s/federation/credentials?account_id=%s&role_name=%s", region,
+                           s_dns_suffix(region), qa, qr);
     hdr = dw_xasprintf("x-amz-sso_bearer_token: %s", tok);
     hl = curl_slist_append(NULL, hdr);
     long status = 0;

@@ -337,6 +337,18 @@ enum dw_status dwi_ini_load(const char *path, struct dwi_ini **out, struct dw_er
         return dw_error_set(err, DW_E_TOO_BIG, path, 0, 0, 0, "file larger than %zu bytes", DW_INI_MAX_BYTES);
     }
     enum dw_status rc = dwi_ini_parse(b.data ? b.data : "", b.len, path, out, err);
+    if (rc && err) {
+        /* The chain's errors are printed as one line: name the place in it. */
+        char msg[sizeof(err->message)];
+        snprintf(msg, sizeof(msg), "%s", err->message);
+        int n = err->line > 0 ? snprintf(err->message, sizeof(err->message), "%.120s:%d: ", path, err->line)
+                              : snprintf(err->message, sizeof(err->message), "%.120s: ", path);
+        size_t used = n > 0 && (size_t)n < sizeof(err->message) ? (size_t)n : 0;
+        size_t room = sizeof(err->message) - used - 1;
+        size_t ml = strlen(msg) < room ? strlen(msg) : room;
+        memcpy(err->message + used, msg, ml);
+        err->message[used + ml] = '\0';
+    }
     dw_secure_zero_buf(b.data, b.len);
     dw_buf_clean_up(&b);
     return rc;

@@ -101,6 +101,13 @@ line_is "bad home region" "^dbward: unknown region \"moon-1\""
 "$DBWARD" scan --region us-east-9 --endpoint-url "$URL" --controls DDB-12 >/dev/null 2>&1
 check "any region name with --endpoint-url" [ $? -ne 2 ]
 
+# A broken config file: its name and line, even when the environment has keys.
+printf '[default]\nregion = us-east-1\n[default]\n' >"$HOME/.aws/config"
+scan --endpoint-url "$URL"
+check "duplicate section exits 2" [ $? -eq 2 ]
+line_is "config parse error" "^dbward: $HOME/\.aws/config:3: section \[default\] appears twice in this file$"
+rm -f "$HOME/.aws/config"
+
 # 6. The container endpoint may not be any host.
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 AWS_CONTAINER_CREDENTIALS_FULL_URI="http://attacker.example:$PORT/container-creds" AWS_CONTAINER_AUTHORIZATION_TOKEN=mock-container-auth \
