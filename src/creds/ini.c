@@ -279,19 +279,22 @@ enum dw_status dwi_ini_parse(const char *text, size_t len, const char *source, s
                 size_t vn;
                 s_joined(&src->o[j], &v, &vn);
                 s_kv_set(dst, src->o[j].key, v, vn);
-                int nb = vn && v[0] == '\n' ? s_nested_bad_line(dst->kv[dst->n - 1].value) : 0;
-                for (size_t q = 0; q < dst->n && nb; q++) {
-                    if (strcmp(dst->kv[q].key, src->o[j].key) == 0)
-                        nb = s_nested_bad_line(dst->kv[q].value);
-                }
-                if (nb) {
-                    rc = dw_error_set(err, DW_E_PARSE, source, src->o[j].line + nb - 1, 1, 0,
-                                      "a line of the nested block under %.60s has no '='", src->o[j].key);
-                    dwi_ini_free(ini);
-                    *out = NULL;
-                    goto out;
-                }
             }
+        }
+        /* Only the values a section ends up with count (an overridden
+         * DEFAULT value is never parsed by botocore). */
+        for (size_t q = 0; q < dst->n; q++) {
+            int nb = dst->kv[q].nested ? s_nested_bad_line(dst->kv[q].value) : 0;
+            if (!nb)
+                continue;
+            struct s_opt *o = s_opt_find(&secs[k], dst->kv[q].key);
+            if (!o)
+                o = s_opt_find(&defaults, dst->kv[q].key);
+            rc = dw_error_set(err, DW_E_PARSE, source, (o ? o->line : 1) + nb - 1, 1, 0,
+                              "a line of the nested block under %.60s has no '='", dst->kv[q].key);
+            dwi_ini_free(ini);
+            *out = NULL;
+            goto out;
         }
     }
 out:
