@@ -358,6 +358,24 @@ layout("AWS_CREDENTIAL_FILE that does not exist", env={"AWS_CREDENTIAL_FILE": "{
 layout("BOTO_CONFIG file", env={"BOTO_CONFIG": "{TMP}/boto"},
        files={"{TMP}/boto": "[Credentials]\naws_access_key_id = AKIDBOTO\naws_secret_access_key = s\n"})
 layout("~/.boto", files={".boto": "[Credentials]\naws_access_key_id = AKIDHOMEBOTO\naws_secret_access_key = s\n"})
+# --- more of our own
+layout("credentials-file role_arn overrides the config's static keys", env={"AWS_PROFILE": "m"},
+       files={C: "[profile m]\naws_access_key_id = AKIDCFGM\naws_secret_access_key = s\n",
+              K: "[m]\nrole_arn = %sMerged\nsource_profile = base\n[base]\n" % ROLE + LT})
+layout("duration_seconds that is not a number is left out", env={"AWS_PROFILE": "r"},
+       files={C: "[profile r]\nrole_arn = %sDur\nsource_profile = base\nduration_seconds = soon\n" % ROLE,
+              K: "[base]\n" + LT})
+layout("credential_source Ec2InstanceMetadata", env={"AWS_PROFILE": "r", "AWS_EC2_METADATA_DISABLED": "false",
+                                                     "AWS_EC2_METADATA_SERVICE_ENDPOINT": "{MOCK}/"},
+       files={C: "[profile r]\nrole_arn = %sFromImds\ncredential_source = Ec2InstanceMetadata\n" % ROLE})
+layout("sso cached token without expiresAt", env={"AWS_PROFILE": "old"},
+       files=dict({C: SSO_LEGACY}, **cache(START, json.dumps({"accessToken": "sso-ok-noexp"}))))
+layout("self-referencing default with keys in the credentials file",
+       files={C: "[default]\nrole_arn = %sSelfDefault\nsource_profile = default\n" % ROLE, K: "[default]\n" + LT})
+layout("config-file keys with aws_session_token", files={C: "[default]\naws_access_key_id = ASIACFGTOK\n"
+                                                          "aws_secret_access_key = s\naws_session_token = t\n"})
+layout("nested block as the access key", files={K: "[default]\naws_access_key_id =\n  a = b\naws_secret_access_key = s\n"},
+       deliberate={"dbward": "fail", "why": "botocore makes a dictionary of the nested block and uses it as the key id"})
 # --- nothing
 layout("nothing at all")
 layout("named profile without credentials", env={"AWS_PROFILE": "empty"}, files={C: "[profile empty]\nregion = eu-west-1\n"})
@@ -444,6 +462,8 @@ def main():
             else:
                 mark = "DIFFER" if not same else ("PWNED" if pwned else "NOT-ONE-LINE")
             show = lambda r: ("%s %s" % (r["akid"], r["method"])) if r["ok"] else ("fails: " + r["why"][:150])
+            if boto.get("ok") and not isinstance(boto.get("akid"), str):
+                boto["akid"] = json.dumps(boto["akid"])
             print("%-12s %-62s dbward: %s" % (mark, lay["name"][:62], show(dw)))
             if mark not in ("agree", "deliberate"):
                 print("             botocore: %s" % show(boto))
