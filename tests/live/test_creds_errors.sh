@@ -117,7 +117,7 @@ line_is "container host" "^dbward: AWS_CONTAINER_CREDENTIALS_FULL_URI names host
 long_term
 
 # 7. TLS: a CA made here, a certificate for 127.0.0.1 signed by it, the mock over https.
-if command -v openssl >/dev/null; then
+if command -v openssl >/dev/null; then  # scripts/setup-debian installs it
   (cd "$TMP" && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=dbward test CA" \
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" 2>/dev/null &&
     openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj "/CN=127.0.0.1" 2>/dev/null &&
@@ -137,6 +137,8 @@ if command -v openssl >/dev/null; then
   AWS_CA_BUNDLE="$TMP/no-such.pem" scan --endpoint-url "$HTTPS"
   check "missing CA bundle exits 2" [ $? -eq 2 ]
   line_is "bad CA bundle path" "^dbward: the CA bundle .*/no-such\.pem cannot be read: No such file or directory$"
+else
+  check "openssl is installed (scripts/setup-debian lists it)" false
 fi
 check "no secret in any message" bash -c "! grep -rq 'mock-secret-key' '$TMP/err' '$TMP/out'"
 finish
