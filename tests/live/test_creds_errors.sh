@@ -40,6 +40,9 @@ check "SSO profile audit exits 1 (DDB-12 fails in the example)" [ $? -eq 1 ]
 check "the portal was asked for the role" [ "$(mock_stats | jq -r '.sso_portal[-1] | "\(.account) \(.role)"')" = "123456789012 SecurityAudit" ]
 echo "  SSO audit: $(grep -m1 account "$TMP/err")"
 sed -n '1,12p' "$TMP/out" | sed 's/^/  | /'
+"$DBWARD" scan --endpoint-url "$URL" --region us-east-1 --controls DDB-12 --profile audit-sso --debug >"$TMP/out" 2>"$TMP/err"
+check "the SSO access token and the role's keys never reach the debug log" bash -c \
+  "! grep -qE 'sso-ok-audit|secret-[0-9A-F]{8}|token-[0-9A-F]{8}' '$TMP/out' '$TMP/err'"
 check "whoami names the sso provider" bash -c "'$DBWARD' whoami --endpoint-url '$URL' --profile audit-sso | grep -q ' sso$'"
 cp "$HOME/.aws/sso/cache/$(sha1 corp).json" "$HOME/.aws/sso/cache/$(sha1 https://d-123.awsapps.com/start).json"
 scan --endpoint-url "$URL" --profile audit-legacy
