@@ -38,8 +38,8 @@ static bool s_loopback_v4(const char *h)
             p++;
             digits++;
         }
-        if (v > 255 || isdigit((unsigned char)*p))
-            return false;
+        if (v > 255 || isdigit((unsigned char)*p) || (digits > 1 && p[-digits] == '0'))
+            return false; /* a leading zero is octal to some parsers: refused, as Python's ip_address does */
         if (parts == 0)
             first = v;
         parts++;

@@ -117,6 +117,18 @@ AWS_CONTAINER_CREDENTIALS_FULL_URI="http://attacker.example:$PORT/container-cred
   scan --endpoint-url "$URL"
 check "container host refused exits 2" [ $? -eq 2 ]
 line_is "container host" "^dbward: AWS_CONTAINER_CREDENTIALS_FULL_URI names host attacker\.example"
+# The host is checked as libcurl parsed it, i.e. where the token would go:
+# 0127.0.0.1 is 87.0.0.1 to it, and 127.1 is 127.0.0.1.
+for host in "0127.0.0.1" "127.0.0.1.attacker.example" "[::2]" "169.254.170.3"; do
+  AWS_CONTAINER_CREDENTIALS_FULL_URI="http://$host:$PORT/container-creds" AWS_CONTAINER_AUTHORIZATION_TOKEN=mock-container-auth \
+    "$DBWARD" whoami >"$TMP/out" 2>"$TMP/err"
+  check "container host $host refused" grep -q "AWS_CONTAINER_CREDENTIALS_FULL_URI names host" "$TMP/err"
+done
+for host in "127.0.0.1" "localhost" "127.0.0.9" "127.1"; do
+  AWS_CONTAINER_CREDENTIALS_FULL_URI="http://$host:$PORT/container-creds" AWS_CONTAINER_AUTHORIZATION_TOKEN=mock-container-auth \
+    "$DBWARD" whoami >"$TMP/out" 2>"$TMP/err"
+  check "container host $host allowed (no host error)" bash -c "! grep -q 'names host' '$TMP/err'"
+done
 long_term
 
 # 7. TLS: a CA made here, a certificate for 127.0.0.1 signed by it, the mock over https.
