@@ -17,7 +17,8 @@
     X(DW_E_TOO_BIG, "size limit exceeded")                  \
     X(DW_E_TOO_DEEP, "nesting limit exceeded")              \
     X(DW_E_USAGE, "invalid usage")                          \
-    X(DW_E_API, "the recorded AWS call failed")
+    X(DW_E_API, "the recorded AWS call failed")             \
+    X(DW_E_NETWORK, "cannot reach the service (network or TLS)")
 
 enum dw_status {
 #define DW_X_ENUM(name, msg) name,

@@ -170,6 +170,31 @@ static void s_progress_line(void *user, const struct dw_live_progress *p, bool f
     fflush(stderr);
 }
 
+/* Region names are checked against the partitions' lists unless the calls
+ * go to --endpoint-url (or AWS_ENDPOINT_URL). Prints the error; -1 then. */
+static int s_check_regions(const struct cli_args *a)
+{
+    const char *env_ep = getenv("AWS_ENDPOINT_URL");
+    if (a->endpoint_url || (env_ep && *env_ep))
+        return 0;
+    for (size_t i = 0; i < a->n_regions; i++) {
+        if (!dw_region_known(a->regions[i], NULL)) {
+            fprintf(stderr, "dbward: unknown region \"%s\" (--region): not a region of any AWS partition; "
+                            "--endpoint-url allows any name\n", a->regions[i]);
+            return -1;
+        }
+    }
+    char *home = dw_creds_default_region(a->profile);
+    int rc = 0;
+    if (home && !dw_region_known(home, NULL)) {
+        fprintf(stderr, "dbward: unknown region \"%s\" (AWS_REGION, AWS_DEFAULT_REGION or the profile's region): "
+                        "not a region of any AWS partition; --endpoint-url allows any name\n", home);
+        rc = -1;
+    }
+    free(home);
+    return rc;
+}
+
 /* Live collection into --save-snapshot DIR or a temporary folder. */
 static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
 {
@@ -463,6 +488,9 @@ static int s_cmd_scan(struct cli_args *a)
                 abort();
             n_dirs = 1;
         }
+    } else if (s_check_regions(a) != 0) {
+        code = EXIT_USAGE;
+        goto out;
     } else if (a->n_accounts) {
         if (s_live_accounts(a, &live_dir, &temp_dir, &accts, &n_accts) != 0)
             goto out;
@@ -1055,6 +1083,39 @@ static int s_cmd_query(struct cli_args *a)
     return code;
 }
 
+/* whoami: the credentials the chain finds, as "ACCESS_KEY_ID PROVIDER"
+ * (botocore's provider names). Never prints the secret. */
+static int s_cmd_whoami(struct cli_args *a)
+{
+    if (s_check_regions(a) != 0)
+        return EXIT_USAGE;
+    const char *env_ep = getenv("AWS_ENDPOINT_URL");
+    char *region = a->n_regions ? strdup(a->regions[0]) : dw_creds_default_region(a->profile);
+    char *ca = dw_creds_default_ca_bundle(a->profile);
+    struct dw_creds_opts o = {
+        .profile = a->profile,
+        .profile_explicit = a->profile != NULL,
+        .endpoint_url = a->endpoint_url ? a->endpoint_url : (env_ep && *env_ep ? env_ep : NULL),
+        .region = region,
+        .timeout_ms = (a->timeout_s ? a->timeout_s : 30) * 1000L,
+        .ca_bundle = ca,
+    };
+    struct dw_creds *c = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    int code = EXIT_CLEAN;
+    if (dw_creds_resolve(&o, &c, &err)) {
+        fprintf(stderr, "dbward: %s\n", err.message);
+        code = EXIT_USAGE;
+    } else {
+        printf("%s %s\n", c->access_key_id, c->method);
+    }
+    dw_creds_free(c);
+    free(region);
+    free(ca);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_args a;
@@ -1104,6 +1165,8 @@ int main(int argc, char **argv)
         code = s_cmd_query(&a);
     } else if (strcmp(a.command, "snapshot-script") == 0) {
         code = s_cmd_script(&a);
+    } else if (strcmp(a.command, "whoami") == 0) {
+        code = s_cmd_whoami(&a);
     } else {
         fprintf(stderr, "dbward: unknown command \"%s\" (see dbward help)\n", a.command);
     }

@@ -311,7 +311,11 @@ static void s_done(void *user, struct dw_http_req *r)
     struct dw_error err;
     memset(&err, 0, sizeof(err));
     bool keep = false;
-    if (r->st != DW_OK) {
+    if (r->st == DW_E_IO && r->curl_code) {
+        /* "cannot connect to HOST: ..." or "TLS failure with HOST: ..." */
+        dw_creds_transport_error(r->curl_code, r->error, r->url, run->copts.ca_bundle, &err);
+        s_record_error(run, j, "RequestError", err.message);
+    } else if (r->st != DW_OK) {
         s_record_error(run, j, r->st == DW_E_TOO_BIG ? "ResponseTooLarge" : "RequestError",
                        r->error[0] ? r->error : "the request failed");
     } else {
@@ -530,7 +534,7 @@ static void s_region_plan(struct s_run *run, const char *r, int depth)
 
 /* Runs one call to completion (identity, regions) and reads back what it wrote. */
 static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char *cmd, const char *region,
-                                  const char *path, json_t *params, json_t **ans, char **why)
+                                  const char *path, json_t *params, json_t **ans, char **why, char **code)
 {
     s_call(run, 0, svc, cmd, region, path, params, NULL, NULL);
     dw_http_run(run->http);
@@ -549,6 +553,15 @@ static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char
         json_t *e = s_read_back(run, errp);
         *why = dw_xasprintf("%s (%s)", json_string_value(json_object_get(e, "message")) ? json_string_value(json_object_get(e, "message")) : "",
                             json_string_value(json_object_get(e, "code")) ? json_string_value(json_object_get(e, "code")) : "no answer");
+        if (code) {
+            const char *c = json_string_value(json_object_get(e, "code"));
+            const char *m = json_string_value(json_object_get(e, "message"));
+            *code = dw_xstrdup(c ? c : "");
+            if (c && strcmp(c, "RequestError") == 0 && m) { /* the transport's own sentence */
+                free(*why);
+                *why = dw_xstrdup(m);
+            }
+        }
         json_decref(e);
         rc = DW_E_API;
     }
@@ -625,7 +638,9 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
         home_region = dw_xstrdup(o->n_regions ? o->regions[0] : "us-east-1");
     run.copts.region = home_region;
     json_t *ident = NULL, *regions = NULL;
-    char *why = NULL;
+    char *why = NULL, *code = NULL;
+    char *ca_bundle = dw_creds_default_ca_bundle(o->profile);
+    run.copts.ca_bundle = ca_bundle;
     char **region_list = NULL;
     size_t n_regions = 0;
     if (o->endpoint_url) { /* refuse a bad endpoint once, before any secret is used */
@@ -647,17 +662,25 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
         goto out;
     }
     struct dw_http_opts ho = {o->concurrency, o->timeout_ms, 5000, DW_MAX_RESPONSE_BYTES, o->max_attempts,
-                              o->retry_base_ms, o->log, o->user};
+                              o->retry_base_ms, o->log, o->user, ca_bundle};
     run.http = dw_http_new(&ho);
 
     /* Identity first: it proves the credentials and names the account. */
-    if (s_sync_call(&run, "sts", "get-caller-identity", home_region, "global/sts/get-caller-identity", NULL, &ident, &why)) {
+    if (s_sync_call(&run, "sts", "get-caller-identity", home_region, "global/sts/get-caller-identity", NULL, &ident, &why,
+                    &code)) {
         if (run.write_failed) {
             rc = s_write_failure(&run, err);
             goto out;
         }
-        rc = dw_error_set(err, DW_E_API, "credentials", 0, 0, 0,
-                          "AWS refused the credentials from %s: %s", run.creds->source, why);
+        if (strcmp(code, "RequestError") == 0)
+            rc = dw_error_set(err, DW_E_NETWORK, "network", 0, 0, 0, "%s", why);
+        else if (strcmp(code, "ExpiredToken") == 0 || strcmp(code, "ExpiredTokenException") == 0 ||
+                 strcmp(code, "RequestExpired") == 0 || strcmp(code, "TokenRefreshRequired") == 0)
+            rc = dw_error_set(err, DW_E_API, "credentials", 0, 0, 0, "the credentials from %s have expired: %s",
+                              run.creds->source, why);
+        else
+            rc = dw_error_set(err, DW_E_API, "credentials", 0, 0, 0, "AWS refused the credentials from %s: %s",
+                              run.creds->source, why);
         goto out;
     }
     const char *acct = json_string_value(json_object_get(ident, "Account"));
@@ -672,7 +695,7 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
             region_list[n_regions++] = dw_xstrdup(o->regions[i]);
     } else {
         char *rp = dw_xasprintf("%s/ec2/describe-regions", home_region);
-        if (s_sync_call(&run, "ec2", "describe-regions", home_region, rp, NULL, &regions, &why)) {
+        if (s_sync_call(&run, "ec2", "describe-regions", home_region, rp, NULL, &regions, &why, NULL)) {
             free(rp);
             if (run.write_failed) {
                 rc = s_write_failure(&run, err);
@@ -745,6 +768,8 @@ out:
     json_decref(ident);
     json_decref(regions);
     free(why);
+    free(code);
+    free(ca_bundle);
     free(home_region);
     dw_http_free(run.http);
     dw_aws_models_free(run.models);
@@ -795,6 +820,8 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
     run.copts.timeout_ms = o->timeout_ms;
     char *home = dw_creds_default_region(o->profile);
     run.copts.region = home ? home : "us-east-1";
+    char *ca_bundle = dw_creds_default_ca_bundle(o->profile);
+    run.copts.ca_bundle = ca_bundle;
     json_t *ans = NULL;
     char *why = NULL;
     /* Breadth-first over the OU tree; parents holds the ids still to visit. */
@@ -815,10 +842,10 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
         goto out;
     run.models = dw_aws_models_load();
     struct dw_http_opts ho = {o->concurrency, o->timeout_ms, 5000, DW_MAX_RESPONSE_BYTES, o->max_attempts,
-                              o->retry_base_ms, o->log, o->user};
+                              o->retry_base_ms, o->log, o->user, ca_bundle};
     run.http = dw_http_new(&ho);
     if (!ou) {
-        if (s_sync_call(&run, "organizations", "list-accounts", "us-east-1", "org/list-accounts", NULL, &ans, &why)) {
+        if (s_sync_call(&run, "organizations", "list-accounts", "us-east-1", "org/list-accounts", NULL, &ans, &why, NULL)) {
             if (run.write_failed) {
                 rc = s_write_failure(&run, err);
                 goto out;
@@ -838,7 +865,7 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
         json_decref(ans);
         ans = NULL;
         rc = s_sync_call(&run, "organizations", "list-accounts-for-parent", "us-east-1", path,
-                         json_pack("{s:s}", "ParentId", parent), &ans, &why);
+                         json_pack("{s:s}", "ParentId", parent), &ans, &why, NULL);
         free(path);
         if (!rc) {
             s_take_accounts(ans, ids, n);
@@ -846,7 +873,7 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
             ans = NULL;
             path = dw_xasprintf("org/%s/list-organizational-units-for-parent", parent);
             rc = s_sync_call(&run, "organizations", "list-organizational-units-for-parent", "us-east-1", path,
-                             json_pack("{s:s}", "ParentId", parent), &ans, &why);
+                             json_pack("{s:s}", "ParentId", parent), &ans, &why, NULL);
             free(path);
         }
         if (rc && run.write_failed) {
@@ -874,6 +901,7 @@ out:
     json_decref(ans);
     free(why);
     free(home);
+    free(ca_bundle);
     dw_http_free(run.http);
     dw_aws_models_free(run.models);
     dw_creds_free(run.creds);

@@ -168,6 +168,13 @@ static void s_log_url(struct dw_http *h, const char *before, const struct dw_htt
     free(u);
 }
 
+/* Trusted CAs: the bundle AWS_CA_BUNDLE or the profile's ca_bundle names. */
+static void s_set_tls_trust(const struct dw_http *h, CURL *e)
+{
+    if (h->o.ca_bundle && *h->o.ca_bundle)
+        curl_easy_setopt(e, CURLOPT_CAINFO, h->o.ca_bundle);
+}
+
 static void s_start(struct dw_http *h, struct dw_http_req *r)
 {
     dw_http_req_clear_headers(r);
@@ -211,6 +218,7 @@ static void s_start(struct dw_http *h, struct dw_http_req *r)
                      h->o.connect_timeout_ms > 0 ? h->o.connect_timeout_ms : 5000L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    s_set_tls_trust(h, e);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_SHARE, h->share);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -283,6 +291,7 @@ static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
     curl_easy_cleanup(e);
     r->easy = NULL;
     h->in_flight--;
+    r->curl_code = (int)code;
     if (code != CURLE_OK) {
         r->st = r->resp.st == DW_E_TOO_BIG ? DW_E_TOO_BIG : DW_E_IO;
         if (r->st == DW_E_TOO_BIG)

@@ -34,6 +34,7 @@ struct dw_http_opts {
     long retry_base_ms;      /* backoff base; the cap is 20 s */
     dw_http_log_fn log;      /* NULL: no debug log */
     void *log_user;
+    const char *ca_bundle;   /* PEM file of trusted CAs (CURLOPT_CAINFO), NULL: the system's */
 };
 
 struct dw_http_req {
@@ -53,6 +54,7 @@ struct dw_http_req {
     struct dw_buf resp;      /* response body */
     enum dw_status st;       /* DW_OK, DW_E_IO (transport), DW_E_TOO_BIG */
     char error[256];         /* transport error text when st != DW_OK */
+    int curl_code;           /* the CURLcode of the last attempt (0: none), to classify failures */
     int attempts;
     int64_t due_ms;          /* internal: when a retry may start */
     void *easy;              /* internal */

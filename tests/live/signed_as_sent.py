@@ -35,7 +35,7 @@ from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
 
 mock_aws.STATE = mock_aws.State(SimpleNamespace(snapshot=os.path.join(src, "examples", "account"), latency_ms=0,
-                                                page_size=0, faults=None, org=None))
+                                                page_size=0, faults=None, org=None, role_keys=False))
 RECORDS = []
 LOCK = threading.Lock()
 

@@ -33,7 +33,7 @@ check "temp key used" [ "$(used ASIAMOCKTEMPORARY1)" -gt "$before" ]
 AWS_ACCESS_KEY_ID=AKIDBOGUS AWS_SECRET_ACCESS_KEY=bogus scan --profile temp
 check "--profile wins over environment variables" [ $? -eq 1 ]
 scan --profile nosuch; check "unknown profile exits 2" [ $? -eq 2 ]
-check "unknown profile message" grep -q "profile nosuch has no credentials" "$TMP/err"
+check "unknown profile message" grep -q "the config profile (nosuch) could not be found" "$TMP/err"
 
 # 3. Config file: custom AWS_CONFIG_FILE, credential_process, role_arn + source_profile + external_id.
 reset_files

@@ -45,7 +45,7 @@ mock_start --snapshot "$SRC/examples/account" --faults "$TMP/expired.json"
 "$DBWARD" scan --endpoint-url "$URL" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 check "expired credentials exit 2, got $rc" [ "$rc" -eq 2 ]
-check "expired credentials message" grep -q "refused the credentials from environment.*ExpiredToken" "$TMP/err"
+check "expired credentials message" grep -q "credentials from environment have expired.*ExpiredToken" "$TMP/err"
 check "one line" [ "$(wc -l <"$TMP/err")" -eq 1 ]
 # Wrong secret: the mock's signature check refuses it.
 AWS_SECRET_ACCESS_KEY=wrong "$DBWARD" scan --endpoint-url "$URL" >"$TMP/out" 2>"$TMP/err"

@@ -179,6 +179,65 @@ class State:
                 a["snapshot"] = os.path.join(base, a["snapshot"])
         with open(os.path.join(self.dir, "manifest.json")) as f:
             self.manifest = json.load(f)
+        self.role_keys = args.role_keys
+
+
+def derived_keys(*parts):
+    """--role-keys: temporary keys that encode how they were obtained (the
+    role, the caller's key, the token), so a credential chain can be told
+    apart by the access key id it ends with (tests/live/creds_parity.py)."""
+    h = hashlib.sha1("|".join(str(p) for p in parts).encode()).hexdigest().upper()
+    akid = "ASIA" + h[:16]
+    with LOCK:
+        KEYS[akid] = ("secret-" + h[16:36], "token-" + h[:24])
+    return {"AccessKeyId": akid, "SecretAccessKey": KEYS[akid][0], "SessionToken": KEYS[akid][1],
+            "Expiration": "2099-01-01T00:00:00Z"}
+
+
+# IAM Identity Center: tokens the portal accepts start with "sso-ok-"; the
+# OIDC service refreshes refresh tokens that start with "refresh-ok-".
+def sso_portal(handler, query):
+    tok = handler.headers.get("x-amz-sso_bearer_token") or ""
+    q = urllib.parse.parse_qs(query)
+    with LOCK:
+        STATS.setdefault("sso_portal", []).append({"account": q.get("account_id", [""])[0],
+                                                   "role": q.get("role_name", [""])[0]})
+    if not tok.startswith("sso-ok-"):
+        body = json.dumps({"message": "Session token not found or invalid"})
+        handler.send_response(401)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("x-amzn-ErrorType", "UnauthorizedException")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body.encode())
+        return
+    k = derived_keys("sso", q.get("account_id", [""])[0], q.get("role_name", [""])[0], tok)
+    exp_ms = 4070908800000 if "expired" not in tok else 946684800000
+    handler.reply(200, json.dumps({"roleCredentials": {"accessKeyId": k["AccessKeyId"],
+                                   "secretAccessKey": k["SecretAccessKey"], "sessionToken": k["SessionToken"],
+                                   "expiration": exp_ms}}), "application/json")
+
+
+def sso_oidc_token(handler, body):
+    req = json.loads(body or b"{}")
+    rt = req.get("refreshToken") or ""
+    with LOCK:
+        STATS["sso_refresh"] = STATS.get("sso_refresh", 0) + 1
+    if req.get("grantType") != "refresh_token" or not rt.startswith("refresh-ok-"):
+        return handler.reply(400, json.dumps({"error": "invalid_grant", "error_description": "bad refresh token"}),
+                             "application/json")
+    new = "sso-ok-refreshed-" + hashlib.sha1(rt.encode()).hexdigest()[:8]
+    handler.reply(200, json.dumps({"accessToken": new, "tokenType": "Bearer", "expiresIn": 3600,
+                                   "refreshToken": rt}), "application/json")
+
+
+def container_keys(handler, name):
+    """--role-keys: /container-creds/NAME answers keys derived from NAME and
+    the Authorization header; NAME "expired..." answers expired keys."""
+    k = derived_keys("container", name, handler.headers.get("Authorization") or "")
+    body = {"AccessKeyId": k["AccessKeyId"], "SecretAccessKey": k["SecretAccessKey"], "Token": k["SessionToken"],
+            "Expiration": "2001-01-01T00:00:00Z" if name.startswith("expired") else k["Expiration"]}
+    handler.reply(200, json.dumps(body), "application/json")
 
 
 STATE = None
@@ -304,6 +363,11 @@ class Handler(BaseHTTPRequestHandler):
             if not role:
                 return self.reply(200, "mock-instance-role", "text/plain")
             return self.reply(200, json.dumps(dict(self.TEMP, Code="Success")), "application/json")
+        parsed = urllib.parse.urlparse(self.path)
+        if parsed.path == "/federation/credentials":
+            return sso_portal(self, parsed.query)
+        if STATE.role_keys and parsed.path.startswith("/container-creds/"):
+            return container_keys(self, parsed.path[len("/container-creds/"):])
         if self.path == "/container-creds":
             if self.headers.get("Authorization") not in ("mock-container-auth", "CanaryContainerAuthJ3n7"):
                 return self.reply(403, "{}", "application/json")
@@ -318,6 +382,8 @@ class Handler(BaseHTTPRequestHandler):
                 STATS["by_call"] = {}
                 STATS["faults"] = 0
             return self.reply(200, "{}", "application/json")
+        if self.path == "/token":  # sso-oidc CreateToken
+            return sso_oidc_token(self, self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         with LOCK:
             STATS["in_flight"] += 1
             STATS["max_in_flight"] = max(STATS["max_in_flight"], STATS["in_flight"])
@@ -375,8 +441,10 @@ class Handler(BaseHTTPRequestHandler):
             STATS["requests"] += 1
             STATS["by_call"][call] = STATS["by_call"].get(call, 0) + 1
         self.view = None
+        self.akid = None
         if op != "AssumeRoleWithWebIdentity":
             bad, akid = sign_check("POST", self.path, headers, body)
+            self.akid = akid
             with LOCK:
                 STATS["keys_used"][akid or "?"] = STATS["keys_used"].get(akid or "?", 0) + 1
                 self.view = VIEWS.get(akid)
@@ -492,6 +560,10 @@ class Handler(BaseHTTPRequestHandler):
                                              "external_id": params.get("ExternalId")})
             if "missing" in (params.get("RoleArn") or ""):
                 return self.error(proto, 403, "AccessDenied", "not authorized to assume " + params.get("RoleArn", ""))
+            if STATE.role_keys:
+                who = params.get("WebIdentityToken") if op == "AssumeRoleWithWebIdentity" else self.akid
+                return self.send_value(proto, m, op, {"Credentials": derived_keys(
+                    op, params.get("RoleArn"), who, params.get("ExternalId"), params.get("DurationSeconds"))}, fault)
             return self.send_value(proto, m, op, {"Credentials": {
                 "AccessKeyId": "ASIAMOCKTEMPORARY1", "SecretAccessKey": KEYS["ASIAMOCKTEMPORARY1"][0],
                 "SessionToken": KEYS["ASIAMOCKTEMPORARY1"][1], "Expiration": "2099-01-01T00:00:00Z"}}, fault)
@@ -605,11 +677,19 @@ def main():
     ap.add_argument("--faults")
     ap.add_argument("--org")
     ap.add_argument("--max-seconds", type=int, default=600)
+    ap.add_argument("--role-keys", action="store_true", help="temporary keys derived from how they were obtained")
+    ap.add_argument("--tls-cert", help="serve https with this PEM certificate chain (and --tls-key)")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
     STATE = State(args)
     ThreadingHTTPServer.daemon_threads = True
     ThreadingHTTPServer.request_queue_size = 256
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if args.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
     os.rename(args.port_file + ".tmp", args.port_file)
