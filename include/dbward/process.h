@@ -14,5 +14,4 @@
  * the call that failed; the caller decides whether to go on. */
 enum dw_status dw_process_protect_secrets(struct dw_error *err);
 
-
 #endif

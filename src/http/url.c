@@ -93,9 +93,10 @@ static CURLU *s_handle(void)
 }
 
 /* Fills err with "SOURCE: message" (the CLI prints only the message). */
-static enum dw_status s_fail(struct dw_error *err, const char *source, size_t offset, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static enum dw_status s_fail(struct dw_error *err, const char *source, size_t offset, const char *fmt, ...)
+static enum dw_status s_fail(struct dw_error *err, const char *source, size_t offset,
+                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static enum dw_status s_fail(struct dw_error *err, const char *source, size_t offset,
+                             const char *fmt, ...)
 {
     char text[200];
     va_list ap;
@@ -138,15 +139,15 @@ enum dw_status dw_http_url_parse(const char *text, const char *source, struct dw
     for (size_t i = 0; text[i]; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c <= 0x20 || c >= 0x7f) {
-            rc = s_fail(err, source, i, "byte %zu is not printable ASCII (percent-encode it)", i + 1);
+            rc = s_fail(err, source, i, "byte %zu is not printable ASCII (percent-encode it)",
+                        i + 1);
             goto out;
         }
     }
     u = s_handle();
     CURLUcode cu = curl_url_set(u, CURLUPART_URL, text, 0);
     if (cu != CURLUE_OK) {
-        rc = s_fail(err, source, 0, "libcurl cannot read the URL: %s",
-                          curl_url_strerror(cu));
+        rc = s_fail(err, source, 0, "libcurl cannot read the URL: %s", curl_url_strerror(cu));
         goto out;
     }
     scheme = s_get(u, CURLUPART_SCHEME, 0);
