@@ -332,6 +332,9 @@ static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
     s_req_free(r);
 }
 
+/* Longest single wait: a bound in case a wakeup is missed, never a pace. */
+#define S_POLL_MAX_MS 1000
+
 void dw_http_run(struct dw_http *h)
 {
     for (;;) {
@@ -369,7 +372,12 @@ void dw_http_run(struct dw_http *h)
         }
         if (h->queue_head && h->in_flight < h->o.concurrency)
             continue;
-        int timeout = 100;
+        /* Nothing left at all: return now rather than after a wait. */
+        if (!h->in_flight && !h->queue_head && !h->waiting)
+            break;
+        /* Wait on the sockets, or until the earliest retry is due; without
+         * transfers curl_multi_poll just sleeps out the timeout. */
+        int timeout = S_POLL_MAX_MS;
         if (h->waiting) {
             int64_t soonest = INT64_MAX;
             for (struct dw_http_req *r = h->waiting; r; r = r->next)
@@ -377,12 +385,8 @@ void dw_http_run(struct dw_http *h)
             int64_t d = soonest - s_now_ms();
             timeout = d < 0 ? 0 : d < timeout ? (int)d : timeout;
         }
-        if (h->in_flight)
+        if (timeout > 0 || h->in_flight)
             curl_multi_poll(h->multi, NULL, 0, timeout, NULL);
-        else if (timeout > 0) {
-            struct timespec ts = {timeout / 1000, (long)(timeout % 1000) * 1000000L};
-            nanosleep(&ts, NULL);
-        }
     }
 }
 
