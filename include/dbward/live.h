@@ -49,6 +49,7 @@ struct dw_live_opts {
      * anything else, and its external id; NULL for none. */
     const char *role_arn;
     const char *external_id;
+    double max_rate;          /* --max-rate: requests/s per service and region at most, 0: no cap */
 };
 
 struct dw_live_stats {
@@ -61,6 +62,9 @@ struct dw_live_stats {
     int refreshes;       /* temporary credentials refreshed during the scan */
     int64_t wall_ms;
     char account_id[16];
+    uint64_t throttles;  /* throttling answers (each retried, paced, until its budget ran out) */
+    double lowest_rate;  /* lowest send rate a service's region was slowed to (requests/s), 0: none was */
+    char lowest_endpoint[64]; /* "service/region" of lowest_rate */
 };
 
 /* Resolves credentials, checks them with sts get-caller-identity, finds the

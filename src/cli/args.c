@@ -71,6 +71,7 @@ const struct cli_opt cli_opts[] = {
     {OPT_ENDPOINT_URL, "endpoint-url", 0, "URL", "scan whoami", "live: send every call to URL (emulators; AWS_ENDPOINT_URL too)"},
     {OPT_CONCURRENCY, "concurrency", 0, "N", "scan", "live: requests in flight (default 32)"},
     {OPT_MAX_ATTEMPTS, "max-attempts", 0, "N", "scan", "live: tries per call, retries included (default 3; AWS_MAX_ATTEMPTS)"},
+    {OPT_MAX_RATE, "max-rate", 0, "N", "scan", "live: requests per second to one service in one region at most (default: adaptive)"},
     {OPT_TIMEOUT, "timeout", 0, "SECONDS", "scan whoami", "live: time limit of one attempt (default 30)"},
     {OPT_SAVE_SNAPSHOT, "save-snapshot", 0, "DIR", "scan", "live: keep the collected evidence in DIR (the offline layout)"},
     {OPT_DEBUG, "debug", 0, NULL, "scan", "live: log each request and response on stderr, secrets redacted"},
@@ -293,6 +294,16 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
     case OPT_DEBUG:
         a->debug = true;
         break;
+    case OPT_MAX_RATE: {
+        char *end = NULL;
+        double n = strtod(v, &end);
+        if (!end || end == v || *end || !(n >= 0.5 && n <= 100000)) {
+            snprintf(msg, msglen, "--%s takes a number of requests per second from 0.5 to 100000", o->name);
+            return false;
+        }
+        a->max_rate = n;
+        break;
+    }
     case OPT_CONCURRENCY:
     case OPT_MAX_ATTEMPTS:
     case OPT_TIMEOUT: {

@@ -212,6 +212,7 @@ static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
         .retry_base_ms = env_base && *env_base ? strtol(env_base, NULL, 10) : 1000,
         .log = a->debug ? s_debug_line : NULL,
         .progress = isatty(2) && !a->debug ? s_progress_line : NULL,
+        .max_rate = a->max_rate,
     };
     if (lo.max_attempts < 1)
         lo.max_attempts = 1;
@@ -261,10 +262,16 @@ static int s_live(struct cli_args *a, char **dir, bool *temp)
                     a->save_snapshot);
         return -1;
     }
+    char rate[128] = "";
+    if (st.throttles && st.lowest_rate > 0)
+        snprintf(rate, sizeof(rate), ", %llu throttled, lowest rate %.1f/s (%s)", (unsigned long long)st.throttles,
+                 st.lowest_rate, st.lowest_endpoint);
+    else if (st.throttles)
+        snprintf(rate, sizeof(rate), ", %llu throttled", (unsigned long long)st.throttles);
     fprintf(stderr, "dbward: account %s: %llu calls (%llu retries, %llu recorded as failed) in %zu regions, "
-                    "%lld ms, longest chain %d round trips%s\n",
+                    "%lld ms, longest chain %d round trips%s%s\n",
             st.account_id, (unsigned long long)st.calls, (unsigned long long)st.retries,
-            (unsigned long long)st.failed, st.regions, (long long)st.wall_ms, st.max_depth,
+            (unsigned long long)st.failed, st.regions, (long long)st.wall_ms, st.max_depth, rate,
             st.refreshes ? ", credentials refreshed" : "");
     return 0;
 }

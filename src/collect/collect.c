@@ -153,6 +153,14 @@ static void s_record_error(struct s_run *run, struct s_job *j, const char *code,
 static int s_prepare(void *user, struct dw_http_req *r);
 static void s_done(void *user, struct dw_http_req *r);
 
+/* The rate-limit key: one limiter per service and region (src/http/rate.h). */
+static void s_set_endpoint(struct dw_http_req *r, const struct s_job *j)
+{
+    char *key = dw_xasprintf("%s/%s", j->service, j->region);
+    dw_http_req_set_endpoint(r, key);
+    free(key);
+}
+
 /* Starts a call; params is stolen. */
 static void s_call(struct s_run *run, int depth, const char *service, const char *command,
                    const char *region, const char *path, json_t *params, s_then_fn then,
@@ -181,6 +189,7 @@ static void s_call(struct s_run *run, int depth, const char *service, const char
     r->prepare = s_prepare;
     r->done = s_done;
     r->user = j;
+    s_set_endpoint(r, j);
     dw_aws_call_clean_up(&c);
     dw_http_submit(run->http, r);
 }
@@ -352,6 +361,7 @@ static void s_done(void *user, struct dw_http_req *r)
                 nr->prepare = s_prepare;
                 nr->done = s_done;
                 nr->user = j;
+                s_set_endpoint(nr, j);
                 j->depth++;
                 if (j->depth + 1 > run->max_depth)
                     run->max_depth = j->depth + 1;
@@ -662,7 +672,7 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
         goto out;
     }
     struct dw_http_opts ho = {o->concurrency, o->timeout_ms, 5000, DW_MAX_RESPONSE_BYTES, o->max_attempts,
-                              o->retry_base_ms, o->log, o->user, ca_bundle};
+                              o->retry_base_ms, o->log, o->user, ca_bundle, o->max_rate, 0};
     run.http = dw_http_new(&ho);
 
     /* Identity first: it proves the credentials and names the account. */
@@ -757,6 +767,9 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     stats->calls = hs.requests;
     stats->attempts = hs.attempts;
     stats->retries = hs.retries;
+    stats->throttles = hs.throttles;
+    stats->lowest_rate = hs.lowest_rate;
+    snprintf(stats->lowest_endpoint, sizeof(stats->lowest_endpoint), "%s", hs.lowest_endpoint);
     stats->failed = run.failed;
     stats->max_depth = run.max_depth;
     stats->refreshes = run.refreshes;
@@ -842,7 +855,7 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
         goto out;
     run.models = dw_aws_models_load();
     struct dw_http_opts ho = {o->concurrency, o->timeout_ms, 5000, DW_MAX_RESPONSE_BYTES, o->max_attempts,
-                              o->retry_base_ms, o->log, o->user, ca_bundle};
+                              o->retry_base_ms, o->log, o->user, ca_bundle, o->max_rate, 0};
     run.http = dw_http_new(&ho);
     if (!ou) {
         if (s_sync_call(&run, "organizations", "list-accounts", "us-east-1", "org/list-accounts", NULL, &ans, &why, NULL)) {

@@ -1,5 +1,6 @@
-/* http.c: see http.h. One thread, one CURLM; requests wait in a FIFO until
- * a slot frees up, and retried requests wait in a timer list. */
+/* http.c: see http.h. One thread, one CURLM; requests wait in their
+ * endpoint's FIFO until a slot frees up and the endpoint's limiter gives a
+ * token (endpoints take turns), and retried requests wait in a timer list. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +11,24 @@
 #include <curl/curl.h>
 
 #include "http.h"
+#include "rate.h"
 #include "redact/redact.h"
+
+/* One endpoint: its queue of requests ready to start and its limiter. */
+struct s_ep {
+    char *key;
+    struct dw_http_req *head, *tail;
+    struct dwi_rate rate;
+    struct s_ep *next;
+};
 
 struct dw_http {
     struct dw_http_opts o;
     CURLM *multi;
     CURLSH *share;
-    struct dw_http_req *queue_head, *queue_tail; /* ready to start */
+    struct s_ep *eps;                            /* every endpoint seen, newest first */
+    struct s_ep *turn;                           /* the endpoint to start from next */
+    size_t queued;                               /* requests in the endpoints' queues */
     struct dw_http_req *waiting;                 /* backing off */
     int in_flight;
     struct dw_http_stats stats;
@@ -52,6 +64,8 @@ struct dw_http *dw_http_new(const struct dw_http_opts *opts)
         h->o.concurrency = 1;
     if (h->o.max_attempts < 1)
         h->o.max_attempts = 1;
+    if (h->o.max_throttle_retries <= 0)
+        h->o.max_throttle_retries = DW_HTTP_THROTTLE_RETRIES;
     h->multi = curl_multi_init();
     curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)h->o.concurrency);
     curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)h->o.concurrency);
@@ -68,6 +82,7 @@ static void s_req_free(struct dw_http_req *r)
 {
     free(r->method);
     free(r->url);
+    free(r->endpoint);
     if (r->body)
         dw_secure_zero_buf(r->body, r->body_len);
     free(r->body);
@@ -82,6 +97,12 @@ void dw_http_free(struct dw_http *h)
         return;
     curl_multi_cleanup(h->multi);
     curl_share_cleanup(h->share);
+    while (h->eps) {
+        struct s_ep *e = h->eps;
+        h->eps = e->next;
+        free(e->key);
+        free(e);
+    }
     free(h);
 }
 
@@ -115,14 +136,70 @@ void dw_http_req_clear_headers(struct dw_http_req *r)
     r->n_headers = 0;
 }
 
+void dw_http_req_set_endpoint(struct dw_http_req *r, const char *key)
+{
+    free(r->endpoint);
+    r->endpoint = key ? dw_xstrdup(key) : NULL;
+}
+
+static double s_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The request's endpoint, created on first use: its key, or its URL's host. */
+static struct s_ep *s_ep_of(struct dw_http *h, struct dw_http_req *r)
+{
+    if (r->ep)
+        return r->ep;
+    char *key = NULL;
+    if (r->endpoint) {
+        key = dw_xstrdup(r->endpoint);
+    } else {
+        const char *p = strstr(r->url, "://");
+        p = p ? p + 3 : r->url;
+        key = dw_xstrndup(p, strcspn(p, "/?#"));
+    }
+    struct s_ep *e = h->eps;
+    while (e && strcmp(e->key, key) != 0)
+        e = e->next;
+    if (e) {
+        free(key);
+    } else {
+        e = dw_xcalloc(1, sizeof(*e));
+        e->key = key;
+        dwi_rate_init(&e->rate, h->o.max_rate, s_now_s());
+        e->next = h->eps;
+        h->eps = e;
+    }
+    r->ep = e;
+    return e;
+}
+
+static void s_enqueue(struct dw_http *h, struct dw_http_req *r, bool at_front)
+{
+    struct s_ep *e = s_ep_of(h, r);
+    if (at_front) {
+        r->next = e->head;
+        e->head = r;
+        if (!e->tail)
+            e->tail = r;
+    } else {
+        r->next = NULL;
+        if (e->tail)
+            e->tail->next = r;
+        else
+            e->head = r;
+        e->tail = r;
+    }
+    h->queued++;
+}
+
 void dw_http_submit(struct dw_http *h, struct dw_http_req *r)
 {
-    r->next = NULL;
-    if (h->queue_tail)
-        h->queue_tail->next = r;
-    else
-        h->queue_head = r;
-    h->queue_tail = r;
+    s_enqueue(h, r, false);
 }
 
 static size_t s_write(char *ptr, size_t size, size_t nmemb, void *user)
@@ -184,12 +261,13 @@ static void s_start(struct dw_http *h, struct dw_http_req *r)
     r->st = DW_OK;
     r->error[0] = '\0';
     r->attempts++;
+    r->sent_ms = s_now_ms();
     h->stats.attempts++;
     if (r->prepare && r->prepare(r->user, r) != 0) {
         r->st = DW_E_USAGE;
         if (!r->error[0])
             snprintf(r->error, sizeof(r->error), "the request could not be prepared");
-        r->attempts = h->o.max_attempts; /* no retry */
+        r->attempts = h->o.max_attempts + r->throttled; /* no retry */
         r->done(r->user, r);
         h->stats.requests++;
         s_req_free(r);
@@ -246,6 +324,47 @@ static void s_start(struct dw_http *h, struct dw_http_req *r)
     s_log_body(h, r->body, r->body_len);
 }
 
+/* The throttling error codes botocore's standard retry mode lists, matched
+ * as whole words in the body (the JSON __type or the XML Code). */
+static bool s_has_throttle_code(const struct dw_http_req *r)
+{
+    static const char *const codes[] = {"Throttling",
+                                        "ThrottlingException",
+                                        "ThrottledException",
+                                        "RequestThrottledException",
+                                        "TooManyRequestsException",
+                                        "ProvisionedThroughputExceededException",
+                                        "TransactionInProgressException",
+                                        "RequestLimitExceeded",
+                                        "BandwidthLimitExceeded",
+                                        "LimitExceededException",
+                                        "RequestThrottled",
+                                        "SlowDown",
+                                        "PriorRequestNotComplete",
+                                        "EC2ThrottledException"};
+    if (!r->resp.data)
+        return false;
+    for (size_t i = 0; i < DW_ARRAY_LEN(codes); i++) {
+        size_t n = strlen(codes[i]);
+        for (const char *p = strstr(r->resp.data, codes[i]); p; p = strstr(p + 1, codes[i])) {
+            /* whole-word match: "Throttling" must not match "ThrottlingX" or "XThrottling" */
+            bool starts = p == r->resp.data || !isalnum((unsigned char)p[-1]);
+            if (starts && !isalnum((unsigned char)p[n]))
+                return true;
+        }
+    }
+    return false;
+}
+
+bool dw_http_is_throttle(const struct dw_http_req *r)
+{
+    if (r->st != DW_OK)
+        return false;
+    if (r->status == 429)
+        return true;
+    return (r->status == 400 || r->status == 503) && s_has_throttle_code(r);
+}
+
 bool dw_http_should_retry(const struct dw_http_req *r)
 {
     if (r->st == DW_E_TOO_BIG)
@@ -254,30 +373,7 @@ bool dw_http_should_retry(const struct dw_http_req *r)
         return true;
     if (r->status >= 500 || r->status == 429)
         return true;
-    if (r->status == 400 && r->resp.data) {
-        static const char *const codes[] = {"Throttling",
-                                            "ThrottlingException",
-                                            "ThrottledException",
-                                            "RequestThrottledException",
-                                            "TooManyRequestsException",
-                                            "ProvisionedThroughputExceededException",
-                                            "TransactionInProgressException",
-                                            "RequestLimitExceeded",
-                                            "BandwidthLimitExceeded",
-                                            "LimitExceededException",
-                                            "RequestThrottled",
-                                            "SlowDown",
-                                            "PriorRequestNotComplete",
-                                            "EC2ThrottledException"};
-        for (size_t i = 0; i < DW_ARRAY_LEN(codes); i++) {
-            const char *p = strstr(r->resp.data, codes[i]);
-            size_t n = strlen(codes[i]);
-            /* whole-word match: "Throttling" must not match "ThrottlingX" */
-            if (p && !isalnum((unsigned char)p[n]))
-                return true;
-        }
-    }
-    return false;
+    return r->status == 400 && s_has_throttle_code(r);
 }
 
 static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
@@ -309,11 +405,31 @@ static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
         free(after);
     }
     s_log_body(h, r->resp.data, r->resp.len);
-    if (r->attempts < h->o.max_attempts && dw_http_should_retry(r)) {
+    struct s_ep *ep = r->ep;
+    bool is_throttle = dw_http_is_throttle(r);
+    dwi_rate_on_answer(&ep->rate, is_throttle, (double)r->sent_ms / 1000.0, (double)s_now_ms() / 1000.0);
+    if (is_throttle) {
+        h->stats.throttles++;
+        if (ep->rate.lowest && (!h->stats.lowest_rate || ep->rate.lowest < h->stats.lowest_rate)) {
+            h->stats.lowest_rate = ep->rate.lowest;
+            snprintf(h->stats.lowest_endpoint, sizeof(h->stats.lowest_endpoint), "%s", ep->key);
+        }
+    }
+    if (is_throttle && r->throttled < h->o.max_throttle_retries) {
+        /* Too fast: the endpoint's limiter now paces the retry, which does
+         * not count against max_attempts. */
+        r->throttled++;
+        h->stats.retries++;
+        s_log_url(h, "   throttled, retry ", r, "");
+        s_enqueue(h, r, true);
+        return;
+    }
+    if (r->attempts - r->throttled < h->o.max_attempts && dw_http_should_retry(r)) {
         /* Full jitter: sleep uniformly in [0, min(cap, base * 2^(attempt-1))]. */
         int64_t base = h->o.retry_base_ms > 0 ? h->o.retry_base_ms : 1000;
         int64_t cap = 20000;
-        int shift = r->attempts - 1 < 20 ? r->attempts - 1 : 20;
+        int tries = r->attempts - r->throttled;
+        int shift = tries - 1 < 20 ? tries - 1 : 20;
         int64_t ceil_ms = base << shift;
         if (ceil_ms > cap)
             ceil_ms = cap;
@@ -335,58 +451,88 @@ static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
 /* Longest single wait: a bound in case a wakeup is missed, never a pace. */
 #define S_POLL_MAX_MS 1000
 
+/* Starts what the slots and the limiters allow, the endpoints taking turns
+ * one request at a time. Returns the milliseconds until a limiter has a
+ * token for a waiting request, or -1 when none waits on one. */
+static int64_t s_start_ready(struct dw_http *h)
+{
+    int64_t release_ms = -1;
+    bool started = true;
+    while (started && h->queued && h->in_flight < h->o.concurrency) {
+        started = false;
+        release_ms = -1;
+        if (!h->turn)
+            h->turn = h->eps;
+        struct s_ep *first = h->turn;
+        struct s_ep *e = first;
+        do {
+            struct s_ep *next = e->next ? e->next : h->eps;
+            if (e->head && h->in_flight < h->o.concurrency) {
+                double wait_s = dwi_rate_acquire(&e->rate, s_now_s());
+                if (wait_s <= 0) {
+                    struct dw_http_req *r = e->head;
+                    e->head = r->next;
+                    if (!e->head)
+                        e->tail = NULL;
+                    h->queued--;
+                    h->turn = next;
+                    s_start(h, r);
+                    started = true;
+                } else {
+                    int64_t ms = (int64_t)(wait_s * 1000.0) + 1;
+                    release_ms = release_ms < 0 || ms < release_ms ? ms : release_ms;
+                }
+            }
+            e = next;
+        } while (e != first);
+    }
+    return release_ms;
+}
+
 void dw_http_run(struct dw_http *h)
 {
     for (;;) {
         int64_t now = s_now_ms();
-        /* Move due retries to the front of the queue. */
+        /* Move due retries to the front of their endpoint's queue. */
         struct dw_http_req **pp = &h->waiting;
         while (*pp) {
             struct dw_http_req *r = *pp;
             if (r->due_ms <= now) {
                 *pp = r->next;
-                r->next = h->queue_head;
-                h->queue_head = r;
-                if (!h->queue_tail)
-                    h->queue_tail = r;
+                s_enqueue(h, r, true);
             } else {
                 pp = &r->next;
             }
         }
-        while (h->queue_head && h->in_flight < h->o.concurrency) {
-            struct dw_http_req *r = h->queue_head;
-            h->queue_head = r->next;
-            if (!h->queue_head)
-                h->queue_tail = NULL;
-            s_start(h, r);
-        }
-        if (!h->in_flight && !h->queue_head && !h->waiting)
+        int64_t release_ms = s_start_ready(h);
+        if (!h->in_flight && !h->queued && !h->waiting)
             break;
         int running = 0;
         curl_multi_perform(h->multi, &running);
         CURLMsg *m;
         int left;
+        bool finished = false;
         while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
-            if (m->msg == CURLMSG_DONE)
+            if (m->msg == CURLMSG_DONE) {
                 s_finish(h, m->easy_handle, m->data.result);
+                finished = true;
+            }
         }
-        if (h->queue_head && h->in_flight < h->o.concurrency)
+        /* Answers may have queued more, or freed a slot: start them first. */
+        if (finished)
             continue;
-        /* Nothing left at all: return now rather than after a wait. */
-        if (!h->in_flight && !h->queue_head && !h->waiting)
-            break;
-        /* Wait on the sockets, or until the earliest retry is due; without
-         * transfers curl_multi_poll just sleeps out the timeout. */
-        int timeout = S_POLL_MAX_MS;
-        if (h->waiting) {
-            int64_t soonest = INT64_MAX;
-            for (struct dw_http_req *r = h->waiting; r; r = r->next)
-                soonest = r->due_ms < soonest ? r->due_ms : soonest;
-            int64_t d = soonest - s_now_ms();
-            timeout = d < 0 ? 0 : d < timeout ? (int)d : timeout;
+        /* Wait on the sockets, or until the earliest retry is due or a
+         * limiter has a token; without transfers curl_multi_poll just
+         * sleeps out the timeout. */
+        int64_t timeout = S_POLL_MAX_MS;
+        if (h->queued && h->in_flight < h->o.concurrency && release_ms >= 0 && release_ms < timeout)
+            timeout = release_ms;
+        for (struct dw_http_req *r = h->waiting; r; r = r->next) {
+            int64_t d = r->due_ms - s_now_ms();
+            timeout = d < 0 ? 0 : d < timeout ? d : timeout;
         }
         if (timeout > 0 || h->in_flight)
-            curl_multi_poll(h->multi, NULL, 0, timeout, NULL);
+            curl_multi_poll(h->multi, NULL, 0, (int)timeout, NULL);
     }
 }
 
@@ -394,9 +540,7 @@ void dw_http_stats(const struct dw_http *h, struct dw_http_stats *out)
 {
     *out = h->stats;
     out->in_flight = h->in_flight;
-    int q = 0;
-    for (struct dw_http_req *r = h->queue_head; r; r = r->next)
-        q++;
+    int q = (int)h->queued;
     for (struct dw_http_req *r = h->waiting; r; r = r->next)
         q++;
     out->queued = q;

@@ -2,7 +2,11 @@
  * requests in flight under a concurrency cap, kept-alive connections, TLS
  * verification, proxies from the environment, timeouts, and retries with
  * capped exponential backoff and full jitter (the AWS SDKs' standard mode).
- * It knows nothing about AWS beyond which errors are worth retrying. */
+ * Each endpoint (a key the caller gives, e.g. "dynamodb/us-east-1") has its
+ * own queue and send-rate limiter (rate.h): throttling answers slow that
+ * endpoint down and are retried outside max_attempts, up to
+ * max_throttle_retries more per request. It knows nothing about AWS beyond
+ * which errors are worth retrying and which mean "too fast". */
 #ifndef DW_HTTP_H
 #define DW_HTTP_H
 
@@ -35,7 +39,12 @@ struct dw_http_opts {
     dw_http_log_fn log;      /* NULL: no debug log */
     void *log_user;
     const char *ca_bundle;   /* PEM file of trusted CAs (CURLOPT_CAINFO), NULL: the system's */
+    double max_rate;         /* requests/s per endpoint at most, 0: no cap */
+    int max_throttle_retries;/* throttled answers retried per request beyond max_attempts; 0: the default */
 };
+
+/* Throttled answers a request may retry beyond max_attempts by default. */
+#define DW_HTTP_THROTTLE_RETRIES 20
 
 struct dw_http_req {
     /* Set by the caller before submit. */
@@ -56,7 +65,11 @@ struct dw_http_req {
     char error[256];         /* transport error text when st != DW_OK */
     int curl_code;           /* the CURLcode of the last attempt (0: none), to classify failures */
     int attempts;
+    int throttled;           /* throttling answers among the attempts */
+    char *endpoint;          /* owned: the rate-limit key, NULL: the URL's host */
     int64_t due_ms;          /* internal: when a retry may start */
+    int64_t sent_ms;         /* internal: when the attempt started */
+    void *ep;                /* internal: the endpoint's queue and limiter */
     void *easy;              /* internal */
     void *slist;             /* internal: curl header list of the attempt */
     struct dw_http_req *next;/* internal queue link */
@@ -69,6 +82,8 @@ struct dw_http_req *dw_http_req_new(const char *method, const char *url, const c
                                     size_t body_len);
 void dw_http_req_set_header(struct dw_http_req *r, const char *name, const char *value);
 void dw_http_req_clear_headers(struct dw_http_req *r);
+/* The endpoint whose rate limit applies (copied); call before submit. */
+void dw_http_req_set_endpoint(struct dw_http_req *r, const char *key);
 void dw_http_submit(struct dw_http *h, struct dw_http_req *r);
 /* Runs until no request is queued, waiting or in flight. Callbacks may
  * submit more. */
@@ -77,7 +92,10 @@ void dw_http_run(struct dw_http *h);
 struct dw_http_stats {
     uint64_t requests;  /* finished requests */
     uint64_t attempts;  /* HTTP attempts, retries included */
-    uint64_t retries;
+    uint64_t retries;   /* throttled retries included */
+    uint64_t throttles; /* throttling answers */
+    double lowest_rate; /* lowest send rate an endpoint was cut to (requests/s), 0: none was */
+    char lowest_endpoint[64];
     int in_flight;
     int queued;
 };
@@ -86,5 +104,8 @@ void dw_http_stats(const struct dw_http *h, struct dw_http_stats *out);
 /* True when a finished attempt should be retried: transport errors, 5xx,
  * 429 and the AWS throttling codes in a 400 body. */
 bool dw_http_should_retry(const struct dw_http_req *r);
+/* True when the answer says "too fast": HTTP 429, or a 400 or 503 whose
+ * error code is one of the throttling codes botocore lists. */
+bool dw_http_is_throttle(const struct dw_http_req *r);
 
 #endif

@@ -14,6 +14,11 @@ Faults: a JSON list of {"call": "kms describe-key", "region": "us-east-1",
 "fault": "throttle|500|503|slow|truncate|malformed|denied|reset|expired|empty-page",
 "times": N}; "times" counts how many requests it hits (default: all).
 GET /__mock/stats returns request counts and signature failures.
+--throttle-rps SERVICE=N (repeatable) gives SERVICE a token bucket of N
+requests/s in each region (burst --throttle-burst, default N): a call that
+finds it empty gets the service's own throttling error. /__mock/stats then
+has "throttled" and, per "service/region", "max_rps": the most requests
+received in any one second.
 """
 import argparse
 import hashlib
@@ -42,6 +47,8 @@ VIEWS = {}  # access key id -> (snapshot folder, manifest) of the account it was
 SESSION = botocore.session.get_session()
 MODELS = {}
 LOCK = threading.Lock()
+BUCKETS = {}    # "service/region" -> (tokens, last refill), for --throttle-rps
+RATE_SEEN = {}  # "service/region" -> arrival times in the last second
 STATS = {"requests": 0, "by_call": {}, "signature_failures": 0, "unknown": 0, "faults": 0,
          "max_in_flight": 0, "in_flight": 0, "assume_role": [], "keys_used": {}, "imported": 0}
 
@@ -180,6 +187,9 @@ class State:
         with open(os.path.join(self.dir, "manifest.json")) as f:
             self.manifest = json.load(f)
         self.role_keys = args.role_keys
+        pairs = getattr(args, "throttle_rps", None) or []  # other scripts build State with fewer fields
+        self.throttle_rps = {k: float(v) for k, v in (t.split("=", 1) for t in pairs)}
+        self.throttle_burst = getattr(args, "throttle_burst", 0)
 
 
 def derived_keys(*parts):
@@ -405,6 +415,37 @@ class Handler(BaseHTTPRequestHandler):
                                "</Error><RequestId>mock</RequestId></ErrorResponse>" % (code, escape(message)),
                        "text/xml", fault)
 
+    def throttled(self, service, region):
+        """Takes a token from the service's bucket in the region (--throttle-rps);
+        False when there was one. Records the request rate seen either way."""
+        key = "%s/%s" % (service, region)
+        now = time.monotonic()
+        with LOCK:
+            seen = RATE_SEEN.setdefault(key, [])
+            seen.append(now)
+            while seen and seen[0] <= now - 1.0:
+                seen.pop(0)
+            peaks = STATS.setdefault("max_rps", {})
+            peaks[key] = max(peaks.get(key, 0), len(seen))
+            rps = STATE.throttle_rps.get(service)
+            if not rps:
+                return False
+            burst = STATE.throttle_burst or rps
+            tokens, last = BUCKETS.get(key, (burst, now))
+            tokens = min(burst, tokens + (now - last) * rps)
+            ok = tokens >= 1
+            BUCKETS[key] = (tokens - 1 if ok else tokens, now)
+            if not ok:
+                STATS["throttled"] = STATS.get("throttled", 0) + 1
+            return not ok
+
+    def throttle_error(self, proto, service):
+        if service == "ec2":
+            return self.error(proto, 503, "RequestLimitExceeded", "Request limit exceeded.")
+        if proto == "json":
+            return self.error(proto, 400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.")
+        return self.error(proto, 400, "Throttling", "Rate exceeded")
+
     def handle_call(self):
         n = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(n)
@@ -455,6 +496,8 @@ class Handler(BaseHTTPRequestHandler):
                 with LOCK:
                     STATS["signature_failures"] += 1 if bad == "SignatureDoesNotMatch" else 0
                 return self.error(proto, 403, bad, "signature check failed: " + bad)
+        if self.throttled(service, region):
+            return self.throttle_error(proto, service)
         fault = self.pick_fault(call, region)
         if fault:
             with LOCK:
@@ -680,6 +723,9 @@ def main():
     ap.add_argument("--role-keys", action="store_true", help="temporary keys derived from how they were obtained")
     ap.add_argument("--tls-cert", help="serve https with this PEM certificate chain (and --tls-key)")
     ap.add_argument("--tls-key")
+    ap.add_argument("--throttle-rps", action="append", default=[], metavar="SERVICE=N",
+                    help="a token bucket of N requests/s per region for SERVICE")
+    ap.add_argument("--throttle-burst", type=float, default=0, help="bucket size (default: N)")
     args = ap.parse_args()
     STATE = State(args)
     ThreadingHTTPServer.daemon_threads = True
