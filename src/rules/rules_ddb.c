@@ -116,7 +116,10 @@ static void s_pset_add(struct s_pset *ps, char *name, json_t *doc, bool is_bound
     ps->n++;
 }
 
-static void s_pset_attached(struct s_pset *ps, json_t *det, json_t *entry, const char *owner)
+/* kind and name say where the policy is attached ("user", "group", "role"),
+ * for the detach command; owner prefixes the policy's name in reasons. */
+static void s_pset_attached(struct s_pset *ps, json_t *det, json_t *entry, const char *owner,
+                            const char *kind, const char *ename)
 {
     size_t k;
     json_t *x;
@@ -136,7 +139,8 @@ static void s_pset_attached(struct s_pset *ps, json_t *det, json_t *entry, const
         s_pset_add(ps, name, pol ? s_default_doc(pol) : NULL, false);
         if (aws) {
             char *prev = ps->aws_managed;
-            ps->aws_managed = dw_xasprintf("%s%s%s", prev ? prev : "", prev ? "\n" : "", arn);
+            ps->aws_managed = dw_xasprintf("%s%s%s\t%s\t%s", prev ? prev : "", prev ? "\n" : "",
+                                           kind, ename, arn);
             free(prev);
         }
     }
@@ -154,11 +158,12 @@ static void s_pset_inline(struct s_pset *ps, json_t *entry, const char *key, con
     }
 }
 
-static void s_pset_principal(struct s_pset *ps, json_t *det, json_t *pr, const char *inline_key)
+static void s_pset_principal(struct s_pset *ps, json_t *det, json_t *pr, const char *inline_key,
+                             const char *kind, const char *name)
 {
     memset(ps, 0, sizeof(*ps));
     s_pset_inline(ps, pr, inline_key, "");
-    s_pset_attached(ps, det, pr, "");
+    s_pset_attached(ps, det, pr, "", kind, name);
     size_t i, k;
     json_t *g, *gd;
     json_array_foreach(dwi_get(pr, "GroupList"), i, g)
@@ -177,7 +182,7 @@ static void s_pset_principal(struct s_pset *ps, json_t *det, json_t *pr, const c
         }
         char *owner = dw_xasprintf("group %s's ", gn);
         s_pset_inline(ps, found, "GroupPolicyList", owner);
-        s_pset_attached(ps, det, found, owner);
+        s_pset_attached(ps, det, found, owner, "group", gn);
         free(owner);
     }
     const char *barn = dwi_str(pr, "PermissionsBoundary.PermissionsBoundaryArn");
@@ -262,7 +267,7 @@ static void s_ddb01_principals(struct dw_scan_ctx *ctx, const struct dw_control 
         }
         struct s_pset ps;
         struct dw_policy_ddb_answer a;
-        s_pset_principal(&ps, det, pr, inline_key);
+        s_pset_principal(&ps, det, pr, inline_key, kind, name);
         dw_policy_ddb_eval(ps.refs, ps.n, &sc, &a);
         bool broad = a.is_known && (a.total || a.via_not);
         if (broad) {
@@ -270,13 +275,22 @@ static void s_ddb01_principals(struct dw_scan_ctx *ctx, const struct dw_control 
                                             ps.bad ? "; besides, " : "", ps.bad ? ps.bad : "");
             dwi_note(f, "%s Attach a narrower policy before detaching a broad one, or the "
                         "workload loses access.", s_ddb01_note);
+            /* Each line is "kind TAB name TAB arn" of an attached AWS managed
+             * policy; the ones the reason names get a detach command. */
             for (char *m = ps.aws_managed; m && *m;) {
                 char *nl = strchr(m, '\n');
                 size_t len = nl ? (size_t)(nl - m) : strlen(m);
                 char *one = dw_xstrndup(m, len);
-                if (strstr(a.why, strrchr(one, '/') + 1))
-                    dwi_cmd(f, "aws iam detach-%s-policy --%s-name %s --policy-arn %s", kind, kind,
-                            name, one);
+                char *t1 = strchr(one, '\t');
+                char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+                if (t1 && t2) {
+                    *t1 = *t2 = '\0';
+                    char *pn = dw_xasprintf("AWS managed policy %s statement", strrchr(t2 + 1, '/') + 1);
+                    if (strstr(a.why, pn))
+                        dwi_cmd(f, "aws iam detach-%s-policy --%s-name %s --policy-arn %s", one,
+                                one, t1 + 1, t2 + 1);
+                    free(pn);
+                }
                 free(one);
                 m = nl ? nl + 1 : NULL;
             }
