@@ -378,7 +378,17 @@ static void s_acc05_key(struct dw_scan_ctx *ctx, const struct dw_control *c, con
     } else if (!json_is_string(dwi_get(d->json, "Policy"))) {
         dwi_emit(ctx, c, DW_ERROR, NULL, rid, "%s.json has no \"Policy\" string", d->path);
     } else if (dw_policy_parse(dwi_get(d->json, "Policy"), d->path, &p, &err)) {
-        dwi_emit(ctx, c, DW_ERROR, NULL, rid, "the key policy cannot be read: %s", err.message);
+        if (err.line > 0)
+            dwi_emit(ctx, c, DW_ERROR, NULL, rid,
+                     "the key policy cannot be read (%s.json, Policy at line %d, column %d): %s",
+                     d->path, err.line, err.column, err.message);
+        else if (err.offset > 0)
+            dwi_emit(ctx, c, DW_ERROR, NULL, rid,
+                     "the key policy cannot be read (%s.json, Policy at byte %zu): %s", d->path,
+                     err.offset, err.message);
+        else
+            dwi_emit(ctx, c, DW_ERROR, NULL, rid, "the key policy cannot be read (%s.json): %s",
+                     d->path, err.message);
     } else {
         const char *regions[1] = {ctx->region};
         struct dw_policy_scope sc = {

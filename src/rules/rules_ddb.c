@@ -107,7 +107,13 @@ static void s_pset_add(struct s_pset *ps, char *name, json_t *doc, bool is_bound
         if (!ps->bad)
             ps->bad = dw_xasprintf("the document of %s is missing from the answer", name);
     } else if (dw_policy_parse(doc, name, &p, &err)) {
-        if (!ps->bad)
+        if (!ps->bad && err.line > 0)
+            ps->bad = dw_xasprintf("%s cannot be read at line %d, column %d: %s", name, err.line,
+                                   err.column, err.message);
+        else if (!ps->bad && err.offset > 0)
+            ps->bad = dw_xasprintf("%s cannot be read at byte %zu: %s", name, err.offset,
+                                   err.message);
+        else if (!ps->bad)
             ps->bad = dw_xasprintf("%s cannot be read: %s", name, err.message);
     }
     ps->names[ps->n] = name;

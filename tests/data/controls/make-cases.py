@@ -390,6 +390,18 @@ case("DDB-01", "error", iamdet([user("lost", attached=[parn("Gone")])],
                                policies=[managed("Bad", doc({"Effect": "Permit", "Action": "dynamodb:*", "Resource": "*"}))]),
      ["ERROR %s | customer managed policy Bad cannot be read: Statement[0].Effect must be \"Allow\" or \"Deny\"" % parn("Bad"),
       "ERROR %s | the document of customer managed policy Gone is missing from the answer" % uarn("lost")])
+case("DDB-01", "error-input", iamdet([user("enc", inline=[{"PolicyName": "enc", "PolicyDocument": "%7B%22Version%22%3A%2Z2012-10-17%22%7D"}]),
+                                     user("typo", inline=[{"PolicyName": "typo", "PolicyDocument": doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condtion": {}})}]),
+                                     user("op", inline=[{"PolicyName": "op", "PolicyDocument": doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+                                                                                                     "Condition": {"StringEqualz": {"aws:username": "x"}}})}]),
+                                     user("dup", inline=[{"PolicyName": "dup", "PolicyDocument": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*"}]}'}]),
+                                     user("wide", attached=[AWSP + "AdministratorAccess"], inline=[{"PolicyName": "bad", "PolicyDocument": {"Statement": 7}}])],
+                                    policies=[awsm("AdministratorAccess")]),
+     ["ERROR %s | inline policy enc cannot be read at byte 19: malformed URL-encoding" % uarn("enc"),
+      "ERROR %s | inline policy typo cannot be read: Statement[0] has an unknown element \"Condtion\"" % uarn("typo"),
+      "ERROR %s | inline policy op cannot be read: Statement[0].Condition has an unknown operator \"StringEqualz\"" % uarn("op"),
+      "ERROR %s | inline policy dup cannot be read at line 1, column" % uarn("dup"),
+      "FAIL %s | through AWS managed policy AdministratorAccess statement #1; the patterns also cover actions AWS may add later (every name after \"dynamodb:\"); besides, inline policy bad cannot be read: Statement[0] must be an object" % uarn("wide")])
 case("DDB-01", "error-denied", {"global/iam/get-account-authorization-details.error": err("AccessDenied")},
      ["ERROR %s/global | get-account-authorization-details in global was denied (AccessDenied)" % A])
 
@@ -566,6 +578,9 @@ case("ACC-05", "fail-ip-or", merge(used, kp("k-cmk", root, {"Sid": "Net", "Effec
 case("ACC-05", "fail-account-like", merge(used, kp("k-cmk", root, {"Sid": "Like", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
                                                                    "Condition": {"StringLike": {"kms:CallerAccount": "????????????"}}})),
      ["FAIL %s | StringLike kms:CallerAccount: the pattern \"????????????\" can match another account (e.g. \"000000000000\")" % karn("k-cmk")])
+case("ACC-05", "error-input", merge(used, {P + "kms/get-key-policy/k-cmk": {"Policy": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Principal":{"AWS":"x"},"Action":"kms:*","Resource":"*"}]}',
+                                                                        "PolicyName": "default"}}),
+     ["ERROR %s | the key policy cannot be read (%s/kms/get-key-policy/k-cmk.json, Policy at line 1, column" % (karn("k-cmk"), R)])
 case("ACC-05", "error", merge(used, {P + "kms/get-key-policy/k-cmk.error": DENIED}), ["ERROR %s | get-key-policy for k-cmk in us-east-1 was denied" % karn("k-cmk")])
 
 case("ACC-06", "pass", merge(trails(trail("main", kms=karn("k-cmk")), trail("shadow", home="eu-west-1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
