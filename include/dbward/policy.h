@@ -119,6 +119,10 @@ struct dw_policy_ddb_answer {
     bool via_not;      /* an Allow with NotAction/NotResource reaches a table of the account */
     bool future;       /* the allowed actions cover every name after "dynamodb:" (later ones too) */
     char *why;         /* new: the verdict in words, naming policies and statements */
+    /* Witness requests that make each answer checkable (new, or NULL): */
+    char *gap_action, *gap_resource;   /* a denied request, when !total and reach */
+    char *not_action, *not_resource;   /* allowed through a Not* statement, when via_not */
+    char *reach_action, *reach_resource; /* an allowed request, when reach */
 };
 
 /* Judges the effective DynamoDB permissions of one principal from every

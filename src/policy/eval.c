@@ -244,6 +244,10 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
         dwp_explore(p.items, p.n, false, is_dax ? &dax_any : &ddb_any, s_judge, &p, S_MAX_STATES,
                     &r);
         out->reach = r.any;
+        if (r.any) {
+            out->reach_action = dw_xstrdup(act);
+            out->reach_resource = dw_xstrdup(r.hit);
+        }
         if (!r.is_complete)
             out->is_known = false;
         dwp_explore_res_clean_up(&r);
@@ -307,6 +311,8 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
                 if (r.any) {
                     char *l = s_label(s);
                     out->via_not = true;
+                    out->not_action = dw_xstrdup(dwp_actions[a]);
+                    out->not_resource = dw_xstrdup(r.hit);
                     dw_buf_printf(&b, "%s%s allows DynamoDB through %s (e.g. %s on %s)",
                                   out->total ? "; " : "", l,
                                   s->st->is_not_action ? "NotAction" : "NotResource",
@@ -334,6 +340,11 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
                       gap_action ? gap_action : "?", gap ? gap : "?");
     }
     out->why = dw_buf_steal(&b);
+    if (!out->total && gap) {
+        out->gap_action = dw_xstrdup(gap_action);
+        out->gap_resource = gap;
+        gap = NULL;
+    }
     free(gap);
     free(set.v);
 }
@@ -341,6 +352,12 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
 void dw_policy_ddb_answer_clean_up(struct dw_policy_ddb_answer *a)
 {
     free(a->why);
+    free(a->gap_action);
+    free(a->gap_resource);
+    free(a->not_action);
+    free(a->not_resource);
+    free(a->reach_action);
+    free(a->reach_resource);
     memset(a, 0, sizeof(*a));
 }
 
