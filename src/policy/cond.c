@@ -64,7 +64,9 @@ static int s_cidr(const char *v, struct s_range *r)
         for (int i = 0; i < 16; i++)
             a = (a << 8) | b6[i];
     }
-    unsigned __int128 span = plen == maxp ? 0 : (((unsigned __int128)1 << (maxp - plen)) - 1);
+    unsigned __int128 span = plen == maxp ? 0
+                             : maxp - plen == 128 ? ~(unsigned __int128)0
+                                                  : (((unsigned __int128)1 << (maxp - plen)) - 1);
     r->lo = a & ~span;
     r->hi = r->lo | span;
     return fam;
