@@ -430,7 +430,7 @@ def outsider_contexts(doc):
     for who in sorted(principals):
         acct = account_of(who)
         for present in (True, False):
-            for org, vpce, vpc, ip in itertools.product(orgs, vpces, vpcs, ips):
+            for org, vpce, vpc, ip in itertools.product(*[sorted(x, key=str) for x in (orgs, vpces, vpcs, ips)]):
                 for combo in itertools.product(*[sorted(others[k], key=str) for k in other_keys]):
                     ctx = {}
                     if present:
