@@ -392,3 +392,19 @@ bool dwp_cond_fences(const struct dw_policy_cond *c, const struct dw_policy_scop
     }
     return false;
 }
+
+bool dwp_cond_admits_account(const struct dw_policy_cond *c, const char *account)
+{
+    struct s_op o;
+    s_op_read(c->op, &o);
+    if (s_key_kind(c->key) != S_K_ACCOUNT || o.for_all || o.if_exists)
+        return true;
+    bool like = s_is(&o, "StringLike");
+    if (!like && !s_is(&o, "StringEquals") && !s_is(&o, "StringEqualsIgnoreCase"))
+        return true;
+    for (size_t i = 0; i < c->n_values; i++) {
+        if (like ? dw_glob_match(c->values[i], account, false) : strcmp(c->values[i], account) == 0)
+            return true;
+    }
+    return false;
+}

@@ -225,7 +225,8 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
     s_set_build(&set, refs, n_refs);
     dw_buf_init(&b, 65536);
 
-    /* Reach: some action of the three services on some resource. */
+    /* Reach: some action of the three services on some resource under
+     * arn:P:dynamodb: or arn:P:dax:. */
     struct dwp_dfa ddb_any, dax_any;
     char *pd = dw_xasprintf("arn:%s:dynamodb:", sc->partition);
     char *px = dw_xasprintf("arn:%s:dax:", sc->partition);
@@ -235,22 +236,24 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
     free(px);
     for (size_t a = 0; a < dwp_n_actions && !out->reach; a++) {
         const char *act = dwp_actions[a];
-        bool is_dax = s_in_service(act, "dax");
-        if (!is_dax && !s_in_service(act, "dynamodb") && !s_in_service(act, "dynamodbstreams"))
+        if (!s_in_service(act, "dax") && !s_in_service(act, "dynamodb") &&
+            !s_in_service(act, "dynamodbstreams"))
             continue;
         struct s_pick p;
         s_pick_for(&set, act, NULL, &p);
-        struct dwp_explore_res r;
-        dwp_explore(p.items, p.n, false, is_dax ? &dax_any : &ddb_any, s_judge, &p, S_MAX_STATES,
-                    &r);
-        out->reach = r.any;
-        if (r.any) {
-            out->reach_action = dw_xstrdup(act);
-            out->reach_resource = dw_xstrdup(r.hit);
+        for (int k = 0; k < 2 && !out->reach; k++) {
+            struct dwp_explore_res r;
+            dwp_explore(p.items, p.n, false, k ? &dax_any : &ddb_any, s_judge, &p, S_MAX_STATES,
+                        &r);
+            out->reach = r.any;
+            if (r.any) {
+                out->reach_action = dw_xstrdup(act);
+                out->reach_resource = dw_xstrdup(r.hit);
+            }
+            if (!r.is_complete)
+                out->is_known = false;
+            dwp_explore_res_clean_up(&r);
         }
-        if (!r.is_complete)
-            out->is_known = false;
-        dwp_explore_res_clean_up(&r);
         s_pick_free(&p);
     }
     dwp_dfa_clean_up(&ddb_any);
@@ -450,6 +453,9 @@ static bool s_admits_outsider(const struct dw_policy_scope *sc, const struct dw_
         char *n = s_norm(sc, p->type, p->value);
         char *acct = s_principal_account(n);
         bool other = acct && strcmp(acct, sc->account) != 0;
+        /* A named account whose callers no account condition admits is shut out. */
+        for (size_t k = 0; other && k < st->n_conds; k++)
+            other = dwp_cond_admits_account(&st->conds[k], acct);
         if (other)
             *who = dw_xasprintf("%s (another account)", n);
         free(acct);

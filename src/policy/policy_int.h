@@ -80,6 +80,10 @@ void dwp_dfa_not_literal(struct dwp_dfa *d, const char *literal);
  * apply to every outsider). Both write a sentence into *why (new). */
 bool dwp_cond_binds(const struct dw_policy_cond *c, const struct dw_policy_scope *sc, char **why);
 bool dwp_cond_fences(const struct dw_policy_cond *c, const struct dw_policy_scope *sc);
+/* Whether a caller of account can satisfy the condition (false only for a
+ * positive condition on aws:PrincipalAccount or kms:CallerAccount that no
+ * value of which admits the account). */
+bool dwp_cond_admits_account(const struct dw_policy_cond *c, const char *account);
 /* Judge that returns the first item's acceptance. */
 bool dwp_judge_first(const bool *acc, void *ud);
 #endif

@@ -186,7 +186,9 @@ def conds_true(st, ctx):
 # ---- samples built from the policy
 
 FILLS = ["", "a", "x0", "abc", "aws", "Zz9", "us-east-1", ACCOUNT, "999999999999",
-         "dynamodb:us-east-1:123456789012:table/orders", "table/orders", ":", "/"]
+         "dynamodb:us-east-1:123456789012:table/orders", "table/orders", ":", "/",
+         "aws:dax:us-east-1:123456789012:cache/c1", "aws:dynamodb:us-east-1:123456789012:",
+         "arn:aws:dax:us-east-1:123456789012:"]
 
 
 def concretise(p):

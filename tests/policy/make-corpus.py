@@ -294,6 +294,62 @@ for cidrs in (["10.0.0.0/8"], ["10.0.0.0/7"], ["0.0.0.0/1", "128.0.0.0/1"], ["::
     key("var-ip-and-account-%d" % len(cases), ROOTSTMT, star({"IpAddress": {"aws:SourceIp": cidrs}, "StringEquals": {"kms:CallerAccount": ACC}}),
         expect=CLOSED)
 
+# ---- seeded random mixtures of the pieces above: statements, Not* forms,
+# boundaries, Deny, conditions, principals (fixed seed, so the corpus is
+# stable; the brute force decides them like the hand-written ones)
+import random
+rnd = random.Random(7)
+R_ACTS = ["dynamodb:*", "dynamodb:?*", "dynamodb:*?", "dynamodb:Get*", "dynamodb:*Item", "dynamodb:D*", "dynamodb:*e*",
+          "*", "dyn*", "dynamodb:Query", "dynamodb:???*", "DynamoDB:s*", "dax:*", "dynamodbstreams:*", "s3:*"]
+R_RES = ["*", "arn:aws:dynamodb:*", T + "*", "arn:aws:dynamodb:*:*:table/o*", "arn:*:table/*?", "arn:aws:dynamodb:eu-west-1:*:*",
+         T + "orders", TA + "???", TA + "*s", "arn:a*", "*:table/a*", "arn:aws:dynamodb:us-*:*:table/*/index/*", "arn:aws:s3:::*"]
+
+
+def r_stmt():
+    st = {"Effect": rnd.choice(["Allow", "Allow", "Allow", "Deny"])}
+    st["NotAction" if rnd.random() < 0.15 else "Action"] = rnd.sample(R_ACTS, rnd.randint(1, 3))
+    st["NotResource" if rnd.random() < 0.15 else "Resource"] = rnd.sample(R_RES, rnd.randint(1, 2))
+    if rnd.random() < 0.2:
+        st["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
+    return st
+
+
+for i in range(60):
+    docs = [doc(*[r_stmt() for _ in range(rnd.randint(1, 3))]) for _ in range(rnd.randint(1, 2))]
+    b = doc(*[r_stmt() for _ in range(rnd.randint(1, 2))]) if rnd.random() < 0.25 else None
+    ident("random-%02d" % i, *docs, boundary=b)
+
+K_ACTS = ["kms:*", "kms:?*", "kms:Decrypt", "kms:Encrypt", "kms:*Key*", "kms:Get*", "kms:D*", "*", "kms:Create*"]
+K_PRINC = ["*", {"AWS": "*"}, {"AWS": ROOT}, {"AWS": ACC}, {"AWS": ROLE}, {"AWS": OTHER},
+           {"AWS": "arn:aws:iam::%s:role/x" % OTHER}, {"Service": "dynamodb.amazonaws.com"}]
+K_CONDS = [None, {"StringEquals": {"kms:CallerAccount": ACC}}, {"StringLike": {"kms:CallerAccount": ["12345678901?"]}},
+           {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, {"StringLike": {"aws:PrincipalOrgID": "o-a1*"}},
+           {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}}, {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::%s:role/*" % ACC}},
+           {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/app"}}, {"StringNotEquals": {"kms:CallerAccount": ACC}},
+           {"StringEqualsIfExists": {"aws:SourceVpce": "vpce-0a1b2c3d4e5f60001"}},
+           {"StringEquals": {"aws:SourceVpce": "vpce-0a1b2c3d4e5f60001"}},
+           {"ForAnyValue:StringLike": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, {"Null": {"aws:PrincipalOrgID": "false"}},
+           {"StringEquals": {"aws:username": "alice"}}]
+
+
+def k_stmt():
+    st = {"Effect": rnd.choice(["Allow", "Allow", "Allow", "Deny"])}
+    if rnd.random() < 0.1:
+        st["NotPrincipal"] = {"AWS": ROLE}
+    else:
+        st["Principal"] = rnd.choice(K_PRINC)
+    st["NotAction" if rnd.random() < 0.15 else "Action"] = rnd.sample(K_ACTS, rnd.randint(1, 2))
+    st["Resource"] = "*"
+    for _ in range(rnd.choice([1, 1, 2])):
+        c = rnd.choice(K_CONDS)
+        if c:
+            st.setdefault("Condition", {}).update(json.loads(json.dumps(c)))
+    return st
+
+
+for i in range(30):
+    key("random-%02d" % i, ROOTSTMT, *[k_stmt() for _ in range(rnd.randint(1, 3))])
+
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "corpus")
 os.makedirs(out, exist_ok=True)
