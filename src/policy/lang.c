@@ -224,6 +224,12 @@ static bool s_insert(struct s_states *st, int ds, const uint64_t *v, size_t pare
     return true;
 }
 
+/* The bitset of state i; valid until the next s_insert. */
+static const uint64_t *s_bits_of(const struct s_states *st, size_t i)
+{
+    return st->bits + i * st->n_words;
+}
+
 static char *s_witness(const struct s_states *st, size_t i)
 {
     size_t len = 0;
@@ -333,7 +339,7 @@ void dwp_explore(const struct dwp_item *items, size_t n_items, bool nocase,
     res->is_complete = true;
     for (size_t q = 0; q < st.n; q++) {
         int ds = st.dstate[q];
-        const uint64_t *v = &st.bits[q * st.n_words];
+        const uint64_t *v = s_bits_of(&st, q);
         if (dfa->accept[ds]) {
             for (size_t i = 0; i < n_items; i++)
                 acc[i] = items[i].negate;
@@ -358,7 +364,7 @@ void dwp_explore(const struct dwp_item *items, size_t n_items, bool nocase,
             int nd = dfa->trans[ds * 256 + reps[r]];
             if (nd < 0)
                 continue;
-            s_step(&n, &st.bits[q * st.n_words], reps[r], cur);
+            s_step(&n, s_bits_of(&st, q), reps[r], cur);
             s_insert(&st, nd, cur, q, reps[r]);
         }
         if (st.n > max_states) {
