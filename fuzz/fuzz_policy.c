@@ -11,7 +11,8 @@
  * times every table name of 3 or 4 characters over the table-name
  * characters the policy's patterns use plus one they do not. The engine's
  * universal answers ("every action on every table", "no reach", "no grant
- * through Not*") are refuted by any request of that universe, and each of
+ * through Not*", and the action said to be allowed on every table) are
+ * refuted by any request of that universe, and each of
  * its existential answers comes with a witness request that the brute force
  * must confirm; so both directions are checked. Any disagreement aborts. */
 #include <ctype.h>
@@ -172,6 +173,8 @@ static void bf_check(const struct dw_policy *p)
         abort();
     if (a.via_not && (!bf_allowed(p, a.not_action, a.not_resource, &vn) || !vn))
         abort();
+    if (a.via_star && !a.star_action)
+        abort();
     if (a.reach && !a.total) {
         if (!a.gap_action || bf_allowed(p, a.gap_action, a.gap_resource, &vn) ||
             strncmp(a.gap_resource, BF_PREFIX, strlen(BF_PREFIX)) != 0 ||
@@ -202,6 +205,8 @@ static void bf_check(const struct dw_policy *p)
                 bool ok = bf_allowed(p, act, arn, &vn);
                 if (a.total && !ok)
                     abort(); /* claimed every action on every table */
+                if (a.via_star && strcmp(act, a.star_action) == 0 && !ok)
+                    abort(); /* claimed this action on every table */
                 if (!a.reach && ok)
                     abort(); /* claimed no reach */
                 if (!a.via_not && ok && vn)

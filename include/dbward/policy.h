@@ -116,13 +116,16 @@ struct dw_policy_ddb_answer {
     bool is_known;     /* false: too complex to decide (reason in why) */
     bool reach;        /* some dynamodb/dynamodbstreams/dax action is allowed somewhere */
     bool total;        /* every dynamodb action on every table of the account in some region */
-    bool via_not;      /* an Allow with NotAction/NotResource reaches a table of the account */
+    bool via_not;      /* an Allow with NotAction or NotResource reaches a table of the account */
+    bool via_star;     /* Allows whose Action covers every service ("*") grant some dynamodb
+                          action on every table of the account in some region */
     bool future;       /* the allowed actions cover every name after "dynamodb:" (later ones too) */
     char *why;         /* new: the verdict in words, naming policies and statements */
     /* Witness requests that make each answer checkable (new, or NULL): */
     char *gap_action, *gap_resource;   /* a denied request, when !total and reach */
     char *not_action, *not_resource;   /* allowed through a Not* statement, when via_not */
     char *reach_action, *reach_resource; /* an allowed request, when reach */
+    char *star_action;                 /* allowed on every table, when via_star */
 };
 
 /* Judges the effective DynamoDB permissions of one principal from every

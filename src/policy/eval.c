@@ -92,7 +92,7 @@ static bool s_judge(const bool *acc, void *ud)
 /* Picks the resource items of the statements whose actions include action
  * (and, when only is set, only that statement among the Allows). */
 static void s_pick_for(const struct s_set *set, const char *action, const struct s_stmt *only,
-                       struct s_pick *p)
+                       const bool *allow_mask, struct s_pick *p)
 {
     p->items = dw_xcalloc(set->n + 1, sizeof(*p->items));
     p->roles = dw_xcalloc(set->n + 1, sizeof(*p->roles));
@@ -101,6 +101,8 @@ static void s_pick_for(const struct s_set *set, const char *action, const struct
     for (size_t i = 0; i < set->n; i++) {
         const struct s_stmt *s = &set->v[i];
         if (only && s->role == S_ALLOW && s != only)
+            continue;
+        if (allow_mask && s->role == S_ALLOW && !allow_mask[i])
             continue;
         if (!dwp_item_match(&s->act, action, true))
             continue;
@@ -180,6 +182,41 @@ static void s_name_grants(struct dw_buf *b, const struct s_set *set, const struc
     }
 }
 
+/* Whether a statement's Action patterns cover every action of every
+ * service ("service:Operation" names), as "*" or "*:*" do. */
+static bool s_all_services(const struct s_stmt *s)
+{
+    if (s->st->is_not_action)
+        return false;
+    /* [a-z0-9-]+ ':' [A-Za-z0-9]+ */
+    struct dwp_dfa d;
+    memset(&d, 0, sizeof(d));
+    d.n_states = 4;
+    d.trans = dw_xmalloc(4 * 256 * sizeof(int));
+    d.accept = dw_xcalloc(4, sizeof(bool));
+    for (int i = 0; i < 4 * 256; i++)
+        d.trans[i] = -1;
+    for (int b = 1; b < 256; b++) {
+        bool svc = islower(b) || isdigit(b) || b == '-';
+        if (svc) {
+            d.trans[0 * 256 + b] = 1;
+            d.trans[1 * 256 + b] = 1;
+        }
+        if (isalnum(b)) {
+            d.trans[2 * 256 + b] = 3;
+            d.trans[3 * 256 + b] = 3;
+        }
+    }
+    d.trans[1 * 256 + ':'] = 2;
+    d.accept[3] = true;
+    struct dwp_explore_res r;
+    dwp_explore(&s->act, 1, true, &d, dwp_judge_first, NULL, S_MAX_STATES, &r);
+    bool all = r.is_complete && r.all;
+    dwp_explore_res_clean_up(&r);
+    dwp_dfa_clean_up(&d);
+    return all;
+}
+
 /* Whether the allowed action names cover every name after "dynamodb:". */
 static bool s_future(const struct s_set *set, const struct dwp_dfa *tables)
 {
@@ -240,7 +277,7 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
             !s_in_service(act, "dynamodbstreams"))
             continue;
         struct s_pick p;
-        s_pick_for(&set, act, NULL, &p);
+        s_pick_for(&set, act, NULL, NULL, &p);
         for (int k = 0; k < 2 && !out->reach; k++) {
             struct dwp_explore_res r;
             dwp_explore(p.items, p.n, false, k ? &dax_any : &ddb_any, s_judge, &p, S_MAX_STATES,
@@ -272,7 +309,7 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
             if (!total)
                 continue;
             struct s_pick p;
-            s_pick_for(&set, dwp_actions[a], NULL, &p);
+            s_pick_for(&set, dwp_actions[a], NULL, NULL, &p);
             struct dwp_explore_res r;
             dwp_explore(p.items, p.n, false, &tables, s_judge, &p, S_MAX_STATES, &r);
             if (!r.is_complete)
@@ -301,14 +338,19 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
         /* Allows written with NotAction or NotResource that reach a table. */
         for (size_t i = 0; i < set.n && !out->via_not; i++) {
             const struct s_stmt *s = &set.v[i];
-            if (s->role != S_ALLOW || (!s->st->is_not_action && !s->st->is_not_resource))
+            if (s->role != S_ALLOW)
+                continue;
+            const char *how = s->st->is_not_action     ? "NotAction"
+                              : s->st->is_not_resource ? "NotResource"
+                                                       : NULL;
+            if (!how)
                 continue;
             for (size_t a = 0; a < dwp_n_actions && !out->via_not; a++) {
                 if (!s_in_service(dwp_actions[a], "dynamodb") ||
                     !dwp_item_match(&s->act, dwp_actions[a], true))
                     continue;
                 struct s_pick p;
-                s_pick_for(&set, dwp_actions[a], s, &p);
+                s_pick_for(&set, dwp_actions[a], s, NULL, &p);
                 struct dwp_explore_res r;
                 dwp_explore(p.items, p.n, false, &tables, s_judge, &p, S_MAX_STATES, &r);
                 if (r.any) {
@@ -317,9 +359,7 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
                     out->not_action = dw_xstrdup(dwp_actions[a]);
                     out->not_resource = dw_xstrdup(r.hit);
                     dw_buf_printf(&b, "%s%s allows DynamoDB through %s (e.g. %s on %s)",
-                                  out->total ? "; " : "", l,
-                                  s->st->is_not_action ? "NotAction" : "NotResource",
-                                  dwp_actions[a], r.hit);
+                                  out->total ? "; " : "", l, how, dwp_actions[a], r.hit);
                     free(l);
                 }
                 if (!r.is_complete)
@@ -328,6 +368,46 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
                 s_pick_free(&p);
             }
         }
+        /* Allows whose Action covers every service ("*"), together: some
+         * dynamodb action on every table of the region through them. */
+        bool *wild = dw_xcalloc(set.n + 1, sizeof(bool));
+        bool any_wild = false;
+        for (size_t i = 0; i < set.n; i++) {
+            wild[i] = set.v[i].role == S_ALLOW && s_all_services(&set.v[i]);
+            any_wild = any_wild || wild[i];
+        }
+        for (size_t a = 0; a < dwp_n_actions && any_wild && !out->via_star; a++) {
+            if (!s_in_service(dwp_actions[a], "dynamodb"))
+                continue;
+            struct s_pick p;
+            s_pick_for(&set, dwp_actions[a], NULL, wild, &p);
+            struct dwp_explore_res r;
+            dwp_explore(p.items, p.n, false, &tables, s_judge, &p, S_MAX_STATES, &r);
+            if (r.is_complete && r.all) {
+                out->via_star = true;
+                out->star_action = dw_xstrdup(dwp_actions[a]);
+            }
+            /* Said only when the stronger "every action" is not. */
+            if (r.is_complete && r.all && !out->total) {
+                dw_buf_printf(&b, "%s%s is allowed on every table of account %s in %s through an "
+                                  "Action wildcard over every service (",
+                              b.len ? "; " : "", dwp_actions[a], sc->account, sc->regions[ri]);
+                size_t named = 0;
+                for (size_t i = 0; i < set.n && named < S_MAX_NAMED; i++) {
+                    if (!wild[i])
+                        continue;
+                    char *l = s_label(&set.v[i]);
+                    dw_buf_printf(&b, "%s%s", named++ ? ", " : "", l);
+                    free(l);
+                }
+                dw_buf_puts(&b, ")");
+            }
+            if (!r.is_complete)
+                out->is_known = false;
+            dwp_explore_res_clean_up(&r);
+            s_pick_free(&p);
+        }
+        free(wild);
         dwp_dfa_clean_up(&tables);
     }
     if (!out->is_known) {
@@ -337,7 +417,7 @@ void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
                       S_MAX_STATES);
     } else if (!out->reach) {
         dw_buf_puts(&b, "no policy allows any DynamoDB, DynamoDB Streams or DAX action");
-    } else if (!out->total && !out->via_not) {
+    } else if (!out->total && !out->via_not && !out->via_star) {
         dw_buf_printf(&b, "DynamoDB access is limited: not every action on every table (e.g. %s "
                           "is not allowed on %s)",
                       gap_action ? gap_action : "?", gap ? gap : "?");
@@ -361,6 +441,7 @@ void dw_policy_ddb_answer_clean_up(struct dw_policy_ddb_answer *a)
     free(a->not_resource);
     free(a->reach_action);
     free(a->reach_resource);
+    free(a->star_action);
     memset(a, 0, sizeof(*a));
 }
 

@@ -162,9 +162,10 @@ static const struct dw_control s_catalog[] = {
      DW_SEV_HIGH, {"PR.AC-4"}, {5}, "004", DW_FIX_MANUAL, "AWS::IAM::ManagedPolicy", true, {NULL},
      "No IAM user or role is allowed, by all its policies together (inline, attached customer "
      "and AWS managed, its groups', minus explicit Deny, capped by its permissions boundary), "
-     "every DynamoDB action on every table of the account in a region, and no Allow written "
-     "with NotAction or NotResource reaches its tables; each customer managed policy is judged "
-     "the same way on its own. Wildcards are read as IAM reads them.",
+     "every DynamoDB action on every table of the account in a region, nor any DynamoDB action "
+     "on every table through an Action wildcard over every service (\"*\"), and no Allow "
+     "written with NotAction or NotResource reaches its tables; each customer managed policy is "
+     "judged the same way on its own. Wildcards are read as IAM reads them.",
      "Least privilege: a broad grant lets one leaked credential read, change or delete every "
      "table.",
      "Console: IAM > Policies, filter by DynamoDB. CLI: aws iam "

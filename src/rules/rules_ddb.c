@@ -238,7 +238,7 @@ static void s_ddb01_policy(struct dw_scan_ctx *ctx, const struct dw_control *c, 
         dw_policy_ddb_eval(ps.refs, ps.n, &sc, &a);
         if (!a.is_known) {
             dwi_emit(ctx, c, DW_ERROR, "AWS::IAM::ManagedPolicy", arn, "%s", a.why);
-        } else if (a.total || a.via_not) {
+        } else if (a.total || a.via_not || a.via_star) {
             struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::IAM::ManagedPolicy", arn, "%s",
                                             a.why);
             dwi_note(f, "%s", s_ddb01_note);
@@ -275,7 +275,7 @@ static void s_ddb01_principals(struct dw_scan_ctx *ctx, const struct dw_control 
         struct dw_policy_ddb_answer a;
         s_pset_principal(&ps, det, pr, inline_key, kind, name);
         dw_policy_ddb_eval(ps.refs, ps.n, &sc, &a);
-        bool broad = a.is_known && (a.total || a.via_not);
+        bool broad = a.is_known && (a.total || a.via_not || a.via_star);
         if (broad) {
             struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, rtype, arn, "%s%s%s", a.why,
                                             ps.bad ? "; besides, " : "", ps.bad ? ps.bad : "");

@@ -19,6 +19,9 @@ The set-level questions (the same definitions as include/dbward/policy.h):
              every table of the account
     via_not  an Allow written with NotAction/NotResource allows some dynamodb
              action on some table of the account in a region in scope
+    via_star the Allows whose Action patterns match every action of every
+             service ("*") allow, by themselves, some dynamodb action on every
+             table of the account in a region in scope
   key policies
     open     a kms request from a principal outside the account and its
              organisation (and not through the account's VPC endpoints) is
@@ -241,10 +244,25 @@ def resource_sample(docs):
 
 # ---- identity policies
 
-def identity_decide(pols, action, arn, want_not=False):
-    """(allowed, allowed through a Not* Allow) for one request."""
+OTHER_SERVICE_ACTIONS = ["s3:GetObject", "ec2:RunInstances", "iam:PassRole", "a:b", "x-1:Z9", "zz:Q"]
+
+
+def all_services(st, universe):
+    """An Action list that matches every action of every service we can name."""
+    if "Action" not in st:
+        return False
+    return all(any(glob(p, a, True) for p in as_list(st["Action"])) for a in universe + OTHER_SERVICE_ACTIONS)
+
+
+UNIVERSE = []
+
+
+def identity_decide(pols, action, arn):
+    """(allowed, allowed through a Not* Allow, allowed by the all-service
+    wildcard Allows alone) for one request."""
     allow = False
     via_not = False
+    star = False
     cap_allow = False
     has_cap = any(p.get("boundary") for p in pols)
     for p in pols:
@@ -253,7 +271,7 @@ def identity_decide(pols, action, arn, want_not=False):
                 continue
             if st["Effect"] == "Deny":
                 if not st.get("Condition"):
-                    return False, False
+                    return False, False, False
                 continue
             if p.get("boundary"):
                 cap_allow = True
@@ -261,8 +279,10 @@ def identity_decide(pols, action, arn, want_not=False):
                 allow = True
                 if "NotAction" in st or "NotResource" in st:
                     via_not = True
+                if all_services(st, UNIVERSE):
+                    star = True
     ok = allow and (cap_allow or not has_cap)
-    return ok, ok and via_not
+    return ok, ok and via_not, ok and star
 
 
 def judge_identity(case, actions):
@@ -284,16 +304,20 @@ def judge_identity(case, actions):
             break
     total = False
     via_not = False
+    via_star = False
     for region in REGIONS:
         region_total = True
         for a in ddb:
+            action_star = True
             for t in sorted(names):
                 n += 1
-                ok, vn = identity_decide(pols, a, table_arn(region, ACCOUNT, t))
+                ok, vn, st = identity_decide(pols, a, table_arn(region, ACCOUNT, t))
                 region_total = region_total and ok
                 via_not = via_not or vn
+                action_star = action_star and st
+            via_star = via_star or action_star
         total = total or region_total
-    return {"reach": reach, "total": total, "via_not": via_not}, n
+    return {"reach": reach, "total": total, "via_not": via_not, "via_star": via_star}, n
 
 
 # ---- key policies
@@ -485,6 +509,7 @@ def judge_key(case, actions):
 def main():
     tool, corpus = sys.argv[1], sys.argv[2]
     actions = load_actions()
+    UNIVERSE.extend(a for v in actions.values() for a in v)
     files = sorted(os.path.join(corpus, f) for f in os.listdir(corpus) if f.endswith(".json"))
     out = subprocess.run([tool] + files, check=False, capture_output=True, text=True)
     if out.returncode != 0:

@@ -50,7 +50,7 @@ def key(name, *stmts, expect=None):
 
 
 FULL = {"reach": True, "total": True}
-PART = {"reach": True, "total": False, "via_not": False}
+PART = {"reach": True, "total": False, "via_not": False, "via_star": False}
 NONE = {"reach": False, "total": False, "via_not": False}
 
 # ---- identity: the attacks of issue 14
@@ -137,15 +137,23 @@ ident("deny-conditional", doc(allow("dynamodb:*"), deny("dynamodb:*", Condition=
 ident("deny-other-region", doc(allow("dynamodb:*"), deny("dynamodb:*", "arn:aws:dynamodb:us-east-1:*")), expect=FULL)
 ident("deny-both-regions", doc(allow("dynamodb:*"), deny("dynamodb:*", ["arn:aws:dynamodb:us-east-1:*", "arn:aws:dynamodb:eu-*"])),
       expect={"total": False})
-ident("deny-notaction", doc(allow("*"), {"Effect": "Deny", "NotAction": "dynamodb:Get*", "Resource": "*"}), expect=PART)
+ident("deny-notaction", doc(allow("*"), {"Effect": "Deny", "NotAction": "dynamodb:Get*", "Resource": "*"}),
+      expect={"reach": True, "total": False, "via_not": False, "via_star": True})
+ident("star-minus-delete", doc(allow("*"), deny("dynamodb:Delete*")), expect={"total": False, "via_star": True})
+ident("star-one-table", doc(allow("*", T + "orders")), expect={"total": False, "via_star": False, "reach": True})
+ident("star-colon-star", doc(allow("*:*"), deny("dynamodb:PutItem")), expect={"total": False, "via_star": True})
+ident("star-not-quite", doc(allow("*:??*"), deny("dynamodb:PutItem")), expect={"total": False, "via_star": False})
+ident("star-capped-one-table", doc(allow("*")), boundary=doc(allow("*", T + "orders")), expect={"total": False, "via_star": False})
 ident("deny-a-tables", doc(allow("dynamodb:*"), deny("dynamodb:*", TA + "a*")), expect=PART)
 ident("cond-allow-counts", doc(allow("dynamodb:*", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})), expect=FULL)
-ident("boundary-caps", doc(allow("*")), boundary=doc(allow("dynamodb:Get*")), expect=PART)
+ident("boundary-caps", doc(allow("*")), boundary=doc(allow("dynamodb:Get*")),
+      expect={"reach": True, "total": False, "via_not": False, "via_star": True})
 ident("boundary-full", doc(allow("dynamodb:*")), boundary=doc(allow("*")), expect=FULL)
 ident("boundary-no-ddb", ADMIN, boundary=doc(allow("s3:*")), expect=NONE)
 ident("boundary-letters", doc(allow("*")), boundary=doc(allow(letters[:13]), allow(letters[13:])), expect=FULL)
 ident("boundary-alone-grants-nothing", doc(allow("s3:*")), boundary=doc(allow("*")), expect=NONE)
-ident("boundary-deny", doc(allow("*")), boundary=doc(allow("*"), deny("dynamodb:Delete*")), expect=PART)
+ident("boundary-deny", doc(allow("*")), boundary=doc(allow("*"), deny("dynamodb:Delete*")),
+      expect={"reach": True, "total": False, "via_not": False, "via_star": True})
 ident("boundary-table-subset", doc(allow("dynamodb:*")), boundary=doc(allow("*", T + "o*")), expect=PART)
 ident("group-and-user", doc(allow(letters[:20], T + "*")), doc(allow(letters[20:], "arn:aws:dynamodb:us-east-1:*:*")), expect=FULL)
 ident("two-regions-split", doc(allow(letters[:13], "arn:aws:dynamodb:us-east-1:*:*")),

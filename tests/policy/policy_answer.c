@@ -75,6 +75,7 @@ static int s_one(const char *path)
             json_object_set_new(out, "reach", json_boolean(a.reach));
             json_object_set_new(out, "total", json_boolean(a.total));
             json_object_set_new(out, "via_not", json_boolean(a.via_not));
+            json_object_set_new(out, "via_star", json_boolean(a.via_star));
             json_object_set_new(out, "future", json_boolean(a.future));
             json_object_set_new(out, "why", json_string(a.why ? a.why : ""));
             dw_policy_ddb_answer_clean_up(&a);

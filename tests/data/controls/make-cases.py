@@ -367,7 +367,9 @@ case("DDB-01", "pass", iamdet([user("svc", inline=[{"PolicyName": "p1", "PolicyD
       "PASS %s | DynamoDB access is limited" % rarn("capped")])
 case("DDB-01", "fail", iamdet([user("bob", attached=[AWSP + "AmazonDynamoDBFullAccess"]),
                                user("admin", attached=[AWSP + "AdministratorAccess"]),
-                               merge(user("split", inline=[{"PolicyName": "am", "PolicyDocument": doc(ALLOW_ALL(letters[:13]))}]), {"GroupList": ["nz"]})],
+                               merge(user("split", inline=[{"PolicyName": "am", "PolicyDocument": doc(ALLOW_ALL(letters[:13]))}]), {"GroupList": ["nz"]}),
+                               user("almost", attached=[AWSP + "AdministratorAccess"],
+                                    inline=[{"PolicyName": "nodelete", "PolicyDocument": doc({"Effect": "Deny", "Action": "dynamodb:Delete*", "Resource": "*"})}])],
                               groups=[group("nz", inline=[{"PolicyName": "nz", "PolicyDocument": doc(ALLOW_ALL(letters[13:]))}])],
                               roles=[role("power", attached=[AWSP + "PowerUserAccess"]),
                                      role("pipeline", attached=[AWSP + "AmazonDynamoDBFullAccesswithDataPipeline"]),
@@ -383,6 +385,7 @@ case("DDB-01", "fail", iamdet([user("bob", attached=[AWSP + "AmazonDynamoDBFullA
       "FAIL %s | every DynamoDB action (all 53 of botocore's model) is allowed on every table of account %s in us-east-1, through AWS managed policy AmazonDynamoDBFullAccess statement #1 | aws iam detach-user-policy --user-name bob --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" % (uarn("bob"), A),
       "FAIL %s | through AWS managed policy AdministratorAccess statement #1; the patterns also cover actions AWS may add later | aws iam detach-user-policy --user-name admin --policy-arn arn:aws:iam::aws:policy/AdministratorAccess" % uarn("admin"),
       "FAIL %s | through inline policy am statement #1, group nz's inline policy nz statement #1" % uarn("split"),
+      "FAIL %s | dynamodb:BatchExecuteStatement is allowed on every table of account %s in us-east-1 through an Action wildcard over every service (AWS managed policy AdministratorAccess statement #1) | detach-user-policy --user-name almost" % (uarn("almost"), A),
       "FAIL %s | AWS managed policy PowerUserAccess statement #1 allows DynamoDB through NotAction | detach-role-policy --role-name power" % rarn("power"),
       "FAIL %s | through AWS managed policy AmazonDynamoDBFullAccesswithDataPipeline statement #1 | detach-role-policy --role-name pipeline" % rarn("pipeline"),
       "FAIL %s | through inline policy q statement #1; the patterns also cover actions AWS may add later" % rarn("qmark")])
