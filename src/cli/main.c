@@ -24,6 +24,7 @@
 
 #include "accounts.h"
 #include "args.h"
+#include "cmd_plan.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_ERRORED = 3 };
 
@@ -1163,6 +1164,8 @@ int main(int argc, char **argv)
         code = s_cmd_remediate(&a);
     } else if (strcmp(a.command, "query") == 0) {
         code = s_cmd_query(&a);
+    } else if (strcmp(a.command, "plan") == 0) {
+        code = cli_cmd_plan(&a);
     } else if (strcmp(a.command, "snapshot-script") == 0) {
         code = s_cmd_script(&a);
     } else if (strcmp(a.command, "whoami") == 0) {
