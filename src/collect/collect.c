@@ -262,28 +262,39 @@ static void s_merge_key(json_t *merged, json_t *page, const char *key)
     json_t *have = json_object_get(merged, key);
     if (json_is_array(more) && json_is_array(have))
         json_array_extend(have, more);
-    else if (json_is_array(more))
-        json_object_set(merged, key, more);
+    else if (more && !have)
+        json_object_set_new(merged, key, json_deep_copy(more));
 }
 
+/* Pages merge as botocore's build_full_result does, so the answer reads as
+ * the CLI prints it: the result keys first, in the paginator's order, then
+ * the first page's other members; later pages extend the result keys. */
 static void s_merge_page(struct s_job *j, json_t *page, const struct dw_aws_paginator *pg)
 {
-    if (!j->merged) {
+    if (!pg) {
+        json_decref(j->merged);
         j->merged = json_deep_copy(page);
         return;
     }
-    /* result_key is one name or a list of names in the models. */
-    if (json_is_string(pg->result_keys)) {
-        s_merge_key(j->merged, page, json_string_value(pg->result_keys));
-        return;
-    }
+    json_t *keys = json_is_string(pg->result_keys) ? json_pack("[O]", pg->result_keys) : json_incref(pg->result_keys);
+    bool first = !j->merged;
+    if (first)
+        j->merged = json_object();
     size_t i;
     json_t *k;
-    json_array_foreach(pg->result_keys, i, k)
+    json_array_foreach(keys, i, k)
     {
         if (json_is_string(k))
             s_merge_key(j->merged, page, json_string_value(k));
     }
+    const char *name;
+    json_t *v;
+    json_object_foreach(page, name, v)
+    {
+        if (first && !json_object_get(j->merged, name))
+            json_object_set_new(j->merged, name, json_deep_copy(v));
+    }
+    json_decref(keys);
 }
 
 static void s_progress(struct s_run *run, bool final)

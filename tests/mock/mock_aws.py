@@ -169,7 +169,7 @@ class State:
         self.dir = args.snapshot
         self.latency = args.latency_ms / 1000.0
         self.page_size = args.page_size
-        self.metric_window = args.metric_window
+        self.metric_window = getattr(args, "metric_window", False)
         self.faults = json.load(open(args.faults)) if args.faults else []
         self.org = None
         if args.org:
