@@ -9,6 +9,7 @@ set -uo pipefail
 URL=$1
 DBWARD=${2:-${DBWARD:-build/dbward}}
 AWS=${AWS:-/usr/bin/aws}
+export AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}   # the home region: STS, the regions, IAM
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/bin"
