@@ -28,6 +28,11 @@ def main():
         return 1
     for m in missing:
         print(f"control names a call the plan lacks: {m}", file=sys.stderr)
+    # Each row's parameters are a JSON object (the templates in plan.c parse).
+    for c in plan["calls"]:
+        if not isinstance(c["params"], dict):
+            print(f'{c["call"]}: its parameters are not a JSON object', file=sys.stderr)
+            missing.append(c["call"])
     # Each per-resource row's parent is itself a row.
     for c in plan["calls"]:
         if c["parent"] and c["parent"] not in have:
