@@ -444,10 +444,15 @@ static json_t *s_cli_time_text(const char *text)
     char zone[8] = "+00:00";
     if (*p == 'Z' || *p == 'z') {
         p++;
-    } else if ((*p == '+' || *p == '-') && strlen(p) >= 5) {
-        bool colon = p[3] == ':';
+    } else if (*p == '+' || *p == '-') {
+        /* "+HH:MM" or "+HHMM", digits only, and nothing after it */
+        size_t zl = strlen(p);
+        bool colon = zl == 6 && p[3] == ':';
+        if (!(colon || zl == 5) || !isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]) ||
+            !isdigit((unsigned char)p[colon ? 4 : 3]) || !isdigit((unsigned char)p[colon ? 5 : 4]))
+            return json_string(text);
         snprintf(zone, sizeof(zone), "%c%c%c:%c%c", p[0], p[1], p[2], p[colon ? 4 : 3], p[colon ? 5 : 4]);
-        p += colon ? 6 : 5;
+        p += zl;
     }
     if (*p)
         return json_string(text);
