@@ -160,9 +160,12 @@ static const struct dw_control s_catalog[] = {
 
     {"DDB-01", "dynamodb", "IAM policies do not grant full DynamoDB access on all tables",
      DW_SEV_HIGH, {"PR.AC-4"}, {5}, "004", DW_FIX_MANUAL, "AWS::IAM::ManagedPolicy", true, {NULL},
-     "No Allow statement in a customer managed or inline policy grants dynamodb:* (or *) on "
-     "Resource \"*\" or a whole-table wildcard, no Allow with NotAction or NotResource reaches "
-     "DynamoDB, and AmazonDynamoDBFullAccess is attached to nobody.",
+     "No IAM user or role is allowed, by all its policies together (inline, attached customer "
+     "and AWS managed, its groups', minus explicit Deny, capped by its permissions boundary), "
+     "every DynamoDB action on every table of the account in a region, nor any DynamoDB action "
+     "on every table through an Action wildcard over every service (\"*\"), and no Allow "
+     "written with NotAction or NotResource reaches its tables; each customer managed policy is "
+     "judged the same way on its own. Wildcards are read as IAM reads them.",
      "Least privilege: a broad grant lets one leaked credential read, change or delete every "
      "table.",
      "Console: IAM > Policies, filter by DynamoDB. CLI: aws iam "
@@ -320,8 +323,9 @@ static const struct dw_control s_catalog[] = {
     {"ACC-05", "account", "Key policies of DMS and DynamoDB keys are not open", DW_SEV_HIGH,
      {"PR.AC-4"}, {3}, "002", DW_FIX_MANUAL, "AWS::KMS::Key", false, {NULL},
      "In the policy of each customer managed key used by DMS or DynamoDB, no Allow statement "
-     "opens the key to Principal \"*\" without a condition limiting the caller's account, "
-     "organisation or network, and only the account root gets kms:*.",
+     "opens the key to Principal \"*\" or another account without a condition that binds the "
+     "caller to the account or organisation (every value of it), and no principal but the "
+     "account root gets every kms action or a NotAction grant.",
      "The key policy is the last gate in front of encrypted data: an open policy undoes the "
      "encryption.",
      "Console: KMS > key > Key policy. CLI: aws kms get-key-policy --key-id <id> --policy-name "
