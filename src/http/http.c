@@ -19,6 +19,7 @@ struct s_ep {
     char *key;
     struct dw_http_req *head, *tail;
     struct dwi_rate rate;
+    uint64_t answered;  /* answers that were not throttles: the endpoint is making progress */
     struct s_ep *next;
 };
 
@@ -415,9 +416,18 @@ static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
             snprintf(h->stats.lowest_endpoint, sizeof(h->stats.lowest_endpoint), "%s", ep->key);
         }
     }
-    if (is_throttle && r->throttled < h->o.max_throttle_retries) {
-        /* Too fast: the endpoint's limiter now paces the retry, which does
-         * not count against max_attempts. */
+    if (!is_throttle && r->st == DW_OK)
+        ep->answered++;
+    /* A throttle is free (not one of max_attempts) when it is the request's
+     * first, or the endpoint answered other calls since the request's last
+     * throttle: the endpoint is busy, not refusing. Either way at most
+     * max_throttle_retries of them. */
+    bool is_free = is_throttle && r->throttled < h->o.max_throttle_retries &&
+                   (!r->throttled || ep->answered > r->answered_mark);
+    if (is_throttle)
+        r->answered_mark = ep->answered;
+    if (is_free) {
+        /* Too fast: the endpoint's limiter now paces the retry. */
         r->throttled++;
         h->stats.retries++;
         s_log_url(h, "   throttled, retry ", r, "");

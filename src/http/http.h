@@ -4,8 +4,8 @@
  * capped exponential backoff and full jitter (the AWS SDKs' standard mode).
  * Each endpoint (a key the caller gives, e.g. "dynamodb/us-east-1") has its
  * own queue and send-rate limiter (rate.h): throttling answers slow that
- * endpoint down and are retried outside max_attempts, up to
- * max_throttle_retries more per request. It knows nothing about AWS beyond
+ * endpoint down and are retried outside max_attempts while the endpoint
+ * keeps answering other calls, up to max_throttle_retries more per request. It knows nothing about AWS beyond
  * which errors are worth retrying and which mean "too fast". */
 #ifndef DW_HTTP_H
 #define DW_HTTP_H
@@ -65,7 +65,8 @@ struct dw_http_req {
     char error[256];         /* transport error text when st != DW_OK */
     int curl_code;           /* the CURLcode of the last attempt (0: none), to classify failures */
     int attempts;
-    int throttled;           /* throttling answers among the attempts */
+    int throttled;           /* throttling answers retried outside max_attempts */
+    uint64_t answered_mark;  /* internal: the endpoint's answers at this request's last throttle */
     char *endpoint;          /* owned: the rate-limit key, NULL: the URL's host */
     int64_t due_ms;          /* internal: when a retry may start */
     int64_t sent_ms;         /* internal: when the attempt started */

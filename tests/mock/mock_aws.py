@@ -17,8 +17,8 @@ GET /__mock/stats returns request counts and signature failures.
 --throttle-rps SERVICE=N (repeatable) gives SERVICE a token bucket of N
 requests/s in each region (burst --throttle-burst, default N): a call that
 finds it empty gets the service's own throttling error. /__mock/stats then
-has "throttled" and, per "service/region", "max_rps": the most requests
-received in any one second.
+has "throttled" and, per "service/region", "max_rps" (the most requests
+received in any one second) and "answered" (requests not throttled).
 """
 import argparse
 import hashlib
@@ -454,6 +454,8 @@ class Handler(BaseHTTPRequestHandler):
             peaks[key] = max(peaks.get(key, 0), len(seen))
             rps = STATE.throttle_rps.get(service)
             if not rps:
+                answered = STATS.setdefault("answered", {})
+                answered[key] = answered.get(key, 0) + 1
                 return False
             burst = STATE.throttle_burst or rps
             tokens, last = BUCKETS.get(key, (burst, now))
@@ -462,6 +464,9 @@ class Handler(BaseHTTPRequestHandler):
             BUCKETS[key] = (tokens - 1 if ok else tokens, now)
             if not ok:
                 STATS["throttled"] = STATS.get("throttled", 0) + 1
+            else:
+                answered = STATS.setdefault("answered", {})
+                answered[key] = answered.get(key, 0) + 1
             return not ok
 
     def throttle_error(self, proto, service):
