@@ -10,12 +10,7 @@
 
 #include <dbward/error.h>
 #include <dbward/snapshot.h>
-
-const char *dw_version(void);
-const char *dw_git_commit(void);
-/* "libcurl 7.88.1, OpenSSL 3.0.x ..., jansson 2.14, ...": the libraries as
- * linked at run time, written into out (n bytes). */
-void dw_library_versions(char *out, size_t n);
+#include <dbward/version.h>
 
 enum dw_result { DW_PASS, DW_FAIL, DW_ERROR, DW_NOT_APPLICABLE, DW_MUTED, DW_RESULT_COUNT };
 enum dw_severity { DW_SEV_LOW, DW_SEV_MEDIUM, DW_SEV_HIGH, DW_SEV_CRITICAL, DW_SEV_COUNT };

@@ -5,16 +5,6 @@
 
 #include "rules_int.h"
 
-#ifndef DW_VERSION
-#define DW_VERSION "0.0.0"
-#endif
-#ifndef DW_GIT_COMMIT
-#define DW_GIT_COMMIT "unknown"
-#endif
-
-const char *dw_version(void) { return DW_VERSION; }
-const char *dw_git_commit(void) { return DW_GIT_COMMIT; }
-
 static void s_finding_clean_up(struct dw_finding *f)
 {
     free(f->resource_type);
