@@ -9,18 +9,9 @@
 #include <stdint.h>
 
 #include <dbward/error.h>
+#include <dbward/finding.h>
 #include <dbward/snapshot.h>
 #include <dbward/version.h>
-
-enum dw_result { DW_PASS, DW_FAIL, DW_ERROR, DW_NOT_APPLICABLE, DW_MUTED, DW_RESULT_COUNT };
-enum dw_severity { DW_SEV_LOW, DW_SEV_MEDIUM, DW_SEV_HIGH, DW_SEV_CRITICAL, DW_SEV_COUNT };
-enum dw_fix_kind { DW_FIX_IN_PLACE, DW_FIX_RECREATE, DW_FIX_MANUAL };
-
-const char *dw_result_str(enum dw_result r);     /* "PASS", ... */
-const char *dw_severity_str(enum dw_severity s); /* "low", ... */
-const char *dw_fix_kind_str(enum dw_fix_kind k); /* "in-place", ... */
-/* Parse a severity name (case-insensitive); false if unknown. */
-bool dw_severity_parse(const char *s, enum dw_severity *out);
 
 struct dw_param_def {
     const char *name;  /* e.g. "required_tags" */
@@ -72,32 +63,6 @@ const struct dw_control *dw_catalog_get(size_t i);
 const struct dw_control *dw_catalog_find(const char *id); /* case-insensitive, NULL if none */
 size_t dw_param_def_count(void);
 const struct dw_param_def *dw_param_def_get(size_t i);
-
-struct dw_finding {
-    const struct dw_control *control; /* borrowed from the catalog or the config */
-    enum dw_result status;
-    enum dw_severity severity; /* the control's, or the config's override */
-    char *resource_type;
-    char *resource_id;   /* ARN where one exists */
-    char *region;        /* region or "global" */
-    char *account_id;
-    char *reason;
-    char **commands;     /* remediation commands (FAIL only) */
-    size_t n_commands;
-    char **notes;        /* remediation notes */
-    size_t n_notes;
-    /* Set when a suppression muted the finding. */
-    enum dw_result muted_from; /* the status before muting */
-    char *muted_reason;
-    char *muted_until;         /* "YYYY-MM-DD" or NULL */
-};
-
-struct dw_findings {
-    struct dw_finding *v;
-    size_t n;
-    size_t cap;
-};
-void dw_findings_clean_up(struct dw_findings *f);
 
 struct dw_param_value {
     const char *name;

@@ -244,12 +244,7 @@ static const struct dw_control s_access = {
 
 void cli_account_error(struct dw_findings *f, const struct cli_account *acc, const char *role_name)
 {
-    if (f->n == f->cap) {
-        f->cap = f->cap ? 2 * f->cap : 16;
-        f->v = s_alloc(f->v, f->cap * sizeof(*f->v));
-    }
-    struct dw_finding *x = &f->v[f->n++];
-    memset(x, 0, sizeof(*x));
+    struct dw_finding *x = dw_findings_push(f);
     x->control = &s_access;
     x->status = DW_ERROR;
     x->severity = DW_SEV_HIGH;

@@ -16,14 +16,8 @@ static const char *s_get(json_t *o, const char *key)
 
 static char *s_key(json_t *f)
 {
-    const char *a = s_get(f, "account_id"), *r = s_get(f, "region"), *c = s_get(f, "control_id"),
-               *id = s_get(f, "resource_id");
-    size_t n = strlen(a) + strlen(r) + strlen(c) + strlen(id) + 4;
-    char *k = malloc(n);
-    if (!k)
-        abort();
-    snprintf(k, n, "%s|%s|%s|%s", a, r, c, id);
-    return k;
+    return dw_finding_key(s_get(f, "account_id"), s_get(f, "region"), s_get(f, "control_id"),
+                          s_get(f, "resource_id"));
 }
 
 /* Indexes findings by key (later duplicates win). Returns a new object of borrowed values. */
@@ -45,10 +39,10 @@ static enum dw_status s_check(json_t *rep, const char *source, struct dw_error *
 {
     json_t *tool = json_object_get(rep, "tool");
     if (!json_is_object(rep) || strcmp(s_get(tool, "name"), "dbward") != 0 ||
-        json_integer_value(json_object_get(rep, "schema_version")) != 1 ||
+        json_integer_value(json_object_get(rep, "schema_version")) != DW_REPORT_SCHEMA_VERSION ||
         !json_is_array(json_object_get(rep, "findings")))
         return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
-                            "not a dbward JSON report (schema_version 1 with a findings array)");
+                            "not a dbward JSON report (schema_version %d with a findings array)", DW_REPORT_SCHEMA_VERSION);
     return DW_OK;
 }
 

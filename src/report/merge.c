@@ -9,8 +9,6 @@
 
 #include "util/util.h"
 
-#define S_SCHEMA_VERSION 1
-
 static const char *s_str(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
@@ -60,11 +58,11 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
             !json_is_array(json_object_get(r, "findings")))
             return dw_error_set(err, DW_E_SCHEMA, sources[i], 0, 0, 0, "not a dbward JSON report");
         json_int_t v = json_integer_value(json_object_get(r, "schema_version"));
-        if (v != S_SCHEMA_VERSION)
+        if (v != DW_REPORT_SCHEMA_VERSION)
             return dw_error_set(err, DW_E_SCHEMA, sources[i], 0, 0, 0,
                                 "report schema_version %lld (dbward %s) cannot be merged by this dbward, which "
                                 "reads schema_version %d",
-                                (long long)v, s_str(tool, "version"), S_SCHEMA_VERSION);
+                                (long long)v, s_str(tool, "version"), DW_REPORT_SCHEMA_VERSION);
     }
     /* key -> {"f": finding, "t": taken_at of its report}; newer evidence wins,
      * and between equal times the later report on the command line. */
@@ -89,8 +87,8 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
         json_t *f;
         json_array_foreach(json_object_get(r, "findings"), k, f)
         {
-            char *key = dw_xasprintf("%s|%s|%s|%s", s_str(f, "account_id"), s_str(f, "region"),
-                                     s_str(f, "control_id"), s_str(f, "resource_id"));
+            char *key = dw_finding_key(s_str(f, "account_id"), s_str(f, "region"), s_str(f, "control_id"),
+                                       s_str(f, "resource_id"));
             json_t *had = json_object_get(byk, key);
             if (!had) {
                 json_array_append_new(order, json_string(key));
@@ -123,7 +121,7 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
     json_t *root = json_object();
     json_object_set_new(root, "tool", json_pack("{s:s, s:s, s:s}", "name", "dbward", "version", dw_version(),
                                                 "commit", dw_git_commit()));
-    json_object_set_new(root, "schema_version", json_integer(S_SCHEMA_VERSION));
+    json_object_set_new(root, "schema_version", json_integer(DW_REPORT_SCHEMA_VERSION));
     json_t *acc = s_sorted_keys(accounts);
     json_object_set_new(root, "account_id", json_string(json_array_size(acc) == 1 ? json_string_value(json_array_get(acc, 0))
                                                                                   : "multiple"));

@@ -63,9 +63,9 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
     json_t *tool = json_object_get(report, "tool");
     json_t *findings = json_object_get(report, "findings");
     if (!json_is_object(report) || strcmp(s_get(tool, "name", ""), "dbward") != 0 ||
-        json_integer_value(json_object_get(report, "schema_version")) != 1 || !json_is_array(findings))
+        json_integer_value(json_object_get(report, "schema_version")) != DW_REPORT_SCHEMA_VERSION || !json_is_array(findings))
         return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
-                            "not a dbward JSON report (schema_version 1 with a findings array)");
+                            "not a dbward JSON report (schema_version %d with a findings array)", DW_REPORT_SCHEMA_VERSION);
     fprintf(out, "#!/usr/bin/env bash\n");
     s_comment(out, "# Fixes for the failures in ", source);
     s_comment(out, "# account ", s_get(report, "account_id", "?"));

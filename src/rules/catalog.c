@@ -356,25 +356,6 @@ const struct dw_control *dw_catalog_find(const char *id)
     return NULL;
 }
 
-static const char *const s_results[] = {"PASS", "FAIL", "ERROR", "NOT_APPLICABLE", "MUTED"};
-static const char *const s_sevs[] = {"low", "medium", "high", "critical"};
-static const char *const s_fixes[] = {"in-place", "recreate", "manual"};
-
-const char *dw_result_str(enum dw_result r) { return r < DW_RESULT_COUNT ? s_results[r] : "?"; }
-const char *dw_severity_str(enum dw_severity s) { return s < DW_SEV_COUNT ? s_sevs[s] : "?"; }
-const char *dw_fix_kind_str(enum dw_fix_kind k) { return k <= DW_FIX_MANUAL ? s_fixes[k] : "?"; }
-
-bool dw_severity_parse(const char *s, enum dw_severity *out)
-{
-    for (size_t i = 0; i < DW_SEV_COUNT; i++) {
-        if (strcasecmp(s, s_sevs[i]) == 0) {
-            *out = (enum dw_severity)i;
-            return true;
-        }
-    }
-    return false;
-}
-
 bool dw_control_selected(const struct dw_control *c, const char **globs, size_t n)
 {
     if (n == 0)

@@ -5,31 +5,6 @@
 
 #include "rules_int.h"
 
-static void s_finding_clean_up(struct dw_finding *f)
-{
-    free(f->resource_type);
-    free(f->resource_id);
-    free(f->region);
-    free(f->account_id);
-    free(f->reason);
-    for (size_t i = 0; i < f->n_commands; i++)
-        free(f->commands[i]);
-    free(f->commands);
-    for (size_t i = 0; i < f->n_notes; i++)
-        free(f->notes[i]);
-    free(f->notes);
-    free(f->muted_reason);
-    free(f->muted_until);
-}
-
-void dw_findings_clean_up(struct dw_findings *f)
-{
-    for (size_t i = 0; i < f->n; i++)
-        s_finding_clean_up(&f->v[i]);
-    free(f->v);
-    memset(f, 0, sizeof(*f));
-}
-
 enum dw_severity dw_scan_severity(const struct dw_scan_opts *opts, const struct dw_control *c)
 {
     for (size_t i = 0; opts && i < opts->n_sev; i++) {
