@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dbward/audit.h>
 #include <dbward/config.h>
 #include <dbward/file.h>
 #include <dbward/live.h>
@@ -97,24 +98,13 @@ int cli_out_close(struct cli_out *o, bool ok)
 int cli_check_regions(const struct cli_args *a)
 {
     const char *env_ep = getenv("AWS_ENDPOINT_URL");
-    if (a->endpoint_url || (env_ep && *env_ep))
+    const char *ep = a->endpoint_url ? a->endpoint_url : (env_ep && *env_ep ? env_ep : NULL);
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (dw_audit_check_regions(a->regions, a->n_regions, a->profile, ep, &err) == DW_OK)
         return 0;
-    for (size_t i = 0; i < a->n_regions; i++) {
-        if (!dw_region_known(a->regions[i], NULL)) {
-            fprintf(stderr, "dbward: unknown region \"%s\" (--region): not a region of any AWS partition; "
-                            "--endpoint-url allows any name\n", a->regions[i]);
-            return -1;
-        }
-    }
-    char *home = dw_creds_default_region(a->profile);
-    int rc = 0;
-    if (home && !dw_region_known(home, NULL)) {
-        fprintf(stderr, "dbward: unknown region \"%s\" (AWS_REGION, AWS_DEFAULT_REGION or the profile's region): "
-                        "not a region of any AWS partition; --endpoint-url allows any name\n", home);
-        rc = -1;
-    }
-    free(home);
-    return rc;
+    fprintf(stderr, "dbward: %s\n", err.message);
+    return -1;
 }
 
 /* Loads --config, or ./dbward.yaml when it exists. *cfg stays NULL when
