@@ -61,6 +61,21 @@ const struct dw_peers *dw_control_peers(const char *id);
 size_t dw_catalog_count(void);
 const struct dw_control *dw_catalog_get(size_t i);
 const struct dw_control *dw_catalog_find(const char *id); /* case-insensitive, NULL if none */
+/* The account-level pseudo-control ACCOUNT: the ERROR finding of an account
+ * the audit could not enter. It has no evaluator; it is listed, explained,
+ * selected and suppressed like any other control. */
+const struct dw_control *dw_account_control(void);
+
+/* The control registry: every control dbward knows, iterated one way
+ * everywhere (controls, explain, --controls, suppressions): the built-in
+ * catalog, then the custom controls given (dbward.yaml's; NULL/0 for
+ * none), then ACCOUNT. Ids are matched case-insensitively. */
+size_t dw_registry_count(const struct dw_control *const *custom, size_t n_custom);
+const struct dw_control *dw_registry_get(const struct dw_control *const *custom, size_t n_custom, size_t i);
+const struct dw_control *dw_registry_find(const struct dw_control *const *custom, size_t n_custom, const char *id);
+/* True when glob matches the id of at least one control of the registry. */
+bool dw_registry_any(const struct dw_control *const *custom, size_t n_custom, const char *glob);
+
 size_t dw_param_def_count(void);
 const struct dw_param_def *dw_param_def_get(size_t i);
 

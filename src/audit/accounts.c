@@ -199,28 +199,10 @@ enum dw_status dwi_audit_snapshot_tree(const struct dw_audit_opts *o, const char
     return bad ? dw_error_set(err, DW_E_IO, "", 0, 0, 0, "%s", "") : DW_OK;
 }
 
-/* The finding that stands for an account dbward could not enter. */
-const struct dw_control dwi_account_control = {
-    .id = "ACCOUNT",
-    .service = "account",
-    .title = "The audit role can be assumed in the account",
-    .severity = DW_SEV_HIGH,
-    .nist_csf = {"ID.AM-1", NULL},
-    .statements = {0},
-    .seed = "-",
-    .fix_kind = DW_FIX_MANUAL,
-    .resource_type = "AWS::::Account",
-    .is_global = true,
-    .what = "dbward could assume the audit role in the account and collect its evidence.",
-    .why = "An account that cannot be audited must show as ERROR, never as an account without failures.",
-    .audit = "aws sts assume-role --role-arn arn:aws:iam::<account>:role/<name> --role-session-name check",
-    .fix = "Deploy the audit role (for example with a StackSet) and trust the scanning principal.",
-};
-
 void dwi_audit_account_error(struct dw_findings *f, const struct dwi_account *acc, const char *role_name)
 {
     struct dw_finding *x = dw_findings_push(f);
-    x->control = &dwi_account_control;
+    x->control = dw_account_control();
     x->status = DW_ERROR;
     x->severity = DW_SEV_HIGH;
     x->resource_type = dw_xasprintf("%s", "AWS::::Account");

@@ -216,12 +216,7 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
     const char **control_v = (const char **)controls.v;
 
     for (size_t i = 0; i < controls.n; i++) {
-        bool any = false;
-        for (size_t k = 0; k < dw_catalog_count(); k++)
-            any = any || dw_control_selected(dw_catalog_get(k), &control_v[i], 1);
-        for (size_t k = 0; cfg && k < cfg->n_custom; k++)
-            any = any || dw_control_selected(cfg->custom_controls[k], &control_v[i], 1);
-        if (!any) {
+        if (!dw_registry_any(cfg ? cfg->custom_controls : NULL, cfg ? cfg->n_custom : 0, control_v[i])) {
             rc = dw_error_set(err, DW_E_USAGE, "", 0, 0, 0, "--controls %s matches no control (see dbward controls)",
                               control_v[i]);
             goto out;

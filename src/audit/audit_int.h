@@ -29,9 +29,6 @@ enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *o, const s
 enum dw_status dwi_audit_snapshot_tree(const struct dw_audit_opts *o, const char *dir, char ***subdirs,
                                        size_t *n, struct dw_error *err);
 
-/* The account-level pseudo-control: an account that could not be audited. */
-extern const struct dw_control dwi_account_control;
-
 /* Appends the ERROR finding of an account that was not scanned. */
 void dwi_audit_account_error(struct dw_findings *f, const struct dwi_account *acc, const char *role_name);
 

@@ -63,9 +63,10 @@ int cli_cmd_controls(struct cli_args *a)
         fprintf(out, "%-7s %-9s %-10s %s\n", "ID", "SEVERITY", "FIX", "TITLE");
     }
     bool first = true;
+    const struct dw_control *const *custom = cfg ? cfg->custom_controls : NULL;
     size_t n_custom = cfg ? cfg->n_custom : 0;
-    for (size_t i = 0; i < dw_catalog_count() + n_custom; i++) {
-        const struct dw_control *c = i < dw_catalog_count() ? dw_catalog_get(i) : cfg->custom_controls[i - dw_catalog_count()];
+    for (size_t i = 0; i < dw_registry_count(custom, n_custom); i++) {
+        const struct dw_control *c = dw_registry_get(custom, n_custom, i);
         if (a->severity_mask && !(a->severity_mask & (1u << c->severity)))
             continue;
         if (!json) {

@@ -356,6 +356,61 @@ const struct dw_control *dw_catalog_find(const char *id)
     return NULL;
 }
 
+/* The finding that stands for an account dbward could not enter. */
+static const struct dw_control s_account = {
+    .id = "ACCOUNT",
+    .service = "account",
+    .title = "The audit role can be assumed in the account",
+    .severity = DW_SEV_HIGH,
+    .nist_csf = {"ID.AM-1", NULL},
+    .statements = {0},
+    .seed = "-",
+    .fix_kind = DW_FIX_MANUAL,
+    .resource_type = "AWS::::Account",
+    .is_global = true,
+    .what = "dbward could assume the audit role in the account and collect its evidence.",
+    .why = "An account that cannot be audited must show as ERROR, never as an account without failures.",
+    .audit = "aws sts assume-role --role-arn arn:aws:iam::<account>:role/<name> --role-session-name check",
+    .fix = "Deploy the audit role (for example with a StackSet) and trust the scanning principal.",
+};
+
+const struct dw_control *dw_account_control(void) { return &s_account; }
+
+size_t dw_registry_count(const struct dw_control *const *custom, size_t n_custom)
+{
+    (void)custom;
+    return DW_ARRAY_LEN(s_catalog) + n_custom + 1;
+}
+
+const struct dw_control *dw_registry_get(const struct dw_control *const *custom, size_t n_custom, size_t i)
+{
+    if (i < DW_ARRAY_LEN(s_catalog))
+        return &s_catalog[i];
+    i -= DW_ARRAY_LEN(s_catalog);
+    if (i < n_custom)
+        return custom[i];
+    return i == n_custom ? &s_account : NULL;
+}
+
+const struct dw_control *dw_registry_find(const struct dw_control *const *custom, size_t n_custom, const char *id)
+{
+    for (size_t i = 0; i < dw_registry_count(custom, n_custom); i++) {
+        const struct dw_control *c = dw_registry_get(custom, n_custom, i);
+        if (strcasecmp(c->id, id) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+bool dw_registry_any(const struct dw_control *const *custom, size_t n_custom, const char *glob)
+{
+    for (size_t i = 0; i < dw_registry_count(custom, n_custom); i++) {
+        if (dw_glob_match(glob, dw_registry_get(custom, n_custom, i)->id, true))
+            return true;
+    }
+    return false;
+}
+
 bool dw_control_selected(const struct dw_control *c, const char **globs, size_t n)
 {
     if (n == 0)

@@ -6,6 +6,9 @@
 #include <dbward/dbward.h>
 
 static const struct dw_peers s_peers[] = {
+    {"ACCOUNT", "none", "none", "none", "none",
+     "Scanners that cannot enter an account usually log it and go on; dbward reports the account as an ERROR "
+     "finding, so an account it could not audit never reads as one without failures."},
     {"DMS-01", "dms_instance_no_public_access", "DMS.1", "dms-replication-not-public",
      "Publicly Accessible DMS Replication Instances",
      "Same property; dbward also names the public address it saw and writes the recreate procedure, since "
