@@ -46,6 +46,22 @@ struct dw_control {
     const struct dw_custom_control *custom; /* set for controls from dbward.yaml */
 };
 
+/* A custom control (dbward.yaml's custom_controls), compiled: the control
+ * the registry lists, and what its one evaluator (rules/custom.c) runs.
+ * The config module builds and owns it; rules only reads it. */
+struct dw_jmes;
+struct dw_custom_control {
+    struct dw_control control; /* strings owned by the config */
+    char *call_service;
+    char *call_command;
+    struct dw_jmes *list;      /* resources in one answer */
+    struct dw_jmes *id;        /* resource id */
+    struct dw_jmes *condition; /* must give true */
+    char *remediation;         /* template: {region} {account} {partition} {id} {<JMESPath>} */
+    struct dw_jmes **placeholders; /* compiled {<JMESPath>} pieces, in order */
+    size_t n_placeholders;
+};
+
 /* The nearest checks of other tools, and how the control differs. */
 struct dw_peers {
     const char *id;

@@ -18,8 +18,6 @@
 #define DW_YAML_MAX_DEPTH 64
 #define DW_YAML_MAX_NODES 100000
 
-void dwi_eval_custom(struct dw_scan_ctx *ctx, const struct dw_control *c);
-
 struct ld {
     size_t visited;         /* nodes walked by the depth check (aliases can multiply them) */
     yaml_document_t *doc;
@@ -237,7 +235,6 @@ static void s_custom(struct ld *l, yaml_node_t *n)
     struct dw_custom_control *cc = dw_xcalloc(1, sizeof(*cc));
     struct dw_control *c = &cc->control;
     c->custom = cc;
-    c->eval = dwi_eval_custom;
     c->service = "custom";
     c->seed = "dbward.yaml";
     static const char *const required[] = {"id", "title", "severity", "call", "id_expression", "condition", NULL};

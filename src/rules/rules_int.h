@@ -138,4 +138,7 @@ void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool
 int dwi_region_has(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *service,
                    const char *command, const char *key);
 
+/* The one evaluator of every custom control (c->custom set), custom.c. */
+void dwi_eval_custom(struct dw_scan_ctx *ctx, const struct dw_control *c);
+
 #endif

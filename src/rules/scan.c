@@ -54,8 +54,13 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
         .out = out,
         .memo = json_object(),
     };
-    for (size_t i = 0; i < dw_catalog_count() + opts->n_extra; i++) {
-        const struct dw_control *c = i < dw_catalog_count() ? dw_catalog_get(i) : opts->extra[i - dw_catalog_count()];
+    for (size_t i = 0; i < dw_registry_count(opts->extra, opts->n_extra); i++) {
+        const struct dw_control *c = dw_registry_get(opts->extra, opts->n_extra, i);
+        /* Custom controls share one evaluator; ACCOUNT has none (the audit
+         * makes its findings). */
+        dw_eval_fn eval = c->custom ? dwi_eval_custom : c->eval;
+        if (!eval)
+            continue;
         if (!dw_control_selected(c, opts->controls, opts->n_controls))
             continue;
         if (opts->n_exclude && dw_control_selected(c, (const char **)opts->exclude, opts->n_exclude))
@@ -66,14 +71,14 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
         size_t first = out->n;
         if (c->is_global) {
             ctx.region = "global";
-            c->eval(&ctx, c);
+            eval(&ctx, c);
             for (size_t k = first; k < out->n; k++)
                 out->v[k].severity = sev;
             continue;
         }
         for (size_t r = 0; r < n_regions; r++) {
             ctx.region = regions[r];
-            c->eval(&ctx, c);
+            eval(&ctx, c);
         }
         for (size_t k = first; k < out->n; k++)
             out->v[k].severity = sev;
