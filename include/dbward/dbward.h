@@ -22,6 +22,7 @@ struct dw_param_def {
 struct dw_scan_ctx;
 struct dw_control;
 struct dw_custom_control;
+struct dw_peers;
 typedef void (*dw_eval_fn)(struct dw_scan_ctx *ctx, const struct dw_control *c);
 
 /* One catalog entry. All strings are static. */
@@ -44,6 +45,7 @@ struct dw_control {
     const char *calls[8];        /* snapshot calls it reads, "service command[/key]" */
     dw_eval_fn eval;
     const struct dw_custom_control *custom; /* set for controls from dbward.yaml */
+    const struct dw_peers *peers; /* the nearest checks of other tools; NULL for custom controls */
 };
 
 /* A custom control (dbward.yaml's custom_controls), compiled: the control
