@@ -1,14 +1,16 @@
 /* dbward/finding.h: the finding, the one product of an audit: its status,
  * severity and remediation-kind names, the vector that holds a run's
  * findings, the key that identifies one finding across runs, and the
- * version of the JSON report schema they are written in. Depends only on
- * dbward/error.h; the control a finding points to is declared elsewhere
+ * version of the JSON report schema they are written in, checked in one
+ * place when a report is read back. Depends only on dbward/error.h; the control a finding points to is declared elsewhere
  * (dbward/dbward.h) and only borrowed here. */
 #ifndef DBWARD_FINDING_H
 #define DBWARD_FINDING_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include <jansson.h>
 
 #include <dbward/error.h>
 
@@ -67,5 +69,10 @@ void dw_findings_clean_up(struct dw_findings *f);
  * as empty. */
 char *dw_finding_key(const char *account_id, const char *region, const char *control_id,
                      const char *resource_id);
+
+/* The one check of a JSON report read back (diff, merge, remediate): an
+ * object written by dbward, in DW_REPORT_SCHEMA_VERSION, with a findings
+ * array. doc is borrowed; source names it in err (DW_E_SCHEMA). */
+enum dw_status dw_report_doc_check(const json_t *doc, const char *source, struct dw_error *err);
 
 #endif

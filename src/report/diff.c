@@ -35,17 +35,6 @@ static json_t *s_index(json_t *findings)
     return idx;
 }
 
-static enum dw_status s_check(json_t *rep, const char *source, struct dw_error *err)
-{
-    json_t *tool = json_object_get(rep, "tool");
-    if (!json_is_object(rep) || strcmp(s_get(tool, "name"), "dbward") != 0 ||
-        json_integer_value(json_object_get(rep, "schema_version")) != DW_REPORT_SCHEMA_VERSION ||
-        !json_is_array(json_object_get(rep, "findings")))
-        return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
-                            "not a dbward JSON report (schema_version %d with a findings array)", DW_REPORT_SCHEMA_VERSION);
-    return DW_OK;
-}
-
 static void s_line(FILE *out, const char *tag, json_t *o, json_t *n)
 {
     json_t *f = n ? n : o;
@@ -62,9 +51,9 @@ static void s_line(FILE *out, const char *tag, json_t *o, json_t *n)
 enum dw_status dw_report_diff(json_t *old_rep, const char *old_src, json_t *new_rep, const char *new_src,
                               bool as_json, FILE *out, size_t *new_failures, struct dw_error *err)
 {
-    enum dw_status rc = s_check(old_rep, old_src, err);
+    enum dw_status rc = dw_report_doc_check(old_rep, old_src, err);
     if (!rc)
-        rc = s_check(new_rep, new_src, err);
+        rc = dw_report_doc_check(new_rep, new_src, err);
     if (rc)
         return rc;
     json_t *oi = s_index(json_object_get(old_rep, "findings"));

@@ -52,17 +52,9 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
 {
     *out = NULL;
     for (size_t i = 0; i < n; i++) {
-        json_t *r = reports[i];
-        json_t *tool = json_object_get(r, "tool");
-        if (!json_is_object(r) || strcmp(s_str(tool, "name"), "dbward") != 0 ||
-            !json_is_array(json_object_get(r, "findings")))
-            return dw_error_set(err, DW_E_SCHEMA, sources[i], 0, 0, 0, "not a dbward JSON report");
-        json_int_t v = json_integer_value(json_object_get(r, "schema_version"));
-        if (v != DW_REPORT_SCHEMA_VERSION)
-            return dw_error_set(err, DW_E_SCHEMA, sources[i], 0, 0, 0,
-                                "report schema_version %lld (dbward %s) cannot be merged by this dbward, which "
-                                "reads schema_version %d",
-                                (long long)v, s_str(tool, "version"), DW_REPORT_SCHEMA_VERSION);
+        enum dw_status rc = dw_report_doc_check(reports[i], sources[i], err);
+        if (rc)
+            return rc;
     }
     /* key -> {"f": finding, "t": taken_at of its report}; newer evidence wins,
      * and between equal times the later report on the command line. */

@@ -60,12 +60,10 @@ static bool s_selected(json_t *f, const struct dw_remediate_opts *o)
 enum dw_status dw_remediate_script(json_t *report, const char *source, const struct dw_remediate_opts *o,
                                    FILE *out, struct dw_error *err)
 {
-    json_t *tool = json_object_get(report, "tool");
     json_t *findings = json_object_get(report, "findings");
-    if (!json_is_object(report) || strcmp(s_get(tool, "name", ""), "dbward") != 0 ||
-        json_integer_value(json_object_get(report, "schema_version")) != DW_REPORT_SCHEMA_VERSION || !json_is_array(findings))
-        return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
-                            "not a dbward JSON report (schema_version %d with a findings array)", DW_REPORT_SCHEMA_VERSION);
+    enum dw_status rc = dw_report_doc_check(report, source, err);
+    if (rc)
+        return rc;
     fprintf(out, "#!/usr/bin/env bash\n");
     s_comment(out, "# Fixes for the failures in ", source);
     s_comment(out, "# account ", s_get(report, "account_id", "?"));
