@@ -75,4 +75,32 @@ char *dw_finding_key(const char *account_id, const char *region, const char *con
  * array. doc is borrowed; source names it in err (DW_E_SCHEMA). */
 enum dw_status dw_report_doc_check(const json_t *doc, const char *source, struct dw_error *err);
 
+/* A finding as read back from a checked JSON report: views of its members,
+ * each NULL when absent or not a string, all borrowed from the document
+ * and valid while it lives. diff, merge and remediate read findings only
+ * through this, so the report's field names are spelled here once. */
+struct dw_finding_view {
+    const char *control_id;
+    const char *status;       /* "PASS", "FAIL", ... as written */
+    const char *severity;
+    const char *resource_id;
+    const char *region;
+    const char *account_id;
+    const char *reason;
+    const char *fix_kind;     /* remediation.kind */
+    const json_t *commands;   /* remediation.commands (array or NULL) */
+    const json_t *notes;      /* remediation.notes (array or NULL) */
+    const json_t *raw;        /* the finding object itself */
+};
+
+/* How many findings a checked report holds, and the i-th one. */
+size_t dw_report_doc_count(const json_t *doc);
+void dw_report_doc_finding(const json_t *doc, size_t i, struct dw_finding_view *out);
+/* The view of one finding object (an element of a report's findings). */
+void dw_finding_view_of(const json_t *finding, struct dw_finding_view *out);
+/* dw_finding_key of a view. */
+char *dw_finding_view_key(const struct dw_finding_view *v);
+/* s, or "" when s is NULL: for printing and comparing views. */
+const char *dw_str_or_empty(const char *s);
+
 #endif

@@ -26,3 +26,42 @@ enum dw_status dw_report_doc_check(const json_t *doc, const char *source, struct
     }
     return DW_OK;
 }
+
+size_t dw_report_doc_count(const json_t *doc)
+{
+    return json_array_size(json_object_get(doc, "findings"));
+}
+
+static const char *s_str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+void dw_report_doc_finding(const json_t *doc, size_t i, struct dw_finding_view *out)
+{
+    dw_finding_view_of(json_array_get(json_object_get(doc, "findings"), i), out);
+}
+
+void dw_finding_view_of(const json_t *f, struct dw_finding_view *out)
+{
+    const json_t *rem = json_object_get(f, "remediation");
+    memset(out, 0, sizeof(*out));
+    out->raw = f;
+    out->control_id = s_str(f, "control_id");
+    out->status = s_str(f, "status");
+    out->severity = s_str(f, "severity");
+    out->resource_id = s_str(f, "resource_id");
+    out->region = s_str(f, "region");
+    out->account_id = s_str(f, "account_id");
+    out->reason = s_str(f, "reason");
+    out->fix_kind = s_str(rem, "kind");
+    out->commands = json_object_get(rem, "commands");
+    out->notes = json_object_get(rem, "notes");
+}
+
+char *dw_finding_view_key(const struct dw_finding_view *v)
+{
+    return dw_finding_key(v->account_id, v->region, v->control_id, v->resource_id);
+}
+
+const char *dw_str_or_empty(const char *s) { return s ? s : ""; }

@@ -75,12 +75,11 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
             strcmp(s_str(r, "account_id"), "multiple") != 0)
             json_object_set_new(accounts, s_str(r, "account_id"), json_true());
         s_union(regions, json_object_get(r, "regions"));
-        size_t k;
-        json_t *f;
-        json_array_foreach(json_object_get(r, "findings"), k, f)
-        {
-            char *key = dw_finding_key(s_str(f, "account_id"), s_str(f, "region"), s_str(f, "control_id"),
-                                       s_str(f, "resource_id"));
+        for (size_t k = 0; k < dw_report_doc_count(r); k++) {
+            struct dw_finding_view fv;
+            dw_report_doc_finding(r, k, &fv);
+            json_t *f = (json_t *)fv.raw; /* kept whole in the merged report */
+            char *key = dw_finding_view_key(&fv);
             json_t *had = json_object_get(byk, key);
             if (!had) {
                 json_array_append_new(order, json_string(key));
@@ -101,12 +100,14 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
     {
         json_t *f = json_object_get(json_object_get(byk, json_string_value(key)), "f");
         json_array_append(findings, f);
+        struct dw_finding_view fv;
+        dw_finding_view_of(f, &fv);
         for (int s = 0; s < DW_RESULT_COUNT; s++) {
-            if (strcmp(s_str(f, "status"), dw_result_str((enum dw_result)s)) != 0)
+            if (strcmp(dw_str_or_empty(fv.status), dw_result_str((enum dw_result)s)) != 0)
                 continue;
             by_status[s]++;
             enum dw_severity sev;
-            if (dw_severity_parse(s_str(f, "severity"), &sev))
+            if (dw_severity_parse(dw_str_or_empty(fv.severity), &sev))
                 by_sev[sev][s]++;
         }
     }

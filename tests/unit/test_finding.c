@@ -1,5 +1,5 @@
 /* test_finding.c: the finding module against hand-written tables: the key,
- * the names, the vector, the check of a report read back, and the control
+ * the names, the vector, the check and the views of a report read back, and the control
  * registry (built-in, custom, ACCOUNT) the CLI and the config iterate. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -92,6 +92,41 @@ static void test_doc_check(void **state)
     }
 }
 
+static void test_view(void **state)
+{
+    (void)state;
+    json_t *doc = json_loads("{\"tool\":{\"name\":\"dbward\"},\"schema_version\":1,\"findings\":["
+                             "{\"control_id\":\"DDB-02\",\"status\":\"FAIL\",\"severity\":\"high\","
+                             "\"resource_id\":\"arn:t\",\"region\":\"eu-west-1\",\"account_id\":\"1\","
+                             "\"reason\":\"why\",\"remediation\":{\"kind\":\"in-place\",\"commands\":[\"aws x\"],"
+                             "\"notes\":[]}},{\"status\":7}]}",
+                             0, NULL);
+    assert_non_null(doc);
+    assert_int_equal(dw_report_doc_count(doc), 2);
+    struct dw_finding_view v;
+    dw_report_doc_finding(doc, 0, &v);
+    assert_string_equal(v.control_id, "DDB-02");
+    assert_string_equal(v.status, "FAIL");
+    assert_string_equal(v.severity, "high");
+    assert_string_equal(v.fix_kind, "in-place");
+    assert_int_equal(json_array_size(v.commands), 1);
+    assert_int_equal(json_array_size(v.notes), 0);
+    char *k = dw_finding_view_key(&v);
+    assert_string_equal(k, "1|eu-west-1|DDB-02|arn:t");
+    free(k);
+    /* Absent or not a string: NULL, never a made-up value. */
+    dw_report_doc_finding(doc, 1, &v);
+    assert_null(v.status);
+    assert_null(v.control_id);
+    assert_null(v.fix_kind);
+    assert_null(v.commands);
+    assert_string_equal(dw_str_or_empty(v.reason), "");
+    k = dw_finding_view_key(&v);
+    assert_string_equal(k, "|||");
+    free(k);
+    json_decref(doc);
+}
+
 static void test_registry(void **state)
 {
     (void)state;
@@ -129,7 +164,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_key),       cmocka_unit_test(test_names),    cmocka_unit_test(test_vector),
-        cmocka_unit_test(test_doc_check), cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_doc_check), cmocka_unit_test(test_view),     cmocka_unit_test(test_registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
