@@ -474,12 +474,66 @@ def iam():
         managed("LegacyDataFullAccess", doc({"Sid": "AllTables", "Effect": "Allow", "Action": "dynamodb:*",
                                             "Resource": "arn:aws:dynamodb:*:%s:table/*" % ACCT}), 1),
         managed("OpsEverythingButIAM", doc({"Sid": "NotIam", "Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}), 1),
-        {"PolicyName": "AmazonDynamoDBFullAccess", "PolicyId": "ANPAINUGF2JSOSUY4WGKA", "Arn": "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess",
-         "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 1, "PermissionsBoundaryUsageCount": 0, "IsAttachable": True,
-         "CreateDate": "2015-02-06T18:40:11+00:00", "UpdateDate": "2015-02-06T18:40:11+00:00",
-         "PolicyVersionList": [{"Document": doc({"Effect": "Allow", "Action": ["dynamodb:*", "dax:*"], "Resource": "*"}),
-                                "VersionId": "v1", "IsDefaultVersion": True, "CreateDate": "2015-02-06T18:40:11+00:00"}]},
     ]
+    # AWS managed policies, as get-account-authorization-details returns the
+    # attached ones: every version, the default marked. The documents are
+    # written for this example in the shape AWS publishes them.
+    aws_docs = {
+        "AdministratorAccess": [doc({"Effect": "Allow", "Action": "*", "Resource": "*"})],
+        "PowerUserAccess": [
+            doc({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}),
+            doc({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
+                {"Effect": "Allow", "Action": ["iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles",
+                                               "organizations:DescribeOrganization", "account:ListRegions",
+                                               "account:GetAccountInformation"], "Resource": "*"})],
+        "AmazonDynamoDBFullAccess": [doc({"Action": ["dynamodb:*", "dax:*", "application-autoscaling:DeleteScalingPolicy",
+                                                     "application-autoscaling:DescribeScalableTargets", "application-autoscaling:PutScalingPolicy",
+                                                     "application-autoscaling:RegisterScalableTarget", "cloudwatch:DeleteAlarms",
+                                                     "cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:PutMetricAlarm",
+                                                     "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs",
+                                                     "kinesis:ListStreams", "kinesis:DescribeStream", "kms:DescribeKey", "kms:ListAliases",
+                                                     "sns:ListSubscriptionsByTopic", "sns:ListTopics", "lambda:ListFunctions",
+                                                     "resource-groups:ListGroups", "tag:GetResources"],
+                                          "Effect": "Allow", "Resource": "*"},
+                                         {"Action": "iam:PassRole", "Effect": "Allow", "Resource": "*",
+                                          "Condition": {"StringLike": {"iam:PassedToService": ["application-autoscaling.amazonaws.com",
+                                                                                                "dax.amazonaws.com"]}}})],
+        "AmazonDynamoDBFullAccess_v2": [doc({"Sid": "DynamoDBAndDAX", "Effect": "Allow", "Action": ["dynamodb:*", "dax:*"], "Resource": "*"},
+                                            {"Sid": "Supporting", "Effect": "Allow",
+                                             "Action": ["application-autoscaling:DescribeScalableTargets", "cloudwatch:GetMetricData",
+                                                        "kms:DescribeKey", "kms:ListAliases", "ec2:DescribeVpcs"], "Resource": "*"})],
+        "AmazonDynamoDBFullAccesswithDataPipeline": [doc({"Action": ["cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarmHistory",
+                                                                     "cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm",
+                                                                     "datapipeline:*", "dynamodb:*", "ec2:DescribeAccountAttributes",
+                                                                     "iam:GetRolePolicy", "iam:ListRoles", "sns:*", "s3:ListAllMyBuckets"],
+                                                          "Effect": "Allow", "Resource": "*"},
+                                                         {"Action": "iam:PassRole", "Effect": "Allow",
+                                                          "Resource": ["arn:aws:iam::*:role/DataPipelineDefaultRole",
+                                                                       "arn:aws:iam::*:role/DataPipelineDefaultResourceRole"]})],
+    }
+    for i, (name, versions) in enumerate(sorted(aws_docs.items())):
+        n = len(versions)
+        policies.append({"PolicyName": name, "PolicyId": "ANPAAWSMANAGED%02dEXAMPLE" % i, "Arn": "arn:aws:iam::aws:policy/" + name,
+                         "Path": "/", "DefaultVersionId": "v%d" % n, "AttachmentCount": 1, "PermissionsBoundaryUsageCount": 0,
+                         "IsAttachable": True, "CreateDate": "2015-02-06T18:40:11+00:00", "UpdateDate": "2023-05-01T18:40:11+00:00",
+                         "PolicyVersionList": [{"Document": d, "VersionId": "v%d" % (k + 1), "IsDefaultVersion": k == n - 1,
+                                                "CreateDate": "2015-02-06T18:40:11+00:00"} for k, d in enumerate(versions)]})
+
+    def role(name, attached, boundary=None, service="lambda.amazonaws.com"):
+        r = {"Path": "/", "RoleName": name, "RoleId": "AROA" + name.upper().replace("-", "")[:12].ljust(12, "X") + "EXAMPLE",
+             "Arn": "arn:aws:iam::%s:role/%s" % (ACCT, name), "CreateDate": "2024-04-04T00:00:00+00:00",
+             "AssumeRolePolicyDocument": doc({"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}),
+             "InstanceProfileList": [], "RolePolicyList": [],
+             "AttachedManagedPolicies": [{"PolicyName": a.split("/")[-1], "PolicyArn": a} for a in attached], "Tags": [], "RoleLastUsed": {}}
+        if boundary:
+            r["PermissionsBoundary"] = {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary}
+        return r
+    awsp = "arn:aws:iam::aws:policy/"
+    roles += [role("pipeline-runner", [awsp + "AmazonDynamoDBFullAccesswithDataPipeline"], service="datapipeline.amazonaws.com"),
+              role("ops-poweruser", [awsp + "PowerUserAccess"], service="ec2.amazonaws.com"),
+              role("orders-migration", [awsp + "AmazonDynamoDBFullAccess_v2"]),
+              role("sandbox-dev", [awsp + "AdministratorAccess"],
+                   boundary="arn:aws:iam::%s:policy/DynamoDBTablesReadWrite" % ACCT, service="ec2.amazonaws.com")]
     put(g + "get-account-authorization-details", {"UserDetailList": users, "GroupDetailList": groups,
                                                    "RoleDetailList": roles, "Policies": policies})
     keymeta = lambda u, kid, days_created: {"AccessKeyMetadata": [{"UserName": u, "AccessKeyId": kid, "Status": "Active", "CreateDate": days_created}]}

@@ -20,7 +20,7 @@ import sys
 HEADER_MODULE = {
     "audit.h": "audit", "config.h": "config", "creds.h": "creds", "dbward.h": "rules",
     "error.h": "util", "file.h": "util", "finding.h": "finding", "history.h": "history",
-    "jmespath.h": "jmespath", "json.h": "util", "live.h": "collect", "policy.h": "policy",
+    "jmespath.h": "jmespath", "json.h": "util", "live.h": "collect", "plan.h": "plan", "policy.h": "policy",
     "process.h": "util", "report.h": "report", "secret.h": "util", "sigv4.h": "sigv4",
     "snapshot.h": "snapshot", "version.h": "util",
 }

@@ -86,4 +86,72 @@ const struct dw_policy_cond *dw_policy_stmt_limiting_cond(const struct dw_policy
  * static buffer only when Sid is absent; copy it before the next call. */
 const char *dw_policy_stmt_label(const struct dw_policy_stmt *s, char *buf, size_t buflen);
 
+/* ---- Set-level answers (eval.c): the union of every statement that
+ * applies, minus explicit Deny, capped by permission boundaries, with IAM
+ * wildcards read as languages (lang.c) and the action universe of botocore's
+ * dynamodb, dynamodbstreams, dax and kms models. ---- */
+
+/* Who and where the questions are about. Strings are borrowed. */
+struct dw_policy_scope {
+    const char *partition;    /* "aws" */
+    const char *account;      /* 12-digit id of the audited account */
+    const char *const *regions; /* regions whose tables are judged */
+    size_t n_regions;
+    const char *org_id;       /* the account's organisation, or NULL: any literal id binds */
+    const char *const *vpces; /* the account's VPC endpoints, or NULL: any literal binds */
+    size_t n_vpces;
+    const char *const *vpcs;  /* the account's VPCs, or NULL: any literal binds */
+    size_t n_vpcs;
+    int ip_widest_prefix;     /* widest IPv4 prefix still counted as limited (0: 8) */
+};
+
+/* One policy that applies to a principal. Borrowed. */
+struct dw_policy_ref {
+    const char *name;          /* for reasons: policy name or ARN */
+    const struct dw_policy *policy;
+    bool is_boundary;          /* a permissions boundary: caps, never grants */
+};
+
+struct dw_policy_ddb_answer {
+    bool is_known;     /* false: too complex to decide (reason in why) */
+    bool reach;        /* some dynamodb/dynamodbstreams/dax action is allowed somewhere */
+    bool total;        /* every dynamodb action on every table of the account in some region */
+    bool via_not;      /* an Allow with NotAction or NotResource reaches a table of the account */
+    bool via_star;     /* Allows whose Action covers every service ("*") grant some dynamodb
+                          action on every table of the account in some region */
+    bool future;       /* the allowed actions cover every name after "dynamodb:" (later ones too) */
+    char *why;         /* new: the verdict in words, naming policies and statements */
+    /* Witness requests that make each answer checkable (new, or NULL): */
+    char *gap_action, *gap_resource;   /* a denied request, when !total and reach */
+    char *not_action, *not_resource;   /* allowed through a Not* statement, when via_not */
+    char *reach_action, *reach_resource; /* an allowed request, when reach */
+    char *star_action;                 /* allowed on every table, when via_star */
+};
+
+/* Judges the effective DynamoDB permissions of one principal from every
+ * policy that applies to it (identity policies and boundaries). Conditions
+ * narrow when, not what: a conditional Allow counts, a conditional Deny does
+ * not remove. */
+void dw_policy_ddb_eval(const struct dw_policy_ref *refs, size_t n_refs,
+                        const struct dw_policy_scope *scope, struct dw_policy_ddb_answer *out);
+void dw_policy_ddb_answer_clean_up(struct dw_policy_ddb_answer *a);
+
+struct dw_policy_kms_answer {
+    bool is_known;
+    bool open;        /* a request from outside the account and organisation is allowed */
+    bool broad;       /* a principal other than the account root gets every kms action or a NotAction grant */
+    char *why;        /* new: the verdict in words, naming statements, keys and values */
+};
+
+/* Judges a key policy. key_arn is the key's ARN (matched against Resource). */
+void dw_policy_kms_eval(const struct dw_policy *p, const struct dw_policy_scope *scope,
+                        const char *key_arn, struct dw_policy_kms_answer *out);
+void dw_policy_kms_answer_clean_up(struct dw_policy_kms_answer *a);
+
+/* Reads a list of CIDR values as the set of addresses they admit together.
+ * Returns 1 when the union is limited (no wider than a /widest_prefix for
+ * IPv4, /32 for IPv6), 0 when wider, -1 when a value is not a CIDR or
+ * address (the value is named in *bad). */
+int dw_policy_cidrs_limited(char *const *vals, size_t n, int widest_prefix, const char **bad);
+
 #endif

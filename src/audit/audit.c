@@ -241,6 +241,8 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
         struct dw_live_opts lo = o->live;
         lo.regions = region_v;
         lo.n_regions = regions.n;
+        lo.params = params; /* plan inputs, such as DDB-11's metric window */
+        lo.n_params = n_cfg_params + o->n_params;
         rc = dw_audit_check_regions((const char *const *)region_v, regions.n, lo.profile, lo.endpoint_url, err);
         if (!rc)
             rc = s_live_dir(o, in, err);

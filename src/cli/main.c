@@ -9,6 +9,7 @@
 #include <dbward/process.h>
 
 #include "cli.h"
+#include "cmd_plan.h"
 
 static void s_usage(FILE *out)
 {
@@ -82,6 +83,8 @@ int main(int argc, char **argv)
         code = cli_cmd_remediate(&a);
     } else if (strcmp(a.command, "query") == 0) {
         code = cli_cmd_query(&a);
+    } else if (strcmp(a.command, "plan") == 0) {
+        code = cli_cmd_plan(&a);
     } else if (strcmp(a.command, "snapshot-script") == 0) {
         code = cli_cmd_script(&a);
     } else if (strcmp(a.command, "whoami") == 0) {

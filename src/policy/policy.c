@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <dbward/policy.h>
 #include <dbward/snapshot.h>
@@ -113,6 +114,11 @@ static enum dw_status s_principal(struct dw_policy_stmt *s, json_t *v, const cha
     json_t *ids;
     json_object_foreach(v, type, ids)
     {
+        if (strcmp(type, "AWS") != 0 && strcmp(type, "Service") != 0 &&
+            strcmp(type, "Federated") != 0 && strcmp(type, "CanonicalUser") != 0)
+            return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
+                                "Statement[%d].%s has an unknown principal type \"%.64s\"",
+                                s->index, field, type);
         char **vals = NULL;
         size_t nv = 0;
         enum dw_status rc = s_strs(ids, &vals, &nv, source, s->index, field, err);
@@ -129,6 +135,32 @@ static enum dw_status s_principal(struct dw_policy_stmt *s, json_t *v, const cha
     return DW_OK;
 }
 
+/* The condition operators IAM documents, with an optional ForAnyValue: or
+ * ForAllValues: qualifier and an IfExists suffix (not on Null). */
+static bool s_known_op(const char *op)
+{
+    static const char *const ops[] = {
+        "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
+        "StringLike", "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan",
+        "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals",
+        "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan",
+        "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals",
+        "ArnLike", "ArnNotEquals", "ArnNotLike", "Null"};
+    if (strncasecmp(op, "ForAnyValue:", 12) == 0)
+        op += 12;
+    else if (strncasecmp(op, "ForAllValues:", 13) == 0)
+        op += 13;
+    size_t n = strlen(op);
+    bool if_exists = n > 8 && strcasecmp(op + n - 8, "IfExists") == 0;
+    if (if_exists)
+        n -= 8;
+    for (size_t i = 0; i < DW_ARRAY_LEN(ops); i++) {
+        if (strlen(ops[i]) == n && strncasecmp(op, ops[i], n) == 0)
+            return !(if_exists && strcmp(ops[i], "Null") == 0);
+    }
+    return false;
+}
+
 static enum dw_status s_conditions(struct dw_policy_stmt *s, json_t *v, const char *source,
                                    struct dw_error *err)
 {
@@ -139,6 +171,10 @@ static enum dw_status s_conditions(struct dw_policy_stmt *s, json_t *v, const ch
     json_t *block;
     json_object_foreach(v, op, block)
     {
+        if (!s_known_op(op))
+            return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
+                                "Statement[%d].Condition has an unknown operator \"%.64s\"",
+                                s->index, op);
         if (!json_is_object(block))
             return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
                                 "Statement[%d].Condition.%s must be an object", s->index, op);
@@ -253,6 +289,11 @@ enum dw_status dw_policy_parse(json_t *doc, const char *source, struct dw_policy
             return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
                                 "the policy has an unknown element \"%.64s\"", k);
     }
+    json_t *ver = json_object_get(doc, "Version");
+    if (ver && !json_is_string(ver))
+        return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0, "the policy's Version must be a string");
+    if (json_object_get(doc, "Id") && !json_is_string(json_object_get(doc, "Id")))
+        return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0, "the policy's Id must be a string");
     json_t *st = json_object_get(doc, "Statement");
     if (!st)
         return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0, "the policy has no Statement");
@@ -299,8 +340,13 @@ enum dw_status dw_policy_parse_text(const char *text, size_t len, const char *so
         dec = dw_xmalloc(len + 1);
         size_t o = 0;
         for (size_t k = 0; k < len; k++) {
-            if (text[k] == '%' && k + 2 < len + 0 && s_hex(text[k + 1]) >= 0 &&
-                s_hex(text[k + 2]) >= 0) {
+            if (text[k] == '%') {
+                if (k + 2 >= len || s_hex(text[k + 1]) < 0 || s_hex(text[k + 2]) < 0) {
+                    free(dec);
+                    return dw_error_set(err, DW_E_PARSE, source, 0, 0, k,
+                                        "malformed URL-encoding: '%%' at byte %zu is not "
+                                        "followed by two hex digits", k);
+                }
                 dec[o++] = (char)(s_hex(text[k + 1]) * 16 + s_hex(text[k + 2]));
                 k += 2;
             } else if (text[k] == '+') {

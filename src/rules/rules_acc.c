@@ -387,30 +387,31 @@ static void s_acc05_key(struct dw_scan_ctx *ctx, const struct dw_control *c, con
     } else if (!json_is_string(dwi_get(d->json, "Policy"))) {
         dwi_emit(ctx, c, DW_ERROR, NULL, rid, "%s.json has no \"Policy\" string", d->path);
     } else if (dw_policy_parse(dwi_get(d->json, "Policy"), d->path, &p, &err)) {
-        dwi_emit(ctx, c, DW_ERROR, NULL, rid, "the key policy cannot be read: %s", err.message);
+        if (err.line > 0)
+            dwi_emit(ctx, c, DW_ERROR, NULL, rid,
+                     "the key policy cannot be read (%s.json, Policy at line %d, column %d): %s",
+                     d->path, err.line, err.column, err.message);
+        else if (err.offset > 0)
+            dwi_emit(ctx, c, DW_ERROR, NULL, rid,
+                     "the key policy cannot be read (%s.json, Policy at byte %zu): %s", d->path,
+                     err.offset, err.message);
+        else
+            dwi_emit(ctx, c, DW_ERROR, NULL, rid, "the key policy cannot be read (%s.json): %s",
+                     d->path, err.message);
     } else {
-        char *bad = NULL;
-        for (size_t i = 0; i < p->n_stmts && !bad; i++) {
-            const struct dw_policy_stmt *s = &p->stmts[i];
-            char label[128];
-            dw_policy_stmt_label(s, label, sizeof(label));
-            if (!s->is_allow)
-                continue;
-            const struct dw_policy_principal *other = NULL;
-            if (dw_policy_stmt_principal_any(s) && !dw_policy_stmt_limiting_cond(s))
-                bad = dw_xasprintf("statement %s allows Principal \"*\"%s without a condition "
-                                   "that limits the caller's account, organisation or network",
-                                   label, s->is_not_principal ? " (through NotPrincipal)" : "");
-            else if (dw_policy_stmt_all_actions(s, "kms") &&
-                     (other = dw_policy_stmt_principal_not_root(s, ctx->account)) != NULL)
-                bad = dw_xasprintf("statement %s grants kms:* to %s %s, not the account root",
-                                   label, other->type, other->value);
-        }
-        if (!bad) {
-            dwi_emit(ctx, c, DW_PASS, NULL, rid,
-                     "no open principal and no kms:* beyond the account root (used by %s)", user);
+        const char *regions[1] = {ctx->region};
+        struct dw_policy_scope sc = {
+            .partition = ctx->partition, .account = ctx->account, .regions = regions,
+            .n_regions = 1, .ip_widest_prefix = 8,
+        };
+        struct dw_policy_kms_answer a;
+        dw_policy_kms_eval(p, &sc, rid, &a);
+        if (!a.is_known) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, rid, "%s (used by %s)", a.why, user);
+        } else if (!a.open && !a.broad) {
+            dwi_emit(ctx, c, DW_PASS, NULL, rid, "%s (used by %s)", a.why, user);
         } else {
-            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, rid, "%s (used by %s)", bad,
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, rid, "%s (used by %s)", a.why,
                                             user);
             dwi_cmd(f, "aws kms get-key-policy --region %s --key-id %s --policy-name default "
                        "--query Policy --output text > key-policy-%s.json",
@@ -422,8 +423,8 @@ static void s_acc05_key(struct dw_scan_ctx *ctx, const struct dw_control *c, con
                         "arn:%s:iam::%s:root and add a kms:CallerAccount or aws:PrincipalOrgID "
                         "condition to any statement open to \"*\".",
                      ctx->partition, ctx->account);
-            free(bad);
         }
+        dw_policy_kms_answer_clean_up(&a);
     }
     dw_policy_free(p);
     dwi_key_clean_up(&k);
@@ -681,8 +682,9 @@ const struct dw_control dwi_acc_controls[] = {
         .fix_kind = DW_FIX_MANUAL,
         .resource_type = "AWS::KMS::Key",
         .what = "In the policy of each customer managed key used by DMS or DynamoDB, no Allow statement "
-            "opens the key to Principal \"*\" without a condition limiting the caller's account, "
-            "organisation or network, and only the account root gets kms:*.",
+            "opens the key to Principal \"*\" or another account without a condition that binds the "
+            "caller to the account or organisation (every value of it), and no principal but the "
+            "account root gets every kms action or a NotAction grant.",
         .why = "The key policy is the last gate in front of encrypted data: an open policy undoes the "
             "encryption.",
         .audit = "Console: KMS > key > Key policy. CLI: aws kms get-key-policy --key-id <id> --policy-name "

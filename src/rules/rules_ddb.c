@@ -59,141 +59,272 @@ static void s_each_table(struct dw_scan_ctx *ctx, const struct dw_control *c, s_
     }
 }
 
-/* ---- DDB-01: IAM policies granting DynamoDB broadly ---- */
+/* ---- DDB-01: effective DynamoDB permissions, per principal ---- */
 
-static char *s_join(char **v, size_t n)
-{
-    struct dw_buf b;
-    dw_buf_init(&b, 65536);
-    for (size_t i = 0; i < n; i++)
-        dw_buf_printf(&b, "%s%s", i ? ", " : "", v[i]);
-    return dw_buf_steal(&b);
-}
+/* The policies that apply to one principal, gathered from the
+ * get-account-authorization-details answer. Names are new; documents are
+ * parsed (NULL when unreadable, with the reason in bad). */
+struct s_pset {
+    struct dw_policy_ref *refs;
+    struct dw_policy **parsed;
+    char **names;
+    size_t n;
+    char *bad;          /* new: first policy that could not be read, and why */
+    char *aws_managed;  /* new: attached AWS managed policy ARNs, '\n'-separated */
+};
 
-/* Returns a new description of the first offending statement, or NULL. */
-static char *s_ddb_grant(const struct dw_policy *p, const char *partition)
+static void s_pset_clean_up(struct s_pset *ps)
 {
-    char *ddb_prefix = dw_xasprintf("arn:%s:dynamodb:", partition);
-    char *out = NULL;
-    for (size_t i = 0; i < p->n_stmts && !out; i++) {
-        const struct dw_policy_stmt *s = &p->stmts[i];
-        char label[128];
-        dw_policy_stmt_label(s, label, sizeof(label));
-        if (!s->is_allow || !dw_policy_stmt_any_action(s, "dynamodb") ||
-            !dw_policy_stmt_any_resource(s, ddb_prefix))
-            continue;
-        char *acts = s_join(s->actions, s->n_actions);
-        char *res = s->has_resource ? s_join(s->resources, s->n_resources) : dw_xstrdup("(none)");
-        char *cond = NULL;
-        if (s->n_conds) {
-            struct dw_buf b;
-            dw_buf_init(&b, 65536);
-            for (size_t k = 0; k < s->n_conds; k++)
-                dw_buf_printf(&b, "%s%s %s", k ? ", " : "", s->conds[k].op, s->conds[k].key);
-            char *cl = dw_buf_steal(&b);
-            cond = dw_xasprintf(" (conditions: %s; they narrow when, not what)", cl ? cl : "");
-            free(cl);
-        }
-        const char *wild = NULL;
-        if (s->is_not_action)
-            out = dw_xasprintf("statement %s allows every action except NotAction [%s], which "
-                               "leaves DynamoDB actions allowed on [%s]%s",
-                               label, acts, res, cond ? cond : "");
-        else if (s->is_not_resource)
-            out = dw_xasprintf("statement %s allows [%s] on every resource except NotResource "
-                               "[%s], which leaves DynamoDB tables reachable%s",
-                               label, acts, res, cond ? cond : "");
-        else if (dw_policy_stmt_all_actions(s, "dynamodb") &&
-                 (wild = dw_policy_stmt_table_wildcard(s)) != NULL)
-            out = dw_xasprintf("statement %s allows [%s] (every DynamoDB action) on %s%s", label,
-                               acts, wild, cond ? cond : "");
-        free(acts);
-        free(res);
-        free(cond);
+    for (size_t i = 0; i < ps->n; i++) {
+        dw_policy_free(ps->parsed[i]);
+        free(ps->names[i]);
     }
-    free(ddb_prefix);
-    return out;
+    free(ps->refs);
+    free(ps->parsed);
+    free(ps->names);
+    free(ps->bad);
+    free(ps->aws_managed);
+    memset(ps, 0, sizeof(*ps));
 }
 
-static void s_ddb01_doc(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *rtype,
-                        const char *rid, json_t *doc, const char *fix_cmd)
+static json_t *s_default_doc(json_t *pol)
 {
-    struct dw_policy *p = NULL;
+    size_t k;
+    json_t *v;
+    json_array_foreach(dwi_get(pol, "PolicyVersionList"), k, v)
+    {
+        if (dwi_bool(v, "IsDefaultVersion") == 1)
+            return dwi_get(v, "Document");
+    }
+    return NULL;
+}
+
+static json_t *s_find_policy(json_t *det, const char *arn)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(dwi_get(det, "Policies"), i, p)
+    {
+        if (dwi_str(p, "Arn") && strcmp(dwi_str(p, "Arn"), arn) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static void s_pset_add(struct s_pset *ps, char *name, json_t *doc, bool is_boundary)
+{
+    ps->refs = dw_xrealloc(ps->refs, (ps->n + 1) * sizeof(*ps->refs));
+    ps->parsed = dw_xrealloc(ps->parsed, (ps->n + 1) * sizeof(*ps->parsed));
+    ps->names = dw_xrealloc(ps->names, (ps->n + 1) * sizeof(*ps->names));
     struct dw_error err;
     memset(&err, 0, sizeof(err));
+    struct dw_policy *p = NULL;
     if (!doc) {
-        dwi_emit(ctx, c, DW_ERROR, rtype, rid, "the policy document is missing from the answer");
-        return;
+        if (!ps->bad)
+            ps->bad = dw_xasprintf("the document of %s is missing from the answer", name);
+    } else if (dw_policy_parse(doc, name, &p, &err)) {
+        if (!ps->bad && err.line > 0)
+            ps->bad = dw_xasprintf("%s cannot be read at line %d, column %d: %s", name, err.line,
+                                   err.column, err.message);
+        else if (!ps->bad && err.offset > 0)
+            ps->bad = dw_xasprintf("%s cannot be read at byte %zu: %s", name, err.offset,
+                                   err.message);
+        else if (!ps->bad)
+            ps->bad = dw_xasprintf("%s cannot be read: %s", name, err.message);
     }
-    if (dw_policy_parse(doc, rid, &p, &err)) {
-        dwi_emit(ctx, c, DW_ERROR, rtype, rid, "the policy document cannot be read: %s",
-                 err.message);
-        return;
-    }
-    char *bad = s_ddb_grant(p, ctx->partition);
-    if (!bad) {
-        dwi_emit(ctx, c, DW_PASS, rtype, rid,
-                 "no Allow statement grants every DynamoDB action on all tables");
-    } else {
-        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, rtype, rid, "%s", bad);
-        dwi_note(f, "Rewrite the statement to list only the DynamoDB actions the workload needs, "
-                    "on the ARNs of its own tables and indexes.");
-        if (fix_cmd)
-            dwi_cmd_take(f, dw_xstrdup(fix_cmd));
-    }
-    free(bad);
-    dw_policy_free(p);
+    ps->names[ps->n] = name;
+    ps->parsed[ps->n] = p;
+    ps->refs[ps->n] = (struct dw_policy_ref){name, p, is_boundary};
+    ps->n++;
 }
 
-static bool s_is_full_access(const char *arn)
+/* kind and name say where the policy is attached ("user", "group", "role"),
+ * for the detach command; owner prefixes the policy's name in reasons. */
+static void s_pset_attached(struct s_pset *ps, json_t *det, json_t *entry, const char *owner,
+                            const char *kind, const char *ename)
 {
-    return arn && strstr(arn, ":iam::aws:policy/") &&
-           (strcmp(strrchr(arn, '/'), "/AmazonDynamoDBFullAccess") == 0 ||
-            strcmp(strrchr(arn, '/'), "/AmazonDynamoDBFullAccess_v2") == 0);
+    size_t k;
+    json_t *x;
+    json_array_foreach(dwi_get(entry, "AttachedManagedPolicies"), k, x)
+    {
+        const char *arn = dwi_str(x, "PolicyArn");
+        if (!arn) {
+            if (!ps->bad)
+                ps->bad = dw_xasprintf("AttachedManagedPolicies[%zu] of %s has no PolicyArn", k,
+                                       owner);
+            continue;
+        }
+        bool aws = strstr(arn, ":iam::aws:policy/") != NULL;
+        const char *pname = dwi_str(x, "PolicyName") ? dwi_str(x, "PolicyName") : arn;
+        char *name = dw_xasprintf("%s%s managed policy %s", owner, aws ? "AWS" : "customer", pname);
+        json_t *pol = s_find_policy(det, arn);
+        s_pset_add(ps, name, pol ? s_default_doc(pol) : NULL, false);
+        if (aws) {
+            char *prev = ps->aws_managed;
+            ps->aws_managed = dw_xasprintf("%s%s%s\t%s\t%s", prev ? prev : "", prev ? "\n" : "",
+                                           kind, ename, arn);
+            free(prev);
+        }
+    }
 }
 
-static void s_ddb01_principals(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t *list,
-                               const char *kind, const char *inline_key, const char *name_key)
+static void s_pset_inline(struct s_pset *ps, json_t *entry, const char *key, const char *owner)
 {
+    size_t k;
+    json_t *x;
+    json_array_foreach(dwi_get(entry, key), k, x)
+    {
+        const char *pname = dwi_str(x, "PolicyName");
+        s_pset_add(ps, dw_xasprintf("%sinline policy %s", owner, pname ? pname : "?"),
+                   dwi_get(x, "PolicyDocument"), false);
+    }
+}
+
+static void s_pset_principal(struct s_pset *ps, json_t *det, json_t *pr, const char *inline_key,
+                             const char *kind, const char *name)
+{
+    memset(ps, 0, sizeof(*ps));
+    s_pset_inline(ps, pr, inline_key, "");
+    s_pset_attached(ps, det, pr, "", kind, name);
     size_t i, k;
-    json_t *pr, *x;
-    json_array_foreach(list, i, pr)
+    json_t *g, *gd;
+    json_array_foreach(dwi_get(pr, "GroupList"), i, g)
+    {
+        const char *gn = json_string_value(g);
+        json_t *found = NULL;
+        json_array_foreach(dwi_get(det, "GroupDetailList"), k, gd)
+        {
+            if (gn && dwi_str(gd, "GroupName") && strcmp(dwi_str(gd, "GroupName"), gn) == 0)
+                found = gd;
+        }
+        if (!found) {
+            if (!ps->bad)
+                ps->bad = dw_xasprintf("group %s is missing from GroupDetailList", gn ? gn : "?");
+            continue;
+        }
+        char *owner = dw_xasprintf("group %s's ", gn);
+        s_pset_inline(ps, found, "GroupPolicyList", owner);
+        s_pset_attached(ps, det, found, owner, "group", gn);
+        free(owner);
+    }
+    const char *barn = dwi_str(pr, "PermissionsBoundary.PermissionsBoundaryArn");
+    if (barn) {
+        json_t *pol = s_find_policy(det, barn);
+        s_pset_add(ps, dw_xasprintf("permissions boundary %s", barn),
+                   pol ? s_default_doc(pol) : NULL, true);
+    }
+}
+
+/* Every region of the snapshot, not only those in scope: IAM is global, so
+ * a shard of the regions must judge it as the whole scan does. regions has
+ * room for DW_DDB01_MAX_REGIONS. */
+#define DW_DDB01_MAX_REGIONS 64
+static void s_scope(struct dw_scan_ctx *ctx, struct dw_policy_scope *sc, const char **regions)
+{
+    memset(sc, 0, sizeof(*sc));
+    sc->partition = ctx->partition;
+    sc->account = ctx->account;
+    size_t n = dw_snapshot_region_count(ctx->snap);
+    for (size_t i = 0; i < n && i < DW_DDB01_MAX_REGIONS; i++)
+        regions[i] = dw_snapshot_region(ctx->snap, i);
+    sc->regions = regions;
+    sc->n_regions = n < DW_DDB01_MAX_REGIONS ? n : DW_DDB01_MAX_REGIONS;
+    sc->ip_widest_prefix = 8;
+}
+
+static const char *const s_ddb01_note =
+    "Rewrite the statement to list only the DynamoDB actions the workload needs, on the ARNs of "
+    "its own tables and indexes.";
+
+static void s_ddb01_policy(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t *pol,
+                           const char *arn)
+{
+    struct s_pset ps;
+    struct dw_policy_scope sc;
+    const char *regions[DW_DDB01_MAX_REGIONS];
+    memset(&ps, 0, sizeof(ps));
+    s_scope(ctx, &sc, regions);
+    s_pset_add(&ps, dw_xasprintf("customer managed policy %s",
+                                 dwi_str(pol, "PolicyName") ? dwi_str(pol, "PolicyName") : arn),
+               s_default_doc(pol), false);
+    if (ps.bad) {
+        dwi_emit(ctx, c, DW_ERROR, "AWS::IAM::ManagedPolicy", arn, "%s", ps.bad);
+    } else {
+        struct dw_policy_ddb_answer a;
+        dw_policy_ddb_eval(ps.refs, ps.n, &sc, &a);
+        if (!a.is_known) {
+            dwi_emit(ctx, c, DW_ERROR, "AWS::IAM::ManagedPolicy", arn, "%s", a.why);
+        } else if (a.total || a.via_not || a.via_star) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::IAM::ManagedPolicy", arn, "%s",
+                                            a.why);
+            dwi_note(f, "%s", s_ddb01_note);
+            dwi_cmd(f, "aws iam create-policy-version --policy-arn %s --policy-document "
+                       "file://REPLACE_WITH_REVISED_POLICY.json --set-as-default", arn);
+        } else {
+            dwi_emit(ctx, c, DW_PASS, "AWS::IAM::ManagedPolicy", arn, "%s", a.why);
+        }
+        dw_policy_ddb_answer_clean_up(&a);
+    }
+    s_pset_clean_up(&ps);
+}
+
+static void s_ddb01_principals(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t *det,
+                               const char *list_key, const char *kind, const char *inline_key,
+                               const char *name_key)
+{
+    const char *rtype = kind[0] == 'u' ? "AWS::IAM::User" : "AWS::IAM::Role";
+    struct dw_policy_scope sc;
+    const char *regions[DW_DDB01_MAX_REGIONS];
+    s_scope(ctx, &sc, regions);
+    size_t i;
+    json_t *pr;
+    json_array_foreach(dwi_get(det, list_key), i, pr)
     {
         const char *arn = dwi_str(pr, "Arn");
         const char *name = dwi_str(pr, name_key);
         if (!arn || !name) {
-            dwi_emit(ctx, c, DW_ERROR, "AWS::IAM::Policy", "", "an IAM %s entry lacks Arn or %s",
-                     kind, name_key);
+            dwi_emit(ctx, c, DW_ERROR, rtype, "", "%s[%zu] lacks Arn or %s", list_key, i,
+                     name_key);
             continue;
         }
-        char *rtype_inline = dw_xasprintf("AWS::IAM::%s%sPolicy", kind[0] == 'u' ? "User" :
-                                          kind[0] == 'g' ? "Group" : "Role", "");
-        json_array_foreach(dwi_get(pr, inline_key), k, x)
-        {
-            const char *pname = dwi_str(x, "PolicyName");
-            char *rid = dw_xasprintf("%s#inline/%s", arn, pname ? pname : "?");
-            char *fix = dw_shell_asprintf("aws iam put-%s-policy --%s-name %s --policy-name %s "
-                                     "--policy-document file://REPLACE_WITH_REVISED_POLICY.json",
-                                     kind, kind, name, pname ? pname : "?");
-            s_ddb01_doc(ctx, c, rtype_inline, rid, dwi_get(x, "PolicyDocument"), fix);
-            free(fix);
-            free(rid);
+        struct s_pset ps;
+        struct dw_policy_ddb_answer a;
+        s_pset_principal(&ps, det, pr, inline_key, kind, name);
+        dw_policy_ddb_eval(ps.refs, ps.n, &sc, &a);
+        bool broad = a.is_known && (a.total || a.via_not || a.via_star);
+        if (broad) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, rtype, arn, "%s%s%s", a.why,
+                                            ps.bad ? "; besides, " : "", ps.bad ? ps.bad : "");
+            dwi_note(f, "%s Attach a narrower policy before detaching a broad one, or the "
+                        "workload loses access.", s_ddb01_note);
+            /* Each line is "kind TAB name TAB arn" of an attached AWS managed
+             * policy; the ones the reason names get a detach command. */
+            for (char *m = ps.aws_managed; m && *m;) {
+                char *nl = strchr(m, '\n');
+                size_t len = nl ? (size_t)(nl - m) : strlen(m);
+                char *one = dw_xstrndup(m, len);
+                char *t1 = strchr(one, '\t');
+                char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+                if (t1 && t2) {
+                    *t1 = *t2 = '\0';
+                    char *pn = dw_xasprintf("AWS managed policy %s statement", strrchr(t2 + 1, '/') + 1);
+                    if (strstr(a.why, pn))
+                        dwi_cmd(f, "aws iam detach-%s-policy --%s-name %s --policy-arn %s", one,
+                                one, t1 + 1, t2 + 1);
+                    free(pn);
+                }
+                free(one);
+                m = nl ? nl + 1 : NULL;
+            }
+        } else if (ps.bad) {
+            dwi_emit(ctx, c, DW_ERROR, rtype, arn, "%s", ps.bad);
+        } else if (!a.is_known) {
+            dwi_emit(ctx, c, DW_ERROR, rtype, arn, "%s", a.why);
+        } else {
+            dwi_emit(ctx, c, DW_PASS, rtype, arn, "%s", a.why);
         }
-        free(rtype_inline);
-        json_array_foreach(dwi_get(pr, "AttachedManagedPolicies"), k, x)
-        {
-            const char *parn = dwi_str(x, "PolicyArn");
-            if (!s_is_full_access(parn))
-                continue;
-            char *rt = dw_xasprintf("AWS::IAM::%s", kind[0] == 'u' ? "User" : kind[0] == 'g' ? "Group" : "Role");
-            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, rt, arn,
-                                            "the AWS managed policy %s is attached", parn);
-            dwi_cmd(f, "aws iam detach-%s-policy --%s-name %s --policy-arn %s", kind, kind, name,
-                    parn);
-            dwi_note(f, "Attach a customer managed policy that names the needed actions and "
-                        "tables before detaching, or the workload loses access.");
-            free(rt);
-        }
+        dw_policy_ddb_answer_clean_up(&a);
+        s_pset_clean_up(&ps);
     }
 }
 
@@ -203,34 +334,22 @@ void dwi_eval_ddb01(struct dw_scan_ctx *ctx, const struct dw_control *c)
     json_t *pols = dwi_list(ctx, c, d, "Policies", "AWS::IAM::Policy", NULL);
     if (!pols)
         return;
-    size_t i, k;
-    json_t *p, *v;
+    size_t i;
+    json_t *p;
     json_array_foreach(pols, i, p)
     {
         const char *arn = dwi_str(p, "Arn");
         if (!arn) {
-            dwi_emit(ctx, c, DW_ERROR, "AWS::IAM::Policy", "", "Policies[%zu] has no Arn", i);
+            dwi_emit(ctx, c, DW_ERROR, "AWS::IAM::ManagedPolicy", "", "Policies[%zu] has no Arn",
+                     i);
             continue;
         }
         if (strstr(arn, ":iam::aws:policy/"))
-            continue; /* AWS managed: judged by attachment below */
-        json_t *doc = NULL;
-        json_array_foreach(dwi_get(p, "PolicyVersionList"), k, v)
-        {
-            if (dwi_bool(v, "IsDefaultVersion") == 1)
-                doc = dwi_get(v, "Document");
-        }
-        char *fix = dw_shell_asprintf("aws iam create-policy-version --policy-arn %s --policy-document "
-                                 "file://REPLACE_WITH_REVISED_POLICY.json --set-as-default", arn);
-        s_ddb01_doc(ctx, c, "AWS::IAM::ManagedPolicy", arn, doc, fix);
-        free(fix);
+            continue; /* AWS managed: judged through the principals it is attached to */
+        s_ddb01_policy(ctx, c, p, arn);
     }
-    s_ddb01_principals(ctx, c, dwi_get(d->json, "UserDetailList"), "user", "UserPolicyList",
-                       "UserName");
-    s_ddb01_principals(ctx, c, dwi_get(d->json, "GroupDetailList"), "group", "GroupPolicyList",
-                       "GroupName");
-    s_ddb01_principals(ctx, c, dwi_get(d->json, "RoleDetailList"), "role", "RolePolicyList",
-                       "RoleName");
+    s_ddb01_principals(ctx, c, d->json, "UserDetailList", "user", "UserPolicyList", "UserName");
+    s_ddb01_principals(ctx, c, d->json, "RoleDetailList", "role", "RolePolicyList", "RoleName");
 }
 
 /* ---- DDB-02: table encryption with a customer managed key ---- */
@@ -849,9 +968,12 @@ const struct dw_control dwi_ddb_controls[] = {
         .fix_kind = DW_FIX_MANUAL,
         .resource_type = "AWS::IAM::ManagedPolicy",
         .is_global = true,
-        .what = "No Allow statement in a customer managed or inline policy grants dynamodb:* (or *) on "
-            "Resource \"*\" or a whole-table wildcard, no Allow with NotAction or NotResource reaches "
-            "DynamoDB, and AmazonDynamoDBFullAccess is attached to nobody.",
+        .what = "No IAM user or role is allowed, by all its policies together (inline, attached customer "
+            "and AWS managed, its groups', minus explicit Deny, capped by its permissions boundary), "
+            "every DynamoDB action on every table of the account in a region, nor any DynamoDB action "
+            "on every table through an Action wildcard over every service (\"*\"), and no Allow "
+            "written with NotAction or NotResource reaches its tables; each customer managed policy is "
+            "judged the same way on its own. Wildcards are read as IAM reads them.",
         .why = "Least privilege: a broad grant lets one leaked credential read, change or delete every "
             "table.",
         .audit = "Console: IAM > Policies, filter by DynamoDB. CLI: aws iam "

@@ -8,7 +8,8 @@ clean_env
 long_term
 mock_start --snapshot "$SRC/examples/account"
 setf() { curl -s -X POST --data "$1" "$URL/__mock/faults" >/dev/null; }
-scan() { "$DBWARD" scan --endpoint-url "$URL" --region us-east-1 --format json --output "$1" 2>/dev/null; }
+# A generous per-attempt limit: a 64 MiB answer from the Python mock on a loaded machine is slow.
+scan() { "$DBWARD" scan --endpoint-url "$URL" --region us-east-1 --timeout 120 --format json --output "$1" 2>/dev/null; }
 setf '[]'
 scan "$TMP/base.json"
 st() { jq -r --arg c "$2" '[.findings[] | select(.control_id == $c) | .status] | unique | join(",")' "$1"; }

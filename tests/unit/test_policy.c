@@ -157,6 +157,18 @@ static void test_errors(void **state)
         {"{\"Statement\":[]", DW_E_PARSE, 1, 15, NULL},
         {"{\n  \"Statement\": [\n    {\"Effect\": Allow}\n  ]\n}", DW_E_PARSE, 3, 20, NULL},
         {"[1,2]", DW_E_SCHEMA, 0, 0, "a policy must be a JSON object or a string holding one"},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Condition\":{\"StringEqualz\":{}}}]}",
+         DW_E_SCHEMA, 0, 0, "Statement[0].Condition has an unknown operator \"StringEqualz\""},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Condition\":{\"NullIfExists\":{}}}]}",
+         DW_E_SCHEMA, 0, 0, "Statement[0].Condition has an unknown operator \"NullIfExists\""},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Principal\":{\"Aws\":\"*\"}}]}",
+         DW_E_SCHEMA, 0, 0, "Statement[0].Principal has an unknown principal type \"Aws\""},
+        {"{\"Version\":1,\"Statement\":[]}", DW_E_SCHEMA, 0, 0, "the policy's Version must be a string"},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Effect\":\"Deny\",\"Action\":\"*\"}]}", DW_E_PARSE, 1, 40,
+         NULL},
+        {"%7B%22Statement%22%3A%5B%5D%7", DW_E_PARSE, 0, 0,
+         "malformed URL-encoding: '%' at byte 27 is not followed by two hex digits"},
+        {"%7B%zz", DW_E_PARSE, 0, 0, "malformed URL-encoding: '%' at byte 3 is not followed by two hex digits"},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
         struct dw_policy *p = NULL;
@@ -175,6 +187,120 @@ static void test_errors(void **state)
     }
 }
 
+static const char *const s_regions[] = {"us-east-1"};
+static const struct dw_policy_scope s_scope = {.partition = "aws", .account = "123456789012",
+                                               .regions = s_regions, .n_regions = 1,
+                                               .ip_widest_prefix = 8};
+
+/* The set-level DynamoDB answer for one identity policy and a boundary
+ * (NULL: none); expectations worked out by hand. */
+static void test_ddb_sets(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *doc, *boundary;
+        bool reach, total, via_not, future;
+    } cases[] = {
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:?*\",\"Resource\":\"*\"}}", NULL, true, true, false, true},
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*?\",\"Resource\":\"arn:a*:table/*\"}}", NULL, true, true, false, true},
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"arn:aws:dynamodb:*:*:table/o*\"}}", NULL, true, false, false, false},
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"arn:aws:dynamodb:us-east-1:123456789012:table/???*\"}}", NULL, true, true, false, true},
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"arn:aws:dynamodb:us-east-1:123456789012:table/????*\"}}", NULL, true, false, false, false},
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":[\"dynamodb:A*\",\"dynamodb:B*\",\"dynamodb:C*\",\"dynamodb:D*\",\"dynamodb:E*\",\"dynamodb:G*\",\"dynamodb:I*\",\"dynamodb:L*\",\"dynamodb:P*\",\"dynamodb:Q*\",\"dynamodb:R*\",\"dynamodb:S*\",\"dynamodb:T*\",\"dynamodb:U*\"],\"Resource\":\"*\"}}", NULL, true, true, false, false},
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"NotAction\":\"s3:*\",\"Resource\":\"*\"}}", NULL, true, true, true, true},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Action\":[\"dynamodb*:*\",\"dax:*\"],\"Resource\":\"*\"}]}", NULL, false, false, false, false},
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}", NULL, true, true, false, true},
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}",
+         "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:Get*\",\"Resource\":\"*\"}}", true, false, false, false},
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}", NULL, false, false, false, false},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        struct dw_policy *p = s_parse(cases[i].doc);
+        struct dw_policy *b = cases[i].boundary ? s_parse(cases[i].boundary) : NULL;
+        struct dw_policy_ref refs[2] = {{"p", p, false}, {"b", b, true}};
+        struct dw_policy_ddb_answer a;
+        dw_policy_ddb_eval(refs, b ? 2 : 1, &s_scope, &a);
+        if (!a.is_known || a.reach != cases[i].reach || a.total != cases[i].total ||
+            a.via_not != cases[i].via_not || a.future != cases[i].future)
+            fail_msg("case %zu: known %d reach %d total %d via_not %d future %d (%s)", i, a.is_known,
+                     a.reach, a.total, a.via_not, a.future, a.why);
+        dw_policy_ddb_answer_clean_up(&a);
+        dw_policy_free(p);
+        dw_policy_free(b);
+    }
+}
+
+/* Key policies: which conditions close Principal "*" (values ORed,
+ * conditions ANDed, patterns as languages). */
+static void test_kms_sets(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cond; /* the Condition object of an Allow to "*" */
+        bool open;
+        const char *why;  /* substring of the reason */
+    } cases[] = {
+        {"{\"IpAddress\":{\"aws:SourceIp\":[\"10.0.0.0/8\",\"0.0.0.0/0\"]}}", true, "admits more than a /8"},
+        {"{\"IpAddress\":{\"aws:SourceIp\":\"10.1.0.0/16\"}}", true, "narrows the network but not the account"},
+        {"{\"StringLike\":{\"kms:CallerAccount\":\"????????????\"}}", true, "e.g. \"000000000000\""},
+        {"{\"StringLike\":{\"kms:CallerAccount\":\"12345678901?\"}}", true, "e.g. \"123456789010\""},
+        {"{\"StringLike\":{\"kms:CallerAccount\":\"123456789012\"}}", false, "binds the caller to the account"},
+        {"{\"StringEquals\":{\"kms:CallerAccount\":[\"123456789012\",\"999999999999\"]}}", true, "\"999999999999\" is another account"},
+        {"{\"StringLike\":{\"aws:PrincipalOrgID\":\"o-*\"}}", true, "can match another organisation"},
+        {"{\"StringEquals\":{\"aws:PrincipalOrgID\":\"o-abc\"}}", false, "aws:PrincipalOrgID \"o-abc\" binds"},
+        {"{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:*\"}}", true, "another account"},
+        {"{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/*\"}}", false, "binds"},
+        {"{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012*\"}}", false, "binds"},
+        {"{\"StringLike\":{\"aws:PrincipalArn\":\"arn:*:iam::*\"}}", true, "another account"},
+        {"{\"StringEqualsIfExists\":{\"kms:CallerAccount\":\"123456789012\"}}", true, "without the key"},
+        {"{\"ForAllValues:StringEquals\":{\"aws:PrincipalOrgID\":\"o-abc\"}}", true, "true when the key is absent"},
+        {"{\"StringEquals\":{\"aws:username\":\"alice\"}}", true, "not tied to one account"},
+        {"{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:*\"}}", true, "aws:SourceArn does not bind"},
+        {"{\"StringEquals\":{\"aws:SourceVpce\":\"vpce-1\"}}", false, "binds"},
+        {"{\"StringEquals\":{\"KMS:CALLERACCOUNT\":\"123456789012\"},\"IpAddress\":{\"aws:SourceIp\":\"0.0.0.0/0\"}}", false, "binds"},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        char *text = dw_xasprintf("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
+                                  "\"Action\":\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":%s}]}",
+                                  cases[i].cond);
+        struct dw_policy *p = s_parse(text);
+        struct dw_policy_kms_answer a;
+        dw_policy_kms_eval(p, &s_scope, "arn:aws:kms:us-east-1:123456789012:key/k", &a);
+        if (a.open != cases[i].open || !strstr(a.why, cases[i].why))
+            fail_msg("case %zu: open %d (%s), want %d and \"%s\"", i, a.open, a.why, cases[i].open,
+                     cases[i].why);
+        dw_policy_kms_answer_clean_up(&a);
+        dw_policy_free(p);
+        free(text);
+    }
+}
+
+static void test_cidrs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *v[3];
+        int want;
+    } cases[] = {
+        {{"10.0.0.0/8"}, 1},           {{"10.0.0.0/7"}, 0},
+        {{"10.0.0.0/8", "0.0.0.0/0"}, 0}, {{"0.0.0.0/1", "128.0.0.0/1"}, 0},
+        {{"1.2.3.4/0"}, 0},            {{"10.0.0.0/9", "10.128.0.0/9"}, 1},
+        {{"10.0.0.0/9", "11.0.0.0/9"}, 1}, {{"10.0.0.0/8", "11.0.0.0/9"}, 0},
+        {{"203.0.113.7"}, 1},          {{"::/0"}, 0},
+        {{"2001:db8::/32"}, 1},        {{"10.0.0.0/33"}, -1},
+        {{"not-an-ip"}, -1},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        size_t n = 0;
+        while (n < 3 && cases[i].v[n])
+            n++;
+        const char *bad = NULL;
+        int got = dw_policy_cidrs_limited((char *const *)cases[i].v, n, 8, &bad);
+        if (got != cases[i].want)
+            fail_msg("case %zu: %d, want %d", i, got, cases[i].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +308,9 @@ int main(void)
         cmocka_unit_test(test_principals_and_conditions),
         cmocka_unit_test(test_forms),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_ddb_sets),
+        cmocka_unit_test(test_kms_sets),
+        cmocka_unit_test(test_cidrs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

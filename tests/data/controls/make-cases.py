@@ -303,20 +303,108 @@ case("DMS-12", "error", eps({"EndpointArn": epa("SRC1"), "EndpointIdentifier": "
 scoped = managed("OrdersRW", doc({"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem"], "Resource": tarn("orders")},
                                  {"Effect": "Allow", "Action": "dynamodb:*", "Resource": tarn("orders") + "/index/*"},
                                  {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::bucket/*"}))
-case("DDB-01", "pass", users(user("svc", inline=[{"PolicyName": "p1", "PolicyDocument": doc({"Effect": "Deny", "Action": "*", "Resource": "*"})}]),
-                             policies=[scoped, managed("NotDdb", doc({"Effect": "Allow", "NotAction": "dynamodb:*", "Resource": "*"}))]),
-     ["PASS %s | no Allow statement grants" % parn("OrdersRW"), "PASS %s | no Allow statement grants" % parn("NotDdb"),
-      "PASS %s#inline/p1 | no Allow statement grants" % uarn("svc")])
-case("DDB-01", "fail", users(user("bob", attached=["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"]),
-                             policies=[managed("Wide", doc({"Sid": "W", "Effect": "Allow", "Action": ["dynamo*:*"], "Resource": "arn:aws:dynamodb:us-*:%s:table/*" % A})),
-                                       managed("NotRes", doc({"Effect": "Allow", "Action": "dynamodb:GetItem", "NotResource": "arn:aws:s3:::*"})),
-                                       managed("Star", doc({"Effect": "Allow", "Action": "*", "Resource": ["*"]}))]),
-     ["FAIL %s | statement \"W\" allows [dynamo*:*] (every DynamoDB action) on arn:aws:dynamodb:us-*:%s:table/* | create-policy-version --policy-arn %s" % (parn("Wide"), A, parn("Wide")),
-      "FAIL %s | NotResource [arn:aws:s3:::*]" % parn("NotRes"),
-      "FAIL %s | statement #1 allows [*] (every DynamoDB action) on *" % parn("Star"),
-      "FAIL %s | AmazonDynamoDBFullAccess is attached | aws iam detach-user-policy --user-name bob --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" % uarn("bob")])
-case("DDB-01", "error", users(policies=[managed("Bad", doc({"Effect": "Permit", "Action": "dynamodb:*", "Resource": "*"}))]),
-     ["ERROR %s | Statement[0].Effect must be \"Allow\" or \"Deny\"" % parn("Bad")])
+ALLOW_ALL = lambda a, r="*": {"Effect": "Allow", "Action": a, "Resource": r}
+# AWS managed policies as get-account-authorization-details returns them (documents written for these cases).
+AWSM = {
+    "AdministratorAccess": doc(ALLOW_ALL("*")),
+    "PowerUserAccess": doc({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
+                           ALLOW_ALL(["iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles",
+                                      "organizations:DescribeOrganization", "account:ListRegions"])),
+    "AmazonDynamoDBFullAccess": doc(ALLOW_ALL(["dynamodb:*", "dax:*", "application-autoscaling:*", "cloudwatch:DescribeAlarms",
+                                               "kms:DescribeKey", "kms:ListAliases", "sns:ListTopics", "tag:GetResources"])),
+    "AmazonDynamoDBFullAccesswithDataPipeline": doc(ALLOW_ALL(["cloudwatch:DescribeAlarms", "datapipeline:*", "dynamodb:*",
+                                                               "ec2:DescribeAccountAttributes", "iam:ListRoles", "sns:*"]),
+                                                    ALLOW_ALL("iam:PassRole", "arn:aws:iam::*:role/DataPipelineDefaultRole")),
+    "AmazonDynamoDBReadOnlyAccess": doc(ALLOW_ALL(["dynamodb:BatchGetItem", "dynamodb:Describe*", "dynamodb:List*", "dynamodb:GetItem",
+                                                   "dynamodb:Query", "dynamodb:Scan", "dynamodb:PartiQLSelect", "dax:Describe*", "dax:List*"])),
+}
+
+
+def awsm(name):
+    return {"PolicyName": name, "Arn": "arn:aws:iam::aws:policy/" + name, "DefaultVersionId": "v3",
+            "PolicyVersionList": [{"Document": doc(ALLOW_ALL("s3:GetObject")), "VersionId": "v2", "IsDefaultVersion": False},
+                                  {"Document": AWSM[name], "VersionId": "v3", "IsDefaultVersion": True}]}
+
+
+def iamdet(us=(), groups=(), roles=(), policies=()):
+    return {"global/iam/get-account-authorization-details": {
+        "UserDetailList": list(us), "GroupDetailList": list(groups), "RoleDetailList": list(roles), "Policies": list(policies)}}
+
+
+def role(name, attached=(), inline=(), boundary=None):
+    r = {"RoleName": name, "RoleId": "AROA" + name.upper().ljust(16, "X"), "Arn": "arn:aws:iam::%s:role/%s" % (A, name),
+         "Path": "/", "CreateDate": "2025-01-01T00:00:00+00:00", "RolePolicyList": list(inline),
+         "AttachedManagedPolicies": [{"PolicyName": x.split("/")[-1], "PolicyArn": x} for x in attached]}
+    if boundary:
+        r["PermissionsBoundary"] = {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary}
+    return r
+
+
+def rarn(name):
+    return "arn:aws:iam::%s:role/%s" % (A, name)
+
+
+def group(name, attached=(), inline=()):
+    return {"GroupName": name, "GroupId": "AGPA" + name.upper().ljust(16, "X"), "Arn": "arn:aws:iam::%s:group/%s" % (A, name),
+            "Path": "/", "GroupPolicyList": list(inline),
+            "AttachedManagedPolicies": [{"PolicyName": x.split("/")[-1], "PolicyArn": x} for x in attached]}
+
+
+AWSP = "arn:aws:iam::aws:policy/"
+letters = ["dynamodb:%s*" % chr(x) for x in range(65, 91)]
+scoped = managed("OrdersRW", doc({"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem"], "Resource": tarn("orders")},
+                                 {"Effect": "Allow", "Action": "dynamodb:*", "Resource": tarn("orders") + "/index/*"},
+                                 {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::bucket/*"}))
+case("DDB-01", "pass", iamdet([user("svc", inline=[{"PolicyName": "p1", "PolicyDocument": doc({"Effect": "Deny", "Action": "*", "Resource": "*"})}])],
+                              roles=[role("reader", attached=[AWSP + "AmazonDynamoDBReadOnlyAccess"]),
+                                     role("capped", attached=[AWSP + "AdministratorAccess"], boundary=parn("OrdersRW"))],
+                              policies=[scoped, managed("NotDdb", doc({"Effect": "Allow", "NotAction": "dynamodb:*", "Resource": "*"})),
+                                        awsm("AdministratorAccess"), awsm("AmazonDynamoDBReadOnlyAccess")]),
+     ["PASS %s | DynamoDB access is limited: not every action on every table (e.g. dynamodb:BatchExecuteStatement is not allowed on arn:aws:dynamodb:us-east-1:%s:table/000)" % (parn("OrdersRW"), A),
+      "PASS %s | DynamoDB access is limited: not every action on every table" % parn("NotDdb"),
+      "PASS %s | no policy allows any DynamoDB" % uarn("svc"),
+      "PASS %s | DynamoDB access is limited: not every action on every table (e.g. dynamodb:BatchExecuteStatement" % rarn("reader"),
+      "PASS %s | DynamoDB access is limited" % rarn("capped")])
+case("DDB-01", "fail", iamdet([user("bob", attached=[AWSP + "AmazonDynamoDBFullAccess"]),
+                               user("admin", attached=[AWSP + "AdministratorAccess"]),
+                               merge(user("split", inline=[{"PolicyName": "am", "PolicyDocument": doc(ALLOW_ALL(letters[:13]))}]), {"GroupList": ["nz"]}),
+                               user("almost", attached=[AWSP + "AdministratorAccess"],
+                                    inline=[{"PolicyName": "nodelete", "PolicyDocument": doc({"Effect": "Deny", "Action": "dynamodb:Delete*", "Resource": "*"})}])],
+                              groups=[group("nz", inline=[{"PolicyName": "nz", "PolicyDocument": doc(ALLOW_ALL(letters[13:]))}])],
+                              roles=[role("power", attached=[AWSP + "PowerUserAccess"]),
+                                     role("pipeline", attached=[AWSP + "AmazonDynamoDBFullAccesswithDataPipeline"]),
+                                     role("qmark", inline=[{"PolicyName": "q", "PolicyDocument": doc(ALLOW_ALL("dynamodb:?*", "arn:aws:dynamodb:*:*:table/*?"))}])],
+                              policies=[managed("Wide", doc({"Sid": "W", "Effect": "Allow", "Action": ["dynamo*:*"], "Resource": "arn:aws:dynamodb:us-*:%s:table/*" % A})),
+                                        managed("NotRes", doc({"Effect": "Allow", "Action": "dynamodb:GetItem", "NotResource": "arn:aws:s3:::*"})),
+                                        managed("Star", doc({"Effect": "Allow", "Action": "*", "Resource": ["*"]})),
+                                        awsm("AmazonDynamoDBFullAccess"), awsm("AdministratorAccess"), awsm("PowerUserAccess"),
+                                        awsm("AmazonDynamoDBFullAccesswithDataPipeline")]),
+     ["FAIL %s | every DynamoDB action (all 53 of botocore's model) is allowed on every table of account %s in us-east-1, through customer managed policy Wide statement \"W\"; the patterns also cover actions AWS may add later | create-policy-version --policy-arn %s" % (parn("Wide"), A, parn("Wide")),
+      "FAIL %s | customer managed policy NotRes statement #1 allows DynamoDB through NotResource (e.g. dynamodb:GetItem on arn:aws:dynamodb:us-east-1:%s:table/000)" % (parn("NotRes"), A),
+      "FAIL %s | through customer managed policy Star statement #1; the patterns also cover actions AWS may add later" % parn("Star"),
+      "FAIL %s | every DynamoDB action (all 53 of botocore's model) is allowed on every table of account %s in us-east-1, through AWS managed policy AmazonDynamoDBFullAccess statement #1 | aws iam detach-user-policy --user-name bob --policy-arn arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" % (uarn("bob"), A),
+      "FAIL %s | through AWS managed policy AdministratorAccess statement #1; the patterns also cover actions AWS may add later | aws iam detach-user-policy --user-name admin --policy-arn arn:aws:iam::aws:policy/AdministratorAccess" % uarn("admin"),
+      "FAIL %s | through inline policy am statement #1, group nz's inline policy nz statement #1" % uarn("split"),
+      "FAIL %s | dynamodb:BatchExecuteStatement is allowed on every table of account %s in us-east-1 through an Action wildcard over every service (AWS managed policy AdministratorAccess statement #1) | detach-user-policy --user-name almost" % (uarn("almost"), A),
+      "FAIL %s | AWS managed policy PowerUserAccess statement #1 allows DynamoDB through NotAction | detach-role-policy --role-name power" % rarn("power"),
+      "FAIL %s | through AWS managed policy AmazonDynamoDBFullAccesswithDataPipeline statement #1 | detach-role-policy --role-name pipeline" % rarn("pipeline"),
+      "FAIL %s | through inline policy q statement #1; the patterns also cover actions AWS may add later" % rarn("qmark")])
+case("DDB-01", "error", iamdet([user("lost", attached=[parn("Gone")])],
+                               policies=[managed("Bad", doc({"Effect": "Permit", "Action": "dynamodb:*", "Resource": "*"}))]),
+     ["ERROR %s | customer managed policy Bad cannot be read: Statement[0].Effect must be \"Allow\" or \"Deny\"" % parn("Bad"),
+      "ERROR %s | the document of customer managed policy Gone is missing from the answer" % uarn("lost")])
+case("DDB-01", "error-input", iamdet([user("enc", inline=[{"PolicyName": "enc", "PolicyDocument": "%7B%22Version%22%3A%2Z2012-10-17%22%7D"}]),
+                                     user("typo", inline=[{"PolicyName": "typo", "PolicyDocument": doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condtion": {}})}]),
+                                     user("op", inline=[{"PolicyName": "op", "PolicyDocument": doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+                                                                                                     "Condition": {"StringEqualz": {"aws:username": "x"}}})}]),
+                                     user("dup", inline=[{"PolicyName": "dup", "PolicyDocument": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*"}]}'}]),
+                                     user("wide", attached=[AWSP + "AdministratorAccess"], inline=[{"PolicyName": "bad", "PolicyDocument": {"Statement": 7}}])],
+                                    policies=[awsm("AdministratorAccess")]),
+     ["ERROR %s | inline policy enc cannot be read at byte 19: malformed URL-encoding" % uarn("enc"),
+      "ERROR %s | inline policy typo cannot be read: Statement[0] has an unknown element \"Condtion\"" % uarn("typo"),
+      "ERROR %s | inline policy op cannot be read: Statement[0].Condition has an unknown operator \"StringEqualz\"" % uarn("op"),
+      "ERROR %s | inline policy dup cannot be read at line 1, column" % uarn("dup"),
+      "FAIL %s | through AWS managed policy AdministratorAccess statement #1; the patterns also cover actions AWS may add later (every name after \"dynamodb:\"); besides, inline policy bad cannot be read: Statement[0] must be an object" % uarn("wide")])
 case("DDB-01", "error-denied", {"global/iam/get-account-authorization-details.error": err("AccessDenied")},
      ["ERROR %s/global | get-account-authorization-details in global was denied (AccessDenied)" % A])
 
@@ -478,14 +566,28 @@ root = {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:
 kp = lambda k, *st: {P + "kms/get-key-policy/" + k: {"Policy": json.dumps(doc(*st)), "PolicyName": "default"}}
 used = merge(insts(inst("INST1")), eps(), {P + "dynamodb/list-tables": {"TableNames": []}}, {P + "kms/describe-key/k-cmk": key("k-cmk")})
 case("ACC-05", "pass", merge(used, kp("k-cmk", root, {"Sid": "Org", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
-                                                      "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}})),
-     ["PASS %s | no open principal" % karn("k-cmk")])
+                                                      "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}},
+                                      {"Sid": "Acct", "Effect": "Allow", "Principal": "*", "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+                                       "Condition": {"StringEquals": {"kms:CallerAccount": A}, "IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}})),
+     ["PASS %s | no open principal and no kms:* beyond the account root: statement \"Org\" is open to Principal \"*\" but StringEquals aws:PrincipalOrgID \"o-abc123\" binds the caller to the organisation; statement \"Acct\" is open to Principal \"*\" but StringEquals kms:CallerAccount \"%s\" binds the caller to the account" % (karn("k-cmk"), A)])
 case("ACC-05", "fail", merge(used, kp("k-cmk", root, {"Sid": "Admins", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::%s:role/admin" % A]},
-                                                      "Action": ["kms:*"], "Resource": "*"})),
-     ["FAIL %s | statement \"Admins\" grants kms:* to AWS arn:aws:iam::%s:role/admin, not the account root | put-key-policy --region us-east-1 --key-id k-cmk" % (karn("k-cmk"), A)])
+                                                      "Action": ["kms:?*"], "Resource": "*"})),
+     ["FAIL %s | every kms action (all 50 of botocore's model) is granted to arn:aws:iam::%s:role/admin, not the account root | put-key-policy --region us-east-1 --key-id k-cmk" % (karn("k-cmk"), A)])
+case("ACC-05", "fail-notaction", merge(used, kp("k-cmk", root, {"Sid": "App", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:role/app" % A},
+                                                                "NotAction": "kms:Decrypt", "Resource": "*"})),
+     ["FAIL %s | statement \"App\" grants kms through NotAction (e.g. kms:CancelKeyDeletion) to arn:aws:iam::%s:role/app, not the account root" % (karn("k-cmk"), A)])
 case("ACC-05", "fail-open", merge(used, kp("k-cmk", root, {"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
                                                            "Condition": {"StringLike": {"aws:PrincipalArn": "*"}}})),
-     ["FAIL %s | statement \"Open\" allows Principal \"*\" without a condition" % karn("k-cmk")])
+     ["FAIL %s | statement \"Open\" allows kms:Decrypt (and maybe more) to Principal \"*\" without a condition that binds the caller to the account or organisation; StringLike aws:PrincipalArn: the pattern \"*\" can match a principal of another account" % karn("k-cmk")])
+case("ACC-05", "fail-ip-or", merge(used, kp("k-cmk", root, {"Sid": "Net", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+                                                            "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "0.0.0.0/0"]}}})),
+     ["FAIL %s | statement \"Net\" allows kms:Decrypt (and maybe more) to Principal \"*\" without a condition that binds the caller to the account or organisation; aws:SourceIp admits more than a /8 together (values are ORed)" % karn("k-cmk")])
+case("ACC-05", "fail-account-like", merge(used, kp("k-cmk", root, {"Sid": "Like", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+                                                                   "Condition": {"StringLike": {"kms:CallerAccount": "????????????"}}})),
+     ["FAIL %s | StringLike kms:CallerAccount: the pattern \"????????????\" can match another account (e.g. \"000000000000\")" % karn("k-cmk")])
+case("ACC-05", "error-input", merge(used, {P + "kms/get-key-policy/k-cmk": {"Policy": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Principal":{"AWS":"x"},"Action":"kms:*","Resource":"*"}]}',
+                                                                        "PolicyName": "default"}}),
+     ["ERROR %s | the key policy cannot be read (%s/kms/get-key-policy/k-cmk.json, Policy at line 1, column" % (karn("k-cmk"), R)])
 case("ACC-05", "error", merge(used, {P + "kms/get-key-policy/k-cmk.error": DENIED}), ["ERROR %s | get-key-policy for k-cmk in us-east-1 was denied" % karn("k-cmk")])
 
 case("ACC-06", "pass", merge(trails(trail("main", kms=karn("k-cmk")), trail("shadow", home="eu-west-1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
