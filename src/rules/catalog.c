@@ -260,7 +260,7 @@ static const struct dw_control s_catalog[] = {
     {"DDB-11", "dynamodb", "DynamoDB tables are in use", DW_SEV_LOW, {"ID.AM-1"}, {0}, "004",
      DW_FIX_MANUAL, TABLE, false, {"unused_days"},
      "ItemCount is above 0, or CloudWatch shows consumed read or write capacity within "
-     "unused_days.",
+     "unused_days; tables younger than unused_days (CreationDateTime) are not applicable.",
      "Unused tables cost money and keep data and permissions around that nobody watches.",
      "CLI: aws dynamodb describe-table --query Table.ItemCount and aws cloudwatch "
      "get-metric-data for ConsumedReadCapacityUnits and ConsumedWriteCapacityUnits.",

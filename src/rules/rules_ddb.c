@@ -1,6 +1,7 @@
 /* rules_ddb.c: evaluators for DDB-01..DDB-13: IAM grants to DynamoDB, table
  * encryption, logging, backups and tags, DAX, and the VPC gateway endpoint.
  * Per-table calls are keyed by table name in the snapshot. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -853,9 +854,57 @@ void dwi_eval_ddb10(struct dw_scan_ctx *ctx, const struct dw_control *c)
 
 /* ---- DDB-11: unused tables ---- */
 
+/* A table's age in the words of a reason: days, or hours or minutes when younger. */
+static void s_age_text(int64_t age, char *out, size_t n)
+{
+    if (age >= 86400)
+        snprintf(out, n, "%lld day(s)", (long long)(age / 86400));
+    else if (age >= 3600)
+        snprintf(out, n, "%lld hour(s)", (long long)(age / 3600));
+    else
+        snprintf(out, n, "%lld minute(s)", (long long)(age / 60));
+}
+
 static void s_ddb11(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
                     const char *arn, json_t *t)
 {
+    long days = dwi_param_long(ctx, "unused_days");
+    /* Only tables older than the window can have been unused for all of it. */
+    json_t *cd = dwi_get(t, "CreationDateTime");
+    int64_t created = 0;
+    bool readable = false;
+    if (json_is_string(cd))
+        readable = dw_time_parse_iso8601(json_string_value(cd), &created);
+    else if (json_is_number(cd)) {
+        created = (int64_t)json_number_value(cd); /* the API's epoch seconds */
+        readable = true;
+    }
+    if (!cd) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn,
+                 "CreationDateTime is missing from the answer, so the table's age is unknown");
+        return;
+    }
+    if (!readable) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "CreationDateTime is not a readable date");
+        return;
+    }
+    char born[64];
+    dw_time_format_iso8601(created, born, sizeof(born));
+    int64_t age = ctx->now_epoch_s - created;
+    if (age < 0) {
+        dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_TABLE, arn,
+                 "created %s, after the snapshot was taken: younger than the %ld-day window", born,
+                 days);
+        return;
+    }
+    if (age < (int64_t)days * 86400) {
+        char a[64];
+        s_age_text(age, a, sizeof(a));
+        dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_TABLE, arn,
+                 "created %s, %s before the snapshot: younger than the %ld-day window", born, a,
+                 days);
+        return;
+    }
     json_t *ic = dwi_get(t, "ItemCount");
     if (!json_is_integer(ic)) {
         dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "ItemCount is missing from the answer");
@@ -866,7 +915,6 @@ static void s_ddb11(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
                  (long long)json_integer_value(ic));
         return;
     }
-    long days = dwi_param_long(ctx, "unused_days");
     const struct dw_doc *d = dwi_doc(ctx, "cloudwatch", "get-metric-data", name);
     if (d->state != DW_DOC_OK) {
         dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "ItemCount is 0 and usage is unknown: %s",

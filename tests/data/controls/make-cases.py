@@ -84,7 +84,7 @@ GOOD_TAGS = {"Owner": "team", "Environment": "dev", "DataClassification": "inter
 
 def tbl(name, **kw):
     d = {"TableName": name, "TableArn": "arn:aws:dynamodb:%s:%s:table/%s" % (R, A, name), "TableStatus": "ACTIVE",
-         "ItemCount": 10, "DeletionProtectionEnabled": True}
+         "ItemCount": 10, "DeletionProtectionEnabled": True, "CreationDateTime": "2024-06-01T12:00:00+00:00"}
     d.update(kw)
     return d
 
@@ -890,6 +890,27 @@ del t11["ItemCount"]
 case("DDB-11", "error-itemcount-missing", tables(t11), ["ERROR %s | ItemCount is missing from the answer" % tarn("t")])
 case("DDB-11", "error-no-metric-results", merge(tables(tbl("t", ItemCount=0)), {P + "cloudwatch/get-metric-data/t": {}}),
      ["ERROR %s | has no \"MetricDataResults\" array" % tarn("t")])
+
+# DDB-11 judges only tables older than its window (CONTROLS.md): the window of 30 days
+# ends at the snapshot (2026-01-10T00:00:00Z), so a table created 2025-12-11T00:00:00Z is exactly 30 days old.
+young = lambda created, **kw: merge(tables(tbl("t", ItemCount=0, CreationDateTime=created, **kw)), {P + "cloudwatch/get-metric-data/t": mt([])})
+case("DDB-11", "not-applicable-created-minutes-ago", young("2026-01-09T23:50:00Z"),
+     ["NOT_APPLICABLE %s | created 2026-01-09T23:50:00Z, 10 minute(s) before the snapshot: younger than the 30-day window" % tarn("t")])
+case("DDB-11", "not-applicable-age-below-limit", young("2025-12-11T00:00:01Z"),
+     ["NOT_APPLICABLE %s | created 2025-12-11T00:00:01Z, 29 day(s) before the snapshot: younger than the 30-day window" % tarn("t")])
+case("DDB-11", "fail-unused-age-at-limit", young("2025-12-11T00:00:00Z"), [unused])
+case("DDB-11", "fail-unused-age-above-limit", young("2025-12-10T23:59:59Z"), [unused])
+case("DDB-11", "not-applicable-young-custom-window", merge(young("2026-01-05T00:00:00Z"), {"params": "unused_days=7\n"}),
+     ["NOT_APPLICABLE %s | 5 day(s) before the snapshot: younger than the 7-day window" % tarn("t")])
+case("DDB-11", "not-applicable-young-with-items", merge(tables(tbl("t", CreationDateTime="2026-01-09T00:00:00Z"))),
+     ["NOT_APPLICABLE %s | 1 day(s) before the snapshot" % tarn("t")])
+case("DDB-11", "not-applicable-created-after-snapshot", young("2026-01-11T00:00:00Z"),
+     ["NOT_APPLICABLE %s | created 2026-01-11T00:00:00Z, after the snapshot was taken" % tarn("t")])
+case("DDB-11", "fail-unused-epoch-creation-time", young(1765411200), [unused])  # 2025-12-11T00:00:00Z as the API's epoch seconds
+t11 = tbl("t")
+del t11["CreationDateTime"]
+case("DDB-11", "error-creation-time-missing", tables(t11), ["ERROR %s | CreationDateTime is missing from the answer" % tarn("t")])
+case("DDB-11", "error-creation-time-unreadable", tables(tbl("t", CreationDateTime="yesterday")), ["ERROR %s | CreationDateTime is not a readable date" % tarn("t")])
 
 # DDB-12
 case("DDB-12", "fail-deletion-protection-off", tables(tbl("t", DeletionProtectionEnabled=False)), ["FAIL %s | DeletionProtectionEnabled is false" % tarn("t")])
