@@ -12,6 +12,10 @@
 #define RT_EP "AWS::DMS::Endpoint"
 #define RT_TASK "AWS::DMS::ReplicationTask"
 
+/* An absent field whose documented default fails the control (CONTROLS.md,
+ * "How absent fields ... are read"): FAIL with this reason. */
+#define DWI_ABSENT_FMT "%s is absent from the answer; AWS's documented default is %s"
+
 static json_t *s_instances(struct dw_scan_ctx *ctx, const struct dw_control *c)
 {
     const struct dw_doc *d = dwi_doc(ctx, "dms", "describe-replication-instances", NULL);
@@ -154,8 +158,12 @@ void dwi_eval_dms01(struct dw_scan_ctx *ctx, const struct dw_control *c)
     {
         const char *arn = s_inst_arn(inst);
         int pub = dwi_bool(inst, "PubliclyAccessible");
-        if (pub < 0) {
-            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "PubliclyAccessible is missing from the answer");
+        if (!dwi_get(inst, "PubliclyAccessible")) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, DWI_ABSENT_FMT,
+                                            "PubliclyAccessible", "true");
+            s_recreate(ctx, f, inst, false);
+        } else if (pub < 0) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "PubliclyAccessible is not a boolean");
         } else if (pub == 0) {
             dwi_emit(ctx, c, DW_PASS, NULL, arn, "PubliclyAccessible is false");
         } else {
@@ -177,8 +185,14 @@ void dwi_eval_dms02(struct dw_scan_ctx *ctx, const struct dw_control *c)
     {
         const char *arn = s_inst_arn(inst);
         const char *ref = dwi_str(inst, "KmsKeyId");
-        if (!ref) {
-            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "KmsKeyId is missing from the answer");
+        if (!dwi_get(inst, "KmsKeyId")) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, DWI_ABSENT_FMT, "KmsKeyId",
+                                            "the account's aws/dms key");
+            s_recreate(ctx, f, inst, true);
+            continue;
+        }
+        if (!ref || !*ref) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "KmsKeyId is not a key reference");
             continue;
         }
         struct dwi_key k;
@@ -365,6 +379,21 @@ static const char *const s_nossl_engines[] = {
     "s3", "dynamodb", "kinesis", "kafka", "elasticsearch", "opensearch", "neptune", "redshift",
     "redshift-serverless", "redis", "dms-transfer", NULL};
 
+static void s_ssl_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *ep, const char *arn)
+{
+    dwi_cmd(f,
+            "CERT_ARN=$(aws dms import-certificate --region %s --certificate-identifier "
+            "%s-ca --certificate-pem file://REPLACE_WITH_CA_BUNDLE.pem --query "
+            "Certificate.CertificateArn --output text)",
+            ctx->region, dwi_str(ep, "EndpointIdentifier") ? dwi_str(ep, "EndpointIdentifier") : "db");
+    dwi_cmd(f,
+            "aws dms modify-endpoint --region %s --endpoint-arn %s --ssl-mode verify-full "
+            "--certificate-arn \"$CERT_ARN\"",
+            ctx->region, arn ? arn : "REPLACE_WITH_ENDPOINT_ARN");
+    dwi_note(f, "Use the CA bundle that signed the database server's certificate, then "
+                "run aws dms test-connection before restarting tasks.");
+}
+
 void dwi_eval_dms04(struct dw_scan_ctx *ctx, const struct dw_control *c)
 {
     json_t *arr = s_endpoints(ctx, c);
@@ -382,9 +411,13 @@ void dwi_eval_dms04(struct dw_scan_ctx *ctx, const struct dw_control *c)
                      "engine %s does not use the DMS SslMode setting (TLS is set by the service "
                      "or by engine settings)",
                      eng);
+        } else if (!mode && dwi_get(ep, "SslMode")) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "SslMode is not a string (engine %s)", eng);
         } else if (!mode) {
-            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "SslMode is missing from the answer (engine %s)",
-                     eng);
+            struct dw_finding *f =
+                dwi_emit(ctx, c, DW_FAIL, RT_EP, arn, DWI_ABSENT_FMT " (engine %s)", "SslMode",
+                         "none", eng);
+            s_ssl_fix(ctx, f, ep, arn);
         } else if (strcmp(mode, "verify-full") == 0 || strcmp(mode, "verify-ca") == 0) {
             dwi_emit(ctx, c, DW_PASS, RT_EP, arn, "SslMode is %s (engine %s)", mode, eng);
         } else if (strcmp(mode, "require") == 0) {
@@ -397,18 +430,7 @@ void dwi_eval_dms04(struct dw_scan_ctx *ctx, const struct dw_control *c)
             struct dw_finding *f =
                 dwi_emit(ctx, c, DW_FAIL, RT_EP, arn, "SslMode is %s (engine %s)%s", mode, eng,
                          s_in(eng, s_ssl_engines) ? "" : " [engine not in dbward's list]");
-            dwi_cmd(f,
-                    "CERT_ARN=$(aws dms import-certificate --region %s --certificate-identifier "
-                    "%s-ca --certificate-pem file://REPLACE_WITH_CA_BUNDLE.pem --query "
-                    "Certificate.CertificateArn --output text)",
-                    ctx->region,
-                    dwi_str(ep, "EndpointIdentifier") ? dwi_str(ep, "EndpointIdentifier") : "db");
-            dwi_cmd(f,
-                    "aws dms modify-endpoint --region %s --endpoint-arn %s --ssl-mode verify-full "
-                    "--certificate-arn \"$CERT_ARN\"",
-                    ctx->region, arn ? arn : "REPLACE_WITH_ENDPOINT_ARN");
-            dwi_note(f, "Use the CA bundle that signed the database server's certificate, then "
-                        "run aws dms test-connection before restarting tasks.");
+            s_ssl_fix(ctx, f, ep, arn);
         }
     }
 }
@@ -714,6 +736,24 @@ void dwi_eval_dms07(struct dw_scan_ctx *ctx, const struct dw_control *c)
     dwi_trail_control(ctx, c, false);
 }
 
+static void s_logging_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, const char *arn)
+{
+    dwi_cmd(f, "aws dms stop-replication-task --region %s --replication-task-arn %s", ctx->region,
+            arn);
+    dwi_cmd(f,
+            "aws dms wait replication-task-stopped --region %s --filters "
+            "Name=replication-task-arn,Values=%s",
+            ctx->region, arn);
+    dwi_cmd(f,
+            "aws dms modify-replication-task --region %s --replication-task-arn %s "
+            "--replication-task-settings '{\"Logging\":{\"EnableLogging\":true}}'",
+            ctx->region, arn);
+    dwi_cmd(f,
+            "aws dms start-replication-task --region %s --replication-task-arn %s "
+            "--start-replication-task-type resume-processing",
+            ctx->region, arn);
+}
+
 void dwi_eval_dms08(struct dw_scan_ctx *ctx, const struct dw_control *c)
 {
     size_t i;
@@ -722,9 +762,15 @@ void dwi_eval_dms08(struct dw_scan_ctx *ctx, const struct dw_control *c)
     {
         const char *arn = dwi_str(t, "ReplicationTaskArn");
         const char *settings = dwi_str(t, "ReplicationTaskSettings");
+        if (!dwi_get(t, "ReplicationTaskSettings")) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn, DWI_ABSENT_FMT,
+                                            "ReplicationTaskSettings",
+                                            "Logging.EnableLogging false");
+            s_logging_fix(ctx, f, arn);
+            continue;
+        }
         if (!settings) {
-            dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn,
-                     "ReplicationTaskSettings is missing from the answer");
+            dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn, "ReplicationTaskSettings is not a string");
             continue;
         }
         json_error_t jerr;
@@ -736,26 +782,21 @@ void dwi_eval_dms08(struct dw_scan_ctx *ctx, const struct dw_control *c)
             continue;
         }
         int on = dwi_bool(s, "Logging.EnableLogging");
+        json_t *lg = dwi_get(s, "Logging");
         if (on == 1) {
             dwi_emit(ctx, c, DW_PASS, RT_TASK, arn, "Logging.EnableLogging is true");
+        } else if (on == 0) {
+            struct dw_finding *f =
+                dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn, "Logging.EnableLogging is false");
+            s_logging_fix(ctx, f, arn);
+        } else if (lg && (!json_is_object(lg) || dwi_get(lg, "EnableLogging"))) {
+            dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn, "%s in ReplicationTaskSettings is not %s",
+                     json_is_object(lg) ? "Logging.EnableLogging" : "Logging",
+                     json_is_object(lg) ? "a boolean" : "an object");
         } else {
-            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn,
-                                            "Logging.EnableLogging is %s",
-                                            on == 0 ? "false" : "not set");
-            dwi_cmd(f, "aws dms stop-replication-task --region %s --replication-task-arn %s",
-                    ctx->region, arn);
-            dwi_cmd(f,
-                    "aws dms wait replication-task-stopped --region %s --filters "
-                    "Name=replication-task-arn,Values=%s",
-                    ctx->region, arn);
-            dwi_cmd(f,
-                    "aws dms modify-replication-task --region %s --replication-task-arn %s "
-                    "--replication-task-settings '{\"Logging\":{\"EnableLogging\":true}}'",
-                    ctx->region, arn);
-            dwi_cmd(f,
-                    "aws dms start-replication-task --region %s --replication-task-arn %s "
-                    "--start-replication-task-type resume-processing",
-                    ctx->region, arn);
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn, DWI_ABSENT_FMT,
+                                            "Logging.EnableLogging", "false");
+            s_logging_fix(ctx, f, arn);
         }
         json_decref(s);
     }
@@ -817,14 +858,17 @@ void dwi_eval_dms10(struct dw_scan_ctx *ctx, const struct dw_control *c)
             continue;
         }
         int m = dwi_bool(inst, "MultiAZ");
-        if (m < 0) {
-            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "MultiAZ is missing");
-        } else if (m) {
+        if (m < 0 && dwi_get(inst, "MultiAZ")) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "MultiAZ is not a boolean");
+        } else if (m == 1) {
             dwi_emit(ctx, c, DW_PASS, NULL, arn, "production instance with MultiAZ true");
         } else {
             struct dw_finding *f =
-                dwi_emit(ctx, c, DW_FAIL, NULL, arn, "production instance (%s=%s) has MultiAZ false",
-                         want, v);
+                m == 0 ? dwi_emit(ctx, c, DW_FAIL, NULL, arn,
+                                  "production instance (%s=%s) has MultiAZ false", want, v)
+                       : dwi_emit(ctx, c, DW_FAIL, NULL, arn,
+                                  "production instance (%s=%s): " DWI_ABSENT_FMT, want, v,
+                                  "MultiAZ", "false");
             dwi_cmd(f,
                     "aws dms modify-replication-instance --region %s --replication-instance-arn "
                     "%s --multi-az --apply-immediately",

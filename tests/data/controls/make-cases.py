@@ -167,8 +167,11 @@ case("DMS-01", "fail", merge(insts(inst("INST1", PubliclyAccessible=True)),
      ["FAIL %s | PubliclyAccessible is true | move-replication-task --region us-east-1 --replication-task-arn %s" % (rep("INST1"), taska("TASK1"))])
 case("DMS-01", "error", {P + "dms/describe-replication-instances.error": DENIED},
      ["ERROR %s | dms describe-replication-instances in us-east-1 was denied (AccessDeniedException)" % SCOPE])
-case("DMS-01", "missing-field", insts({"ReplicationInstanceArn": rep("INST1")}),
-     ["ERROR %s | PubliclyAccessible is missing" % rep("INST1")])
+# An absent field whose documented default fails is judged by it (CONTROLS.md): PubliclyAccessible defaults to true.
+case("DMS-01", "fail-public-absent", insts({"ReplicationInstanceArn": rep("INST1")}),
+     ["FAIL %s | PubliclyAccessible is absent from the answer; AWS's documented default is true | create-replication-instance" % rep("INST1")])
+case("DMS-01", "error-not-boolean", insts(inst("INST1", PubliclyAccessible="false")),
+     ["ERROR %s | PubliclyAccessible is not a boolean" % rep("INST1")])
 
 case("DMS-02", "pass", merge(insts(inst("INST1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
      ["PASS %s | customer managed and Enabled" % rep("INST1")])
@@ -206,7 +209,10 @@ case("DMS-04", "fail", eps(ep("SRC1", "mysql", SslMode="none")),
      ["FAIL %s | SslMode is none (engine mysql) | modify-endpoint --region us-east-1 --endpoint-arn %s --ssl-mode verify-full" % (epa("SRC1"), epa("SRC1"))])
 e4 = ep("SRC1", "postgres")
 del e4["SslMode"]
-case("DMS-04", "error", eps(e4), ["ERROR %s | SslMode is missing" % epa("SRC1")])
+case("DMS-04", "fail-ssl-none-absent", eps(e4),
+     ["FAIL %s | SslMode is absent from the answer; AWS's documented default is none (engine postgres) | --ssl-mode verify-full" % epa("SRC1")])
+case("DMS-04", "error", eps({"EndpointArn": epa("SRC1"), "EndpointIdentifier": "src1", "SslMode": "none"}), ["ERROR %s | EngineName is missing" % epa("SRC1")])
+case("DMS-04", "error-sslmode-not-string", eps(ep("SRC1", "postgres", SslMode=1)), ["ERROR %s | SslMode is not a string (engine postgres)" % epa("SRC1")])
 
 case("DMS-05", "pass", merge(eps(ep("TGT1", "s3", "target", S3Settings={"EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": karn("k-cmk")}),
                                  ep("SRC1", "s3", "source")),
@@ -253,7 +259,7 @@ tasks = lambda *t: {P + "dms/describe-replication-tasks": {"ReplicationTasks": l
 case("DMS-08", "pass", tasks(task("TASK1", {"Logging": {"EnableLogging": True}})), ["PASS %s | Logging.EnableLogging is true" % taska("TASK1")])
 case("DMS-08", "fail", tasks(task("TASK1", {"Logging": {"EnableLogging": False}}), task("TASK2", {"TargetMetadata": {}})),
      ["FAIL %s | Logging.EnableLogging is false | modify-replication-task --region us-east-1 --replication-task-arn %s" % (taska("TASK1"), taska("TASK1")),
-      "FAIL %s | Logging.EnableLogging is not set" % taska("TASK2")])
+      "FAIL %s | Logging.EnableLogging is absent from the answer; AWS's documented default is false" % taska("TASK2")])
 case("DMS-08", "error", tasks(task("TASK1", "{\"Logging\": {\"EnableLogging\": tru}}")),
      ["ERROR %s | ReplicationTaskSettings is not valid JSON" % taska("TASK1")])
 
@@ -617,7 +623,9 @@ case("DMS-02", "fail-key-not-enabled", merge(insts(inst("INST1", KmsKeyId=karn("
      ["FAIL %s | has KeyState PendingDeletion, not Enabled" % rep("INST1")])
 i2 = inst("INST1")
 del i2["KmsKeyId"]
-case("DMS-02", "error-key-id-missing", insts(i2), ["ERROR %s | KmsKeyId is missing from the answer" % rep("INST1")])
+case("DMS-02", "fail-aws-managed-key-absent", insts(i2),
+     ["FAIL %s | KmsKeyId is absent from the answer; AWS's documented default is the account's aws/dms key | --kms-key-id \"$KEY_ARN\"" % rep("INST1")])
+case("DMS-02", "error-key-id-not-string", insts(inst("INST1", KmsKeyId=7)), ["ERROR %s | KmsKeyId is not a key reference" % rep("INST1")])
 case("DMS-02", "pass-alias", merge(insts(inst("INST1", KmsKeyId="alias/dms-prod")), cmk, awskey,
                                    {P + "kms/list-aliases": {"Aliases": [{"AliasName": "alias/dms-prod", "TargetKeyId": "k-cmk"},
                                                                         {"AliasName": "alias/aws/dms", "TargetKeyId": "k-aws"}]}}),
@@ -716,10 +724,16 @@ case("DMS-07", "fail-management-events-off-advanced-data-only", merge(dms_presen
 
 # DMS-08
 case("DMS-08", "fail-logging-off", tasks(task("TASK1", {"Logging": {"EnableLogging": False}})), ["FAIL %s | Logging.EnableLogging is false" % taska("TASK1")])
-case("DMS-08", "fail-logging-not-set", tasks(task("TASK1", {"Logging": {}})), ["FAIL %s | Logging.EnableLogging is not set" % taska("TASK1")])
+case("DMS-08", "fail-logging-not-set", tasks(task("TASK1", {"Logging": {}})),
+     ["FAIL %s | Logging.EnableLogging is absent from the answer; AWS's documented default is false | modify-replication-task" % taska("TASK1")])
+case("DMS-08", "error-enable-logging-not-boolean", tasks(task("TASK1", {"Logging": {"EnableLogging": "true"}})),
+     ["ERROR %s | Logging.EnableLogging in ReplicationTaskSettings is not a boolean" % taska("TASK1")])
+case("DMS-08", "error-logging-not-object", tasks(task("TASK1", {"Logging": True})),
+     ["ERROR %s | Logging in ReplicationTaskSettings is not an object" % taska("TASK1")])
 t8 = task("TASK1", {})
 del t8["ReplicationTaskSettings"]
-case("DMS-08", "error-settings-missing", tasks(t8), ["ERROR %s | ReplicationTaskSettings is missing from the answer" % taska("TASK1")])
+case("DMS-08", "fail-logging-not-set-no-settings", tasks(t8),
+     ["FAIL %s | ReplicationTaskSettings is absent from the answer; AWS's documented default is Logging.EnableLogging false | modify-replication-task" % taska("TASK1")])
 
 # DMS-09
 case("DMS-09", "fail-auto-upgrade-off", insts(inst("INST1", AutoMinorVersionUpgrade=False)), ["FAIL %s | AutoMinorVersionUpgrade is false" % rep("INST1")])
@@ -731,7 +745,10 @@ case("DMS-10", "fail-prod-single-az-tag-upper-case", merge(insts(inst("INST1")),
      ["FAIL %s | production instance (Environment=PROD) has MultiAZ false" % rep("INST1")])
 i10 = inst("INST1")
 del i10["MultiAZ"]
-case("DMS-10", "error-multiaz-missing", merge(insts(i10), {P + "dms/list-tags-for-resource/INST1": tags(prod)}), ["ERROR %s | MultiAZ is missing" % rep("INST1")])
+case("DMS-10", "fail-prod-single-az-absent", merge(insts(i10), {P + "dms/list-tags-for-resource/INST1": tags(prod)}),
+     ["FAIL %s | production instance (Environment=prod): MultiAZ is absent from the answer; AWS's documented default is false | --multi-az" % rep("INST1")])
+case("DMS-10", "error-multiaz-not-boolean", merge(insts(inst("INST1", MultiAZ="yes")), {P + "dms/list-tags-for-resource/INST1": tags(prod)}),
+     ["ERROR %s | MultiAZ is not a boolean" % rep("INST1")])
 case("DMS-10", "pass-custom-prod-tag", merge(insts(inst("INST1", MultiAZ=True), inst("INST2")), {"params": "prod_tag=Tier=critical\n"},
                                              {P + "dms/list-tags-for-resource/INST1": tags({"Tier": "critical"}), P + "dms/list-tags-for-resource/INST2": tags(prod)}),
      ["PASS %s | production instance with MultiAZ true" % rep("INST1"), "NOT_APPLICABLE %s | not tagged Tier=critical" % rep("INST2")])
