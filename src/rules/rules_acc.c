@@ -41,6 +41,21 @@ void dwi_eval_acc01(struct dw_scan_ctx *ctx, const struct dw_control *c)
             dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn, "AWS managed key: AWS rotates it");
             continue;
         }
+        /* The target of an alias/aws/ alias is AWS managed whatever KeyManager says. When
+         * the aliases cannot be read, KeyManager's word is judged: either verdict is then
+         * about a rotation status that was read. */
+        const char *aws_alias = NULL;
+        char *why = NULL;
+        const char *kid = dwi_str(d->json, "KeyMetadata.KeyId");
+        int aws = dwi_key_aws_alias(ctx, ctx->region, kid ? kid : id, &aws_alias, &why);
+        free(why);
+        if (aws == 1) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn,
+                     "AWS managed key (target of %s, although KeyManager is CUSTOMER): AWS "
+                     "rotates it",
+                     aws_alias);
+            continue;
+        }
         if (strcmp(spec, "SYMMETRIC_DEFAULT") != 0) {
             dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn,
                      "KeySpec %s: automatic rotation applies to symmetric keys only", spec);
@@ -363,9 +378,9 @@ static void s_acc05_key(struct dw_scan_ctx *ctx, const struct dw_control *c, con
         dwi_key_clean_up(&k);
         return;
     }
-    if (strcmp(k.manager, "CUSTOMER") != 0) {
+    if (k.aws_managed == 1) {
         dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, rid,
-                 "AWS managed key: its policy is set by AWS (used by %s)", user);
+                 "AWS managed key (%s): its policy is set by AWS (used by %s)", k.why_aws, user);
         dwi_key_clean_up(&k);
         return;
     }
@@ -517,10 +532,16 @@ void dwi_eval_acc06(struct dw_scan_ctx *ctx, const struct dw_control *c)
                 dw_buf_printf(&why, "%sKmsKeyId could not be checked: %s", why.len ? "; " : "",
                               k.reason);
                 error = true;
-            } else if (strcmp(k.manager, "CUSTOMER") != 0) {
-                dw_buf_printf(&why, "%sKmsKeyId %s is not customer managed", why.len ? "; " : "",
-                              key);
+            } else if (k.aws_managed == 1) {
+                dw_buf_printf(&why, "%sKmsKeyId %s is not customer managed (%s)",
+                              why.len ? "; " : "", key, k.why_aws);
                 bad_key = true;
+            } else if (k.aws_managed < 0) {
+                dw_buf_printf(&why,
+                              "%sKmsKeyId %s says KeyManager CUSTOMER, but whether an alias/aws/ "
+                              "alias targets it is unknown: %s",
+                              why.len ? "; " : "", key, k.alias_reason);
+                error = true;
             }
             dwi_key_clean_up(&k);
         }

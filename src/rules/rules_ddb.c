@@ -364,10 +364,14 @@ static void s_ddb02(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
         if (!k.ok)
             dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "KMSMasterKeyArn %s could not be checked: %s",
                      key, k.reason);
-        else if (strcmp(k.manager, "CUSTOMER") != 0)
+        else if (k.aws_managed == 1)
             f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn,
-                         "KMSMasterKeyArn %s is an AWS managed key (KeyManager %s)", key,
-                         k.manager);
+                         "KMSMasterKeyArn %s is an AWS managed key (%s)", key, k.why_aws);
+        else if (k.aws_managed < 0)
+            dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn,
+                     "KMSMasterKeyArn %s says KeyManager CUSTOMER, but whether an alias/aws/ "
+                     "alias targets it is unknown: %s",
+                     key, k.alias_reason);
         else
             dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn,
                      "encrypted with customer managed key %s", key);

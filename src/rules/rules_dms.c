@@ -200,11 +200,11 @@ void dwi_eval_dms02(struct dw_scan_ctx *ctx, const struct dw_control *c)
         if (!k.ok) {
             dwi_emit(ctx, c, DW_ERROR, NULL, arn, "KmsKeyId %s could not be checked: %s", ref,
                      k.reason);
-        } else if (strcmp(k.manager, "CUSTOMER") != 0) {
+        } else if (k.aws_managed == 1) {
             struct dw_finding *f = dwi_emit(
                 ctx, c, DW_FAIL, NULL, arn,
-                "KmsKeyId %s is an AWS managed key (KeyManager is %s), not a customer managed key",
-                ref, k.manager);
+                "KmsKeyId %s is an AWS managed key (%s), not a customer managed key", ref,
+                k.why_aws);
             s_recreate(ctx, f, inst, true);
         } else if (strcmp(k.state, "Enabled") != 0) {
             struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn,
@@ -218,6 +218,11 @@ void dwi_eval_dms02(struct dw_scan_ctx *ctx, const struct dw_control *c)
             else
                 dwi_note(f, "Decide whether key %s can be restored; otherwise recreate the "
                             "instance with a new customer managed key.", k.key_id);
+        } else if (k.aws_managed < 0) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn,
+                     "KmsKeyId %s says KeyManager CUSTOMER, but whether an alias/aws/ alias "
+                     "targets it is unknown: %s",
+                     ref, k.alias_reason);
         } else {
             dwi_emit(ctx, c, DW_PASS, NULL, arn, "KmsKeyId %s is customer managed and Enabled",
                      ref);
@@ -484,14 +489,19 @@ void dwi_eval_dms05(struct dw_scan_ctx *ctx, const struct dw_control *c)
         if (!k.ok) {
             dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "ServerSideEncryptionKmsKeyId %s could not be "
                      "checked: %s", key, k.reason);
-        } else if (strcmp(k.manager, "CUSTOMER") != 0) {
+        } else if (k.aws_managed == 1) {
             struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_EP, arn,
-                                            "SSE_KMS uses %s, whose KeyManager is %s", key,
-                                            k.manager);
+                                            "SSE_KMS uses %s, an AWS managed key (%s)", key,
+                                            k.why_aws);
             dwi_cmd(f,
                     "aws dms modify-endpoint --region %s --endpoint-arn %s %s "
                     "EncryptionMode=SSE_KMS,ServerSideEncryptionKmsKeyId=REPLACE_WITH_CMK_ARN",
                     ctx->region, arn ? arn : "REPLACE_WITH_ENDPOINT_ARN", opt);
+        } else if (k.aws_managed < 0) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn,
+                     "ServerSideEncryptionKmsKeyId %s says KeyManager CUSTOMER, but whether an "
+                     "alias/aws/ alias targets it is unknown: %s",
+                     key, k.alias_reason);
         } else {
             dwi_emit(ctx, c, DW_PASS, RT_EP, arn, "%s.EncryptionMode is SSE_KMS with customer "
                      "managed key %s", block, key);

@@ -34,6 +34,17 @@ def key(k, manager="CUSTOMER", state="Enabled", spec="SYMMETRIC_DEFAULT", origin
                             "Origin": origin, "Enabled": state == "Enabled", "KeyUsage": "ENCRYPT_DECRYPT"}}
 
 
+def aliases(*pairs, region=R):
+    """kms list-aliases: (alias name, target key id) pairs. A key that an
+    alias/aws/* alias targets is AWS managed whatever KeyManager says
+    (CONTROLS.md), so a customer managed verdict needs this answer."""
+    return {region + "/kms/list-aliases": {"Aliases": [{"AliasName": n, "AliasArn": "arn:aws:kms:%s:%s:%s" % (region, A, n),
+                                                        "TargetKeyId": t} for n, t in pairs]}}
+
+
+CUSTOMER_ALIASES = aliases(("alias/app", "k-cmk"), ("alias/aws/dms", "k-aws"))
+
+
 def inst(tail, **kw):
     d = {"ReplicationInstanceIdentifier": tail.lower(), "ReplicationInstanceClass": "dms.t3.medium",
          "AllocatedStorage": 50, "PubliclyAccessible": False, "KmsKeyId": karn("k-cmk"),
@@ -173,7 +184,7 @@ case("DMS-01", "fail-public-absent", insts({"ReplicationInstanceArn": rep("INST1
 case("DMS-01", "error-not-boolean", insts(inst("INST1", PubliclyAccessible="false")),
      ["ERROR %s | PubliclyAccessible is not a boolean" % rep("INST1")])
 
-case("DMS-02", "pass", merge(insts(inst("INST1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+case("DMS-02", "pass", merge(insts(inst("INST1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
      ["PASS %s | customer managed and Enabled" % rep("INST1")])
 case("DMS-02", "fail", merge(insts(inst("INST1", KmsKeyId="arn:aws:kms:%s:%s:alias/aws/dms" % (R, A)),
                                    inst("INST2", KmsKeyId=karn("k-off"))),
@@ -216,7 +227,7 @@ case("DMS-04", "error-sslmode-not-string", eps(ep("SRC1", "postgres", SslMode=1)
 
 case("DMS-05", "pass", merge(eps(ep("TGT1", "s3", "target", S3Settings={"EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": karn("k-cmk")}),
                                  ep("SRC1", "s3", "source")),
-                             {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+                             {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
      ["PASS %s | SSE_KMS with customer managed key" % epa("TGT1"), "NOT_APPLICABLE %s | only S3 and Redshift targets" % epa("SRC1")])
 case("DMS-05", "fail", eps(ep("TGT1", "redshift", "target", RedshiftSettings={"EncryptionMode": "SSE_S3"}),
                            ep("TGT2", "s3", "target", S3Settings={"BucketName": "b"})),
@@ -415,11 +426,11 @@ case("DDB-01", "error-denied", {"global/iam/get-account-authorization-details.er
      ["ERROR %s/global | get-account-authorization-details in global was denied (AccessDenied)" % A])
 
 sse = lambda k: {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": karn(k)}
-case("DDB-02", "pass", merge(tables(tbl("orders", SSEDescription=sse("k-cmk"))), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+case("DDB-02", "pass", merge(tables(tbl("orders", SSEDescription=sse("k-cmk"))), {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
      ["PASS %s | encrypted with customer managed key" % tarn("orders")])
 case("DDB-02", "fail", merge(tables(tbl("a"), tbl("b", SSEDescription=sse("k-aws"))), {P + "kms/describe-key/k-aws": key("k-aws", "AWS")}),
      ["FAIL %s | no SSEDescription: the table uses the AWS owned key | update-table --region us-east-1 --table-name a --sse-specification Enabled=true,SSEType=KMS" % tarn("a"),
-      "FAIL %s | is an AWS managed key (KeyManager AWS)" % tarn("b")])
+      "FAIL %s | is an AWS managed key (KeyManager is AWS)" % tarn("b")])
 case("DDB-02", "error", {P + "dynamodb/list-tables": {"TableNames": ["orders"]}, P + "dynamodb/describe-table/orders.error": DENIED},
      ["ERROR %s | dynamodb describe-table for orders in us-east-1 was denied" % tarn("orders")])
 
@@ -596,7 +607,7 @@ case("ACC-05", "error-input", merge(used, {P + "kms/get-key-policy/k-cmk": {"Pol
      ["ERROR %s | the key policy cannot be read (%s/kms/get-key-policy/k-cmk.json, Policy at line 1, column" % (karn("k-cmk"), R)])
 case("ACC-05", "error", merge(used, {P + "kms/get-key-policy/k-cmk.error": DENIED}), ["ERROR %s | get-key-policy for k-cmk in us-east-1 was denied" % karn("k-cmk")])
 
-case("ACC-06", "pass", merge(trails(trail("main", kms=karn("k-cmk")), trail("shadow", home="eu-west-1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+case("ACC-06", "pass", merge(trails(trail("main", kms=karn("k-cmk")), trail("shadow", home="eu-west-1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
      ["PASS arn:aws:cloudtrail:%s:%s:trail/main | multi-region, log file validation on" % (R, A)])
 case("ACC-06", "fail", merge(trails(trail("main", multi=False, validation=False))),
      ["FAIL arn:aws:cloudtrail:%s:%s:trail/main | IsMultiRegionTrail is false; LogFileValidationEnabled is false; no KmsKeyId | update-trail --region us-east-1 --name main --is-multi-region-trail --enable-log-file-validation --kms-key-id REPLACE_WITH_CMK_ARN" % (R, A)])
@@ -626,11 +637,20 @@ del i2["KmsKeyId"]
 case("DMS-02", "fail-aws-managed-key-absent", insts(i2),
      ["FAIL %s | KmsKeyId is absent from the answer; AWS's documented default is the account's aws/dms key | --kms-key-id \"$KEY_ARN\"" % rep("INST1")])
 case("DMS-02", "error-key-id-not-string", insts(inst("INST1", KmsKeyId=7)), ["ERROR %s | KmsKeyId is not a key reference" % rep("INST1")])
+case("DMS-02", "fail-aws-managed-key-alias", merge(insts(inst("INST1", KmsKeyId=karn("k-dms"))), {P + "kms/describe-key/k-dms": key("k-dms")},
+                                                   aliases(("alias/aws/dms", "k-dms"))),
+     ["FAIL %s | KmsKeyId %s is an AWS managed key (target of alias/aws/dms, although KeyManager is CUSTOMER) | --kms-key-id \"$KEY_ARN\"" % (rep("INST1"), karn("k-dms"))])
+case("DMS-02", "fail-aws-managed-key-alias-named", merge(insts(inst("INST1", KmsKeyId="alias/aws/dms")), {P + "kms/describe-key/k-dms": key("k-dms")},
+                                                         aliases(("alias/aws/dms", "k-dms"))),
+     ["FAIL %s | KmsKeyId alias/aws/dms is an AWS managed key (target of alias/aws/dms, although KeyManager is CUSTOMER)" % rep("INST1")])
+case("DMS-02", "error-aliases-unreadable", merge(insts(inst("INST1")), cmk, {P + "kms/list-aliases.error": DENIED}),
+     ["ERROR %s | whether an alias/aws/ alias targets it is unknown: kms list-aliases in us-east-1 was denied" % rep("INST1")])
 case("DMS-02", "pass-alias", merge(insts(inst("INST1", KmsKeyId="alias/dms-prod")), cmk, awskey,
                                    {P + "kms/list-aliases": {"Aliases": [{"AliasName": "alias/dms-prod", "TargetKeyId": "k-cmk"},
                                                                         {"AliasName": "alias/aws/dms", "TargetKeyId": "k-aws"}]}}),
      ["PASS %s | KmsKeyId alias/dms-prod is customer managed and Enabled" % rep("INST1")])
-case("DMS-02", "pass-key-in-other-region", merge(insts(inst("INST1", KmsKeyId=karn("k-eu", E))), {E + "/kms/describe-key/k-eu": key("k-eu")}),
+case("DMS-02", "pass-key-in-other-region", merge(insts(inst("INST1", KmsKeyId=karn("k-eu", E))), {E + "/kms/describe-key/k-eu": key("k-eu")},
+                                                 aliases(("alias/aws/dms", "k-aws"), region=E)),
      ["PASS %s | is customer managed and Enabled" % rep("INST1")])
 
 # DMS-03
@@ -673,7 +693,10 @@ case("DMS-05", "fail-kms-without-key", eps(s3t("TGT1", EncryptionMode="SSE_KMS")
 case("DMS-05", "fail-kms-empty-key", eps(s3t("TGT1", EncryptionMode="SSE_KMS", ServerSideEncryptionKmsKeyId="")),
      ["FAIL %s | S3Settings.EncryptionMode is SSE_KMS without ServerSideEncryptionKmsKeyId" % epa("TGT1")])
 case("DMS-05", "fail-aws-managed-key", merge(eps(s3t("TGT1", EncryptionMode="SSE_KMS", ServerSideEncryptionKmsKeyId=karn("k-aws"))), awskey),
-     ["FAIL %s | SSE_KMS uses %s, whose KeyManager is AWS" % (epa("TGT1"), karn("k-aws"))])
+     ["FAIL %s | SSE_KMS uses %s, an AWS managed key (KeyManager is AWS)" % (epa("TGT1"), karn("k-aws"))])
+case("DMS-05", "fail-aws-managed-key-alias", merge(eps(s3t("TGT1", EncryptionMode="SSE_KMS", ServerSideEncryptionKmsKeyId=karn("k-s3"))),
+                                                   {P + "kms/describe-key/k-s3": key("k-s3")}, aliases(("alias/aws/s3", "k-s3"))),
+     ["FAIL %s | SSE_KMS uses %s, an AWS managed key (target of alias/aws/s3, although KeyManager is CUSTOMER)" % (epa("TGT1"), karn("k-s3"))])
 case("DMS-05", "error-settings-missing", eps(ep("TGT1", "s3", "target")), ["ERROR %s | S3Settings is missing from the answer" % epa("TGT1")])
 
 # DMS-06
@@ -799,7 +822,18 @@ s2 = sse2()
 del s2["KMSMasterKeyArn"]
 case("DDB-02", "fail-key-arn-missing", tables(tbl("t", SSEDescription=s2)), ["FAIL %s | KMSMasterKeyArn (missing)" % tarn("t")])
 case("DDB-02", "fail-aws-managed-key", merge(tables(tbl("t", SSEDescription=sse("k-aws"))), awskey),
-     ["FAIL %s | is an AWS managed key (KeyManager AWS)" % tarn("t")])
+     ["FAIL %s | is an AWS managed key (KeyManager is AWS)" % tarn("t")])
+# A key that alias/aws/dynamodb targets is AWS managed although KeyManager says CUSTOMER: the stricter reading wins.
+case("DDB-02", "fail-aws-managed-key-alias", merge(tables(tbl("t", SSEDescription=sse("k-ddb"))), {P + "kms/describe-key/k-ddb": key("k-ddb")},
+                                                   aliases(("alias/orders", "k-cmk"), ("alias/aws/dynamodb", "k-ddb"))),
+     ["FAIL %s | KMSMasterKeyArn %s is an AWS managed key (target of alias/aws/dynamodb, although KeyManager is CUSTOMER) | update-table" % (tarn("t"), karn("k-ddb"))])
+case("DDB-02", "fail-aws-managed-key-alias-arn-target", merge(tables(tbl("t", SSEDescription=sse("k-ddb"))), {P + "kms/describe-key/k-ddb": key("k-ddb")},
+                                                              aliases(("alias/aws/dynamodb", karn("k-ddb")))),
+     ["FAIL %s | (target of alias/aws/dynamodb, although KeyManager is CUSTOMER)" % tarn("t")])
+case("DDB-02", "pass-customer-alias-only", merge(tables(tbl("t", SSEDescription=sse("k-cmk"))), cmk, aliases(("alias/aws-dynamodb", "k-cmk"), ("alias/aws/dynamodb", "k-other"))),
+     ["PASS %s | encrypted with customer managed key" % tarn("t")])
+case("DDB-02", "error-aliases-unreadable", merge(tables(tbl("t", SSEDescription=sse("k-cmk"))), cmk, {P + "kms/list-aliases.error": DENIED}),
+     ["ERROR %s | says KeyManager CUSTOMER, but whether an alias/aws/ alias targets it is unknown: kms list-aliases in us-east-1 was denied" % tarn("t")])
 case("DDB-02", "error-sse-updating", merge(tables(tbl("t", SSEDescription=sse2(Status="UPDATING"))), cmk),
      ["ERROR %s | SSEDescription.Status is UPDATING: scan again later" % tarn("t")])
 case("DDB-02", "error-key-unreadable", merge(tables(tbl("t", SSEDescription=sse("k-cmk"))), {P + "kms/describe-key/k-cmk.error": DENIED}),
@@ -943,6 +977,10 @@ case("DDB-13", "fail-tls-none", dx(dax("c1", "ENABLED", "NONE")), ["FAIL %s | SS
 # ACC-01
 rot = lambda on: {P + "kms/get-key-rotation-status/k1": {"KeyRotationEnabled": on}}
 case("ACC-01", "fail-rotation-off", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1")}, rot(False)), ["FAIL %s | KeyRotationEnabled is false" % karn("k1")])
+case("ACC-01", "not-applicable-aws-alias", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1")}, rot(False), aliases(("alias/aws/dynamodb", "k1"))),
+     ["NOT_APPLICABLE %s | AWS managed key (target of alias/aws/dynamodb, although KeyManager is CUSTOMER)" % karn("k1")])
+case("ACC-01", "fail-rotation-off-customer-alias", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1")}, rot(False), aliases(("alias/app", "k1"), ("alias/aws/dynamodb", "k2"))),
+     ["FAIL %s | KeyRotationEnabled is false" % karn("k1")])
 case("ACC-01", "not-applicable-external-origin", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1", origin="EXTERNAL")}),
      ["NOT_APPLICABLE %s | Origin EXTERNAL" % karn("k1")])
 case("ACC-01", "not-applicable-disabled", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1", state="Disabled")}),
@@ -1011,7 +1049,10 @@ def tr6(**kw):
 case("ACC-06", "fail-not-multi-region", merge(tr6(IsMultiRegionTrail=False), cmk), ["FAIL %s | IsMultiRegionTrail is false" % tarn6])
 case("ACC-06", "fail-log-validation-off", merge(tr6(LogFileValidationEnabled=False), cmk), ["FAIL %s | LogFileValidationEnabled is false" % tarn6])
 case("ACC-06", "fail-no-kms-key", tr6(KmsKeyId=None), ["FAIL %s | no KmsKeyId (logs use S3 managed encryption)" % tarn6])
-case("ACC-06", "fail-aws-managed-key", merge(tr6(KmsKeyId=karn("k-aws")), awskey), ["FAIL %s | KmsKeyId %s is not customer managed" % (tarn6, karn("k-aws"))])
+case("ACC-06", "fail-aws-managed-key", merge(tr6(KmsKeyId=karn("k-aws")), awskey), ["FAIL %s | KmsKeyId %s is not customer managed (KeyManager is AWS)" % (tarn6, karn("k-aws"))])
+case("ACC-06", "fail-aws-managed-key-alias", merge(tr6(KmsKeyId=karn("k-ct")), {P + "kms/describe-key/k-ct": key("k-ct")}, aliases(("alias/aws/s3", "k-ct"))),
+     ["FAIL %s | KmsKeyId %s is not customer managed (target of alias/aws/s3, although KeyManager is CUSTOMER)" % (tarn6, karn("k-ct"))])
+case("ACC-06", "error-aliases-unreadable", merge(tr6(), cmk), ["ERROR %s | whether an alias/aws/ alias targets it is unknown: kms list-aliases in us-east-1 was not recorded" % tarn6])
 case("ACC-06", "fail-not-multi-region-key-unreadable", merge(tr6(IsMultiRegionTrail=False), {P + "kms/describe-key/k-cmk.error": DENIED}),
      ["FAIL %s | IsMultiRegionTrail is false; KmsKeyId could not be checked" % tarn6])
 case("ACC-06", "error-key-unreadable", merge(tr6(), {P + "kms/describe-key/k-cmk.error": DENIED}), ["ERROR %s | KmsKeyId could not be checked" % tarn6])
