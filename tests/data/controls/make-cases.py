@@ -796,6 +796,40 @@ case("DMS-11", "pass-shared-group-ports", merge(insts(inst("INST1"), inst("INST2
                                                 eps(ep("SRC1", "postgres", Port=5432), ep("SRC2", "mysql", Port=3306)),
                                                 tasks(task("TASK1", {}), task("TASK2", {}, instance="INST2", src="SRC2"))),
      ["PASS %s | no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports" % sg_arn])  # a shared group: the ports of both instances
+# The fix (issue 18): allow what the instances need first, each port once, 443 kept when a wide
+# rule carried it; then revoke each offending rule exactly as written.
+AUTH = "authorize-security-group-egress --region us-east-1 --group-id sg-0aaa --ip-permissions "
+REVOKE = "revoke-security-group-egress --region us-east-1 --group-id sg-0aaa --ip-permissions "
+db = lambda port: AUTH + "'[{\"IpProtocol\":\"tcp\",\"FromPort\":%d,\"ToPort\":%d,\"IpRanges\":[{\"CidrIp\":\"REPLACE_WITH_DB_CIDR\"}]}]'" % (port, port)
+https = AUTH + "'[{\"IpProtocol\":\"tcp\",\"FromPort\":443,\"ToPort\":443,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]'"
+case("DMS-11", "fail-all-traffic-v4-fix-order", one(rule("-1")),
+     ["FAIL %s | all traffic (IpProtocol -1) to the internet | %s | %s | %s | %s'[{\"IpProtocol\":\"-1\",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]' | #4"
+      % (sg_arn, https, db(5432), db(5439), REVOKE)])
+case("DMS-11", "fail-all-traffic-v6-fix", one(rule("-1", cidr=None, v6="::/0")),
+     ["FAIL %s | all traffic (IpProtocol -1) to the internet | %s | %s | %s'[{\"IpProtocol\":\"-1\",\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]}]' | #3"
+      % (sg_arn, db(5432), db(5439), REVOKE)])  # 443 went to ::/0 only: the IPv4 443 rule is not a path the instance had
+case("DMS-11", "fail-all-traffic-v4-ports-once", merge(insts(inst("INST1"), inst("INST2")), sg(rule("-1")),
+                                                      eps(ep("SRC1", "postgres", Port=5432), ep("TGT1", "postgres", "target", Port=5432), ep("SRC2", "oracle", Port=1521)),
+                                                      tasks(task("TASK1", {}), task("TASK2", {}), task("TASK3", {}, instance="INST2", src="SRC2"))),
+     ["FAIL %s | all traffic | %s | %s | %s | %s | #4" % (sg_arn, https, db(5432), db(1521), REVOKE)])
+case("DMS-11", "fail-all-traffic-v4-https-kept", one(rule("-1"), rule("tcp", 443, 443)),
+     ["FAIL %s | all traffic (IpProtocol -1) | %s | %s | %s'[{\"IpProtocol\":\"-1\"" % (sg_arn, db(5432), db(5439), REVOKE) + " | #3"])
+case("DMS-11", "fail-wide-port-revoked", one(rule("tcp", 8080, 8080), rule("tcp", 5432, 5432)),
+     ["FAIL %s | tcp 8080-8080 to the internet | %s'[{\"IpProtocol\":\"tcp\",\"FromPort\":8080,\"ToPort\":8080,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]' | #1"
+      % (sg_arn, REVOKE)])
+case("DMS-11", "fail-port-range-fix", one(rule("tcp", 5432, 5440, v6="::/0")),
+     ["FAIL %s | tcp 5432-5440 to the internet | %s | %s | %s'[{\"IpProtocol\":\"tcp\",\"FromPort\":5432,\"ToPort\":5440,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}],\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]}]' | #3"
+      % (sg_arn, db(5432), db(5439), REVOKE)])  # both database ports are inside the range; 443 is not
+case("DMS-11", "fail-other-instance-port-shared-oracle", merge(insts(inst("INST1"), inst("INST2", VpcSecurityGroups=[{"VpcSecurityGroupId": "sg-0bbb"}])),
+                                                             sgs(("sg-0aaa", [rule("tcp", 1521, 1521)]), ("sg-0bbb", [rule("tcp", 1521, 1521)])),
+                                                             eps(ep("SRC1", "postgres", Port=5432), ep("SRC2", "oracle", Port=1521)),
+                                                             tasks(task("TASK1", {}), task("TASK2", {}, instance="INST2", src="SRC2"))),
+     ["FAIL %s | tcp 1521-1521 to the internet | revoke-security-group-egress --region us-east-1 --group-id sg-0aaa" % sgarn("sg-0aaa"),
+      "PASS %s | no egress" % sgarn("sg-0bbb")])
+case("DMS-11", "pass-shared-group-oracle", merge(insts(inst("INST1"), inst("INST2")), sg(rule("tcp", 5432, 5432), rule("tcp", 1521, 1521)),
+                                                 eps(ep("SRC1", "postgres", Port=5432), ep("SRC2", "oracle", Port=1521)),
+                                                 tasks(task("TASK1", {}), task("TASK2", {}, instance="INST2", src="SRC2"))),
+     ["PASS %s | no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports" % sg_arn])  # the issue's case: 1521 is the second instance's Oracle source
 case("DMS-11", "error-egress-missing", merge(insts(inst("INST1")), {P + "ec2/describe-security-groups": {"SecurityGroups": [{"GroupId": "sg-0aaa", "IpPermissions": []}]}},
                                              eps(), tasks()),
      ["ERROR %s | IpPermissionsEgress is missing for sg-0aaa" % sg_arn])
