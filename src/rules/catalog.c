@@ -83,7 +83,7 @@ static const struct dw_control s_catalog[] = {
      "S3Settings.ServerSideEncryptionKmsKeyId]'.",
      "Modify the endpoint to EncryptionMode=SSE_KMS with a customer managed key the service "
      "access role may use.",
-     {"dms describe-endpoints", "kms describe-key/<key>"}, dwi_eval_dms05, NULL},
+     {"dms describe-endpoints", "kms describe-key/<key>", "kms list-aliases"}, dwi_eval_dms05, NULL},
     {"DMS-06", "dms", "DMS resources carry the required tags", DW_SEV_LOW, {"ID.AM-1", "ID.AM-5"},
      {0}, "000", DW_FIX_IN_PLACE, INST, false, {"required_tags"},
      "Every replication instance, endpoint and task has each required tag key with a non-empty "
@@ -182,7 +182,8 @@ static const struct dw_control s_catalog[] = {
      "Console: DynamoDB > table > Additional settings > Encryption. CLI: aws dynamodb "
      "describe-table --table-name <t> --query Table.SSEDescription.",
      "aws dynamodb update-table --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId=<key>.",
-     {"dynamodb list-tables", "dynamodb describe-table/<table>", "kms describe-key/<key>"},
+     {"dynamodb list-tables", "dynamodb describe-table/<table>", "kms describe-key/<key>",
+      "kms list-aliases"},
      dwi_eval_ddb02, NULL},
     {"DDB-03", "dynamodb", "DAX is not used", DW_SEV_CRITICAL, {"PR.DS-1"}, {1}, "004",
      DW_FIX_MANUAL, ACCT, false, {"dax_approved"},
@@ -291,7 +292,8 @@ static const struct dw_control s_catalog[] = {
      "Rotation limits how much data one key version protects.",
      "Console: KMS > key > Key rotation. CLI: aws kms get-key-rotation-status --key-id <id>.",
      "aws kms enable-key-rotation --key-id <id>.",
-     {"kms list-keys", "kms describe-key/<key>", "kms get-key-rotation-status/<key>"},
+     {"kms list-keys", "kms describe-key/<key>", "kms get-key-rotation-status/<key>",
+      "kms list-aliases"},
      dwi_eval_acc01, NULL},
     {"ACC-02", "account", "IAM access keys are younger than the rotation limit", DW_SEV_MEDIUM,
      {"PR.AC-1"}, {8}, "004", DW_FIX_IN_PLACE, "AWS::IAM::AccessKey", true,
@@ -332,7 +334,8 @@ static const struct dw_control s_catalog[] = {
      "default --output text.",
      "Rewrite the policy and apply it with aws kms put-key-policy.",
      {"dms describe-replication-instances", "dms describe-endpoints", "dynamodb list-tables",
-      "dynamodb describe-table/<table>", "kms describe-key/<key>", "kms get-key-policy/<key>"},
+      "dynamodb describe-table/<table>", "kms describe-key/<key>", "kms get-key-policy/<key>",
+      "kms list-aliases"},
      dwi_eval_acc05, NULL},
     {"ACC-06", "account", "CloudTrail trails are multi-region, validated and encrypted with a CMK",
      DW_SEV_MEDIUM, {"PR.DS-6", "PR.PT-1"}, {1, 4}, "000, 004", DW_FIX_IN_PLACE,
@@ -345,7 +348,8 @@ static const struct dw_control s_catalog[] = {
      "describe-trails.",
      "aws cloudtrail update-trail --is-multi-region-trail --enable-log-file-validation "
      "--kms-key-id <key>.",
-     {"cloudtrail describe-trails", "kms describe-key/<key>"}, dwi_eval_acc06, NULL},
+     {"cloudtrail describe-trails", "kms describe-key/<key>", "kms list-aliases"}, dwi_eval_acc06,
+     NULL},
 };
 
 size_t dw_catalog_count(void) { return DW_ARRAY_LEN(s_catalog); }
