@@ -128,6 +128,10 @@ static void test_forms(void **state)
     assert_string_equal(dw_policy_stmt_label(&p->stmts[0], label, sizeof(label)), "\"A\"");
     dw_policy_free(p);
     json_decref(s);
+    /* '+' is a space in URL-encoded text: JSON allows it between tokens. */
+    p = s_parse("%7B%22Statement%22%3A+%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A%2A%22%7D%7D");
+    assert_int_equal(p->n_stmts, 1);
+    dw_policy_free(p);
 }
 
 static void test_errors(void **state)
@@ -213,6 +217,14 @@ static void test_ddb_sets(void **state)
         {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}",
          "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:Get*\",\"Resource\":\"*\"}}", true, false, false, false},
         {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}", NULL, false, false, false, false},
+        /* Table names may hold '.': a Deny of the dotted ones leaves a gap. */
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Action\":\"dynamodb:*\",\"Resource\":\"arn:aws:dynamodb:*:*:table/*.*\"}]}", NULL, true, false, false, false},
+        /* No Resource element: the statement applies to every resource. */
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\"}}", NULL, true, true, false, true},
+        /* A conditional Allow still counts. */
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"true\"}}}}", NULL, true, true, false, true},
+        /* Actions ignore case; '?' is one character, also ':' in an ARN. */
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"DYNAMODB:*\",\"Resource\":\"arn:aws:dynamodb:us-east-1:123456789012?table/*\"}}", NULL, true, true, false, true},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
         struct dw_policy *p = s_parse(cases[i].doc);
@@ -258,6 +270,16 @@ static void test_kms_sets(void **state)
         {"{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:*\"}}", true, "aws:SourceArn does not bind"},
         {"{\"StringEquals\":{\"aws:SourceVpce\":\"vpce-1\"}}", false, "binds"},
         {"{\"StringEquals\":{\"KMS:CALLERACCOUNT\":\"123456789012\"},\"IpAddress\":{\"aws:SourceIp\":\"0.0.0.0/0\"}}", false, "binds"},
+        {"{\"ArnLike\":{\"kms:CallerAccount\":\"*\"}}", true, "not an ARN operator's key"},
+        {"{\"StringEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::999999999999:role/x\"}}", true, "a principal of another account"},
+        {"{\"StringEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/x\"}}", false, "binds"},
+        {"{\"StringNotEquals\":{\"kms:CallerAccount\":\"999999999999\"}}", true, "admits callers that lack the key"},
+        {"{\"ForAllValues:StringEquals\":{\"kms:CallerAccount\":\"123456789012\"}}", true, "true when the key is absent"},
+        {"{\"StringEquals\":{\"aws:PrincipalAccount\":\"123456789012\"}}", false, "binds the caller to the account"},
+        {"{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::12345678901?:*\"}}", true, "another account"},
+        {"{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:*\"}}", false, "binds"},
+        {"{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012?*\"}}", false, "binds"},
+        {"{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012?*\"}}", false, "binds"},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
         char *text = dw_xasprintf("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
@@ -289,6 +311,9 @@ static void test_cidrs(void **state)
         {{"203.0.113.7"}, 1},          {{"::/0"}, 0},
         {{"2001:db8::/32"}, 1},        {{"10.0.0.0/33"}, -1},
         {{"not-an-ip"}, -1},
+        /* At the limit, one below and one above; IPv6 up to a /32. */
+        {{"10.0.0.0/9"}, 1},           {{"2001:db8::/31"}, 0},
+        {{"10.0.0.0/9", "10.64.0.0/10", "10.64.0.0/11"}, 1},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
         size_t n = 0;
