@@ -1,18 +1,27 @@
 #!/usr/bin/python3
-"""boto3_auditor.py ENDPOINT_URL: a serial auditor in the manner of the
+"""boto3_auditor.py ENDPOINT_URL [DBWARD]: a serial auditor in the manner of the
 established open-source Python auditors: one boto3 client per service and
 region, every call made one after the other, paginators where the API has
-them. It makes the same calls dbward makes (the account's regions from
-ec2 describe-regions, then per region DMS, DynamoDB, CloudWatch, DAX, KMS,
-EC2 and CloudTrail, then IAM once) and keeps the answers in memory. Only the
+them. It makes the same calls dbward makes, read from dbward's call plan
+(the account's regions from ec2 describe-regions, IAM once, then every
+region's calls, each per-resource call after its parent's answer) and keeps
+the answers in memory. Only the
 collection is timed: evaluating the controls is cheap next to it. Prints the
 number of calls."""
+import datetime
+import json
+import subprocess
 import sys
 
 import boto3
+import jmespath
 from botocore.config import Config
 
 URL = sys.argv[1]
+# The calls dbward makes: its call plan (`dbward plan --format json`).
+DBWARD = sys.argv[2] if len(sys.argv) > 2 else "build/dbward"
+PLAN = json.loads(subprocess.run([DBWARD, "plan", "--format", "json"], check=True, capture_output=True,
+                                 text=True).stdout)["calls"]
 CFG = Config(retries={"max_attempts": 3, "mode": "standard"})
 session = boto3.session.Session(region_name="us-east-1")
 calls = 0
@@ -44,47 +53,62 @@ def items(pages, key):
     return [x for p in pages for x in p.get(key, [])]
 
 
-call(client("sts", "us-east-1"), "get_caller_identity")
+def subst(text, ctx):
+    for k, v in ctx.items():
+        text = text.replace("{%s}" % k, v)
+    return text
+
+
+def params(row, ctx):
+    """The row's parameters with the placeholders filled, as dbward sends them."""
+    def fill(v):
+        if isinstance(v, str):
+            return subst(v, ctx)
+        if isinstance(v, list):
+            return [fill(x) for x in v]
+        if isinstance(v, dict):
+            return {k: fill(x) for k, x in v.items()}
+        return v
+    p = fill(row["params"])
+    for k in ("StartTime", "EndTime"):
+        if k in p:
+            p[k] = datetime.datetime.fromisoformat(p[k].replace("Z", "+00:00"))
+    return p
+
+
+def walk(row, region, ctx, pages):
+    """The calls that depend on row's answer, depth first, as a serial auditor does."""
+    whole = pages[0] if len(pages) == 1 else {}
+    if len(pages) > 1:
+        for p in pages:
+            for k, v in p.items():
+                if isinstance(v, list):
+                    whole.setdefault(k, []).extend(v)
+    for child in PLAN:
+        if child["parent"] != row["call"]:
+            continue
+        for item in jmespath.search(subst(child["each"], ctx), whole) or []:
+            if not isinstance(item, str):
+                continue
+            c = dict(ctx, item=item, tail=item.rsplit(":", 1)[-1])
+            got = call(client(child["service"], region), xform(child["command"]), **params(child, c))
+            walk(child, region, c, got)
+
+
+def xform(command):
+    return command.replace("-", "_")
+
+
+ident = call(client("sts", "us-east-1"), "get_caller_identity")
+account = ident[0]["Account"] if ident else "123456789012"
 regions = [r["RegionName"] for r in items(call(client("ec2", "us-east-1"), "describe_regions"), "Regions")]
-for r in regions:
-    dms = client("dms", r)
-    arns = [i["ReplicationInstanceArn"] for i in items(call(dms, "describe_replication_instances"), "ReplicationInstances")]
-    arns += [e["EndpointArn"] for e in items(call(dms, "describe_endpoints"), "Endpoints")]
-    arns += [t["ReplicationTaskArn"] for t in items(call(dms, "describe_replication_tasks"), "ReplicationTasks")]
-    for a in arns:
-        call(dms, "list_tags_for_resource", ResourceArn=a)
-    ddb = client("dynamodb", r)
-    cw = client("cloudwatch", r)
-    tables = items(call(ddb, "list_tables"), "TableNames")
-    for t in tables:
-        call(ddb, "describe_table", TableName=t)
-        call(ddb, "describe_continuous_backups", TableName=t)
-        call(ddb, "list_tags_of_resource", ResourceArn="arn:aws:dynamodb:%s:123456789012:table/%s" % (r, t))
-        call(cw, "get_metric_data", StartTime="2026-10-21T00:00:00Z", EndTime="2026-11-20T00:00:00Z", MetricDataQueries=[
-            {"Id": "read", "MetricStat": {"Metric": {"Namespace": "AWS/DynamoDB", "MetricName": "ConsumedReadCapacityUnits",
-                                                     "Dimensions": [{"Name": "TableName", "Value": t}]},
-                                          "Period": 86400, "Stat": "Sum"}}])
-    call(ddb, "list_backups", BackupType="ALL")
-    call(cw, "describe_alarms")
-    call(client("dax", r), "describe_clusters")
-    kms = client("kms", r)
-    for k in items(call(kms, "list_keys"), "Keys"):
-        call(kms, "describe_key", KeyId=k["KeyId"])
-        call(kms, "get_key_rotation_status", KeyId=k["KeyId"])
-        call(kms, "get_key_policy", KeyId=k["KeyId"], PolicyName="default")
-    call(kms, "list_aliases")
-    ec2 = client("ec2", r)
-    for op in ("describe_vpcs", "describe_vpc_endpoints", "describe_route_tables", "describe_security_groups"):
-        call(ec2, op)
-    ct = client("cloudtrail", r)
-    for t in items(call(ct, "describe_trails"), "trailList"):
-        if t.get("HomeRegion") == r:
-            call(ct, "get_trail_status", Name=t["TrailARN"])
-            call(ct, "get_event_selectors", TrailName=t["TrailARN"])
-iam = client("iam", "us-east-1")
-users = items(call(iam, "get_account_authorization_details"), "UserDetailList")
-for u in users:
-    call(iam, "list_access_keys", UserName=u["UserName"])
-    call(iam, "get_login_profile", UserName=u["UserName"])
-    call(iam, "list_mfa_devices", UserName=u["UserName"])
+now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+for scope in ("global", "region"):
+    for row in [r for r in PLAN if r["scope"] == scope]:
+        for r in regions[:1] if scope == "global" else regions:
+            days = row["window"]["default_days"] if row["window"] else 0
+            ctx = {"region": r, "partition": "aws", "account": account,
+                   "now": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                   "window_start": (now - datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+            walk(row, r, ctx, call(client(row["service"], r), xform(row["command"]), **params(row, ctx)))
 print(calls)

@@ -2,10 +2,11 @@
 """Checks dbward's list of sensitive members (src/redact/redact.c) against
 Debian's botocore models: every member bound to a shape, or itself marked,
 with the `sensitive` trait, in the input or output shapes of the operations
-dbward calls (scripts/gen-aws-models.py CALLS), must be on the list, apart
+dbward calls (the call plan, `dbward plan --format json`,
+and scripts/gen-aws-models.py EXTRA), must be on the list, apart
 from the documented exceptions. Exit 1 names the missing ones.
 
-Usage: check-sensitive.py SRC_DIR"""
+Usage: check-sensitive.py SRC_DIR DBWARD"""
 import importlib.util
 import os
 import re
@@ -26,9 +27,11 @@ def main():
     text = open(os.path.join(src, "src", "redact", "redact.c")).read()
     block = re.search(r"s_sensitive\[\] = \{(.*?)\};", text, re.S).group(1)
     listed = set(re.findall(r'"([A-Za-z0-9]+)"', block))
-    loader = botocore.session.get_session().get_component("data_loader")
+    session = botocore.session.get_session()
+    loader = session.get_component("data_loader")
+    calls = gen.plan_calls(session, sys.argv[2])
     found = {}
-    for svc, ops in gen.CALLS.items():
+    for svc, ops in calls.items():
         shapes = loader.load_service_model(svc, "service-2")["shapes"]
         model_ops = loader.load_service_model(svc, "service-2")["operations"]
         seen = set()
@@ -49,7 +52,7 @@ def main():
     missing = sorted("%s (%s)" % (m, ", ".join(sorted(svcs))) for m, svcs in found.items()
                      if m not in listed and not all((svc, m) in EXCEPTIONS for svc in svcs))
     print("sensitive members in the models of dbward's %d calls: %s" %
-          (sum(len(o) for o in gen.CALLS.values()), ", ".join(sorted(found))))
+          (sum(len(o) for o in calls.values()), ", ".join(sorted(found))))
     if missing:
         print("missing from src/redact/redact.c s_sensitive: " + ", ".join(missing))
         return 1

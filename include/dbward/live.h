@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include <dbward/creds.h>
+#include <dbward/dbward.h>
 #include <dbward/error.h>
 
 /* Pages one paginated call may take before it is an error. */
@@ -49,6 +50,10 @@ struct dw_live_opts {
      * anything else, and its external id; NULL for none. */
     const char *role_arn;
     const char *external_id;
+    /* Control parameters (--param, config), later values win: the plan's
+     * inputs, such as the metric window of unused_days (dbward/plan.h). */
+    const struct dw_param_value *params;
+    size_t n_params;
 };
 
 struct dw_live_stats {

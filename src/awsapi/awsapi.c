@@ -2,6 +2,7 @@
  * into models_gen.c; nothing here is specific to one control. */
 #include <ctype.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -269,8 +270,12 @@ static char *s_url_decode(const char *s)
     return o;
 }
 
-static json_t *s_scalar(const char *type, const char *text, const char *member_name)
+static json_t *s_cli_time_text(const char *text);
+
+static json_t *s_scalar(const char *type, const char *text, const char *shape_name)
 {
+    if (strcmp(type, "timestamp") == 0)
+        return s_cli_time_text(text);
     if (strcmp(type, "boolean") == 0)
         return json_boolean(strcmp(text, "true") == 0);
     if (strcmp(type, "integer") == 0 || strcmp(type, "long") == 0) {
@@ -283,9 +288,9 @@ static json_t *s_scalar(const char *type, const char *text, const char *member_n
         double v = strtod(text, &end);
         return end && *end == '\0' && *text ? json_real(v) : json_string(text);
     }
-    if (member_name && (strcmp(member_name, "Document") == 0 || strcmp(member_name, "PolicyDocument") == 0 ||
-                        strcmp(member_name, "AssumeRolePolicyDocument") == 0)) {
-        /* The CLI prints IAM policy documents decoded into objects. */
+    if (shape_name && strcmp(shape_name, "policyDocumentType") == 0) {
+        /* The CLI prints IAM policy documents decoded into objects (botocore
+         * decodes this shape only; EC2's PolicyDocument stays a string). */
         char *dec = s_url_decode(text);
         json_t *j = json_loads(dec, JSON_REJECT_DUPLICATES, NULL);
         free(dec);
@@ -368,7 +373,8 @@ static json_t *s_value(struct s_xml_ctx *x, xmlNode *n, const char *shape_name, 
         }
     } else {
         char *t = s_text(n);
-        out = s_scalar(type, t, member_name);
+        (void)member_name;
+        out = s_scalar(type, t, shape_name);
         free(t);
     }
     x->depth--;
@@ -391,46 +397,123 @@ static enum dw_status s_xml_error(xmlDoc *doc, char **code, char **message)
     return DW_E_API;
 }
 
-/* CLI style ISO 8601 for epoch-second timestamps in JSON protocol answers. */
-static void s_fix_timestamps(json_t *shapes, json_t *v, const char *shape_name, int depth)
+/* A timestamp as the AWS CLI prints it: Python's datetime.isoformat() of
+ * the parsed value, "2024-06-01T12:00:00+00:00", with ".ffffff" only when
+ * there are microseconds. Epoch seconds are rounded to the microsecond half
+ * to even, as datetime.fromtimestamp does. */
+static json_t *s_cli_time_epoch(double t)
+{
+    double whole = floor(t);
+    long long us = llrint((t - whole) * 1e6);
+    int64_t sec = (int64_t)whole;
+    if (us >= 1000000) {
+        sec++;
+        us -= 1000000;
+    }
+    char iso[40];
+    dw_time_format_iso8601(sec, iso, sizeof(iso));
+    iso[19] = '\0';
+    return us ? json_sprintf("%s.%06lld+00:00", iso, us) : json_sprintf("%s+00:00", iso);
+}
+
+/* An ISO 8601 text (XML answers, or JSON answers that carry text): its
+ * wall time, fraction and zone in the CLI's form; other text unchanged. */
+static json_t *s_cli_time_text(const char *text)
+{
+    size_t n = strlen(text);
+    if (n < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' ||
+        text[16] != ':')
+        return json_string(text);
+    char wall[20];
+    memcpy(wall, text, 19);
+    wall[10] = 'T';
+    wall[19] = '\0';
+    char probe[24];
+    snprintf(probe, sizeof(probe), "%sZ", wall);
+    int64_t epoch = 0;
+    if (!dw_time_parse_iso8601(probe, &epoch))
+        return json_string(text);
+    const char *p = text + 19;
+    char frac[7] = "000000";
+    if (*p == '.') {
+        p++;
+        for (size_t k = 0; isdigit((unsigned char)*p); p++, k++)
+            if (k < 6)
+                frac[k] = *p;
+    }
+    char zone[8] = "+00:00";
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        /* "+HH:MM" or "+HHMM", digits only, and nothing after it */
+        size_t zl = strlen(p);
+        bool colon = zl == 6 && p[3] == ':';
+        if (!(colon || zl == 5) || !isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]) ||
+            !isdigit((unsigned char)p[colon ? 4 : 3]) || !isdigit((unsigned char)p[colon ? 5 : 4]))
+            return json_string(text);
+        snprintf(zone, sizeof(zone), "%c%c%c:%c%c", p[0], p[1], p[2], p[colon ? 4 : 3], p[colon ? 5 : 4]);
+        p += zl;
+    }
+    if (*p)
+        return json_string(text);
+    return strcmp(frac, "000000") ? json_sprintf("%s.%s%s", wall, frac, zone) : json_sprintf("%s%s", wall, zone);
+}
+
+/* A JSON protocol answer as the CLI prints it, parsed the way botocore
+ * parses it: members in the model's order, members the model does not
+ * know and members that are null dropped, timestamps in the CLI's form.
+ * Returns a new reference, or NULL for a value that is dropped. */
+static json_t *s_cli_json(json_t *shapes, json_t *v, const char *shape_name, int depth)
 {
     json_t *shape = json_object_get(shapes, shape_name);
     const char *type = json_string_value(json_object_get(shape, "type"));
+    if (json_is_null(v))
+        return NULL;
     if (!type || depth > DW_XML_MAX_DEPTH)
-        return;
+        return json_incref(v);
     if (strcmp(type, "structure") == 0 && json_is_object(v)) {
+        json_t *out = json_object();
         const char *k;
         json_t *ms;
         json_object_foreach(json_object_get(shape, "members"), k, ms)
         {
-            json_t *c = json_object_get(v, k);
-            const char *sub = json_string_value(json_object_get(ms, "shape"));
-            const char *st = json_string_value(json_object_get(json_object_get(shapes, sub), "type"));
-            if (c && st && strcmp(st, "timestamp") == 0 && json_is_number(c)) {
-                double t = json_number_value(c);
-                char iso[40];
-                dw_time_format_iso8601((int64_t)t, iso, sizeof(iso));
-                iso[19] = '\0';
-                char *s = dw_xasprintf("%s+00:00", iso);
-                json_object_set_new(v, k, json_string(s));
-                free(s);
-            } else if (c) {
-                s_fix_timestamps(shapes, c, sub, depth + 1);
-            }
+            const char *loc = json_string_value(json_object_get(ms, "locationName"));
+            json_t *c = json_object_get(v, loc ? loc : k);
+            json_t *n = c ? s_cli_json(shapes, c, json_string_value(json_object_get(ms, "shape")), depth + 1) : NULL;
+            if (n)
+                json_object_set_new(out, k, n); /* steals n */
         }
-    } else if (strcmp(type, "list") == 0 && json_is_array(v)) {
+        return out;
+    }
+    if (strcmp(type, "list") == 0 && json_is_array(v)) {
         const char *ms = json_string_value(json_object_get(json_object_get(shape, "member"), "shape"));
+        json_t *out = json_array();
         size_t i;
         json_t *c;
         json_array_foreach(v, i, c)
-            s_fix_timestamps(shapes, c, ms, depth + 1);
-    } else if (strcmp(type, "map") == 0 && json_is_object(v)) {
+        {
+            json_t *n = s_cli_json(shapes, c, ms, depth + 1);
+            json_array_append_new(out, n ? n : json_null()); /* steals */
+        }
+        return out;
+    }
+    if (strcmp(type, "map") == 0 && json_is_object(v)) {
         const char *vs = json_string_value(json_object_get(json_object_get(shape, "value"), "shape"));
+        json_t *out = json_object();
         const char *k;
         json_t *c;
         json_object_foreach(v, k, c)
-            s_fix_timestamps(shapes, c, vs, depth + 1);
+        {
+            json_t *n = s_cli_json(shapes, c, vs, depth + 1);
+            json_object_set_new(out, k, n ? n : json_null()); /* steals */
+        }
+        return out;
     }
+    if (strcmp(type, "timestamp") == 0 && json_is_number(v))
+        return s_cli_time_epoch(json_number_value(v));
+    if (strcmp(type, "timestamp") == 0 && json_is_string(v))
+        return s_cli_time_text(json_string_value(v));
+    return json_incref(v);
 }
 
 enum dw_status dw_aws_response_parse(const struct dw_aws_models *m, const char *service,
@@ -482,8 +565,11 @@ enum dw_status dw_aws_response_parse(const struct dw_aws_models *m, const char *
             goto out;
         }
         const char *oshape = json_string_value(json_object_get(op, "output"));
-        if (oshape)
-            s_fix_timestamps(shapes, j, oshape, 0);
+        if (oshape) {
+            json_t *cli = s_cli_json(shapes, j, oshape, 0);
+            json_decref(j);
+            j = cli ? cli : json_object();
+        }
         *out = j;
         goto out;
     }

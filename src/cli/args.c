@@ -12,6 +12,7 @@ const struct cli_command cli_commands[] = {
     {"controls", "", "list the control catalog and its parameters"},
     {"explain", "ID", "one control in full: what, why, how to audit, how to fix"},
     {"snapshot-script", "", "print a POSIX sh script that collects a snapshot with the aws CLI"},
+    {"plan", "", "list the AWS calls dbward makes, with their parameters and evidence paths"},
     {"query", "EXPRESSION", "evaluate a JMESPath expression on the JSON document on stdin"},
     {"remediate", "REPORT.json", "write the fixes of a JSON report as a bash script (never run by dbward)"},
     {"diff", "OLD.json NEW.json", "new failures, fixed, changed, still failing; exit 1 on new failures"},
@@ -59,7 +60,7 @@ const size_t cli_files_count = sizeof(cli_files) / sizeof(cli_files[0]);
 
 const struct cli_opt cli_opts[] = {
     {OPT_SNAPSHOT, "snapshot", 's', "DIR", "scan", "audit the saved account in DIR (see docs/snapshot.md)"},
-    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls explain diff history", "text (default), json, csv, junit, sarif, ocsf, asff, html, matrix, matrix-md; markdown for explain and controls"},
+    {OPT_FORMAT, "format", 'f', "FORMAT", "scan controls explain diff history plan", "text (default), json, csv, junit, sarif, ocsf, asff, html, matrix, matrix-md; markdown for explain and controls"},
     {OPT_OUTPUT, "output", 'o', "[FORMAT:]FILE", "scan controls snapshot-script remediate diff history merge",
      "write the report to FILE; FORMAT:FILE writes one more report, repeatable"},
     {OPT_CONTROLS, "controls", 'c', "LIST", "scan remediate", "only these control ids; globs allowed (DMS-01,DDB-*)"},

@@ -119,8 +119,8 @@ void cli_man(FILE *out)
           "dbward scan \\-\\-profile audit \\-o sarif:out.sarif \\-o html:report.html \\-\\-db history.db\n"
           "dbward diff \\-\\-db history.db\n"
           "dbward explain DDB\\-02\n"
-          ".fi\n.SH SEE ALSO\n\\fBaws\\fR(1); the pages of docs/ in the source tree: snapshot, live, config, "
-          "reports, controls.\n",
+          ".fi\n.SH SEE ALSO\n\\fBaws\\fR(1); the guides in \\fI/usr/share/doc/dbward/\\fR: snapshot.md, live.md, "
+          "config.md, reports.md, accounts.md, ci.md and controls/.\n",
           out);
 }
 

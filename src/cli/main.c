@@ -24,6 +24,7 @@
 
 #include "accounts.h"
 #include "args.h"
+#include "cmd_plan.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_ERRORED = 3 };
 
@@ -196,7 +197,8 @@ static int s_check_regions(const struct cli_args *a)
 }
 
 /* Live collection into --save-snapshot DIR or a temporary folder. */
-static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
+static void s_live_opts(struct cli_args *a, const struct dw_param_value *params, size_t n_params,
+                        struct dw_live_opts *out)
 {
     const char *env_ep = getenv("AWS_ENDPOINT_URL");
     const char *env_att = getenv("AWS_MAX_ATTEMPTS");
@@ -212,6 +214,8 @@ static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
         .retry_base_ms = env_base && *env_base ? strtol(env_base, NULL, 10) : 1000,
         .log = a->debug ? s_debug_line : NULL,
         .progress = isatty(2) && !a->debug ? s_progress_line : NULL,
+        .params = params,
+        .n_params = n_params,
     };
     if (lo.max_attempts < 1)
         lo.max_attempts = 1;
@@ -238,10 +242,10 @@ static int s_live_dir(const struct cli_args *a, char **dir, bool *temp)
     return 0;
 }
 
-static int s_live(struct cli_args *a, char **dir, bool *temp)
+static int s_live(struct cli_args *a, const struct dw_param_value *params, size_t n_params, char **dir, bool *temp)
 {
     struct dw_live_opts lo;
-    s_live_opts(a, &lo);
+    s_live_opts(a, params, n_params, &lo);
     if (s_live_dir(a, dir, temp) != 0)
         return -1;
     lo.out_dir = *dir;
@@ -353,10 +357,11 @@ static const char *s_keep(const char *s)
 
 /* Live, many accounts: collects each into a folder of its own under the
  * --save-snapshot folder or a temporary one. */
-static int s_live_accounts(struct cli_args *a, char **dir, bool *temp, struct cli_account **accts, size_t *n)
+static int s_live_accounts(struct cli_args *a, const struct dw_param_value *params, size_t n_params, char **dir,
+                           bool *temp, struct cli_account **accts, size_t *n)
 {
     struct dw_live_opts lo;
-    s_live_opts(a, &lo);
+    s_live_opts(a, params, n_params, &lo);
     if (s_live_dir(a, dir, temp) != 0)
         return -1;
     return cli_collect_accounts(&lo, a, *dir, accts, n);
@@ -492,7 +497,7 @@ static int s_cmd_scan(struct cli_args *a)
         code = EXIT_USAGE;
         goto out;
     } else if (a->n_accounts) {
-        if (s_live_accounts(a, &live_dir, &temp_dir, &accts, &n_accts) != 0)
+        if (s_live_accounts(a, params, n_params, &live_dir, &temp_dir, &accts, &n_accts) != 0)
             goto out;
         dirs = calloc(n_accts ? n_accts : 1, sizeof(char *));
         if (!dirs)
@@ -502,7 +507,7 @@ static int s_cmd_scan(struct cli_args *a)
                 abort();
         }
     } else {
-        if (s_live(a, &live_dir, &temp_dir) != 0) {
+        if (s_live(a, params, n_params, &live_dir, &temp_dir) != 0) {
             code = EXIT_USAGE;
             goto out;
         }
@@ -1163,6 +1168,8 @@ int main(int argc, char **argv)
         code = s_cmd_remediate(&a);
     } else if (strcmp(a.command, "query") == 0) {
         code = s_cmd_query(&a);
+    } else if (strcmp(a.command, "plan") == 0) {
+        code = cli_cmd_plan(&a);
     } else if (strcmp(a.command, "snapshot-script") == 0) {
         code = s_cmd_script(&a);
     } else if (strcmp(a.command, "whoami") == 0) {

@@ -15,7 +15,9 @@
 
 #include <dbward/dbward.h>
 #include <dbward/file.h>
+#include <dbward/jmespath.h>
 #include <dbward/live.h>
+#include <dbward/plan.h>
 #include <dbward/sigv4.h>
 #include <dbward/snapshot.h>
 
@@ -27,7 +29,6 @@
 
 struct s_run;
 struct s_job;
-typedef void (*s_then_fn)(struct s_run *run, struct s_job *job, json_t *answer);
 
 struct s_run {
     const struct dw_live_opts *o;
@@ -59,8 +60,7 @@ struct s_job {
     json_t *merged;   /* pages so far */
     int pages;
     int depth;        /* dependent round trips before this one */
-    s_then_fn then;
-    char *extra;      /* per-job data for the continuation */
+    const struct dw_plan_call *row; /* the plan row; its children follow the answer (NULL: none) */
 };
 
 static int64_t s_now_ms(void)
@@ -138,7 +138,6 @@ static void s_job_free(struct s_job *j)
     free(j->path);
     json_decref(j->params);
     json_decref(j->merged);
-    free(j->extra);
     free(j);
 }
 
@@ -152,11 +151,11 @@ static void s_record_error(struct s_run *run, struct s_job *j, const char *code,
 
 static int s_prepare(void *user, struct dw_http_req *r);
 static void s_done(void *user, struct dw_http_req *r);
+static void s_plan_children(struct s_run *run, struct s_job *j, json_t *ans);
 
 /* Starts a call; params is stolen. */
 static void s_call(struct s_run *run, int depth, const char *service, const char *command,
-                   const char *region, const char *path, json_t *params, s_then_fn then,
-                   const char *extra)
+                   const char *region, const char *path, json_t *params, const struct dw_plan_call *row)
 {
     struct s_job *j = dw_xcalloc(1, sizeof(*j));
     j->run = run;
@@ -166,8 +165,7 @@ static void s_call(struct s_run *run, int depth, const char *service, const char
     j->path = dw_xstrdup(path);
     j->params = params ? params : json_object();
     j->depth = depth;
-    j->then = then;
-    j->extra = extra ? dw_xstrdup(extra) : NULL;
+    j->row = row;
     if (depth + 1 > run->max_depth)
         run->max_depth = depth + 1;
     struct dw_aws_call c;
@@ -264,28 +262,39 @@ static void s_merge_key(json_t *merged, json_t *page, const char *key)
     json_t *have = json_object_get(merged, key);
     if (json_is_array(more) && json_is_array(have))
         json_array_extend(have, more);
-    else if (json_is_array(more))
-        json_object_set(merged, key, more);
+    else if (more && !have)
+        json_object_set_new(merged, key, json_deep_copy(more));
 }
 
+/* Pages merge as botocore's build_full_result does, so the answer reads as
+ * the CLI prints it: the result keys first, in the paginator's order, then
+ * the first page's other members; later pages extend the result keys. */
 static void s_merge_page(struct s_job *j, json_t *page, const struct dw_aws_paginator *pg)
 {
-    if (!j->merged) {
+    if (!pg) {
+        json_decref(j->merged);
         j->merged = json_deep_copy(page);
         return;
     }
-    /* result_key is one name or a list of names in the models. */
-    if (json_is_string(pg->result_keys)) {
-        s_merge_key(j->merged, page, json_string_value(pg->result_keys));
-        return;
-    }
+    json_t *keys = json_is_string(pg->result_keys) ? json_pack("[O]", pg->result_keys) : json_incref(pg->result_keys);
+    bool first = !j->merged;
+    if (first)
+        j->merged = json_object();
     size_t i;
     json_t *k;
-    json_array_foreach(pg->result_keys, i, k)
+    json_array_foreach(keys, i, k)
     {
         if (json_is_string(k))
             s_merge_key(j->merged, page, json_string_value(k));
     }
+    const char *name;
+    json_t *v;
+    json_object_foreach(page, name, v)
+    {
+        if (first && !json_object_get(j->merged, name))
+            json_object_set_new(j->merged, name, json_deep_copy(v));
+    }
+    json_decref(keys);
 }
 
 static void s_progress(struct s_run *run, bool final)
@@ -361,8 +370,8 @@ static void s_done(void *user, struct dw_http_req *r)
                 s_write_json(run, j->path, ".json", j->merged);
                 /* Calls that depend on an answer that could not be saved
                  * would only fail to save theirs too. */
-                if (j->then && !run->write_failed)
-                    j->then(run, j, j->merged);
+                if (j->row && !run->write_failed)
+                    s_plan_children(run, j, j->merged);
             }
         }
     }
@@ -374,161 +383,134 @@ static void s_done(void *user, struct dw_http_req *r)
     s_progress(run, false);
 }
 
-/* ---- the call plan (docs/snapshot.md) ---- */
-
-static char *s_path(const char *region, const char *svc, const char *cmd, const char *key)
-{
-    return key ? dw_xasprintf("%s/%s/%s/%s", region, svc, cmd, key) : dw_xasprintf("%s/%s/%s", region, svc, cmd);
-}
+/* ---- walking the call plan (dbward/plan.h) ---- */
 
 static bool s_safe_key(const char *k)
 {
     return k && *k && k[0] != '.' && !strchr(k, '/');
 }
 
-static void s_per(struct s_run *run, struct s_job *j, const char *svc, const char *cmd, const char *key,
-                  json_t *params, s_then_fn then, const char *extra)
+/* Days of a row's window: the last value of its parameter, else the default. */
+static long s_window_days(const struct s_run *run, const struct dw_plan_call *row)
 {
-    if (!s_safe_key(key)) {
-        json_decref(params);
-        return;
+    long days = row->window_default_days;
+    for (size_t i = 0; i < run->o->n_params; i++) {
+        const struct dw_param_value *p = &run->o->params[i];
+        if (!p->name || !p->value || strcmp(p->name, row->window_param) != 0)
+            continue;
+        char *end = NULL;
+        long v = strtol(p->value, &end, 10);
+        if (end && end != p->value && *end == '\0' && v > 0 && v <= 100000)
+            days = v;
     }
-    char *p = s_path(strncmp(j->path, "global/", 7) == 0 ? "global" : j->region, svc, cmd, key);
-    s_call(run, j->depth + 1, svc, cmd, j->region, p, params, then, extra);
-    free(p);
+    return days;
 }
 
-static void s_then_dms_tags(struct s_run *run, struct s_job *j, json_t *ans)
+/* text with the plan's placeholders replaced; a new string. */
+static char *s_subst(const struct s_run *run, const struct dw_plan_call *row, const char *region, const char *item,
+                     const char *text)
 {
-    static const char *const lists[] = {"ReplicationInstances", "Endpoints", "ReplicationTasks"};
-    static const char *const arns[] = {"ReplicationInstanceArn", "EndpointArn", "ReplicationTaskArn"};
-    for (size_t l = 0; l < 3; l++) {
-        size_t i;
-        json_t *x;
-        json_array_foreach(json_object_get(ans, lists[l]), i, x)
+    struct dw_buf b;
+    dw_buf_init(&b, (size_t)1 << 20);
+    const char *tail = item && strrchr(item, ':') ? strrchr(item, ':') + 1 : item;
+    char now[32] = "", start[32] = "";
+    dw_time_format_iso8601(run->start_s, now, sizeof(now));
+    if (row->window_param)
+        dw_time_format_iso8601(run->start_s - (int64_t)s_window_days(run, row) * 86400, start, sizeof(start));
+    static const char *const names[] = {"{item}", "{tail}", "{region}", "{partition}", "{account}", "{now}",
+                                        "{window_start}"};
+    const char *values[] = {item, tail, region, run->partition, run->account, now, start};
+    for (const char *p = text; *p;) {
+        size_t k = 0;
+        while (k < DW_ARRAY_LEN(names) && strncmp(p, names[k], strlen(names[k])) != 0)
+            k++;
+        if (k < DW_ARRAY_LEN(names)) {
+            dw_buf_puts(&b, values[k] ? values[k] : "");
+            p += strlen(names[k]);
+        } else {
+            dw_buf_append(&b, p, 1);
+            p++;
+        }
+    }
+    return dw_buf_steal(&b);
+}
+
+/* Replaces the placeholders in every string of v, in place. */
+static void s_subst_json(const struct s_run *run, const struct dw_plan_call *row, const char *region,
+                         const char *item, json_t *v)
+{
+    size_t i;
+    const char *k;
+    json_t *x;
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, x)
         {
-            const char *arn = json_string_value(json_object_get(x, arns[l]));
-            if (!arn)
-                continue;
-            const char *tail = strrchr(arn, ':') ? strrchr(arn, ':') + 1 : arn;
-            s_per(run, j, "dms", "list-tags-for-resource", tail, json_pack("{s:s}", "ResourceArn", arn), NULL, NULL);
+            if (json_is_string(x)) {
+                char *t = s_subst(run, row, region, item, json_string_value(x));
+                json_object_set_new(v, k, json_string(t));
+                free(t);
+            } else {
+                s_subst_json(run, row, region, item, x);
+            }
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+        {
+            if (json_is_string(x)) {
+                char *t = s_subst(run, row, region, item, json_string_value(x));
+                json_array_set_new(v, i, json_string(t));
+                free(t);
+            } else {
+                s_subst_json(run, row, region, item, x);
+            }
         }
     }
 }
 
-static void s_then_trails(struct s_run *run, struct s_job *j, json_t *ans)
+/* Starts a row's call for one item (NULL at the root); region is the API's. */
+static void s_plan_call(struct s_run *run, int depth, const struct dw_plan_call *row, const char *region,
+                        const char *item)
 {
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(ans, "trailList"), i, t)
-    {
-        const char *name = json_string_value(json_object_get(t, "Name"));
-        const char *home = json_string_value(json_object_get(t, "HomeRegion"));
-        const char *arn = json_string_value(json_object_get(t, "TrailARN"));
-        if (!name || !home || strcmp(home, j->region) != 0)
-            continue;
-        s_per(run, j, "cloudtrail", "get-trail-status", name, json_pack("{s:s}", "Name", arn ? arn : name), NULL, NULL);
-        s_per(run, j, "cloudtrail", "get-event-selectors", name, json_pack("{s:s}", "TrailName", arn ? arn : name),
-              NULL, NULL);
-    }
-}
-
-static void s_then_table(struct s_run *run, struct s_job *j, json_t *ans)
-{
-    /* Usage metrics matter only for tables that look empty (DDB-11). */
-    json_t *ic = json_object_get(json_object_get(ans, "Table"), "ItemCount");
-    if (!json_is_integer(ic) || json_integer_value(ic) > 0 || !j->extra)
+    const char *key = item;
+    if (item && row->key_is_tail && strrchr(item, ':'))
+        key = strrchr(item, ':') + 1;
+    if (item && !s_safe_key(key))
         return;
-    const char *t = j->extra;
-    char start[32], end[32];
-    int64_t now = run->start_s;
-    dw_time_format_iso8601(now - 30 * 86400, start, sizeof(start));
-    dw_time_format_iso8601(now, end, sizeof(end));
-    json_t *q = json_array();
-    static const char *const metrics[2][2] = {{"read", "ConsumedReadCapacityUnits"}, {"write", "ConsumedWriteCapacityUnits"}};
-    for (int k = 0; k < 2; k++)
-        json_array_append_new(q, json_pack("{s:s, s:s, s:{s:{s:s, s:s, s:[{s:s, s:s}]}, s:i, s:s}}", "Id", metrics[k][0],
-                                           "Label", metrics[k][1], "MetricStat", "Metric", "Namespace", "AWS/DynamoDB",
-                                           "MetricName", metrics[k][1], "Dimensions", "Name", "TableName", "Value", t,
-                                           "Period", 86400, "Stat", "Sum"));
-    s_per(run, j, "cloudwatch", "get-metric-data", t,
-          json_pack("{s:o, s:s, s:s}", "MetricDataQueries", q, "StartTime", start, "EndTime", end), NULL, NULL);
+    const char *where = row->is_global ? "global" : region;
+    char *path = item ? dw_xasprintf("%s/%s/%s/%s", where, row->service, row->command, key)
+                      : dw_xasprintf("%s/%s/%s", where, row->service, row->command);
+    json_t *params = row->params ? json_loads(row->params, 0, NULL) : json_object();
+    if (!params)
+        params = json_object(); /* NEVER: plan.c's templates are checked by the plan's test */
+    s_subst_json(run, row, region, item, params);
+    s_call(run, depth, row->service, row->command, region, path, params, row);
+    free(path);
 }
 
-static void s_then_tables(struct s_run *run, struct s_job *j, json_t *ans)
+/* Starts the calls that depend on job j's answer. */
+static void s_plan_children(struct s_run *run, struct s_job *j, json_t *ans)
 {
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(ans, "TableNames"), i, t)
-    {
-        const char *name = json_string_value(t);
-        if (!name)
+    size_t n = 0;
+    const struct dw_plan_call *rows = dw_plan_calls(&n);
+    for (size_t r = 0; r < n; r++) {
+        const struct dw_plan_call *c = &rows[r];
+        if (!c->parent || !c->each || dw_plan_find(c->parent) != j->row)
             continue;
-        char *arn = dw_xasprintf("arn:%s:dynamodb:%s:%s:table/%s", run->partition, j->region, run->account, name);
-        s_per(run, j, "dynamodb", "describe-table", name, json_pack("{s:s}", "TableName", name), s_then_table, name);
-        s_per(run, j, "dynamodb", "describe-continuous-backups", name, json_pack("{s:s}", "TableName", name), NULL, NULL);
-        s_per(run, j, "dynamodb", "list-tags-of-resource", name, json_pack("{s:s}", "ResourceArn", arn), NULL, NULL);
-        free(arn);
-    }
-}
-
-static void s_then_keys(struct s_run *run, struct s_job *j, json_t *ans)
-{
-    size_t i;
-    json_t *k;
-    json_array_foreach(json_object_get(ans, "Keys"), i, k)
-    {
-        const char *id = json_string_value(json_object_get(k, "KeyId"));
-        if (!id)
-            continue;
-        s_per(run, j, "kms", "describe-key", id, json_pack("{s:s}", "KeyId", id), NULL, NULL);
-        s_per(run, j, "kms", "get-key-rotation-status", id, json_pack("{s:s}", "KeyId", id), NULL, NULL);
-        s_per(run, j, "kms", "get-key-policy", id, json_pack("{s:s, s:s}", "KeyId", id, "PolicyName", "default"), NULL,
-              NULL);
-    }
-}
-
-static void s_then_iam(struct s_run *run, struct s_job *j, json_t *ans)
-{
-    size_t i;
-    json_t *u;
-    json_array_foreach(json_object_get(ans, "UserDetailList"), i, u)
-    {
-        const char *name = json_string_value(json_object_get(u, "UserName"));
-        if (!name)
-            continue;
-        s_per(run, j, "iam", "list-access-keys", name, json_pack("{s:s}", "UserName", name), NULL, NULL);
-        s_per(run, j, "iam", "get-login-profile", name, json_pack("{s:s}", "UserName", name), NULL, NULL);
-        s_per(run, j, "iam", "list-mfa-devices", name, json_pack("{s:s}", "UserName", name), NULL, NULL);
-    }
-}
-
-static void s_region_plan(struct s_run *run, const char *r, int depth)
-{
-    static const struct {
-        const char *svc, *cmd;
-        s_then_fn then;
-    } plan[] = {
-        {"dms", "describe-replication-instances", s_then_dms_tags},
-        {"dms", "describe-endpoints", s_then_dms_tags},
-        {"dms", "describe-replication-tasks", s_then_dms_tags},
-        {"ec2", "describe-vpcs", NULL},
-        {"ec2", "describe-vpc-endpoints", NULL},
-        {"ec2", "describe-route-tables", NULL},
-        {"ec2", "describe-security-groups", NULL},
-        {"cloudtrail", "describe-trails", s_then_trails},
-        {"cloudwatch", "describe-alarms", NULL},
-        {"dax", "describe-clusters", NULL},
-        {"dynamodb", "list-tables", s_then_tables},
-        {"dynamodb", "list-backups", NULL},
-        {"kms", "list-keys", s_then_keys},
-        {"kms", "list-aliases", NULL},
-    };
-    for (size_t i = 0; i < DW_ARRAY_LEN(plan); i++) {
-        char *p = s_path(r, plan[i].svc, plan[i].cmd, NULL);
-        json_t *params = strcmp(plan[i].cmd, "list-backups") == 0 ? json_pack("{s:s}", "BackupType", "ALL") : NULL;
-        s_call(run, depth, plan[i].svc, plan[i].cmd, r, p, params, plan[i].then, NULL);
-        free(p);
+        char *expr = s_subst(run, c, j->region, NULL, c->each);
+        struct dw_jmes *q = NULL;
+        json_t *items = NULL;
+        if (dw_jmes_compile(expr, strlen(expr), &q, NULL) == DW_OK)
+            items = dw_jmes_eval(q, ans, NULL);
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it)
+        {
+            if (json_is_string(it))
+                s_plan_call(run, j->depth + 1, c, j->region, json_string_value(it));
+        }
+        json_decref(items);
+        dw_jmes_free(q);
+        free(expr);
     }
 }
 
@@ -536,7 +518,7 @@ static void s_region_plan(struct s_run *run, const char *r, int depth)
 static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char *cmd, const char *region,
                                   const char *path, json_t *params, json_t **ans, char **why, char **code)
 {
-    s_call(run, 0, svc, cmd, region, path, params, NULL, NULL);
+    s_call(run, 0, svc, cmd, region, path, params, NULL);
     dw_http_run(run->http);
     if (run->write_failed) {
         /* The answer was not saved: the caller reports run->write_err. */
@@ -720,11 +702,17 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     stats->regions = n_regions;
     /* Round trips already spent in sequence: identity, and the region list when asked. */
     int base_depth = o->n_regions ? 1 : 2;
-    /* IAM once, from the first region's partition. */
-    s_call(&run, base_depth, "iam", "get-account-authorization-details", n_regions ? region_list[0] : home_region,
-           "global/iam/get-account-authorization-details", NULL, s_then_iam, NULL);
+    /* The plan's roots: the global calls once, from the first region's
+     * partition, then every region's calls; their children follow. */
+    size_t n_rows = 0;
+    const struct dw_plan_call *rows = dw_plan_calls(&n_rows);
+    for (size_t r = 0; r < n_rows; r++)
+        if (rows[r].scope == DW_PLAN_GLOBAL)
+            s_plan_call(&run, base_depth, &rows[r], n_regions ? region_list[0] : home_region, NULL);
     for (size_t i = 0; i < n_regions; i++)
-        s_region_plan(&run, region_list[i], base_depth);
+        for (size_t r = 0; r < n_rows; r++)
+            if (rows[r].scope == DW_PLAN_REGION)
+                s_plan_call(&run, base_depth, &rows[r], region_list[i], NULL);
     dw_http_run(run.http);
     s_progress(&run, true);
     /* Evidence that could not be saved fails the run; without a manifest

@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include <dbward/config.h>
+#include <dbward/plan.h>
 
 #include "util/util.h"
 
@@ -191,15 +192,12 @@ static bool s_date(const char *s, int64_t *end_of_day)
 }
 
 /* Snapshot calls a custom control may read: the ones dbward collects. */
-static const char *const s_calls[] = {
-    "dms describe-replication-instances", "dms describe-endpoints", "dms describe-replication-tasks",
-    "dms list-tags-for-resource", "ec2 describe-vpcs", "ec2 describe-vpc-endpoints", "ec2 describe-route-tables",
-    "ec2 describe-security-groups", "cloudtrail describe-trails", "cloudtrail get-trail-status",
-    "cloudtrail get-event-selectors", "cloudwatch describe-alarms", "cloudwatch get-metric-data",
-    "dax describe-clusters", "dynamodb list-tables", "dynamodb describe-table", "dynamodb describe-continuous-backups",
-    "dynamodb list-tags-of-resource", "dynamodb list-backups", "kms list-keys", "kms list-aliases", "kms describe-key",
-    "kms get-key-rotation-status", "kms get-key-policy", "iam get-account-authorization-details",
-    "iam list-access-keys", "iam get-login-profile", "iam list-mfa-devices", NULL};
+/* A custom control reads one snapshot call of the plan (dbward/plan.h). */
+static bool s_plan_call(const char *call)
+{
+    const struct dw_plan_call *c = call && !strchr(call, '/') ? dw_plan_find(call) : NULL;
+    return c && c->scope != DW_PLAN_BOOTSTRAP;
+}
 
 static void s_custom_free(struct dw_custom_control *c)
 {
@@ -309,7 +307,7 @@ static void s_custom(struct ld *l, yaml_node_t *n)
     }
     v = s_get(l, n, "call");
     const char *call = s_scalar(v);
-    if (!call || !s_key_is(call, s_calls)) {
+    if (!call || !s_plan_call(call)) {
         s_err(l, v, "call must be one of the snapshot calls dbward collects (see docs/snapshot.md), e.g. "
                     "\"dynamodb describe-table\"");
     } else {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dbward/plan.h>
+
 #include "rules_int.h"
 
 static const char s_head[] =
@@ -46,56 +48,10 @@ static const char s_body[] =
     "ACCOUNT=$(aws sts get-caller-identity --query Account --output text) || exit 2\n"
     "CALLER=$(aws sts get-caller-identity --query Arn --output text) || exit 2\n"
     "PARTITION=$(echo \"$CALLER\" | cut -d: -f2)\n"
-    "TAKEN_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)\n"
-    "START=$(date -u -d '-30 days' +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u -v-30d +%Y-%m-%dT%H:%M:%SZ)\n"
-    "\n"
-    "# IAM is global.\n"
-    "dw_call global/iam/get-account-authorization-details iam get-account-authorization-details\n"
-    "for u in $(dw_ids iam list-users --query 'Users[].UserName'); do\n"
-    "  dw_call \"global/iam/list-access-keys/$u\" iam list-access-keys --user-name \"$u\"\n"
-    "  dw_call \"global/iam/get-login-profile/$u\" iam get-login-profile --user-name \"$u\"\n"
-    "  dw_call \"global/iam/list-mfa-devices/$u\" iam list-mfa-devices --user-name \"$u\"\n"
-    "done\n"
-    "\n"
-    "for R in $REGIONS; do\n"
-    "  echo \"dbward collect: $R\" >&2\n"
-    "  dw_call \"$R/dms/describe-replication-instances\" dms describe-replication-instances --region \"$R\"\n"
-    "  dw_call \"$R/dms/describe-endpoints\" dms describe-endpoints --region \"$R\"\n"
-    "  dw_call \"$R/dms/describe-replication-tasks\" dms describe-replication-tasks --region \"$R\"\n"
-    "  for arn in $(dw_ids dms describe-replication-instances --region \"$R\" --query 'ReplicationInstances[].ReplicationInstanceArn') \\\n"
-    "             $(dw_ids dms describe-endpoints --region \"$R\" --query 'Endpoints[].EndpointArn') \\\n"
-    "             $(dw_ids dms describe-replication-tasks --region \"$R\" --query 'ReplicationTasks[].ReplicationTaskArn'); do\n"
-    "    dw_call \"$R/dms/list-tags-for-resource/${arn##*:}\" dms list-tags-for-resource --region \"$R\" --resource-arn \"$arn\"\n"
-    "  done\n"
-    "  dw_call \"$R/ec2/describe-vpcs\" ec2 describe-vpcs --region \"$R\"\n"
-    "  dw_call \"$R/ec2/describe-vpc-endpoints\" ec2 describe-vpc-endpoints --region \"$R\"\n"
-    "  dw_call \"$R/ec2/describe-route-tables\" ec2 describe-route-tables --region \"$R\"\n"
-    "  dw_call \"$R/ec2/describe-security-groups\" ec2 describe-security-groups --region \"$R\"\n"
-    "  dw_call \"$R/cloudtrail/describe-trails\" cloudtrail describe-trails --region \"$R\"\n"
-    "  for t in $(dw_ids cloudtrail describe-trails --region \"$R\" --query \"trailList[?HomeRegion=='$R'].Name\"); do\n"
-    "    dw_call \"$R/cloudtrail/get-trail-status/$t\" cloudtrail get-trail-status --region \"$R\" --name \"$t\"\n"
-    "    dw_call \"$R/cloudtrail/get-event-selectors/$t\" cloudtrail get-event-selectors --region \"$R\" --trail-name \"$t\"\n"
-    "  done\n"
-    "  dw_call \"$R/cloudwatch/describe-alarms\" cloudwatch describe-alarms --region \"$R\"\n"
-    "  dw_call \"$R/dax/describe-clusters\" dax describe-clusters --region \"$R\"\n"
-    "  dw_call \"$R/dynamodb/list-tables\" dynamodb list-tables --region \"$R\"\n"
-    "  dw_call \"$R/dynamodb/list-backups\" dynamodb list-backups --region \"$R\" --backup-type ALL\n"
-    "  for t in $(dw_ids dynamodb list-tables --region \"$R\" --query 'TableNames[]'); do\n"
-    "    dw_call \"$R/dynamodb/describe-table/$t\" dynamodb describe-table --region \"$R\" --table-name \"$t\"\n"
-    "    dw_call \"$R/dynamodb/describe-continuous-backups/$t\" dynamodb describe-continuous-backups --region \"$R\" --table-name \"$t\"\n"
-    "    dw_call \"$R/dynamodb/list-tags-of-resource/$t\" dynamodb list-tags-of-resource --region \"$R\" --resource-arn \"arn:$PARTITION:dynamodb:$R:$ACCOUNT:table/$t\"\n"
-    "    q='[{\"Id\":\"read\",\"Label\":\"ConsumedReadCapacityUnits\",\"MetricStat\":{\"Metric\":{\"Namespace\":\"AWS/DynamoDB\",\"MetricName\":\"ConsumedReadCapacityUnits\",\"Dimensions\":[{\"Name\":\"TableName\",\"Value\":\"'\"$t\"'\"}]},\"Period\":86400,\"Stat\":\"Sum\"}},{\"Id\":\"write\",\"Label\":\"ConsumedWriteCapacityUnits\",\"MetricStat\":{\"Metric\":{\"Namespace\":\"AWS/DynamoDB\",\"MetricName\":\"ConsumedWriteCapacityUnits\",\"Dimensions\":[{\"Name\":\"TableName\",\"Value\":\"'\"$t\"'\"}]},\"Period\":86400,\"Stat\":\"Sum\"}}]'\n"
-    "    dw_call \"$R/cloudwatch/get-metric-data/$t\" cloudwatch get-metric-data --region \"$R\" --metric-data-queries \"$q\" --start-time \"$START\" --end-time \"$TAKEN_AT\"\n"
-    "  done\n"
-    "  dw_call \"$R/kms/list-keys\" kms list-keys --region \"$R\"\n"
-    "  dw_call \"$R/kms/list-aliases\" kms list-aliases --region \"$R\"\n"
-    "  for k in $(dw_ids kms list-keys --region \"$R\" --query 'Keys[].KeyId'); do\n"
-    "    dw_call \"$R/kms/describe-key/$k\" kms describe-key --region \"$R\" --key-id \"$k\"\n"
-    "    dw_call \"$R/kms/get-key-rotation-status/$k\" kms get-key-rotation-status --region \"$R\" --key-id \"$k\"\n"
-    "    dw_call \"$R/kms/get-key-policy/$k\" kms get-key-policy --region \"$R\" --key-id \"$k\" --policy-name default\n"
-    "  done\n"
-    "done\n"
-    "\n"
+    "TAKEN_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)\n";
+
+/* After the calls: the manifest. */
+static const char s_tail[] =
     "regions_json=$(printf '\"%s\",' $REGIONS | sed 's/,$//')\n"
     "cat >\"$OUT/manifest.json\" <<EOF\n"
     "{\n"
@@ -107,6 +63,116 @@ static const char s_body[] =
     "}\n"
     "EOF\n"
     "echo \"dbward collect: wrote $OUT (account $ACCOUNT)\" >&2\n";
+
+/* Appends text inside a double-quoted shell word, the plan's placeholders
+ * as the script's variables (var: the loop's item variable). */
+static void s_dq(struct dw_buf *b, const char *text, const char *var)
+{
+    static const char *const names[] = {"{item}", "{tail}", "{region}", "{partition}", "{account}", "{now}",
+                                        "{window_start}"};
+    for (const char *p = text; *p;) {
+        size_t k = 0;
+        while (k < DW_ARRAY_LEN(names) && strncmp(p, names[k], strlen(names[k])) != 0)
+            k++;
+        if (k == 0 || k == 1)
+            dw_buf_printf(b, k == 0 ? "$%s" : "${%s##*:}", var ? var : "item");
+        else if (k == 2)
+            dw_buf_puts(b, "$R");
+        else if (k == 3)
+            dw_buf_puts(b, "$PARTITION");
+        else if (k == 4)
+            dw_buf_puts(b, "$ACCOUNT");
+        else if (k == 5)
+            dw_buf_puts(b, "$TAKEN_AT");
+        else if (k == 6)
+            dw_buf_puts(b, "$WINDOW_START");
+        if (k < DW_ARRAY_LEN(names)) {
+            p += strlen(names[k]);
+            continue;
+        }
+        if (*p == '"' || *p == '\\' || *p == '$' || *p == '`')
+            dw_buf_puts(b, "\\");
+        dw_buf_append(b, p, 1);
+        p++;
+    }
+}
+
+/* The aws arguments of a row: service, command, region, parameters as options. */
+static void s_args(struct dw_buf *b, const struct dw_plan_call *c, const char *var)
+{
+    dw_buf_printf(b, "%s %s", c->service, c->command);
+    if (!c->is_global)
+        dw_buf_puts(b, " --region \"$R\"");
+    json_t *params = c->params ? json_loads(c->params, 0, NULL) : NULL;
+    const char *name;
+    json_t *v;
+    json_object_foreach(params, name, v)
+    {
+        dw_buf_puts(b, " --");
+        for (const char *p = name; *p; p++) { /* TableName -> table-name */
+            if (*p >= 'A' && *p <= 'Z' && p != name)
+                dw_buf_puts(b, "-");
+            char ch = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+            dw_buf_append(b, &ch, 1);
+        }
+        char *text = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!text)
+            abort();
+        dw_buf_puts(b, " \"");
+        s_dq(b, text, var);
+        dw_buf_puts(b, "\"");
+        free(text);
+    }
+    json_decref(params);
+}
+
+static void s_indent(struct dw_buf *b, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        dw_buf_puts(b, "  ");
+}
+
+/* One row's call, then a loop over each group of its children. */
+static void s_row(struct dw_buf *b, const struct dw_plan_call *rows, size_t n, const struct dw_plan_call *c,
+                  const char *var, int depth)
+{
+    if (c->window_param) {
+        s_indent(b, depth);
+        dw_buf_printf(b, "WINDOW_START=$START_%s\n", c->window_param);
+    }
+    s_indent(b, depth);
+    dw_buf_puts(b, "dw_call \"");
+    dw_buf_puts(b, c->is_global ? "global" : "$R");
+    dw_buf_printf(b, "/%s/%s", c->service, c->command);
+    if (c->scope == DW_PLAN_PER_RESOURCE)
+        dw_buf_printf(b, c->key_is_tail ? "/${%s##*:}" : "/$%s", var);
+    dw_buf_puts(b, "\" ");
+    s_args(b, c, var);
+    dw_buf_puts(b, "\n");
+    char child_var[16];
+    snprintf(child_var, sizeof(child_var), "x%d", (depth + 1) % 100);
+    for (size_t i = 0; i < n; i++) {
+        const struct dw_plan_call *k = &rows[i];
+        if (!k->parent || dw_plan_find(k->parent) != c)
+            continue;
+        bool first = true; /* the first child of this `each` opens the loop */
+        for (size_t e = 0; e < i && first; e++)
+            first = !(rows[e].parent && dw_plan_find(rows[e].parent) == c && strcmp(rows[e].each, k->each) == 0);
+        if (!first)
+            continue;
+        s_indent(b, depth);
+        dw_buf_printf(b, "for %s in $(dw_ids ", child_var);
+        s_args(b, c, var);
+        dw_buf_puts(b, " --query \"");
+        s_dq(b, k->each, var);
+        dw_buf_puts(b, "\"); do\n");
+        for (size_t m = i; m < n; m++)
+            if (rows[m].parent && dw_plan_find(rows[m].parent) == c && strcmp(rows[m].each, k->each) == 0)
+                s_row(b, rows, n, &rows[m], child_var, depth + 1);
+        s_indent(b, depth);
+        dw_buf_puts(b, "done\n");
+    }
+}
 
 char *dw_collect_script(const char **regions, size_t n_regions)
 {
@@ -126,8 +192,38 @@ char *dw_collect_script(const char **regions, size_t n_regions)
                         "REGIONS=$(aws ec2 describe-regions --query 'Regions[].RegionName' "
                         "--output text) || exit 2\n");
     }
-    const char *v = strstr(s_body, "%VERSION%");
-    dw_buf_append(&b, s_body, (size_t)(v - s_body));
+    dw_buf_puts(&b, s_body);
+    size_t n = 0;
+    const struct dw_plan_call *rows = dw_plan_calls(&n);
+    /* Each window follows its control parameter: set it in the environment
+     * (UNUSED_DAYS=90 sh collect.sh) as --param unused_days=90 for a scan. */
+    for (size_t i = 0; i < n; i++) {
+        const struct dw_plan_call *c = &rows[i];
+        if (!c->window_param)
+            continue;
+        char upper[64];
+        size_t k = 0;
+        for (; c->window_param[k] && k + 1 < sizeof(upper); k++)
+            upper[k] = (char)(c->window_param[k] >= 'a' && c->window_param[k] <= 'z' ? c->window_param[k] - 32
+                                                                                     : c->window_param[k]);
+        upper[k] = '\0';
+        dw_buf_printf(&b, "%s=${%s:-%ld}\n", upper, upper, c->window_default_days);
+        dw_buf_printf(&b,
+                      "START_%s=$(date -u -d \"-$%s days\" +%%Y-%%m-%%dT%%H:%%M:%%SZ 2>/dev/null || "
+                      "date -u -v-\"$%s\"d +%%Y-%%m-%%dT%%H:%%M:%%SZ)\n",
+                      c->window_param, upper, upper);
+    }
+    dw_buf_puts(&b, "\n# Global calls (IAM), once.\n");
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].scope == DW_PLAN_GLOBAL)
+            s_row(&b, rows, n, &rows[i], NULL, 0);
+    dw_buf_puts(&b, "\nfor R in $REGIONS; do\n  echo \"dbward collect: $R\" >&2\n");
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].scope == DW_PLAN_REGION)
+            s_row(&b, rows, n, &rows[i], NULL, 1);
+    dw_buf_puts(&b, "done\n\n");
+    const char *v = strstr(s_tail, "%VERSION%");
+    dw_buf_append(&b, s_tail, (size_t)(v - s_tail));
     dw_buf_puts(&b, dw_version());
     dw_buf_puts(&b, v + strlen("%VERSION%"));
     return dw_buf_steal(&b);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Packaging: cpack -G DEB builds a .deb from this build; it is unpacked into
 # a clean root with dpkg -x, and the installed binary prints its version and
-# scans the installed example. The man page and the completions, generated
-# from the binary's tables, are checked against its help.
+# scans the installed example. lintian checks the .deb (no error or warning
+# passes). The man page and the completions, generated from the binary's
+# tables, are checked against its help.
 . "$(dirname "$0")/lib.sh"
 BUILD=$3
 run 0 cpack --config "$BUILD/CPackConfig.cmake" -G DEB -B "$TMP/pkg"
@@ -13,11 +14,47 @@ dpkg-deb -I "$deb" > "$TMP/info"
 has "$TMP/info" "Package: dbward"
 for lib in libcurl4 libjansson4 libssl3 libxml2 libyaml-0-2 libsqlite3-0; do has "$TMP/info" "$lib"; done
 dpkg-deb -c "$deb" > "$TMP/contents"
-for f in ./usr/bin/dbward ./usr/share/man/man1/dbward.1 ./usr/share/bash-completion/completions/dbward \
+for f in ./usr/bin/dbward ./usr/share/man/man1/dbward.1.gz ./usr/share/bash-completion/completions/dbward \
          ./usr/share/zsh/vendor-completions/_dbward ./usr/share/dbward/examples/account/manifest.json \
-         ./usr/share/dbward/examples/dbward.yaml ./usr/share/doc/dbward/LICENSE; do
+         ./usr/share/dbward/examples/dbward.yaml ./usr/share/doc/dbward/copyright \
+         ./usr/share/doc/dbward/changelog.gz ./usr/share/doc/dbward/botocore-NOTICE; do
   has "$TMP/contents" "$f"
 done
+CHECKS=$((CHECKS + 1)) # the man page is there compressed only
+! grep -qE ' \./usr/share/man/man1/dbward\.1$' "$TMP/contents" || { echo "FAIL: uncompressed man page"; FAILS=$((FAILS + 1)); }
+lacks "$TMP/contents" "./usr/share/doc/dbward/LICENSE" # the license is in copyright
+lacks "$TMP/info" "localhost"
+has "$TMP/info" "Maintainer: dbward developers <dbward-dev@users.noreply.github.com>"
+# Owners and modes: root:root, directories and the binary 0755, every other file 0644.
+CHECKS=$((CHECKS + 1))
+bad=$(awk '$2 != "root/root" { print; next }
+           /^d/ { if ($1 != "drwxr-xr-x") print; next }
+           $6 == "./usr/bin/dbward" { if ($1 != "-rwxr-xr-x") print; next }
+           { if ($1 != "-rw-r--r--") print }' "$TMP/contents")
+[ -z "$bad" ] || { echo "FAIL: owner or mode: $bad"; FAILS=$((FAILS + 1)); }
+# The changelog's newest entry is this version (dpkg's own parser).
+CHECKS=$((CHECKS + 1))
+clv=$(dpkg-parsechangelog -l "$SRC/packaging/changelog" -S Version)
+debv=$(dpkg-deb -f "$deb" Version)
+[ "$clv" = "$debv" ] || { echo "FAIL: packaging/changelog is at $clv, the package at $debv"; FAILS=$((FAILS + 1)); }
+# Every Files: pattern of the copyright file names files of the source tree.
+while read -r -a pats; do
+  for pat in "${pats[@]}"; do
+    CHECKS=$((CHECKS + 1))
+    (cd "$SRC" && compgen -G "$pat" >/dev/null) || { echo "FAIL: copyright: $pat matches nothing"; FAILS=$((FAILS + 1)); }
+  done
+done < <(sed -n 's/^Files: //p' "$SRC/packaging/copyright")
+# lintian (Debian 12: 2.116): every tag level is shown, errors and warnings fail.
+# No tag is suppressed; the package has no informational or pedantic tag either.
+CHECKS=$((CHECKS + 1))
+if command -v lintian >/dev/null; then
+  lintian --fail-on error,warning --display-info --pedantic --display-experimental "$deb" > "$TMP/lintian" 2>&1
+  lrc=$?
+  grep -v '^running with root privileges is not recommended!$' "$TMP/lintian" | sed 's/^/  lintian: /'
+  [ "$lrc" -eq 0 ] || { echo "FAIL: lintian exited $lrc"; FAILS=$((FAILS + 1)); }
+else
+  echo "FAIL: lintian is not installed (scripts/setup-debian)"; FAILS=$((FAILS + 1))
+fi
 mkdir -p "$TMP/root"
 run 0 dpkg -x "$deb" "$TMP/root"
 run 0 "$TMP/root/usr/bin/dbward" --version
@@ -43,6 +80,16 @@ for c in $(sed -n '/^commands:/,/^options:/p' "$TMP/help" | awk 'NF > 1 && $1 !=
 done
 for v in NO_COLOR AWS_PROFILE AWS_ENDPOINT_URL AWS_MAX_ATTEMPTS; do has "$man" "$(printf '%s' "$v")"; done
 for s in "EXIT STATUS" "ENVIRONMENT" "FILES" "REPORT FORMATS"; do has "$man" ".SH $s"; done
+# The installed page is this one, and SEE ALSO names the installed guides, not the source tree.
+CHECKS=$((CHECKS + 1))
+zcat "$TMP/root/usr/share/man/man1/dbward.1.gz" | cmp -s - "$man" || { echo "FAIL: installed man page differs"; FAILS=$((FAILS + 1)); }
+sed -n '/^\.SH SEE ALSO/,$p' "$man" > "$TMP/seealso"
+has "$TMP/seealso" "/usr/share/doc/dbward/"
+lacks "$TMP/seealso" "source tree"
+for g in $(grep -oE '[a-z-]+\.md' "$TMP/seealso"); do
+  CHECKS=$((CHECKS + 1))
+  [ -f "$TMP/root/usr/share/doc/dbward/$g" ] || { echo "FAIL: SEE ALSO names $g, not installed"; FAILS=$((FAILS + 1)); }
+done
 CHECKS=$((CHECKS + 1))
 if command -v groff >/dev/null; then
   w=$(groff -man -Tutf8 -ww -z "$man" 2>&1)

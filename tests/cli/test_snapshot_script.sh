@@ -17,8 +17,11 @@ cmd="$1 $2"
 case "$cmd" in
   "sts get-caller-identity")
     case "$*" in *Account*) echo 123456789012 ;; *) echo arn:aws:iam::123456789012:user/auditor ;; esac ;;
-  "iam list-users") echo "svc" ;;
-  "iam get-account-authorization-details") echo '{"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}' ;;
+  "iam get-account-authorization-details")
+    case "$*" in *--query*) echo "svc" ;;
+      *) echo '{"UserDetailList": [{"UserName": "svc"}], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}' ;; esac ;;
+  "dynamodb describe-table") # an empty table: its usage metrics are collected
+    case "$*" in *--query*) echo "orders" ;; *) echo '{"Table": {"TableName": "orders", "ItemCount": 0}}' ;; esac ;;
   "iam get-login-profile") echo "An error occurred (NoSuchEntity) when calling the GetLoginProfile operation: no" >&2; exit 254 ;;
   "dax describe-clusters") echo "An error occurred (AccessDeniedException) when calling the DescribeClusters operation: User: x is \"not\" authorized" >&2; exit 254 ;;
   "dynamodb list-tables") case "$*" in *--query*) echo "orders" ;; *) echo '{"TableNames": ["orders"]}' ;; esac ;;

@@ -44,19 +44,20 @@ FAULTS = [
 
 ]
 PROBLEMS = []
-# Calls the live collector makes from another call's answer (src/collect/collect.c,
-# the s_then_* functions): a fault on the first loses the second too.
-DEPENDS = {
-    "dms describe-replication-instances": ["dms list-tags-for-resource"],
-    "dms describe-endpoints": ["dms list-tags-for-resource"],
-    "dms describe-replication-tasks": ["dms list-tags-for-resource"],
-    "cloudtrail describe-trails": ["cloudtrail get-trail-status", "cloudtrail get-event-selectors"],
-    "dynamodb list-tables": ["dynamodb describe-table", "dynamodb describe-continuous-backups",
-                             "dynamodb list-tags-of-resource", "cloudwatch get-metric-data"],
-    "dynamodb describe-table": ["cloudwatch get-metric-data"],
-    "kms list-keys": ["kms describe-key", "kms get-key-rotation-status", "kms get-key-policy"],
-    "iam get-account-authorization-details": ["iam list-access-keys", "iam get-login-profile", "iam list-mfa-devices"],
-}
+
+
+def plan_depends():
+    """Calls the live collector makes from another call's answer, from the call
+    plan (`dbward plan --format json`): a fault on the parent loses the child too."""
+    plan = json.loads(subprocess.run([DBWARD, "plan", "--format", "json"], capture_output=True, check=True).stdout)
+    deps = {}
+    for c in plan["calls"]:
+        if c["parent"] and c["call"] not in deps.setdefault(c["parent"], []):
+            deps[c["parent"]].append(c["call"])
+    return deps
+
+
+DEPENDS = plan_depends()
 
 
 def post(url, body):

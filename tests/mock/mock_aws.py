@@ -18,6 +18,7 @@ GET /__mock/stats returns request counts and signature failures.
 import argparse
 import hashlib
 import hmac
+import datetime
 import json
 import os
 import socket
@@ -168,6 +169,7 @@ class State:
         self.dir = args.snapshot
         self.latency = args.latency_ms / 1000.0
         self.page_size = args.page_size
+        self.metric_window = getattr(args, "metric_window", False)
         self.faults = json.load(open(args.faults)) if args.faults else []
         self.org = None
         if args.org:
@@ -261,6 +263,29 @@ def find_file(region, service, command, params, root=None):
     folder = "global" if service == "iam" else region
     base = os.path.join(root or STATE.dir, folder, service, command)
     return base + ("/" + key if key else "")
+
+
+def _when(v):
+    """A timestamp parameter or datapoint (ISO 8601 or epoch seconds) -> epoch seconds, or None."""
+    try:
+        if isinstance(v, (int, float)) or (isinstance(v, str) and v.replace(".", "", 1).isdigit()):
+            return float(v)
+        return datetime.datetime.fromisoformat(str(v).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def metric_window(value, params):
+    """Keeps the datapoints between StartTime and EndTime, as CloudWatch answers."""
+    start, end = _when(params.get("StartTime")), _when(params.get("EndTime"))
+    if start is None or end is None:
+        return value
+    for r in value.get("MetricDataResults", []):
+        pts = [(t, v) for t, v in zip(r.get("Timestamps", []), r.get("Values", []))
+               if _when(t) is not None and start <= _when(t) < end]
+        r["Timestamps"] = [t for t, _ in pts]
+        r["Values"] = [v for _, v in pts]
+    return value
 
 
 def query_params(body):
@@ -578,6 +603,8 @@ class Handler(BaseHTTPRequestHandler):
         if not os.path.exists(base + ".json"):
             return self.error(proto, 400, "MockNotRecorded", "no recording for %s" % base)
         value = json.load(open(base + ".json"))
+        if command == "get-metric-data" and STATE.metric_window:
+            value = metric_window(value, params)
         pg = pag.get(op) if pag else None
         if pg and STATE.page_size:
             value = self.paginate(pg, value, params)
@@ -674,6 +701,8 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--latency-ms", type=int, default=0)
     ap.add_argument("--page-size", type=int, default=0)
+    ap.add_argument("--metric-window", action="store_true",
+                    help="get-metric-data answers only the datapoints between StartTime and EndTime")
     ap.add_argument("--faults")
     ap.add_argument("--org")
     ap.add_argument("--max-seconds", type=int, default=600)

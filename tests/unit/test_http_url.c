@@ -105,7 +105,7 @@ static void test_computed_endpoints(void **state)
     } cases[] = {
         {"dynamodb", "list-tables", "eu-west-1", NULL, "https://dynamodb.eu-west-1.amazonaws.com/",
          "dynamodb.eu-west-1.amazonaws.com"},
-        {"iam", "list-users", "eu-west-1", NULL, "https://iam.amazonaws.com/", "iam.amazonaws.com"},
+        {"iam", "list-access-keys", "eu-west-1", NULL, "https://iam.amazonaws.com/", "iam.amazonaws.com"},
         {"kms", "list-keys", "cn-north-1", NULL, "https://kms.cn-north-1.amazonaws.com.cn/",
          "kms.cn-north-1.amazonaws.com.cn"},
         {"sts", "get-caller-identity", "us-east-1", "http://u:pw@LocalHost:80/p/?x=1#f",
