@@ -297,6 +297,66 @@ static void test_kms_sets(void **state)
     }
 }
 
+/* Whole key policies: who is open, who is broad (worked out by hand). */
+static void test_kms_policies(void **state)
+{
+    (void)state;
+#define ROOT_ALL "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}"
+#define ADMIN "{\"AWS\":\"arn:aws:iam::123456789012:role/admin\"}"
+#define OTHER "{\"AWS\":\"arn:aws:iam::999999999999:root\"}"
+    static const struct {
+        const char *stmts;
+        bool open, broad;
+    } cases[] = {
+        {ROOT_ALL, false, false},
+        /* A conditional Deny may not apply: the grant stays broad. */
+        {ROOT_ALL ",{\"Effect\":\"Allow\",\"Principal\":" ADMIN ",\"Action\":\"kms:*\",\"Resource\":\"*\"},"
+         "{\"Effect\":\"Deny\",\"Principal\":" ADMIN ",\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}", false, true},
+        /* An unconditional Deny of one action: not every action any more. */
+        {ROOT_ALL ",{\"Effect\":\"Allow\",\"Principal\":" ADMIN ",\"Action\":\"kms:*\",\"Resource\":\"*\"},"
+         "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"kms:ScheduleKeyDeletion\",\"Resource\":\"*\"}", false, false},
+        /* kms:* to everyone of the account: not open, but broad. */
+        {"{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"123456789012\"}}}", false, true},
+        /* NotPrincipal: everyone else. */
+        {"{\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}", true, false},
+        /* A Deny to outsiders (negated binding condition) closes an open Allow. */
+        {"{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"},"
+         "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringNotEquals\":{\"kms:CallerAccount\":\"123456789012\"}}}", false, false},
+        /* A Deny to insiders only does not. */
+        {"{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"},"
+         "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"123456789012\"}}}", true, false},
+        /* Another account named, but the account condition shuts it out... */
+        {"{\"Effect\":\"Allow\",\"Principal\":" OTHER ",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"123456789012\"}}}", false, false},
+        /* ...unless its pattern admits that account, or the key may be absent. */
+        {"{\"Effect\":\"Allow\",\"Principal\":" OTHER ",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringLike\":{\"kms:CallerAccount\":\"99999999999?\"}}}", true, false},
+        {"{\"Effect\":\"Allow\",\"Principal\":" OTHER ",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEqualsIfExists\":{\"kms:CallerAccount\":\"123456789012\"}}}", true, false},
+        /* No Resource element in a key policy: the key itself. */
+        {"{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\"}", true, false},
+    };
+#undef ROOT_ALL
+#undef ADMIN
+#undef OTHER
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        char *text = dw_xasprintf("{\"Statement\":[%s]}", cases[i].stmts);
+        struct dw_policy *p = s_parse(text);
+        struct dw_policy_kms_answer a;
+        dw_policy_kms_eval(p, &s_scope, "arn:aws:kms:us-east-1:123456789012:key/k", &a);
+        if (a.open != cases[i].open || a.broad != cases[i].broad)
+            fail_msg("case %zu: open %d broad %d (%s), want %d %d", i, a.open, a.broad, a.why,
+                     cases[i].open, cases[i].broad);
+        dw_policy_kms_answer_clean_up(&a);
+        dw_policy_free(p);
+        free(text);
+    }
+}
+
 static void test_cidrs(void **state)
 {
     (void)state;
@@ -335,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_ddb_sets),
         cmocka_unit_test(test_kms_sets),
+        cmocka_unit_test(test_kms_policies),
         cmocka_unit_test(test_cidrs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -428,6 +428,18 @@ case("DDB-01", "fail-second-region", merge(iamdet(roles=[role("eu", inline=[{"Po
                                                          "produced_by": {"tool": "tests/data/controls/make-cases.py"}}}),
      ["FAIL %s | every DynamoDB action (all 53 of botocore's model) is allowed on every table of account %s in eu-west-1" % (rarn("eu"), A)])
 
+# Grants short of the row: "*" on one table only; "*" on S3 beside GetItem everywhere (the wildcard
+# Allows alone reach no table); a NotAction Allow whose DynamoDB part a Deny takes back; DAX only.
+case("DDB-01", "pass-narrow-grants", iamdet(roles=[role("wildmix", inline=[{"PolicyName": "w", "PolicyDocument": doc(ALLOW_ALL("*", "arn:aws:s3:::bucket/*"), ALLOW_ALL("dynamodb:GetItem"))}]),
+                                                   role("notact", inline=[{"PolicyName": "n", "PolicyDocument": doc({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"},
+                                                                                                                    {"Effect": "Deny", "Action": "dynamodb:*", "Resource": "*"})}]),
+                                                   role("daxonly", inline=[{"PolicyName": "d", "PolicyDocument": doc(ALLOW_ALL("dax:*"))}])],
+                                            policies=[managed("StarOneTable", doc(ALLOW_ALL("*", tarn("orders"))))]),
+     ["PASS %s | DynamoDB access is limited" % parn("StarOneTable"),
+      "PASS %s | DynamoDB access is limited" % rarn("wildmix"),
+      "PASS %s | DynamoDB access is limited" % rarn("notact"),
+      "PASS %s | DynamoDB access is limited" % rarn("daxonly")])
+
 sse = lambda k: {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": karn(k)}
 case("DDB-02", "pass", merge(tables(tbl("orders", SSEDescription=sse("k-cmk"))), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
      ["PASS %s | encrypted with customer managed key" % tarn("orders")])
