@@ -355,6 +355,9 @@ static void test_kms_policies(void **state)
         /* Another account named, but the account condition shuts it out... */
         {"{\"Effect\":\"Allow\",\"Principal\":" OTHER ",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\","
          "\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"123456789012\"}}}", false, false},
+        /* (a condition naming a third account shuts it out too: nobody can use the grant) */
+        {"{\"Effect\":\"Allow\",\"Principal\":" OTHER ",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"888888888888\"}}}", false, false},
         /* ...unless its pattern admits that account, or the key may be absent. */
         {"{\"Effect\":\"Allow\",\"Principal\":" OTHER ",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\","
          "\"Condition\":{\"StringLike\":{\"kms:CallerAccount\":\"99999999999?\"}}}", true, false},
