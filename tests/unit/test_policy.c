@@ -383,6 +383,33 @@ static void test_kms_policies(void **state)
     }
 }
 
+/* With the account's VPC endpoints known, only they bind. */
+static void test_kms_own_endpoints(void **state)
+{
+    (void)state;
+    static const char *const vpces[] = {"vpce-0own"};
+    struct dw_policy_scope sc = s_scope;
+    sc.vpces = vpces;
+    sc.n_vpces = 1;
+    static const struct {
+        const char *vpce;
+        bool open;
+    } cases[] = {{"vpce-0own", false}, {"vpce-0other", true}};
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        char *text = dw_xasprintf("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":"
+                                  "\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":"
+                                  "{\"aws:SourceVpce\":\"%s\"}}}]}", cases[i].vpce);
+        struct dw_policy *p = s_parse(text);
+        struct dw_policy_kms_answer a;
+        dw_policy_kms_eval(p, &sc, "arn:aws:kms:us-east-1:123456789012:key/k", &a);
+        if (a.open != cases[i].open)
+            fail_msg("case %zu: open %d (%s)", i, a.open, a.why);
+        dw_policy_kms_answer_clean_up(&a);
+        dw_policy_free(p);
+        free(text);
+    }
+}
+
 static void test_cidrs(void **state)
 {
     (void)state;
@@ -423,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_ddb_too_complex),
         cmocka_unit_test(test_kms_sets),
         cmocka_unit_test(test_kms_policies),
+        cmocka_unit_test(test_kms_own_endpoints),
         cmocka_unit_test(test_cidrs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
