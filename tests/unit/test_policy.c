@@ -426,7 +426,7 @@ static void test_cidrs(void **state)
         {{"not-an-ip"}, -1},
         /* At the limit, one below and one above; IPv6 up to a /32. */
         {{"10.0.0.0/9"}, 1},           {{"2001:db8::/31"}, 0},
-        {{"10.0.0.0/9", "10.64.0.0/10", "10.64.0.0/11"}, 1},
+        {{"10.0.0.0/9", "10.64.0.0/10", "10.64.0.0/11"}, 1}, {{"10.0.0.0/8", "10.0.0.0/9"}, 1},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
         size_t n = 0;
