@@ -303,6 +303,10 @@ static void test_kms_sets(void **state)
         /* ArnLike's '*' stays inside its field (three fields match no principal); StringLike's crosses ':'. */
         {"{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:*:role/x\"}}", false, "binds"},
         {"{\"StringLike\":{\"aws:PrincipalArn\":\"arn:*:role/x\"}}", true, "another account"},
+        /* ArnLike's '?' is no ':' before the last field: four colons match no principal. */
+        {"{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam:?999999999999:role/x\"}}", false, "binds"},
+        /* A pattern that admits the account's own id and longer strings only. */
+        {"{\"StringLike\":{\"kms:CallerAccount\":\"123456789012*\"}}", false, "binds"},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
         char *text = dw_xasprintf("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
