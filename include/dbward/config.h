@@ -24,18 +24,6 @@ struct dw_suppression {
     int line, column;     /* where it is written, for warnings */
 };
 
-struct dw_custom_control {
-    struct dw_control control; /* strings owned by the config */
-    char *call_service;
-    char *call_command;
-    struct dw_jmes *list;      /* resources in one answer */
-    struct dw_jmes *id;        /* resource id */
-    struct dw_jmes *condition; /* must give true */
-    char *remediation;         /* template: {region} {account} {partition} {id} {<JMESPath>} */
-    struct dw_jmes **placeholders; /* compiled {<JMESPath>} pieces, in order */
-    size_t n_placeholders;
-};
-
 struct dw_config {
     char *path;
     char **regions;

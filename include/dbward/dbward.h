@@ -9,23 +9,9 @@
 #include <stdint.h>
 
 #include <dbward/error.h>
+#include <dbward/finding.h>
 #include <dbward/snapshot.h>
-
-const char *dw_version(void);
-const char *dw_git_commit(void);
-/* "libcurl 7.88.1, OpenSSL 3.0.x ..., jansson 2.14, ...": the libraries as
- * linked at run time, written into out (n bytes). */
-void dw_library_versions(char *out, size_t n);
-
-enum dw_result { DW_PASS, DW_FAIL, DW_ERROR, DW_NOT_APPLICABLE, DW_MUTED, DW_RESULT_COUNT };
-enum dw_severity { DW_SEV_LOW, DW_SEV_MEDIUM, DW_SEV_HIGH, DW_SEV_CRITICAL, DW_SEV_COUNT };
-enum dw_fix_kind { DW_FIX_IN_PLACE, DW_FIX_RECREATE, DW_FIX_MANUAL };
-
-const char *dw_result_str(enum dw_result r);     /* "PASS", ... */
-const char *dw_severity_str(enum dw_severity s); /* "low", ... */
-const char *dw_fix_kind_str(enum dw_fix_kind k); /* "in-place", ... */
-/* Parse a severity name (case-insensitive); false if unknown. */
-bool dw_severity_parse(const char *s, enum dw_severity *out);
+#include <dbward/version.h>
 
 struct dw_param_def {
     const char *name;  /* e.g. "required_tags" */
@@ -36,6 +22,7 @@ struct dw_param_def {
 struct dw_scan_ctx;
 struct dw_control;
 struct dw_custom_control;
+struct dw_peers;
 typedef void (*dw_eval_fn)(struct dw_scan_ctx *ctx, const struct dw_control *c);
 
 /* One catalog entry. All strings are static. */
@@ -58,6 +45,23 @@ struct dw_control {
     const char *calls[8];        /* snapshot calls it reads, "service command[/key]" */
     dw_eval_fn eval;
     const struct dw_custom_control *custom; /* set for controls from dbward.yaml */
+    const struct dw_peers *peers; /* the nearest checks of other tools; NULL for custom controls */
+};
+
+/* A custom control (dbward.yaml's custom_controls), compiled: the control
+ * the registry lists, and what its one evaluator (rules/custom.c) runs.
+ * The config module builds and owns it; rules only reads it. */
+struct dw_jmes;
+struct dw_custom_control {
+    struct dw_control control; /* strings owned by the config */
+    char *call_service;
+    char *call_command;
+    struct dw_jmes *list;      /* resources in one answer */
+    struct dw_jmes *id;        /* resource id */
+    struct dw_jmes *condition; /* must give true */
+    char *remediation;         /* template: {region} {account} {partition} {id} {<JMESPath>} */
+    struct dw_jmes **placeholders; /* compiled {<JMESPath>} pieces, in order */
+    size_t n_placeholders;
 };
 
 /* The nearest checks of other tools, and how the control differs. */
@@ -75,34 +79,23 @@ const struct dw_peers *dw_control_peers(const char *id);
 size_t dw_catalog_count(void);
 const struct dw_control *dw_catalog_get(size_t i);
 const struct dw_control *dw_catalog_find(const char *id); /* case-insensitive, NULL if none */
+/* The account-level pseudo-control ACCOUNT: the ERROR finding of an account
+ * the audit could not enter. It has no evaluator; it is listed, explained,
+ * selected and suppressed like any other control. */
+const struct dw_control *dw_account_control(void);
+
+/* The control registry: every control dbward knows, iterated one way
+ * everywhere (controls, explain, --controls, suppressions): the built-in
+ * catalog, then the custom controls given (dbward.yaml's; NULL/0 for
+ * none), then ACCOUNT. Ids are matched case-insensitively. */
+size_t dw_registry_count(const struct dw_control *const *custom, size_t n_custom);
+const struct dw_control *dw_registry_get(const struct dw_control *const *custom, size_t n_custom, size_t i);
+const struct dw_control *dw_registry_find(const struct dw_control *const *custom, size_t n_custom, const char *id);
+/* True when glob matches the id of at least one control of the registry. */
+bool dw_registry_any(const struct dw_control *const *custom, size_t n_custom, const char *glob);
+
 size_t dw_param_def_count(void);
 const struct dw_param_def *dw_param_def_get(size_t i);
-
-struct dw_finding {
-    const struct dw_control *control; /* borrowed from the catalog or the config */
-    enum dw_result status;
-    enum dw_severity severity; /* the control's, or the config's override */
-    char *resource_type;
-    char *resource_id;   /* ARN where one exists */
-    char *region;        /* region or "global" */
-    char *account_id;
-    char *reason;
-    char **commands;     /* remediation commands (FAIL only) */
-    size_t n_commands;
-    char **notes;        /* remediation notes */
-    size_t n_notes;
-    /* Set when a suppression muted the finding. */
-    enum dw_result muted_from; /* the status before muting */
-    char *muted_reason;
-    char *muted_until;         /* "YYYY-MM-DD" or NULL */
-};
-
-struct dw_findings {
-    struct dw_finding *v;
-    size_t n;
-    size_t cap;
-};
-void dw_findings_clean_up(struct dw_findings *f);
 
 struct dw_param_value {
     const char *name;

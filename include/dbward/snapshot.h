@@ -13,9 +13,10 @@
 #include <jansson.h>
 
 #include <dbward/error.h>
+#include <dbward/json.h>
 
 /* Largest single snapshot file dbward will read (bytes). */
-#define DW_SNAPSHOT_MAX_FILE_BYTES ((size_t)512 * 1024 * 1024)
+#define DW_SNAPSHOT_MAX_FILE_BYTES DW_JSON_MAX_FILE_BYTES
 
 enum dw_doc_state {
     DW_DOC_OK,        /* json holds the parsed answer */
@@ -64,15 +65,5 @@ const struct dw_doc *dw_snapshot_get(struct dw_snapshot *snap, const char *regio
  * strings (free each, then the array); NULL when the folder does not exist. */
 char **dw_snapshot_keys(struct dw_snapshot *snap, const char *region, const char *service,
                         const char *command);
-
-/* Parses one JSON file with dbward's limits (size, duplicate keys). On
- * failure fills err with the file, line and column. The result is a new
- * reference. For files the user names (reports): the path is followed as
- * given, and anything but a regular file is refused. Snapshot files are
- * read by dw_snapshot_open/get, which never follow a link. */
-enum dw_status dw_json_load_file(const char *path, json_t **out, struct dw_error *err);
-/* Same for a buffer; source names it in errors. */
-enum dw_status dw_json_load_buffer(const char *data, size_t len, const char *source, json_t **out,
-                                   struct dw_error *err);
 
 #endif

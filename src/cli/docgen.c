@@ -103,8 +103,8 @@ void cli_man(FILE *out)
     s_man_rows(out, "REPORT FORMATS",
                "For \\fB\\-\\-format\\fR and \\fB\\-o\\fR \\fIFORMAT\\fR:\\fIFILE\\fR:\n", ".B", cli_formats, cli_formats_count);
     fputs(".SH CONTROLS\n", out);
-    for (size_t i = 0; i < dw_catalog_count(); i++) {
-        const struct dw_control *c = dw_catalog_get(i);
+    for (size_t i = 0; i < dw_registry_count(NULL, 0); i++) {
+        const struct dw_control *c = dw_registry_get(NULL, 0, i);
         fputs(".TP\n.B ", out);
         s_roff(out, c->id);
         fputc('\n', out);
@@ -151,8 +151,8 @@ static void s_words(FILE *out, int what)
             first = false;
         }
     } else {
-        for (size_t i = 0; i < dw_catalog_count(); i++) {
-            fprintf(out, "%s%s", first ? "" : " ", dw_catalog_get(i)->id);
+        for (size_t i = 0; i < dw_registry_count(NULL, 0); i++) {
+            fprintf(out, "%s%s", first ? "" : " ", dw_registry_get(NULL, 0, i)->id);
             first = false;
         }
     }

@@ -19,8 +19,6 @@
 #define DW_YAML_MAX_DEPTH 64
 #define DW_YAML_MAX_NODES 100000
 
-void dwi_eval_custom(struct dw_scan_ctx *ctx, const struct dw_control *c);
-
 struct ld {
     size_t visited;         /* nodes walked by the depth check (aliases can multiply them) */
     yaml_document_t *doc;
@@ -235,7 +233,6 @@ static void s_custom(struct ld *l, yaml_node_t *n)
     struct dw_custom_control *cc = dw_xcalloc(1, sizeof(*cc));
     struct dw_control *c = &cc->control;
     c->custom = cc;
-    c->eval = dwi_eval_custom;
     c->service = "custom";
     c->seed = "dbward.yaml";
     static const char *const required[] = {"id", "title", "severity", "call", "id_expression", "condition", NULL};
@@ -379,13 +376,9 @@ static void s_suppression(struct ld *l, yaml_node_t *n)
         return;
     }
     s.control = s_str(l, v, "control");
-    if (s.control && !dw_config_find_control(l->cfg, s.control)) {
-        bool any = false;
-        for (size_t i = 0; i < dw_catalog_count(); i++)
-            any = any || dw_glob_match(s.control, dw_catalog_get(i)->id, true);
-        if (!any)
-            s_err(l, v, "control %s matches no control", s.control);
-    }
+    if (s.control && !dw_config_find_control(l->cfg, s.control) &&
+        !dw_registry_any(l->cfg->custom_controls, l->cfg->n_custom, s.control))
+        s_err(l, v, "control %s matches no control", s.control);
     s.resource = (v = s_get(l, n, "resource")) ? s_str(l, v, "resource") : dw_xstrdup("*");
     s.region = (v = s_get(l, n, "region")) ? s_str(l, v, "region") : NULL;
     s.account = (v = s_get(l, n, "account")) ? s_str(l, v, "account") : NULL;
@@ -613,14 +606,7 @@ void dw_config_free(struct dw_config *c)
 
 const struct dw_control *dw_config_find_control(const struct dw_config *c, const char *id)
 {
-    const struct dw_control *b = dw_catalog_find(id);
-    if (b)
-        return b;
-    for (size_t i = 0; c && i < c->n_custom; i++) {
-        if (strcasecmp(c->custom[i]->control.id, id) == 0)
-            return &c->custom[i]->control;
-    }
-    return NULL;
+    return dw_registry_find(c ? c->custom_controls : NULL, c ? c->n_custom : 0, id);
 }
 
 void dw_config_apply_suppressions(const struct dw_config *c, struct dw_findings *f, int64_t now,

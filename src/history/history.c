@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include <dbward/finding.h>
 #include <dbward/history.h>
 
 #include "util/util.h"
@@ -311,15 +312,14 @@ static enum dw_status s_record(struct dw_history *h, json_t *report, int64_t rec
         goto out;
     }
     sqlite3_int64 id = sqlite3_last_insert_rowid(h->db);
-    size_t i;
-    json_t *f;
-    json_array_foreach(findings, i, f) {
-        static const char *const keys[] = {"account_id", "region", "control_id", "resource_id",
-                                           "status", "severity", "reason"};
+    for (size_t i = 0; i < dw_report_doc_count(report); i++) {
+        struct dw_finding_view f;
+        dw_report_doc_finding(report, i, &f);
+        const char *cols[] = {f.account_id, f.region, f.control_id, f.resource_id, f.status, f.severity, f.reason};
         sqlite3_reset(row);
         sqlite3_bind_int64(row, 1, id);
         for (int k = 0; k < 7; k++)
-            sqlite3_bind_text(row, k + 2, s_str(f, keys[k]), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(row, k + 2, dw_str_or_empty(cols[k]), -1, SQLITE_TRANSIENT);
         if (sqlite3_step(row) != SQLITE_DONE) {
             rc = s_fail(h, err, "cannot record a finding");
             goto out;

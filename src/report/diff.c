@@ -8,22 +8,20 @@
 
 #include <dbward/report.h>
 
-static const char *s_get(json_t *o, const char *key)
+/* One member of a finding object, "" when absent (dbward/finding.h reads it). */
+#define S_GET(f, field) dw_str_or_empty(s_view(f).field)
+
+static struct dw_finding_view s_view(const json_t *f)
 {
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? v : "";
+    struct dw_finding_view v;
+    dw_finding_view_of(f, &v);
+    return v;
 }
 
 static char *s_key(json_t *f)
 {
-    const char *a = s_get(f, "account_id"), *r = s_get(f, "region"), *c = s_get(f, "control_id"),
-               *id = s_get(f, "resource_id");
-    size_t n = strlen(a) + strlen(r) + strlen(c) + strlen(id) + 4;
-    char *k = malloc(n);
-    if (!k)
-        abort();
-    snprintf(k, n, "%s|%s|%s|%s", a, r, c, id);
-    return k;
+    struct dw_finding_view v = s_view(f);
+    return dw_finding_view_key(&v);
 }
 
 /* Indexes findings by key (later duplicates win). Returns a new object of borrowed values. */
@@ -41,36 +39,25 @@ static json_t *s_index(json_t *findings)
     return idx;
 }
 
-static enum dw_status s_check(json_t *rep, const char *source, struct dw_error *err)
-{
-    json_t *tool = json_object_get(rep, "tool");
-    if (!json_is_object(rep) || strcmp(s_get(tool, "name"), "dbward") != 0 ||
-        json_integer_value(json_object_get(rep, "schema_version")) != 1 ||
-        !json_is_array(json_object_get(rep, "findings")))
-        return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
-                            "not a dbward JSON report (schema_version 1 with a findings array)");
-    return DW_OK;
-}
-
 static void s_line(FILE *out, const char *tag, json_t *o, json_t *n)
 {
     json_t *f = n ? n : o;
-    fprintf(out, "  %-9s %-7s %-10s %s", tag, s_get(f, "control_id"), s_get(f, "region"), s_get(f, "resource_id"));
-    if (o && n && strcmp(s_get(o, "status"), s_get(n, "status")) != 0)
-        fprintf(out, "  %s -> %s", s_get(o, "status"), s_get(n, "status"));
+    fprintf(out, "  %-9s %-7s %-10s %s", tag, S_GET(f, control_id), S_GET(f, region), S_GET(f, resource_id));
+    if (o && n && strcmp(S_GET(o, status), S_GET(n, status)) != 0)
+        fprintf(out, "  %s -> %s", S_GET(o, status), S_GET(n, status));
     else if (!n)
-        fprintf(out, "  %s -> (gone)", s_get(o, "status"));
+        fprintf(out, "  %s -> (gone)", S_GET(o, status));
     else if (!o)
-        fprintf(out, "  (new) %s", s_get(n, "status"));
-    fprintf(out, "\n            %s\n", s_get(f, "reason"));
+        fprintf(out, "  (new) %s", S_GET(n, status));
+    fprintf(out, "\n            %s\n", S_GET(f, reason));
 }
 
 enum dw_status dw_report_diff(json_t *old_rep, const char *old_src, json_t *new_rep, const char *new_src,
                               bool as_json, FILE *out, size_t *new_failures, struct dw_error *err)
 {
-    enum dw_status rc = s_check(old_rep, old_src, err);
+    enum dw_status rc = dw_report_doc_check(old_rep, old_src, err);
     if (!rc)
-        rc = s_check(new_rep, new_src, err);
+        rc = dw_report_doc_check(new_rep, new_src, err);
     if (rc)
         return rc;
     json_t *oi = s_index(json_object_get(old_rep, "findings"));
@@ -82,13 +69,13 @@ enum dw_status dw_report_diff(json_t *old_rep, const char *old_src, json_t *new_
     json_object_foreach(ni, k, n)
     {
         json_t *o = json_object_get(oi, k);
-        const char *ns = s_get(n, "status");
-        const char *os = o ? s_get(o, "status") : "";
+        const char *ns = S_GET(n, status);
+        const char *os = o ? S_GET(o, status) : "";
         int c = -1;
         if (!strcmp(ns, "FAIL") && strcmp(os, "FAIL") != 0)
             c = 0;
         else if (!strcmp(ns, "FAIL"))
-            c = strcmp(s_get(o, "reason"), s_get(n, "reason")) ? 2 : 3;
+            c = strcmp(S_GET(o, reason), S_GET(n, reason)) ? 2 : 3;
         else if (!strcmp(os, "FAIL") && (!strcmp(ns, "PASS") || !strcmp(ns, "NOT_APPLICABLE")))
             c = 1;
         else if (o && strcmp(os, ns) != 0)
@@ -98,7 +85,7 @@ enum dw_status dw_report_diff(json_t *old_rep, const char *old_src, json_t *new_
     }
     json_object_foreach(oi, k, n)
     {
-        if (!json_object_get(ni, k) && !strcmp(s_get(n, "status"), "FAIL"))
+        if (!json_object_get(ni, k) && !strcmp(S_GET(n, status), "FAIL"))
             json_array_append_new(cls[1], json_pack("{s:O?, s:n}", "old", n, "new"));
     }
     *new_failures = json_array_size(cls[0]);

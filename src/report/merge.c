@@ -9,8 +9,6 @@
 
 #include "util/util.h"
 
-#define S_SCHEMA_VERSION 1
-
 static const char *s_str(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
@@ -54,17 +52,9 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
 {
     *out = NULL;
     for (size_t i = 0; i < n; i++) {
-        json_t *r = reports[i];
-        json_t *tool = json_object_get(r, "tool");
-        if (!json_is_object(r) || strcmp(s_str(tool, "name"), "dbward") != 0 ||
-            !json_is_array(json_object_get(r, "findings")))
-            return dw_error_set(err, DW_E_SCHEMA, sources[i], 0, 0, 0, "not a dbward JSON report");
-        json_int_t v = json_integer_value(json_object_get(r, "schema_version"));
-        if (v != S_SCHEMA_VERSION)
-            return dw_error_set(err, DW_E_SCHEMA, sources[i], 0, 0, 0,
-                                "report schema_version %lld (dbward %s) cannot be merged by this dbward, which "
-                                "reads schema_version %d",
-                                (long long)v, s_str(tool, "version"), S_SCHEMA_VERSION);
+        enum dw_status rc = dw_report_doc_check(reports[i], sources[i], err);
+        if (rc)
+            return rc;
     }
     /* key -> {"f": finding, "t": taken_at of its report}; newer evidence wins,
      * and between equal times the later report on the command line. */
@@ -85,12 +75,11 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
             strcmp(s_str(r, "account_id"), "multiple") != 0)
             json_object_set_new(accounts, s_str(r, "account_id"), json_true());
         s_union(regions, json_object_get(r, "regions"));
-        size_t k;
-        json_t *f;
-        json_array_foreach(json_object_get(r, "findings"), k, f)
-        {
-            char *key = dw_xasprintf("%s|%s|%s|%s", s_str(f, "account_id"), s_str(f, "region"),
-                                     s_str(f, "control_id"), s_str(f, "resource_id"));
+        for (size_t k = 0; k < dw_report_doc_count(r); k++) {
+            struct dw_finding_view fv;
+            dw_report_doc_finding(r, k, &fv);
+            json_t *f = (json_t *)fv.raw; /* kept whole in the merged report */
+            char *key = dw_finding_view_key(&fv);
             json_t *had = json_object_get(byk, key);
             if (!had) {
                 json_array_append_new(order, json_string(key));
@@ -111,19 +100,21 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
     {
         json_t *f = json_object_get(json_object_get(byk, json_string_value(key)), "f");
         json_array_append(findings, f);
+        struct dw_finding_view fv;
+        dw_finding_view_of(f, &fv);
         for (int s = 0; s < DW_RESULT_COUNT; s++) {
-            if (strcmp(s_str(f, "status"), dw_result_str((enum dw_result)s)) != 0)
+            if (strcmp(dw_str_or_empty(fv.status), dw_result_str((enum dw_result)s)) != 0)
                 continue;
             by_status[s]++;
             enum dw_severity sev;
-            if (dw_severity_parse(s_str(f, "severity"), &sev))
+            if (dw_severity_parse(dw_str_or_empty(fv.severity), &sev))
                 by_sev[sev][s]++;
         }
     }
     json_t *root = json_object();
     json_object_set_new(root, "tool", json_pack("{s:s, s:s, s:s}", "name", "dbward", "version", dw_version(),
                                                 "commit", dw_git_commit()));
-    json_object_set_new(root, "schema_version", json_integer(S_SCHEMA_VERSION));
+    json_object_set_new(root, "schema_version", json_integer(DW_REPORT_SCHEMA_VERSION));
     json_t *acc = s_sorted_keys(accounts);
     json_object_set_new(root, "account_id", json_string(json_array_size(acc) == 1 ? json_string_value(json_array_get(acc, 0))
                                                                                   : "multiple"));

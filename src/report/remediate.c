@@ -42,11 +42,11 @@ static bool s_plain_command(const char *s)
     return true;
 }
 
-static bool s_selected(json_t *f, const struct dw_remediate_opts *o)
+static bool s_selected(const struct dw_finding_view *f, const struct dw_remediate_opts *o)
 {
-    const char *id = json_string_value(json_object_get(f, "control_id"));
-    const char *sev = json_string_value(json_object_get(f, "severity"));
-    if (!id || !sev || strcmp(s_get(f, "status", ""), "FAIL") != 0)
+    const char *id = f->control_id;
+    const char *sev = f->severity;
+    if (!id || !sev || strcmp(dw_str_or_empty(f->status), "FAIL") != 0)
         return false;
     bool ok = o->n_controls == 0;
     for (size_t i = 0; i < o->n_controls && !ok; i++)
@@ -60,12 +60,9 @@ static bool s_selected(json_t *f, const struct dw_remediate_opts *o)
 enum dw_status dw_remediate_script(json_t *report, const char *source, const struct dw_remediate_opts *o,
                                    FILE *out, struct dw_error *err)
 {
-    json_t *tool = json_object_get(report, "tool");
-    json_t *findings = json_object_get(report, "findings");
-    if (!json_is_object(report) || strcmp(s_get(tool, "name", ""), "dbward") != 0 ||
-        json_integer_value(json_object_get(report, "schema_version")) != 1 || !json_is_array(findings))
-        return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
-                            "not a dbward JSON report (schema_version 1 with a findings array)");
+    enum dw_status rc = dw_report_doc_check(report, source, err);
+    if (rc)
+        return rc;
     fprintf(out, "#!/usr/bin/env bash\n");
     s_comment(out, "# Fixes for the failures in ", source);
     s_comment(out, "# account ", s_get(report, "account_id", "?"));
@@ -80,12 +77,11 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
     size_t total = 0;
     for (size_t k = 0; k < 3; k++) {
         bool header = false;
-        size_t i;
-        json_t *f;
-        json_array_foreach(findings, i, f)
-        {
-            json_t *rem = json_object_get(f, "remediation");
-            const char *kind = json_string_value(json_object_get(rem, "kind"));
+        for (size_t i = 0; i < dw_report_doc_count(report); i++) {
+            struct dw_finding_view fv;
+            dw_report_doc_finding(report, i, &fv);
+            const struct dw_finding_view *f = &fv;
+            const char *kind = f->fix_kind;
             if (!kind || strcmp(kind, kinds[k]) != 0 || !s_selected(f, o))
                 continue;
             if (!header) {
@@ -94,10 +90,10 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
             }
             total++;
             fputc('\n', out);
-            const char *id = json_string_value(json_object_get(f, "control_id"));
-            const char *rid = s_get(f, "resource_id", "");
-            const char *region = s_get(f, "region", "");
-            const char *reason = s_get(f, "reason", "");
+            const char *id = f->control_id;
+            const char *rid = dw_str_or_empty(f->resource_id);
+            const char *region = dw_str_or_empty(f->region);
+            const char *reason = dw_str_or_empty(f->reason);
             struct dw_buf title;
             dw_buf_init(&title, (size_t)-1);
             dw_buf_printf(&title, "[%s] %s", id, rid);
@@ -110,7 +106,7 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
             /* The commands of one fix are a sequence: if one needs a value a
              * person must supply, none of them runs as it is. */
             bool placeholder = false, foreign = false;
-            json_array_foreach(json_object_get(rem, "commands"), c, cmd)
+            json_array_foreach((json_t *)f->commands, c, cmd)
             {
                 const char *s = json_string_value(cmd);
                 placeholder = placeholder || (s && strstr(s, "REPLACE_"));
@@ -122,7 +118,7 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
                              "not run\n");
             else if (k == 0 && placeholder)
                 fprintf(out, "#   needs values first (REPLACE_...): uncomment after filling them in\n");
-            json_array_foreach(json_object_get(rem, "commands"), c, cmd)
+            json_array_foreach((json_t *)f->commands, c, cmd)
             {
                 const char *s = json_string_value(cmd);
                 if (!s)
@@ -138,7 +134,7 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
                 }
             }
             json_t *note;
-            json_array_foreach(json_object_get(rem, "notes"), c, note)
+            json_array_foreach((json_t *)f->notes, c, note)
             {
                 if (json_string_value(note))
                     s_comment(out, "#   note: ", json_string_value(note));

@@ -67,7 +67,7 @@ json_t *dw_report_json_doc(const struct dw_report_meta *meta, const struct dw_fi
     json_object_set_new(tool, "version", json_string(dw_version()));
     json_object_set_new(tool, "commit", json_string(dw_git_commit()));
     json_object_set_new(root, "tool", tool);
-    json_object_set_new(root, "schema_version", json_integer(1));
+    json_object_set_new(root, "schema_version", json_integer(DW_REPORT_SCHEMA_VERSION));
     json_object_set_new(root, "account_id", json_string(meta->account_id));
     json_t *accts = json_array();
     for (size_t i = 0; i < meta->n_accounts; i++)

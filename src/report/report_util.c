@@ -28,7 +28,7 @@ const char *dw_rpt_csf_function_at(int i)
 
 void dw_rpt_finding_id(const struct dw_finding *x, char *out, size_t out_len)
 {
-    char *key = dw_xasprintf("%s|%s|%s|%s", x->account_id, x->region, x->control->id, x->resource_id);
+    char *key = dw_finding_key(x->account_id, x->region, x->control->id, x->resource_id);
     unsigned char md[32];
     unsigned int md_len = 0;
     if (!EVP_Digest(key, strlen(key), md, &md_len, EVP_sha256(), NULL))

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <dbward/config.h>
+#include <dbward/jmespath.h>
 
 #include "rules_int.h"
 

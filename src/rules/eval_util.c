@@ -46,13 +46,7 @@ struct dw_finding *dwi_emit(struct dw_scan_ctx *ctx, const struct dw_control *c,
                             enum dw_result status, const char *rtype, const char *rid,
                             const char *fmt, ...)
 {
-    struct dw_findings *o = ctx->out;
-    if (o->n == o->cap) {
-        o->cap = o->cap ? o->cap * 2 : 64;
-        o->v = dw_xrealloc(o->v, o->cap * sizeof(*o->v));
-    }
-    struct dw_finding *f = &o->v[o->n++];
-    memset(f, 0, sizeof(*f));
+    struct dw_finding *f = dw_findings_push(ctx->out);
     f->control = c;
     f->status = status;
     f->severity = c->severity;

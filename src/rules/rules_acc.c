@@ -6,6 +6,15 @@
 
 #include "rules_int.h"
 
+/* The evaluators are static: the table at the end of this file is the only
+ * way to them. (Declared here, defined below.) */
+static void dwi_eval_acc01(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_acc02(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_acc03(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_acc04(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_acc06(struct dw_scan_ctx *ctx, const struct dw_control *c);
+
 /* ---- ACC-01: rotation of customer managed symmetric keys ---- */
 
 void dwi_eval_acc01(struct dw_scan_ctx *ctx, const struct dw_control *c)
@@ -549,3 +558,180 @@ void dwi_eval_acc06(struct dw_scan_ctx *ctx, const struct dw_control *c)
         free(w);
     }
 }
+
+/* The account-level controls, in catalog order: what each one checks and why, how to
+ * audit and fix it by hand, the calls it reads, its parameters, the nearest
+ * checks of other tools and its evaluator. */
+const struct dw_control dwi_acc_controls[] = {
+    {
+        .id = "ACC-01",
+        .service = "account",
+        .title = "Customer managed KMS keys rotate automatically",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.DS-1"},
+        .statements = {9},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::KMS::Key",
+        .what = "KeyRotationEnabled is true on every enabled symmetric customer managed key made by KMS.",
+        .why = "Rotation limits how much data one key version protects.",
+        .audit = "Console: KMS > key > Key rotation. CLI: aws kms get-key-rotation-status --key-id <id>.",
+        .fix = "aws kms enable-key-rotation --key-id <id>.",
+        .calls = {"kms list-keys", "kms describe-key/<key>", "kms get-key-rotation-status/<key>"},
+        .eval = dwi_eval_acc01,
+        .peers = &(const struct dw_peers){
+            .id = "ACC-01",
+            .prowler = "kms_cmk_rotation_enabled",
+            .security_hub = "KMS.4",
+            .aws_config = "cmk-backing-key-rotation-enabled",
+            .conformity = "KMS Key Rotation",
+            .difference = "Only enabled symmetric keys made by KMS are judged; imported and asymmetric keys are NOT_APPLICABLE.",
+        },
+    },
+    {
+        .id = "ACC-02",
+        .service = "account",
+        .title = "IAM access keys are younger than the rotation limit",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.AC-1"},
+        .statements = {8},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::IAM::AccessKey",
+        .is_global = true,
+        .params = {"access_key_max_age_days"},
+        .what = "Every active access key is younger than access_key_max_age_days at snapshot time.",
+        .why = "Old keys have had more chances to leak; rotation bounds the damage.",
+        .audit = "Console: IAM > Users > Security credentials. CLI: aws iam list-access-keys --user-name <u>.",
+        .fix = "Create a new key, move consumers to it, deactivate and delete the old one.",
+        .calls = {"iam get-account-authorization-details", "iam list-access-keys/<user>"},
+        .eval = dwi_eval_acc02,
+        .peers = &(const struct dw_peers){
+            .id = "ACC-02",
+            .prowler = "iam_rotate_access_key_90_days",
+            .security_hub = "IAM.3",
+            .aws_config = "access-keys-rotated",
+            .conformity = "Access Keys Rotated",
+            .difference = "The age limit is a parameter and is measured from the snapshot time.",
+        },
+    },
+    {
+        .id = "ACC-03",
+        .service = "account",
+        .title = "IAM users with a password or admin rights use MFA",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"PR.AC-7"},
+        .statements = {10},
+        .seed = "004",
+        .fix_kind = DW_FIX_MANUAL,
+        .resource_type = "AWS::IAM::User",
+        .is_global = true,
+        .what = "Users with a console password, or with administrator rights (AdministratorAccess or a "
+            "policy allowing everything), have at least one MFA device.",
+        .why = "A password alone is one phishing page away from account takeover.",
+        .audit = "Console: IAM > Users > MFA column. CLI: aws iam list-mfa-devices --user-name <u> and aws "
+            "iam get-login-profile --user-name <u>.",
+        .fix = "Enrol a virtual or hardware MFA device for the user.",
+        .calls = {"iam get-account-authorization-details", "iam get-login-profile/<user>",
+      "iam list-mfa-devices/<user>"},
+        .eval = dwi_eval_acc03,
+        .peers = &(const struct dw_peers){
+            .id = "ACC-03",
+            .prowler = "iam_user_mfa_enabled_console_access",
+            .security_hub = "IAM.5",
+            .aws_config = "mfa-enabled-for-iam-console-access",
+            .conformity = "MFA for IAM Users With Console Password",
+            .difference = "Also requires MFA for users with administrator rights who have no console password.",
+        },
+    },
+    {
+        .id = "ACC-04",
+        .service = "account",
+        .title = "IAM users have no console password",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.AC-1"},
+        .statements = {5},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::IAM::User",
+        .is_global = true,
+        .what = "get-login-profile answers NoSuchEntity: people sign in through the identity provider and "
+            "IAM users serve workloads only.",
+        .why = "IAM passwords sit outside the company's identity lifecycle and its MFA policy.",
+        .audit = "Console: IAM > Users > Console access. CLI: aws iam get-login-profile --user-name <u>.",
+        .fix = "aws iam delete-login-profile --user-name <u>.",
+        .calls = {"iam get-account-authorization-details", "iam get-login-profile/<user>"},
+        .eval = dwi_eval_acc04,
+        .peers = &(const struct dw_peers){
+            .id = "ACC-04",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "none",
+            .difference = "A company rule: people sign in through the identity provider, so any IAM console password fails.",
+        },
+    },
+    {
+        .id = "ACC-05",
+        .service = "account",
+        .title = "Key policies of DMS and DynamoDB keys are not open",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"PR.AC-4"},
+        .statements = {3},
+        .seed = "002",
+        .fix_kind = DW_FIX_MANUAL,
+        .resource_type = "AWS::KMS::Key",
+        .what = "In the policy of each customer managed key used by DMS or DynamoDB, no Allow statement "
+            "opens the key to Principal \"*\" or another account without a condition that binds the "
+            "caller to the account or organisation (every value of it), and no principal but the "
+            "account root gets every kms action or a NotAction grant.",
+        .why = "The key policy is the last gate in front of encrypted data: an open policy undoes the "
+            "encryption.",
+        .audit = "Console: KMS > key > Key policy. CLI: aws kms get-key-policy --key-id <id> --policy-name "
+            "default --output text.",
+        .fix = "Rewrite the policy and apply it with aws kms put-key-policy.",
+        .calls = {"dms describe-replication-instances", "dms describe-endpoints", "dynamodb list-tables",
+      "dynamodb describe-table/<table>", "kms describe-key/<key>", "kms get-key-policy/<key>"},
+        .eval = dwi_eval_acc05,
+        .peers = &(const struct dw_peers){
+            .id = "ACC-05",
+            .prowler = "kms_key_not_publicly_accessible",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "KMS Key Exposed",
+            .difference = "Only keys used by DMS or DynamoDB are judged; a condition must limit account, organisation or network "
+                "to count, and kms:* beyond the root fails.",
+        },
+    },
+    {
+        .id = "ACC-06",
+        .service = "account",
+        .title = "CloudTrail trails are multi-region, validated and encrypted with a CMK",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.DS-6", "PR.PT-1"},
+        .statements = {1, 4},
+        .seed = "000, 004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::CloudTrail::Trail",
+        .what = "Each trail (judged in its home region) has IsMultiRegionTrail true, "
+            "LogFileValidationEnabled true, and a KmsKeyId naming a customer managed key.",
+        .why = "The audit log must cover every region, show tampering and be readable only by those the "
+            "key policy allows.",
+        .audit = "Console: CloudTrail > Trails > trail > General details. CLI: aws cloudtrail "
+            "describe-trails.",
+        .fix = "aws cloudtrail update-trail --is-multi-region-trail --enable-log-file-validation "
+            "--kms-key-id <key>.",
+        .calls = {"cloudtrail describe-trails", "kms describe-key/<key>"},
+        .eval = dwi_eval_acc06,
+        .peers = &(const struct dw_peers){
+            .id = "ACC-06",
+            .prowler = "cloudtrail_multi_region_enabled, cloudtrail_log_file_validation_enabled, "
+                "cloudtrail_kms_encryption_enabled",
+            .security_hub = "CloudTrail.1, CloudTrail.2, CloudTrail.4",
+            .aws_config = "multi-region-cloudtrail-enabled, cloud-trail-log-file-validation-enabled, cloud-trail-encryption-enabled",
+            .conformity = "CloudTrail Log File Integrity Validation",
+            .difference = "The three properties in one control, and the key must be customer managed.",
+        },
+    },
+};
+const size_t dwi_acc_controls_count = DW_ARRAY_LEN(dwi_acc_controls);

@@ -7,6 +7,22 @@
 
 #include "rules_int.h"
 
+/* The evaluators are static: the table at the end of this file is the only
+ * way to them. (Declared here, defined below.) */
+static void dwi_eval_ddb01(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb02(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb03(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb13(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb04(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb05(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb06(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb07(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb08(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb09(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb10(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb11(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb12(struct dw_scan_ctx *ctx, const struct dw_control *c);
+
 #define RT_TABLE "AWS::DynamoDB::Table"
 
 
@@ -936,3 +952,374 @@ void dwi_eval_ddb12(struct dw_scan_ctx *ctx, const struct dw_control *c)
 {
     s_each_table(ctx, c, s_ddb12);
 }
+
+/* The DynamoDB controls, in catalog order: what each one checks and why, how to
+ * audit and fix it by hand, the calls it reads, its parameters, the nearest
+ * checks of other tools and its evaluator. */
+const struct dw_control dwi_ddb_controls[] = {
+    {
+        .id = "DDB-01",
+        .service = "dynamodb",
+        .title = "IAM policies do not grant full DynamoDB access on all tables",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"PR.AC-4"},
+        .statements = {5},
+        .seed = "004",
+        .fix_kind = DW_FIX_MANUAL,
+        .resource_type = "AWS::IAM::ManagedPolicy",
+        .is_global = true,
+        .what = "No IAM user or role is allowed, by all its policies together (inline, attached customer "
+            "and AWS managed, its groups', minus explicit Deny, capped by its permissions boundary), "
+            "every DynamoDB action on every table of the account in a region, nor any DynamoDB action "
+            "on every table through an Action wildcard over every service (\"*\"), and no Allow "
+            "written with NotAction or NotResource reaches its tables; each customer managed policy is "
+            "judged the same way on its own. Wildcards are read as IAM reads them.",
+        .why = "Least privilege: a broad grant lets one leaked credential read, change or delete every "
+            "table.",
+        .audit = "Console: IAM > Policies, filter by DynamoDB. CLI: aws iam "
+            "get-account-authorization-details and read each policy's default version.",
+        .fix = "Rewrite the statements to name the needed actions and table ARNs; replace the AWS managed "
+            "full-access policy with a scoped one.",
+        .calls = {"iam get-account-authorization-details"},
+        .eval = dwi_eval_ddb01,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-01",
+            .prowler = "iam_policy_allows_privilege_escalation (nearest)",
+            .security_hub = "IAM.1 (admin only)",
+            .aws_config = "iam-policy-no-statements-with-full-access",
+            .conformity = "none",
+            .difference = "dbward reasons over Action/NotAction and Resource/NotResource wildcards, covers inline policies, and "
+                "flags AmazonDynamoDBFullAccess attachments; conditions are named in the reason.",
+        },
+    },
+    {
+        .id = "DDB-02",
+        .service = "dynamodb",
+        .title = "DynamoDB tables are encrypted with a customer managed key",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"PR.DS-1"},
+        .statements = {1, 3},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DynamoDB::Table",
+        .what = "SSEDescription.Status is ENABLED, SSEType KMS, and KMSMasterKeyArn names a customer "
+            "managed key; the AWS owned key and alias/aws/dynamodb fail.",
+        .why = "Only a customer managed key lets the company own the key policy, audit every use and "
+            "revoke access to the data.",
+        .audit = "Console: DynamoDB > table > Additional settings > Encryption. CLI: aws dynamodb "
+            "describe-table --table-name <t> --query Table.SSEDescription.",
+        .fix = "aws dynamodb update-table --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId=<key>.",
+        .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "kms describe-key/<key>"},
+        .eval = dwi_eval_ddb02,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-02",
+            .prowler = "dynamodb_tables_kms_cmk_encryption_enabled",
+            .security_hub = "none",
+            .aws_config = "dynamodb-table-encrypted-kms",
+            .conformity = "Enable Encryption at Rest with Amazon KMS Keys",
+            .difference = "The AWS managed alias/aws/dynamodb key fails too: the key is resolved with kms describe-key.",
+        },
+    },
+    {
+        .id = "DDB-03",
+        .service = "dynamodb",
+        .title = "DAX is not used",
+        .severity = DW_SEV_CRITICAL,
+        .nist_csf = {"PR.DS-1"},
+        .statements = {1},
+        .seed = "004",
+        .fix_kind = DW_FIX_MANUAL,
+        .resource_type = "AWS::::Account",
+        .params = {"dax_approved"},
+        .what = "No DAX cluster exists: company policy has not approved DAX.",
+        .why = "A DAX cluster holds table data outside the controls approved for DynamoDB.",
+        .audit = "Console: DynamoDB > DAX > Clusters. CLI: aws dax describe-clusters.",
+        .fix = "Move clients to DynamoDB and delete the clusters, or get DAX approved (dax_approved=true).",
+        .calls = {"dax describe-clusters"},
+        .eval = dwi_eval_ddb03,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-03",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "none",
+            .difference = "A company policy control: any DAX cluster fails until DAX is approved.",
+        },
+    },
+    {
+        .id = "DDB-04",
+        .service = "dynamodb",
+        .title = "VPCs reach DynamoDB through a gateway endpoint",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.AC-5", "PR.PT-4"},
+        .statements = {6, 7},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::EC2::VPC",
+        .what = "In regions with tables, each VPC has a Gateway endpoint for com.amazonaws.<region>.dynamodb "
+            "associated with every route table of the VPC.",
+        .why = "Without it, traffic to DynamoDB leaves the VPC through internet or NAT gateways.",
+        .audit = "Console: VPC > Endpoints. CLI: aws ec2 describe-vpc-endpoints --filters "
+            "Name=service-name,Values=com.amazonaws.<region>.dynamodb and aws ec2 "
+            "describe-route-tables.",
+        .fix = "Create the gateway endpoint with --route-table-ids, or add the missing route tables.",
+        .calls = {"dynamodb list-tables", "ec2 describe-vpcs", "ec2 describe-vpc-endpoints",
+      "ec2 describe-route-tables"},
+        .eval = dwi_eval_ddb04,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-04",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "service-vpc-endpoint-enabled (serviceName dynamodb)",
+            .conformity = "none",
+            .difference = "dbward checks the gateway endpoint is associated with every route table of the VPC, not only that it exists.",
+        },
+    },
+    {
+        .id = "DDB-05",
+        .service = "dynamodb",
+        .title = "DynamoDB tables have a stream for data-plane change logging",
+        .severity = DW_SEV_LOW,
+        .nist_csf = {"DE.CM-1", "PR.PT-1"},
+        .statements = {4},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DynamoDB::Table",
+        .what = "StreamSpecification.StreamEnabled is true.",
+        .why = "A stream records every item change, which feeds audit and anomaly detection.",
+        .audit = "Console: DynamoDB > table > Exports and streams. CLI: aws dynamodb describe-table "
+            "--table-name <t> --query Table.StreamSpecification.",
+        .fix = "aws dynamodb update-table --stream-specification StreamEnabled=true,StreamViewType=...",
+        .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>"},
+        .eval = dwi_eval_ddb05,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-05",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "none",
+            .difference = "No peer requires a stream on every table as a change log.",
+        },
+    },
+    {
+        .id = "DDB-06",
+        .service = "dynamodb",
+        .title = "CloudTrail records DynamoDB data events",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"DE.CM-1", "PR.PT-1"},
+        .statements = {4},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::::Account",
+        .what = "In each region with tables, a logging trail that covers the region has a data event "
+            "selector (basic or advanced) for AWS::DynamoDB::Table.",
+        .why = "Management events do not show who read or wrote items; data events do.",
+        .audit = "Console: CloudTrail > trail > Data events. CLI: aws cloudtrail get-event-selectors "
+            "--trail-name <trail>.",
+        .fix = "Add a DynamoDB data event selector to a logging multi-region trail.",
+        .calls = {"dynamodb list-tables", "cloudtrail describe-trails", "cloudtrail get-trail-status/<trail>",
+      "cloudtrail get-event-selectors/<trail>"},
+        .eval = dwi_eval_ddb06,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-06",
+            .prowler = "none (S3 data events only)",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "none",
+            .difference = "Basic and advanced event selectors for AWS::DynamoDB::Table both count, on a logging trail that covers "
+                "the table's region.",
+        },
+    },
+    {
+        .id = "DDB-07",
+        .service = "dynamodb",
+        .title = "Every DynamoDB table has a CloudWatch alarm",
+        .severity = DW_SEV_LOW,
+        .nist_csf = {"DE.CM-1", "DE.AE-3"},
+        .statements = {4},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DynamoDB::Table",
+        .what = "At least one alarm in namespace AWS/DynamoDB has the dimension TableName equal to the "
+            "table.",
+        .why = "Alarms turn throttling, errors and unusual load into events someone sees.",
+        .audit = "Console: CloudWatch > Alarms, filter by table. CLI: aws cloudwatch describe-alarms --query "
+            "'MetricAlarms[?Namespace==`AWS/DynamoDB`]'.",
+        .fix = "Create an alarm with aws cloudwatch put-metric-alarm on a table metric.",
+        .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "cloudwatch describe-alarms"},
+        .eval = dwi_eval_ddb07,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-07",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "cloudwatch-alarm-resource-check",
+            .conformity = "none",
+            .difference = "Any alarm in AWS/DynamoDB with the table's TableName dimension counts; the fix is a put-metric-alarm command.",
+        },
+    },
+    {
+        .id = "DDB-08",
+        .service = "dynamodb",
+        .title = "DynamoDB tables carry the required tags",
+        .severity = DW_SEV_LOW,
+        .nist_csf = {"ID.AM-1"},
+        .statements = {0},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DynamoDB::Table",
+        .params = {"required_tags"},
+        .what = "The table has each required tag key with a non-empty value.",
+        .why = "Untagged tables have no known owner or data classification.",
+        .audit = "CLI: aws dynamodb list-tags-of-resource --resource-arn <table arn>.",
+        .fix = "aws dynamodb tag-resource with the missing keys.",
+        .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "dynamodb list-tags-of-resource/<table>"},
+        .eval = dwi_eval_ddb08,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-08",
+            .prowler = "none",
+            .security_hub = "DynamoDB.5",
+            .aws_config = "required-tags",
+            .conformity = "none",
+            .difference = "One required_tags parameter shared with DMS-06.",
+        },
+    },
+    {
+        .id = "DDB-09",
+        .service = "dynamodb",
+        .title = "DynamoDB tables have point-in-time recovery",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.IP-4"},
+        .statements = {0},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DynamoDB::Table",
+        .what = "ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus is "
+            "ENABLED.",
+        .why = "Point-in-time recovery undoes accidental or malicious writes to any second of the last 35 "
+            "days.",
+        .audit = "Console: DynamoDB > table > Backups. CLI: aws dynamodb describe-continuous-backups "
+            "--table-name <t>.",
+        .fix = "aws dynamodb update-continuous-backups --point-in-time-recovery-specification "
+            "PointInTimeRecoveryEnabled=true.",
+        .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "dynamodb describe-continuous-backups/<table>"},
+        .eval = dwi_eval_ddb09,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-09",
+            .prowler = "dynamodb_tables_pitr_enabled",
+            .security_hub = "DynamoDB.2",
+            .aws_config = "dynamodb-pitr-enabled",
+            .conformity = "DynamoDB Continuous Backups",
+            .difference = "Same property; a table whose continuous-backups call failed is ERROR.",
+        },
+    },
+    {
+        .id = "DDB-10",
+        .service = "dynamodb",
+        .title = "DynamoDB tables have a recent backup",
+        .severity = DW_SEV_LOW,
+        .nist_csf = {"PR.IP-4", "RC.RP-1"},
+        .statements = {0},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DynamoDB::Table",
+        .params = {"backup_max_age_days"},
+        .what = "An AVAILABLE backup (on-demand or AWS Backup, from list-backups --backup-type ALL) is "
+            "younger than backup_max_age_days at the time of the snapshot.",
+        .why = "Backups are the way back after a table is deleted or a region-wide mistake.",
+        .audit = "Console: DynamoDB > Backups. CLI: aws dynamodb list-backups --backup-type ALL.",
+        .fix = "Take a backup now and add the table to an AWS Backup plan.",
+        .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "dynamodb list-backups"},
+        .eval = dwi_eval_ddb10,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-10",
+            .prowler = "dynamodb_table_protected_by_backup_plan",
+            .security_hub = "DynamoDB.4",
+            .aws_config = "dynamodb-last-backup-recovery-point-created",
+            .conformity = "none",
+            .difference = "Counts on-demand and AWS Backup backups alike and measures their age from the snapshot time, so old "
+                "evidence is judged as it was.",
+        },
+    },
+    {
+        .id = "DDB-11",
+        .service = "dynamodb",
+        .title = "DynamoDB tables are in use",
+        .severity = DW_SEV_LOW,
+        .nist_csf = {"ID.AM-1"},
+        .statements = {0},
+        .seed = "004",
+        .fix_kind = DW_FIX_MANUAL,
+        .resource_type = "AWS::DynamoDB::Table",
+        .params = {"unused_days"},
+        .what = "ItemCount is above 0, or CloudWatch shows consumed read or write capacity within "
+            "unused_days.",
+        .why = "Unused tables cost money and keep data and permissions around that nobody watches.",
+        .audit = "CLI: aws dynamodb describe-table --query Table.ItemCount and aws cloudwatch "
+            "get-metric-data for ConsumedReadCapacityUnits and ConsumedWriteCapacityUnits.",
+        .fix = "Confirm with the owner, back the table up and delete it.",
+        .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "cloudwatch get-metric-data/<table>"},
+        .eval = dwi_eval_ddb11,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-11",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "Unused DynamoDB Tables (nearest)",
+            .difference = "Uses ItemCount and CloudWatch consumed capacity over unused_days; a missing metric call is ERROR.",
+        },
+    },
+    {
+        .id = "DDB-12",
+        .service = "dynamodb",
+        .title = "DynamoDB tables have deletion protection",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.IP-4"},
+        .statements = {0},
+        .seed = "beyond",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DynamoDB::Table",
+        .what = "DeletionProtectionEnabled is true.",
+        .why = "One API call by a mistaken script or an attacker cannot then delete the table.",
+        .audit = "Console: DynamoDB > table > Additional settings. CLI: aws dynamodb describe-table --query "
+            "Table.DeletionProtectionEnabled.",
+        .fix = "aws dynamodb update-table --deletion-protection-enabled.",
+        .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>"},
+        .eval = dwi_eval_ddb12,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-12",
+            .prowler = "dynamodb_table_deletion_protection_enabled",
+            .security_hub = "DynamoDB.6",
+            .aws_config = "dynamodb-table-deletion-protection-enabled",
+            .conformity = "none",
+            .difference = "Same property; evidence from a CLI that drops the field gives ERROR, never PASS.",
+        },
+    },
+    {
+        .id = "DDB-13",
+        .service = "dynamodb",
+        .title = "DAX clusters encrypt at rest and in transit",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.DS-1", "PR.DS-2"},
+        .statements = {1, 2},
+        .seed = "beyond",
+        .fix_kind = DW_FIX_RECREATE,
+        .resource_type = "AWS::DAX::Cluster",
+        .what = "SSEDescription.Status is ENABLED and ClusterEndpointEncryptionType is TLS.",
+        .why = "Where DAX is allowed, its cache holds table data that needs the same protection.",
+        .audit = "Console: DynamoDB > DAX > cluster > Settings. CLI: aws dax describe-clusters --query "
+            "'Clusters[*].[ClusterName,SSEDescription.Status,ClusterEndpointEncryptionType]'.",
+        .fix = "Both settings are fixed at creation: create an encrypted TLS cluster, move clients, delete "
+            "the old one.",
+        .calls = {"dax describe-clusters"},
+        .eval = dwi_eval_ddb13,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-13",
+            .prowler = "dynamodb_accelerator_cluster_encryption_enabled",
+            .security_hub = "DynamoDB.3, DynamoDB.7",
+            .aws_config = "dax-encryption-enabled, dax-tls-endpoint-encryption",
+            .conformity = "DAX Cluster Encryption",
+            .difference = "One control for both at rest and in transit, matching the seed's requirement.",
+        },
+    },
+};
+const size_t dwi_ddb_controls_count = DW_ARRAY_LEN(dwi_ddb_controls);

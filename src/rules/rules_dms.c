@@ -8,6 +8,21 @@
 
 #include "rules_int.h"
 
+/* The evaluators are static: the table at the end of this file is the only
+ * way to them. (Declared here, defined below.) */
+static void dwi_eval_dms01(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms02(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms03(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms04(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms05(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms06(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms07(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms08(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms09(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms10(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c);
+
 #define RT_INST "AWS::DMS::ReplicationInstance"
 #define RT_EP "AWS::DMS::Endpoint"
 #define RT_TASK "AWS::DMS::ReplicationTask"
@@ -1071,3 +1086,363 @@ void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c)
                     "read the secret.");
     }
 }
+
+/* The DMS controls, in catalog order: what each one checks and why, how to
+ * audit and fix it by hand, the calls it reads, its parameters, the nearest
+ * checks of other tools and its evaluator. */
+const struct dw_control dwi_dms_controls[] = {
+    {
+        .id = "DMS-01",
+        .service = "dms",
+        .title = "DMS replication instances are not publicly accessible",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"PR.AC-3", "PR.AC-5", "PR.PT-4"},
+        .statements = {6},
+        .seed = "003, 000",
+        .fix_kind = DW_FIX_RECREATE,
+        .resource_type = "AWS::DMS::ReplicationInstance",
+        .what = "PubliclyAccessible is false on every replication instance.",
+        .why = "A public instance gets an internet-routable address, so its network path to the source and "
+            "target databases is exposed outside the company network.",
+        .audit = "Console: DMS > Replication instances > each instance > Publicly accessible. CLI: aws dms "
+            "describe-replication-instances --query "
+            "'ReplicationInstances[*].[ReplicationInstanceIdentifier,PubliclyAccessible]'.",
+        .fix = "The flag cannot change after creation: create a private instance with the same class, "
+            "storage, subnet group, security groups, engine version and Multi-AZ setting, move the "
+            "tasks, then delete the public one.",
+        .calls = {"dms describe-replication-instances", "dms describe-replication-tasks"},
+        .eval = dwi_eval_dms01,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-01",
+            .prowler = "dms_instance_no_public_access",
+            .security_hub = "DMS.1",
+            .aws_config = "dms-replication-not-public",
+            .conformity = "Publicly Accessible DMS Replication Instances",
+            .difference = "Same property; dbward also names the public address it saw and writes the recreate procedure, since "
+                "PubliclyAccessible cannot be changed in place.",
+        },
+    },
+    {
+        .id = "DMS-02",
+        .service = "dms",
+        .title = "DMS replication instances are encrypted with a customer managed KMS key",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"PR.DS-1"},
+        .statements = {1, 3},
+        .seed = "002, 000, 001",
+        .fix_kind = DW_FIX_RECREATE,
+        .resource_type = "AWS::DMS::ReplicationInstance",
+        .what = "KmsKeyId names a key whose KeyManager is CUSTOMER and whose KeyState is Enabled; the AWS "
+            "managed alias/aws/dms key fails.",
+        .why = "Storage and endpoint connection details are encrypted with this key. With a customer "
+            "managed key the company controls its policy, rotation and revocation.",
+        .audit = "Console: DMS > Replication instances > KMS key ARN, then KMS > the key > Key manager. CLI: "
+            "aws dms describe-replication-instances --query 'ReplicationInstances[*].KmsKeyId', then "
+            "aws kms describe-key --key-id <id> --query KeyMetadata.KeyManager.",
+        .fix = "The key of an instance is fixed at creation: create a customer managed key with a policy "
+            "scoped to DMS, create a new instance with --kms-key-id and the old settings, move the "
+            "tasks and delete the old instance.",
+        .calls = {"dms describe-replication-instances", "kms describe-key/<key>", "kms list-aliases"},
+        .eval = dwi_eval_dms02,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-02",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "AWS DMS Replication Instances Encrypted with KMS CMKs",
+            .difference = "dbward resolves the key through kms describe-key and fails the AWS managed alias/aws/dms key and keys "
+                "that are disabled or pending deletion, not only a missing KmsKeyId.",
+        },
+    },
+    {
+        .id = "DMS-03",
+        .service = "dms",
+        .title = "VPCs hosting DMS reach it through an interface VPC endpoint",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.AC-5", "PR.PT-4"},
+        .statements = {6, 7},
+        .seed = "000",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::EC2::VPC",
+        .what = "Each VPC that hosts a replication instance has an Interface endpoint for "
+            "com.amazonaws.<region>.dms that is available and has private DNS enabled.",
+        .why = "Without it, calls to the DMS API from the VPC leave through an internet or NAT gateway.",
+        .audit = "Console: VPC > Endpoints, filter on the service name. CLI: aws ec2 describe-vpc-endpoints "
+            "--filters Name=service-name,Values=com.amazonaws.<region>.dms.",
+        .fix = "Create the interface endpoint in the instance's subnets and security groups with private "
+            "DNS, or turn private DNS on for an existing one.",
+        .calls = {"dms describe-replication-instances", "ec2 describe-vpc-endpoints"},
+        .eval = dwi_eval_dms03,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-03",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "service-vpc-endpoint-enabled (serviceName dms)",
+            .conformity = "none",
+            .difference = "The Config rule only asks that an endpoint exists; dbward checks each VPC that hosts an instance, and "
+                "that its interface endpoint is available with private DNS on.",
+        },
+    },
+    {
+        .id = "DMS-04",
+        .service = "dms",
+        .title = "DMS endpoints encrypt connections with SSL/TLS",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"PR.DS-2"},
+        .statements = {2},
+        .seed = "000, 001",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::Endpoint",
+        .what = "SslMode is not none; verify-full and verify-ca pass, require passes with a note; engines "
+            "where SslMode has no meaning are not applicable.",
+        .why = "Replication moves whole databases; without TLS the rows cross the network in clear text.",
+        .audit = "Console: DMS > Endpoints > SSL mode. CLI: aws dms describe-endpoints --query "
+            "'Endpoints[*].[EndpointIdentifier,EngineName,SslMode]'.",
+        .fix = "Import the CA certificate that signed the database's certificate and set --ssl-mode "
+            "verify-full with --certificate-arn on the endpoint.",
+        .calls = {"dms describe-endpoints"},
+        .eval = dwi_eval_dms04,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-04",
+            .prowler = "dms_endpoint_ssl_enabled",
+            .security_hub = "DMS.9",
+            .aws_config = "dms-endpoint-ssl-configured",
+            .conformity = "none",
+            .difference = "dbward grades the mode (verify-full and verify-ca pass, require passes with a note) and marks engines "
+                "where SslMode has no meaning NOT_APPLICABLE instead of failing them.",
+        },
+    },
+    {
+        .id = "DMS-05",
+        .service = "dms",
+        .title = "S3 and Redshift targets encrypt data with a customer managed key",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.DS-1"},
+        .statements = {1},
+        .seed = "001",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::Endpoint",
+        .what = "S3Settings or RedshiftSettings has EncryptionMode SSE_KMS and a customer managed key in "
+            "ServerSideEncryptionKmsKeyId.",
+        .why = "Files DMS writes to S3 (also the staging files for Redshift) are otherwise encrypted with "
+            "keys the company does not control.",
+        .audit = "CLI: aws dms describe-endpoints --query "
+            "'Endpoints[?EngineName==`s3`].[EndpointIdentifier,S3Settings.EncryptionMode,"
+            "S3Settings.ServerSideEncryptionKmsKeyId]'.",
+        .fix = "Modify the endpoint to EncryptionMode=SSE_KMS with a customer managed key the service "
+            "access role may use.",
+        .calls = {"dms describe-endpoints", "kms describe-key/<key>"},
+        .eval = dwi_eval_dms05,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-05",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "none",
+            .difference = "No peer checks the encryption of S3 and Redshift targets with a customer managed key.",
+        },
+    },
+    {
+        .id = "DMS-06",
+        .service = "dms",
+        .title = "DMS resources carry the required tags",
+        .severity = DW_SEV_LOW,
+        .nist_csf = {"ID.AM-1", "ID.AM-5"},
+        .statements = {0},
+        .seed = "000",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::ReplicationInstance",
+        .params = {"required_tags"},
+        .what = "Every replication instance, endpoint and task has each required tag key with a non-empty "
+            "value.",
+        .why = "Tags tie each resource to an owner, an environment and a data classification, which "
+            "inventory, cost and incident response depend on.",
+        .audit = "Console: DMS > each resource > Tags. CLI: aws dms list-tags-for-resource --resource-arn "
+            "<arn>.",
+        .fix = "Add the missing tags with aws dms add-tags-to-resource.",
+        .calls = {"dms describe-replication-instances", "dms describe-endpoints",
+      "dms describe-replication-tasks", "dms list-tags-for-resource/<id>"},
+        .eval = dwi_eval_dms06,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-06",
+            .prowler = "none",
+            .security_hub = "DMS.4 (instances only)",
+            .aws_config = "required-tags",
+            .conformity = "none",
+            .difference = "Covers instances, endpoints and tasks with one required_tags parameter; an empty value fails.",
+        },
+    },
+    {
+        .id = "DMS-07",
+        .service = "dms",
+        .title = "CloudTrail records management events where DMS runs",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"DE.CM-1", "DE.CM-7", "PR.PT-1"},
+        .statements = {4},
+        .seed = "000",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::::Account",
+        .what = "In each region with DMS resources, a trail that covers the region (multi-region or homed "
+            "there) is logging and records management events.",
+        .why = "Who created, changed or deleted a replication instance, endpoint or task is only known "
+            "from CloudTrail management events.",
+        .audit = "Console: CloudTrail > Trails. CLI: aws cloudtrail describe-trails, get-trail-status --name "
+            "<trail> and get-event-selectors --trail-name <trail>.",
+        .fix = "Create a multi-region trail, start logging, or turn management events on.",
+        .calls = {"dms describe-replication-instances", "dms describe-endpoints",
+      "dms describe-replication-tasks", "cloudtrail describe-trails",
+      "cloudtrail get-trail-status/<trail>", "cloudtrail get-event-selectors/<trail>"},
+        .eval = dwi_eval_dms07,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-07",
+            .prowler = "cloudtrail_multi_region_enabled",
+            .security_hub = "CloudTrail.1",
+            .aws_config = "multi-region-cloudtrail-enabled",
+            .conformity = "none",
+            .difference = "Judged per region where DMS runs: a single-region trail elsewhere does not count, and the trail must "
+                "be logging and record management events.",
+        },
+    },
+    {
+        .id = "DMS-08",
+        .service = "dms",
+        .title = "DMS tasks send logs to CloudWatch",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"DE.CM-1", "PR.PT-1"},
+        .statements = {4},
+        .seed = "000",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::ReplicationTask",
+        .what = "The task's ReplicationTaskSettings (a JSON string) has Logging.EnableLogging true.",
+        .why = "Task logs show what was read, written and rejected; without them a failed or tampered "
+            "migration leaves no trace.",
+        .audit = "Console: DMS > Tasks > task > Task settings > Logging. CLI: aws dms "
+            "describe-replication-tasks --query 'ReplicationTasks[*].ReplicationTaskSettings'.",
+        .fix = "Stop the task, set Logging.EnableLogging with modify-replication-task, resume it.",
+        .calls = {"dms describe-replication-tasks"},
+        .eval = dwi_eval_dms08,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-08",
+            .prowler = "dms_replication_task_source_logging_enabled",
+            .security_hub = "DMS.7, DMS.8",
+            .aws_config = "dms-replication-task-sourcedb-logging",
+            .conformity = "none",
+            .difference = "Reads Logging.EnableLogging from the task's settings document; a task whose settings cannot be "
+                "parsed is ERROR, not PASS.",
+        },
+    },
+    {
+        .id = "DMS-09",
+        .service = "dms",
+        .title = "DMS instances take minor engine upgrades automatically",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.IP-12", "ID.RA-1"},
+        .statements = {0},
+        .seed = "000",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::ReplicationInstance",
+        .what = "AutoMinorVersionUpgrade is true.",
+        .why = "Minor versions carry security fixes; applying them in the maintenance window keeps "
+            "instances patched without a person remembering to.",
+        .audit = "Console: DMS > instance > Maintenance. CLI: aws dms describe-replication-instances --query "
+            "'ReplicationInstances[*].[ReplicationInstanceIdentifier,AutoMinorVersionUpgrade]'.",
+        .fix = "aws dms modify-replication-instance --auto-minor-version-upgrade.",
+        .calls = {"dms describe-replication-instances"},
+        .eval = dwi_eval_dms09,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-09",
+            .prowler = "dms_instance_minor_version_upgrade_enabled",
+            .security_hub = "DMS.6",
+            .aws_config = "dms-auto-minor-version-upgrade-check",
+            .conformity = "none",
+            .difference = "Same property, with the one modify-replication-instance command filled in.",
+        },
+    },
+    {
+        .id = "DMS-10",
+        .service = "dms",
+        .title = "Production DMS instances are Multi-AZ",
+        .severity = DW_SEV_LOW,
+        .nist_csf = {"PR.PT-5"},
+        .statements = {0},
+        .seed = "000, beyond",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::ReplicationInstance",
+        .params = {"prod_tag"},
+        .what = "MultiAZ is true on instances tagged as production; other instances are not applicable.",
+        .why = "A single-AZ instance stops replication when its zone fails.",
+        .audit = "CLI: aws dms describe-replication-instances --query "
+            "'ReplicationInstances[*].[ReplicationInstanceIdentifier,MultiAZ]' and the instance tags.",
+        .fix = "aws dms modify-replication-instance --multi-az.",
+        .calls = {"dms describe-replication-instances", "dms list-tags-for-resource/<id>"},
+        .eval = dwi_eval_dms10,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-10",
+            .prowler = "dms_instance_multi_az_enabled",
+            .security_hub = "DMS.13",
+            .aws_config = "none",
+            .conformity = "none",
+            .difference = "Only instances tagged as production must be Multi-AZ (the tag is a parameter); the others are "
+                "NOT_APPLICABLE rather than failures.",
+        },
+    },
+    {
+        .id = "DMS-11",
+        .service = "dms",
+        .title = "DMS security groups do not open egress to the whole internet",
+        .severity = DW_SEV_LOW,
+        .nist_csf = {"PR.AC-5"},
+        .statements = {6},
+        .seed = "001",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::EC2::SecurityGroup",
+        .what = "No egress rule of an instance's security groups sends all ports to 0.0.0.0/0 or ::/0; "
+            "rules to the internet are limited to the endpoints' database ports (and 443 for AWS APIs).",
+        .why = "Open egress lets a compromised instance send data anywhere.",
+        .audit = "Console: EC2 > Security groups > Outbound rules. CLI: aws ec2 describe-security-groups "
+            "--group-ids <ids> --query 'SecurityGroups[*].IpPermissionsEgress'.",
+        .fix = "Add narrow egress rules for the database ports and revoke the wide rule.",
+        .calls = {"dms describe-replication-instances", "ec2 describe-security-groups",
+      "dms describe-endpoints", "dms describe-replication-tasks"},
+        .eval = dwi_eval_dms11,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-11",
+            .prowler = "none (ingress only)",
+            .security_hub = "none (ingress only)",
+            .aws_config = "none",
+            .conformity = "none",
+            .difference = "Peers look at inbound rules; dbward checks egress to 0.0.0.0/0 and ::/0, allowing only the endpoints' "
+                "database ports and 443.",
+        },
+    },
+    {
+        .id = "DMS-12",
+        .service = "dms",
+        .title = "DMS endpoints take credentials from Secrets Manager",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.AC-1"},
+        .statements = {8},
+        .seed = "001, beyond",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::Endpoint",
+        .what = "SecretsManagerSecretId is set in the endpoint's engine settings instead of a stored "
+            "password.",
+        .why = "A secret in Secrets Manager can be rotated and its use audited; a password typed into the "
+            "endpoint cannot.",
+        .audit = "CLI: aws dms describe-endpoints --query 'Endpoints[*].[EndpointIdentifier,EngineName,"
+            "MySQLSettings.SecretsManagerSecretId,PostgreSQLSettings.SecretsManagerSecretId]'.",
+        .fix = "Store the credentials in a secret and point the endpoint's engine settings at it with an "
+            "access role.",
+        .calls = {"dms describe-endpoints"},
+        .eval = dwi_eval_dms12,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-12",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "none",
+            .difference = "No peer checks that endpoints read credentials from Secrets Manager instead of a stored password.",
+        },
+    },
+};
+const size_t dwi_dms_controls_count = DW_ARRAY_LEN(dwi_dms_controls);

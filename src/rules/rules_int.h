@@ -102,15 +102,13 @@ char *dwi_arn_region(const char *arn);
 /* Last ':'-separated part of an ARN, borrowed from arn. */
 const char *dwi_arn_tail(const char *arn);
 
-/* Evaluators, one per control, defined in rules_dms.c, rules_ddb.c, rules_acc.c. */
-#define DWI_EVALS(X)                                                                               \
-    X(dms01) X(dms02) X(dms03) X(dms04) X(dms05) X(dms06) X(dms07) X(dms08) X(dms09) X(dms10)    \
-    X(dms11) X(dms12) X(ddb01) X(ddb02) X(ddb03) X(ddb04) X(ddb05) X(ddb06) X(ddb07) X(ddb08)    \
-    X(ddb09) X(ddb10) X(ddb11) X(ddb12) X(ddb13) X(acc01) X(acc02) X(acc03) X(acc04) X(acc05)    \
-    X(acc06)
-#define DWI_DECL(name) void dwi_eval_##name(struct dw_scan_ctx *ctx, const struct dw_control *c);
-DWI_EVALS(DWI_DECL)
-#undef DWI_DECL
+/* Each service file's controls (designated rows at its end). */
+extern const struct dw_control dwi_dms_controls[];
+extern const size_t dwi_dms_controls_count;
+extern const struct dw_control dwi_ddb_controls[];
+extern const size_t dwi_ddb_controls_count;
+extern const struct dw_control dwi_acc_controls[];
+extern const size_t dwi_acc_controls_count;
 
 /* JMESPath type name of a value ("string", "null", ...). */
 const char *dwi_jmes_type(const json_t *v);
@@ -137,5 +135,8 @@ void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool
  * unknown (ERROR emitted for scope). */
 int dwi_region_has(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *service,
                    const char *command, const char *key);
+
+/* The one evaluator of every custom control (c->custom set), custom.c. */
+void dwi_eval_custom(struct dw_scan_ctx *ctx, const struct dw_control *c);
 
 #endif

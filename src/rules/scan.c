@@ -5,41 +5,6 @@
 
 #include "rules_int.h"
 
-#ifndef DW_VERSION
-#define DW_VERSION "0.0.0"
-#endif
-#ifndef DW_GIT_COMMIT
-#define DW_GIT_COMMIT "unknown"
-#endif
-
-const char *dw_version(void) { return DW_VERSION; }
-const char *dw_git_commit(void) { return DW_GIT_COMMIT; }
-
-static void s_finding_clean_up(struct dw_finding *f)
-{
-    free(f->resource_type);
-    free(f->resource_id);
-    free(f->region);
-    free(f->account_id);
-    free(f->reason);
-    for (size_t i = 0; i < f->n_commands; i++)
-        free(f->commands[i]);
-    free(f->commands);
-    for (size_t i = 0; i < f->n_notes; i++)
-        free(f->notes[i]);
-    free(f->notes);
-    free(f->muted_reason);
-    free(f->muted_until);
-}
-
-void dw_findings_clean_up(struct dw_findings *f)
-{
-    for (size_t i = 0; i < f->n; i++)
-        s_finding_clean_up(&f->v[i]);
-    free(f->v);
-    memset(f, 0, sizeof(*f));
-}
-
 enum dw_severity dw_scan_severity(const struct dw_scan_opts *opts, const struct dw_control *c)
 {
     for (size_t i = 0; opts && i < opts->n_sev; i++) {
@@ -89,8 +54,13 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
         .out = out,
         .memo = json_object(),
     };
-    for (size_t i = 0; i < dw_catalog_count() + opts->n_extra; i++) {
-        const struct dw_control *c = i < dw_catalog_count() ? dw_catalog_get(i) : opts->extra[i - dw_catalog_count()];
+    for (size_t i = 0; i < dw_registry_count(opts->extra, opts->n_extra); i++) {
+        const struct dw_control *c = dw_registry_get(opts->extra, opts->n_extra, i);
+        /* Custom controls share one evaluator; ACCOUNT has none (the audit
+         * makes its findings). */
+        dw_eval_fn eval = c->custom ? dwi_eval_custom : c->eval;
+        if (!eval)
+            continue;
         if (!dw_control_selected(c, opts->controls, opts->n_controls))
             continue;
         if (opts->n_exclude && dw_control_selected(c, (const char **)opts->exclude, opts->n_exclude))
@@ -101,14 +71,14 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
         size_t first = out->n;
         if (c->is_global) {
             ctx.region = "global";
-            c->eval(&ctx, c);
+            eval(&ctx, c);
             for (size_t k = first; k < out->n; k++)
                 out->v[k].severity = sev;
             continue;
         }
         for (size_t r = 0; r < n_regions; r++) {
             ctx.region = regions[r];
-            c->eval(&ctx, c);
+            eval(&ctx, c);
         }
         for (size_t k = first; k < out->n; k++)
             out->v[k].severity = sev;

@@ -1,4 +1,5 @@
-/* version.c: the versions of the libraries dbward runs with, as linked. */
+/* version.c: dbward's own version and commit (set by the build), and the
+ * versions of the libraries it runs with, as linked. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -9,7 +10,17 @@
 #include <sqlite3.h>
 #include <yaml.h>
 
-#include <dbward/dbward.h>
+#include <dbward/version.h>
+
+#ifndef DW_VERSION
+#define DW_VERSION "0.0.0"
+#endif
+#ifndef DW_GIT_COMMIT
+#define DW_GIT_COMMIT "unknown"
+#endif
+
+const char *dw_version(void) { return DW_VERSION; }
+const char *dw_git_commit(void) { return DW_GIT_COMMIT; }
 
 void dw_library_versions(char *out, size_t n)
 {

@@ -11,7 +11,10 @@ dbward=$1 dir=$2
 table=$dir/clauses.txt
 global="DDB-01 ACC-02 ACC-03 ACC-04 ACC-05"
 missing=0
-ids=$("$dbward" controls --format json | grep -o '"id": "[A-Z0-9-]*"' | cut -d'"' -f4)
+# ACCOUNT stands for an account the audit could not enter: it has no
+# evaluator and no snapshot cases (cli/test_accounts covers it).
+ids=$("$dbward" controls --format json | grep -o '"id": "[A-Z0-9-]*"' | cut -d'"' -f4 | grep -vx ACCOUNT)
+n_ids=$(printf '%s\n' $ids | wc -l)
 for id in $ids; do
   for kind in pass fail error; do
     if [ ! -f "$dir/$id/$kind/expected" ]; then
@@ -51,6 +54,6 @@ for d in "$dir"/*/fail-*/; do
   [ $ok = 1 ] || { echo "case $id/$name names no clause of $id in clauses.txt"; missing=1; }
 done
 n=$(ls -d "$dir"/*/ | wc -l)
-[ "$n" -eq 31 ] || { echo "expected 31 control folders, found $n"; missing=1; }
+[ "$n" -eq "$n_ids" ] || { echo "expected $n_ids control folders (one per evaluated control), found $n"; missing=1; }
 [ $missing = 1 ] || echo "ok: $n controls, $n_clauses clauses, each with a failing case"
 exit $missing

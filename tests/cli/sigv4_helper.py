@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Feeds every normalized v4 vector to build/dw-sigv4 as JSON and checks the
+"""Feeds every normalized v4 vector to build/tests/dw-sigv4 as JSON and checks the
 printed Authorization value. A vector whose request line is no valid URL (a
 space or non-ASCII bytes in it) must be refused as a URL, and is then signed
 from its parts ("target"). Usage: sigv4_helper.py DW_SIGV4 VECTORS_DIR"""

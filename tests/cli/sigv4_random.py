@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""build/dw-sigv4 against botocore's SigV4Auth on random requests with odd
+"""build/tests/dw-sigv4 against botocore's SigV4Auth on random requests with odd
 endpoint URLs: default and odd ports, upper-case hosts, userinfo, fragments,
 a query with no path, dot segments, and odd query characters.
 

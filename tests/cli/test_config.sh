@@ -46,6 +46,36 @@ run 2 "$DBWARD" controls --config "$TMP/expr.yaml"
 has "$TMP/err" "expr.yaml:7:33: condition: syntax error: unexpected token"
 run 2 "$DBWARD" scan --snapshot "$EX" --config "$TMP/nowhere.yaml"
 has "$TMP/err" "cannot open the configuration"
+# A suppression's control is a glob over the whole registry, custom controls
+# included: control: "CUS-*" mutes what include: ["CUS-*"] selects.
+printf 'custom_controls:\n  - id: CUS-9\n    title: t\n    severity: low\n    call: dynamodb describe-table\n    id_expression: Table.TableArn\n    condition: "`false`"\n' >"$TMP/cus.yaml"
+cp "$TMP/cus.yaml" "$TMP/cus-inc.yaml"
+printf 'controls:\n  include: ["CUS-*"]\n' >>"$TMP/cus-inc.yaml"
+run 1 "$DBWARD" scan --snapshot "$EX" --config "$TMP/cus-inc.yaml" --format json
+CHECKS=$((CHECKS + 1))
+[ "$(jq '[.findings[] | select(.control_id == "CUS-9" and .status == "FAIL")] | length' "$TMP/out")" -ge 1 ] &&
+  [ "$(jq '[.findings[] | select(.control_id != "CUS-9")] | length' "$TMP/out")" -eq 0 ] ||
+  { echo "FAIL: include CUS-* does not select CUS-9 alone"; FAILS=$((FAILS + 1)); }
+cp "$TMP/cus-inc.yaml" "$TMP/cus-supp.yaml"
+printf 'suppressions:\n  - control: "CUS-*"\n    reason: custom checks are advisory\n' >>"$TMP/cus-supp.yaml"
+run 0 "$DBWARD" scan --snapshot "$EX" --config "$TMP/cus-supp.yaml" --format json
+CHECKS=$((CHECKS + 1))
+[ "$(jq '[.findings[] | select(.control_id == "CUS-9" and .status == "MUTED")] | length' "$TMP/out")" -ge 1 ] &&
+  [ "$(jq '.summary.by_status.FAIL' "$TMP/out")" -eq 0 ] ||
+  { echo "FAIL: suppression control CUS-* does not mute CUS-9"; FAILS=$((FAILS + 1)); }
+# A glob that matches nothing is still refused, with its place.
+printf 'suppressions:\n  - control: "ZZZ-*"\n    reason: r\n' >"$TMP/nomatch.yaml"
+run 2 "$DBWARD" scan --snapshot "$EX" --config "$TMP/nomatch.yaml"
+has "$TMP/err" "nomatch.yaml:2:14: control ZZZ-* matches no control"
+# ACCOUNT (an account the audit could not enter) is a control like the others.
+run 0 "$DBWARD" explain ACCOUNT --config /dev/null
+has "$TMP/out" "ACCOUNT  The audit role can be assumed in the account"
+run 0 "$DBWARD" explain account --config /dev/null
+run 0 "$DBWARD" scan --snapshot "$EX" --controls ACCOUNT --config /dev/null
+run 0 "$DBWARD" controls --config /dev/null
+has "$TMP/out" "ACCOUNT"
+printf 'suppressions:\n  - control: ACCOUNT\n    account: "123456789012"\n    reason: being onboarded\n' >"$TMP/acct.yaml"
+run 0 "$DBWARD" scan --snapshot "$EX" --controls ACCOUNT --config "$TMP/acct.yaml"
 # Command-line parameters win over the file's.
 run 0 "$DBWARD" scan --snapshot "$EX" --config "$CFG" --param backup_max_age_days=30 --controls DDB-10 --format json
 CHECKS=$((CHECKS + 1))

@@ -1,4 +1,4 @@
-/* dw_sigv4.c: build/dw-sigv4, a test helper (not installed). Reads one JSON
+/* dw_sigv4.c: build/tests/dw-sigv4, a test helper (not installed). Reads one JSON
  * object on stdin:
  *   {"method", "url", "headers": [[name, value], ...], "body", "access_key",
  *    "secret_key", "token"?, "region", "service", "timestamp": "YYYYMMDDTHHMMSSZ"}

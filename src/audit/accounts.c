@@ -1,48 +1,26 @@
 /* accounts.c: many accounts in one run (dbward scan --accounts). The list
- * comes from the command line or from AWS Organizations; each account is
- * collected with the role --role-name assumed in it, into DIR/<account-id>/,
- * several accounts at a time under one global limit of requests in flight. */
+ * comes from the options or from AWS Organizations; each account is
+ * collected with the role role_name assumed in it, into DIR/<account-id>/,
+ * several accounts at a time under one global limit of requests in flight.
+ * Also the tree of per-account snapshot folders such a run leaves, and the
+ * ERROR finding of an account that could not be entered. Prints nothing. */
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "accounts.h"
-
-/* The CLI sees only public headers: small checked allocators of its own. */
-static void *s_alloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("dbward: out of memory\n", stderr);
-        abort();
-    }
-    return q;
-}
-
-static char *s_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *s_printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = s_alloc(NULL, (size_t)(len > 0 ? len : 0) + 1);
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)(len > 0 ? len : 0) + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
+#include "audit/audit_int.h"
+#include "util/util.h"
 
 #define S_MAX_WORKERS 64
 
 struct s_pool {
     const struct dw_live_opts *base;
-    const struct cli_args *a;
-    struct cli_account *v;
+    const struct dw_audit_opts *a;
+    struct dwi_account *v;
     size_t n;
     size_t next; /* next account to take, under lock */
     pthread_mutex_t lock;
@@ -57,7 +35,7 @@ static void *s_worker(void *arg)
         pthread_mutex_unlock(&p->lock);
         if (i == p->n)
             return NULL;
-        struct cli_account *acc = &p->v[i];
+        struct dwi_account *acc = &p->v[i];
         char role[256];
         snprintf(role, sizeof(role), "arn:%s:iam::%s:role/%s", p->a->partition ? p->a->partition : "aws", acc->id,
                  p->a->role_name);
@@ -84,7 +62,7 @@ static void *s_worker(void *arg)
     }
 }
 
-static bool s_excluded(const struct cli_args *a, const char *id)
+static bool s_excluded(const struct dw_audit_opts *a, const char *id)
 {
     for (size_t i = 0; i < a->n_exclude_accounts; i++) {
         if (strcmp(a->exclude_accounts[i], id) == 0)
@@ -93,34 +71,31 @@ static bool s_excluded(const struct cli_args *a, const char *id)
     return false;
 }
 
-int cli_collect_accounts(const struct dw_live_opts *base, const struct cli_args *a, const char *dir,
-                         struct cli_account **out, size_t *n_out)
+enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const struct dw_live_opts *base,
+                                          const char *dir, struct dwi_account **out, size_t *n_out,
+                                          struct dw_error *err)
 {
     *out = NULL;
     *n_out = 0;
     char **ids = NULL;
     size_t n = 0;
     bool org = a->n_accounts == 1 && strcmp(a->accounts[0], "org") == 0;
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        fprintf(stderr, "dbward: cannot create %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return dw_error_set(err, DW_E_IO, "", 0, 0, 0, "cannot create %s: %s", dir, strerror(errno));
     if (org || a->ou) {
         struct dw_live_opts lo = *base;
         lo.out_dir = dir;
-        struct dw_error err;
-        memset(&err, 0, sizeof(err));
-        enum dw_status rc = dw_live_list_accounts(&lo, a->ou, &ids, &n, &err);
-        if (rc) {
-            fprintf(stderr, "dbward: %s\n", err.message);
-            return -1;
-        }
+        struct dw_error lerr;
+        memset(&lerr, 0, sizeof(lerr));
+        enum dw_status rc = dw_live_list_accounts(&lo, a->ou, &ids, &n, &lerr);
+        if (rc)
+            return dw_error_set(err, rc, "", 0, 0, 0, "%s", lerr.message);
     } else {
-        ids = s_alloc(NULL, (a->n_accounts ? a->n_accounts : 1) * sizeof(char *));
+        ids = dw_xmalloc((a->n_accounts ? a->n_accounts : 1) * sizeof(char *));
         for (size_t i = 0; i < a->n_accounts; i++)
-            ids[n++] = s_printf("%s", a->accounts[i]);
+            ids[n++] = dw_xasprintf("%s", a->accounts[i]);
     }
-    struct cli_account *v = s_alloc(NULL, (n ? n : 1) * sizeof(*v));
+    struct dwi_account *v = dw_xmalloc((n ? n : 1) * sizeof(*v));
     memset(v, 0, (n ? n : 1) * sizeof(*v));
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -133,9 +108,9 @@ int cli_collect_accounts(const struct dw_live_opts *base, const struct cli_args 
     }
     free(ids);
     if (!k) {
-        fprintf(stderr, "dbward: no account left to scan%s\n", a->n_exclude_accounts ? " after --exclude-accounts" : "");
         free(v);
-        return -1;
+        return dw_error_set(err, DW_E_USAGE, "", 0, 0, 0, "no account left to scan%s",
+                            a->n_exclude_accounts ? " after --exclude-accounts" : "");
     }
     /* Several accounts at a time, sharing one limit of requests in flight:
      * each collection gets an equal share of it, at least two, so that
@@ -163,16 +138,16 @@ int cli_collect_accounts(const struct dw_live_opts *base, const struct cli_args 
         pthread_join(th[i], NULL);
     for (size_t i = 0; i < k; i++) {
         if (v[i].failed)
-            fprintf(stderr, "dbward: account %s: not scanned: %s\n", v[i].id, v[i].why);
+            dwi_audit_note(a, false, "account %s: not scanned: %s", v[i].id, v[i].why);
         else
-            fprintf(stderr, "dbward: account %s: %llu calls (%llu retries, %llu recorded as failed) in %zu regions, "
-                            "%lld ms\n",
+            dwi_audit_note(a, false, "account %s: %llu calls (%llu retries, %llu recorded as failed) in %zu regions, "
+                                     "%lld ms",
                     v[i].id, (unsigned long long)v[i].stats.calls, (unsigned long long)v[i].stats.retries,
                     (unsigned long long)v[i].stats.failed, v[i].stats.regions, (long long)v[i].stats.wall_ms);
     }
     *out = v;
     *n_out = k;
-    return 0;
+    return DW_OK;
 }
 
 static int s_cmp(const void *x, const void *y)
@@ -180,32 +155,32 @@ static int s_cmp(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-int cli_snapshot_tree(const char *dir, char ***subdirs, size_t *n)
+enum dw_status dwi_audit_snapshot_tree(const struct dw_audit_opts *o, const char *dir, char ***subdirs,
+                                       size_t *n, struct dw_error *err)
 {
     *subdirs = NULL;
     *n = 0;
-    char *man = s_printf("%s/manifest.json", dir);
+    char *man = dw_xasprintf("%s/manifest.json", dir);
     struct stat st;
     bool single = lstat(man, &st) == 0;
     free(man);
     if (single)
-        return 0;
+        return DW_OK;
     DIR *d = opendir(dir);
     if (!d)
-        return 0;
+        return DW_OK;
     bool bad = false;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        char *m = s_printf("%s/%s/manifest.json", dir, e->d_name);
-        char *sub = s_printf("%s/%s", dir, e->d_name);
+        char *m = dw_xasprintf("%s/%s/manifest.json", dir, e->d_name);
+        char *sub = dw_xasprintf("%s/%s", dir, e->d_name);
         /* Links inside the tree are not followed, and an account folder
          * that is one is refused rather than skipped (it would go missing
          * from the report without a word). */
         if (lstat(sub, &st) == 0 && S_ISLNK(st.st_mode)) {
-            fprintf(stderr, "dbward: %s: is a symbolic link; dbward does not follow links inside a snapshot\n",
-                    sub);
+            dwi_audit_note(o, false, "%s: is a symbolic link; dbward does not follow links inside a snapshot", sub);
             free(sub);
             free(m);
             bad = true;
@@ -213,49 +188,26 @@ int cli_snapshot_tree(const char *dir, char ***subdirs, size_t *n)
         }
         free(sub);
         if (lstat(m, &st) == 0) {
-            *subdirs = s_alloc(*subdirs, (*n + 1) * sizeof(char *));
-            (*subdirs)[(*n)++] = s_printf("%s/%s", dir, e->d_name);
+            *subdirs = dw_xrealloc(*subdirs, (*n + 1) * sizeof(char *));
+            (*subdirs)[(*n)++] = dw_xasprintf("%s/%s", dir, e->d_name);
         }
         free(m);
     }
     closedir(d);
     if (*n)
         qsort(*subdirs, *n, sizeof(char *), s_cmp);
-    return bad ? -1 : 0;
+    return bad ? dw_error_set(err, DW_E_IO, "", 0, 0, 0, "%s", "") : DW_OK;
 }
 
-/* The finding that stands for an account dbward could not enter. */
-static const struct dw_control s_access = {
-    .id = "ACCOUNT",
-    .service = "account",
-    .title = "The audit role can be assumed in the account",
-    .severity = DW_SEV_HIGH,
-    .nist_csf = {"ID.AM-1", NULL},
-    .statements = {0},
-    .seed = "-",
-    .fix_kind = DW_FIX_MANUAL,
-    .resource_type = "AWS::::Account",
-    .is_global = true,
-    .what = "dbward could assume the audit role in the account and collect its evidence.",
-    .why = "An account that cannot be audited must show as ERROR, never as an account without failures.",
-    .audit = "aws sts assume-role --role-arn arn:aws:iam::<account>:role/<name> --role-session-name check",
-    .fix = "Deploy the audit role (for example with a StackSet) and trust the scanning principal.",
-};
-
-void cli_account_error(struct dw_findings *f, const struct cli_account *acc, const char *role_name)
+void dwi_audit_account_error(struct dw_findings *f, const struct dwi_account *acc, const char *role_name)
 {
-    if (f->n == f->cap) {
-        f->cap = f->cap ? 2 * f->cap : 16;
-        f->v = s_alloc(f->v, f->cap * sizeof(*f->v));
-    }
-    struct dw_finding *x = &f->v[f->n++];
-    memset(x, 0, sizeof(*x));
-    x->control = &s_access;
+    struct dw_finding *x = dw_findings_push(f);
+    x->control = dw_account_control();
     x->status = DW_ERROR;
     x->severity = DW_SEV_HIGH;
-    x->resource_type = s_printf("%s", "AWS::::Account");
-    x->resource_id = s_printf("arn:aws:iam::%s:role/%s", acc->id, role_name);
-    x->region = s_printf("%s", "global");
-    x->account_id = s_printf("%s", acc->id);
-    x->reason = s_printf("account not scanned: %s", acc->why);
+    x->resource_type = dw_xasprintf("%s", "AWS::::Account");
+    x->resource_id = dw_xasprintf("arn:aws:iam::%s:role/%s", acc->id, role_name);
+    x->region = dw_xasprintf("%s", "global");
+    x->account_id = dw_xasprintf("%s", acc->id);
+    x->reason = dw_xasprintf("account not scanned: %s", acc->why);
 }

@@ -1,0 +1,75 @@
+/* dbward/audit.h: one audit run, from options to findings. dw_audit_run
+ * merges the config into the options, finds the evidence (a snapshot
+ * folder, a tree of per-account folders, a live collection of one account
+ * or of many through a pool of collections), evaluates the selected
+ * controls, adds the ERROR finding of every account it could not enter,
+ * applies the suppressions and fills the report's metadata. It prints
+ * nothing: errors come back in err, and what a person may want to read
+ * on the way (collection statistics, warnings) goes to the callbacks. The
+ * report writers (dbward/report.h) take the result as it is. */
+#ifndef DBWARD_AUDIT_H
+#define DBWARD_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dbward/config.h>
+#include <dbward/dbward.h>
+#include <dbward/live.h>
+#include <dbward/report.h>
+
+/* What to audit. Every pointer is borrowed for the duration of dw_audit_run. */
+struct dw_audit_opts {
+    const struct dw_config *cfg;     /* dbward.yaml, or NULL */
+    const char *snapshot;            /* folder (or tree of account folders); NULL: live */
+    const char *const *controls;     /* id globs; none: the config's include, else all */
+    size_t n_controls;
+    unsigned severity_mask;          /* bit per enum dw_severity; 0 = all */
+    const char *const *regions;      /* none: the config's, else all */
+    size_t n_regions;
+    const struct dw_param_value *params; /* after the config's: later values win */
+    size_t n_params;
+    /* Live only. live.regions and live.out_dir are set by the run. */
+    struct dw_live_opts live;
+    const char *save_snapshot;       /* where the evidence is kept; NULL: a temporary folder */
+    /* Many accounts (live): ids, or the one word "org" (with ou optional). */
+    const char *const *accounts;
+    size_t n_accounts;
+    const char *const *exclude_accounts;
+    size_t n_exclude_accounts;
+    const char *ou;
+    const char *role_name;
+    const char *external_id;
+    const char *partition;           /* of the role ARNs; NULL: aws */
+    int64_t now_epoch_s;             /* for suppression expiry */
+    /* Set to true (when not NULL) if the run failed writing a file inside
+     * save_snapshot, which is then left without a manifest. */
+    bool *snapshot_incomplete;
+    /* A line for a person ("account 1234: 310 calls ..."), or a warning
+     * (is_warning: an expired suppression). NULL: dropped. */
+    void (*note)(void *user, const char *line, bool is_warning);
+    void *user;
+};
+
+/* The outcome. Owned by the audit, valid until dw_audit_free. */
+struct dw_audit {
+    struct dw_findings findings;
+    struct dw_report_meta meta;      /* strings point into the audit */
+    struct dw_audit_int *in;         /* private: owned strings, folders */
+};
+
+/* Runs the audit. On DW_OK *out is new (dw_audit_free). On failure *out is
+ * NULL and err says why: its source names a file when one is at fault, and
+ * an empty message means the reason already went to note. */
+enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out, struct dw_error *err);
+
+/* Frees the audit and removes the temporary evidence folder it made. */
+void dw_audit_free(struct dw_audit *a);
+
+/* Region names are checked against the partitions' lists unless the calls
+ * go to an endpoint URL: each of regions, then the profile's own region. */
+enum dw_status dw_audit_check_regions(const char *const *regions, size_t n, const char *profile,
+                                      const char *endpoint_url, struct dw_error *err);
+
+#endif

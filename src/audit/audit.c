@@ -1,0 +1,339 @@
+/* audit.c: one audit run (dbward/audit.h): the config merged into the
+ * options, the evidence found or collected, the controls evaluated, the
+ * accounts that could not be entered turned into ERROR findings, the
+ * suppressions applied and the report's metadata filled. Arrays grow as
+ * needed; every string the metadata shows is owned by the audit. */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <errno.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <dbward/creds.h>
+
+#include "audit/audit_int.h"
+#include "util/util.h"
+
+/* A growable array of pointers. */
+struct s_vec {
+    const void **v;
+    size_t n, cap;
+};
+
+static void s_vec_push(struct s_vec *a, const void *p)
+{
+    if (a->n == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 16;
+        a->v = dw_xrealloc(a->v, a->cap * sizeof(*a->v));
+    }
+    a->v[a->n++] = p;
+}
+
+struct dw_audit_int {
+    struct s_vec owned;      /* strings to free */
+    struct s_vec regions;    /* the report's regions (owned strings) */
+    struct s_vec accounts;   /* the report's accounts (owned strings) */
+    char partition[32];
+    char taken_at[32];
+    char *live_dir;          /* the live collection's folder, or NULL */
+    bool temp_dir;           /* live_dir is ours to remove */
+    struct dw_snapshot *snap; /* the first snapshot, open for the audit's life */
+};
+
+void dwi_audit_note(const struct dw_audit_opts *o, bool is_warning, const char *fmt, ...)
+{
+    if (!o->note)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = dw_xvasprintf(fmt, ap);
+    va_end(ap);
+    o->note(o->user, line, is_warning);
+    free(line);
+}
+
+/* An expired suppression's warning, passed on to the caller's note. */
+static void s_warn(void *user, const char *msg)
+{
+    const struct dw_audit_opts *o = user;
+    if (o->note)
+        o->note(o->user, msg, true);
+}
+
+static const char *s_own(struct dw_audit_int *in, const char *s)
+{
+    char *c = dw_xstrdup(s);
+    s_vec_push(&in->owned, c);
+    return c;
+}
+
+static int s_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+enum dw_status dw_audit_check_regions(const char *const *regions, size_t n, const char *profile,
+                                      const char *endpoint_url, struct dw_error *err)
+{
+    if (endpoint_url)
+        return DW_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!dw_region_known(regions[i], NULL))
+            return dw_error_set(err, DW_E_USAGE, "", 0, 0, 0,
+                                "unknown region \"%s\" (--region): not a region of any AWS partition; "
+                                "--endpoint-url allows any name", regions[i]);
+    }
+    char *home = dw_creds_default_region(profile);
+    enum dw_status rc = DW_OK;
+    if (home && !dw_region_known(home, NULL))
+        rc = dw_error_set(err, DW_E_USAGE, "", 0, 0, 0,
+                          "unknown region \"%s\" (AWS_REGION, AWS_DEFAULT_REGION or the profile's region): "
+                          "not a region of any AWS partition; --endpoint-url allows any name", home);
+    free(home);
+    return rc;
+}
+
+/* The folder a live scan writes: save_snapshot, or a new temporary one. */
+static enum dw_status s_live_dir(const struct dw_audit_opts *o, struct dw_audit_int *in, struct dw_error *err)
+{
+    if (o->save_snapshot) {
+        in->live_dir = dw_xstrdup(o->save_snapshot);
+        return DW_OK;
+    }
+    char tmpl[] = "/tmp/dbward-live-XXXXXX";
+    if (!mkdtemp(tmpl))
+        return dw_error_set(err, DW_E_IO, "", 0, 0, 0, "cannot create a temporary folder: %s", strerror(errno));
+    in->live_dir = dw_xstrdup(tmpl);
+    in->temp_dir = true;
+    return DW_OK;
+}
+
+/* Live, one account, into in->live_dir. */
+static enum dw_status s_live_one(const struct dw_audit_opts *o, struct dw_live_opts *lo, struct dw_audit *au,
+                                 struct dw_error *err)
+{
+    struct dw_live_stats st;
+    memset(&st, 0, sizeof(st));
+    lo->out_dir = au->in->live_dir;
+    enum dw_status rc = dw_live_collect(lo, &st, err);
+    if (rc) {
+        /* A file the collection could not write is named; other failures
+         * (credentials, regions) say what they are in the message. */
+        if (err && err->status != DW_E_IO) {
+            err->source[0] = '\0';
+            err->line = err->column = 0;
+        }
+        size_t dl = o->save_snapshot ? strlen(o->save_snapshot) : 0;
+        if (err && err->status == DW_E_IO && dl && strncmp(err->source, o->save_snapshot, dl) == 0 &&
+            err->source[dl] == '/')
+            if (o->snapshot_incomplete)
+                *o->snapshot_incomplete = true;
+        return rc ? rc : DW_E_IO;
+    }
+    dwi_audit_note(o, false,
+                   "account %s: %llu calls (%llu retries, %llu recorded as failed) in %zu regions, "
+                   "%lld ms, longest chain %d round trips%s",
+                   st.account_id, (unsigned long long)st.calls, (unsigned long long)st.retries,
+                   (unsigned long long)st.failed, st.regions, (long long)st.wall_ms, st.max_depth,
+                   st.refreshes ? ", credentials refreshed" : "");
+    return DW_OK;
+}
+
+/* Evaluates one snapshot folder and adds what the metadata needs. */
+static enum dw_status s_eval_dir(const char *dir, const struct dw_scan_opts *so, struct dw_audit *au,
+                                 struct dw_error *err)
+{
+    struct dw_audit_int *in = au->in;
+    struct dw_snapshot *one = NULL;
+    enum dw_status rc = dw_snapshot_open(dir, &one, err);
+    if (!rc)
+        rc = dw_scan_run(one, so, &au->findings, err);
+    if (rc) {
+        dw_snapshot_free(one);
+        return rc;
+    }
+    snprintf(in->partition, sizeof(in->partition), "%s", dw_snapshot_partition(one));
+    /* The report's time is the oldest evidence's. */
+    if (!in->taken_at[0] || strcmp(dw_snapshot_taken_at_iso(one), in->taken_at) < 0)
+        snprintf(in->taken_at, sizeof(in->taken_at), "%s", dw_snapshot_taken_at_iso(one));
+    s_vec_push(&in->accounts, s_own(in, dw_snapshot_account_id(one)));
+    for (size_t i = 0; i < dw_snapshot_region_count(one); i++) {
+        const char *r = dw_snapshot_region(one, i);
+        bool keep = so->n_regions == 0;
+        for (size_t k = 0; k < so->n_regions && !keep; k++)
+            keep = strcmp(so->regions[k], r) == 0;
+        for (size_t k = 0; k < in->regions.n && keep; k++)
+            keep = strcmp(in->regions.v[k], r) != 0;
+        if (keep)
+            s_vec_push(&in->regions, s_own(in, r));
+    }
+    if (!in->snap)
+        in->snap = one;
+    else
+        dw_snapshot_free(one);
+    return DW_OK;
+}
+
+enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out, struct dw_error *err)
+{
+    const struct dw_config *cfg = o->cfg;
+    struct dw_audit *au = dw_xcalloc(1, sizeof(*au));
+    struct dw_audit_int *in = dw_xcalloc(1, sizeof(*in));
+    au->in = in;
+    snprintf(in->partition, sizeof(in->partition), "aws");
+    struct dw_param_value *params = NULL;
+    struct s_vec regions = {0}, controls = {0}, dirs = {0};
+    struct dwi_account *accts = NULL;
+    size_t n_accts = 0;
+    enum dw_status rc = DW_OK;
+    *out = NULL;
+
+    /* The config first, the options after it: later values win. */
+    size_t n_cfg_params = cfg ? cfg->n_params : 0;
+    params = dw_xcalloc(n_cfg_params + o->n_params + 1, sizeof(*params));
+    for (size_t i = 0; i < n_cfg_params; i++)
+        params[i] = cfg->params[i];
+    for (size_t i = 0; i < o->n_params; i++)
+        params[n_cfg_params + i] = o->params[i];
+    for (size_t i = 0; i < o->n_regions; i++)
+        s_vec_push(&regions, o->regions[i]);
+    for (size_t i = 0; cfg && !o->n_regions && i < cfg->n_regions; i++)
+        s_vec_push(&regions, cfg->regions[i]);
+    for (size_t i = 0; i < o->n_controls; i++)
+        s_vec_push(&controls, o->controls[i]);
+    for (size_t i = 0; cfg && !o->n_controls && i < cfg->n_include; i++)
+        s_vec_push(&controls, cfg->include[i]);
+    const char **region_v = (const char **)regions.v;
+    const char **control_v = (const char **)controls.v;
+
+    for (size_t i = 0; i < controls.n; i++) {
+        if (!dw_registry_any(cfg ? cfg->custom_controls : NULL, cfg ? cfg->n_custom : 0, control_v[i])) {
+            rc = dw_error_set(err, DW_E_USAGE, "", 0, 0, 0, "--controls %s matches no control (see dbward controls)",
+                              control_v[i]);
+            goto out;
+        }
+    }
+    /* The snapshots to evaluate: one folder, a tree of per-account folders
+     * (a multi-account --save-snapshot), or what the live collection wrote.
+     * Accounts that could not be entered come back as ERROR findings, not
+     * as missing accounts. */
+    if (o->snapshot) {
+        char **sub = NULL;
+        size_t n_sub = 0;
+        rc = dwi_audit_snapshot_tree(o, o->snapshot, &sub, &n_sub, err);
+        for (size_t i = 0; i < n_sub; i++)
+            s_vec_push(&dirs, sub[i]);
+        free(sub);
+        if (rc)
+            goto out;
+        if (!dirs.n)
+            s_vec_push(&dirs, dw_xstrdup(o->snapshot));
+    } else {
+        struct dw_live_opts lo = o->live;
+        lo.regions = region_v;
+        lo.n_regions = regions.n;
+        lo.params = params; /* plan inputs, such as DDB-11's metric window */
+        lo.n_params = n_cfg_params + o->n_params;
+        rc = dw_audit_check_regions((const char *const *)region_v, regions.n, lo.profile, lo.endpoint_url, err);
+        if (!rc)
+            rc = s_live_dir(o, in, err);
+        if (rc)
+            goto out;
+        if (o->n_accounts) {
+            rc = dwi_audit_collect_accounts(o, &lo, in->live_dir, &accts, &n_accts, err);
+            if (rc)
+                goto out;
+            for (size_t i = 0; i < n_accts; i++) {
+                if (!accts[i].failed)
+                    s_vec_push(&dirs, dw_xstrdup(accts[i].dir));
+            }
+        } else {
+            rc = s_live_one(o, &lo, au, err);
+            if (rc)
+                goto out;
+            s_vec_push(&dirs, dw_xstrdup(in->live_dir));
+        }
+    }
+    struct dw_scan_opts so = {
+        .controls = control_v,
+        .n_controls = controls.n,
+        .severity_mask = o->severity_mask,
+        .regions = region_v,
+        .n_regions = regions.n,
+        .params = params,
+        .n_params = n_cfg_params + o->n_params,
+        .exclude = cfg ? (const char *const *)cfg->exclude : NULL,
+        .n_exclude = cfg ? cfg->n_exclude : 0,
+        .extra = cfg ? cfg->custom_controls : NULL,
+        .n_extra = cfg ? cfg->n_custom : 0,
+        .sev_ids = cfg ? (const char *const *)cfg->sev_ids : NULL,
+        .sev_values = cfg ? cfg->sev_values : NULL,
+        .n_sev = cfg ? cfg->n_sev : 0,
+    };
+    for (size_t d = 0; d < dirs.n; d++) {
+        rc = s_eval_dir(dirs.v[d], &so, au, err);
+        if (rc)
+            goto out;
+    }
+    for (size_t i = 0; i < n_accts; i++) {
+        if (accts[i].failed) {
+            dwi_audit_account_error(&au->findings, &accts[i], o->role_name);
+            s_vec_push(&in->accounts, s_own(in, accts[i].id));
+        }
+    }
+    dw_config_apply_suppressions(cfg, &au->findings, o->now_epoch_s, s_warn, (void *)o);
+    au->meta = (struct dw_report_meta){
+        .account_id = in->accounts.n == 1 ? in->accounts.v[0] : "multiple",
+        .partition = in->partition,
+        .regions = (const char **)in->regions.v,
+        .n_regions = in->regions.n,
+        .taken_at = in->taken_at,
+        .source = o->snapshot ? o->snapshot : "live",
+        .accounts = (const char **)in->accounts.v,
+        .n_accounts = in->accounts.n,
+    };
+out:
+    for (size_t i = 0; i < dirs.n; i++)
+        free((void *)dirs.v[i]);
+    free(dirs.v);
+    free(regions.v);
+    free(controls.v);
+    free(params);
+    free(accts);
+    if (rc) {
+        dw_audit_free(au);
+        return rc;
+    }
+    *out = au;
+    return DW_OK;
+}
+
+void dw_audit_free(struct dw_audit *a)
+{
+    if (!a)
+        return;
+    struct dw_audit_int *in = a->in;
+    dw_findings_clean_up(&a->findings);
+    if (in) {
+        dw_snapshot_free(in->snap);
+        if (in->temp_dir && in->live_dir)
+            nftw(in->live_dir, s_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        free(in->live_dir);
+        for (size_t i = 0; i < in->owned.n; i++)
+            free((void *)in->owned.v[i]);
+        free(in->owned.v);
+        free(in->regions.v);
+        free(in->accounts.v);
+        free(in);
+    }
+    free(a);
+}

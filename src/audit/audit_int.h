@@ -1,0 +1,39 @@
+/* audit_int.h: what the files of src/audit share (internal). */
+#ifndef DW_AUDIT_INT_H
+#define DW_AUDIT_INT_H
+
+#include <dbward/audit.h>
+
+/* One account of a many-account run. */
+struct dwi_account {
+    char id[16];
+    char dir[4096];  /* where its snapshot is written */
+    bool failed;     /* the role could not be assumed, or collection failed */
+    char why[512];
+    struct dw_live_stats stats;
+};
+
+/* Collects every account of o->accounts (ids, or org / o->ou through
+ * Organizations) minus o->exclude_accounts into dir/<id>/, several at a
+ * time. An account that fails is marked in its entry and the others go
+ * on; DW_OK then. Fails (err) only when the list itself cannot be had.
+ * *out is new (free()). */
+enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *o, const struct dw_live_opts *base,
+                                          const char *dir, struct dwi_account **out, size_t *n,
+                                          struct dw_error *err);
+
+/* A folder holding one snapshot per account (dir/<id>/manifest.json and no
+ * dir/manifest.json): *subdirs lists them sorted (new strings), else n = 0.
+ * An entry that is a symbolic link is refused (each one told to o->note):
+ * DW_E_IO then, with an empty message; *subdirs is still the caller's. */
+enum dw_status dwi_audit_snapshot_tree(const struct dw_audit_opts *o, const char *dir, char ***subdirs,
+                                       size_t *n, struct dw_error *err);
+
+/* Appends the ERROR finding of an account that was not scanned. */
+void dwi_audit_account_error(struct dw_findings *f, const struct dwi_account *acc, const char *role_name);
+
+/* Calls o->note with a formatted line, when there is one. */
+void dwi_audit_note(const struct dw_audit_opts *o, bool is_warning, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

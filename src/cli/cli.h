@@ -1,0 +1,59 @@
+/* cli.h: what the CLI's command files share: the exit codes, error
+ * printing, atomic outputs, the dbward.yaml lookup, and one entry point per
+ * command (cmd_*.c). Internal to src/cli. */
+#ifndef DW_CLI_CLI_H
+#define DW_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <dbward/dbward.h>
+
+#include "args.h"
+
+enum { EXIT_CLEAN = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_ERRORED = 3 };
+
+struct dw_atomic_file;
+struct dw_config;
+
+/* Prints e as "dbward: file:line:col: message" and, for a regular file, the
+ * line quoted with a caret under the column. */
+void cli_print_error(const struct dw_error *e);
+
+/* One output of a command: stdout ("-" or no path), or a file written
+ * through dw_atomic_file, so it appears complete and 0600 or not at all. */
+struct cli_out {
+    FILE *f;                   /* where to write; stdout or the writer's stream */
+    struct dw_atomic_file *af; /* NULL for stdout */
+};
+
+/* Opens path ("-" or NULL: stdout); NULL after printing the error. */
+FILE *cli_out_open(struct cli_out *o, const char *path);
+
+/* Ends an output: the file replaces the old one only when ok (the writer
+ * succeeded) and every write reached the disk. Returns 0 when complete. */
+int cli_out_close(struct cli_out *o, bool ok);
+
+/* Loads --config, or ./dbward.yaml when it exists. *cfg stays NULL when
+ * there is none. Returns 0, or EXIT_USAGE after printing the error. */
+int cli_config_load(struct cli_args *a, struct dw_config **cfg);
+
+/* Region names are checked against the partitions' lists unless the calls
+ * go to --endpoint-url (or AWS_ENDPOINT_URL). Prints the error; -1 then. */
+int cli_check_regions(const struct cli_args *a);
+
+/* The commands: each returns the process's exit code. */
+int cli_cmd_scan(struct cli_args *a);
+int cli_cmd_controls(struct cli_args *a);
+int cli_cmd_explain(struct cli_args *a);
+int cli_cmd_script(struct cli_args *a);
+int cli_cmd_query(struct cli_args *a);
+int cli_cmd_whoami(struct cli_args *a);
+int cli_cmd_man(struct cli_args *a);
+int cli_cmd_completion(struct cli_args *a);
+int cli_cmd_remediate(struct cli_args *a);
+int cli_cmd_diff(struct cli_args *a);
+int cli_cmd_merge(struct cli_args *a);
+int cli_cmd_history(struct cli_args *a);
+
+#endif

@@ -1,0 +1,248 @@
+/* cmd_scan.c: dbward scan: live (one account or many) or from snapshots,
+ * then the reports in every format asked for and the history record. The
+ * exit code says what the run found: 0 clean, 1 FAIL, 3 ERROR without FAIL. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <dbward/audit.h>
+#include <dbward/config.h>
+#include <dbward/dbward.h>
+#include <dbward/history.h>
+#include <dbward/live.h>
+#include <dbward/report.h>
+#include <dbward/snapshot.h>
+
+#include "cli.h"
+
+static void s_debug_line(void *user, const char *line)
+{
+    (void)user;
+    fprintf(stderr, "[debug] %s\n", line);
+}
+
+static void s_progress_line(void *user, const struct dw_live_progress *p, bool final)
+{
+    (void)user;
+    fprintf(stderr, "\r\033[K[dbward] %zu regions | %llu calls done, %d in flight, %d queued | %llu retries%s",
+            p->regions, (unsigned long long)p->done, p->in_flight, p->queued, (unsigned long long)p->retries,
+            final ? "\n" : "");
+    fflush(stderr);
+}
+
+/* The live collection's options from the command line and the environment
+ * (the audit sets the regions and the folder). */
+static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
+{
+    const char *env_ep = getenv("AWS_ENDPOINT_URL");
+    const char *env_att = getenv("AWS_MAX_ATTEMPTS");
+    const char *env_base = getenv("DBWARD_RETRY_BASE_MS"); /* test knob: faster backoff */
+    struct dw_live_opts lo = {
+        .profile = a->profile,
+        .endpoint_url = a->endpoint_url ? a->endpoint_url : (env_ep && *env_ep ? env_ep : NULL),
+        .concurrency = a->concurrency ? (int)a->concurrency : 32,
+        .max_attempts = a->max_attempts ? (int)a->max_attempts : (env_att && *env_att ? (int)strtol(env_att, NULL, 10) : 3),
+        .timeout_ms = (a->timeout_s ? a->timeout_s : 30) * 1000L,
+        .retry_base_ms = env_base && *env_base ? strtol(env_base, NULL, 10) : 1000,
+        .log = a->debug ? s_debug_line : NULL,
+        .progress = isatty(2) && !a->debug ? s_progress_line : NULL,
+    };
+    if (lo.max_attempts < 1)
+        lo.max_attempts = 1;
+    *out = lo;
+}
+
+/* Writes findings in one format. */
+static enum dw_status s_write_report(FILE *out, const char *fmt, const struct dw_report_meta *meta,
+                                     const struct dw_findings *f, bool color)
+{
+    if (!fmt || strcmp(fmt, "text") == 0)
+        return dw_report_text(out, meta, f, color);
+    if (strcmp(fmt, "json") == 0)
+        return dw_report_json(out, meta, f);
+    if (strcmp(fmt, "csv") == 0)
+        return dw_report_csv(out, f);
+    if (strcmp(fmt, "junit") == 0)
+        return dw_report_junit(out, f);
+    if (strcmp(fmt, "sarif") == 0)
+        return dw_report_sarif(out, meta, f);
+    if (strcmp(fmt, "ocsf") == 0)
+        return dw_report_ocsf(out, meta, f);
+    if (strcmp(fmt, "html") == 0)
+        return dw_report_html(out, meta, f);
+    if (strcmp(fmt, "asff") == 0) {
+        /* A stream: one batch per line, each one batch-import-findings call. */
+        for (size_t i = 0; i == 0 || i < f->n; i += DW_ASFF_BATCH) {
+            enum dw_status rc = dw_report_asff(out, meta, f, i, DW_ASFF_BATCH, true);
+            if (rc)
+                return rc;
+        }
+        return DW_OK;
+    }
+    return dw_report_matrix(out, f, strcmp(fmt, "matrix-md") == 0);
+}
+
+/* Records the run in the SQLite history at path. */
+static int s_record(const char *path, const struct dw_report_meta *meta, const struct dw_findings *f)
+{
+    struct dw_history *h = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    int64_t id = 0;
+    json_t *doc = dw_report_json_doc(meta, f);
+    enum dw_status rc = dw_history_open(path, &h, &err);
+    if (!rc)
+        rc = dw_history_record(h, doc, (int64_t)time(NULL), &id, &err);
+    dw_history_close(h);
+    json_decref(doc);
+    if (rc) {
+        cli_print_error(&err);
+        return -1;
+    }
+    fprintf(stderr, "dbward: recorded run %lld in %s\n", (long long)id, path);
+    return 0;
+}
+
+/* ASFF to files: PATH holds the first 100 findings; more go to PATH-2,
+ * PATH-3, ... (the number goes before the extension), so each file is one
+ * batch-import-findings call as it stands. */
+static int s_write_asff_files(const char *path, const struct dw_report_meta *meta, const struct dw_findings *f)
+{
+    for (size_t i = 0, part = 1; i == 0 || i < f->n; i += DW_ASFF_BATCH, part++) {
+        char name[4096];
+        const char *slash = strrchr(path, '/');
+        const char *dot = strrchr(path, '.');
+        if (dot && slash && dot < slash)
+            dot = NULL;
+        if (part == 1)
+            snprintf(name, sizeof(name), "%s", path);
+        else if (dot && dot != path && dot[-1] != '/')
+            snprintf(name, sizeof(name), "%.*s-%zu%s", (int)(dot - path), path, part, dot);
+        else
+            snprintf(name, sizeof(name), "%s-%zu", path, part);
+        struct cli_out o;
+        FILE *fp = cli_out_open(&o, name);
+        if (!fp)
+            return -1;
+        enum dw_status wrc = dw_report_asff(fp, meta, f, i, DW_ASFF_BATCH, false);
+        if (cli_out_close(&o, wrc == DW_OK) != 0) {
+            fprintf(stderr, "dbward: could not write %s\n", name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The audit's notes: collection statistics, refused entries, warnings. */
+static void s_note(void *user, const char *line, bool is_warning)
+{
+    (void)user;
+    fprintf(stderr, "dbward: %s%s\n", is_warning ? "warning: " : "", line);
+}
+
+int cli_cmd_scan(struct cli_args *a)
+{
+    struct dw_audit *au = NULL;
+    struct dw_config *cfg = NULL;
+    struct dw_error err;
+    int code = EXIT_USAGE;
+    FILE *out = NULL;
+    memset(&err, 0, sizeof(err));
+    if (cli_config_load(a, &cfg))
+        goto out;
+    if ((a->n_accounts || a->ou || a->role_name || a->n_exclude_accounts || a->external_id) &&
+        (!a->n_accounts || !a->role_name || a->snapshot)) {
+        fputs("dbward: --accounts needs --role-name, and is for live scans (--ou, --external-id and "
+              "--exclude-accounts go with it)\n", stderr);
+        goto out;
+    }
+    if (a->ou && !(a->n_accounts == 1 && strcmp(a->accounts[0], "org") == 0)) {
+        fputs("dbward: --ou goes with --accounts org\n", stderr);
+        goto out;
+    }
+    if (a->format && strcmp(a->format, "markdown") == 0) {
+        fputs("dbward: --format markdown is for explain and controls; scan writes text, json, csv, junit, sarif, "
+              "ocsf, asff, html, matrix or matrix-md\n", stderr);
+        goto out;
+    }
+    if (a->snapshot && (a->profile || a->endpoint_url || a->save_snapshot || a->debug)) {
+        fputs("dbward: --profile, --endpoint-url, --save-snapshot and --debug are for live scans, "
+              "not with --snapshot\n", stderr);
+        goto out;
+    }
+    bool incomplete = false;
+    struct dw_audit_opts ao = {
+        .cfg = cfg,
+        .snapshot = a->snapshot,
+        .controls = a->controls,
+        .n_controls = a->n_controls,
+        .severity_mask = a->severity_mask,
+        .regions = a->regions,
+        .n_regions = a->n_regions,
+        .params = a->params,
+        .n_params = a->n_params,
+        .save_snapshot = a->save_snapshot,
+        .accounts = a->accounts,
+        .n_accounts = a->n_accounts,
+        .exclude_accounts = a->exclude_accounts,
+        .n_exclude_accounts = a->n_exclude_accounts,
+        .ou = a->ou,
+        .role_name = a->role_name,
+        .external_id = a->external_id,
+        .partition = a->partition,
+        .now_epoch_s = (int64_t)time(NULL),
+        .snapshot_incomplete = &incomplete,
+        .note = s_note,
+    };
+    if (!a->snapshot)
+        s_live_opts(a, &ao.live);
+    if (dw_audit_run(&ao, &au, &err)) {
+        if (err.message[0])
+            cli_print_error(&err);
+        if (incomplete)
+            fprintf(stderr, "dbward: %s is incomplete: no manifest was written, so it is not a snapshot\n",
+                    a->save_snapshot);
+        goto out;
+    }
+    const struct dw_report_meta *meta = &au->meta;
+    const struct dw_findings *findings = &au->findings;
+    struct cli_out main_out;
+    out = cli_out_open(&main_out, a->output);
+    if (!out)
+        goto out;
+    bool text = !a->format || strcmp(a->format, "text") == 0;
+    bool color = text && !a->no_color && out == stdout && isatty(fileno(stdout)) &&
+                 !(getenv("NO_COLOR") && getenv("NO_COLOR")[0]);
+    enum dw_status wrc = s_write_report(out, a->format, meta, findings, color);
+    if (cli_out_close(&main_out, wrc == DW_OK) != 0) {
+        fprintf(stderr, "dbward: could not write the report\n");
+        goto out;
+    }
+    for (size_t i = 0; i < a->n_outs; i++) {
+        if (strcmp(a->out_format[i], "asff") == 0) {
+            if (s_write_asff_files(a->out_path[i], meta, findings) != 0)
+                goto out;
+            continue;
+        }
+        struct cli_out extra_out;
+        FILE *extra = cli_out_open(&extra_out, a->out_path[i]);
+        if (!extra)
+            goto out;
+        wrc = s_write_report(extra, a->out_format[i], meta, findings, false);
+        if (cli_out_close(&extra_out, wrc == DW_OK) != 0) {
+            fprintf(stderr, "dbward: could not write %s\n", a->out_path[i]);
+            goto out;
+        }
+    }
+    if (a->db && s_record(a->db, meta, findings) != 0)
+        goto out;
+    struct dw_summary sum;
+    dw_summary_compute(findings, &sum);
+    code = sum.by_status[DW_FAIL] ? EXIT_FAILED : sum.by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
+out:
+    dw_audit_free(au);
+    dw_config_free(cfg);
+    return code;
+}
