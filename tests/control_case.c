@@ -1,8 +1,10 @@
 /* control_case.c: runs one data-driven control case. A case folder holds a
  * tiny snapshot (manifest.json plus call files) and `expected`, one line per
  * finding in emission order:
- *     STATUS RESOURCE_ID | reason substring [| remediation command substring]
- * The control id is the name of the case's parent folder. Lines starting
+ *     STATUS RESOURCE_ID | reason substring [| remediation command substring ...]
+ * Several command substrings must match commands in that order, each a later
+ * command than the one before; a field "#N" says the finding has exactly N
+ * commands. The control id is the name of the case's parent folder. Lines starting
  * with '#' and blank lines are ignored. A malformed expected file fails. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +126,8 @@ int main(int argc, char **argv)
             continue;
         char *bar = strchr(l, '|');
         char *bar2 = bar ? strchr(bar + 1, '|') : NULL;
+        char *cmds[16];
+        size_t n_cmds = 0;
         if (!bar) {
             fprintf(stderr, "FAIL %s: expected:%d: malformed line (no '|')\n", dir, lineno);
             bad = 1;
@@ -134,7 +138,13 @@ int main(int argc, char **argv)
             *bar2 = '\0';
         char *head = s_trim(l);
         char *reason = s_trim(bar + 1);
-        char *cmd = bar2 ? s_trim(bar2 + 1) : NULL;
+        for (char *q = bar2; q && n_cmds < 16;) {
+            char *next = strchr(q + 1, '|');
+            if (next)
+                *next = '\0';
+            cmds[n_cmds++] = s_trim(q + 1);
+            q = next;
+        }
         char *sp = strchr(head, ' ');
         char *rid = sp ? s_trim(sp + 1) : (char *)"";
         if (sp)
@@ -164,15 +174,28 @@ int main(int argc, char **argv)
             fprintf(stderr, "FAIL %s: expected:%d: an ERROR without a real reason\n", dir, lineno);
             bad = 1;
         }
-        if (cmd) {
-            int hit = 0;
-            for (size_t k = 0; k < x->n_commands; k++)
-                hit = hit || strstr(x->commands[k], cmd) != NULL;
-            if (!hit) {
-                fprintf(stderr, "FAIL %s: expected:%d: no remediation command contains \"%s\"\n",
-                        dir, lineno, cmd);
-                bad = 1;
+        size_t from = 0;
+        for (size_t c = 0; c < n_cmds; c++) {
+            const char *cmd = cmds[c];
+            if (cmd[0] == '#' && cmd[1] >= '0' && cmd[1] <= '9') {
+                size_t want = (size_t)strtoul(cmd + 1, NULL, 10);
+                if (want != x->n_commands) {
+                    fprintf(stderr, "FAIL %s: expected:%d: wanted %zu commands, got %zu\n", dir,
+                            lineno, want, x->n_commands);
+                    bad = 1;
+                }
+                continue;
             }
+            size_t k = from;
+            while (k < x->n_commands && !strstr(x->commands[k], cmd))
+                k++;
+            if (k == x->n_commands) {
+                fprintf(stderr, "FAIL %s: expected:%d: no remediation command%s contains \"%s\"\n",
+                        dir, lineno, c ? " after the previous match" : "", cmd);
+                bad = 1;
+                break;
+            }
+            from = k + 1;
         }
     }
     fclose(ef);

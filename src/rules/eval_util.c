@@ -1,6 +1,7 @@
 /* eval_util.c: helpers shared by the evaluators: snapshot access, params,
  * finding emission, JSON paths, tags, KMS key resolution and trails. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,6 +246,7 @@ void dwi_key_clean_up(struct dwi_key *k)
     free(k->region);
     free(k->key_id);
     free(k->reason);
+    free(k->alias_reason);
     memset(k, 0, sizeof(*k));
 }
 
@@ -300,6 +302,53 @@ void dwi_key_resolve(struct dw_scan_ctx *ctx, const char *ref, const char *regio
         return;
     }
     out->ok = true;
+    if (strcmp(out->manager, "CUSTOMER") != 0) {
+        out->aws_managed = 1;
+        snprintf(out->why_aws, sizeof(out->why_aws), "KeyManager is %s", out->manager);
+        return;
+    }
+    const char *id = dwi_str(d->json, "KeyMetadata.KeyId");
+    out->aws_managed = dwi_key_aws_alias(ctx, out->region, id ? id : out->key_id, &out->aws_alias,
+                                         &out->alias_reason);
+    if (out->aws_managed == 1)
+        snprintf(out->why_aws, sizeof(out->why_aws),
+                 "target of %s, although KeyManager is CUSTOMER", out->aws_alias);
+}
+
+/* Does an alias's TargetKeyId (a key id, or a key ARN) name key_id? */
+static bool s_targets(const char *target, const char *key_id)
+{
+    if (!target || !key_id)
+        return false;
+    const char *slash = strstr(target, ":key/");
+    return strcmp(slash ? slash + 5 : target, key_id) == 0;
+}
+
+int dwi_key_aws_alias(struct dw_scan_ctx *ctx, const char *region, const char *key_id,
+                      const char **alias, char **why)
+{
+    *alias = NULL;
+    const struct dw_doc *d = dwi_doc_in(ctx, region, "kms", "list-aliases", NULL);
+    json_t *arr = d->state == DW_DOC_OK ? dwi_get(d->json, "Aliases") : NULL;
+    if (d->state != DW_DOC_OK) {
+        *why = dw_xstrdup(d->reason);
+        return -1;
+    }
+    if (!json_is_array(arr)) {
+        *why = dw_xasprintf("%s.json has no \"Aliases\" array", d->path);
+        return -1;
+    }
+    size_t i;
+    json_t *a;
+    json_array_foreach(arr, i, a)
+    {
+        const char *n = dwi_str(a, "AliasName");
+        if (n && strncmp(n, "alias/aws/", 10) == 0 && s_targets(dwi_str(a, "TargetKeyId"), key_id)) {
+            *alias = n;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 int dwi_trails_covering(struct dw_scan_ctx *ctx, const struct dw_control *c, struct dwi_trail *out,

@@ -50,6 +50,21 @@ void dwi_eval_acc01(struct dw_scan_ctx *ctx, const struct dw_control *c)
             dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn, "AWS managed key: AWS rotates it");
             continue;
         }
+        /* The target of an alias/aws/ alias is AWS managed whatever KeyManager says. When
+         * the aliases cannot be read, KeyManager's word is judged: either verdict is then
+         * about a rotation status that was read. */
+        const char *aws_alias = NULL;
+        char *why = NULL;
+        const char *kid = dwi_str(d->json, "KeyMetadata.KeyId");
+        int aws = dwi_key_aws_alias(ctx, ctx->region, kid ? kid : id, &aws_alias, &why);
+        free(why);
+        if (aws == 1) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn,
+                     "AWS managed key (target of %s, although KeyManager is CUSTOMER): AWS "
+                     "rotates it",
+                     aws_alias);
+            continue;
+        }
         if (strcmp(spec, "SYMMETRIC_DEFAULT") != 0) {
             dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn,
                      "KeySpec %s: automatic rotation applies to symmetric keys only", spec);
@@ -372,9 +387,9 @@ static void s_acc05_key(struct dw_scan_ctx *ctx, const struct dw_control *c, con
         dwi_key_clean_up(&k);
         return;
     }
-    if (strcmp(k.manager, "CUSTOMER") != 0) {
+    if (k.aws_managed == 1) {
         dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, rid,
-                 "AWS managed key: its policy is set by AWS (used by %s)", user);
+                 "AWS managed key (%s): its policy is set by AWS (used by %s)", k.why_aws, user);
         dwi_key_clean_up(&k);
         return;
     }
@@ -526,10 +541,16 @@ void dwi_eval_acc06(struct dw_scan_ctx *ctx, const struct dw_control *c)
                 dw_buf_printf(&why, "%sKmsKeyId could not be checked: %s", why.len ? "; " : "",
                               k.reason);
                 error = true;
-            } else if (strcmp(k.manager, "CUSTOMER") != 0) {
-                dw_buf_printf(&why, "%sKmsKeyId %s is not customer managed", why.len ? "; " : "",
-                              key);
+            } else if (k.aws_managed == 1) {
+                dw_buf_printf(&why, "%sKmsKeyId %s is not customer managed (%s)",
+                              why.len ? "; " : "", key, k.why_aws);
                 bad_key = true;
+            } else if (k.aws_managed < 0) {
+                dw_buf_printf(&why,
+                              "%sKmsKeyId %s says KeyManager CUSTOMER, but whether an alias/aws/ "
+                              "alias targets it is unknown: %s",
+                              why.len ? "; " : "", key, k.alias_reason);
+                error = true;
             }
             dwi_key_clean_up(&k);
         }
@@ -577,7 +598,8 @@ const struct dw_control dwi_acc_controls[] = {
         .why = "Rotation limits how much data one key version protects.",
         .audit = "Console: KMS > key > Key rotation. CLI: aws kms get-key-rotation-status --key-id <id>.",
         .fix = "aws kms enable-key-rotation --key-id <id>.",
-        .calls = {"kms list-keys", "kms describe-key/<key>", "kms get-key-rotation-status/<key>"},
+        .calls = {"kms list-keys", "kms describe-key/<key>", "kms get-key-rotation-status/<key>",
+                  "kms list-aliases"},
         .eval = dwi_eval_acc01,
         .peers = &(const struct dw_peers){
             .id = "ACC-01",
@@ -691,7 +713,8 @@ const struct dw_control dwi_acc_controls[] = {
             "default --output text.",
         .fix = "Rewrite the policy and apply it with aws kms put-key-policy.",
         .calls = {"dms describe-replication-instances", "dms describe-endpoints", "dynamodb list-tables",
-      "dynamodb describe-table/<table>", "kms describe-key/<key>", "kms get-key-policy/<key>"},
+      "dynamodb describe-table/<table>", "kms describe-key/<key>", "kms get-key-policy/<key>",
+      "kms list-aliases"},
         .eval = dwi_eval_acc05,
         .peers = &(const struct dw_peers){
             .id = "ACC-05",
@@ -721,7 +744,7 @@ const struct dw_control dwi_acc_controls[] = {
             "describe-trails.",
         .fix = "aws cloudtrail update-trail --is-multi-region-trail --enable-log-file-validation "
             "--kms-key-id <key>.",
-        .calls = {"cloudtrail describe-trails", "kms describe-key/<key>"},
+        .calls = {"cloudtrail describe-trails", "kms describe-key/<key>", "kms list-aliases"},
         .eval = dwi_eval_acc06,
         .peers = &(const struct dw_peers){
             .id = "ACC-06",

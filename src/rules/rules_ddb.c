@@ -1,6 +1,7 @@
 /* rules_ddb.c: evaluators for DDB-01..DDB-13: IAM grants to DynamoDB, table
  * encryption, logging, backups and tags, DAX, and the VPC gateway endpoint.
  * Per-table calls are keyed by table name in the snapshot. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -379,10 +380,14 @@ static void s_ddb02(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
         if (!k.ok)
             dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "KMSMasterKeyArn %s could not be checked: %s",
                      key, k.reason);
-        else if (strcmp(k.manager, "CUSTOMER") != 0)
+        else if (k.aws_managed == 1)
             f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn,
-                         "KMSMasterKeyArn %s is an AWS managed key (KeyManager %s)", key,
-                         k.manager);
+                         "KMSMasterKeyArn %s is an AWS managed key (%s)", key, k.why_aws);
+        else if (k.aws_managed < 0)
+            dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn,
+                     "KMSMasterKeyArn %s says KeyManager CUSTOMER, but whether an alias/aws/ "
+                     "alias targets it is unknown: %s",
+                     key, k.alias_reason);
         else
             dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn,
                      "encrypted with customer managed key %s", key);
@@ -869,9 +874,57 @@ void dwi_eval_ddb10(struct dw_scan_ctx *ctx, const struct dw_control *c)
 
 /* ---- DDB-11: unused tables ---- */
 
+/* A table's age in the words of a reason: days, or hours or minutes when younger. */
+static void s_age_text(int64_t age, char *out, size_t n)
+{
+    if (age >= 86400)
+        snprintf(out, n, "%lld day(s)", (long long)(age / 86400));
+    else if (age >= 3600)
+        snprintf(out, n, "%lld hour(s)", (long long)(age / 3600));
+    else
+        snprintf(out, n, "%lld minute(s)", (long long)(age / 60));
+}
+
 static void s_ddb11(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
                     const char *arn, json_t *t)
 {
+    long days = dwi_param_long(ctx, "unused_days");
+    /* Only tables older than the window can have been unused for all of it. */
+    json_t *cd = dwi_get(t, "CreationDateTime");
+    int64_t created = 0;
+    bool readable = false;
+    if (json_is_string(cd))
+        readable = dw_time_parse_iso8601(json_string_value(cd), &created);
+    else if (json_is_number(cd)) {
+        created = (int64_t)json_number_value(cd); /* the API's epoch seconds */
+        readable = true;
+    }
+    if (!cd) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn,
+                 "CreationDateTime is missing from the answer, so the table's age is unknown");
+        return;
+    }
+    if (!readable) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "CreationDateTime is not a readable date");
+        return;
+    }
+    char born[64];
+    dw_time_format_iso8601(created, born, sizeof(born));
+    int64_t age = ctx->now_epoch_s - created;
+    if (age < 0) {
+        dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_TABLE, arn,
+                 "created %s, after the snapshot was taken: younger than the %ld-day window", born,
+                 days);
+        return;
+    }
+    if (age < (int64_t)days * 86400) {
+        char a[64];
+        s_age_text(age, a, sizeof(a));
+        dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_TABLE, arn,
+                 "created %s, %s before the snapshot: younger than the %ld-day window", born, a,
+                 days);
+        return;
+    }
     json_t *ic = dwi_get(t, "ItemCount");
     if (!json_is_integer(ic)) {
         dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "ItemCount is missing from the answer");
@@ -882,7 +935,6 @@ static void s_ddb11(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
                  (long long)json_integer_value(ic));
         return;
     }
-    long days = dwi_param_long(ctx, "unused_days");
     const struct dw_doc *d = dwi_doc(ctx, "cloudwatch", "get-metric-data", name);
     if (d->state != DW_DOC_OK) {
         dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "ItemCount is 0 and usage is unknown: %s",
@@ -1009,7 +1061,8 @@ const struct dw_control dwi_ddb_controls[] = {
         .audit = "Console: DynamoDB > table > Additional settings > Encryption. CLI: aws dynamodb "
             "describe-table --table-name <t> --query Table.SSEDescription.",
         .fix = "aws dynamodb update-table --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId=<key>.",
-        .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "kms describe-key/<key>"},
+        .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "kms describe-key/<key>",
+                  "kms list-aliases"},
         .eval = dwi_eval_ddb02,
         .peers = &(const struct dw_peers){
             .id = "DDB-02",
@@ -1017,7 +1070,8 @@ const struct dw_control dwi_ddb_controls[] = {
             .security_hub = "none",
             .aws_config = "dynamodb-table-encrypted-kms",
             .conformity = "Enable Encryption at Rest with Amazon KMS Keys",
-            .difference = "The AWS managed alias/aws/dynamodb key fails too: the key is resolved with kms describe-key.",
+            .difference = "The AWS managed alias/aws/dynamodb key fails too: the key is resolved with kms describe-key, "
+                "and a key that an alias/aws/ alias targets (kms list-aliases) is AWS managed whatever KeyManager says.",
         },
     },
     {
@@ -1252,7 +1306,7 @@ const struct dw_control dwi_ddb_controls[] = {
         .resource_type = "AWS::DynamoDB::Table",
         .params = {"unused_days"},
         .what = "ItemCount is above 0, or CloudWatch shows consumed read or write capacity within "
-            "unused_days.",
+            "unused_days; tables younger than unused_days (CreationDateTime) are not applicable.",
         .why = "Unused tables cost money and keep data and permissions around that nobody watches.",
         .audit = "CLI: aws dynamodb describe-table --query Table.ItemCount and aws cloudwatch "
             "get-metric-data for ConsumedReadCapacityUnits and ConsumedWriteCapacityUnits.",

@@ -27,6 +27,10 @@ static void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c);
 #define RT_EP "AWS::DMS::Endpoint"
 #define RT_TASK "AWS::DMS::ReplicationTask"
 
+/* An absent field whose documented default fails the control (CONTROLS.md,
+ * "How absent fields ... are read"): FAIL with this reason. */
+#define DWI_ABSENT_FMT "%s is absent from the answer; AWS's documented default is %s"
+
 static json_t *s_instances(struct dw_scan_ctx *ctx, const struct dw_control *c)
 {
     const struct dw_doc *d = dwi_doc(ctx, "dms", "describe-replication-instances", NULL);
@@ -169,8 +173,12 @@ void dwi_eval_dms01(struct dw_scan_ctx *ctx, const struct dw_control *c)
     {
         const char *arn = s_inst_arn(inst);
         int pub = dwi_bool(inst, "PubliclyAccessible");
-        if (pub < 0) {
-            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "PubliclyAccessible is missing from the answer");
+        if (!dwi_get(inst, "PubliclyAccessible")) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, DWI_ABSENT_FMT,
+                                            "PubliclyAccessible", "true");
+            s_recreate(ctx, f, inst, false);
+        } else if (pub < 0) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "PubliclyAccessible is not a boolean");
         } else if (pub == 0) {
             dwi_emit(ctx, c, DW_PASS, NULL, arn, "PubliclyAccessible is false");
         } else {
@@ -192,8 +200,14 @@ void dwi_eval_dms02(struct dw_scan_ctx *ctx, const struct dw_control *c)
     {
         const char *arn = s_inst_arn(inst);
         const char *ref = dwi_str(inst, "KmsKeyId");
-        if (!ref) {
-            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "KmsKeyId is missing from the answer");
+        if (!dwi_get(inst, "KmsKeyId")) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, DWI_ABSENT_FMT, "KmsKeyId",
+                                            "the account's aws/dms key");
+            s_recreate(ctx, f, inst, true);
+            continue;
+        }
+        if (!ref || !*ref) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "KmsKeyId is not a key reference");
             continue;
         }
         struct dwi_key k;
@@ -201,11 +215,11 @@ void dwi_eval_dms02(struct dw_scan_ctx *ctx, const struct dw_control *c)
         if (!k.ok) {
             dwi_emit(ctx, c, DW_ERROR, NULL, arn, "KmsKeyId %s could not be checked: %s", ref,
                      k.reason);
-        } else if (strcmp(k.manager, "CUSTOMER") != 0) {
+        } else if (k.aws_managed == 1) {
             struct dw_finding *f = dwi_emit(
                 ctx, c, DW_FAIL, NULL, arn,
-                "KmsKeyId %s is an AWS managed key (KeyManager is %s), not a customer managed key",
-                ref, k.manager);
+                "KmsKeyId %s is an AWS managed key (%s), not a customer managed key", ref,
+                k.why_aws);
             s_recreate(ctx, f, inst, true);
         } else if (strcmp(k.state, "Enabled") != 0) {
             struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn,
@@ -219,6 +233,11 @@ void dwi_eval_dms02(struct dw_scan_ctx *ctx, const struct dw_control *c)
             else
                 dwi_note(f, "Decide whether key %s can be restored; otherwise recreate the "
                             "instance with a new customer managed key.", k.key_id);
+        } else if (k.aws_managed < 0) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn,
+                     "KmsKeyId %s says KeyManager CUSTOMER, but whether an alias/aws/ alias "
+                     "targets it is unknown: %s",
+                     ref, k.alias_reason);
         } else {
             dwi_emit(ctx, c, DW_PASS, NULL, arn, "KmsKeyId %s is customer managed and Enabled",
                      ref);
@@ -380,6 +399,21 @@ static const char *const s_nossl_engines[] = {
     "s3", "dynamodb", "kinesis", "kafka", "elasticsearch", "opensearch", "neptune", "redshift",
     "redshift-serverless", "redis", "dms-transfer", NULL};
 
+static void s_ssl_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *ep, const char *arn)
+{
+    dwi_cmd(f,
+            "CERT_ARN=$(aws dms import-certificate --region %s --certificate-identifier "
+            "%s-ca --certificate-pem file://REPLACE_WITH_CA_BUNDLE.pem --query "
+            "Certificate.CertificateArn --output text)",
+            ctx->region, dwi_str(ep, "EndpointIdentifier") ? dwi_str(ep, "EndpointIdentifier") : "db");
+    dwi_cmd(f,
+            "aws dms modify-endpoint --region %s --endpoint-arn %s --ssl-mode verify-full "
+            "--certificate-arn \"$CERT_ARN\"",
+            ctx->region, arn ? arn : "REPLACE_WITH_ENDPOINT_ARN");
+    dwi_note(f, "Use the CA bundle that signed the database server's certificate, then "
+                "run aws dms test-connection before restarting tasks.");
+}
+
 void dwi_eval_dms04(struct dw_scan_ctx *ctx, const struct dw_control *c)
 {
     json_t *arr = s_endpoints(ctx, c);
@@ -397,9 +431,13 @@ void dwi_eval_dms04(struct dw_scan_ctx *ctx, const struct dw_control *c)
                      "engine %s does not use the DMS SslMode setting (TLS is set by the service "
                      "or by engine settings)",
                      eng);
+        } else if (!mode && dwi_get(ep, "SslMode")) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "SslMode is not a string (engine %s)", eng);
         } else if (!mode) {
-            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "SslMode is missing from the answer (engine %s)",
-                     eng);
+            struct dw_finding *f =
+                dwi_emit(ctx, c, DW_FAIL, RT_EP, arn, DWI_ABSENT_FMT " (engine %s)", "SslMode",
+                         "none", eng);
+            s_ssl_fix(ctx, f, ep, arn);
         } else if (strcmp(mode, "verify-full") == 0 || strcmp(mode, "verify-ca") == 0) {
             dwi_emit(ctx, c, DW_PASS, RT_EP, arn, "SslMode is %s (engine %s)", mode, eng);
         } else if (strcmp(mode, "require") == 0) {
@@ -412,18 +450,7 @@ void dwi_eval_dms04(struct dw_scan_ctx *ctx, const struct dw_control *c)
             struct dw_finding *f =
                 dwi_emit(ctx, c, DW_FAIL, RT_EP, arn, "SslMode is %s (engine %s)%s", mode, eng,
                          s_in(eng, s_ssl_engines) ? "" : " [engine not in dbward's list]");
-            dwi_cmd(f,
-                    "CERT_ARN=$(aws dms import-certificate --region %s --certificate-identifier "
-                    "%s-ca --certificate-pem file://REPLACE_WITH_CA_BUNDLE.pem --query "
-                    "Certificate.CertificateArn --output text)",
-                    ctx->region,
-                    dwi_str(ep, "EndpointIdentifier") ? dwi_str(ep, "EndpointIdentifier") : "db");
-            dwi_cmd(f,
-                    "aws dms modify-endpoint --region %s --endpoint-arn %s --ssl-mode verify-full "
-                    "--certificate-arn \"$CERT_ARN\"",
-                    ctx->region, arn ? arn : "REPLACE_WITH_ENDPOINT_ARN");
-            dwi_note(f, "Use the CA bundle that signed the database server's certificate, then "
-                        "run aws dms test-connection before restarting tasks.");
+            s_ssl_fix(ctx, f, ep, arn);
         }
     }
 }
@@ -477,14 +504,19 @@ void dwi_eval_dms05(struct dw_scan_ctx *ctx, const struct dw_control *c)
         if (!k.ok) {
             dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "ServerSideEncryptionKmsKeyId %s could not be "
                      "checked: %s", key, k.reason);
-        } else if (strcmp(k.manager, "CUSTOMER") != 0) {
+        } else if (k.aws_managed == 1) {
             struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_EP, arn,
-                                            "SSE_KMS uses %s, whose KeyManager is %s", key,
-                                            k.manager);
+                                            "SSE_KMS uses %s, an AWS managed key (%s)", key,
+                                            k.why_aws);
             dwi_cmd(f,
                     "aws dms modify-endpoint --region %s --endpoint-arn %s %s "
                     "EncryptionMode=SSE_KMS,ServerSideEncryptionKmsKeyId=REPLACE_WITH_CMK_ARN",
                     ctx->region, arn ? arn : "REPLACE_WITH_ENDPOINT_ARN", opt);
+        } else if (k.aws_managed < 0) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn,
+                     "ServerSideEncryptionKmsKeyId %s says KeyManager CUSTOMER, but whether an "
+                     "alias/aws/ alias targets it is unknown: %s",
+                     key, k.alias_reason);
         } else {
             dwi_emit(ctx, c, DW_PASS, RT_EP, arn, "%s.EncryptionMode is SSE_KMS with customer "
                      "managed key %s", block, key);
@@ -729,6 +761,24 @@ void dwi_eval_dms07(struct dw_scan_ctx *ctx, const struct dw_control *c)
     dwi_trail_control(ctx, c, false);
 }
 
+static void s_logging_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, const char *arn)
+{
+    dwi_cmd(f, "aws dms stop-replication-task --region %s --replication-task-arn %s", ctx->region,
+            arn);
+    dwi_cmd(f,
+            "aws dms wait replication-task-stopped --region %s --filters "
+            "Name=replication-task-arn,Values=%s",
+            ctx->region, arn);
+    dwi_cmd(f,
+            "aws dms modify-replication-task --region %s --replication-task-arn %s "
+            "--replication-task-settings '{\"Logging\":{\"EnableLogging\":true}}'",
+            ctx->region, arn);
+    dwi_cmd(f,
+            "aws dms start-replication-task --region %s --replication-task-arn %s "
+            "--start-replication-task-type resume-processing",
+            ctx->region, arn);
+}
+
 void dwi_eval_dms08(struct dw_scan_ctx *ctx, const struct dw_control *c)
 {
     size_t i;
@@ -737,9 +787,15 @@ void dwi_eval_dms08(struct dw_scan_ctx *ctx, const struct dw_control *c)
     {
         const char *arn = dwi_str(t, "ReplicationTaskArn");
         const char *settings = dwi_str(t, "ReplicationTaskSettings");
+        if (!dwi_get(t, "ReplicationTaskSettings")) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn, DWI_ABSENT_FMT,
+                                            "ReplicationTaskSettings",
+                                            "Logging.EnableLogging false");
+            s_logging_fix(ctx, f, arn);
+            continue;
+        }
         if (!settings) {
-            dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn,
-                     "ReplicationTaskSettings is missing from the answer");
+            dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn, "ReplicationTaskSettings is not a string");
             continue;
         }
         json_error_t jerr;
@@ -751,26 +807,21 @@ void dwi_eval_dms08(struct dw_scan_ctx *ctx, const struct dw_control *c)
             continue;
         }
         int on = dwi_bool(s, "Logging.EnableLogging");
+        json_t *lg = dwi_get(s, "Logging");
         if (on == 1) {
             dwi_emit(ctx, c, DW_PASS, RT_TASK, arn, "Logging.EnableLogging is true");
+        } else if (on == 0) {
+            struct dw_finding *f =
+                dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn, "Logging.EnableLogging is false");
+            s_logging_fix(ctx, f, arn);
+        } else if (lg && (!json_is_object(lg) || dwi_get(lg, "EnableLogging"))) {
+            dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn, "%s in ReplicationTaskSettings is not %s",
+                     json_is_object(lg) ? "Logging.EnableLogging" : "Logging",
+                     json_is_object(lg) ? "a boolean" : "an object");
         } else {
-            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn,
-                                            "Logging.EnableLogging is %s",
-                                            on == 0 ? "false" : "not set");
-            dwi_cmd(f, "aws dms stop-replication-task --region %s --replication-task-arn %s",
-                    ctx->region, arn);
-            dwi_cmd(f,
-                    "aws dms wait replication-task-stopped --region %s --filters "
-                    "Name=replication-task-arn,Values=%s",
-                    ctx->region, arn);
-            dwi_cmd(f,
-                    "aws dms modify-replication-task --region %s --replication-task-arn %s "
-                    "--replication-task-settings '{\"Logging\":{\"EnableLogging\":true}}'",
-                    ctx->region, arn);
-            dwi_cmd(f,
-                    "aws dms start-replication-task --region %s --replication-task-arn %s "
-                    "--start-replication-task-type resume-processing",
-                    ctx->region, arn);
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn, DWI_ABSENT_FMT,
+                                            "Logging.EnableLogging", "false");
+            s_logging_fix(ctx, f, arn);
         }
         json_decref(s);
     }
@@ -832,14 +883,17 @@ void dwi_eval_dms10(struct dw_scan_ctx *ctx, const struct dw_control *c)
             continue;
         }
         int m = dwi_bool(inst, "MultiAZ");
-        if (m < 0) {
-            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "MultiAZ is missing");
-        } else if (m) {
+        if (m < 0 && dwi_get(inst, "MultiAZ")) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn, "MultiAZ is not a boolean");
+        } else if (m == 1) {
             dwi_emit(ctx, c, DW_PASS, NULL, arn, "production instance with MultiAZ true");
         } else {
             struct dw_finding *f =
-                dwi_emit(ctx, c, DW_FAIL, NULL, arn, "production instance (%s=%s) has MultiAZ false",
-                         want, v);
+                m == 0 ? dwi_emit(ctx, c, DW_FAIL, NULL, arn,
+                                  "production instance (%s=%s) has MultiAZ false", want, v)
+                       : dwi_emit(ctx, c, DW_FAIL, NULL, arn,
+                                  "production instance (%s=%s): " DWI_ABSENT_FMT, want, v,
+                                  "MultiAZ", "false");
             dwi_cmd(f,
                     "aws dms modify-replication-instance --region %s --replication-instance-arn "
                     "%s --multi-az --apply-immediately",
@@ -849,44 +903,70 @@ void dwi_eval_dms10(struct dw_scan_ctx *ctx, const struct dw_control *c)
     free(want);
 }
 
+/* One egress permission, its world ranges and its port span. */
+struct s_egress {
+    json_t *perm;
+    const char *proto;
+    long from, to;
+    bool v4, v6; /* has 0.0.0.0/0, ::/0 */
+    bool every;  /* all protocols or all ports */
+};
+
+static void s_egress_read(json_t *p, struct s_egress *e)
+{
+    memset(e, 0, sizeof(*e));
+    e->perm = p;
+    size_t k;
+    json_t *r;
+    json_array_foreach(dwi_get(p, "IpRanges"), k, r)
+        e->v4 = e->v4 || (dwi_str(r, "CidrIp") && strcmp(dwi_str(r, "CidrIp"), "0.0.0.0/0") == 0);
+    json_array_foreach(dwi_get(p, "Ipv6Ranges"), k, r)
+        e->v6 = e->v6 || (dwi_str(r, "CidrIpv6") && strcmp(dwi_str(r, "CidrIpv6"), "::/0") == 0);
+    e->proto = dwi_str(p, "IpProtocol");
+    json_t *fp = dwi_get(p, "FromPort");
+    json_t *tp = dwi_get(p, "ToPort");
+    e->from = json_is_integer(fp) ? (long)json_integer_value(fp) : -1;
+    e->to = json_is_integer(tp) ? (long)json_integer_value(tp) : -1;
+    e->every = !e->proto || strcmp(e->proto, "-1") == 0 || (e->from <= 0 && e->to >= 65535) ||
+               e->from < 0;
+}
+
+static bool s_port_needed(long port, const long *ports, size_t n_ports)
+{
+    for (size_t q = 0; q < n_ports; q++) {
+        if (ports[q] == port)
+            return true;
+    }
+    return false;
+}
+
+/* Is e a world rule the group must lose? Single ports it needs are allowed. */
+static bool s_egress_offends(const struct s_egress *e, const long *ports, size_t n_ports)
+{
+    if (!e->v4 && !e->v6)
+        return false;
+    return e->every || e->from != e->to || !s_port_needed(e->from, ports, n_ports);
+}
+
 /* Egress rules of one group open to the world; returns new text or NULL. */
-static char *s_world_egress(json_t *sg, const long *ports, size_t n_ports, bool *all_ports)
+static char *s_world_egress(json_t *sg, const long *ports, size_t n_ports)
 {
     struct dw_buf b;
     dw_buf_init(&b, 65536);
-    *all_ports = false;
-    size_t i, k;
-    json_t *p, *r;
+    size_t i;
+    json_t *p;
     json_array_foreach(dwi_get(sg, "IpPermissionsEgress"), i, p)
     {
-        bool world = false;
-        json_array_foreach(dwi_get(p, "IpRanges"), k, r)
-            world = world || (dwi_str(r, "CidrIp") && strcmp(dwi_str(r, "CidrIp"), "0.0.0.0/0") == 0);
-        json_array_foreach(dwi_get(p, "Ipv6Ranges"), k, r)
-            world = world || (dwi_str(r, "CidrIpv6") && strcmp(dwi_str(r, "CidrIpv6"), "::/0") == 0);
-        if (!world)
+        struct s_egress e;
+        s_egress_read(p, &e);
+        if (!s_egress_offends(&e, ports, n_ports))
             continue;
-        const char *proto = dwi_str(p, "IpProtocol");
-        json_t *fp = dwi_get(p, "FromPort");
-        json_t *tp = dwi_get(p, "ToPort");
-        long from = json_is_integer(fp) ? (long)json_integer_value(fp) : -1;
-        long to = json_is_integer(tp) ? (long)json_integer_value(tp) : -1;
-        bool every = !proto || strcmp(proto, "-1") == 0 || (from <= 0 && to >= 65535) ||
-                     from < 0;
-        if (every) {
-            *all_ports = true;
+        if (e.every)
             dw_buf_printf(&b, "%sall traffic (IpProtocol %s) to the internet", b.len ? "; " : "",
-                          proto ? proto : "?");
-            continue;
-        }
-        bool allowed = from == to;
-        if (allowed) {
-            allowed = false;
-            for (size_t q = 0; q < n_ports; q++)
-                allowed = allowed || ports[q] == from;
-        }
-        if (!allowed)
-            dw_buf_printf(&b, "%s%s %ld-%ld to the internet", b.len ? "; " : "", proto, from, to);
+                          e.proto ? e.proto : "?");
+        else
+            dw_buf_printf(&b, "%s%s %ld-%ld to the internet", b.len ? "; " : "", e.proto, e.from,
+                          e.to);
     }
     char *s = dw_buf_steal(&b);
     if (s && !*s) {
@@ -896,14 +976,119 @@ static char *s_world_egress(json_t *sg, const long *ports, size_t n_ports, bool 
     return s;
 }
 
+/* Protocol names that may appear in a printed command as they are. */
+static const char *const s_protos[] = {"-1", "tcp", "udp", "icmp", "icmpv6", NULL};
+
+/* Does e let tcp traffic to port out? */
+static bool s_covers(const struct s_egress *e, long port)
+{
+    if (!e->proto || strcmp(e->proto, "-1") == 0)
+        return true;
+    bool tcp = strcmp(e->proto, "tcp") == 0 || strcmp(e->proto, "6") == 0;
+    return tcp && (e->from < 0 || (e->from <= port && port <= e->to));
+}
+
+/* Must the fix allow tcp/port before revoking? Yes when an offending rule lets it out now and
+ * no rule the fix keeps does (to the world, for 443, which goes to the AWS APIs). */
+static bool s_port_to_keep(json_t *sg, const long *ports, size_t n_ports, long port, bool world)
+{
+    bool lost = false;
+    size_t i;
+    json_t *p;
+    json_array_foreach(dwi_get(sg, "IpPermissionsEgress"), i, p)
+    {
+        struct s_egress e;
+        s_egress_read(p, &e);
+        if (!s_covers(&e, port))
+            continue;
+        if (s_egress_offends(&e, ports, n_ports))
+            lost = lost || !world || e.v4;
+        else if (!world || e.v4)
+            return false;
+    }
+    return lost;
+}
+
+/* The fix: first allow what the instances need and the revocation would take away (each port
+ * once: 443 to the AWS APIs, the database ports to the databases' ranges), then revoke every
+ * offending world rule exactly as it is written, so the instances never lose a path they use. */
+static void s_dms11_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *sg,
+                        const char *gid, const long *ports, size_t n_ports)
+{
+    for (size_t q = 0; q < n_ports; q++) {
+        bool https = ports[q] == 443;
+        if (!s_port_to_keep(sg, ports, n_ports, ports[q], https))
+            continue;
+        if (https)
+            dwi_cmd(f,
+                    "aws ec2 authorize-security-group-egress --region %s --group-id %s "
+                    "--ip-permissions '[{\"IpProtocol\":\"tcp\",\"FromPort\":443,"
+                    "\"ToPort\":443,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]'",
+                    ctx->region, gid);
+        else
+            dwi_cmd(f,
+                    "aws ec2 authorize-security-group-egress --region %s --group-id %s "
+                    "--ip-permissions '[{\"IpProtocol\":\"tcp\",\"FromPort\":%ld,"
+                    "\"ToPort\":%ld,\"IpRanges\":[{\"CidrIp\":\"REPLACE_WITH_DB_CIDR\"}]}]'",
+                    ctx->region, gid, ports[q], ports[q]);
+    }
+    size_t i;
+    json_t *p;
+    json_array_foreach(dwi_get(sg, "IpPermissionsEgress"), i, p)
+    {
+        struct s_egress e;
+        s_egress_read(p, &e);
+        if (!s_egress_offends(&e, ports, n_ports))
+            continue;
+        const char *lit = NULL;
+        for (size_t k = 0; e.proto && s_protos[k]; k++) {
+            if (strcmp(e.proto, s_protos[k]) == 0)
+                lit = s_protos[k];
+        }
+        if (!lit) {
+            dwi_note(f, "An egress rule with an unusual IpProtocol is open to the internet: "
+                        "revoke it by hand (aws ec2 describe-security-groups --group-ids %s).",
+                     gid);
+            continue;
+        }
+        struct dw_buf b;
+        dw_buf_init(&b, 65536);
+        dw_shell_printf(&b,
+                        "aws ec2 revoke-security-group-egress --region %s --group-id %s "
+                        "--ip-permissions '[{\"IpProtocol\":\"",
+                        ctx->region, gid);
+        dw_buf_puts(&b, lit);
+        dw_buf_puts(&b, "\"");
+        if (strcmp(lit, "-1") != 0 && e.from >= 0 && e.to >= 0)
+            dw_buf_printf(&b, ",\"FromPort\":%ld,\"ToPort\":%ld", e.from, e.to);
+        if (e.v4)
+            dw_buf_puts(&b, ",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]");
+        if (e.v6)
+            dw_buf_puts(&b, ",\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]");
+        dw_buf_puts(&b, "}]'");
+        dwi_cmd_take(f, dw_buf_steal(&b));
+    }
+    dwi_note(f, "Replace REPLACE_WITH_DB_CIDR with each database's own address range; the "
+                "rules that allow the needed ports come first, so nothing the instances use is "
+                "cut off when the wide rules go.");
+}
+
+/* Adds port to ports unless it is there already (or the array is full). */
+static void s_add_port(long *ports, size_t *n_ports, size_t max, long port)
+{
+    if (!s_port_needed(port, ports, *n_ports) && *n_ports < max)
+        ports[(*n_ports)++] = port;
+}
+
 /* Ports the instances using group gid legitimately need: their tasks' endpoint ports, plus 443
  * for the AWS APIs (KMS, Secrets Manager, S3) they call. A group shared by several instances is
- * judged against the ports of all of them together. Returns the count written to ports. */
+ * judged against the ports of all of them together. Each port is listed once. Returns the
+ * count written to ports. */
 static size_t s_group_ports(json_t *insts, const char *gid, json_t *tasks, json_t *eps, long *ports,
                             size_t max)
 {
     size_t n_ports = 0;
-    ports[n_ports++] = 443;
+    s_add_port(ports, &n_ports, max, 443);
     size_t i, k, t;
     json_t *inst, *g, *task;
     json_array_foreach(insts, i, inst)
@@ -930,9 +1115,9 @@ static size_t s_group_ports(json_t *insts, const char *gid, json_t *tasks, json_
                 const char *sa = dwi_str(task, "SourceEndpointArn");
                 const char *ta = dwi_str(task, "TargetEndpointArn");
                 json_t *port = dwi_get(ep, "Port");
-                if (ea && json_is_integer(port) && n_ports < max &&
+                if (ea && json_is_integer(port) &&
                     ((sa && strcmp(ea, sa) == 0) || (ta && strcmp(ea, ta) == 0)))
-                    ports[n_ports++] = (long)json_integer_value(port);
+                    s_add_port(ports, &n_ports, max, (long)json_integer_value(port));
             }
         }
     }
@@ -982,28 +1167,14 @@ void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
                 dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", garn,
                          "IpPermissionsEgress is missing for %s", gid);
             } else if (sg) {
-                bool all = false;
-                char *bad = s_world_egress(sg, ports, n_ports, &all);
+                char *bad = s_world_egress(sg, ports, n_ports);
                 if (!bad) {
                     dwi_emit(ctx, c, DW_PASS, "AWS::EC2::SecurityGroup", garn,
                              "no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports");
                 } else {
                     struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::SecurityGroup",
                                                     garn, "egress allows %s", bad);
-                    if (all)
-                        dwi_cmd(f,
-                                "aws ec2 revoke-security-group-egress --region %s --group-id %s "
-                                "--ip-permissions '[{\"IpProtocol\":\"-1\",\"IpRanges\":"
-                                "[{\"CidrIp\":\"0.0.0.0/0\"}]}]'",
-                                ctx->region, gid);
-                    for (size_t q = 1; q < n_ports; q++)
-                        dwi_cmd(f,
-                                "aws ec2 authorize-security-group-egress --region %s --group-id %s "
-                                "--ip-permissions '[{\"IpProtocol\":\"tcp\",\"FromPort\":%ld,"
-                                "\"ToPort\":%ld,\"IpRanges\":[{\"CidrIp\":\"REPLACE_WITH_DB_CIDR\"}]}]'",
-                                ctx->region, gid, ports[q], ports[q]);
-                    dwi_note(f, "Allow only the database ports of the instance's endpoints, to the "
-                                "databases' own address ranges, before revoking the wide rule.");
+                    s_dms11_fix(ctx, f, sg, gid, ports, n_ports);
                     free(bad);
                 }
             }
@@ -1231,7 +1402,7 @@ const struct dw_control dwi_dms_controls[] = {
             "S3Settings.ServerSideEncryptionKmsKeyId]'.",
         .fix = "Modify the endpoint to EncryptionMode=SSE_KMS with a customer managed key the service "
             "access role may use.",
-        .calls = {"dms describe-endpoints", "kms describe-key/<key>"},
+        .calls = {"dms describe-endpoints", "kms describe-key/<key>", "kms list-aliases"},
         .eval = dwi_eval_dms05,
         .peers = &(const struct dw_peers){
             .id = "DMS-05",

@@ -91,11 +91,24 @@ struct dwi_key {
     const char *state;    /* "Enabled", ..., borrowed */
     const char *spec;     /* KeySpec or CustomerMasterKeySpec, borrowed */
     char *reason;         /* why not ok */
+    /* AWS managed when KeyManager is not CUSTOMER or an alias/aws/... alias
+     * targets the key (CONTROLS.md: the stricter reading wins): 1 AWS
+     * managed, 0 customer managed, -1 KeyManager says CUSTOMER but the
+     * aliases could not be read (alias_reason says why). */
+    int aws_managed;
+    const char *aws_alias; /* the alias/aws/... alias that targets the key, borrowed, or NULL */
+    char *alias_reason;
+    char why_aws[160];     /* "KeyManager is AWS" or "target of alias/aws/... although ..." */
 };
 /* Resolves ref (key ARN, key id, alias ARN or alias name) seen in region. */
 void dwi_key_resolve(struct dw_scan_ctx *ctx, const char *ref, const char *region,
                      struct dwi_key *out);
 void dwi_key_clean_up(struct dwi_key *k);
+/* Is key_id (in region) the target of an alias/aws/... alias of kms
+ * list-aliases? 1 yes (*alias borrowed), 0 no, -1 the aliases could not be
+ * read (*why new). */
+int dwi_key_aws_alias(struct dw_scan_ctx *ctx, const char *region, const char *key_id,
+                      const char **alias, char **why);
 
 /* Region part of an ARN as a new string, or NULL. */
 char *dwi_arn_region(const char *arn);

@@ -34,6 +34,17 @@ def key(k, manager="CUSTOMER", state="Enabled", spec="SYMMETRIC_DEFAULT", origin
                             "Origin": origin, "Enabled": state == "Enabled", "KeyUsage": "ENCRYPT_DECRYPT"}}
 
 
+def aliases(*pairs, region=R):
+    """kms list-aliases: (alias name, target key id) pairs. A key that an
+    alias/aws/* alias targets is AWS managed whatever KeyManager says
+    (CONTROLS.md), so a customer managed verdict needs this answer."""
+    return {region + "/kms/list-aliases": {"Aliases": [{"AliasName": n, "AliasArn": "arn:aws:kms:%s:%s:%s" % (region, A, n),
+                                                        "TargetKeyId": t} for n, t in pairs]}}
+
+
+CUSTOMER_ALIASES = aliases(("alias/app", "k-cmk"), ("alias/aws/dms", "k-aws"))
+
+
 def inst(tail, **kw):
     d = {"ReplicationInstanceIdentifier": tail.lower(), "ReplicationInstanceClass": "dms.t3.medium",
          "AllocatedStorage": 50, "PubliclyAccessible": False, "KmsKeyId": karn("k-cmk"),
@@ -84,7 +95,7 @@ GOOD_TAGS = {"Owner": "team", "Environment": "dev", "DataClassification": "inter
 
 def tbl(name, **kw):
     d = {"TableName": name, "TableArn": "arn:aws:dynamodb:%s:%s:table/%s" % (R, A, name), "TableStatus": "ACTIVE",
-         "ItemCount": 10, "DeletionProtectionEnabled": True}
+         "ItemCount": 10, "DeletionProtectionEnabled": True, "CreationDateTime": "2024-06-01T12:00:00+00:00"}
     d.update(kw)
     return d
 
@@ -167,10 +178,12 @@ case("DMS-01", "fail", merge(insts(inst("INST1", PubliclyAccessible=True)),
      ["FAIL %s | PubliclyAccessible is true | move-replication-task --region us-east-1 --replication-task-arn %s" % (rep("INST1"), taska("TASK1"))])
 case("DMS-01", "error", {P + "dms/describe-replication-instances.error": DENIED},
      ["ERROR %s | dms describe-replication-instances in us-east-1 was denied (AccessDeniedException)" % SCOPE])
-case("DMS-01", "missing-field", insts({"ReplicationInstanceArn": rep("INST1")}),
-     ["ERROR %s | PubliclyAccessible is missing" % rep("INST1")])
+# An absent field whose documented default fails is judged by it (CONTROLS.md): PubliclyAccessible defaults to true.
+# (A field of the wrong type stays ERROR; case files must match the API shapes, so no case holds one.)
+case("DMS-01", "fail-public-absent", insts({"ReplicationInstanceArn": rep("INST1")}),
+     ["FAIL %s | PubliclyAccessible is absent from the answer; AWS's documented default is true | create-replication-instance" % rep("INST1")])
 
-case("DMS-02", "pass", merge(insts(inst("INST1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+case("DMS-02", "pass", merge(insts(inst("INST1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
      ["PASS %s | customer managed and Enabled" % rep("INST1")])
 case("DMS-02", "fail", merge(insts(inst("INST1", KmsKeyId="arn:aws:kms:%s:%s:alias/aws/dms" % (R, A)),
                                    inst("INST2", KmsKeyId=karn("k-off"))),
@@ -206,11 +219,13 @@ case("DMS-04", "fail", eps(ep("SRC1", "mysql", SslMode="none")),
      ["FAIL %s | SslMode is none (engine mysql) | modify-endpoint --region us-east-1 --endpoint-arn %s --ssl-mode verify-full" % (epa("SRC1"), epa("SRC1"))])
 e4 = ep("SRC1", "postgres")
 del e4["SslMode"]
-case("DMS-04", "error", eps(e4), ["ERROR %s | SslMode is missing" % epa("SRC1")])
+case("DMS-04", "fail-ssl-none-absent", eps(e4),
+     ["FAIL %s | SslMode is absent from the answer; AWS's documented default is none (engine postgres) | --ssl-mode verify-full" % epa("SRC1")])
+case("DMS-04", "error", eps({"EndpointArn": epa("SRC1"), "EndpointIdentifier": "src1", "SslMode": "none"}), ["ERROR %s | EngineName is missing" % epa("SRC1")])
 
 case("DMS-05", "pass", merge(eps(ep("TGT1", "s3", "target", S3Settings={"EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": karn("k-cmk")}),
                                  ep("SRC1", "s3", "source")),
-                             {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+                             {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
      ["PASS %s | SSE_KMS with customer managed key" % epa("TGT1"), "NOT_APPLICABLE %s | only S3 and Redshift targets" % epa("SRC1")])
 case("DMS-05", "fail", eps(ep("TGT1", "redshift", "target", RedshiftSettings={"EncryptionMode": "SSE_S3"}),
                            ep("TGT2", "s3", "target", S3Settings={"BucketName": "b"})),
@@ -253,7 +268,7 @@ tasks = lambda *t: {P + "dms/describe-replication-tasks": {"ReplicationTasks": l
 case("DMS-08", "pass", tasks(task("TASK1", {"Logging": {"EnableLogging": True}})), ["PASS %s | Logging.EnableLogging is true" % taska("TASK1")])
 case("DMS-08", "fail", tasks(task("TASK1", {"Logging": {"EnableLogging": False}}), task("TASK2", {"TargetMetadata": {}})),
      ["FAIL %s | Logging.EnableLogging is false | modify-replication-task --region us-east-1 --replication-task-arn %s" % (taska("TASK1"), taska("TASK1")),
-      "FAIL %s | Logging.EnableLogging is not set" % taska("TASK2")])
+      "FAIL %s | Logging.EnableLogging is absent from the answer; AWS's documented default is false" % taska("TASK2")])
 case("DMS-08", "error", tasks(task("TASK1", "{\"Logging\": {\"EnableLogging\": tru}}")),
      ["ERROR %s | ReplicationTaskSettings is not valid JSON" % taska("TASK1")])
 
@@ -441,11 +456,11 @@ case("DDB-01", "pass-narrow-grants", iamdet(roles=[role("wildmix", inline=[{"Pol
       "PASS %s | DynamoDB access is limited" % rarn("daxonly")])
 
 sse = lambda k: {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": karn(k)}
-case("DDB-02", "pass", merge(tables(tbl("orders", SSEDescription=sse("k-cmk"))), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+case("DDB-02", "pass", merge(tables(tbl("orders", SSEDescription=sse("k-cmk"))), {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
      ["PASS %s | encrypted with customer managed key" % tarn("orders")])
 case("DDB-02", "fail", merge(tables(tbl("a"), tbl("b", SSEDescription=sse("k-aws"))), {P + "kms/describe-key/k-aws": key("k-aws", "AWS")}),
      ["FAIL %s | no SSEDescription: the table uses the AWS owned key | update-table --region us-east-1 --table-name a --sse-specification Enabled=true,SSEType=KMS" % tarn("a"),
-      "FAIL %s | is an AWS managed key (KeyManager AWS)" % tarn("b")])
+      "FAIL %s | is an AWS managed key (KeyManager is AWS)" % tarn("b")])
 case("DDB-02", "error", {P + "dynamodb/list-tables": {"TableNames": ["orders"]}, P + "dynamodb/describe-table/orders.error": DENIED},
      ["ERROR %s | dynamodb describe-table for orders in us-east-1 was denied" % tarn("orders")])
 
@@ -647,7 +662,7 @@ case("ACC-05", "fail-principal-arn-other-account", merge(used, kp("k-cmk", root,
      ["FAIL %s | \"arn:aws:iam::999999999999:role/x\" is a principal of another account" % karn("k-cmk")])
 case("ACC-05", "error", merge(used, {P + "kms/get-key-policy/k-cmk.error": DENIED}), ["ERROR %s | get-key-policy for k-cmk in us-east-1 was denied" % karn("k-cmk")])
 
-case("ACC-06", "pass", merge(trails(trail("main", kms=karn("k-cmk")), trail("shadow", home="eu-west-1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}),
+case("ACC-06", "pass", merge(trails(trail("main", kms=karn("k-cmk")), trail("shadow", home="eu-west-1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
      ["PASS arn:aws:cloudtrail:%s:%s:trail/main | multi-region, log file validation on" % (R, A)])
 case("ACC-06", "fail", merge(trails(trail("main", multi=False, validation=False))),
      ["FAIL arn:aws:cloudtrail:%s:%s:trail/main | IsMultiRegionTrail is false; LogFileValidationEnabled is false; no KmsKeyId | update-trail --region us-east-1 --name main --is-multi-region-trail --enable-log-file-validation --kms-key-id REPLACE_WITH_CMK_ARN" % (R, A)])
@@ -674,12 +689,22 @@ case("DMS-02", "fail-key-not-enabled", merge(insts(inst("INST1", KmsKeyId=karn("
      ["FAIL %s | has KeyState PendingDeletion, not Enabled" % rep("INST1")])
 i2 = inst("INST1")
 del i2["KmsKeyId"]
-case("DMS-02", "error-key-id-missing", insts(i2), ["ERROR %s | KmsKeyId is missing from the answer" % rep("INST1")])
+case("DMS-02", "fail-aws-managed-key-absent", insts(i2),
+     ["FAIL %s | KmsKeyId is absent from the answer; AWS's documented default is the account's aws/dms key | --kms-key-id \"$KEY_ARN\"" % rep("INST1")])
+case("DMS-02", "fail-aws-managed-key-alias", merge(insts(inst("INST1", KmsKeyId=karn("k-dms"))), {P + "kms/describe-key/k-dms": key("k-dms")},
+                                                   aliases(("alias/aws/dms", "k-dms"))),
+     ["FAIL %s | KmsKeyId %s is an AWS managed key (target of alias/aws/dms, although KeyManager is CUSTOMER) | --kms-key-id \"$KEY_ARN\"" % (rep("INST1"), karn("k-dms"))])
+case("DMS-02", "fail-aws-managed-key-alias-named", merge(insts(inst("INST1", KmsKeyId="alias/aws/dms")), {P + "kms/describe-key/k-dms": key("k-dms")},
+                                                         aliases(("alias/aws/dms", "k-dms"))),
+     ["FAIL %s | KmsKeyId alias/aws/dms is an AWS managed key (target of alias/aws/dms, although KeyManager is CUSTOMER)" % rep("INST1")])
+case("DMS-02", "error-aliases-unreadable", merge(insts(inst("INST1")), cmk, {P + "kms/list-aliases.error": DENIED}),
+     ["ERROR %s | whether an alias/aws/ alias targets it is unknown: kms list-aliases in us-east-1 was denied" % rep("INST1")])
 case("DMS-02", "pass-alias", merge(insts(inst("INST1", KmsKeyId="alias/dms-prod")), cmk, awskey,
                                    {P + "kms/list-aliases": {"Aliases": [{"AliasName": "alias/dms-prod", "TargetKeyId": "k-cmk"},
                                                                         {"AliasName": "alias/aws/dms", "TargetKeyId": "k-aws"}]}}),
      ["PASS %s | KmsKeyId alias/dms-prod is customer managed and Enabled" % rep("INST1")])
-case("DMS-02", "pass-key-in-other-region", merge(insts(inst("INST1", KmsKeyId=karn("k-eu", E))), {E + "/kms/describe-key/k-eu": key("k-eu")}),
+case("DMS-02", "pass-key-in-other-region", merge(insts(inst("INST1", KmsKeyId=karn("k-eu", E))), {E + "/kms/describe-key/k-eu": key("k-eu")},
+                                                 aliases(("alias/aws/dms", "k-aws"), region=E)),
      ["PASS %s | is customer managed and Enabled" % rep("INST1")])
 
 # DMS-03
@@ -722,7 +747,10 @@ case("DMS-05", "fail-kms-without-key", eps(s3t("TGT1", EncryptionMode="SSE_KMS")
 case("DMS-05", "fail-kms-empty-key", eps(s3t("TGT1", EncryptionMode="SSE_KMS", ServerSideEncryptionKmsKeyId="")),
      ["FAIL %s | S3Settings.EncryptionMode is SSE_KMS without ServerSideEncryptionKmsKeyId" % epa("TGT1")])
 case("DMS-05", "fail-aws-managed-key", merge(eps(s3t("TGT1", EncryptionMode="SSE_KMS", ServerSideEncryptionKmsKeyId=karn("k-aws"))), awskey),
-     ["FAIL %s | SSE_KMS uses %s, whose KeyManager is AWS" % (epa("TGT1"), karn("k-aws"))])
+     ["FAIL %s | SSE_KMS uses %s, an AWS managed key (KeyManager is AWS)" % (epa("TGT1"), karn("k-aws"))])
+case("DMS-05", "fail-aws-managed-key-alias", merge(eps(s3t("TGT1", EncryptionMode="SSE_KMS", ServerSideEncryptionKmsKeyId=karn("k-s3"))),
+                                                   {P + "kms/describe-key/k-s3": key("k-s3")}, aliases(("alias/aws/s3", "k-s3"))),
+     ["FAIL %s | SSE_KMS uses %s, an AWS managed key (target of alias/aws/s3, although KeyManager is CUSTOMER)" % (epa("TGT1"), karn("k-s3"))])
 case("DMS-05", "error-settings-missing", eps(ep("TGT1", "s3", "target")), ["ERROR %s | S3Settings is missing from the answer" % epa("TGT1")])
 
 # DMS-06
@@ -773,10 +801,16 @@ case("DMS-07", "fail-management-events-off-advanced-data-only", merge(dms_presen
 
 # DMS-08
 case("DMS-08", "fail-logging-off", tasks(task("TASK1", {"Logging": {"EnableLogging": False}})), ["FAIL %s | Logging.EnableLogging is false" % taska("TASK1")])
-case("DMS-08", "fail-logging-not-set", tasks(task("TASK1", {"Logging": {}})), ["FAIL %s | Logging.EnableLogging is not set" % taska("TASK1")])
+case("DMS-08", "fail-logging-not-set", tasks(task("TASK1", {"Logging": {}})),
+     ["FAIL %s | Logging.EnableLogging is absent from the answer; AWS's documented default is false | modify-replication-task" % taska("TASK1")])
+case("DMS-08", "error-enable-logging-not-boolean", tasks(task("TASK1", {"Logging": {"EnableLogging": "true"}})),
+     ["ERROR %s | Logging.EnableLogging in ReplicationTaskSettings is not a boolean" % taska("TASK1")])
+case("DMS-08", "error-logging-not-object", tasks(task("TASK1", {"Logging": True})),
+     ["ERROR %s | Logging in ReplicationTaskSettings is not an object" % taska("TASK1")])
 t8 = task("TASK1", {})
 del t8["ReplicationTaskSettings"]
-case("DMS-08", "error-settings-missing", tasks(t8), ["ERROR %s | ReplicationTaskSettings is missing from the answer" % taska("TASK1")])
+case("DMS-08", "fail-logging-not-set-no-settings", tasks(t8),
+     ["FAIL %s | ReplicationTaskSettings is absent from the answer; AWS's documented default is Logging.EnableLogging false | modify-replication-task" % taska("TASK1")])
 
 # DMS-09
 case("DMS-09", "fail-auto-upgrade-off", insts(inst("INST1", AutoMinorVersionUpgrade=False)), ["FAIL %s | AutoMinorVersionUpgrade is false" % rep("INST1")])
@@ -788,7 +822,8 @@ case("DMS-10", "fail-prod-single-az-tag-upper-case", merge(insts(inst("INST1")),
      ["FAIL %s | production instance (Environment=PROD) has MultiAZ false" % rep("INST1")])
 i10 = inst("INST1")
 del i10["MultiAZ"]
-case("DMS-10", "error-multiaz-missing", merge(insts(i10), {P + "dms/list-tags-for-resource/INST1": tags(prod)}), ["ERROR %s | MultiAZ is missing" % rep("INST1")])
+case("DMS-10", "fail-prod-single-az-absent", merge(insts(i10), {P + "dms/list-tags-for-resource/INST1": tags(prod)}),
+     ["FAIL %s | production instance (Environment=prod): MultiAZ is absent from the answer; AWS's documented default is false | --multi-az" % rep("INST1")])
 case("DMS-10", "pass-custom-prod-tag", merge(insts(inst("INST1", MultiAZ=True), inst("INST2")), {"params": "prod_tag=Tier=critical\n"},
                                              {P + "dms/list-tags-for-resource/INST1": tags({"Tier": "critical"}), P + "dms/list-tags-for-resource/INST2": tags(prod)}),
      ["PASS %s | production instance with MultiAZ true" % rep("INST1"), "NOT_APPLICABLE %s | not tagged Tier=critical" % rep("INST2")])
@@ -813,6 +848,40 @@ case("DMS-11", "pass-shared-group-ports", merge(insts(inst("INST1"), inst("INST2
                                                 eps(ep("SRC1", "postgres", Port=5432), ep("SRC2", "mysql", Port=3306)),
                                                 tasks(task("TASK1", {}), task("TASK2", {}, instance="INST2", src="SRC2"))),
      ["PASS %s | no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports" % sg_arn])  # a shared group: the ports of both instances
+# The fix (issue 18): allow what the instances need first, each port once, 443 kept when a wide
+# rule carried it; then revoke each offending rule exactly as written.
+AUTH = "authorize-security-group-egress --region us-east-1 --group-id sg-0aaa --ip-permissions "
+REVOKE = "revoke-security-group-egress --region us-east-1 --group-id sg-0aaa --ip-permissions "
+db = lambda port: AUTH + "'[{\"IpProtocol\":\"tcp\",\"FromPort\":%d,\"ToPort\":%d,\"IpRanges\":[{\"CidrIp\":\"REPLACE_WITH_DB_CIDR\"}]}]'" % (port, port)
+https = AUTH + "'[{\"IpProtocol\":\"tcp\",\"FromPort\":443,\"ToPort\":443,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]'"
+case("DMS-11", "fail-all-traffic-v4-fix-order", one(rule("-1")),
+     ["FAIL %s | all traffic (IpProtocol -1) to the internet | %s | %s | %s | %s'[{\"IpProtocol\":\"-1\",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]' | #4"
+      % (sg_arn, https, db(5432), db(5439), REVOKE)])
+case("DMS-11", "fail-all-traffic-v6-fix", one(rule("-1", cidr=None, v6="::/0")),
+     ["FAIL %s | all traffic (IpProtocol -1) to the internet | %s | %s | %s'[{\"IpProtocol\":\"-1\",\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]}]' | #3"
+      % (sg_arn, db(5432), db(5439), REVOKE)])  # 443 went to ::/0 only: the IPv4 443 rule is not a path the instance had
+case("DMS-11", "fail-all-traffic-v4-ports-once", merge(insts(inst("INST1"), inst("INST2")), sg(rule("-1")),
+                                                      eps(ep("SRC1", "postgres", Port=5432), ep("TGT1", "postgres", "target", Port=5432), ep("SRC2", "oracle", Port=1521)),
+                                                      tasks(task("TASK1", {}), task("TASK2", {}), task("TASK3", {}, instance="INST2", src="SRC2"))),
+     ["FAIL %s | all traffic | %s | %s | %s | %s | #4" % (sg_arn, https, db(5432), db(1521), REVOKE)])
+case("DMS-11", "fail-all-traffic-v4-https-kept", one(rule("-1"), rule("tcp", 443, 443)),
+     ["FAIL %s | all traffic (IpProtocol -1) | %s | %s | %s'[{\"IpProtocol\":\"-1\"" % (sg_arn, db(5432), db(5439), REVOKE) + " | #3"])
+case("DMS-11", "fail-wide-port-revoked", one(rule("tcp", 8080, 8080), rule("tcp", 5432, 5432)),
+     ["FAIL %s | tcp 8080-8080 to the internet | %s'[{\"IpProtocol\":\"tcp\",\"FromPort\":8080,\"ToPort\":8080,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]' | #1"
+      % (sg_arn, REVOKE)])
+case("DMS-11", "fail-port-range-fix", one(rule("tcp", 5432, 5440, v6="::/0")),
+     ["FAIL %s | tcp 5432-5440 to the internet | %s | %s | %s'[{\"IpProtocol\":\"tcp\",\"FromPort\":5432,\"ToPort\":5440,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}],\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]}]' | #3"
+      % (sg_arn, db(5432), db(5439), REVOKE)])  # both database ports are inside the range; 443 is not
+case("DMS-11", "fail-other-instance-port-shared-oracle", merge(insts(inst("INST1"), inst("INST2", VpcSecurityGroups=[{"VpcSecurityGroupId": "sg-0bbb"}])),
+                                                             sgs(("sg-0aaa", [rule("tcp", 1521, 1521)]), ("sg-0bbb", [rule("tcp", 1521, 1521)])),
+                                                             eps(ep("SRC1", "postgres", Port=5432), ep("SRC2", "oracle", Port=1521)),
+                                                             tasks(task("TASK1", {}), task("TASK2", {}, instance="INST2", src="SRC2"))),
+     ["FAIL %s | tcp 1521-1521 to the internet | revoke-security-group-egress --region us-east-1 --group-id sg-0aaa" % sgarn("sg-0aaa"),
+      "PASS %s | no egress" % sgarn("sg-0bbb")])
+case("DMS-11", "pass-shared-group-oracle", merge(insts(inst("INST1"), inst("INST2")), sg(rule("tcp", 5432, 5432), rule("tcp", 1521, 1521)),
+                                                 eps(ep("SRC1", "postgres", Port=5432), ep("SRC2", "oracle", Port=1521)),
+                                                 tasks(task("TASK1", {}), task("TASK2", {}, instance="INST2", src="SRC2"))),
+     ["PASS %s | no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports" % sg_arn])  # the issue's case: 1521 is the second instance's Oracle source
 case("DMS-11", "error-egress-missing", merge(insts(inst("INST1")), {P + "ec2/describe-security-groups": {"SecurityGroups": [{"GroupId": "sg-0aaa", "IpPermissions": []}]}},
                                              eps(), tasks()),
      ["ERROR %s | IpPermissionsEgress is missing for sg-0aaa" % sg_arn])
@@ -839,7 +908,18 @@ s2 = sse2()
 del s2["KMSMasterKeyArn"]
 case("DDB-02", "fail-key-arn-missing", tables(tbl("t", SSEDescription=s2)), ["FAIL %s | KMSMasterKeyArn (missing)" % tarn("t")])
 case("DDB-02", "fail-aws-managed-key", merge(tables(tbl("t", SSEDescription=sse("k-aws"))), awskey),
-     ["FAIL %s | is an AWS managed key (KeyManager AWS)" % tarn("t")])
+     ["FAIL %s | is an AWS managed key (KeyManager is AWS)" % tarn("t")])
+# A key that alias/aws/dynamodb targets is AWS managed although KeyManager says CUSTOMER: the stricter reading wins.
+case("DDB-02", "fail-aws-managed-key-alias", merge(tables(tbl("t", SSEDescription=sse("k-ddb"))), {P + "kms/describe-key/k-ddb": key("k-ddb")},
+                                                   aliases(("alias/orders", "k-cmk"), ("alias/aws/dynamodb", "k-ddb"))),
+     ["FAIL %s | KMSMasterKeyArn %s is an AWS managed key (target of alias/aws/dynamodb, although KeyManager is CUSTOMER) | update-table" % (tarn("t"), karn("k-ddb"))])
+case("DDB-02", "fail-aws-managed-key-alias-arn-target", merge(tables(tbl("t", SSEDescription=sse("k-ddb"))), {P + "kms/describe-key/k-ddb": key("k-ddb")},
+                                                              aliases(("alias/aws/dynamodb", karn("k-ddb")))),
+     ["FAIL %s | (target of alias/aws/dynamodb, although KeyManager is CUSTOMER)" % tarn("t")])
+case("DDB-02", "pass-customer-alias-only", merge(tables(tbl("t", SSEDescription=sse("k-cmk"))), cmk, aliases(("alias/aws-dynamodb", "k-cmk"), ("alias/aws/dynamodb", "k-other"))),
+     ["PASS %s | encrypted with customer managed key" % tarn("t")])
+case("DDB-02", "error-aliases-unreadable", merge(tables(tbl("t", SSEDescription=sse("k-cmk"))), cmk, {P + "kms/list-aliases.error": DENIED}),
+     ["ERROR %s | says KeyManager CUSTOMER, but whether an alias/aws/ alias targets it is unknown: kms list-aliases in us-east-1 was denied" % tarn("t")])
 case("DDB-02", "error-sse-updating", merge(tables(tbl("t", SSEDescription=sse2(Status="UPDATING"))), cmk),
      ["ERROR %s | SSEDescription.Status is UPDATING: scan again later" % tarn("t")])
 case("DDB-02", "error-key-unreadable", merge(tables(tbl("t", SSEDescription=sse("k-cmk"))), {P + "kms/describe-key/k-cmk.error": DENIED}),
@@ -948,6 +1028,25 @@ case("DDB-11", "error-itemcount-missing", tables(t11), ["ERROR %s | ItemCount is
 case("DDB-11", "error-no-metric-results", merge(tables(tbl("t", ItemCount=0)), {P + "cloudwatch/get-metric-data/t": {}}),
      ["ERROR %s | has no \"MetricDataResults\" array" % tarn("t")])
 
+# DDB-11 judges only tables older than its window (CONTROLS.md): the window of 30 days
+# ends at the snapshot (2026-01-10T00:00:00Z), so a table created 2025-12-11T00:00:00Z is exactly 30 days old.
+young = lambda created, **kw: merge(tables(tbl("t", ItemCount=0, CreationDateTime=created, **kw)), {P + "cloudwatch/get-metric-data/t": mt([])})
+case("DDB-11", "not-applicable-created-minutes-ago", young("2026-01-09T23:50:00Z"),
+     ["NOT_APPLICABLE %s | created 2026-01-09T23:50:00Z, 10 minute(s) before the snapshot: younger than the 30-day window" % tarn("t")])
+case("DDB-11", "not-applicable-age-below-limit", young("2025-12-11T00:00:01Z"),
+     ["NOT_APPLICABLE %s | created 2025-12-11T00:00:01Z, 29 day(s) before the snapshot: younger than the 30-day window" % tarn("t")])
+case("DDB-11", "fail-unused-age-at-limit", young("2025-12-11T00:00:00Z"), [unused])
+case("DDB-11", "fail-unused-age-above-limit", young("2025-12-10T23:59:59Z"), [unused])
+case("DDB-11", "not-applicable-young-custom-window", merge(young("2026-01-05T00:00:00Z"), {"params": "unused_days=7\n"}),
+     ["NOT_APPLICABLE %s | 5 day(s) before the snapshot: younger than the 7-day window" % tarn("t")])
+case("DDB-11", "not-applicable-young-with-items", merge(tables(tbl("t", CreationDateTime="2026-01-09T00:00:00Z"))),
+     ["NOT_APPLICABLE %s | 1 day(s) before the snapshot" % tarn("t")])
+case("DDB-11", "not-applicable-created-after-snapshot", young("2026-01-11T00:00:00Z"),
+     ["NOT_APPLICABLE %s | created 2026-01-11T00:00:00Z, after the snapshot was taken" % tarn("t")])
+t11 = tbl("t")
+del t11["CreationDateTime"]
+case("DDB-11", "error-creation-time-missing", tables(t11), ["ERROR %s | CreationDateTime is missing from the answer" % tarn("t")])
+
 # DDB-12
 case("DDB-12", "fail-deletion-protection-off", tables(tbl("t", DeletionProtectionEnabled=False)), ["FAIL %s | DeletionProtectionEnabled is false" % tarn("t")])
 
@@ -962,6 +1061,10 @@ case("DDB-13", "fail-tls-none", dx(dax("c1", "ENABLED", "NONE")), ["FAIL %s | SS
 # ACC-01
 rot = lambda on: {P + "kms/get-key-rotation-status/k1": {"KeyRotationEnabled": on}}
 case("ACC-01", "fail-rotation-off", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1")}, rot(False)), ["FAIL %s | KeyRotationEnabled is false" % karn("k1")])
+case("ACC-01", "not-applicable-aws-alias", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1")}, rot(False), aliases(("alias/aws/dynamodb", "k1"))),
+     ["NOT_APPLICABLE %s | AWS managed key (target of alias/aws/dynamodb, although KeyManager is CUSTOMER)" % karn("k1")])
+case("ACC-01", "fail-rotation-off-customer-alias", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1")}, rot(False), aliases(("alias/app", "k1"), ("alias/aws/dynamodb", "k2"))),
+     ["FAIL %s | KeyRotationEnabled is false" % karn("k1")])
 case("ACC-01", "not-applicable-external-origin", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1", origin="EXTERNAL")}),
      ["NOT_APPLICABLE %s | Origin EXTERNAL" % karn("k1")])
 case("ACC-01", "not-applicable-disabled", merge(lk("k1"), {P + "kms/describe-key/k1": key("k1", state="Disabled")}),
@@ -1030,7 +1133,10 @@ def tr6(**kw):
 case("ACC-06", "fail-not-multi-region", merge(tr6(IsMultiRegionTrail=False), cmk), ["FAIL %s | IsMultiRegionTrail is false" % tarn6])
 case("ACC-06", "fail-log-validation-off", merge(tr6(LogFileValidationEnabled=False), cmk), ["FAIL %s | LogFileValidationEnabled is false" % tarn6])
 case("ACC-06", "fail-no-kms-key", tr6(KmsKeyId=None), ["FAIL %s | no KmsKeyId (logs use S3 managed encryption)" % tarn6])
-case("ACC-06", "fail-aws-managed-key", merge(tr6(KmsKeyId=karn("k-aws")), awskey), ["FAIL %s | KmsKeyId %s is not customer managed" % (tarn6, karn("k-aws"))])
+case("ACC-06", "fail-aws-managed-key", merge(tr6(KmsKeyId=karn("k-aws")), awskey), ["FAIL %s | KmsKeyId %s is not customer managed (KeyManager is AWS)" % (tarn6, karn("k-aws"))])
+case("ACC-06", "fail-aws-managed-key-alias", merge(tr6(KmsKeyId=karn("k-ct")), {P + "kms/describe-key/k-ct": key("k-ct")}, aliases(("alias/aws/s3", "k-ct"))),
+     ["FAIL %s | KmsKeyId %s is not customer managed (target of alias/aws/s3, although KeyManager is CUSTOMER)" % (tarn6, karn("k-ct"))])
+case("ACC-06", "error-aliases-unreadable", merge(tr6(), cmk), ["ERROR %s | whether an alias/aws/ alias targets it is unknown: kms list-aliases in us-east-1 was not recorded" % tarn6])
 case("ACC-06", "fail-not-multi-region-key-unreadable", merge(tr6(IsMultiRegionTrail=False), {P + "kms/describe-key/k-cmk.error": DENIED}),
      ["FAIL %s | IsMultiRegionTrail is false; KmsKeyId could not be checked" % tarn6])
 case("ACC-06", "error-key-unreadable", merge(tr6(), {P + "kms/describe-key/k-cmk.error": DENIED}), ["ERROR %s | KmsKeyId could not be checked" % tarn6])
