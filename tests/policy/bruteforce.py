@@ -36,7 +36,11 @@ directions are compared, so an answer the sample cannot confirm is reported
 as a disagreement, not passed.
 
 Usage: bruteforce.py POLICY_ANSWER CORPUS_DIR
+Environment (scripts/mutate): DW_POLICY_SUBSET=K judges only every K-th
+policy of the sorted corpus (a fixed subset); DW_POLICY_ORACLE_CACHE=FILE
+keeps the brute force's answers between runs (see OracleCache).
 """
+import hashlib
 import ipaddress
 import itertools
 import json
@@ -45,6 +49,7 @@ import re
 import subprocess
 import sys
 
+import botocore
 import botocore.session
 
 ACCOUNT = "123456789012"
@@ -506,11 +511,55 @@ def judge_key(case, actions):
     return {"open": opened, "broad": broad}, n
 
 
+class OracleCache:
+    """The brute force's answers, kept between runs when DW_POLICY_ORACLE_CACHE
+    names a file (scripts/mutate). They depend only on the policy file, this
+    script and botocore's models, never on dbward, so a cached answer is the
+    oracle's own; the key hashes all three."""
+
+    def __init__(self, path):
+        self.path, self.data, self.dirty = path, {}, False
+        if path and os.path.exists(path):
+            with open(path) as f:
+                self.data = json.load(f)
+        h = hashlib.sha256()
+        with open(os.path.abspath(__file__), "rb") as f:
+            h.update(f.read())
+        h.update(botocore.__version__.encode())
+        self.salt = h.hexdigest()
+
+    def _key(self, path):
+        with open(path, "rb") as f:
+            return hashlib.sha256(self.salt.encode() + f.read()).hexdigest()
+
+    def get(self, path):
+        if not self.path:
+            return None, 0
+        hit = self.data.get(self._key(path))
+        return (hit[0], hit[1]) if hit else (None, 0)
+
+    def put(self, path, want, n):
+        if self.path:
+            self.data[self._key(path)] = [want, n]
+            self.dirty = True
+
+    def save(self):
+        if self.path and self.dirty:
+            tmp = self.path + ".tmp"
+            with open(tmp, "w") as f:
+                json.dump(self.data, f)
+            os.replace(tmp, self.path)
+
+
 def main():
     tool, corpus = sys.argv[1], sys.argv[2]
     actions = load_actions()
     UNIVERSE.extend(a for v in actions.values() for a in v)
     files = sorted(os.path.join(corpus, f) for f in os.listdir(corpus) if f.endswith(".json"))
+    # Reduced mode for scripts/mutate: every k-th policy of the sorted corpus.
+    step = int(os.environ.get("DW_POLICY_SUBSET", "1") or "1")
+    files = files[::max(step, 1)]
+    cache = OracleCache(os.environ.get("DW_POLICY_ORACLE_CACHE"))
     out = subprocess.run([tool] + files, check=False, capture_output=True, text=True)
     if out.returncode != 0:
         print(out.stderr, file=sys.stderr)
@@ -529,7 +578,10 @@ def main():
             print("%s: dbward could not decide: %s" % (path, got.get("why")))
             disagreements += 1
             continue
-        want, n = (judge_key if case["kind"] == "key" else judge_identity)(case, actions)
+        want, n = cache.get(path)
+        if want is None:
+            want, n = (judge_key if case["kind"] == "key" else judge_identity)(case, actions)
+            cache.put(path, want, n)
         comparisons += n
         for k, v in want.items():
             if got[k] != v:
@@ -540,6 +592,7 @@ def main():
             if want.get(k) != v:
                 disagreements += 1
                 print("%s: %s: the hand-written expectation is %s, brute force %s" % (os.path.basename(path), k, v, want.get(k)))
+    cache.save()
     print("%d policies, %d comparisons, %d disagreements" % (len(files), comparisons, disagreements))
     sys.exit(1 if disagreements else 0)
 

@@ -128,6 +128,10 @@ static void test_forms(void **state)
     assert_string_equal(dw_policy_stmt_label(&p->stmts[0], label, sizeof(label)), "\"A\"");
     dw_policy_free(p);
     json_decref(s);
+    /* '+' is a space in URL-encoded text: JSON allows it between tokens. */
+    p = s_parse("%7B%22Statement%22%3A+%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A%2A%22%7D%7D");
+    assert_int_equal(p->n_stmts, 1);
+    dw_policy_free(p);
 }
 
 static void test_errors(void **state)
@@ -213,6 +217,14 @@ static void test_ddb_sets(void **state)
         {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}",
          "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:Get*\",\"Resource\":\"*\"}}", true, false, false, false},
         {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}", NULL, false, false, false, false},
+        /* Table names may hold '.': a Deny of the dotted ones leaves a gap. */
+        {"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Action\":\"dynamodb:*\",\"Resource\":\"arn:aws:dynamodb:*:*:table/*.*\"}]}", NULL, true, false, false, false},
+        /* No Resource element: the statement applies to every resource. */
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\"}}", NULL, true, true, false, true},
+        /* A conditional Allow still counts. */
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"true\"}}}}", NULL, true, true, false, true},
+        /* Actions ignore case; '?' is one character, also ':' in an ARN. */
+        {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"DYNAMODB:*\",\"Resource\":\"arn:aws:dynamodb:us-east-1:123456789012?table/*\"}}", NULL, true, true, false, true},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
         struct dw_policy *p = s_parse(cases[i].doc);
@@ -228,6 +240,26 @@ static void test_ddb_sets(void **state)
         dw_policy_free(p);
         dw_policy_free(b);
     }
+}
+
+/* A Deny whose pattern needs about 2^19 automaton states to read ('a' as
+ * the 19th character from the end of the table name): beyond the explorer's
+ * limit, so the answer is unknown, never a guess. */
+static void test_ddb_too_complex(void **state)
+{
+    (void)state;
+    struct dw_policy *p = s_parse(
+        "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":"
+        "\"arn:aws:dynamodb:us-east-1:123456789012:table/*\"},{\"Effect\":\"Deny\",\"Action\":\"dynamodb:*\","
+        "\"Resource\":\"arn:aws:dynamodb:us-east-1:123456789012:table/*a??????????????????\"}]}");
+    struct dw_policy_ref refs[1] = {{"p", p, false}};
+    struct dw_policy_ddb_answer a;
+    dw_policy_ddb_eval(refs, 1, &s_scope, &a);
+    if (a.is_known)
+        fail_msg("known: total %d (%s)", a.total, a.why);
+    assert_non_null(strstr(a.why, "too complex"));
+    dw_policy_ddb_answer_clean_up(&a);
+    dw_policy_free(p);
 }
 
 /* Key policies: which conditions close Principal "*" (values ORed,
@@ -258,6 +290,23 @@ static void test_kms_sets(void **state)
         {"{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:*\"}}", true, "aws:SourceArn does not bind"},
         {"{\"StringEquals\":{\"aws:SourceVpce\":\"vpce-1\"}}", false, "binds"},
         {"{\"StringEquals\":{\"KMS:CALLERACCOUNT\":\"123456789012\"},\"IpAddress\":{\"aws:SourceIp\":\"0.0.0.0/0\"}}", false, "binds"},
+        {"{\"ArnLike\":{\"kms:CallerAccount\":\"*\"}}", true, "not an ARN operator's key"},
+        {"{\"StringEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::999999999999:role/x\"}}", true, "a principal of another account"},
+        {"{\"StringEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/x\"}}", false, "binds"},
+        {"{\"StringNotEquals\":{\"kms:CallerAccount\":\"999999999999\"}}", true, "admits callers that lack the key"},
+        {"{\"ForAllValues:StringEquals\":{\"kms:CallerAccount\":\"123456789012\"}}", true, "true when the key is absent"},
+        {"{\"StringEquals\":{\"aws:PrincipalAccount\":\"123456789012\"}}", false, "binds the caller to the account"},
+        {"{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::12345678901?:*\"}}", true, "another account"},
+        {"{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:*\"}}", false, "binds"},
+        {"{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012?*\"}}", false, "binds"},
+        {"{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012?*\"}}", false, "binds"},
+        /* ArnLike's '*' stays inside its field (three fields match no principal); StringLike's crosses ':'. */
+        {"{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:*:role/x\"}}", false, "binds"},
+        {"{\"StringLike\":{\"aws:PrincipalArn\":\"arn:*:role/x\"}}", true, "another account"},
+        /* ArnLike's '?' is no ':' before the last field: four colons match no principal. */
+        {"{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam:?999999999999:role/x\"}}", false, "binds"},
+        /* A pattern that admits the account's own id and longer strings only. */
+        {"{\"StringLike\":{\"kms:CallerAccount\":\"123456789012*\"}}", false, "binds"},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
         char *text = dw_xasprintf("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
@@ -269,6 +318,96 @@ static void test_kms_sets(void **state)
         if (a.open != cases[i].open || !strstr(a.why, cases[i].why))
             fail_msg("case %zu: open %d (%s), want %d and \"%s\"", i, a.open, a.why, cases[i].open,
                      cases[i].why);
+        dw_policy_kms_answer_clean_up(&a);
+        dw_policy_free(p);
+        free(text);
+    }
+}
+
+/* Whole key policies: who is open, who is broad (worked out by hand). */
+static void test_kms_policies(void **state)
+{
+    (void)state;
+#define ROOT_ALL "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}"
+#define ADMIN "{\"AWS\":\"arn:aws:iam::123456789012:role/admin\"}"
+#define OTHER "{\"AWS\":\"arn:aws:iam::999999999999:root\"}"
+    static const struct {
+        const char *stmts;
+        bool open, broad;
+    } cases[] = {
+        {ROOT_ALL, false, false},
+        /* A conditional Deny may not apply: the grant stays broad. */
+        {ROOT_ALL ",{\"Effect\":\"Allow\",\"Principal\":" ADMIN ",\"Action\":\"kms:*\",\"Resource\":\"*\"},"
+         "{\"Effect\":\"Deny\",\"Principal\":" ADMIN ",\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}", false, true},
+        /* An unconditional Deny of one action: not every action any more. */
+        {ROOT_ALL ",{\"Effect\":\"Allow\",\"Principal\":" ADMIN ",\"Action\":\"kms:*\",\"Resource\":\"*\"},"
+         "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"kms:ScheduleKeyDeletion\",\"Resource\":\"*\"}", false, false},
+        /* kms:* to everyone of the account: not open, but broad. */
+        {"{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"123456789012\"}}}", false, true},
+        /* NotPrincipal: everyone else. */
+        {"{\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}", true, false},
+        /* A Deny to outsiders (negated binding condition) closes an open Allow. */
+        {"{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"},"
+         "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringNotEquals\":{\"kms:CallerAccount\":\"123456789012\"}}}", false, false},
+        /* A Deny to insiders only does not. */
+        {"{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"},"
+         "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"123456789012\"}}}", true, false},
+        /* Another account named, but the account condition shuts it out... */
+        {"{\"Effect\":\"Allow\",\"Principal\":" OTHER ",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"123456789012\"}}}", false, false},
+        /* (a condition naming a third account shuts it out too: nobody can use the grant) */
+        {"{\"Effect\":\"Allow\",\"Principal\":" OTHER ",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"888888888888\"}}}", false, false},
+        /* ...unless its pattern admits that account, or the key may be absent. */
+        {"{\"Effect\":\"Allow\",\"Principal\":" OTHER ",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringLike\":{\"kms:CallerAccount\":\"99999999999?\"}}}", true, false},
+        {"{\"Effect\":\"Allow\",\"Principal\":" OTHER ",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\","
+         "\"Condition\":{\"StringEqualsIfExists\":{\"kms:CallerAccount\":\"123456789012\"}}}", true, false},
+        /* No Resource element in a key policy: the key itself. */
+        {"{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\"}", true, false},
+    };
+#undef ROOT_ALL
+#undef ADMIN
+#undef OTHER
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        char *text = dw_xasprintf("{\"Statement\":[%s]}", cases[i].stmts);
+        struct dw_policy *p = s_parse(text);
+        struct dw_policy_kms_answer a;
+        dw_policy_kms_eval(p, &s_scope, "arn:aws:kms:us-east-1:123456789012:key/k", &a);
+        if (a.open != cases[i].open || a.broad != cases[i].broad)
+            fail_msg("case %zu: open %d broad %d (%s), want %d %d", i, a.open, a.broad, a.why,
+                     cases[i].open, cases[i].broad);
+        dw_policy_kms_answer_clean_up(&a);
+        dw_policy_free(p);
+        free(text);
+    }
+}
+
+/* With the account's VPC endpoints known, only they bind. */
+static void test_kms_own_endpoints(void **state)
+{
+    (void)state;
+    static const char *const vpces[] = {"vpce-0own"};
+    struct dw_policy_scope sc = s_scope;
+    sc.vpces = vpces;
+    sc.n_vpces = 1;
+    static const struct {
+        const char *vpce;
+        bool open;
+    } cases[] = {{"vpce-0own", false}, {"vpce-0other", true}};
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        char *text = dw_xasprintf("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":"
+                                  "\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":"
+                                  "{\"aws:SourceVpce\":\"%s\"}}}]}", cases[i].vpce);
+        struct dw_policy *p = s_parse(text);
+        struct dw_policy_kms_answer a;
+        dw_policy_kms_eval(p, &sc, "arn:aws:kms:us-east-1:123456789012:key/k", &a);
+        if (a.open != cases[i].open)
+            fail_msg("case %zu: open %d (%s)", i, a.open, a.why);
         dw_policy_kms_answer_clean_up(&a);
         dw_policy_free(p);
         free(text);
@@ -289,6 +428,9 @@ static void test_cidrs(void **state)
         {{"203.0.113.7"}, 1},          {{"::/0"}, 0},
         {{"2001:db8::/32"}, 1},        {{"10.0.0.0/33"}, -1},
         {{"not-an-ip"}, -1},
+        /* At the limit, one below and one above; IPv6 up to a /32. */
+        {{"10.0.0.0/9"}, 1},           {{"2001:db8::/31"}, 0},
+        {{"10.0.0.0/9", "10.64.0.0/10", "10.64.0.0/11"}, 1}, {{"10.0.0.0/8", "10.0.0.0/9"}, 1},
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
         size_t n = 0;
@@ -309,7 +451,10 @@ int main(void)
         cmocka_unit_test(test_forms),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_ddb_sets),
+        cmocka_unit_test(test_ddb_too_complex),
         cmocka_unit_test(test_kms_sets),
+        cmocka_unit_test(test_kms_policies),
+        cmocka_unit_test(test_kms_own_endpoints),
         cmocka_unit_test(test_cidrs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -330,6 +330,8 @@ AWSM = {
     "AmazonDynamoDBFullAccesswithDataPipeline": doc(ALLOW_ALL(["cloudwatch:DescribeAlarms", "datapipeline:*", "dynamodb:*",
                                                                "ec2:DescribeAccountAttributes", "iam:ListRoles", "sns:*"]),
                                                     ALLOW_ALL("iam:PassRole", "arn:aws:iam::*:role/DataPipelineDefaultRole")),
+    "AmazonDynamoDBFullAccess_v2": doc(ALLOW_ALL(["dynamodb:*", "dax:*", "application-autoscaling:DescribeScalableTargets",
+                                                  "cloudwatch:GetMetricData", "kms:DescribeKey", "kms:ListAliases", "tag:GetResources"])),
     "AmazonDynamoDBReadOnlyAccess": doc(ALLOW_ALL(["dynamodb:BatchGetItem", "dynamodb:Describe*", "dynamodb:List*", "dynamodb:GetItem",
                                                    "dynamodb:Query", "dynamodb:Scan", "dynamodb:PartiQLSelect", "dax:Describe*", "dax:List*"])),
 }
@@ -422,6 +424,36 @@ case("DDB-01", "error-input", iamdet([user("enc", inline=[{"PolicyName": "enc", 
       "FAIL %s | through AWS managed policy AdministratorAccess statement #1; the patterns also cover actions AWS may add later (every name after \"dynamodb:\"); besides, inline policy bad cannot be read: Statement[0] must be an object" % uarn("wide")])
 case("DDB-01", "error-denied", {"global/iam/get-account-authorization-details.error": err("AccessDenied")},
      ["ERROR %s/global | get-account-authorization-details in global was denied (AccessDenied)" % A])
+
+# Survivors of scripts/mutate (issue 16), each status judged by hand from the catalog row: the
+# principal's effective permissions count every policy that applies (the _v2 AWS managed policy, a
+# group's attached policies, a NotResource grant short of "every action"), a customer managed
+# policy fails through an Action wildcard over every service too, and every region is judged.
+case("DDB-01", "fail-managed-and-group", iamdet([merge(user("grouped"), {"GroupList": ["ops"]})], groups=[group("ops", attached=[AWSP + "AmazonDynamoDBFullAccess"])],
+                                               roles=[role("v2", attached=[AWSP + "AmazonDynamoDBFullAccess_v2"]),
+                                                      role("nr", inline=[{"PolicyName": "nr", "PolicyDocument": doc({"Effect": "Allow", "Action": "dynamodb:GetItem", "NotResource": "arn:aws:s3:::*"})}])],
+                                               policies=[managed("StarButDelete", doc(ALLOW_ALL("*"), {"Effect": "Deny", "Action": "dynamodb:Delete*", "Resource": "*"})),
+                                                         awsm("AmazonDynamoDBFullAccess"), awsm("AmazonDynamoDBFullAccess_v2")]),
+     ["FAIL %s | is allowed on every table of account %s in us-east-1 through an Action wildcard over every service" % (parn("StarButDelete"), A),
+      "FAIL %s | every DynamoDB action (all 53 of botocore's model) is allowed on every table of account %s in us-east-1, through group ops's AWS managed policy AmazonDynamoDBFullAccess | detach-group-policy --group-name ops" % (uarn("grouped"), A),
+      "FAIL %s | every DynamoDB action (all 53 of botocore's model) is allowed on every table of account %s in us-east-1, through AWS managed policy AmazonDynamoDBFullAccess_v2 | detach-role-policy --role-name v2" % (rarn("v2"), A),
+      "FAIL %s | allows DynamoDB through NotResource" % rarn("nr")])
+case("DDB-01", "fail-second-region", merge(iamdet(roles=[role("eu", inline=[{"PolicyName": "eu", "PolicyDocument": doc(ALLOW_ALL("dynamodb:*", "arn:aws:dynamodb:eu-west-1:%s:table/*" % A))}])]),
+                                           {"manifest": {"account_id": A, "partition": "aws", "regions": [R, "eu-west-1"], "taken_at": "2026-01-10T00:00:00Z",
+                                                         "produced_by": {"tool": "tests/data/controls/make-cases.py"}}}),
+     ["FAIL %s | every DynamoDB action (all 53 of botocore's model) is allowed on every table of account %s in eu-west-1" % (rarn("eu"), A)])
+
+# Grants short of the row: "*" on one table only; "*" on S3 beside GetItem everywhere (the wildcard
+# Allows alone reach no table); a NotAction Allow whose DynamoDB part a Deny takes back; DAX only.
+case("DDB-01", "pass-narrow-grants", iamdet(roles=[role("wildmix", inline=[{"PolicyName": "w", "PolicyDocument": doc(ALLOW_ALL("*", "arn:aws:s3:::bucket/*"), ALLOW_ALL("dynamodb:GetItem"))}]),
+                                                   role("notact", inline=[{"PolicyName": "n", "PolicyDocument": doc({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"},
+                                                                                                                    {"Effect": "Deny", "Action": "dynamodb:*", "Resource": "*"})}]),
+                                                   role("daxonly", inline=[{"PolicyName": "d", "PolicyDocument": doc(ALLOW_ALL("dax:*"))}])],
+                                            policies=[managed("StarOneTable", doc(ALLOW_ALL("*", tarn("orders"))))]),
+     ["PASS %s | DynamoDB access is limited" % parn("StarOneTable"),
+      "PASS %s | DynamoDB access is limited" % rarn("wildmix"),
+      "PASS %s | DynamoDB access is limited" % rarn("notact"),
+      "PASS %s | DynamoDB access is limited" % rarn("daxonly")])
 
 sse = lambda k: {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": karn(k)}
 case("DDB-02", "pass", merge(tables(tbl("orders", SSEDescription=sse("k-cmk"))), {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
@@ -603,6 +635,31 @@ case("ACC-05", "fail-account-like", merge(used, kp("k-cmk", root, {"Sid": "Like"
 case("ACC-05", "error-input", merge(used, {P + "kms/get-key-policy/k-cmk": {"Policy": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Principal":{"AWS":"x"},"Action":"kms:*","Resource":"*"}]}',
                                                                         "PolicyName": "default"}}),
      ["ERROR %s | the key policy cannot be read (%s/kms/get-key-policy/k-cmk.json, Policy at line 1, column" % (karn("k-cmk"), R)])
+# Survivors of scripts/mutate (issue 16): every key a DMS endpoint (KmsKeyId, S3 and Redshift
+# targets) or a table uses is judged; AWS managed keys are not applicable; a statement whose
+# Resource names another key does not apply; an account id as Principal is that account.
+opn = lambda sid: {"Sid": sid, "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}
+ekeys = merge(insts(inst("INST1")), eps(ep("SRC1", "mysql", KmsKeyId=karn("k-ep")),
+                                        ep("TGT1", "s3", "target", S3Settings={"EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": karn("k-s3")}),
+                                        ep("TGT2", "redshift", "target", RedshiftSettings={"EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": karn("k-rs")})),
+              tables(tbl("t1", SSEDescription={"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": karn("k-tbl")}),
+                     tbl("t2", SSEDescription={"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": karn("k-aws")})),
+              {P + "kms/describe-key/" + k: key(k) for k in ("k-cmk", "k-ep", "k-s3", "k-rs", "k-tbl")}, {P + "kms/describe-key/k-aws": key("k-aws", manager="AWS")},
+              kp("k-cmk", root), kp("k-ep", root, opn("E")), kp("k-s3", root, opn("S")), kp("k-rs", root, opn("R")), kp("k-tbl", root, opn("T")))
+case("ACC-05", "fail-open-every-user", ekeys,
+     ["PASS %s | no open principal and no kms:* beyond the account root (used by %s)" % (karn("k-cmk"), rep("INST1")),
+      "FAIL %s | statement \"E\" allows kms:Decrypt to Principal \"*\" with no condition, so without a condition that binds the caller to the account or organisation (used by %s)" % (karn("k-ep"), epa("SRC1")),
+      "FAIL %s | statement \"S\" allows kms:Decrypt to Principal \"*\" with no condition, so without a condition that binds the caller to the account or organisation (used by %s)" % (karn("k-s3"), epa("TGT1")),
+      "FAIL %s | statement \"R\" allows kms:Decrypt to Principal \"*\" with no condition, so without a condition that binds the caller to the account or organisation (used by %s)" % (karn("k-rs"), epa("TGT2")),
+      "FAIL %s | statement \"T\" allows kms:Decrypt to Principal \"*\" with no condition, so without a condition that binds the caller to the account or organisation (used by %s)" % (karn("k-tbl"), tarn("t1")),
+      "NOT_APPLICABLE %s | AWS managed key" % karn("k-aws")])
+case("ACC-05", "pass-other-key-resource", merge(used, kp("k-cmk", root, dict(opn("Other"), Resource=karn("k-other"))),
+                                                ),
+     ["PASS %s | no open principal and no kms:* beyond the account root" % karn("k-cmk")])
+case("ACC-05", "fail-account-id-principal", merge(used, kp("k-cmk", root, dict(opn("Acct"), Principal={"AWS": "999999999999"}))),
+     ["FAIL %s | statement \"Acct\" allows kms:Decrypt to arn:aws:iam::999999999999:root (another account) with no condition" % karn("k-cmk")])
+case("ACC-05", "fail-principal-arn-other-account", merge(used, kp("k-cmk", root, dict(opn("Arn"), Condition={"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::999999999999:role/x"}}))),
+     ["FAIL %s | \"arn:aws:iam::999999999999:role/x\" is a principal of another account" % karn("k-cmk")])
 case("ACC-05", "error", merge(used, {P + "kms/get-key-policy/k-cmk.error": DENIED}), ["ERROR %s | get-key-policy for k-cmk in us-east-1 was denied" % karn("k-cmk")])
 
 case("ACC-06", "pass", merge(trails(trail("main", kms=karn("k-cmk")), trail("shadow", home="eu-west-1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
