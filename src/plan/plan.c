@@ -63,6 +63,8 @@ static const struct dw_plan_call s_calls[] = {
      .parent = "dynamodb list-tables", .each = "TableNames[]", .params = "{\"TableName\":\"{item}\"}"},
     {.service = "dynamodb", .command = "describe-continuous-backups", .scope = DW_PLAN_PER_RESOURCE,
      .parent = "dynamodb list-tables", .each = "TableNames[]", .params = "{\"TableName\":\"{item}\"}"},
+    {.service = "dynamodb", .command = "describe-time-to-live", .scope = DW_PLAN_PER_RESOURCE,
+     .parent = "dynamodb list-tables", .each = "TableNames[]", .params = "{\"TableName\":\"{item}\"}"},
     {.service = "dynamodb", .command = "list-tags-of-resource", .scope = DW_PLAN_PER_RESOURCE,
      .parent = "dynamodb list-tables", .each = "TableNames[]",
      .params = "{\"ResourceArn\":\"arn:{partition}:dynamodb:{region}:{account}:table/{item}\"}"},

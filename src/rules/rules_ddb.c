@@ -14,6 +14,7 @@ static void dwi_eval_ddb01(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_ddb02(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_ddb03(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_ddb13(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_ddb14(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_ddb04(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_ddb05(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_ddb06(struct dw_scan_ctx *ctx, const struct dw_control *c);
@@ -787,6 +788,49 @@ void dwi_eval_ddb09(struct dw_scan_ctx *ctx, const struct dw_control *c)
     s_each_table(ctx, c, s_ddb09);
 }
 
+/* ---- DDB-14: time to live ---- */
+
+/* Strict: only ENABLED passes. ENABLING is a change still in flight (it can
+ * take up to an hour and can fail), so it FAILs with a note; the next audit
+ * passes once AWS reports ENABLED. */
+static void s_ddb14(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
+                    const char *arn, json_t *t)
+{
+    (void)t;
+    const struct dw_doc *d = dwi_doc(ctx, "dynamodb", "describe-time-to-live", name);
+    if (d->state != DW_DOC_OK) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "%s", d->reason);
+        return;
+    }
+    const char *st = dwi_str(d->json, "TimeToLiveDescription.TimeToLiveStatus");
+    if (!st) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TABLE, arn, "%s.json lacks TimeToLiveDescription.TimeToLiveStatus",
+                 d->path);
+    } else if (strcmp(st, "ENABLED") == 0) {
+        const char *attr = dwi_str(d->json, "TimeToLiveDescription.AttributeName");
+        dwi_emit(ctx, c, DW_PASS, RT_TABLE, arn, "TimeToLiveStatus is ENABLED (attribute %s)",
+                 attr ? attr : "not named");
+    } else if (strcmp(st, "ENABLING") == 0) {
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn, "TimeToLiveStatus is ENABLING");
+        dwi_note(f, "TTL is being turned on; nothing to run. Audit again once AWS reports ENABLED.");
+    } else {
+        struct dw_finding *f =
+            dwi_emit(ctx, c, DW_FAIL, RT_TABLE, arn, "TimeToLiveStatus is %s", st);
+        dwi_cmd(f,
+                "aws dynamodb update-time-to-live --region %s --table-name %s "
+                "--time-to-live-specification Enabled=true,AttributeName=REPLACE_WITH_TTL_ATTRIBUTE",
+                ctx->region, name);
+        dwi_note(f, "Name the item attribute that holds each item's expiry time as epoch seconds; "
+                    "items without it never expire. A table leaving DISABLING cannot be changed until "
+                    "the status settles.");
+    }
+}
+
+void dwi_eval_ddb14(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_table(ctx, c, s_ddb14);
+}
+
 /* ---- DDB-10: recent backup ---- */
 
 static void s_ddb10(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *name,
@@ -1373,6 +1417,37 @@ const struct dw_control dwi_ddb_controls[] = {
             .aws_config = "dax-encryption-enabled, dax-tls-endpoint-encryption",
             .conformity = "DAX Cluster Encryption",
             .difference = "One control for both at rest and in transit, matching the seed's requirement.",
+        },
+    },
+    {
+        .id = "DDB-14",
+        .service = "dynamodb",
+        .title = "DynamoDB table has time to live enabled",
+        .severity = DW_SEV_LOW,
+        .nist_csf = {"PR.IP-4"},
+        .statements = {0},
+        .seed = "beyond",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DynamoDB::Table",
+        .what = "TimeToLiveDescription.TimeToLiveStatus is ENABLED. The reading is strict: ENABLING (a change "
+            "still in flight) fails with a note, DISABLING and DISABLED fail, and a missing "
+            "TimeToLiveDescription or a denied call is ERROR.",
+        .why = "With time to live, items past their expiry are deleted by DynamoDB itself, so data is not "
+            "kept longer than it is needed.",
+        .audit = "Console: DynamoDB > table > Additional settings > Time to Live. CLI: aws dynamodb "
+            "describe-time-to-live --table-name <t>.",
+        .fix = "aws dynamodb update-time-to-live --table-name <t> --time-to-live-specification "
+            "Enabled=true,AttributeName=<attribute>, naming the attribute that holds each item's expiry "
+            "time in epoch seconds.",
+        .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "dynamodb describe-time-to-live/<table>"},
+        .eval = dwi_eval_ddb14,
+        .peers = &(const struct dw_peers){
+            .id = "DDB-14",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "none",
+            .difference = "Only ENABLED passes; ENABLING fails until AWS finishes, and a failed call is ERROR.",
         },
     },
 };

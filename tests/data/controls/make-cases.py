@@ -567,6 +567,17 @@ d13 = dax("c1", "ENABLED", "TLS")
 del d13["ClusterEndpointEncryptionType"]
 case("DDB-13", "error", {P + "dax/describe-clusters": {"Clusters": [d13]}}, ["ERROR %s | ClusterEndpointEncryptionType is missing" % daxarn("c1")])
 
+# DDB-14: only ENABLED passes
+ttl = lambda st, attr="expires_at": {"TimeToLiveDescription": dict({"TimeToLiveStatus": st}, **({"AttributeName": attr} if attr else {}))}
+tl = lambda doc, t="t": merge(tables(tbl(t)), {P + "dynamodb/describe-time-to-live/" + t: doc})
+case("DDB-14", "pass", tl(ttl("ENABLED")), ["PASS %s | TimeToLiveStatus is ENABLED (attribute expires_at)" % tarn("t")])
+case("DDB-14", "fail", tl(ttl("DISABLED", None)),
+     ["FAIL %s | TimeToLiveStatus is DISABLED | aws dynamodb update-time-to-live --region us-east-1 --table-name t --time-to-live-specification Enabled=true,AttributeName=REPLACE_WITH_TTL_ATTRIBUTE" % tarn("t")])
+case("DDB-14", "error", merge(tables(tbl("t")), {P + "dynamodb/describe-time-to-live/t.error": DENIED}),
+     ["ERROR %s | describe-time-to-live for t in us-east-1 was denied" % tarn("t")])
+case("DDB-14", "error-shape", tl({}), ["ERROR %s | lacks TimeToLiveDescription.TimeToLiveStatus" % tarn("t")])
+case("DDB-14", "error-no-status", tl({"TimeToLiveDescription": {}}), ["ERROR %s | lacks TimeToLiveDescription.TimeToLiveStatus" % tarn("t")])
+
 # ---------------- account ----------------
 lk = lambda *ks: {P + "kms/list-keys": {"Keys": [{"KeyId": k, "KeyArn": karn(k)} for k in ks]}}
 case("ACC-01", "pass", merge(lk("k1", "k2", "k3"), {P + "kms/describe-key/k1": key("k1"), P + "kms/get-key-rotation-status/k1": {"KeyRotationEnabled": True},
@@ -1057,6 +1068,11 @@ d13 = dax("c1", "ENABLED", "TLS")
 del d13["SSEDescription"]
 case("DDB-13", "fail-sse-missing", dx(d13), ["FAIL %s | SSEDescription.Status is (missing)" % daxarn("c1")])
 case("DDB-13", "fail-tls-none", dx(dax("c1", "ENABLED", "NONE")), ["FAIL %s | SSEDescription.Status is ENABLED and ClusterEndpointEncryptionType is NONE" % daxarn("c1")])
+
+# DDB-14
+case("DDB-14", "fail-disabled", tl(ttl("DISABLED", None)), ["FAIL %s | TimeToLiveStatus is DISABLED" % tarn("t")])
+case("DDB-14", "fail-disabling", tl(ttl("DISABLING")), ["FAIL %s | TimeToLiveStatus is DISABLING" % tarn("t")])
+case("DDB-14", "fail-enabling", tl(ttl("ENABLING")), ["FAIL %s | TimeToLiveStatus is ENABLING" % tarn("t")])
 
 # ACC-01
 rot = lambda on: {P + "kms/get-key-rotation-status/k1": {"KeyRotationEnabled": on}}
