@@ -4,6 +4,7 @@
  * The rows live at the end of each rules_*.c beside their evaluators; this
  * file joins them with the custom controls and ACCOUNT into the registry. */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -17,6 +18,9 @@ static const struct dw_param_def s_params[] = {
     {"unused_days", "30", "window in which an empty table must show consumed capacity"},
     {"access_key_max_age_days", "90", "active IAM access keys must be younger than this"},
     {"dax_approved", "false", "true when company policy allows DAX (DDB-03 then does not apply)"},
+    {"source_ip_widest_prefix", "8",
+     "widest IPv4 prefix (1 to 32) that the aws:SourceIp values of one condition may admit together and still count "
+     "as a network limit (DDB-01, ACC-05)"},
 };
 
 size_t dw_param_def_count(void) { return DW_ARRAY_LEN(s_params); }
@@ -157,6 +161,12 @@ enum dw_status dw_param_check(const char *name, const char *value, struct dw_err
         if (!ok || strlen(value) > 6 || value[0] == '0')
             return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
                                 "%s must be a whole number of days from 1 to 999999", name);
+    } else if (strcmp(name, "source_ip_widest_prefix") == 0) {
+        char *end = NULL;
+        long v = strtol(value, &end, 10);
+        if (!*value || *end || v < 1 || v > 32)
+            return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
+                                "source_ip_widest_prefix must be a prefix length from 1 to 32");
     } else if (strcmp(name, "dax_approved") == 0) {
         if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
             return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,

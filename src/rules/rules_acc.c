@@ -417,7 +417,7 @@ static void s_acc05_key(struct dw_scan_ctx *ctx, const struct dw_control *c, con
         const char *regions[1] = {ctx->region};
         struct dw_policy_scope sc = {
             .partition = ctx->partition, .account = ctx->account, .regions = regions,
-            .n_regions = 1, .ip_widest_prefix = 8,
+            .n_regions = 1, .ip_widest_prefix = (int)dwi_param_long(ctx, "source_ip_widest_prefix"),
         };
         struct dw_policy_kms_answer a;
         dw_policy_kms_eval(p, &sc, rid, &a);
@@ -715,6 +715,7 @@ const struct dw_control dwi_acc_controls[] = {
         .calls = {"dms describe-replication-instances", "dms describe-endpoints", "dynamodb list-tables",
       "dynamodb describe-table/<table>", "kms describe-key/<key>", "kms get-key-policy/<key>",
       "kms list-aliases"},
+        .params = {"source_ip_widest_prefix"},
         .eval = dwi_eval_acc05,
         .peers = &(const struct dw_peers){
             .id = "ACC-05",

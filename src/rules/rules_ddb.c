@@ -231,7 +231,7 @@ static void s_scope(struct dw_scan_ctx *ctx, struct dw_policy_scope *sc, const c
         regions[i] = dw_snapshot_region(ctx->snap, i);
     sc->regions = regions;
     sc->n_regions = n < DW_DDB01_MAX_REGIONS ? n : DW_DDB01_MAX_REGIONS;
-    sc->ip_widest_prefix = 8;
+    sc->ip_widest_prefix = (int)dwi_param_long(ctx, "source_ip_widest_prefix");
 }
 
 static const char *const s_ddb01_note =
@@ -1077,6 +1077,7 @@ const struct dw_control dwi_ddb_controls[] = {
         .fix = "Rewrite the statements to name the needed actions and table ARNs; replace the AWS managed "
             "full-access policy with a scoped one.",
         .calls = {"iam get-account-authorization-details"},
+        .params = {"source_ip_widest_prefix"},
         .eval = dwi_eval_ddb01,
         .peers = &(const struct dw_peers){
             .id = "DDB-01",

@@ -26,6 +26,13 @@ run 2 "$DBWARD" scan --snapshot "$EX" --param nope=1
 has "$TMP/err" "unknown parameter \"nope\""
 run 2 "$DBWARD" scan --snapshot "$EX" --param backup_max_age_days=soon
 has "$TMP/err" "whole number of days"
+for v in 0 33 8x ""; do # source_ip_widest_prefix: 1 to 32
+  run 2 "$DBWARD" scan --snapshot "$EX" --param "source_ip_widest_prefix=$v"
+  has "$TMP/err" "source_ip_widest_prefix must be a prefix length from 1 to 32"
+done
+for v in 1 32; do
+  run 1 "$DBWARD" scan --snapshot "$EX" --param "source_ip_widest_prefix=$v" -o /dev/null
+done
 run 2 "$DBWARD" scan --snapshot "$EX" --region mars-1
 has "$TMP/err" "region mars-1 is not in the snapshot's manifest"
 run 2 "$DBWARD" scan --snapshot "$EX" --severity urgent

@@ -640,6 +640,17 @@ case("ACC-05", "fail-open", merge(used, kp("k-cmk", root, {"Sid": "Open", "Effec
 case("ACC-05", "fail-ip-or", merge(used, kp("k-cmk", root, {"Sid": "Net", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
                                                             "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "0.0.0.0/0"]}}})),
      ["FAIL %s | statement \"Net\" allows kms:Decrypt (and maybe more) to Principal \"*\" without a condition that binds the caller to the account or organisation; aws:SourceIp admits more than a /8 together (values are ORed)" % karn("k-cmk")])
+# source_ip_widest_prefix at the limit and one past it: a /16 limit; one /16 range counts as a network
+# limit, two /16 ranges that join into a /15 do not. Principal "*" still fails: SourceIp never binds the
+# account.
+case("ACC-05", "fail-ip-at-custom-prefix", merge(used, kp("k-cmk", root, {"Sid": "Net", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+                                                                          "Condition": {"IpAddress": {"aws:SourceIp": "10.20.0.0/16"}}}),
+                                                 {"params": "source_ip_widest_prefix=16\n"}),
+     ["FAIL %s | aws:SourceIp narrows the network but not the account: a caller of any account inside it matches" % karn("k-cmk")])
+case("ACC-05", "fail-ip-past-custom-prefix", merge(used, kp("k-cmk", root, {"Sid": "Net", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+                                                                            "Condition": {"IpAddress": {"aws:SourceIp": ["10.20.0.0/16", "10.21.0.0/16"]}}}),
+                                                   {"params": "source_ip_widest_prefix=16\n"}),
+     ["FAIL %s | aws:SourceIp admits more than a /16 together (values are ORed) and does not bind the account" % karn("k-cmk")])
 case("ACC-05", "fail-account-like", merge(used, kp("k-cmk", root, {"Sid": "Like", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
                                                                    "Condition": {"StringLike": {"kms:CallerAccount": "????????????"}}})),
      ["FAIL %s | StringLike kms:CallerAccount: the pattern \"????????????\" can match another account (e.g. \"000000000000\")" % karn("k-cmk")])
