@@ -76,6 +76,9 @@ def region(out, r, a):
             ex.table(r, n, 1000 + i, ex.key_arn(r, keys[i % len(keys)]) if i % 3 else None, stream=i % 2 == 0,
                      deletion=i % 4 != 0))
         put(out, "%s/dynamodb/describe-continuous-backups/%s" % (r, n), ex.pitr("ENABLED" if i % 3 else "DISABLED"))
+        put(out, "%s/dynamodb/describe-time-to-live/%s" % (r, n),
+            {"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"} if i % 4 else
+             {"TimeToLiveStatus": "DISABLED"}})
         put(out, "%s/dynamodb/list-tags-of-resource/%s" % (r, n), {"Tags": TAGS if i % 7 else []})
         put(out, "%s/cloudwatch/get-metric-data/%s" % (r, n), ex.metrics(5.0 if i % 9 else 0.0, 1.0))
         if i % 2:
