@@ -149,6 +149,24 @@ static const char *s_profile_env(void)
     return p ? p : getenv("AWS_PROFILE");
 }
 
+/* The value of key in the selected profile of the config files (profile, or
+ * AWS_PROFILE / default), or NULL; a path value has "~" expanded. */
+static char *s_profile_setting(const char *profile, const char *key, bool is_path)
+{
+    struct s_ctx c;
+    memset(&c, 0, sizeof(c));
+    struct dw_error err;
+    char *v = NULL;
+    if (s_ctx_load(&c, &err) == DW_OK) {
+        const char *p = profile ? profile : s_profile_env();
+        const char *val = s_pget(&c, p && *p ? p : "default", key);
+        if (val && *val)
+            v = is_path ? dwi_expand_path(val) : dw_xstrdup(val);
+    }
+    s_ctx_clean_up(&c);
+    return v;
+}
+
 char *dw_creds_default_region(const char *profile)
 {
     const char *r = getenv("AWS_REGION");
@@ -156,18 +174,7 @@ char *dw_creds_default_region(const char *profile)
         r = getenv("AWS_DEFAULT_REGION");
     if (r && *r)
         return dw_xstrdup(r);
-    struct s_ctx c;
-    memset(&c, 0, sizeof(c));
-    struct dw_error err;
-    char *v = NULL;
-    if (s_ctx_load(&c, &err) == DW_OK) {
-        const char *p = profile ? profile : s_profile_env();
-        const char *val = s_pget(&c, p && *p ? p : "default", "region");
-        if (val && *val)
-            v = dw_xstrdup(val);
-    }
-    s_ctx_clean_up(&c);
-    return v;
+    return s_profile_setting(profile, "region", false);
 }
 
 char *dw_creds_default_ca_bundle(const char *profile)
@@ -175,18 +182,7 @@ char *dw_creds_default_ca_bundle(const char *profile)
     const char *e = getenv("AWS_CA_BUNDLE");
     if (e && *e)
         return dw_xstrdup(e);
-    struct s_ctx c;
-    memset(&c, 0, sizeof(c));
-    struct dw_error err;
-    char *v = NULL;
-    if (s_ctx_load(&c, &err) == DW_OK) {
-        const char *p = profile ? profile : s_profile_env();
-        const char *val = s_pget(&c, p && *p ? p : "default", "ca_bundle");
-        if (val && *val)
-            v = dwi_expand_path(val);
-    }
-    s_ctx_clean_up(&c);
-    return v;
+    return s_profile_setting(profile, "ca_bundle", true);
 }
 
 /* credential_process output: Version 1 (botocore compares with ==, so 1.0
