@@ -13,17 +13,6 @@
 #include "url.h"
 #include "util/util.h"
 
-static int s_hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Appends s[0..len) decoded (valid %XX only; '+' is a plus) and then
  * re-encoded in SigV4's form. */
 static void s_recode(struct dw_buf *b, const char *s, size_t len)
@@ -31,8 +20,8 @@ static void s_recode(struct dw_buf *b, const char *s, size_t len)
     char *raw = dw_xmalloc(len + 1);
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '%' && i + 2 < len && s_hex(s[i + 1]) >= 0 && s_hex(s[i + 2]) >= 0) {
-            raw[n++] = (char)(s_hex(s[i + 1]) * 16 + s_hex(s[i + 2]));
+        if (s[i] == '%' && i + 2 < len && dw_hex_digit(s[i + 1]) >= 0 && dw_hex_digit(s[i + 2]) >= 0) {
+            raw[n++] = (char)(dw_hex_digit(s[i + 1]) * 16 + dw_hex_digit(s[i + 2]));
             i += 2;
         } else {
             raw[n++] = s[i];

@@ -316,16 +316,6 @@ out:
     return rc;
 }
 
-static int s_hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 enum dw_status dw_policy_parse_text(const char *text, size_t len, const char *source,
                                     struct dw_policy **out, struct dw_error *err)
 {
@@ -341,13 +331,13 @@ enum dw_status dw_policy_parse_text(const char *text, size_t len, const char *so
         size_t o = 0;
         for (size_t k = 0; k < len; k++) {
             if (text[k] == '%') {
-                if (k + 2 >= len || s_hex(text[k + 1]) < 0 || s_hex(text[k + 2]) < 0) {
+                if (k + 2 >= len || dw_hex_digit(text[k + 1]) < 0 || dw_hex_digit(text[k + 2]) < 0) {
                     free(dec);
                     return dw_error_set(err, DW_E_PARSE, source, 0, 0, k,
                                         "malformed URL-encoding: '%%' at byte %zu is not "
                                         "followed by two hex digits", k);
                 }
-                dec[o++] = (char)(s_hex(text[k + 1]) * 16 + s_hex(text[k + 2]));
+                dec[o++] = (char)(dw_hex_digit(text[k + 1]) * 16 + dw_hex_digit(text[k + 2]));
                 k += 2;
             } else if (text[k] == '+') {
                 dec[o++] = ' ';

@@ -55,24 +55,13 @@ char *dw_uri_encode(const char *s, size_t len, bool keep_slash)
     return dw_buf_steal(&b);
 }
 
-static int s_hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static char *s_uri_decode(const char *s, size_t len)
 {
     char *o = dw_xmalloc(len + 1);
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '%' && i + 2 < len && s_hexval(s[i + 1]) >= 0 && s_hexval(s[i + 2]) >= 0) {
-            o[n++] = (char)(s_hexval(s[i + 1]) * 16 + s_hexval(s[i + 2]));
+        if (s[i] == '%' && i + 2 < len && dw_hex_digit(s[i + 1]) >= 0 && dw_hex_digit(s[i + 2]) >= 0) {
+            o[n++] = (char)(dw_hex_digit(s[i + 1]) * 16 + dw_hex_digit(s[i + 2]));
             i += 2;
         } else {
             o[n++] = s[i];

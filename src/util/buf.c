@@ -86,3 +86,14 @@ enum dw_status dw_buf_read_file(struct dw_buf *b, const char *path)
     }
     return DW_OK;
 }
+
+int dw_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

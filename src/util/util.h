@@ -100,6 +100,9 @@ void dw_shell_comment(struct dw_buf *b, const char *prefix, const char *text);
 /* Wipes n bytes in a way the compiler cannot elide (secrets in buffers). */
 void dw_secure_zero_buf(void *p, size_t n);
 
+/* The value of the hexadecimal digit c (either case), or -1. */
+int dw_hex_digit(char c);
+
 /* Bump allocator: many small objects, one free. Memory is zeroed. */
 struct dw_arena;
 struct dw_arena *dw_arena_new(void);
