@@ -13,7 +13,7 @@ global="DDB-01 ACC-02 ACC-03 ACC-04 ACC-05"
 missing=0
 # ACCOUNT stands for an account the audit could not enter: it has no
 # evaluator and no snapshot cases (cli/test_accounts covers it).
-ids=$("$dbward" controls --format json | grep -o '"id": "[A-Z0-9-]*"' | cut -d'"' -f4 | grep -vx ACCOUNT)
+ids=$("$dbward" controls --format json | jq -r '.[].id' | grep -vx ACCOUNT)
 n_ids=$(printf '%s\n' $ids | wc -l)
 for id in $ids; do
   for kind in pass fail error; do
