@@ -76,6 +76,9 @@ static const struct dw_control s_account = {
     .title = "The audit role can be assumed in the account",
     .severity = DW_SEV_HIGH,
     .nist_csf = {"ID.AM-1", NULL},
+    /* An account that can be audited is one in the inventory of systems
+     * (CSF 2.0 ID.AM-02), not hardware (ID.AM-01). */
+    .nist_csf2 = {"ID.AM-02", NULL},
     .statements = {0},
     .seed = "-",
     .fix_kind = DW_FIX_MANUAL,

@@ -1425,6 +1425,8 @@ const struct dw_control dwi_dms_controls[] = {
         .title = "DMS resources carry the required tags",
         .severity = DW_SEV_LOW,
         .nist_csf = {"ID.AM-1", "ID.AM-5"},
+        /* CSF 2.0 ID.AM-01 is hardware; tagged DMS resources are services and systems (ID.AM-02). */
+        .nist_csf2 = {"ID.AM-02", "ID.AM-05"},
         .statements = {0},
         .seed = "000",
         .fix_kind = DW_FIX_IN_PLACE,
