@@ -1170,6 +1170,37 @@ case("ACC-06", "error-key-unreadable", merge(tr6(), {P + "kms/describe-key/k-cmk
 case("ACC-06", "error-multi-region-missing", merge(tr6(IsMultiRegionTrail=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
 case("ACC-06", "error-validation-missing", merge(tr6(LogFileValidationEnabled=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
 
+# ---- ACC-07: the trail is logging and its last delivery has no error (get-trail-status) ----
+# (Wrong-typed fields stay ERROR in the evaluator; case files must match the API shapes, so no case holds one.)
+tarn7 = "arn:aws:cloudtrail:%s:%s:trail/main" % (R, A)
+def st7(**kw):
+    return {P + "cloudtrail/get-trail-status/main": kw}
+tr7 = trails(trail("main"), trail("shadow", home=E))  # the shadow is judged in its home region, not here
+case("ACC-07", "pass", merge(tr7, st7(IsLogging=True, LatestDeliveryTime="2026-01-09T23:55:00Z")),
+     ["PASS %s | IsLogging is true and LatestDeliveryError is absent (no failed delivery)" % tarn7])
+case("ACC-07", "pass-delivery-error-empty", merge(tr7, st7(IsLogging=True, LatestDeliveryError="")),
+     ["PASS %s | IsLogging is true and LatestDeliveryError is empty" % tarn7])
+case("ACC-07", "fail", merge(tr7, st7(IsLogging=False)),
+     ["FAIL %s | IsLogging is false | #1 | aws cloudtrail start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "fail-not-logging", merge(tr7, st7(IsLogging=False, LatestDeliveryTime="2026-01-01T00:00:00Z")),
+     ["FAIL %s | IsLogging is false | aws cloudtrail start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "fail-delivery-error", merge(tr7, st7(IsLogging=True, LatestDeliveryError="AccessDenied")),
+     ["FAIL %s | LatestDeliveryError is AccessDenied | #0" % tarn7])
+case("ACC-07", "fail-not-logging-delivery-error", merge(tr7, st7(IsLogging=False, LatestDeliveryError="NoSuchBucket")),
+     ["FAIL %s | IsLogging is false; LatestDeliveryError is NoSuchBucket | #1 | start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "error", merge(tr7, {P + "cloudtrail/get-trail-status/main.error": err("TrailNotFoundException")}),
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 failed (TrailNotFoundException)" % tarn7])
+case("ACC-07", "error-denied", merge(tr7, {P + "cloudtrail/get-trail-status/main.error": DENIED}),
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 was denied (AccessDeniedException)" % tarn7])
+case("ACC-07", "error-not-recorded", tr7,
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 was not recorded" % tarn7])
+case("ACC-07", "error-malformed", merge(tr7, {P + "cloudtrail/get-trail-status/main": "{\"IsLogging\": tru}\n"}),
+     ["ERROR %s | us-east-1/cloudtrail/get-trail-status/main.json:1:" % tarn7])
+case("ACC-07", "error-islogging-missing", merge(tr7, st7(LatestDeliveryTime="2026-01-09T23:55:00Z")),
+     ["ERROR %s | us-east-1/cloudtrail/get-trail-status/main.json has no boolean IsLogging" % tarn7])
+case("ACC-07", "error-trails-denied", {P + "cloudtrail/describe-trails.error": DENIED},
+     ["ERROR %s | cloudtrail describe-trails in us-east-1 was denied" % SCOPE])
+
 
 # ---- every regional control in two regions: its pass case in us-east-1, its fail case in eu-west-1 ----
 def swap_regions(x):
