@@ -1,4 +1,4 @@
-/* rules_dms.c: evaluators for DMS-01..DMS-12 (replication instances,
+/* rules_dms.c: evaluators for DMS-01..DMS-13 (replication instances,
  * endpoints, tasks and the network and logging around them). Each function
  * reads recorded calls through the snapshot and emits one finding per
  * resource; anything it could not read becomes ERROR with the reason. */
@@ -22,6 +22,10 @@ static void dwi_eval_dms09(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms10(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms13(struct dw_scan_ctx *ctx, const struct dw_control *c);
+
+/* DMS-01 names the open ingress DMS-13 finds (defined with DMS-13). */
+static char *s_open_ingress_of(struct dw_scan_ctx *ctx, json_t *inst);
 
 #define RT_INST "AWS::DMS::ReplicationInstance"
 #define RT_EP "AWS::DMS::Endpoint"
@@ -173,9 +177,14 @@ void dwi_eval_dms01(struct dw_scan_ctx *ctx, const struct dw_control *c)
     {
         const char *arn = s_inst_arn(inst);
         int pub = dwi_bool(inst, "PubliclyAccessible");
+        /* A public instance behind a group open to the internet is reachable from it: the
+         * reason says so (DMS-13 judges the group). */
+        char *open = pub == 0 ? NULL : s_open_ingress_of(ctx, inst);
+        const char *open_pre = open ? "; its security group admits the internet: " : "";
+        const char *open_txt = open ? open : "";
         if (!dwi_get(inst, "PubliclyAccessible")) {
-            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, DWI_ABSENT_FMT,
-                                            "PubliclyAccessible", "true");
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, DWI_ABSENT_FMT "%s%s",
+                                            "PubliclyAccessible", "true", open_pre, open_txt);
             s_recreate(ctx, f, inst, false);
         } else if (pub < 0) {
             dwi_emit(ctx, c, DW_ERROR, NULL, arn, "PubliclyAccessible is not a boolean");
@@ -184,10 +193,12 @@ void dwi_eval_dms01(struct dw_scan_ctx *ctx, const struct dw_control *c)
         } else {
             const char *ip = dwi_str(inst, "ReplicationInstancePublicIpAddress");
             struct dw_finding *f =
-                dwi_emit(ctx, c, DW_FAIL, NULL, arn, "PubliclyAccessible is true%s%s%s",
-                         ip ? " (public address " : "", ip ? ip : "", ip ? ")" : "");
+                dwi_emit(ctx, c, DW_FAIL, NULL, arn, "PubliclyAccessible is true%s%s%s%s%s",
+                         ip ? " (public address " : "", ip ? ip : "", ip ? ")" : "", open_pre,
+                         open_txt);
             s_recreate(ctx, f, inst, false);
         }
+        free(open);
     }
 }
 
@@ -979,6 +990,41 @@ static char *s_world_egress(json_t *sg, const long *ports, size_t n_ports)
 /* Protocol names that may appear in a printed command as they are. */
 static const char *const s_protos[] = {"-1", "tcp", "udp", "icmp", "icmpv6", NULL};
 
+/* Adds the command that revokes the world ranges (0.0.0.0/0, ::/0) of rule e of group gid
+ * exactly as the rule is written (protocol, ports), for direction "egress" or "ingress"
+ * (DMS-11, DMS-13); a rule with an unusual IpProtocol gets a note instead. */
+static void s_revoke_world(struct dw_scan_ctx *ctx, struct dw_finding *f, const char *direction,
+                           const char *gid, const struct s_egress *e)
+{
+    const char *lit = NULL;
+    for (size_t k = 0; e->proto && s_protos[k]; k++) {
+        if (strcmp(e->proto, s_protos[k]) == 0)
+            lit = s_protos[k];
+    }
+    if (!lit) {
+        dwi_note(f, "An %s rule with an unusual IpProtocol is open to the internet: "
+                    "revoke it by hand (aws ec2 describe-security-groups --group-ids %s).",
+                 direction, gid);
+        return;
+    }
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    dw_shell_printf(&b,
+                    "aws ec2 revoke-security-group-%s --region %s --group-id %s "
+                    "--ip-permissions '[{\"IpProtocol\":\"",
+                    direction, ctx->region, gid);
+    dw_buf_puts(&b, lit);
+    dw_buf_puts(&b, "\"");
+    if (strcmp(lit, "-1") != 0 && e->from >= 0 && e->to >= 0)
+        dw_buf_printf(&b, ",\"FromPort\":%ld,\"ToPort\":%ld", e->from, e->to);
+    if (e->v4)
+        dw_buf_puts(&b, ",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]");
+    if (e->v6)
+        dw_buf_puts(&b, ",\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]");
+    dw_buf_puts(&b, "}]'");
+    dwi_cmd_take(f, dw_buf_steal(&b));
+}
+
 /* Does e let tcp traffic to port out? */
 static bool s_covers(const struct s_egress *e, long port)
 {
@@ -1040,33 +1086,7 @@ static void s_dms11_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *s
         s_egress_read(p, &e);
         if (!s_egress_offends(&e, ports, n_ports))
             continue;
-        const char *lit = NULL;
-        for (size_t k = 0; e.proto && s_protos[k]; k++) {
-            if (strcmp(e.proto, s_protos[k]) == 0)
-                lit = s_protos[k];
-        }
-        if (!lit) {
-            dwi_note(f, "An egress rule with an unusual IpProtocol is open to the internet: "
-                        "revoke it by hand (aws ec2 describe-security-groups --group-ids %s).",
-                     gid);
-            continue;
-        }
-        struct dw_buf b;
-        dw_buf_init(&b, 65536);
-        dw_shell_printf(&b,
-                        "aws ec2 revoke-security-group-egress --region %s --group-id %s "
-                        "--ip-permissions '[{\"IpProtocol\":\"",
-                        ctx->region, gid);
-        dw_buf_puts(&b, lit);
-        dw_buf_puts(&b, "\"");
-        if (strcmp(lit, "-1") != 0 && e.from >= 0 && e.to >= 0)
-            dw_buf_printf(&b, ",\"FromPort\":%ld,\"ToPort\":%ld", e.from, e.to);
-        if (e.v4)
-            dw_buf_puts(&b, ",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]");
-        if (e.v6)
-            dw_buf_puts(&b, ",\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]");
-        dw_buf_puts(&b, "}]'");
-        dwi_cmd_take(f, dw_buf_steal(&b));
+        s_revoke_world(ctx, f, "egress", gid, &e);
     }
     dwi_note(f, "Replace REPLACE_WITH_DB_CIDR with each database's own address range; the "
                 "rules that allow the needed ports come first, so nothing the instances use is "
@@ -1124,30 +1144,40 @@ static size_t s_group_ports(json_t *insts, const char *gid, json_t *tasks, json_
     return n_ports;
 }
 
-void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
+/* One security group of the region's replication instances. A group shared by several
+ * instances is judged once, for all of them together (CONTROLS.md; DMS-11, DMS-13). */
+struct s_group {
+    const char *gid;  /* VpcSecurityGroupId, borrowed from the instances' answer */
+    const char *arn;  /* the finding's resource id */
+    json_t *sg;       /* its describe-security-groups entry, borrowed */
+    json_t *insts;    /* every instance of the region (the answer's array), borrowed */
+    json_t *users;    /* the instances that use it: a new array of borrowed-from-insts items */
+};
+
+typedef void (*s_group_fn)(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                           const struct s_group *g, void *arg);
+
+/* Calls fn once per distinct security group of the region's instances, in the order the
+ * instances name them. A group absent from describe-security-groups is ERROR (emitted
+ * here); an unusable describe-security-groups is one ERROR per group (dwi_list). */
+static void s_each_group(struct dw_scan_ctx *ctx, const struct dw_control *c, s_group_fn fn,
+                         void *arg)
 {
     json_t *arr = s_instances(ctx, c);
     if (!arr)
         return;
     const struct dw_doc *sgd = dwi_doc(ctx, "ec2", "describe-security-groups", NULL);
-    const struct dw_doc *epd = dwi_doc(ctx, "dms", "describe-endpoints", NULL);
-    const struct dw_doc *tkd = dwi_doc(ctx, "dms", "describe-replication-tasks", NULL);
     char **seen = NULL;
     size_t n_seen = 0;
     size_t i, k;
     json_t *inst, *g;
     json_array_foreach(arr, i, inst)
     {
-        const char *iarn = s_inst_arn(inst);
-        json_t *tasks = tkd->state == DW_DOC_OK ? dwi_get(tkd->json, "ReplicationTasks") : NULL;
-        json_t *eps = epd->state == DW_DOC_OK ? dwi_get(epd->json, "Endpoints") : NULL;
         json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
         {
             const char *gid = dwi_str(g, "VpcSecurityGroupId");
             if (!gid || s_seen(&seen, &n_seen, gid))
                 continue;
-            long ports[64];
-            size_t n_ports = s_group_ports(arr, gid, tasks, eps, ports, 64);
             char *garn = dw_xasprintf("arn:%s:ec2:%s:%s:security-group/%s", ctx->partition,
                                       ctx->region, ctx->account, gid);
             json_t *groups = dwi_list(ctx, c, sgd, "SecurityGroups", "AWS::EC2::SecurityGroup", garn);
@@ -1160,28 +1190,201 @@ void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
                     sg = x;
             }
             if (groups && !sg) {
+                const char *iarn = s_inst_arn(inst);
                 dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", garn,
                          "security group %s of %s is not in describe-security-groups", gid,
                          iarn ? iarn : "an instance");
-            } else if (sg && !json_is_array(dwi_get(sg, "IpPermissionsEgress"))) {
-                dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", garn,
-                         "IpPermissionsEgress is missing for %s", gid);
             } else if (sg) {
-                char *bad = s_world_egress(sg, ports, n_ports);
-                if (!bad) {
-                    dwi_emit(ctx, c, DW_PASS, "AWS::EC2::SecurityGroup", garn,
-                             "no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports");
-                } else {
-                    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::SecurityGroup",
-                                                    garn, "egress allows %s", bad);
-                    s_dms11_fix(ctx, f, sg, gid, ports, n_ports);
-                    free(bad);
+                struct s_group grp = {.gid = gid, .arn = garn, .sg = sg, .insts = arr,
+                                      .users = json_array()};
+                size_t u, q;
+                json_t *other, *og;
+                json_array_foreach(arr, u, other)
+                {
+                    bool uses = false;
+                    json_array_foreach(dwi_get(other, "VpcSecurityGroups"), q, og)
+                    {
+                        const char *oid = dwi_str(og, "VpcSecurityGroupId");
+                        if (oid && strcmp(oid, gid) == 0)
+                            uses = true;
+                    }
+                    if (uses)
+                        json_array_append(grp.users, other);
                 }
+                fn(ctx, c, &grp, arg);
+                json_decref(grp.users);
             }
             free(garn);
         }
     }
     s_seen_free(seen, n_seen);
+}
+
+static void s_dms11_group(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                          const struct s_group *g, void *arg)
+{
+    (void)arg;
+    const struct dw_doc *epd = dwi_doc(ctx, "dms", "describe-endpoints", NULL);
+    const struct dw_doc *tkd = dwi_doc(ctx, "dms", "describe-replication-tasks", NULL);
+    json_t *tasks = tkd->state == DW_DOC_OK ? dwi_get(tkd->json, "ReplicationTasks") : NULL;
+    json_t *eps = epd->state == DW_DOC_OK ? dwi_get(epd->json, "Endpoints") : NULL;
+    long ports[64];
+    size_t n_ports = s_group_ports(g->users, g->gid, tasks, eps, ports, 64);
+    if (!json_is_array(dwi_get(g->sg, "IpPermissionsEgress"))) {
+        dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", g->arn,
+                 "IpPermissionsEgress is missing for %s", g->gid);
+        return;
+    }
+    char *bad = s_world_egress(g->sg, ports, n_ports);
+    if (!bad) {
+        dwi_emit(ctx, c, DW_PASS, "AWS::EC2::SecurityGroup", g->arn,
+                 "no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports");
+        return;
+    }
+    struct dw_finding *f =
+        dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::SecurityGroup", g->arn, "egress allows %s", bad);
+    s_dms11_fix(ctx, f, g->sg, g->gid, ports, n_ports);
+    free(bad);
+}
+
+void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_group(ctx, c, s_dms11_group, NULL);
+}
+
+/* ---- DMS-13: ingress from the whole internet ---- */
+
+/* Ingress rules of group sg that admit 0.0.0.0/0 or ::/0, any protocol and port, as new
+ * text ("tcp 3306-3306 from 0.0.0.0/0; all traffic from ::/0"), or NULL when none does. */
+static char *s_world_ingress(json_t *sg)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    size_t i;
+    json_t *p;
+    json_array_foreach(dwi_get(sg, "IpPermissions"), i, p)
+    {
+        struct s_egress e;
+        s_egress_read(p, &e);
+        if (!e.v4 && !e.v6)
+            continue;
+        const char *from = e.v4 && e.v6 ? "0.0.0.0/0 and ::/0" : e.v4 ? "0.0.0.0/0" : "::/0";
+        if (!e.proto || strcmp(e.proto, "-1") == 0 || e.from < 0)
+            dw_buf_printf(&b, "%sall traffic (IpProtocol %s) from %s", b.len ? "; " : "",
+                          e.proto ? e.proto : "?", from);
+        else
+            dw_buf_printf(&b, "%s%s %ld-%ld from %s", b.len ? "; " : "", e.proto, e.from, e.to,
+                          from);
+    }
+    char *s = dw_buf_steal(&b);
+    if (s && !*s) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+/* Identifiers of the group's users, comma-separated, and whether any of them is publicly
+ * accessible (PubliclyAccessible true or absent: its documented default is true). */
+static char *s_group_users(const struct s_group *g, bool *any_public, struct dw_buf *public_ids)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    size_t i;
+    json_t *inst;
+    json_array_foreach(g->users, i, inst)
+    {
+        const char *id = dwi_str(inst, "ReplicationInstanceIdentifier");
+        if (!id)
+            id = s_inst_arn(inst) ? s_inst_arn(inst) : "?";
+        dw_buf_printf(&b, "%s%s", b.len ? ", " : "", id);
+        bool pub = !dwi_get(inst, "PubliclyAccessible") || dwi_bool(inst, "PubliclyAccessible") == 1;
+        if (pub) {
+            *any_public = true;
+            if (public_ids)
+                dw_buf_printf(public_ids, "%s%s", public_ids->len ? ", " : "", id);
+        }
+    }
+    return dw_buf_steal(&b);
+}
+
+static void s_dms13_group(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                          const struct s_group *g, void *arg)
+{
+    (void)arg;
+    if (!json_is_array(dwi_get(g->sg, "IpPermissions"))) {
+        dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", g->arn,
+                 "IpPermissions is missing for %s", g->gid);
+        return;
+    }
+    bool any_public = false;
+    struct dw_buf pub;
+    dw_buf_init(&pub, 65536);
+    char *who = s_group_users(g, &any_public, &pub);
+    char *pubs = dw_buf_steal(&pub);
+    char *bad = s_world_ingress(g->sg);
+    if (!bad) {
+        dwi_emit(ctx, c, DW_PASS, "AWS::EC2::SecurityGroup", g->arn,
+                 "no ingress rule admits 0.0.0.0/0 or ::/0 (used by %s)", who ? who : "");
+    } else {
+        struct dw_finding *f = dwi_emit(
+            ctx, c, DW_FAIL, "AWS::EC2::SecurityGroup", g->arn,
+            "ingress admits %s (used by %s)%s%s%s", bad, who ? who : "",
+            any_public ? "; publicly accessible instance " : "", any_public ? pubs : "",
+            any_public ? " is reachable from the internet through it" : "");
+        size_t i;
+        json_t *p;
+        json_array_foreach(dwi_get(g->sg, "IpPermissions"), i, p)
+        {
+            struct s_egress e;
+            s_egress_read(p, &e);
+            if (e.v4 || e.v6)
+                s_revoke_world(ctx, f, "ingress", g->gid, &e);
+        }
+        dwi_note(f, "Only the 0.0.0.0/0 and ::/0 ranges of each rule are revoked; if clients "
+                    "need the port, authorize their own address ranges first "
+                    "(aws ec2 authorize-security-group-ingress).");
+        free(bad);
+    }
+    free(who);
+    free(pubs);
+}
+
+void dwi_eval_dms13(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_group(ctx, c, s_dms13_group, NULL);
+}
+
+/* For DMS-01: the groups of instance inst that admit the whole internet, as new text
+ * ("sg-1 (tcp 3306-3306 from 0.0.0.0/0)"), or NULL when none does or the groups cannot
+ * be read (DMS-13 reports that). */
+static char *s_open_ingress_of(struct dw_scan_ctx *ctx, json_t *inst)
+{
+    const struct dw_doc *sgd = dwi_doc(ctx, "ec2", "describe-security-groups", NULL);
+    json_t *groups = sgd->state == DW_DOC_OK ? dwi_get(sgd->json, "SecurityGroups") : NULL;
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    size_t k, m;
+    json_t *g, *x;
+    json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
+    {
+        const char *gid = dwi_str(g, "VpcSecurityGroupId");
+        json_array_foreach(groups, m, x)
+        {
+            if (!gid || !dwi_str(x, "GroupId") || strcmp(dwi_str(x, "GroupId"), gid) != 0)
+                continue;
+            char *bad = s_world_ingress(x);
+            if (bad)
+                dw_buf_printf(&b, "%s%s (%s)", b.len ? "; " : "", gid, bad);
+            free(bad);
+        }
+    }
+    char *s = dw_buf_steal(&b);
+    if (s && !*s) {
+        free(s);
+        s = NULL;
+    }
+    return s;
 }
 
 struct s_engine_block {
@@ -1281,7 +1484,8 @@ const struct dw_control dwi_dms_controls[] = {
         .fix = "The flag cannot change after creation: create a private instance with the same class, "
             "storage, subnet group, security groups, engine version and Multi-AZ setting, move the "
             "tasks, then delete the public one.",
-        .calls = {"dms describe-replication-instances", "dms describe-replication-tasks"},
+        .calls = {"dms describe-replication-instances", "dms describe-replication-tasks",
+                  "ec2 describe-security-groups"},
         .eval = dwi_eval_dms01,
         .peers = &(const struct dw_peers){
             .id = "DMS-01",
@@ -1613,6 +1817,42 @@ const struct dw_control dwi_dms_controls[] = {
             .aws_config = "none",
             .conformity = "none",
             .difference = "No peer checks that endpoints read credentials from Secrets Manager instead of a stored password.",
+        },
+    },
+    {
+        .id = "DMS-13",
+        .service = "dms",
+        .title = "DMS security groups admit no ingress from the whole internet",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"PR.AC-5", "PR.PT-4"},
+        .statements = {6},
+        .seed = "003, 001",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::EC2::SecurityGroup",
+        .what = "No inbound rule of a replication instance's security groups admits 0.0.0.0/0 or ::/0, "
+            "whatever its protocol and ports; a group several instances share is judged once, for all of "
+            "them. When such an instance is also publicly accessible, DMS-01's reason names the open group.",
+        .why = "An instance only talks out to its databases; an inbound rule open to every address invites "
+            "scans and connection attempts from anywhere, and with a public address nothing else stands "
+            "between the instance and the internet.",
+        .audit = "Console: EC2 > Security groups > each group of the instance > Inbound rules, look for "
+            "0.0.0.0/0 and ::/0. CLI: aws ec2 describe-security-groups --group-ids <ids> --query "
+            "'SecurityGroups[*].IpPermissions[?IpRanges[?CidrIp==`0.0.0.0/0`] || "
+            "Ipv6Ranges[?CidrIpv6==`::/0`]]'.",
+        .fix = "Revoke the 0.0.0.0/0 and ::/0 ranges of each such rule with aws ec2 "
+            "revoke-security-group-ingress (the rule's protocol and ports as they are); add the clients' "
+            "own ranges first if something must still connect.",
+        .calls = {"dms describe-replication-instances", "ec2 describe-security-groups"},
+        .eval = dwi_eval_dms13,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-13",
+            .prowler = "ec2_securitygroup_allow_ingress_from_internet_to_any_port (all groups)",
+            .security_hub = "EC2.18, EC2.19 (all groups)",
+            .aws_config = "restricted-common-ports, vpc-sg-open-only-to-authorized-ports (all groups)",
+            .conformity = "none",
+            .difference = "Peers judge every group of the account, and some only a list of ports; dbward judges the groups of "
+                "replication instances, on any port, once per shared group, and ties a public instance's DMS-01 finding "
+                "to the open group.",
         },
     },
 };

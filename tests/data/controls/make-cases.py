@@ -916,6 +916,53 @@ case("DMS-12", "fail-empty-secret", eps(ep("SRC1", "mysql", MySQLSettings={"Secr
 case("DMS-12", "pass-postgres-secret", eps(ep("SRC1", "postgres", PostgreSQLSettings={"SecretsManagerSecretId": "arn:aws:secretsmanager:us-east-1:%s:secret:pg" % A})),
      ["PASS %s | PostgreSQLSettings.SecretsManagerSecretId is set" % epa("SRC1")])
 
+# ---------------- DMS-13 (issue 18): ingress from 0.0.0.0/0 or ::/0, any port ----------------
+def sgi(*ingress, gid="sg-0aaa"):
+    return {"GroupId": gid, "GroupName": gid, "VpcId": "vpc-0aaa", "IpPermissions": list(ingress),
+            "IpPermissionsEgress": [rule("tcp", 443, 443)]}
+def sgis(*groups):
+    return {P + "ec2/describe-security-groups": {"SecurityGroups": list(groups)}}
+RVI = "aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-0aaa --ip-permissions "
+case("DMS-13", "pass", merge(insts(inst("INST1")), sgis(sgi(rule("tcp", 3306, 3306, cidr="10.0.0.0/8"), rule("-1", cidr="192.168.0.0/16", v6="fd00::/8")))),
+     ["PASS %s | no ingress rule admits 0.0.0.0/0 or ::/0 (used by inst1)" % sg_arn])
+case("DMS-13", "fail", merge(insts(inst("INST1")), sgis(sgi(rule("tcp", 3306, 3306), rule("tcp", 22, 22, cidr="10.0.0.0/8")))),
+     ["FAIL %s | ingress admits tcp 3306-3306 from 0.0.0.0/0 (used by inst1) | %s'[{\"IpProtocol\":\"tcp\",\"FromPort\":3306,\"ToPort\":3306,"
+      "\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]' | #1" % (sg_arn, RVI)])
+case("DMS-13", "error", merge(insts(inst("INST1")), {P + "ec2/describe-security-groups.error": DENIED}),
+     ["ERROR %s | ec2 describe-security-groups in us-east-1 was denied (AccessDeniedException)" % sg_arn])
+case("DMS-13", "fail-ingress-v4-all-traffic", merge(insts(inst("INST1")), sgis(sgi(rule("-1")))),
+     ["FAIL %s | ingress admits all traffic (IpProtocol -1) from 0.0.0.0/0 | %s'[{\"IpProtocol\":\"-1\",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]' | #1" % (sg_arn, RVI)])
+case("DMS-13", "fail-ingress-v4-high-port", merge(insts(inst("INST1")), sgis(sgi(rule("udp", 40000, 40010)))),
+     ["FAIL %s | ingress admits udp 40000-40010 from 0.0.0.0/0 | %s'[{\"IpProtocol\":\"udp\",\"FromPort\":40000,\"ToPort\":40010,"
+      "\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]'" % (sg_arn, RVI)])
+case("DMS-13", "fail-ingress-v6", merge(insts(inst("INST1")), sgis(sgi(rule("tcp", 22, 22, cidr="10.0.0.0/8", v6="::/0")))),
+     ["FAIL %s | ingress admits tcp 22-22 from ::/0 | %s'[{\"IpProtocol\":\"tcp\",\"FromPort\":22,\"ToPort\":22,\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]}]' | #1" % (sg_arn, RVI)])
+case("DMS-13", "fail-ingress-v4-and-v6-two-rules", merge(insts(inst("INST1")), sgis(sgi(rule("tcp", 5432, 5432, v6="::/0"), rule("icmp", -1, -1)))),
+     ["FAIL %s | ingress admits tcp 5432-5432 from 0.0.0.0/0 and ::/0; all traffic (IpProtocol icmp) from 0.0.0.0/0 | "
+      "%s'[{\"IpProtocol\":\"tcp\",\"FromPort\":5432,\"ToPort\":5432,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}],\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]}]' | "
+      "%s'[{\"IpProtocol\":\"icmp\",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]' | #2" % (sg_arn, RVI, RVI)])
+# A shared group is judged once for every instance that uses it; a public one among them is named.
+case("DMS-13", "fail-ingress-v4-shared-public", merge(insts(inst("INST1"), inst("INST2", PubliclyAccessible=True),
+                                                           inst("INST3", VpcSecurityGroups=[{"VpcSecurityGroupId": "sg-0bbb"}])),
+                                                      sgis(sgi(rule("tcp", 1521, 1521)), sgi(rule("tcp", 1521, 1521, cidr="10.1.0.0/16"), gid="sg-0bbb"))),
+     ["FAIL %s | ingress admits tcp 1521-1521 from 0.0.0.0/0 (used by inst1, inst2); publicly accessible instance inst2 is reachable from the internet through it | #1" % sg_arn,
+      "PASS %s | (used by inst3)" % sgarn("sg-0bbb")])
+i13 = inst("INST1")
+del i13["PubliclyAccessible"]  # absent: its documented default (true) counts as public
+case("DMS-13", "fail-ingress-v4-public-absent", merge(insts(i13), sgis(sgi(rule("tcp", 1521, 1521)))),
+     ["FAIL %s | (used by inst1); publicly accessible instance inst1 is reachable from the internet through it" % sg_arn])
+case("DMS-13", "error-ingress-missing", merge(insts(inst("INST1")), sgis({"GroupId": "sg-0aaa", "IpPermissionsEgress": []})),
+     ["ERROR %s | IpPermissions is missing for sg-0aaa" % sg_arn])
+case("DMS-13", "error-group-not-listed", merge(insts(inst("INST1")), sgis(sgi(rule("-1"), gid="sg-0ccc"))),
+     ["ERROR %s | security group sg-0aaa of %s is not in describe-security-groups" % (sg_arn, rep("INST1"))])
+case("DMS-13", "error-instances-denied", {P + "dms/describe-replication-instances.error": DENIED},
+     ["ERROR %s | dms describe-replication-instances in us-east-1 was denied (AccessDeniedException)" % SCOPE])
+# DMS-01 names the open group of a public instance (issue 18), and only then.
+case("DMS-01", "fail-public-open-ingress", merge(insts(inst("INST1", PubliclyAccessible=True)), sgis(sgi(rule("tcp", 3306, 3306)))),
+     ["FAIL %s | PubliclyAccessible is true; its security group admits the internet: sg-0aaa (tcp 3306-3306 from 0.0.0.0/0)" % rep("INST1")])
+case("DMS-01", "pass-private-open-ingress", merge(insts(inst("INST1")), sgis(sgi(rule("tcp", 3306, 3306)))),
+     ["PASS %s | PubliclyAccessible is false" % rep("INST1")])
+
 # DDB-02
 sse2 = lambda **kw: dict(sse("k-cmk"), **kw)
 case("DDB-02", "fail-no-sse", tables(tbl("t")), ["FAIL %s | no SSEDescription: the table uses the AWS owned key" % tarn("t")])
