@@ -1218,6 +1218,78 @@ case("ACC-06", "error-multi-region-missing", merge(tr6(IsMultiRegionTrail=None),
 case("ACC-06", "error-validation-missing", merge(tr6(LogFileValidationEnabled=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
 
 
+# ---------------- ACC-09 (issue 18): key material of the keys DMS and DynamoDB use ----------------
+# The keys judged are those ACC-05 judges: instances' and endpoints' KmsKeyId, S3/Redshift
+# ServerSideEncryptionKmsKeyId, tables' KMSMasterKeyArn. Snapshot time 2026-01-10T00:00:00Z.
+def key9(k, origin="EXTERNAL", model="KEY_MATERIAL_DOES_NOT_EXPIRE", valid_to=None, **kw):
+    d = key(k, origin=origin, **kw)
+    if model:
+        d["KeyMetadata"]["ExpirationModel"] = model
+    if valid_to:
+        d["KeyMetadata"]["ValidTo"] = valid_to
+    if origin is None:
+        del d["KeyMetadata"]["Origin"]
+    return {P + "kms/describe-key/" + k: d}
+ALIASES9 = aliases(("alias/app", "k-cmk"), ("alias/aws/dms", "k-aws"))
+BASE9 = merge(eps(), {P + "dynamodb/list-tables": {"TableNames": []}}, insts())  # what ACC-09 reads, empty
+one9 = lambda *files: merge(BASE9, insts(inst("INST1")), ALIASES9, *files)
+k9 = karn("k-cmk")
+by9 = "(used by %s)" % rep("INST1")
+NEWKEY = "NEW_KEY=$(aws kms create-key --region us-east-1 --origin EXTERNAL --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT"
+REIMPORT = "aws kms import-key-material --region us-east-1 --key-id k-cmk --encrypted-key-material fileb://REPLACE_WITH_WRAPPED_MATERIAL.bin"
+case("ACC-09", "pass", merge(BASE9, insts(inst("INST1"), inst("INST2", KmsKeyId=karn("k-aws"))), ALIASES9, key9("k-cmk"),
+                             {P + "kms/describe-key/k-aws": key("k-aws", manager="AWS")},
+                             tables(tbl("t", SSEDescription={"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": karn("k-hsm")})),
+                             key9("k-hsm", origin="AWS_CLOUDHSM", model=None)),
+     ["PASS %s | Origin EXTERNAL, KeySpec SYMMETRIC_DEFAULT; imported material does not expire %s" % (k9, by9),
+      "NOT_APPLICABLE %s | AWS managed key (KeyManager is AWS)" % karn("k-aws"),
+      "PASS %s | Origin AWS_CLOUDHSM, KeySpec SYMMETRIC_DEFAULT (used by %s)" % (karn("k-hsm"), tarn("t"))])
+case("ACC-09", "fail", one9(key9("k-cmk", origin="AWS_KMS", model=None)),
+     ["FAIL %s | Origin is AWS_KMS, not one of EXTERNAL,AWS_CLOUDHSM: the key material was not made by the company %s | %s | get-parameters-for-import --region us-east-1 --key-id \"$NEW_KEY\" | import-key-material | #3" % (k9, by9, NEWKEY)])
+case("ACC-09", "error", one9({P + "kms/describe-key/k-cmk.error": DENIED}),
+     ["ERROR %s | key %s (used by %s) could not be checked: kms describe-key for k-cmk in us-east-1 was denied (AccessDeniedException)" % (k9, k9, rep("INST1"))])
+case("ACC-09", "fail-origin-absent", one9(key9("k-cmk", origin=None, model=None)),
+     ["FAIL %s | Origin is absent from the answer; AWS's documented default is AWS_KMS (not in EXTERNAL,AWS_CLOUDHSM) | %s" % (k9, NEWKEY)])
+case("ACC-09", "fail-origin-custom-list", merge(one9(key9("k-cmk", origin="AWS_CLOUDHSM", model=None)), {"params": "key_origins=EXTERNAL\n"}),
+     ["FAIL %s | Origin is AWS_CLOUDHSM, not one of EXTERNAL" % k9])
+case("ACC-09", "fail-origin-external-key-store", one9(key9("k-cmk", origin="EXTERNAL_KEY_STORE", model=None)),
+     ["FAIL %s | Origin is EXTERNAL_KEY_STORE, not one of EXTERNAL,AWS_CLOUDHSM" % k9])
+case("ACC-09", "fail-key-spec", one9(key9("k-cmk", spec="HMAC_256")),
+     ["FAIL %s | KeySpec is HMAC_256, not SYMMETRIC_DEFAULT (AES-256) %s | %s | #3" % (k9, by9, NEWKEY)])
+case("ACC-09", "fail-key-spec-and-origin", one9(key9("k-cmk", origin="AWS_KMS", model=None, spec="RSA_2048")),
+     ["FAIL %s | Origin is AWS_KMS, not one of EXTERNAL,AWS_CLOUDHSM: the key material was not made by the company; KeySpec is RSA_2048, not SYMMETRIC_DEFAULT" % k9])
+# ValidTo: at the limit (30 days left) fails, one day below fails, one day above passes.
+exp9 = lambda day: one9(key9("k-cmk", model="KEY_MATERIAL_EXPIRES", valid_to="%sT00:00:00+00:00" % day))
+case("ACC-09", "fail-material-expiring-at-limit", exp9("2026-02-09"),
+     ["FAIL %s | imported key material expires soon (ValidTo 2026-02-09T00:00:00+00:00, 30 days; limit 30) %s | get-parameters-for-import --region us-east-1 --key-id k-cmk | %s | #2" % (k9, by9, REIMPORT)])
+case("ACC-09", "fail-material-expiring-below-limit", exp9("2026-02-08"),
+     ["FAIL %s | imported key material expires soon (ValidTo 2026-02-08T00:00:00+00:00, 29 days; limit 30)" % k9])
+case("ACC-09", "pass-material-above-limit", exp9("2026-02-10"),
+     ["PASS %s | Origin EXTERNAL, KeySpec SYMMETRIC_DEFAULT; imported material valid 31 more days %s" % (k9, by9)])
+case("ACC-09", "fail-material-expiring-expired", exp9("2026-01-09"),
+     ["FAIL %s | imported key material has expired (ValidTo 2026-01-09T00:00:00+00:00, -1 days; limit 30)" % k9])
+case("ACC-09", "pass-material-custom-limit", merge(exp9("2026-02-08"), {"params": "key_material_min_days=28\n"}),
+     ["PASS %s | imported material valid 29 more days" % k9])
+case("ACC-09", "fail-key-spec-material-unknown", one9(key9("k-cmk", model=None, spec="HMAC_256")),
+     ["FAIL %s | KeySpec is HMAC_256, not SYMMETRIC_DEFAULT (AES-256); ExpirationModel is missing" % k9])
+case("ACC-09", "error-expiration-model-missing", one9(key9("k-cmk", model=None, state="PendingImport")),
+     ["ERROR %s | ExpirationModel is missing: whether the imported material expires is unknown (KeyState PendingImport) %s" % (k9, by9)])
+case("ACC-09", "error-valid-to-missing", one9(key9("k-cmk", model="KEY_MATERIAL_EXPIRES")),
+     ["ERROR %s | ExpirationModel is KEY_MATERIAL_EXPIRES but ValidTo is missing or unreadable" % k9])
+case("ACC-09", "error-aliases-unreadable", merge(BASE9, insts(inst("INST1")), key9("k-cmk")),
+     ["ERROR %s | whether an alias/aws/ alias targets the key is unknown: kms list-aliases in us-east-1 was not recorded" % k9])
+case("ACC-09", "not-applicable-aws-alias", merge(BASE9, insts(inst("INST1")), key9("k-cmk", origin="AWS_KMS"), aliases(("alias/aws/dynamodb", "k-cmk"))),
+     ["NOT_APPLICABLE %s | AWS managed key (target of alias/aws/dynamodb, although KeyManager is CUSTOMER)" % k9])
+# One finding per key however its users name it (ARN, id, alias), and the endpoints' keys count.
+case("ACC-09", "fail-origin-one-finding-per-key", merge(BASE9, insts(inst("INST1"), inst("INST2", KmsKeyId="k-cmk")), ALIASES9, key9("k-cmk", origin="AWS_KMS"),
+                                                      eps(ep("TGT1", "s3", "target", S3Settings={"EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": "alias/app"}),
+                                                          ep("TGT2", "redshift", "target", RedshiftSettings={"EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": karn("k-rs")})),
+                                                      key9("k-rs", origin="AWS_KMS")),
+     ["FAIL %s | the key material was not made by the company %s" % (k9, by9), "FAIL %s | Origin is AWS_KMS, not one of EXTERNAL,AWS_CLOUDHSM: the key material was not made by the company (used by %s)" % (karn("k-rs"), epa("TGT2"))])
+case("ACC-09", "error-table-unreadable", merge(BASE9, ALIASES9, {P + "dynamodb/list-tables": {"TableNames": ["t"]}, P + "dynamodb/describe-table/t.error": DENIED}),
+     ["ERROR t | the table's key is unknown: dynamodb describe-table for t in us-east-1 was denied"])
+
+
 # ---- every regional control in two regions: its pass case in us-east-1, its fail case in eu-west-1 ----
 def swap_regions(x):
     if isinstance(x, str):
