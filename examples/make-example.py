@@ -224,6 +224,17 @@ def region_us():
                                          "SecretsManagerAccessRoleArn": "arn:aws:iam::%s:role/dms-secrets-access" % ACCT}}),
     ]
     put(r + "/dms/describe-endpoints", {"Endpoints": eps})
+    # DMS-16: the orders secret rotates monthly; the analytics secret never rotated.
+    sm = "arn:aws:secretsmanager:%s:%s:secret:" % (r, ACCT)
+    put(r + "/secretsmanager/describe-secret/dms%2Forders-src-Ab12Cd", {
+        "ARN": sm + "dms/orders-src-Ab12Cd", "Name": "dms/orders-src", "RotationEnabled": True,
+        "RotationLambdaARN": "arn:aws:lambda:%s:%s:function:SecretsManagerRDSPostgreSQLRotationSingleUser" % (r, ACCT),
+        "RotationRules": {"AutomaticallyAfterDays": 30}, "LastRotatedDate": "2026-11-01T04:00:00+00:00",
+        "LastChangedDate": "2026-11-01T04:00:00+00:00", "LastAccessedDate": "2026-11-20T00:00:00+00:00",
+        "CreatedDate": "2025-02-01T10:00:00+00:00", "Tags": []})
+    put(r + "/secretsmanager/describe-secret/dms%2Fanalytics-Zx98Yw", {
+        "ARN": sm + "dms/analytics-Zx98Yw", "Name": "dms/analytics", "RotationEnabled": False,
+        "LastChangedDate": "2025-03-14T08:00:00+00:00", "CreatedDate": "2025-03-14T08:00:00+00:00", "Tags": []})
     ep = {e["EndpointIdentifier"]: e["EndpointArn"] for e in eps}
     tasks = [
         dms_task(r, "ORDERSCDCTASK5RT", "orders-full-load-cdc", orders["ReplicationInstanceArn"], ep["orders-src"], ep["orders-tgt"], True),

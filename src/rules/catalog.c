@@ -18,6 +18,8 @@ static const struct dw_param_def s_params[] = {
     {"unused_days", "30", "window in which an empty table must show consumed capacity"},
     {"access_key_max_age_days", "90", "active IAM access keys must be younger than this"},
     {"dax_approved", "false", "true when company policy allows DAX (DDB-03 then does not apply)"},
+    {"secret_rotation_max_days", "90",
+     "a DMS endpoint's secret must rotate at least this often and have rotated within this many days (DMS-16)"},
     {"key_origins", "EXTERNAL,AWS_CLOUDHSM",
      "comma-separated KMS key origins that count as the company's own key material (ACC-09): AWS_KMS, EXTERNAL, "
      "AWS_CLOUDHSM, EXTERNAL_KEY_STORE"},

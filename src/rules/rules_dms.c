@@ -1,4 +1,4 @@
-/* rules_dms.c: evaluators for DMS-01..DMS-13 (replication instances,
+/* rules_dms.c: evaluators for DMS-01..DMS-13 and DMS-16 (replication instances,
  * endpoints, tasks and the network and logging around them). Each function
  * reads recorded calls through the snapshot and emits one finding per
  * resource; anything it could not read becomes ERROR with the reason. */
@@ -23,6 +23,7 @@ static void dwi_eval_dms10(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms13(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms16(struct dw_scan_ctx *ctx, const struct dw_control *c);
 
 /* DMS-01 names the open ingress DMS-13 finds (defined with DMS-13). */
 static char *s_open_ingress_of(struct dw_scan_ctx *ctx, json_t *inst);
@@ -1461,6 +1462,161 @@ void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c)
     }
 }
 
+/* ---- DMS-16: rotation of the secrets endpoints take their credentials from ---- */
+
+/* The rotation interval of a describe-secret answer in seconds: AutomaticallyAfterDays, or a
+ * ScheduleExpression "rate(N days)" / "rate(N hours)". 0 when neither can be read. */
+static int64_t s_rotation_every_s(json_t *secret)
+{
+    json_t *d = dwi_get(secret, "RotationRules.AutomaticallyAfterDays");
+    if (json_is_integer(d) && json_integer_value(d) > 0)
+        return (int64_t)json_integer_value(d) * 86400;
+    const char *ex = dwi_str(secret, "RotationRules.ScheduleExpression");
+    if (!ex || strncmp(ex, "rate(", 5) != 0)
+        return 0;
+    char *end = NULL;
+    long n = strtol(ex + 5, &end, 10);
+    if (n <= 0 || !end || *end != ' ')
+        return 0;
+    if (strcmp(end, " day)") == 0 || strcmp(end, " days)") == 0)
+        return (int64_t)n * 86400;
+    if (strcmp(end, " hour)") == 0 || strcmp(end, " hours)") == 0)
+        return (int64_t)n * 3600;
+    return 0;
+}
+
+void dwi_eval_dms16(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    long max_days = dwi_param_long(ctx, "secret_rotation_max_days");
+    size_t i;
+    json_t *ep;
+    json_array_foreach(s_endpoints(ctx, c), i, ep)
+    {
+        const char *arn = dwi_str(ep, "EndpointArn");
+        const char *eng = dwi_str(ep, "EngineName");
+        const struct s_engine_block *blk = NULL;
+        for (size_t k = 0; eng && k < DW_ARRAY_LEN(s_blocks); k++) {
+            if (strcmp(eng, s_blocks[k].engine) == 0)
+                blk = &s_blocks[k];
+        }
+        if (!eng) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "EngineName is missing from the answer");
+            continue;
+        }
+        const char *sid = blk ? dwi_str(dwi_get(ep, blk->block), "SecretsManagerSecretId") : NULL;
+        if (!sid || !*sid) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_EP, arn,
+                     "the endpoint's credentials are not in Secrets Manager (engine %s; DMS-12 "
+                     "judges that)",
+                     eng);
+            continue;
+        }
+        /* Secrets are collected in the endpoint's own region and account (the plan's row);
+         * one named by an ARN elsewhere cannot be read, so it is ERROR, never PASS. */
+        const char *key = sid;
+        if (strncmp(sid, "arn:", 4) == 0) {
+            char *sreg = dwi_arn_region(sid);
+            const char *p = sid;
+            for (int colons = 0; *p && colons < 4; p++)
+                colons += *p == ':';
+            size_t alen = strcspn(p, ":");
+            bool here = sreg && strcmp(sreg, ctx->region) == 0 && alen == strlen(ctx->account) &&
+                        strncmp(p, ctx->account, alen) == 0;
+            if (!here) {
+                dwi_emit(ctx, c, DW_ERROR, RT_EP, arn,
+                         "secret %s is in region %s, account %.*s: dbward reads the secrets of an "
+                         "endpoint's own region and account; check its rotation there (aws "
+                         "secretsmanager describe-secret --secret-id %s)",
+                         sid, sreg ? sreg : "?", (int)alen, p, sid);
+                free(sreg);
+                continue;
+            }
+            free(sreg);
+            key = dwi_arn_tail(sid);
+        }
+        const struct dw_doc *d = dwi_doc(ctx, "secretsmanager", "describe-secret", key);
+        if (d->state != DW_DOC_OK) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "secret %s: %s", sid, d->reason);
+            continue;
+        }
+        const char *sarn = dwi_str(d->json, "ARN") ? dwi_str(d->json, "ARN") : sid;
+        struct dw_buf why;
+        dw_buf_init(&why, 65536);
+        bool bad_rotation = false;
+        bool bad_age = false;
+        bool unknown = false;
+        int on = dwi_bool(d->json, "RotationEnabled");
+        if (on < 0 && dwi_get(d->json, "RotationEnabled")) {
+            dw_buf_puts(&why, "RotationEnabled is not a boolean");
+            unknown = true;
+        } else if (on < 0) {
+            dw_buf_printf(&why, DWI_ABSENT_FMT, "RotationEnabled", "false");
+            bad_rotation = true;
+        } else if (on == 0) {
+            dw_buf_puts(&why, "RotationEnabled is false");
+            bad_rotation = true;
+        }
+        int64_t every_s = s_rotation_every_s(d->json);
+        if (on == 1 && every_s == 0) {
+            dw_buf_printf(&why, "%sthe rotation interval cannot be read (RotationRules has neither "
+                                "AutomaticallyAfterDays nor a rate() ScheduleExpression)",
+                          why.len ? "; " : "");
+            unknown = true;
+        } else if (every_s > (int64_t)max_days * 86400) {
+            dw_buf_printf(&why, "%srotation every %lld days (limit %ld)", why.len ? "; " : "",
+                          (long long)((every_s + 86399) / 86400), max_days);
+            bad_rotation = true;
+        }
+        const char *last = dwi_str(d->json, "LastRotatedDate");
+        int64_t last_s = 0;
+        long age_days = -1;
+        if (!dwi_get(d->json, "LastRotatedDate")) {
+            dw_buf_printf(&why, "%snever rotated (no LastRotatedDate)", why.len ? "; " : "");
+            bad_age = true;
+        } else if (!last || !dw_time_parse_iso8601(last, &last_s)) {
+            dw_buf_printf(&why, "%sLastRotatedDate cannot be read", why.len ? "; " : "");
+            unknown = true;
+        } else {
+            int64_t age_s = ctx->now_epoch_s - last_s;
+            age_days = (long)(age_s > 0 ? age_s / 86400 : 0);
+            if (age_s > (int64_t)max_days * 86400) {
+                dw_buf_printf(&why, "%slast rotated %ld days ago (limit %ld)", why.len ? "; " : "",
+                              age_days, max_days);
+                bad_age = true;
+            }
+        }
+        char *w = dw_buf_steal(&why);
+        if (bad_rotation || bad_age) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_EP, arn, "secret %s: %s", sid, w);
+            if (bad_rotation) {
+                struct dw_buf b;
+                dw_buf_init(&b, 65536);
+                dw_shell_printf(&b,
+                                "aws secretsmanager rotate-secret --region %s --secret-id %s "
+                                "--rotation-rules AutomaticallyAfterDays=%ld",
+                                ctx->region, sarn, max_days);
+                if (!dwi_str(d->json, "RotationLambdaARN"))
+                    dw_buf_puts(&b, " --rotation-lambda-arn REPLACE_WITH_ROTATION_FUNCTION_ARN");
+                dwi_cmd_take(f, dw_buf_steal(&b));
+                dwi_note(f, "rotate-secret turns rotation on and rotates the secret at once; the "
+                            "function must be able to change the database user's password.");
+            } else {
+                dwi_cmd(f, "aws secretsmanager rotate-secret --region %s --secret-id %s",
+                        ctx->region, sarn);
+                dwi_note(f, "Rotation is scheduled but has not happened in time: check the "
+                            "rotation function's CloudWatch logs for the failure.");
+            }
+        } else if (unknown) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "secret %s: %s", sid, w);
+        } else {
+            dwi_emit(ctx, c, DW_PASS, RT_EP, arn,
+                     "secret %s rotates every %lld days and was last rotated %ld days ago (limit %ld)",
+                     sid, (long long)((every_s + 86399) / 86400), age_days, max_days);
+        }
+        free(w);
+    }
+}
+
 /* The DMS controls, in catalog order: what each one checks and why, how to
  * audit and fix it by hand, the calls it reads, its parameters, the nearest
  * checks of other tools and its evaluator. */
@@ -1853,6 +2009,42 @@ const struct dw_control dwi_dms_controls[] = {
             .difference = "Peers judge every group of the account, and some only a list of ports; dbward judges the groups of "
                 "replication instances, on any port, once per shared group, and ties a public instance's DMS-01 finding "
                 "to the open group.",
+        },
+    },
+    {
+        .id = "DMS-16",
+        .service = "dms",
+        .title = "Secrets behind DMS endpoints rotate at least every 90 days",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.AC-1"},
+        .statements = {8},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::Endpoint",
+        .params = {"secret_rotation_max_days"},
+        .what = "For each endpoint whose engine settings name a SecretsManagerSecretId, the secret "
+            "(secretsmanager describe-secret) has RotationEnabled true, a rotation interval of at most "
+            "secret_rotation_max_days days (RotationRules.AutomaticallyAfterDays, or a rate() schedule), and a "
+            "LastRotatedDate no older than that. A secret named by an ARN in another region or account is "
+            "ERROR: dbward reads secrets in the endpoint's own region and account.",
+        .why = "The runbook asks that every secret be rotated within 90 days, including the accounts "
+            "created locally inside a service, such as the database users DMS logs in with; a secret "
+            "that never rotates is a password that never changes.",
+        .audit = "Console: Secrets Manager > the secret > Rotation configuration. CLI: aws secretsmanager "
+            "describe-secret --secret-id <id> --query '[RotationEnabled,RotationRules,LastRotatedDate]'.",
+        .fix = "Turn rotation on with a rotation function and AutomaticallyAfterDays of 90 or less (aws "
+            "secretsmanager rotate-secret --rotation-rules); when rotation is on but overdue, rotate now and "
+            "find out why the function failed.",
+        .calls = {"dms describe-endpoints", "secretsmanager describe-secret/<secret>"},
+        .eval = dwi_eval_dms16,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-16",
+            .prowler = "secretsmanager_automatic_rotation_enabled (all secrets)",
+            .security_hub = "SecretsManager.1, SecretsManager.4 (all secrets)",
+            .aws_config = "secretsmanager-rotation-enabled-check, secretsmanager-secret-periodic-rotation",
+            .conformity = "Secrets Manager Secret Rotation Enabled",
+            .difference = "Peers judge every secret of the account; dbward judges the secrets DMS endpoints log in with, "
+                "checking the interval and the date of the last rotation against one limit.",
         },
     },
 };

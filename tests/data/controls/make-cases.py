@@ -1218,6 +1218,87 @@ case("ACC-06", "error-multi-region-missing", merge(tr6(IsMultiRegionTrail=None),
 case("ACC-06", "error-validation-missing", merge(tr6(LogFileValidationEnabled=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
 
 
+# ---------------- DMS-16 (issue 18): rotation of the endpoints' secrets ----------------
+# Snapshot time 2026-01-10T00:00:00Z; limit [90] days for the interval and for the last rotation.
+SARN = "arn:aws:secretsmanager:us-east-1:%s:secret:dms-src1-AbCdEf" % A
+def secret(key="dms-src1-AbCdEf", arn=SARN, on=True, days=30, last="2025-12-20", lam=True, schedule=None):
+    d = {"Name": key.rsplit("-", 1)[0] if arn else key, "CreatedDate": "2025-01-01T00:00:00+00:00"}
+    if arn:
+        d["ARN"] = arn
+    if on is not None:
+        d["RotationEnabled"] = on
+    if lam:
+        d["RotationLambdaARN"] = "arn:aws:lambda:us-east-1:%s:function:rotate-mysql" % A
+    rules = {}
+    if days is not None:
+        rules["AutomaticallyAfterDays"] = days
+    if schedule:
+        rules["ScheduleExpression"] = schedule
+    if rules:
+        d["RotationRules"] = rules
+    if last:
+        d["LastRotatedDate"] = last + "T00:00:00+00:00"
+    return {P + "secretsmanager/describe-secret/" + key: d}
+my16 = lambda sid=SARN: eps(ep("SRC1", "mysql", MySQLSettings={"SecretsManagerSecretId": sid}))
+e16 = epa("SRC1")
+ROT = "aws secretsmanager rotate-secret --region us-east-1 --secret-id %s" % SARN
+case("DMS-16", "pass", merge(eps(ep("SRC1", "mysql", MySQLSettings={"SecretsManagerSecretId": SARN}), ep("TGT1", "s3", "target"),
+                                 ep("SRC2", "oracle", OracleSettings={"Username": "u"})), secret()),
+     ["PASS %s | secret %s rotates every 30 days and was last rotated 21 days ago (limit 90)" % (e16, SARN),
+      "NOT_APPLICABLE %s | the endpoint's credentials are not in Secrets Manager (engine s3" % epa("TGT1"),
+      "NOT_APPLICABLE %s | the endpoint's credentials are not in Secrets Manager (engine oracle; DMS-12 judges that)" % epa("SRC2")])
+case("DMS-16", "fail", merge(my16(), secret(on=False, days=None, lam=False)),
+     ["FAIL %s | secret %s: RotationEnabled is false | %s --rotation-rules AutomaticallyAfterDays=90 --rotation-lambda-arn REPLACE_WITH_ROTATION_FUNCTION_ARN | #1" % (e16, SARN, ROT)])
+case("DMS-16", "error", merge(my16(), {P + "secretsmanager/describe-secret/dms-src1-AbCdEf.error": DENIED}),
+     ["ERROR %s | secret %s: secretsmanager describe-secret for dms-src1-AbCdEf in us-east-1 was denied (AccessDeniedException)" % (e16, SARN)])
+case("DMS-16", "error-secret-not-recorded", my16(),
+     ["ERROR %s | secretsmanager describe-secret for dms-src1-AbCdEf in us-east-1 was not recorded" % e16])
+case("DMS-16", "error-malformed", merge(my16(), {P + "secretsmanager/describe-secret/dms-src1-AbCdEf": "{\"ARN\": \"x\",\n \"RotationEnabled\" true}\n"}),
+     ["ERROR %s | us-east-1/secretsmanager/describe-secret/dms-src1-AbCdEf.json:2:" % e16])
+s16 = secret(on=None)
+case("DMS-16", "fail-rotation-off-absent", merge(my16(), s16),
+     ["FAIL %s | RotationEnabled is absent from the answer; AWS's documented default is false | --rotation-rules AutomaticallyAfterDays=90 | #1" % e16])
+case("DMS-16", "fail-rotation-off", merge(my16(), secret(on=False, days=30)),
+     ["FAIL %s | secret %s: RotationEnabled is false | %s --rotation-rules AutomaticallyAfterDays=90 | #1" % (e16, SARN, ROT)])
+# Interval: 89 and 90 days pass, 91 fails.
+case("DMS-16", "pass-interval-below-limit", merge(my16(), secret(days=89)), ["PASS %s | rotates every 89 days" % e16])
+case("DMS-16", "pass-interval-at-limit", merge(my16(), secret(days=90)), ["PASS %s | rotates every 90 days" % e16])
+case("DMS-16", "fail-interval-above-limit", merge(my16(), secret(days=91)),
+     ["FAIL %s | secret %s: rotation every 91 days (limit 90) | %s --rotation-rules AutomaticallyAfterDays=90 | #1" % (e16, SARN, ROT)])
+case("DMS-16", "pass-schedule-rate-days", merge(my16(), secret(days=None, schedule="rate(45 days)")), ["PASS %s | rotates every 45 days" % e16])
+case("DMS-16", "fail-interval-schedule-hours", merge(my16(), secret(days=None, schedule="rate(2184 hours)")),
+     ["FAIL %s | rotation every 91 days (limit 90)" % e16])  # 2184 hours = 91 days
+case("DMS-16", "error-interval-cron", merge(my16(), secret(days=None, schedule="cron(0 16 1,15 * ? *)")),
+     ["ERROR %s | the rotation interval cannot be read (RotationRules has neither AutomaticallyAfterDays nor a rate() ScheduleExpression)" % e16])
+# Last rotation: 89 and 90 days ago pass, 91 fails (2025-10-12 is 90 days before 2026-01-10).
+case("DMS-16", "pass-last-rotated-below-limit", merge(my16(), secret(last="2025-10-13")), ["PASS %s | last rotated 89 days ago (limit 90)" % e16])
+case("DMS-16", "pass-last-rotated-at-limit", merge(my16(), secret(last="2025-10-12")), ["PASS %s | last rotated 90 days ago (limit 90)" % e16])
+case("DMS-16", "fail-last-rotated-above-limit", merge(my16(), secret(last="2025-10-11")),
+     ["FAIL %s | secret %s: last rotated 91 days ago (limit 90) | %s | #1" % (e16, SARN, ROT)])
+case("DMS-16", "fail-last-rotated-never", merge(my16(), secret(last=None)),
+     ["FAIL %s | never rotated (no LastRotatedDate) | %s" % (e16, ROT)])
+case("DMS-16", "fail-last-rotated-custom-limit", merge(my16(), secret(days=30, last="2025-11-26"), {"params": "secret_rotation_max_days=30\n"}),
+     ["FAIL %s | last rotated 45 days ago (limit 30)" % e16])
+case("DMS-16", "fail-rotation-off-and-last-rotated", merge(my16(), secret(on=False, days=None, last="2025-01-01")),
+     ["FAIL %s | RotationEnabled is false; last rotated 374 days ago (limit 90) | --rotation-rules AutomaticallyAfterDays=90 | #1" % e16])
+# Where the secret lives: a name, an ARN here; an ARN of another region or account is ERROR.
+case("DMS-16", "pass-secret-by-name", merge(my16("dbsrc1"), secret(key="dbsrc1", arn=None)),
+     ["PASS %s | secret dbsrc1 rotates every 30 days" % e16])
+case("DMS-16", "error-other-region", my16("arn:aws:secretsmanager:eu-west-1:%s:secret:x-AbCdEf" % A),
+     ["ERROR %s | is in region eu-west-1, account %s: dbward reads the secrets of an endpoint's own region and account" % (e16, A)])
+case("DMS-16", "error-other-account", my16("arn:aws:secretsmanager:us-east-1:210987654321:secret:x-AbCdEf"),
+     ["ERROR %s | is in region us-east-1, account 210987654321:" % e16])
+# A '/' in a secret's name is %2F in its file name (docs/snapshot.md), by name and by ARN.
+case("DMS-16", "pass-secret-name-with-slash", merge(my16("dms/src1"), {P + "secretsmanager/describe-secret/dms%2Fsrc1": secret(key="x", arn=None)[P + "secretsmanager/describe-secret/x"]}),
+     ["PASS %s | secret dms/src1 rotates every 30 days" % e16])
+SARN2 = "arn:aws:secretsmanager:us-east-1:%s:secret:dms/src1-AbCdEf" % A
+case("DMS-16", "fail-rotation-off-arn-with-slash", merge(my16(SARN2), {P + "secretsmanager/describe-secret/dms%2Fsrc1-AbCdEf": secret(arn=SARN2, on=False)[P + "secretsmanager/describe-secret/dms-src1-AbCdEf"]}),
+     ["FAIL %s | secret %s: RotationEnabled is false | aws secretsmanager rotate-secret --region us-east-1 --secret-id %s --rotation-rules" % (e16, SARN2, SARN2)])
+case("DMS-16", "error-name-unsafe", my16(".hidden"),
+     ["ERROR %s | secret .hidden: secretsmanager describe-secret for .hidden in us-east-1: the resource key is not a safe file name" % e16])
+case("DMS-16", "error-endpoints-denied", {P + "dms/describe-endpoints.error": DENIED},
+     ["ERROR %s | dms describe-endpoints in us-east-1 was denied" % SCOPE])
+
 # ---------------- ACC-09 (issue 18): key material of the keys DMS and DynamoDB use ----------------
 # The keys judged are those ACC-05 judges: instances' and endpoints' KmsKeyId, S3/Redshift
 # ServerSideEncryptionKmsKeyId, tables' KMSMasterKeyArn. Snapshot time 2026-01-10T00:00:00Z.
