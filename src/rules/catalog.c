@@ -17,6 +17,8 @@ static const struct dw_param_def s_params[] = {
     {"backup_max_age_days", "7", "newest DynamoDB backup must be younger than this"},
     {"unused_days", "30", "window in which an empty table must show consumed capacity"},
     {"access_key_max_age_days", "90", "active IAM access keys must be younger than this"},
+    {"password_max_age_days", "90",
+     "console passwords must have been changed within this many days (ACC-11, from the credential report)"},
     {"dax_approved", "false", "true when company policy allows DAX (DDB-03 then does not apply)"},
     {"source_ip_widest_prefix", "8",
      "widest IPv4 prefix (1 to 32) that the aws:SourceIp values of one condition may admit together and still count "
@@ -34,6 +36,7 @@ static const struct {
     {dwi_dms_controls, &dwi_dms_controls_count},
     {dwi_ddb_controls, &dwi_ddb_controls_count},
     {dwi_acc_controls, &dwi_acc_controls_count},
+    {dwi_acc_iam_controls, &dwi_acc_iam_controls_count},
 };
 
 size_t dw_catalog_count(void)

@@ -1182,7 +1182,104 @@ def swap_regions(x):
     return x
 
 
+
+# ---------------- ACC-11: console password age, from the credential report ----------------
+import base64 as _b64
+import csv as _csv
+import io as _io
+
+REPORT_COLS = ["user", "arn", "user_creation_time", "password_enabled", "password_last_used", "password_last_changed",
+               "password_next_rotation", "mfa_active", "access_key_1_active", "access_key_1_last_rotated",
+               "access_key_1_last_used_date", "access_key_1_last_used_region", "access_key_1_last_used_service",
+               "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+               "access_key_2_last_used_region", "access_key_2_last_used_service", "cert_1_active",
+               "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated"]
+
+
+def report_row(name, enabled="true", changed="2025-12-01T09:30:00+00:00"):
+    """One user's line as AWS writes it (N/A where a credential does not exist)."""
+    row = dict.fromkeys(REPORT_COLS, "N/A")
+    row.update({"user": name, "arn": uarn(name), "user_creation_time": "2024-03-01T08:00:00+00:00",
+                "password_enabled": enabled, "password_last_changed": changed if enabled == "true" else "N/A",
+                "mfa_active": "false", "access_key_1_active": "false", "access_key_2_active": "false",
+                "cert_1_active": "false", "cert_2_active": "false"})
+    return row
+
+
+ROOT_ROW = dict(report_row("<root_account>"), arn="arn:aws:iam::%s:root" % A, password_enabled="not_supported",
+                password_last_changed="not_supported")
+
+
+def credreport(*rows, cols=REPORT_COLS, text=None):
+    """global/iam/get-credential-report as the AWS CLI prints it: Content is
+    the base64 of the CSV (written here by Python's csv module)."""
+    if text is None:
+        buf = _io.StringIO(newline="")
+        w = _csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        text = buf.getvalue()
+    return {"global/iam/generate-credential-report": {"State": "COMPLETE"},
+            "global/iam/get-credential-report": {"Content": _b64.b64encode(text.encode()).decode(),
+                                                  "ReportFormat": "text/csv",
+                                                  "GeneratedTime": "2026-01-09T22:00:00+00:00"}}
+
+
+RPT = "%s/global" % A
+nonone = lambda d: {k: v for k, v in d.items() if v is not None}
+case("ACC-11", "pass", credreport(ROOT_ROW, report_row("alice"), report_row("svc", enabled="false")),
+     ["NOT_APPLICABLE arn:aws:iam::%s:root | the account root is not an IAM user (credential report line 2)" % A,
+      "PASS %s | the console password was changed 39 days ago (limit 90)" % uarn("alice"),
+      "NOT_APPLICABLE %s | no console password (password_enabled is false)" % uarn("svc")])
+case("ACC-11", "fail", credreport(report_row("bob", changed="2025-06-01T00:00:00+00:00")),
+     ["FAIL %s | the console password was changed 223 days ago (limit 90) | #1 | "
+      "aws iam update-login-profile --user-name bob --password-reset-required" % uarn("bob")])
+# The limit, 90 days before the snapshot (2026-01-10T00:00:00Z): "within 90 days" includes the 90th.
+case("ACC-11", "pass-password-age-below-limit", credreport(report_row("bob", changed="2025-10-13T00:00:00+00:00")),
+     ["PASS %s | changed 89 days ago (limit 90)" % uarn("bob")])
+case("ACC-11", "pass-password-age-at-limit", credreport(report_row("bob", changed="2025-10-12T00:00:00+00:00")),
+     ["PASS %s | changed 90 days ago (limit 90)" % uarn("bob")])
+case("ACC-11", "fail-password-too-old", credreport(report_row("bob", changed="2025-10-11T00:00:00+00:00")),
+     ["FAIL %s | changed 91 days ago (limit 90) | --password-reset-required" % uarn("bob")])
+case("ACC-11", "fail-password-too-old-custom-limit",
+     merge(credreport(report_row("bob", changed="2025-12-01T09:30:00+00:00")), {"params": "password_max_age_days=30\n"}),
+     ["FAIL %s | changed 39 days ago (limit 30)" % uarn("bob")])
+case("ACC-11", "error", nonone(merge(credreport(), {"global/iam/get-credential-report": None,
+                                             "global/iam/get-credential-report.error": err("AccessDenied")})),
+     ["ERROR %s | iam get-credential-report in global was denied (AccessDenied)" % RPT])
+case("ACC-11", "error-report-in-progress",
+     nonone(merge(credreport(), {"global/iam/get-credential-report": None,
+                                 "global/iam/get-credential-report.error": {"code": "ReportInProgress", "message":
+                                     "Report generation in progress. (still so after 10 calls of iam generate-credential-report, 2000 ms apart)"}})),
+     ["ERROR %s | iam get-credential-report in global failed (ReportInProgress): Report generation in progress." % RPT])
+case("ACC-11", "error-not-recorded", {"global/iam/generate-credential-report": {"State": "COMPLETE"}},
+     ["ERROR %s | iam get-credential-report in global was not recorded" % RPT])
+case("ACC-11", "error-generation-denied", {"global/iam/generate-credential-report.error": err("AccessDenied")},
+     ["ERROR %s | iam generate-credential-report in global was denied (AccessDenied)" % RPT])
+case("ACC-11", "error-no-content", merge(credreport(), {"global/iam/get-credential-report": {"ReportFormat": "text/csv"}}),
+     ["ERROR %s | get-credential-report.json has no \"Content\" string" % RPT])
+case("ACC-11", "error-content-not-base64",
+     merge(credreport(), {"global/iam/get-credential-report": {"Content": "dXNlcixhcm4K@@@=", "ReportFormat": "text/csv"}}),
+     ["ERROR %s | Content is not base64 (at byte 12" % RPT])
+case("ACC-11", "error-content-not-csv", credreport(text='user,arn,password_enabled,password_last_changed\n"alice,x,true,N/A\n'),
+     ["ERROR %s | is not CSV at line 2, column 1: the quoted field opened here is never closed" % RPT])
+case("ACC-11", "error-short-record",
+     credreport(text="user,arn,password_enabled,password_last_changed\nalice,%s,true\n" % uarn("alice")),
+     ["ERROR %s | is not CSV at line 2, column 1: this record has 3 fields but the header has 4" % RPT])
+case("ACC-11", "error-no-last-changed-column",
+     credreport(report_row("alice"), cols=[c for c in REPORT_COLS if c != "password_last_changed"]),
+     ["ERROR %s | the credential report has no password_last_changed column" % RPT])
+case("ACC-11", "error-last-changed-na", credreport(dict(report_row("alice"), password_last_changed="N/A")),
+     ["ERROR %s | password_enabled is true but password_last_changed is \"N/A\" on credential report line 2" % uarn("alice")])
+case("ACC-11", "error-last-changed-not-supported",
+     credreport(dict(report_row("alice"), password_last_changed="not_supported")),
+     ["ERROR %s | password_last_changed is \"not_supported\"" % uarn("alice")])
+case("ACC-11", "error-password-enabled-unknown", credreport(dict(report_row("alice"), password_enabled="")),
+     ["ERROR %s | password_enabled is \"\" on credential report line 2, neither true nor false" % uarn("alice")])
+
+
 GLOBAL_CONTROLS = {"DDB-01", "ACC-02", "ACC-03", "ACC-04"}  # IAM is global: one region only
+GLOBAL_CONTROLS |= {"ACC-10", "ACC-11"}  # issue 18: IAM too
 for cid in sorted(CASES):
     if cid in GLOBAL_CONTROLS or cid == "ACC-05":  # ACC-05: with the policy rewrite
         continue
