@@ -40,21 +40,28 @@ static const struct dw_param_def *s_param_def(const char *name)
     return NULL;
 }
 
+static void s_free(struct dw_config *cfg, struct dw_custom_set *set)
+{
+    dw_custom_set_clean_up(set);
+    dw_config_free(cfg);
+}
+
 int cli_cmd_controls(struct cli_args *a)
 {
     struct dw_config *cfg = NULL;
-    if (cli_config_load(a, &cfg))
+    struct dw_custom_set set;
+    if (cli_controls_load(a, &cfg, &set))
         return EXIT_USAGE;
     struct cli_out o;
     FILE *out = cli_out_open(&o, a->output);
     if (!out) {
-        dw_config_free(cfg);
+        s_free(cfg, &set);
         return EXIT_USAGE;
     }
     bool json = a->format && strcmp(a->format, "json") == 0;
     if (a->format && strcmp(a->format, "markdown") == 0) {
         cli_control_index(out);
-        dw_config_free(cfg);
+        s_free(cfg, &set);
         return cli_out_close(&o, true) == 0 ? EXIT_CLEAN : EXIT_USAGE;
     }
     if (json) {
@@ -63,8 +70,8 @@ int cli_cmd_controls(struct cli_args *a)
         fprintf(out, "%-7s %-9s %-10s %s\n", "ID", "SEVERITY", "FIX", "TITLE");
     }
     bool first = true;
-    const struct dw_control *const *custom = cfg ? cfg->custom_controls : NULL;
-    size_t n_custom = cfg ? cfg->n_custom : 0;
+    const struct dw_control *const *custom = set.controls;
+    size_t n_custom = set.n;
     for (size_t i = 0; i < dw_registry_count(custom, n_custom); i++) {
         const struct dw_control *c = dw_registry_get(custom, n_custom, i);
         if (a->severity_mask && !(a->severity_mask & (1u << c->severity)))
@@ -110,7 +117,7 @@ int cli_cmd_controls(struct cli_args *a)
             fprintf(out, "  %-24s [%s] %s\n", p->name, p->def, p->help);
         }
     }
-    dw_config_free(cfg);
+    s_free(cfg, &set);
     return cli_out_close(&o, true) ? EXIT_USAGE : EXIT_CLEAN;
 }
 
@@ -121,18 +128,19 @@ int cli_cmd_explain(struct cli_args *a)
         return EXIT_USAGE;
     }
     struct dw_config *cfg = NULL;
-    if (cli_config_load(a, &cfg))
+    struct dw_custom_set set;
+    if (cli_controls_load(a, &cfg, &set))
         return EXIT_USAGE;
-    const struct dw_control *c = dw_config_find_control(cfg, a->positional[0]);
+    const struct dw_control *c = dw_registry_find(set.controls, set.n, a->positional[0]);
     if (!c) {
         fprintf(stderr, "dbward: no control \"%s\" (see dbward controls)\n", a->positional[0]);
-        dw_config_free(cfg);
+        s_free(cfg, &set);
         return EXIT_USAGE;
     }
     FILE *out = stdout;
     if (a->format && strcmp(a->format, "markdown") == 0) {
         cli_control_page(out, c);
-        dw_config_free(cfg);
+        s_free(cfg, &set);
         return fflush(out) == 0 ? EXIT_CLEAN : EXIT_USAGE;
     }
     fprintf(out, "%s  %s\n\n", c->id, c->title);
@@ -162,7 +170,7 @@ int cli_cmd_explain(struct cli_args *a)
         fprintf(out, "\nNearest checks elsewhere\n  Prowler: %s\n  Security Hub: %s\n  AWS Config: %s\n"
                      "  Conformity: %s\n  How dbward differs: %s\n",
                 peer->prowler, peer->security_hub, peer->aws_config, peer->conformity, peer->difference);
-    dw_config_free(cfg);
+    s_free(cfg, &set);
     return fflush(out) == 0 ? EXIT_CLEAN : EXIT_USAGE;
 }
 
