@@ -445,7 +445,12 @@ def iam():
     ddb_arn = "arn:aws:dynamodb:us-east-1:%s:table/orders" % ACCT
     users = [
         user("ci-deployer", "2025-06-01T08:00:00+00:00", inline=[{"PolicyName": "orders-writer", "PolicyDocument": doc(
-            {"Sid": "WriteOrders", "Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem"], "Resource": ddb_arn})}]),
+            {"Sid": "WriteOrders", "Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem"], "Resource": ddb_arn})},
+            # ACC-10: the CI runners' key works only from the build network and the office.
+            {"PolicyName": "only-from-company-networks", "PolicyDocument": doc(
+                {"Sid": "OnlyFromCompanyNetworks", "Effect": "Deny", "Action": "*", "Resource": "*",
+                 "Condition": {"NotIpAddress": {"aws:SourceIp": ["10.20.0.0/16", "198.51.100.0/24"]},
+                               "Bool": {"aws:ViaAWSService": "false"}}})}]),
         user("alice.admin", "2023-02-10T09:00:00+00:00", groups=["platform-admins"]),
         user("bob.analyst", "2024-09-01T09:00:00+00:00", attached=["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"]),
         user("etl-runner", "2025-01-20T09:00:00+00:00", attached=["arn:aws:iam::%s:policy/DynamoDBTablesReadWrite" % ACCT]),

@@ -9,7 +9,7 @@
 set -euo pipefail
 dbward=$1 dir=$2
 table=$dir/clauses.txt
-global="DDB-01 ACC-02 ACC-03 ACC-04 ACC-05"
+global="DDB-01 ACC-02 ACC-03 ACC-04 ACC-05 ACC-10 ACC-11"
 missing=0
 # ACCOUNT stands for an account the audit could not enter: it has no
 # evaluator and no snapshot cases (cli/test_accounts covers it).

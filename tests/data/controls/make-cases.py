@@ -1183,6 +1183,134 @@ def swap_regions(x):
 
 
 
+# ---------------- ACC-10: IAM use restricted to company networks ----------------
+CIDRS = "10.0.0.0/8,192.0.2.0/24"
+VPCE = "vpce-0a1b2c3d4e5f60001"
+PARAMS10 = {"params": "company_cidrs=%s\ncompany_vpcs=%s\n" % (CIDRS, VPCE)}
+ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+S3 = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+
+
+def fence(ips=("10.0.0.0/8", "192.0.2.0/24"), vpce=(VPCE,), action="*", **more):
+    cond = {"NotIpAddress": {"aws:SourceIp": list(ips)}, "Bool": {"aws:ViaAWSService": "false"}}
+    if vpce:
+        cond["StringNotEqualsIfExists"] = {"aws:SourceVpce": list(vpce)}
+    cond.update(more)
+    return {"Sid": "Fence", "Effect": "Deny", "Action": action, "Resource": "*", "Condition": cond}
+
+
+def inl(name, *st):
+    return [{"PolicyName": name, "PolicyDocument": doc(*st)}]
+
+
+def key_user(u, *extra, with_key=True, with_password=False):
+    """list-access-keys and get-login-profile for u: an active key and/or a password."""
+    files = ak(u, "AKIA" + u.upper().ljust(16, "0")[:16], "2025-12-01T00:00:00Z", "Active" if with_key else "Inactive")
+    files.update(lp(u) if with_password else nolp(u))
+    return merge(files, *extra)
+
+
+def managed_pol(name, d):
+    return {"PolicyName": name, "Arn": "arn:aws:iam::%s:policy/%s" % (A, name), "DefaultVersionId": "v1",
+            "PolicyVersionList": [{"Document": d, "VersionId": "v1", "IsDefaultVersion": True}]}
+
+
+case("ACC-10", "pass", merge(users(user("ci", inline=inl("app", S3, fence()))), key_user("ci"), PARAMS10),
+     ["PASS %s | an active access key: every request from outside the company networks is refused by inline policy app "
+      "statement \"Fence\"; from inside (address 10.0.0.0) s3:GetObject on example stays allowed" % uarn("ci")])
+case("ACC-10", "fail", merge(users(user("ci", inline=inl("app", ALL))), key_user("ci"), PARAMS10),
+     ["FAIL %s | an active access key: a request from outside the company networks is allowed: s3:GetObject on example "
+      "from address 0.0.0.0 | #1 | aws iam put-user-policy --user-name ci --policy-name deny-outside-company-networks "
+      "--policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyOutsideCompanyNetworks\","
+      "\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"NotIpAddress\":{\"aws:SourceIp\":"
+      "[\"10.0.0.0/8\",\"192.0.2.0/24\"]},\"StringNotEqualsIfExists\":{\"aws:SourceVpce\":[\"vpce-0a1b2c3d4e5f60001\"]},"
+      "\"Bool\":{\"aws:ViaAWSService\":\"false\"}}}]}'" % uarn("ci")])
+case("ACC-10", "error", merge(users(user("ci", inline=inl("app", ALL))), {"global/iam/list-access-keys/ci.error": err("AccessDenied")},
+                              nolp("ci"), PARAMS10),
+     ["ERROR %s | whether the user has credentials is unknown: iam list-access-keys for ci in global was denied (AccessDenied)" % uarn("ci")])
+case("ACC-10", "error-details-denied", {"global/iam/get-account-authorization-details.error": err("AccessDenied")},
+     ["ERROR %s/global | iam get-account-authorization-details in global was denied (AccessDenied)" % A])
+case("ACC-10", "error-details-not-recorded", {}, ["ERROR %s/global | iam get-account-authorization-details in global was not recorded" % A])
+case("ACC-10", "error-policy-missing",
+     merge(users(user("ci", attached=["arn:aws:iam::%s:policy/Fence" % A])), key_user("ci"), PARAMS10),
+     ["ERROR %s | the user's policies cannot be judged: the document of managed policy Fence is missing" % uarn("ci")])
+case("ACC-10", "error-policy-malformed",
+     merge(users(user("ci", inline=[{"PolicyName": "bad", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+         {"Effect": "Maybe", "Action": "*", "Resource": "*"}]}}])), key_user("ci"), PARAMS10),
+     ["ERROR %s | the user's policies cannot be judged: inline policy bad cannot be read" % uarn("ci")])
+case("ACC-10", "error-login-profile-failed",
+     merge(users(user("ci", inline=inl("app", ALL))), key_user("ci", with_key=False),
+           {"global/iam/get-login-profile/ci.error": err("ServiceFailure")}, PARAMS10),
+     ["ERROR %s | whether the user has credentials is unknown: iam get-login-profile for ci in global failed (ServiceFailure)" % uarn("ci")])
+case("ACC-10", "not-applicable-no-credentials", merge(users(user("idle", inline=inl("app", ALL))), key_user("idle", with_key=False), PARAMS10),
+     ["NOT_APPLICABLE %s | no active access key and no console password" % uarn("idle")])
+case("ACC-10", "pass-console-password-group-policy",
+     merge({"global/iam/get-account-authorization-details": {
+         "UserDetailList": [dict(user("human", inline=inl("app", ALL)), GroupList=["staff"])],
+         "GroupDetailList": [{"GroupName": "staff", "Arn": "arn:aws:iam::%s:group/staff" % A, "GroupPolicyList": inl("net", fence()),
+                              "AttachedManagedPolicies": []}], "RoleDetailList": [], "Policies": []}},
+           key_user("human", with_key=False, with_password=True), PARAMS10),
+     ["PASS %s | a console password: every request from outside the company networks is refused by group staff's inline "
+      "policy net statement \"Fence\"" % uarn("human")])
+case("ACC-10", "pass-attached-managed-policy",
+     merge(users(user("ci", inline=inl("app", ALL), attached=["arn:aws:iam::%s:policy/CompanyNetworksOnly" % A]),
+                 policies=[managed_pol("CompanyNetworksOnly", doc(fence()))]), key_user("ci"), PARAMS10),
+     ["PASS %s | refused by managed policy CompanyNetworksOnly statement \"Fence\"" % uarn("ci")])
+case("ACC-10", "pass-permissions-boundary",
+     merge(users(dict(user("ci", inline=inl("app", ALL)), PermissionsBoundary={
+         "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::%s:policy/Boundary" % A}),
+                 policies=[managed_pol("Boundary", doc(dict(ALL, Condition={"IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}})))]),
+           key_user("ci"), PARAMS10),
+     ["PASS %s | every request from outside the company networks is refused by the permissions boundary, which allows "
+      "nothing from there; from inside (address 10.0.0.0) s3:GetObject on example stays allowed" % uarn("ci")])
+case("ACC-10", "pass-endpoint-only",
+     merge(users(user("ci", inline=inl("app", S3, {"Sid": "Fence", "Effect": "Deny", "Action": "*", "Resource": "*",
+                                                   "Condition": {"StringNotEquals": {"aws:SourceVpce": VPCE}}}))),
+           key_user("ci"), {"params": "company_vpcs=%s\n" % VPCE}),
+     ["PASS %s | refused by inline policy app statement \"Fence\"; from inside (VPC endpoint vpce-0a1b2c3d4e5f60001 in "
+      "vpc-0dbward0inside0) s3:GetObject on example stays allowed" % uarn("ci")])
+case("ACC-10", "pass-without-parameters", merge(users(user("ci", inline=inl("app", S3, fence(ips=("198.51.100.0/24",), vpce=())))),
+                                                key_user("ci")),
+     ["PASS %s | refused by inline policy app statement \"Fence\"; from inside (address 198.51.100.0) s3:GetObject on "
+      "example stays allowed (company_cidrs and company_vpcs are not set: any network condition of a Deny counts; the "
+      "Denies exempt 198.51.100.0/24)" % uarn("ci")])
+case("ACC-10", "pass-allowed-nothing", merge(users(user("ci", inline=inl("app", {"Effect": "Deny", "Action": "*", "Resource": "*"}))),
+                                             key_user("ci"), PARAMS10),
+     ["PASS %s | no policy allows the user any request, from anywhere" % uarn("ci")])
+# Each way the Deny can fall short.
+case("ACC-10", "fail-no-deny", merge(users(user("ci", inline=inl("app", S3))), key_user("ci"), PARAMS10),
+     ["FAIL %s | a request from outside the company networks is allowed: s3:GetObject on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-exempts-outside-cidr",
+     merge(users(user("ci", inline=inl("app", S3, fence(ips=("10.0.0.0/7", "192.0.2.0/24"))))), key_user("ci"), PARAMS10),
+     ["FAIL %s | a request from outside the company networks is allowed: s3:GetObject on example from address 11.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-exempts-outside-endpoint",
+     merge(users(user("ci", inline=inl("app", S3, fence(vpce=(VPCE, "vpce-0ffffffffffff9999"))))), key_user("ci"), PARAMS10),
+     ["FAIL %s | allowed: s3:GetObject on example from VPC endpoint vpce-0ffffffffffff9999 in vpc-0dbward0outside0" % uarn("ci")])
+case("ACC-10", "fail-exempts-any-endpoint",
+     # The Deny applies only to requests that carry aws:SourceIp, so none through a VPC endpoint.
+     merge(users(user("ci", inline=inl("app", S3, fence(vpce=(), Null={"aws:SourceIp": "false"})))), key_user("ci"), PARAMS10),
+     ["FAIL %s | is allowed: s3:GetObject on example from VPC endpoint vpce-0dbward0outside0 in vpc-0dbward0outside0" % uarn("ci")])
+case("ACC-10", "fail-deny-misses-actions",
+     merge(users(user("ci", inline=inl("app", ALL, fence(action="s3:*")))), key_user("ci"), PARAMS10),
+     ["FAIL %s | allowed: dynamodb:GetItem on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-deny-extra-condition",
+     merge(users(user("ci", inline=inl("app", S3, fence(StringEquals={"aws:PrincipalTag/team": "ops"})))), key_user("ci"), PARAMS10),
+     ["FAIL %s | a request from outside the company networks is allowed: s3:GetObject on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-allow-condition-only",
+     merge(users(user("ci", inline=inl("app", dict(S3, Condition={"IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}})))), key_user("ci"), PARAMS10),
+     ["FAIL %s | only the Allows' own conditions refuse it, which another Allow would undo: no Deny or permissions boundary does" % uarn("ci")])
+case("ACC-10", "fail-boundary-allows-outside",
+     merge(users(dict(user("ci", inline=inl("app", ALL)), PermissionsBoundary={
+         "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::%s:policy/Boundary" % A}),
+                 policies=[managed_pol("Boundary", doc(S3))]), key_user("ci"), PARAMS10),
+     ["FAIL %s | allowed: s3:GetObject on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-without-parameters-too-wide",
+     merge(users(user("ci", inline=inl("app", S3, fence(ips=("0.0.0.0/1",), vpce=())))), key_user("ci")),
+     ["FAIL %s | from address 0.0.0.0 (company_cidrs and company_vpcs are not set: any network condition of a Deny counts; "
+      "the Denies exempt 0.0.0.0/1)" % uarn("ci")])
+case("ACC-10", "fail-no-deny-without-parameters", merge(users(user("ci", inline=inl("app", S3))), key_user("ci")),
+     ["FAIL %s | (company_cidrs and company_vpcs are not set: any network condition of a Deny counts; no Deny names one)" % uarn("ci")])
+
 # ---------------- ACC-11: console password age, from the credential report ----------------
 import base64 as _b64
 import csv as _csv
