@@ -44,6 +44,10 @@ struct dw_control {
     const char *audit;           /* how to check by hand */
     const char *fix;             /* how to fix, in words */
     const char *calls[8];        /* snapshot calls it reads, "service command[/key]" */
+    /* The conditions its catalog row names, one word each ("public"): each
+     * needs a failing case tests/data/controls/<id>/fail-<clause>[-*]
+     * (tests/cli/case_coverage.py). NULL-terminated. */
+    const char *clauses[12];
     dw_eval_fn eval;
     const struct dw_custom_control *custom; /* set for controls from dbward.yaml */
     const struct dw_peers *peers; /* the nearest checks of other tools; NULL for custom controls */

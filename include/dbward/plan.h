@@ -52,6 +52,10 @@ struct dw_plan_call {
      * budget is spent the last answer or error is kept as it is. NULL: none. */
     const char *until;
     const char *not_ready;
+    /* For docs/snapshot.md (scripts/gen-snapshot-doc): what a per-resource
+     * call's snapshot key is, and a note on the call; NULL for none. */
+    const char *key_doc;
+    const char *doc;
 };
 
 /* The polling budget of until / not_ready (above). */

@@ -101,10 +101,14 @@ int cli_cmd_controls(struct cli_args *a)
             free(enc);
             json_decref(js);
         }
+        fputs("], \"clauses\": [", out);
+        for (size_t k = 0; k < sizeof(c->clauses) / sizeof(c->clauses[0]) && c->clauses[k]; k++)
+            fprintf(out, "%s\"%s\"", k ? ", " : "", c->clauses[k]);
+        fprintf(out, "], \"global\": %s", c->is_global ? "true" : "false");
         json_t *jt = json_string(c->title);
         char *title = jt ? json_dumps(jt, JSON_ENCODE_ANY) : NULL;
         json_decref(jt);
-        fprintf(out, "], \"custom\": %s, \"title\": %s}", c->custom ? "true" : "false", title ? title : "\"\"");
+        fprintf(out, ", \"custom\": %s, \"title\": %s}", c->custom ? "true" : "false", title ? title : "\"\"");
         free(title);
         first = false;
     }

@@ -296,6 +296,7 @@ static void s_action_dfa(struct dwp_dfa *d)
     }
     d->trans[1 * 256 + ':'] = 2;
     d->accept[3] = true;
+    dwp_dfa_classes(d);
 }
 
 /* Is some request allowed with these roles? *known false when too complex;

@@ -434,6 +434,9 @@ const struct dw_control dwi_acc_iam_controls[] = {
         .resource_type = "AWS::IAM::User",
         .is_global = true,
         .params = {"company_cidrs", "company_vpcs", "source_ip_widest_prefix"},
+        .clauses = {"no-deny", "exempts-outside-cidr", "exempts-outside-endpoint", "exempts-any-endpoint",
+                    "deny-misses-actions", "deny-extra-condition", "allow-condition-only", "boundary-allows-outside",
+                    "without-parameters-too-wide"},
         .what = "For every IAM user with an active access key or a console password, no request from outside the "
             "company networks (an address outside company_cidrs, or a VPC endpoint outside company_vpcs) is allowed "
             "for any action on any resource: a Deny (inline, attached, group) or the permissions boundary's "
@@ -470,6 +473,7 @@ const struct dw_control dwi_acc_iam_controls[] = {
         .resource_type = "AWS::IAM::User",
         .is_global = true,
         .params = {"password_max_age_days"},
+        .clauses = {"password-too-old"},
         .what = "Every IAM user whose credential report row says password_enabled true has a "
             "password_last_changed no more than password_max_age_days days before the snapshot.",
         .why = "Control statement 8 asks for every secret to be rotated within 90 days; a console password "
