@@ -30,6 +30,10 @@ static const struct dw_param_def s_params[] = {
     {"source_ip_widest_prefix", "8",
      "widest IPv4 prefix (1 to 32) that the aws:SourceIp values of one condition may admit together and still count "
      "as a network limit (DDB-01, ACC-05)"},
+    {"log_retention_min_days", "365", "DMS task log groups must keep events at least this long (DMS-15)"},
+    {"siem_destinations", "",
+     "comma-separated ARN globs of the SIEM's log destinations (DMS-15, ACC-08); empty: a Firehose stream that "
+     "delivers to Splunk, or for S3 notifications any SQS queue or SNS topic"},
 };
 
 size_t dw_param_def_count(void) { return DW_ARRAY_LEN(s_params); }
@@ -86,6 +90,9 @@ static const struct dw_control s_account = {
     .title = "The audit role can be assumed in the account",
     .severity = DW_SEV_HIGH,
     .nist_csf = {"ID.AM-1", NULL},
+    /* An account that can be audited is one in the inventory of systems
+     * (CSF 2.0 ID.AM-02), not hardware (ID.AM-01). */
+    .nist_csf2 = {"ID.AM-02", NULL},
     .statements = {0},
     .seed = "-",
     .fix_kind = DW_FIX_MANUAL,
@@ -253,6 +260,22 @@ enum dw_status dw_param_check(const char *name, const char *value, struct dw_err
         if (!strchr(value, '=') || value[0] == '=')
             return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
                                 "prod_tag must look like KEY=VALUE");
+    } else if (strcmp(name, "siem_destinations") == 0) {
+        for (const char *p = value; *p;) {
+            while (*p == ' ')
+                p++;
+            size_t n = strcspn(p, ",");
+            if (n < 4 || strncmp(p, "arn:", 4) != 0)
+                return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
+                                    "siem_destinations must be comma-separated ARN globs (each starting with "
+                                    "arn:), got \"%.*s\"", (int)n, p);
+            p += n;
+            if (*p == ',' && !p[1])
+                return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
+                                    "siem_destinations ends with a comma");
+            if (*p == ',')
+                p++;
+        }
     } else if (strcmp(name, "required_tags") == 0 && !*value) {
         return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
                             "required_tags must name at least one tag key");

@@ -70,7 +70,7 @@ static const char s_tail[] =
 static void s_dq(struct dw_buf *b, const char *text, const char *var)
 {
     static const char *const names[] = {"{item}", "{tail}", "{region}", "{partition}", "{account}", "{now}",
-                                        "{window_start}"};
+                                        "{window_start}", "{name}"};
     for (const char *p = text; *p;) {
         size_t k = 0;
         while (k < DW_ARRAY_LEN(names) && strncmp(p, names[k], strlen(names[k])) != 0)
@@ -87,6 +87,8 @@ static void s_dq(struct dw_buf *b, const char *text, const char *var)
             dw_buf_puts(b, "$TAKEN_AT");
         else if (k == 6)
             dw_buf_puts(b, "$WINDOW_START");
+        else if (k == 7)
+            dw_buf_printf(b, "${%s##*/}", var ? var : "item");
         if (k < DW_ARRAY_LEN(names)) {
             p += strlen(names[k]);
             continue;
@@ -142,7 +144,7 @@ static void s_path(struct dw_buf *b, const struct dw_plan_call *c, const char *v
     dw_buf_puts(b, c->is_global ? "global" : "$R");
     dw_buf_printf(b, "/%s/%s", c->service, c->command);
     if (c->scope == DW_PLAN_PER_RESOURCE)
-        dw_buf_printf(b, c->key_is_tail ? "/${%s##*:}" : "/$%s", var);
+        dw_buf_printf(b, c->key_is_name ? "/${%s##*/}" : c->key_is_tail ? "/${%s##*:}" : "/$%s", var);
 }
 
 /* A row whose answer is ready later (dbward/plan.h: until): the call is

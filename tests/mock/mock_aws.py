@@ -262,6 +262,9 @@ def find_file(region, service, command, params, root=None):
     for p in ("TableName", "KeyId", "UserName"):
         if p in params:
             key = params[p]
+    for p in ("logGroupName", "DeliveryStreamName"):  # DMS-15, ACC-08: log groups, Firehose streams
+        if p in params and command != "describe-log-groups":
+            key = params[p]
     if "ResourceArn" in params:
         arn = params["ResourceArn"]
         key = arn.split("table/")[-1] if service == "dynamodb" else arn.rsplit(":", 1)[-1]

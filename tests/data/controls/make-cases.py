@@ -1170,6 +1170,145 @@ case("ACC-06", "error-key-unreadable", merge(tr6(), {P + "kms/describe-key/k-cmk
 case("ACC-06", "error-multi-region-missing", merge(tr6(IsMultiRegionTrail=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
 case("ACC-06", "error-validation-missing", merge(tr6(LogFileValidationEnabled=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
 
+# ---- ACC-07: the trail is logging and its last delivery has no error (get-trail-status) ----
+# (Wrong-typed fields stay ERROR in the evaluator; case files must match the API shapes, so no case holds one.)
+tarn7 = "arn:aws:cloudtrail:%s:%s:trail/main" % (R, A)
+def st7(**kw):
+    return {P + "cloudtrail/get-trail-status/main": kw}
+tr7 = trails(trail("main"), trail("shadow", home=E))  # the shadow is judged in its home region, not here
+case("ACC-07", "pass", merge(tr7, st7(IsLogging=True, LatestDeliveryTime="2026-01-09T23:55:00Z")),
+     ["PASS %s | IsLogging is true and LatestDeliveryError is absent (no failed delivery)" % tarn7])
+case("ACC-07", "pass-delivery-error-empty", merge(tr7, st7(IsLogging=True, LatestDeliveryError="")),
+     ["PASS %s | IsLogging is true and LatestDeliveryError is empty" % tarn7])
+case("ACC-07", "fail", merge(tr7, st7(IsLogging=False)),
+     ["FAIL %s | IsLogging is false | #1 | aws cloudtrail start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "fail-not-logging", merge(tr7, st7(IsLogging=False, LatestDeliveryTime="2026-01-01T00:00:00Z")),
+     ["FAIL %s | IsLogging is false | aws cloudtrail start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "fail-delivery-error", merge(tr7, st7(IsLogging=True, LatestDeliveryError="AccessDenied")),
+     ["FAIL %s | LatestDeliveryError is AccessDenied | #0" % tarn7])
+case("ACC-07", "fail-not-logging-delivery-error", merge(tr7, st7(IsLogging=False, LatestDeliveryError="NoSuchBucket")),
+     ["FAIL %s | IsLogging is false; LatestDeliveryError is NoSuchBucket | #1 | start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "error", merge(tr7, {P + "cloudtrail/get-trail-status/main.error": err("TrailNotFoundException")}),
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 failed (TrailNotFoundException)" % tarn7])
+case("ACC-07", "error-denied", merge(tr7, {P + "cloudtrail/get-trail-status/main.error": DENIED}),
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 was denied (AccessDeniedException)" % tarn7])
+case("ACC-07", "error-not-recorded", tr7,
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 was not recorded" % tarn7])
+case("ACC-07", "error-malformed", merge(tr7, {P + "cloudtrail/get-trail-status/main": "{\"IsLogging\": tru}\n"}),
+     ["ERROR %s | us-east-1/cloudtrail/get-trail-status/main.json:1:" % tarn7])
+case("ACC-07", "error-islogging-missing", merge(tr7, st7(LatestDeliveryTime="2026-01-09T23:55:00Z")),
+     ["ERROR %s | us-east-1/cloudtrail/get-trail-status/main.json has no boolean IsLogging" % tarn7])
+case("ACC-07", "error-trails-denied", {P + "cloudtrail/describe-trails.error": DENIED},
+     ["ERROR %s | cloudtrail describe-trails in us-east-1 was denied" % SCOPE])
+
+# ---- DMS-15: the task log group dms-tasks-<instance> exists, keeps events >= 365 days, subscribes to the SIEM ----
+def lgroup(name, retention=None, region=R):
+    g = {"logGroupName": name, "creationTime": 1735689600000, "metricFilterCount": 0,
+         "arn": "arn:aws:logs:%s:%s:log-group:%s:*" % (region, A, name), "storedBytes": 1024}
+    if retention is not None:
+        g["retentionInDays"] = retention
+    return g
+
+
+def lgroups(*g, region=R):
+    return {region + "/logs/describe-log-groups": {"logGroups": list(g)}}
+
+
+def fharn(name, region=R):
+    return "arn:aws:firehose:%s:%s:deliverystream/%s" % (region, A, name)
+
+
+def subs(group, *dests, region=R):
+    return {region + "/logs/describe-subscription-filters/" + group: {"subscriptionFilters": [
+        {"filterName": "f%d" % i, "logGroupName": group, "filterPattern": "", "destinationArn": d,
+         "roleArn": "arn:aws:iam::%s:role/cwl-to-firehose" % A, "distribution": "ByLogStream", "creationTime": 1735689600000}
+        for i, d in enumerate(dests)]}}
+
+
+S3DEST = {"RoleARN": "arn:aws:iam::%s:role/firehose" % A, "BucketARN": "arn:aws:s3:::siem-backup",
+          "BufferingHints": {"SizeInMBs": 5, "IntervalInSeconds": 300}, "CompressionFormat": "UNCOMPRESSED",
+          "EncryptionConfiguration": {"NoEncryptionConfig": "NoEncryption"}}
+
+
+def stream(name, splunk=True, region=R):
+    dest = {"DestinationId": "destinationId-000000000001"}
+    if splunk:
+        dest["SplunkDestinationDescription"] = {"HECEndpoint": "https://splunk.example.com:8088", "HECEndpointType": "Raw",
+                                                "S3BackupMode": "FailedEventsOnly", "S3DestinationDescription": S3DEST}
+    else:
+        dest["S3DestinationDescription"] = S3DEST
+    return {region + "/firehose/describe-delivery-stream/" + name: {"DeliveryStreamDescription": {
+        "DeliveryStreamName": name, "DeliveryStreamARN": fharn(name, region), "DeliveryStreamStatus": "ACTIVE",
+        "DeliveryStreamType": "DirectPut", "VersionId": "1", "Destinations": [dest], "HasMoreDestinations": False}}}
+
+
+LOG_ON = {"Logging": {"EnableLogging": True}}
+G15 = "dms-tasks-inst1"
+base15 = merge(insts(inst("INST1")), tasks(task("TASK1", LOG_ON)))
+splunk15 = merge(subs(G15, fharn("to-splunk")), stream("to-splunk"))
+case("DMS-15", "pass", merge(base15, lgroups(lgroup(G15, 365)), splunk15),
+     ["PASS %s | log group dms-tasks-inst1 keeps events 365 days (at least 365 required); subscription filter f0: Firehose stream to-splunk delivers to Splunk (https://splunk.example.com:8088)" % taska("TASK1")])
+case("DMS-15", "pass-retention-forever", merge(base15, lgroups(lgroup(G15)), splunk15),
+     ["PASS %s | keeps events forever (no retentionInDays; at least 365 required)" % taska("TASK1")])
+case("DMS-15", "pass-retention-above-limit", merge(base15, lgroups(lgroup(G15, 366)), splunk15),
+     ["PASS %s | keeps events 366 days (at least 365 required)" % taska("TASK1")])
+case("DMS-15", "pass-custom-limit-below", merge(base15, lgroups(lgroup(G15, 365)), splunk15, {"params": "log_retention_min_days=364\n"}),
+     ["PASS %s | keeps events 365 days (at least 364 required)" % taska("TASK1")])
+case("DMS-15", "pass-second-filter", merge(base15, lgroups(lgroup(G15, 400)), subs(G15, fharn("to-s3"), fharn("to-splunk")),
+                                           stream("to-s3", splunk=False), stream("to-splunk")),
+     ["PASS %s | subscription filter f1: Firehose stream to-splunk delivers to Splunk" % taska("TASK1")])
+lam = "arn:aws:lambda:%s:%s:function:splunk-forwarder" % (R, A)
+case("DMS-15", "pass-siem-glob", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, lam),
+                                       {"params": "siem_destinations=arn:aws:firehose:*:*:deliverystream/siem-*, arn:aws:lambda:*:function:splunk-*\n"}),
+     ["PASS %s | subscription filter f0: %s matches siem_destinations arn:aws:lambda:*:function:splunk-*" % (taska("TASK1"), lam)])
+case("DMS-15", "not-applicable", merge(insts(inst("INST1")), tasks(task("TASK1", {"Logging": {"EnableLogging": False}}), task("TASK2", {})),
+                                       lgroups()),
+     ["NOT_APPLICABLE %s | the task's logging is off" % taska("TASK1"), "NOT_APPLICABLE %s | the task's logging is off" % taska("TASK2")])
+case("DMS-15", "fail", merge(base15, lgroups(lgroup(G15, 30)), subs(G15)),
+     ["FAIL %s | log group dms-tasks-inst1 keeps events 30 days (at least 365 required); log group dms-tasks-inst1 has no subscription filter | "
+      "aws logs put-retention-policy --region us-east-1 --log-group-name dms-tasks-inst1 --retention-in-days 365 | "
+      "aws logs put-subscription-filter --region us-east-1 --log-group-name dms-tasks-inst1 --filter-name siem --filter-pattern '' --destination-arn REPLACE_WITH_SIEM_FIREHOSE_ARN" % taska("TASK1")])
+case("DMS-15", "fail-no-log-group", merge(base15, lgroups(lgroup("dms-tasks-other", 365))),
+     ["FAIL %s | log group dms-tasks-inst1 does not exist in describe-log-groups | #3 | aws logs create-log-group --region us-east-1 --log-group-name dms-tasks-inst1 | --retention-in-days 365 | put-subscription-filter" % taska("TASK1")])
+case("DMS-15", "fail-short-retention", merge(base15, lgroups(lgroup(G15, 364)), splunk15),
+     ["FAIL %s | log group dms-tasks-inst1 keeps events 364 days (at least 365 required) | #1 | put-retention-policy --region us-east-1 --log-group-name dms-tasks-inst1 --retention-in-days 365" % taska("TASK1")])
+case("DMS-15", "fail-short-retention-custom-limit-above", merge(base15, lgroups(lgroup(G15, 365)), splunk15, {"params": "log_retention_min_days=366\n"}),
+     ["FAIL %s | keeps events 365 days (at least 366 required) | --retention-in-days 400" % taska("TASK1")])
+case("DMS-15", "fail-short-retention-subscription-unknown", merge(base15, lgroups(lgroup(G15, 7)), subs(G15, fharn("to-splunk")),
+                                                                  {P + "firehose/describe-delivery-stream/to-splunk.error": DENIED}),
+     ["FAIL %s | keeps events 7 days (at least 365 required); subscription filters could not be checked: subscription filter f0: whether Firehose stream to-splunk delivers to Splunk is unknown: firehose describe-delivery-stream for to-splunk in us-east-1 was denied (AccessDeniedException) | #1" % taska("TASK1")])
+case("DMS-15", "fail-no-subscription", merge(base15, lgroups(lgroup(G15)), subs(G15)),
+     ["FAIL %s | log group dms-tasks-inst1 has no subscription filter | #1 | put-subscription-filter" % taska("TASK1")])
+case("DMS-15", "fail-not-siem", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-s3")), stream("to-s3", splunk=False)),
+     ["FAIL %s | no subscription filter of dms-tasks-inst1 sends to a SIEM destination (filter f0: Firehose stream to-s3 has no Splunk destination (no SplunkDestinationDescription))" % taska("TASK1")])
+case("DMS-15", "fail-not-siem-lambda", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, lam)),
+     ["FAIL %s | filter f0: %s is not a Firehose stream delivering to Splunk (siem_destinations is unset)" % (taska("TASK1"), lam)])
+case("DMS-15", "fail-not-siem-glob-mismatch", merge(base15, lgroups(lgroup(G15, 365)), splunk15,
+                                                    {"params": "siem_destinations=arn:aws:firehose:*:*:deliverystream/siem-*\n"}),
+     ["FAIL %s | filter f0: %s is not in siem_destinations" % (taska("TASK1"), fharn("to-splunk"))])
+case("DMS-15", "error", merge(base15, lgroups(lgroup(G15, 365)), {P + "logs/describe-subscription-filters/" + G15 + ".error": DENIED}),
+     ["ERROR %s | subscription filters could not be checked: logs describe-subscription-filters for dms-tasks-inst1 in us-east-1 was denied (AccessDeniedException)" % taska("TASK1")])
+case("DMS-15", "error-filters-not-recorded", merge(base15, lgroups(lgroup(G15, 365))),
+     ["ERROR %s | logs describe-subscription-filters for dms-tasks-inst1 in us-east-1 was not recorded" % taska("TASK1")])
+case("DMS-15", "error-filters-malformed", merge(base15, lgroups(lgroup(G15, 365)), {P + "logs/describe-subscription-filters/" + G15: "{\"subscriptionFilters\": [\n"}),
+     ["ERROR %s | us-east-1/logs/describe-subscription-filters/dms-tasks-inst1.json:" % taska("TASK1")])
+case("DMS-15", "error-firehose-denied", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-splunk")),
+                                              {P + "firehose/describe-delivery-stream/to-splunk.error": DENIED}),
+     ["ERROR %s | whether Firehose stream to-splunk delivers to Splunk is unknown: firehose describe-delivery-stream for to-splunk in us-east-1 was denied (AccessDeniedException)" % taska("TASK1")])
+case("DMS-15", "error-firehose-not-recorded", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-splunk"))),
+     ["ERROR %s | firehose describe-delivery-stream for to-splunk in us-east-1 was not recorded" % taska("TASK1")])
+case("DMS-15", "error-firehose-malformed", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-splunk")),
+                                                 {P + "firehose/describe-delivery-stream/to-splunk": "{\"DeliveryStreamDescription\": {,}}\n"}),
+     ["ERROR %s | us-east-1/firehose/describe-delivery-stream/to-splunk.json:1:" % taska("TASK1")])
+case("DMS-15", "error-log-groups-denied", merge(base15, {P + "logs/describe-log-groups.error": DENIED}),
+     ["ERROR %s | logs describe-log-groups in us-east-1 was denied (AccessDeniedException)" % SCOPE])
+case("DMS-15", "error-log-groups-not-recorded", base15,
+     ["ERROR %s | logs describe-log-groups in us-east-1 was not recorded" % SCOPE])
+case("DMS-15", "error-instance-unknown", merge(insts(), tasks(task("TASK1", LOG_ON)), lgroups()),
+     ["ERROR %s | the task's replication instance %s is not in describe-replication-instances" % (taska("TASK1"), rep("INST1"))])
+case("DMS-15", "error-settings-invalid", merge(base15, lgroups(), {P + "dms/describe-replication-tasks": {"ReplicationTasks": [task("TASK1", "{\"Logging\": ")]}}),
+     ["ERROR %s | whether the task logs is unknown: ReplicationTaskSettings is not valid JSON" % taska("TASK1")])
+
 
 # ---- every regional control in two regions: its pass case in us-east-1, its fail case in eu-west-1 ----
 def swap_regions(x):
