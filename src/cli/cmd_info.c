@@ -40,22 +40,12 @@ static const struct dw_param_def *s_param_def(const char *name)
     return NULL;
 }
 
-int cli_cmd_controls(struct cli_args *a)
+static void s_controls_write(FILE *out, const char *fmt, const struct dw_config *cfg, const struct cli_args *a)
 {
-    struct dw_config *cfg = NULL;
-    if (cli_config_load(a, &cfg))
-        return EXIT_USAGE;
-    struct cli_out o;
-    FILE *out = cli_out_open(&o, a->output);
-    if (!out) {
-        dw_config_free(cfg);
-        return EXIT_USAGE;
-    }
-    bool json = a->format && strcmp(a->format, "json") == 0;
-    if (a->format && strcmp(a->format, "markdown") == 0) {
+    bool json = strcmp(fmt, "json") == 0;
+    if (strcmp(fmt, "markdown") == 0) {
         cli_control_index(out);
-        dw_config_free(cfg);
-        return cli_out_close(&o, true) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+        return;
     }
     if (json) {
         fputs("[\n", out);
@@ -110,9 +100,33 @@ int cli_cmd_controls(struct cli_args *a)
             fprintf(out, "  %-24s [%s] %s\n", p->name, p->def, p->help);
         }
     }
-    dw_config_free(cfg);
-    return cli_out_close(&o, true) ? EXIT_USAGE : EXIT_CLEAN;
 }
+
+int cli_cmd_controls(struct cli_args *a)
+{
+    if (a->n_positional) {
+        fprintf(stderr, "dbward: controls takes no arguments (\"%s\"); one control is dbward explain ID\n",
+                a->positional[0]);
+        return EXIT_USAGE;
+    }
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
+        return EXIT_USAGE;
+    struct dw_config *cfg = NULL;
+    if (cli_config_load(a, &cfg)) {
+        cli_outputs_abort(&outs);
+        return EXIT_USAGE;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++) {
+        s_controls_write(outs.v[i].f, outs.v[i].format, cfg, a);
+        bad |= cli_output_end(&outs.v[i], true);
+    }
+    dw_config_free(cfg);
+    return bad ? EXIT_USAGE : EXIT_CLEAN;
+}
+
+static void s_explain_write(FILE *out, const char *fmt, const struct dw_control *c, const struct dw_config *cfg);
 
 int cli_cmd_explain(struct cli_args *a)
 {
@@ -120,20 +134,35 @@ int cli_cmd_explain(struct cli_args *a)
         fputs("dbward: explain takes one control id, e.g. dbward explain DMS-01\n", stderr);
         return EXIT_USAGE;
     }
-    struct dw_config *cfg = NULL;
-    if (cli_config_load(a, &cfg))
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
         return EXIT_USAGE;
+    struct dw_config *cfg = NULL;
+    if (cli_config_load(a, &cfg)) {
+        cli_outputs_abort(&outs);
+        return EXIT_USAGE;
+    }
     const struct dw_control *c = dw_config_find_control(cfg, a->positional[0]);
     if (!c) {
         fprintf(stderr, "dbward: no control \"%s\" (see dbward controls)\n", a->positional[0]);
         dw_config_free(cfg);
+        cli_outputs_abort(&outs);
         return EXIT_USAGE;
     }
-    FILE *out = stdout;
-    if (a->format && strcmp(a->format, "markdown") == 0) {
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++) {
+        s_explain_write(outs.v[i].f, outs.v[i].format, c, cfg);
+        bad |= cli_output_end(&outs.v[i], true);
+    }
+    dw_config_free(cfg);
+    return bad ? EXIT_USAGE : EXIT_CLEAN;
+}
+
+static void s_explain_write(FILE *out, const char *fmt, const struct dw_control *c, const struct dw_config *cfg)
+{
+    if (strcmp(fmt, "markdown") == 0) {
         cli_control_page(out, c);
-        dw_config_free(cfg);
-        return fflush(out) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+        return;
     }
     fprintf(out, "%s  %s\n\n", c->id, c->title);
     fprintf(out, "severity: %s\nresource: %s (%s)\n", dw_severity_str(c->severity),
@@ -162,22 +191,25 @@ int cli_cmd_explain(struct cli_args *a)
         fprintf(out, "\nNearest checks elsewhere\n  Prowler: %s\n  Security Hub: %s\n  AWS Config: %s\n"
                      "  Conformity: %s\n  How dbward differs: %s\n",
                 peer->prowler, peer->security_hub, peer->aws_config, peer->conformity, peer->difference);
-    dw_config_free(cfg);
-    return fflush(out) == 0 ? EXIT_CLEAN : EXIT_USAGE;
 }
 
 int cli_cmd_script(struct cli_args *a)
 {
-    char *script = dw_collect_script(a->regions, a->n_regions);
-    struct cli_out o;
-    FILE *out = cli_out_open(&o, a->output);
-    if (!out) {
-        free(script);
+    if (a->n_positional) {
+        fprintf(stderr, "dbward: snapshot-script takes no arguments (\"%s\")\n", a->positional[0]);
         return EXIT_USAGE;
     }
-    fputs(script, out);
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
+        return EXIT_USAGE;
+    char *script = dw_collect_script(a->regions, a->n_regions);
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++) {
+        fputs(script, outs.v[i].f);
+        bad |= cli_output_end(&outs.v[i], true);
+    }
     free(script);
-    return cli_out_close(&o, true) ? EXIT_USAGE : EXIT_CLEAN;
+    return bad ? EXIT_USAGE : EXIT_CLEAN;
 }
 
 /* Writes JSON to stdout but stops past a size cap: a result built from

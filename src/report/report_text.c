@@ -44,6 +44,14 @@ static void s_indented(FILE *out, const char *s, const char *indent)
 enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
                               const struct dw_findings *f, bool color)
 {
+    struct dw_text_opts o = {.color = color};
+    return dw_report_text_opts(out, meta, f, &o);
+}
+
+enum dw_status dw_report_text_opts(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
+                                   const struct dw_text_opts *opts)
+{
+    bool color = opts->color;
     const char *b = color ? C_BOLD : "";
     const char *z = color ? C_RESET : "";
     fprintf(out, "%sdbward %s%s  account %s (%s)  regions", b, dw_version(), z, meta->account_id,

@@ -89,8 +89,8 @@ static void s_fixture_more(struct dw_findings *f)
 }
 
 static const char *s_regions[] = {"us-east-1"};
-static const struct dw_report_meta s_meta = {"123456789012", "aws", s_regions, 1,
-                                             "2026-01-10T00:00:00Z", "snap", NULL, 0};
+static const struct dw_report_meta s_meta = {.account_id = "123456789012", .partition = "aws", .regions = s_regions, .n_regions = 1,
+                                             .taken_at = "2026-01-10T00:00:00Z", .source = "snap"};
 
 static char *s_render(bool json, bool color)
 {
