@@ -510,7 +510,10 @@ bool cli_args_parse(int argc, char **argv, struct cli_args *a, char *msg, size_t
     for (size_t k = 0; cmd && k < cli_opts_count; k++) {
         if (!a->seen[cli_opts[k].id] || cli_opt_applies(&cli_opts[k], a->command))
             continue;
-        if (cli_opts[k].id == OPT_FORMAT || cli_opts[k].id == OPT_OUTPUT)
+        if (cli_opts[k].id == OPT_FORMAT && strcmp(cmd->formats, "sh") == 0)
+            snprintf(msg, msglen, "%s writes a shell script only, so -f/--format does not apply (-o FILE does)",
+                     a->command);
+        else if (cli_opts[k].id == OPT_FORMAT || cli_opts[k].id == OPT_OUTPUT)
             snprintf(msg, msglen, "%s writes no report, so -%c/--%s does not apply (see dbward %s --help)",
                      a->command, cli_opts[k].short_name, cli_opts[k].name, a->command);
         else
