@@ -94,8 +94,11 @@ struct dw_report_loaded {
     struct dw_report_meta meta;
     struct dw_report_loaded_int *in; /* private: the document, owned controls and arrays */
 };
-/* doc is borrowed (a reference is kept); source names it in err. */
-enum dw_status dw_report_load(json_t *doc, const char *source, struct dw_report_loaded **out, struct dw_error *err);
+/* doc is borrowed (a reference is kept); source names it in err. custom
+ * (NULL/0: none) are the custom controls whose texts a report does not
+ * carry (dbward.yaml's), borrowed while the result lives. */
+enum dw_status dw_report_load(json_t *doc, const char *source, const struct dw_control *const *custom,
+                              size_t n_custom, struct dw_report_loaded **out, struct dw_error *err);
 void dw_report_loaded_free(struct dw_report_loaded *r);
 
 struct dw_remediate_opts {

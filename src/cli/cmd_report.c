@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dbward/config.h>
 #include <dbward/dbward.h>
 #include <dbward/history.h>
 #include <dbward/report.h>
@@ -31,9 +32,15 @@ static int s_load_all(struct cli_args *a, json_t **docs)
 static int s_render_doc(struct cli_args *a, struct cli_outputs *outs, json_t *doc, const char *source)
 {
     struct dw_report_loaded *r = NULL;
+    struct dw_config *cfg = NULL;
     struct dw_error err;
     memset(&err, 0, sizeof(err));
-    if (dw_report_load(doc, source, &r, &err)) {
+    if (cli_config_load(a, &cfg))
+        return -1;
+    enum dw_status rc = dw_report_load(doc, source, cfg ? (const struct dw_control *const *)cfg->custom_controls : NULL,
+                                       cfg ? cfg->n_custom : 0, &r, &err);
+    if (rc) {
+        dw_config_free(cfg);
         cli_print_error(&err);
         return -1;
     }
@@ -41,6 +48,7 @@ static int s_render_doc(struct cli_args *a, struct cli_outputs *outs, json_t *do
     for (size_t i = 0; i < outs->n; i++)
         bad |= cli_render(a, &outs->v[i], &r->meta, &r->findings);
     dw_report_loaded_free(r);
+    dw_config_free(cfg);
     return bad;
 }
 

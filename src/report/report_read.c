@@ -54,14 +54,15 @@ static enum dw_fix_kind s_fix_kind(const char *s)
 /* The control of a finding: one per id, the report's record of it over
  * the catalog's entry (texts such as what and why come from the catalog). */
 static const struct dw_control *s_control(struct dw_report_loaded_int *in, const struct dw_finding_view *v,
-                                          enum dw_severity sev)
+                                          enum dw_severity sev, const struct dw_control *const *custom,
+                                          size_t n_custom)
 {
     for (size_t i = 0; i < in->n_controls; i++) {
         if (strcmp(in->controls[i]->id, v->control_id) == 0)
             return in->controls[i];
     }
     struct dw_control *c = dw_xcalloc(1, sizeof(*c));
-    const struct dw_control *known = dw_registry_find(NULL, 0, v->control_id);
+    const struct dw_control *known = dw_registry_find(custom, n_custom, v->control_id);
     if (known) {
         *c = *known;
         c->eval = NULL;
@@ -110,7 +111,8 @@ static char **s_dup_strings(const json_t *arr, size_t *n)
     return v;
 }
 
-enum dw_status dw_report_load(json_t *doc, const char *source, struct dw_report_loaded **out, struct dw_error *err)
+enum dw_status dw_report_load(json_t *doc, const char *source, const struct dw_control *const *custom,
+                              size_t n_custom, struct dw_report_loaded **out, struct dw_error *err)
 {
     *out = NULL;
     enum dw_status rc = dw_report_doc_check(doc, source, err);
@@ -133,7 +135,7 @@ enum dw_status dw_report_load(json_t *doc, const char *source, struct dw_report_
         if (st == DW_MUTED)
             s_result(v.muted_from, &from);
         struct dw_finding *f = dw_findings_push(&r->findings);
-        f->control = s_control(in, &v, sev);
+        f->control = s_control(in, &v, sev, custom, n_custom);
         f->status = st;
         f->severity = sev;
         f->resource_type = dw_xstrdup(dw_str_or_empty(v.resource_type));
