@@ -83,6 +83,7 @@ int main(int argc, char **argv)
     opts.n_params = n_params;
     /* Optional dbward.yaml: custom controls, parameters, overrides, suppressions. */
     struct dw_config *cfg = NULL;
+    struct dw_custom_set custom = {0};
     char cpath[4096];
     snprintf(cpath, sizeof(cpath), "%s/dbward.yaml", dir);
     FILE *cf = fopen(cpath, "r");
@@ -92,8 +93,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "FAIL %s: config: %s:%d:%d: %s\n", dir, err.source, err.line, err.column, err.message);
             return 1;
         }
-        opts.extra = cfg->custom_controls;
-        opts.n_extra = cfg->n_custom;
+        if (dw_custom_build(cfg, &custom, &err)) {
+            fprintf(stderr, "FAIL %s: config: %s:%d:%d: %s\n", dir, err.source, err.line, err.column, err.message);
+            return 1;
+        }
+        opts.extra = custom.controls;
+        opts.n_extra = custom.n;
         opts.sev_ids = (const char *const *)cfg->sev_ids;
         opts.sev_values = cfg->sev_values;
         opts.n_sev = cfg->n_sev;
@@ -107,7 +112,7 @@ int main(int argc, char **argv)
         return 1;
     }
     /* Suppressions are judged at the snapshot's time, so cases do not age. */
-    dw_config_apply_suppressions(cfg, &f, dw_snapshot_taken_at(snap), s_warn, NULL);
+    dw_suppressions_apply(cfg, &f, dw_snapshot_taken_at(snap), s_warn, NULL);
     char path[4096];
     snprintf(path, sizeof(path), "%s/expected", dir);
     FILE *ef = fopen(path, "r");
@@ -210,6 +215,7 @@ int main(int argc, char **argv)
     }
     dw_findings_clean_up(&f);
     dw_snapshot_free(snap);
+    dw_custom_set_clean_up(&custom);
     dw_config_free(cfg);
     if (!bad)
         printf("ok %s (%zu findings)\n", dir, idx);

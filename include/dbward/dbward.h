@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <dbward/config.h>
 #include <dbward/error.h>
 #include <dbward/finding.h>
 #include <dbward/snapshot.h>
@@ -43,17 +44,21 @@ struct dw_control {
     const char *audit;           /* how to check by hand */
     const char *fix;             /* how to fix, in words */
     const char *calls[8];        /* snapshot calls it reads, "service command[/key]" */
+    /* The conditions its catalog row names, one word each ("public"): each
+     * needs a failing case tests/data/controls/<id>/fail-<clause>[-*]
+     * (tests/cli/case_coverage.py). NULL-terminated. */
+    const char *clauses[12];
     dw_eval_fn eval;
     const struct dw_custom_control *custom; /* set for controls from dbward.yaml */
     const struct dw_peers *peers; /* the nearest checks of other tools; NULL for custom controls */
 };
 
-/* A custom control (dbward.yaml's custom_controls), compiled: the control
- * the registry lists, and what its one evaluator (rules/custom.c) runs.
- * The config module builds and owns it; rules only reads it. */
+/* A custom control (dbward.yaml's custom_controls), compiled from its
+ * spec: the control the registry lists, and what its one evaluator
+ * (rules/custom.c) runs. Built and owned by a dw_custom_set. */
 struct dw_jmes;
 struct dw_custom_control {
-    struct dw_control control; /* strings owned by the config */
+    struct dw_control control; /* strings owned here */
     char *call_service;
     char *call_command;
     struct dw_jmes *list;      /* resources in one answer */
@@ -63,6 +68,30 @@ struct dw_custom_control {
     struct dw_jmes **placeholders; /* compiled {<JMESPath>} pieces, in order */
     size_t n_placeholders;
 };
+
+/* The custom controls of one config, compiled. */
+struct dw_custom_set {
+    struct dw_custom_control **items;
+    const struct dw_control **controls; /* views of items[i]->control: the registry's custom part */
+    size_t n;
+};
+/* Compiles cfg's custom controls into out (zeroed by the caller; freed
+ * with dw_custom_set_clean_up, also on failure) and checks every control
+ * id the config names against the registry they complete: a custom id
+ * taken by another control, a suppression's, severity override's or
+ * exclude entry's control that matches none, and every parameter's name
+ * and value (dw_param_check).
+ * A bad expression is DW_E_SCHEMA with the config's file, line and column
+ * (at the failing character where the text allows). cfg may be NULL. */
+enum dw_status dw_custom_build(const struct dw_config *cfg, struct dw_custom_set *out, struct dw_error *err);
+void dw_custom_set_clean_up(struct dw_custom_set *s);
+
+/* Mutes every FAIL or ERROR finding a live suppression of c matches
+ * (rules/suppress.c). For each expired suppression that would have
+ * matched, calls warn once. c may be NULL. */
+typedef void (*dw_suppress_warn_fn)(void *user, const char *message);
+void dw_suppressions_apply(const struct dw_config *c, struct dw_findings *f, int64_t now_epoch_s,
+                           dw_suppress_warn_fn warn, void *user);
 
 /* The nearest checks of other tools, and how the control differs. */
 struct dw_peers {
@@ -96,11 +125,6 @@ bool dw_registry_any(const struct dw_control *const *custom, size_t n_custom, co
 
 size_t dw_param_def_count(void);
 const struct dw_param_def *dw_param_def_get(size_t i);
-
-struct dw_param_value {
-    const char *name;
-    const char *value;
-};
 
 /* What to run. Strings are borrowed for the duration of dw_scan_run. */
 struct dw_scan_opts {

@@ -40,6 +40,10 @@ struct dw_plan_call {
      * its default in days; NULL when the call has no window. */
     const char *window_param;
     long window_default_days;
+    /* For docs/snapshot.md (scripts/gen-snapshot-doc): what a per-resource
+     * call's snapshot key is, and a note on the call; NULL for none. */
+    const char *key_doc;
+    const char *doc;
 };
 
 /* The rows, in the order they are made; *n gets the count. */

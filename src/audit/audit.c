@@ -43,6 +43,7 @@ struct dw_audit_int {
     char *live_dir;          /* the live collection's folder, or NULL */
     bool temp_dir;           /* live_dir is ours to remove */
     struct dw_snapshot *snap; /* the first snapshot, open for the audit's life */
+    struct dw_custom_set custom; /* the config's controls; findings point at them */
     const char **run_controls;   /* the ids evaluated (borrowed from the registry) */
     size_t n_run_controls;
     const char **selected;       /* the selection globs (owned copies) */
@@ -88,6 +89,7 @@ static void s_file_sha256(const char *path, char out[65])
     }
     dw_buf_clean_up(&b);
 }
+
 
 void dwi_audit_note(const struct dw_audit_opts *o, bool is_warning, const char *fmt, ...)
 {
@@ -267,8 +269,11 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
     const char **region_v = (const char **)regions.v;
     const char **control_v = (const char **)controls.v;
 
+    rc = dw_custom_build(cfg, &in->custom, err);
+    if (rc)
+        goto out;
     for (size_t i = 0; i < controls.n; i++) {
-        if (!dw_registry_any(cfg ? cfg->custom_controls : NULL, cfg ? cfg->n_custom : 0, control_v[i])) {
+        if (!dw_registry_any(in->custom.controls, in->custom.n, control_v[i])) {
             rc = dw_error_set(err, DW_E_USAGE, "", 0, 0, 0, "--controls %s matches no control (see dbward controls)",
                               control_v[i]);
             goto out;
@@ -284,19 +289,12 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
         .n_params = n_cfg_params + o->n_params,
         .exclude = cfg ? (const char *const *)cfg->exclude : NULL,
         .n_exclude = cfg ? cfg->n_exclude : 0,
-        .extra = cfg ? cfg->custom_controls : NULL,
-        .n_extra = cfg ? cfg->n_custom : 0,
+        .extra = in->custom.controls,
+        .n_extra = in->custom.n,
         .sev_ids = cfg ? (const char *const *)cfg->sev_ids : NULL,
         .sev_values = cfg ? cfg->sev_values : NULL,
         .n_sev = cfg ? cfg->n_sev : 0,
     };
-    for (size_t i = 0; cfg && i < cfg->n_exclude; i++) {
-        if (!dw_registry_any(cfg->custom_controls, cfg->n_custom, cfg->exclude[i])) {
-            rc = dw_error_set(err, DW_E_USAGE, cfg->path, 0, 0, 0, "exclude: %s matches no control (see dbward "
-                              "controls)", cfg->exclude[i]);
-            goto out;
-        }
-    }
     s_selection(&so, in);
     if (!in->n_run_controls) {
         rc = dw_error_set(err, DW_E_USAGE, "", 0, 0, 0,
@@ -373,7 +371,7 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
             s_vec_push(&in->accounts, s_own(in, accts[i].id));
         }
     }
-    dw_config_apply_suppressions(cfg, &au->findings, o->now_epoch_s, s_warn, (void *)o);
+    dw_suppressions_apply(cfg, &au->findings, o->now_epoch_s, s_warn, (void *)o);
     au->meta = (struct dw_report_meta){
         .account_id = in->accounts.n == 1 ? in->accounts.v[0] : "multiple",
         .partition = in->partition,
@@ -419,6 +417,7 @@ void dw_audit_free(struct dw_audit *a)
     struct dw_audit_int *in = a->in;
     dw_findings_clean_up(&a->findings);
     if (in) {
+        dw_custom_set_clean_up(&in->custom);
         dw_snapshot_free(in->snap);
         if (in->temp_dir && in->live_dir)
             nftw(in->live_dir, s_rm_entry, 16, FTW_DEPTH | FTW_PHYS);

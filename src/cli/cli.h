@@ -74,6 +74,10 @@ int cli_render(const struct cli_args *a, struct cli_output *o, const struct dw_r
 /* Loads --config, or ./dbward.yaml when it exists. *cfg stays NULL when
  * there is none. Returns 0, or EXIT_USAGE after printing the error. */
 int cli_config_load(struct cli_args *a, struct dw_config **cfg);
+/* The config and its custom controls built (dw_custom_build): what
+ * controls and explain list. On failure prints the error, leaves nothing
+ * to free and returns EXIT_USAGE. */
+int cli_controls_load(struct cli_args *a, struct dw_config **cfg, struct dw_custom_set *set);
 
 /* Region names are checked against the partitions' lists unless the calls
  * go to --endpoint-url (or AWS_ENDPOINT_URL). Prints the error; -1 then. */

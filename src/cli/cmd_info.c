@@ -40,7 +40,13 @@ static const struct dw_param_def *s_param_def(const char *name)
     return NULL;
 }
 
-static void s_controls_write(FILE *out, const char *fmt, const struct dw_config *cfg, const struct cli_args *a)
+static void s_free(struct dw_config *cfg, struct dw_custom_set *set)
+{
+    dw_custom_set_clean_up(set);
+    dw_config_free(cfg);
+}
+
+static void s_controls_write(FILE *out, const char *fmt, const struct dw_custom_set *set, const struct cli_args *a)
 {
     bool json = strcmp(fmt, "json") == 0;
     if (strcmp(fmt, "markdown") == 0) {
@@ -53,8 +59,8 @@ static void s_controls_write(FILE *out, const char *fmt, const struct dw_config 
         fprintf(out, "%-7s %-9s %-10s %s\n", "ID", "SEVERITY", "FIX", "TITLE");
     }
     bool first = true;
-    const struct dw_control *const *custom = cfg ? cfg->custom_controls : NULL;
-    size_t n_custom = cfg ? cfg->n_custom : 0;
+    const struct dw_control *const *custom = set->controls;
+    size_t n_custom = set->n;
     for (size_t i = 0; i < dw_registry_count(custom, n_custom); i++) {
         const struct dw_control *c = dw_registry_get(custom, n_custom, i);
         if (a->severity_mask && !(a->severity_mask & (1u << c->severity)))
@@ -84,10 +90,14 @@ static void s_controls_write(FILE *out, const char *fmt, const struct dw_config 
             free(enc);
             json_decref(js);
         }
+        fputs("], \"clauses\": [", out);
+        for (size_t k = 0; k < sizeof(c->clauses) / sizeof(c->clauses[0]) && c->clauses[k]; k++)
+            fprintf(out, "%s\"%s\"", k ? ", " : "", c->clauses[k]);
+        fprintf(out, "], \"global\": %s", c->is_global ? "true" : "false");
         json_t *jt = json_string(c->title);
         char *title = jt ? json_dumps(jt, JSON_ENCODE_ANY) : NULL;
         json_decref(jt);
-        fprintf(out, "], \"custom\": %s, \"title\": %s}", c->custom ? "true" : "false", title ? title : "\"\"");
+        fprintf(out, ", \"custom\": %s, \"title\": %s}", c->custom ? "true" : "false", title ? title : "\"\"");
         free(title);
         first = false;
     }
@@ -113,16 +123,17 @@ int cli_cmd_controls(struct cli_args *a)
     if (cli_outputs_open(a, &outs))
         return EXIT_USAGE;
     struct dw_config *cfg = NULL;
-    if (cli_config_load(a, &cfg)) {
+    struct dw_custom_set set;
+    if (cli_controls_load(a, &cfg, &set)) {
         cli_outputs_abort(&outs);
         return EXIT_USAGE;
     }
     int bad = 0;
     for (size_t i = 0; i < outs.n; i++) {
-        s_controls_write(outs.v[i].f, outs.v[i].format, cfg, a);
+        s_controls_write(outs.v[i].f, outs.v[i].format, &set, a);
         bad |= cli_output_end(&outs.v[i], true);
     }
-    dw_config_free(cfg);
+    s_free(cfg, &set);
     return bad ? EXIT_USAGE : EXIT_CLEAN;
 }
 
@@ -138,14 +149,15 @@ int cli_cmd_explain(struct cli_args *a)
     if (cli_outputs_open(a, &outs))
         return EXIT_USAGE;
     struct dw_config *cfg = NULL;
-    if (cli_config_load(a, &cfg)) {
+    struct dw_custom_set set;
+    if (cli_controls_load(a, &cfg, &set)) {
         cli_outputs_abort(&outs);
         return EXIT_USAGE;
     }
-    const struct dw_control *c = dw_config_find_control(cfg, a->positional[0]);
+    const struct dw_control *c = dw_registry_find(set.controls, set.n, a->positional[0]);
     if (!c) {
         fprintf(stderr, "dbward: no control \"%s\" (see dbward controls)\n", a->positional[0]);
-        dw_config_free(cfg);
+        s_free(cfg, &set);
         cli_outputs_abort(&outs);
         return EXIT_USAGE;
     }
@@ -154,7 +166,7 @@ int cli_cmd_explain(struct cli_args *a)
         s_explain_write(outs.v[i].f, outs.v[i].format, c, cfg);
         bad |= cli_output_end(&outs.v[i], true);
     }
-    dw_config_free(cfg);
+    s_free(cfg, &set);
     return bad ? EXIT_USAGE : EXIT_CLEAN;
 }
 

@@ -33,13 +33,14 @@ static int s_render_doc(struct cli_args *a, struct cli_outputs *outs, json_t *do
 {
     struct dw_report_loaded *r = NULL;
     struct dw_config *cfg = NULL;
+    struct dw_custom_set set;
     struct dw_error err;
     memset(&err, 0, sizeof(err));
-    if (cli_config_load(a, &cfg))
+    if (cli_controls_load(a, &cfg, &set))
         return -1;
-    enum dw_status rc = dw_report_load(doc, source, cfg ? (const struct dw_control *const *)cfg->custom_controls : NULL,
-                                       cfg ? cfg->n_custom : 0, &r, &err);
+    enum dw_status rc = dw_report_load(doc, source, set.controls, set.n, &r, &err);
     if (rc) {
+        dw_custom_set_clean_up(&set);
         dw_config_free(cfg);
         cli_print_error(&err);
         return -1;
@@ -48,6 +49,7 @@ static int s_render_doc(struct cli_args *a, struct cli_outputs *outs, json_t *do
     for (size_t i = 0; i < outs->n; i++)
         bad |= cli_render(a, &outs->v[i], &r->meta, &r->findings);
     dw_report_loaded_free(r);
+    dw_custom_set_clean_up(&set);
     dw_config_free(cfg);
     return bad;
 }

@@ -125,3 +125,20 @@ int cli_config_load(struct cli_args *a, struct dw_config **cfg)
     }
     return 0;
 }
+
+int cli_controls_load(struct cli_args *a, struct dw_config **cfg, struct dw_custom_set *set)
+{
+    memset(set, 0, sizeof(*set));
+    if (cli_config_load(a, cfg))
+        return EXIT_USAGE;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (dw_custom_build(*cfg, set, &err)) {
+        cli_print_error(&err);
+        dw_custom_set_clean_up(set);
+        dw_config_free(*cfg);
+        *cfg = NULL;
+        return EXIT_USAGE;
+    }
+    return 0;
+}

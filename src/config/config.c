@@ -3,6 +3,7 @@
  * a config that loads cannot fail later for a reason it could have shown. */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,11 @@ static enum dw_status s_err(struct ld *l, yaml_node_t *n, const char *fmt, ...)
 }
 
 static yaml_node_t *s_node(struct ld *l, int id) { return yaml_document_get_node(l->doc, id); }
+
+static struct dw_config_pos s_pos(const yaml_node_t *n)
+{
+    return (struct dw_config_pos){(int)n->start_mark.line + 1, (int)n->start_mark.column + 1, n->start_mark.index};
+}
 
 static const char *s_scalar(yaml_node_t *n)
 {
@@ -110,29 +116,26 @@ static void s_free_strings(char **v, size_t n)
     free(v);
 }
 
-static struct dw_jmes *s_expr(struct ld *l, yaml_node_t *n, const char *what)
+/* A scalar with its position; an absent node leaves t empty. */
+static bool s_text(struct ld *l, yaml_node_t *n, const char *what, struct dw_config_text *t)
 {
-    const char *e = s_scalar(n);
-    if (!e || !*e) {
-        s_err(l, n, "%s must be a JMESPath expression", what);
-        return NULL;
+    memset(t, 0, sizeof(*t));
+    if (!n)
+        return true;
+    const char *v = s_scalar(n);
+    if (!v) {
+        s_err(l, n, "%s must be a string", what);
+        return false;
     }
-    struct dw_jmes *j = NULL;
-    struct dw_jmes_error je;
-    if (dw_jmes_compile(e, strlen(e), &j, &je)) {
-        /* Point at the failing character when the scalar is on one line, plain. */
-        size_t col = n->start_mark.column + 1;
-        bool plain = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-        bool quoted = n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-                      n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-        if ((plain || quoted) && !strchr(e, '\n'))
-            col += je.offset + (quoted ? 1 : 0);
-        l->failed = true;
-        dw_error_set(l->err, DW_E_SCHEMA, l->src, (int)n->start_mark.line + 1, (int)col, n->start_mark.index,
-                     "%s: %s error: %s", what, dw_jmes_err_kind_str(je.kind), je.message);
-        return NULL;
-    }
-    return j;
+    t->text = dw_xstrdup(v);
+    t->line = (int)n->start_mark.line + 1;
+    t->column = (int)n->start_mark.column + 1;
+    t->index = n->start_mark.index;
+    bool plain = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    bool quoted = n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                  n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    t->inner = (plain || quoted) && !strchr(v, '\n') ? (quoted ? 1 : 0) : -1;
+    return true;
 }
 
 static bool s_key_is(const char *k, const char *const *allowed)
@@ -197,30 +200,15 @@ static bool s_plan_call(const char *call)
     return c && c->scope != DW_PLAN_BOOTSTRAP;
 }
 
-static void s_custom_free(struct dw_custom_control *c)
+static void s_custom_free(struct dw_custom_spec *c)
 {
-    if (!c)
-        return;
-    free((char *)c->control.id);
-    free((char *)c->control.title);
-    free((char *)c->control.what);
-    free((char *)c->control.why);
-    free((char *)c->control.audit);
-    free((char *)c->control.fix);
-    free((char *)c->control.resource_type);
-    free((char *)c->control.calls[0]);
+    struct dw_config_text *texts[] = {&c->id, &c->title, &c->description, &c->why, &c->audit, &c->resource_type,
+                                      &c->call, &c->list, &c->id_expression, &c->condition, &c->remediation};
+    for (size_t i = 0; i < DW_ARRAY_LEN(texts); i++)
+        free(texts[i]->text);
     for (size_t i = 0; i < 4; i++)
-        free((char *)c->control.nist_csf[i]);
-    free(c->call_service);
-    free(c->call_command);
-    dw_jmes_free(c->list);
-    dw_jmes_free(c->id);
-    dw_jmes_free(c->condition);
-    free(c->remediation);
-    for (size_t i = 0; i < c->n_placeholders; i++)
-        dw_jmes_free(c->placeholders[i]);
-    free(c->placeholders);
-    free(c);
+        free(c->nist_csf[i]);
+    memset(c, 0, sizeof(*c));
 }
 
 static void s_custom(struct ld *l, yaml_node_t *n)
@@ -230,19 +218,15 @@ static void s_custom(struct ld *l, yaml_node_t *n)
                                        "condition", "remediation", "remediation_kind", NULL};
     if (!s_map(l, n, "a custom control") || !s_keys(l, n, keys, "a custom control"))
         return;
-    struct dw_custom_control *cc = dw_xcalloc(1, sizeof(*cc));
-    struct dw_control *c = &cc->control;
-    c->custom = cc;
-    c->service = "custom";
-    c->seed = "dbward.yaml";
     static const char *const required[] = {"id", "title", "severity", "call", "id_expression", "condition", NULL};
     for (const char *const *r = required; *r; r++) {
         if (!s_get(l, n, *r)) {
             s_err(l, n, "a custom control needs \"%s\"", *r);
-            s_custom_free(cc);
             return;
         }
     }
+    struct dw_custom_spec c;
+    memset(&c, 0, sizeof(c));
     yaml_node_t *v = s_get(l, n, "id");
     const char *id = s_scalar(v);
     bool id_ok = id && isupper((unsigned char)id[0]) && strchr(id, '-') && strlen(id) < 32;
@@ -250,28 +234,27 @@ static void s_custom(struct ld *l, yaml_node_t *n)
         id_ok = isupper((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-';
     if (!id_ok) {
         s_err(l, v, "id must look like ABC-01 (capitals, digits and '-')");
-        s_custom_free(cc);
         return;
     }
-    if (dw_config_find_control(l->cfg, id)) {
-        s_err(l, v, "id %s is already taken", id);
-        s_custom_free(cc);
-        return;
+    for (size_t i = 0; i < l->cfg->n_custom; i++) {
+        if (strcasecmp(l->cfg->custom[i].id.text, id) == 0) {
+            s_err(l, v, "id %s is already taken", id);
+            return;
+        }
     }
-    c->id = dw_xstrdup(id);
-    c->title = s_str(l, s_get(l, n, "title"), "title");
+    s_text(l, v, "id", &c.id);
+    s_text(l, s_get(l, n, "title"), "title", &c.title);
     v = s_get(l, n, "severity");
-    enum dw_severity sev = DW_SEV_LOW;
-    if (!s_scalar(v) || !dw_severity_parse(s_scalar(v), &sev))
+    c.severity = DW_SEV_LOW;
+    if (!s_scalar(v) || !dw_severity_parse(s_scalar(v), &c.severity))
         s_err(l, v, "severity must be low, medium, high or critical");
-    c->severity = sev;
     if ((v = s_get(l, n, "nist_csf"))) {
         size_t cnt = 0;
         char **list = s_strings(l, v, "nist_csf", &cnt);
         if (cnt > 3)
             s_err(l, v, "at most 3 NIST CSF subcategories");
         for (size_t i = 0; i < cnt && i < 3; i++)
-            c->nist_csf[i] = list[i];
+            c.nist_csf[i] = list[i];
         for (size_t i = 3; i < cnt; i++)
             free(list[i]);
         free(list);
@@ -285,80 +268,51 @@ static void s_custom(struct ld *l, yaml_node_t *n)
             if (!s_scalar(x) || *end || num < 1 || num > 99 || k >= 3)
                 s_err(l, x, "control_statements holds up to 3 numbers from 1 to 99");
             else
-                c->statements[k++] = (int)num;
+                c.statements[k++] = (int)num;
         }
     }
-    c->what = (v = s_get(l, n, "description")) ? s_str(l, v, "description") : dw_xstrdup("(no description)");
-    c->why = (v = s_get(l, n, "why")) ? s_str(l, v, "why") : dw_xstrdup("Set by this team's dbward.yaml.");
-    c->audit = (v = s_get(l, n, "audit")) ? s_str(l, v, "audit") : NULL;
-    c->resource_type = (v = s_get(l, n, "resource_type")) ? s_str(l, v, "resource_type") : dw_xstrdup("AWS::::Resource");
-    c->fix_kind = DW_FIX_MANUAL;
+    s_text(l, s_get(l, n, "description"), "description", &c.description);
+    s_text(l, s_get(l, n, "why"), "why", &c.why);
+    s_text(l, s_get(l, n, "audit"), "audit", &c.audit);
+    s_text(l, s_get(l, n, "resource_type"), "resource_type", &c.resource_type);
+    c.fix_kind = DW_FIX_MANUAL;
     if ((v = s_get(l, n, "remediation_kind"))) {
         const char *k = s_scalar(v);
         if (k && strcmp(k, "in-place") == 0)
-            c->fix_kind = DW_FIX_IN_PLACE;
+            c.fix_kind = DW_FIX_IN_PLACE;
         else if (k && strcmp(k, "recreate") == 0)
-            c->fix_kind = DW_FIX_RECREATE;
+            c.fix_kind = DW_FIX_RECREATE;
         else if (!k || strcmp(k, "manual") != 0)
             s_err(l, v, "remediation_kind must be in-place, recreate or manual");
     }
     v = s_get(l, n, "call");
-    const char *call = s_scalar(v);
-    if (!call || !s_plan_call(call)) {
+    if (!s_plan_call(s_scalar(v)))
         s_err(l, v, "call must be one of the snapshot calls dbward collects (see docs/snapshot.md), e.g. "
                     "\"dynamodb describe-table\"");
-    } else {
-        const char *sp = strchr(call, ' ');
-        cc->call_service = dw_xstrndup(call, (size_t)(sp - call));
-        cc->call_command = dw_xstrdup(sp + 1);
-        c->calls[0] = dw_xstrdup(call);
-        c->is_global = strcmp(cc->call_service, "iam") == 0;
+    else
+        s_text(l, v, "call", &c.call);
+    static const struct {
+        const char *key;
+        size_t off;
+    } exprs[] = {{"list", offsetof(struct dw_custom_spec, list)},
+                 {"id_expression", offsetof(struct dw_custom_spec, id_expression)},
+                 {"condition", offsetof(struct dw_custom_spec, condition)}};
+    for (size_t i = 0; i < DW_ARRAY_LEN(exprs) && !l->failed; i++) {
+        v = s_get(l, n, exprs[i].key);
+        struct dw_config_text *t = (struct dw_config_text *)((char *)&c + exprs[i].off);
+        if (v && (!s_scalar(v) || !*s_scalar(v)))
+            s_err(l, v, "%s must be a JMESPath expression", exprs[i].key);
+        else
+            s_text(l, v, exprs[i].key, t);
     }
-    cc->list = (v = s_get(l, n, "list")) ? s_expr(l, v, "list") : NULL;
-    if (!l->failed && !cc->list)
-        dw_jmes_compile("@", 1, &cc->list, NULL);
-    if (!l->failed)
-        cc->id = s_expr(l, s_get(l, n, "id_expression"), "id_expression");
-    if (!l->failed)
-        cc->condition = s_expr(l, s_get(l, n, "condition"), "condition");
-    c->fix = (v = s_get(l, n, "remediation")) ? s_str(l, v, "remediation") : NULL;
-    if (c->fix && !l->failed) {
-        cc->remediation = dw_xstrdup(c->fix);
-        /* Compile each {expression} now, so a typo is a load error. */
-        for (const char *p = cc->remediation; (p = strchr(p, '{')) != NULL;) {
-            const char *e = strchr(p, '}');
-            if (!e) {
-                s_err(l, v, "remediation has a '{' without '}'");
-                break;
-            }
-            size_t len = (size_t)(e - p - 1);
-            const char *name = p + 1;
-            bool builtin = (len == 6 && !strncmp(name, "region", 6)) || (len == 7 && !strncmp(name, "account", 7)) ||
-                           (len == 9 && !strncmp(name, "partition", 9)) || (len == 2 && !strncmp(name, "id", 2));
-            if (!builtin) {
-                struct dw_jmes *j = NULL;
-                struct dw_jmes_error je;
-                if (dw_jmes_compile(name, len, &j, &je)) {
-                    s_err(l, v, "remediation placeholder {%.*s}: %s error: %s", (int)len, name,
-                          dw_jmes_err_kind_str(je.kind), je.message);
-                    break;
-                }
-                cc->placeholders = dw_xrealloc(cc->placeholders, (cc->n_placeholders + 1) * sizeof(*cc->placeholders));
-                cc->placeholders[cc->n_placeholders++] = j;
-            }
-            p = e + 1;
-        }
-    }
+    s_text(l, s_get(l, n, "remediation"), "remediation", &c.remediation);
     if (l->failed) {
-        s_custom_free(cc);
+        s_custom_free(&c);
         return;
     }
     struct dw_config *cfg = l->cfg;
     cfg->custom = dw_xrealloc(cfg->custom, (cfg->n_custom + 1) * sizeof(*cfg->custom));
-    cfg->custom_controls = dw_xrealloc(cfg->custom_controls, (cfg->n_custom + 1) * sizeof(*cfg->custom_controls));
-    cfg->custom[cfg->n_custom] = cc;
-    cfg->custom_controls[cfg->n_custom] = &cc->control;
-    cfg->n_custom++;
+    cfg->custom[cfg->n_custom++] = c;
 }
 
 static void s_suppression(struct ld *l, yaml_node_t *n)
@@ -375,10 +329,9 @@ static void s_suppression(struct ld *l, yaml_node_t *n)
         s_err(l, n, "a suppression needs \"control\"");
         return;
     }
+    /* Whether it matches a control is dw_custom_build's check (rules knows them). */
     s.control = s_str(l, v, "control");
-    if (s.control && !dw_config_find_control(l->cfg, s.control) &&
-        !dw_registry_any(l->cfg->custom_controls, l->cfg->n_custom, s.control))
-        s_err(l, v, "control %s matches no control", s.control);
+    s.control_at = s_pos(v);
     s.resource = (v = s_get(l, n, "resource")) ? s_str(l, v, "resource") : dw_xstrdup("*");
     s.region = (v = s_get(l, n, "region")) ? s_str(l, v, "region") : NULL;
     s.account = (v = s_get(l, n, "account")) ? s_str(l, v, "account") : NULL;
@@ -421,17 +374,17 @@ static void s_params(struct ld *l, yaml_node_t *n)
             s_err(l, v, "parameter values are strings, numbers or lists of strings");
             return;
         }
-        struct dw_error perr;
-        if (!name || dw_param_check(name, value ? value : "", &perr)) {
-            s_err(l, name ? v : k, "%s", name ? perr.message : "parameter names are strings");
-            if (name && strstr(perr.message, "unknown parameter"))
-                dw_error_set(l->err, DW_E_SCHEMA, l->src, (int)k->start_mark.line + 1, (int)k->start_mark.column + 1,
-                             k->start_mark.index, "%s", perr.message);
+        if (!name) {
+            s_err(l, k, "parameter names are strings");
             free(value);
             return;
         }
+        /* Whether the name and value are known is dw_custom_build's check (rules owns the parameters). */
         struct dw_config *cfg = l->cfg;
         cfg->params = dw_xrealloc(cfg->params, (cfg->n_params + 1) * sizeof(*cfg->params));
+        cfg->params_at = dw_xrealloc(cfg->params_at, (cfg->n_params + 1) * sizeof(*cfg->params_at));
+        cfg->params_at[cfg->n_params].name = s_pos(k);
+        cfg->params_at[cfg->n_params].value = s_pos(v);
         cfg->params[cfg->n_params].name = dw_xstrdup(name);
         cfg->params[cfg->n_params].value = value;
         cfg->n_params++;
@@ -447,25 +400,33 @@ static void s_controls(struct ld *l, yaml_node_t *n)
     yaml_node_t *v;
     if ((v = s_get(l, n, "include")))
         cfg->include = s_strings(l, v, "controls.include", &cfg->n_include);
-    if ((v = s_get(l, n, "exclude")))
+    if ((v = s_get(l, n, "exclude"))) {
         cfg->exclude = s_strings(l, v, "controls.exclude", &cfg->n_exclude);
+        cfg->exclude_at = dw_xcalloc(cfg->n_exclude + 1, sizeof(*cfg->exclude_at));
+        for (size_t i = 0; i < cfg->n_exclude; i++) {
+            yaml_node_t *x = v->type == YAML_SEQUENCE_NODE ? s_node(l, v->data.sequence.items.start[i]) : v;
+            cfg->exclude_at[i] = s_pos(x);
+        }
+    }
     if ((v = s_get(l, n, "severity")) && s_map(l, v, "controls.severity")) {
         size_t cap = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
         cfg->sev_ids = dw_xcalloc(cap + 1, sizeof(char *));
         cfg->sev_values = dw_xcalloc(cap + 1, sizeof(enum dw_severity));
+        cfg->sev_at = dw_xcalloc(cap + 1, sizeof(*cfg->sev_at));
         for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top && !l->failed; p++) {
             yaml_node_t *k = s_node(l, p->key);
             yaml_node_t *x = s_node(l, p->value);
             enum dw_severity sev = DW_SEV_LOW;
-            if (!s_scalar(k) || !dw_config_find_control(cfg, s_scalar(k))) {
-                s_err(l, k, "severity override for an unknown control \"%s\"", s_scalar(k) ? s_scalar(k) : "?");
+            if (!s_scalar(k)) {
+                s_err(l, k, "a severity override is keyed by a control id");
                 return;
             }
             if (!s_scalar(x) || !dw_severity_parse(s_scalar(x), &sev)) {
                 s_err(l, x, "severity must be low, medium, high or critical");
                 return;
             }
-            cfg->sev_ids[cfg->n_sev] = dw_xstrdup(dw_config_find_control(cfg, s_scalar(k))->id);
+            cfg->sev_at[cfg->n_sev] = s_pos(k);
+            cfg->sev_ids[cfg->n_sev] = dw_xstrdup(s_scalar(k));
             cfg->sev_values[cfg->n_sev++] = sev;
         }
     }
@@ -582,6 +543,9 @@ void dw_config_free(struct dw_config *c)
     s_free_strings(c->exclude, c->n_exclude);
     s_free_strings(c->sev_ids, c->n_sev);
     free(c->sev_values);
+    free(c->sev_at);
+    free(c->params_at);
+    free(c->exclude_at);
     for (size_t i = 0; i < c->n_params; i++) {
         free((char *)c->params[i].name);
         free((char *)c->params[i].value);
@@ -598,49 +562,8 @@ void dw_config_free(struct dw_config *c)
     }
     free(c->supp);
     for (size_t i = 0; i < c->n_custom; i++)
-        s_custom_free(c->custom[i]);
+        s_custom_free(&c->custom[i]);
     free(c->custom);
-    free(c->custom_controls);
     free(c);
 }
 
-const struct dw_control *dw_config_find_control(const struct dw_config *c, const char *id)
-{
-    return dw_registry_find(c ? c->custom_controls : NULL, c ? c->n_custom : 0, id);
-}
-
-void dw_config_apply_suppressions(const struct dw_config *c, struct dw_findings *f, int64_t now,
-                                  dw_config_warn_fn warn, void *user)
-{
-    if (!c || !c->n_supp)
-        return;
-    bool *warned = dw_xcalloc(c->n_supp, sizeof(bool));
-    for (size_t i = 0; i < f->n; i++) {
-        struct dw_finding *x = &f->v[i];
-        if (x->status != DW_FAIL && x->status != DW_ERROR)
-            continue;
-        for (size_t k = 0; k < c->n_supp; k++) {
-            const struct dw_suppression *s = &c->supp[k];
-            if (!dw_glob_match(s->control, x->control->id, true) || !dw_glob_match(s->resource, x->resource_id, false))
-                continue;
-            if ((s->region && strcmp(s->region, x->region) != 0) || (s->account && strcmp(s->account, x->account_id) != 0))
-                continue;
-            if (s->expires_epoch_s && s->expires_epoch_s < now) {
-                if (!warned[k] && warn) {
-                    char *m = dw_xasprintf("%s:%d:%d: the suppression of %s for %s expired on %s; it no longer mutes",
-                                           c->path, s->line, s->column, s->control, s->resource, s->expires);
-                    warn(user, m);
-                    free(m);
-                }
-                warned[k] = true;
-                continue;
-            }
-            x->muted_from = x->status;
-            x->status = DW_MUTED;
-            x->muted_reason = dw_xstrdup(s->reason);
-            x->muted_until = s->expires ? dw_xstrdup(s->expires) : NULL;
-            break;
-        }
-    }
-    free(warned);
-}

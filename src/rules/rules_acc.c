@@ -600,6 +600,7 @@ const struct dw_control dwi_acc_controls[] = {
         .fix = "aws kms enable-key-rotation --key-id <id>.",
         .calls = {"kms list-keys", "kms describe-key/<key>", "kms get-key-rotation-status/<key>",
                   "kms list-aliases"},
+        .clauses = {"rotation-off"},
         .eval = dwi_eval_acc01,
         .peers = &(const struct dw_peers){
             .id = "ACC-01",
@@ -627,6 +628,7 @@ const struct dw_control dwi_acc_controls[] = {
         .audit = "Console: IAM > Users > Security credentials. CLI: aws iam list-access-keys --user-name <u>.",
         .fix = "Create a new key, move consumers to it, deactivate and delete the old one.",
         .calls = {"iam get-account-authorization-details", "iam list-access-keys/<user>"},
+        .clauses = {"key-too-old"},
         .eval = dwi_eval_acc02,
         .peers = &(const struct dw_peers){
             .id = "ACC-02",
@@ -656,6 +658,8 @@ const struct dw_control dwi_acc_controls[] = {
         .fix = "Enrol a virtual or hardware MFA device for the user.",
         .calls = {"iam get-account-authorization-details", "iam get-login-profile/<user>",
       "iam list-mfa-devices/<user>"},
+        .clauses = {"console-no-mfa", "admin-no-mfa", "admin-via-group", "admin-via-managed-policy",
+                     "admin-via-administratoraccess"},
         .eval = dwi_eval_acc03,
         .peers = &(const struct dw_peers){
             .id = "ACC-03",
@@ -683,6 +687,7 @@ const struct dw_control dwi_acc_controls[] = {
         .audit = "Console: IAM > Users > Console access. CLI: aws iam get-login-profile --user-name <u>.",
         .fix = "aws iam delete-login-profile --user-name <u>.",
         .calls = {"iam get-account-authorization-details", "iam get-login-profile/<user>"},
+        .clauses = {"console-password"},
         .eval = dwi_eval_acc04,
         .peers = &(const struct dw_peers){
             .id = "ACC-04",
@@ -746,6 +751,7 @@ const struct dw_control dwi_acc_controls[] = {
         .fix = "aws cloudtrail update-trail --is-multi-region-trail --enable-log-file-validation "
             "--kms-key-id <key>.",
         .calls = {"cloudtrail describe-trails", "kms describe-key/<key>", "kms list-aliases"},
+        .clauses = {"not-multi-region", "log-validation-off", "no-kms-key", "aws-managed-key"},
         .eval = dwi_eval_acc06,
         .peers = &(const struct dw_peers){
             .id = "ACC-06",

@@ -1108,6 +1108,8 @@ const struct dw_control dwi_ddb_controls[] = {
         .fix = "aws dynamodb update-table --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId=<key>.",
         .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "kms describe-key/<key>",
                   "kms list-aliases"},
+        .clauses = {"no-sse", "status-not-enabled", "status-missing", "ssetype-not-kms", "key-arn-missing",
+                     "aws-managed-key"},
         .eval = dwi_eval_ddb02,
         .peers = &(const struct dw_peers){
             .id = "DDB-02",
@@ -1135,6 +1137,7 @@ const struct dw_control dwi_ddb_controls[] = {
         .audit = "Console: DynamoDB > DAX > Clusters. CLI: aws dax describe-clusters.",
         .fix = "Move clients to DynamoDB and delete the clusters, or get DAX approved (dax_approved=true).",
         .calls = {"dax describe-clusters"},
+        .clauses = {"dax-cluster"},
         .eval = dwi_eval_ddb03,
         .peers = &(const struct dw_peers){
             .id = "DDB-03",
@@ -1164,6 +1167,7 @@ const struct dw_control dwi_ddb_controls[] = {
         .fix = "Create the gateway endpoint with --route-table-ids, or add the missing route tables.",
         .calls = {"dynamodb list-tables", "ec2 describe-vpcs", "ec2 describe-vpc-endpoints",
       "ec2 describe-route-tables"},
+        .clauses = {"no-gateway", "not-gateway-type", "wrong-region-service", "route-table-missing"},
         .eval = dwi_eval_ddb04,
         .peers = &(const struct dw_peers){
             .id = "DDB-04",
@@ -1190,6 +1194,7 @@ const struct dw_control dwi_ddb_controls[] = {
             "--table-name <t> --query Table.StreamSpecification.",
         .fix = "aws dynamodb update-table --stream-specification StreamEnabled=true,StreamViewType=...",
         .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>"},
+        .clauses = {"stream-off", "stream-disabled"},
         .eval = dwi_eval_ddb05,
         .peers = &(const struct dw_peers){
             .id = "DDB-05",
@@ -1218,6 +1223,7 @@ const struct dw_control dwi_ddb_controls[] = {
         .fix = "Add a DynamoDB data event selector to a logging multi-region trail.",
         .calls = {"dynamodb list-tables", "cloudtrail describe-trails", "cloudtrail get-trail-status/<trail>",
       "cloudtrail get-event-selectors/<trail>"},
+        .clauses = {"no-trail", "not-logging", "no-ddb-selector"},
         .eval = dwi_eval_ddb06,
         .peers = &(const struct dw_peers){
             .id = "DDB-06",
@@ -1246,6 +1252,7 @@ const struct dw_control dwi_ddb_controls[] = {
             "'MetricAlarms[?Namespace==`AWS/DynamoDB`]'.",
         .fix = "Create an alarm with aws cloudwatch put-metric-alarm on a table metric.",
         .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "cloudwatch describe-alarms"},
+        .clauses = {"no-alarm", "wrong-namespace", "wrong-dimension"},
         .eval = dwi_eval_ddb07,
         .peers = &(const struct dw_peers){
             .id = "DDB-07",
@@ -1272,6 +1279,7 @@ const struct dw_control dwi_ddb_controls[] = {
         .audit = "CLI: aws dynamodb list-tags-of-resource --resource-arn <table arn>.",
         .fix = "aws dynamodb tag-resource with the missing keys.",
         .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "dynamodb list-tags-of-resource/<table>"},
+        .clauses = {"tag-missing", "empty-value"},
         .eval = dwi_eval_ddb08,
         .peers = &(const struct dw_peers){
             .id = "DDB-08",
@@ -1301,6 +1309,7 @@ const struct dw_control dwi_ddb_controls[] = {
         .fix = "aws dynamodb update-continuous-backups --point-in-time-recovery-specification "
             "PointInTimeRecoveryEnabled=true.",
         .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "dynamodb describe-continuous-backups/<table>"},
+        .clauses = {"pitr-disabled"},
         .eval = dwi_eval_ddb09,
         .peers = &(const struct dw_peers){
             .id = "DDB-09",
@@ -1328,6 +1337,7 @@ const struct dw_control dwi_ddb_controls[] = {
         .audit = "Console: DynamoDB > Backups. CLI: aws dynamodb list-backups --backup-type ALL.",
         .fix = "Take a backup now and add the table to an AWS Backup plan.",
         .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "dynamodb list-backups"},
+        .clauses = {"no-backup", "backup-not-available", "backup-too-old"},
         .eval = dwi_eval_ddb10,
         .peers = &(const struct dw_peers){
             .id = "DDB-10",
@@ -1357,6 +1367,7 @@ const struct dw_control dwi_ddb_controls[] = {
             "get-metric-data for ConsumedReadCapacityUnits and ConsumedWriteCapacityUnits.",
         .fix = "Confirm with the owner, back the table up and delete it.",
         .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "cloudwatch get-metric-data/<table>"},
+        .clauses = {"unused", "zero-consumption", "use-outside-window"},
         .eval = dwi_eval_ddb11,
         .peers = &(const struct dw_peers){
             .id = "DDB-11",
@@ -1383,6 +1394,7 @@ const struct dw_control dwi_ddb_controls[] = {
             "Table.DeletionProtectionEnabled.",
         .fix = "aws dynamodb update-table --deletion-protection-enabled.",
         .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>"},
+        .clauses = {"deletion-protection-off"},
         .eval = dwi_eval_ddb12,
         .peers = &(const struct dw_peers){
             .id = "DDB-12",
@@ -1410,6 +1422,7 @@ const struct dw_control dwi_ddb_controls[] = {
         .fix = "Both settings are fixed at creation: create an encrypted TLS cluster, move clients, delete "
             "the old one.",
         .calls = {"dax describe-clusters"},
+        .clauses = {"sse-disabled", "sse-missing", "tls-none"},
         .eval = dwi_eval_ddb13,
         .peers = &(const struct dw_peers){
             .id = "DDB-13",
@@ -1441,6 +1454,7 @@ const struct dw_control dwi_ddb_controls[] = {
             "Enabled=true,AttributeName=<attribute>, naming the attribute that holds each item's expiry "
             "time in epoch seconds.",
         .calls = {"dynamodb list-tables", "dynamodb describe-table/<table>", "dynamodb describe-time-to-live/<table>"},
+        .clauses = {"disabled", "disabling", "enabling"},
         .eval = dwi_eval_ddb14,
         .peers = &(const struct dw_peers){
             .id = "DDB-14",

@@ -1282,6 +1282,7 @@ const struct dw_control dwi_dms_controls[] = {
             "storage, subnet group, security groups, engine version and Multi-AZ setting, move the "
             "tasks, then delete the public one.",
         .calls = {"dms describe-replication-instances", "dms describe-replication-tasks"},
+        .clauses = {"public"},
         .eval = dwi_eval_dms01,
         .peers = &(const struct dw_peers){
             .id = "DMS-01",
@@ -1314,6 +1315,7 @@ const struct dw_control dwi_dms_controls[] = {
             "scoped to DMS, create a new instance with --kms-key-id and the old settings, move the "
             "tasks and delete the old instance.",
         .calls = {"dms describe-replication-instances", "kms describe-key/<key>", "kms list-aliases"},
+        .clauses = {"aws-managed-key", "key-not-enabled"},
         .eval = dwi_eval_dms02,
         .peers = &(const struct dw_peers){
             .id = "DMS-02",
@@ -1343,6 +1345,8 @@ const struct dw_control dwi_dms_controls[] = {
         .fix = "Create the interface endpoint in the instance's subnets and security groups with private "
             "DNS, or turn private DNS on for an existing one.",
         .calls = {"dms describe-replication-instances", "ec2 describe-vpc-endpoints"},
+        .clauses = {"no-endpoint", "not-interface", "other-vpc", "wrong-region-service", "state-not-available",
+                     "state-missing", "private-dns-off", "private-dns-missing"},
         .eval = dwi_eval_dms03,
         .peers = &(const struct dw_peers){
             .id = "DMS-03",
@@ -1372,6 +1376,7 @@ const struct dw_control dwi_dms_controls[] = {
         .fix = "Import the CA certificate that signed the database's certificate and set --ssl-mode "
             "verify-full with --certificate-arn on the endpoint.",
         .calls = {"dms describe-endpoints"},
+        .clauses = {"ssl-none", "unknown-engine"},
         .eval = dwi_eval_dms04,
         .peers = &(const struct dw_peers){
             .id = "DMS-04",
@@ -1403,6 +1408,7 @@ const struct dw_control dwi_dms_controls[] = {
         .fix = "Modify the endpoint to EncryptionMode=SSE_KMS with a customer managed key the service "
             "access role may use.",
         .calls = {"dms describe-endpoints", "kms describe-key/<key>", "kms list-aliases"},
+        .clauses = {"s3-mode-not-kms", "redshift-mode-not-kms", "kms-without-key", "kms-empty-key", "aws-managed-key"},
         .eval = dwi_eval_dms05,
         .peers = &(const struct dw_peers){
             .id = "DMS-05",
@@ -1433,6 +1439,7 @@ const struct dw_control dwi_dms_controls[] = {
         .fix = "Add the missing tags with aws dms add-tags-to-resource.",
         .calls = {"dms describe-replication-instances", "dms describe-endpoints",
       "dms describe-replication-tasks", "dms list-tags-for-resource/<id>"},
+        .clauses = {"instance-tag-missing", "endpoint-tag-missing", "task-tag-missing", "empty-value"},
         .eval = dwi_eval_dms06,
         .peers = &(const struct dw_peers){
             .id = "DMS-06",
@@ -1463,6 +1470,8 @@ const struct dw_control dwi_dms_controls[] = {
         .calls = {"dms describe-replication-instances", "dms describe-endpoints",
       "dms describe-replication-tasks", "cloudtrail describe-trails",
       "cloudtrail get-trail-status/<trail>", "cloudtrail get-event-selectors/<trail>"},
+        .clauses = {"no-trail", "other-region-trail", "not-logging", "management-events-off",
+                     "management-events-missing"},
         .eval = dwi_eval_dms07,
         .peers = &(const struct dw_peers){
             .id = "DMS-07",
@@ -1491,6 +1500,7 @@ const struct dw_control dwi_dms_controls[] = {
             "describe-replication-tasks --query 'ReplicationTasks[*].ReplicationTaskSettings'.",
         .fix = "Stop the task, set Logging.EnableLogging with modify-replication-task, resume it.",
         .calls = {"dms describe-replication-tasks"},
+        .clauses = {"logging-off", "logging-not-set"},
         .eval = dwi_eval_dms08,
         .peers = &(const struct dw_peers){
             .id = "DMS-08",
@@ -1519,6 +1529,7 @@ const struct dw_control dwi_dms_controls[] = {
             "'ReplicationInstances[*].[ReplicationInstanceIdentifier,AutoMinorVersionUpgrade]'.",
         .fix = "aws dms modify-replication-instance --auto-minor-version-upgrade.",
         .calls = {"dms describe-replication-instances"},
+        .clauses = {"auto-upgrade-off"},
         .eval = dwi_eval_dms09,
         .peers = &(const struct dw_peers){
             .id = "DMS-09",
@@ -1546,6 +1557,7 @@ const struct dw_control dwi_dms_controls[] = {
             "'ReplicationInstances[*].[ReplicationInstanceIdentifier,MultiAZ]' and the instance tags.",
         .fix = "aws dms modify-replication-instance --multi-az.",
         .calls = {"dms describe-replication-instances", "dms list-tags-for-resource/<id>"},
+        .clauses = {"prod-single-az"},
         .eval = dwi_eval_dms10,
         .peers = &(const struct dw_peers){
             .id = "DMS-10",
@@ -1575,6 +1587,7 @@ const struct dw_control dwi_dms_controls[] = {
         .fix = "Add narrow egress rules for the database ports and revoke the wide rule.",
         .calls = {"dms describe-replication-instances", "ec2 describe-security-groups",
       "dms describe-endpoints", "dms describe-replication-tasks"},
+        .clauses = {"all-traffic-v4", "all-traffic-v6", "wide-port", "port-range", "other-instance-port"},
         .eval = dwi_eval_dms11,
         .peers = &(const struct dw_peers){
             .id = "DMS-11",
@@ -1605,6 +1618,7 @@ const struct dw_control dwi_dms_controls[] = {
         .fix = "Store the credentials in a secret and point the endpoint's engine settings at it with an "
             "access role.",
         .calls = {"dms describe-endpoints"},
+        .clauses = {"no-secret", "empty-secret"},
         .eval = dwi_eval_dms12,
         .peers = &(const struct dw_peers){
             .id = "DMS-12",

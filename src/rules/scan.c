@@ -2,13 +2,14 @@
  * findings. It owns no I/O beyond what the snapshot does lazily. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rules_int.h"
 
 enum dw_severity dw_scan_severity(const struct dw_scan_opts *opts, const struct dw_control *c)
 {
     for (size_t i = 0; opts && i < opts->n_sev; i++) {
-        if (strcmp(opts->sev_ids[i], c->id) == 0)
+        if (strcasecmp(opts->sev_ids[i], c->id) == 0)
             return opts->sev_values[i];
     }
     return c->severity;

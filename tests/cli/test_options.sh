@@ -69,7 +69,7 @@ run 2 "$DBWARD" scan --snapshot "$EX" -c 'XYZ-*'
 has "$TMP/err" "--controls XYZ-* matches no control"
 printf 'controls:\n  exclude: [DDB-1l]\n' >typo.yaml
 run 2 "$DBWARD" scan --snapshot "$EX" --config typo.yaml
-has "$TMP/err" "typo.yaml: exclude: DDB-1l matches no control (see dbward controls)"
+has "$TMP/err" "typo.yaml:2:13: controls.exclude DDB-1l matches no control (see dbward controls)"
 printf 'controls:\n  include: ["DMS-*"]\n  exclude: ["DMS-*"]\n' >none.yaml
 run 2 "$DBWARD" scan --snapshot "$EX" --config none.yaml
 has "$TMP/err" "the selection matches no control: these --controls, less the config's exclude"

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <dbward/config.h>
+#include <dbward/dbward.h>
 
 #include "util/util.h"
 
@@ -52,17 +53,27 @@ static void test_valid(void **state)
     assert_int_equal(c->n_exclude, 1);
     assert_string_equal(c->exclude[0], "DDB-11");
     assert_int_equal(c->n_sev, 2);
-    assert_string_equal(c->sev_ids[1], "CUS-01"); /* canonical id */
+    assert_string_equal(c->sev_ids[1], "cus-01"); /* as written; ids match case-insensitively */
     assert_int_equal(c->sev_values[1], DW_SEV_CRITICAL);
     assert_int_equal(c->n_params, 2);
     assert_string_equal(c->params[0].value, "Owner,CostCenter");
     assert_int_equal(c->n_supp, 1);
     assert_int_equal(c->supp[0].line, 11);
     assert_int_equal(c->n_custom, 1);
-    assert_string_equal(c->custom[0]->call_command, "describe-table");
-    assert_int_equal(c->custom[0]->n_placeholders, 1);
-    assert_int_equal(c->custom[0]->control.statements[0], 5);
-    assert_ptr_equal(dw_config_find_control(c, "cus-01"), &c->custom[0]->control);
+    /* The config keeps the text and where it is written; rules compiles it. */
+    assert_string_equal(c->custom[0].call.text, "dynamodb describe-table");
+    assert_string_equal(c->custom[0].condition.text, "BillingModeSummary.BillingMode == 'PAY_PER_REQUEST'");
+    assert_int_equal(c->custom[0].condition.line, 24);
+    assert_int_equal(c->custom[0].statements[0], 5);
+    struct dw_custom_set set;
+    if (dw_custom_build(c, &set, &err))
+        fail_msg("%d:%d %s", err.line, err.column, err.message);
+    assert_int_equal(set.n, 1);
+    assert_string_equal(set.items[0]->call_command, "describe-table");
+    assert_int_equal(set.items[0]->n_placeholders, 1);
+    assert_int_equal(set.items[0]->control.statements[0], 5);
+    assert_ptr_equal(dw_registry_find(set.controls, set.n, "cus-01"), &set.items[0]->control);
+    dw_custom_set_clean_up(&set);
     dw_config_free(c);
     /* An empty file is an empty configuration. */
     assert_int_equal(dw_config_load_buffer("", 0, "e.yaml", &c, &err), DW_OK);
@@ -108,6 +119,14 @@ static void test_errors(void **state)
         {"custom_controls:\n  - id: CUS-1\n    title: t\n    severity: low\n    call: dynamodb describe-table\n"
          "    id_expression: a\n    condition: b\n    remediation: echo {a[}\n",
          8, 18, "remediation placeholder {a[}: syntax error"},
+        {"controls:\n  exclude: [DDB-01, DDB-1l]\n", 2, 21, "controls.exclude DDB-1l matches no control"},
+        {"custom_controls:\n  - id: CUS-1\n    title: t\n    severity: low\n    call: dynamodb describe-table\n"
+         "    id_expression: a\n    condition: b\n  - id: CUS-1\n    title: t\n    severity: low\n"
+         "    call: dynamodb describe-table\n    id_expression: a\n    condition: b\n",
+         8, 9, "id CUS-1 is already taken"},
+        {"custom_controls:\n  - id: ACCOUNT-1\n    title: t\n    severity: low\n    call: dynamodb describe-table\n"
+         "    id_expression: a\n    condition: b\n",
+         0, 0, ""},
         {"key: [\n", 2, 1, "did not find expected node content"},
         {"a: &x [*x]\n", 1, 4, "nested deeper than 64 levels"},
         {"a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
@@ -121,8 +140,19 @@ static void test_errors(void **state)
         memset(&err, 0, sizeof(err));
         enum dw_status rc = dw_config_load_buffer(cases[i].yaml, strlen(cases[i].yaml), "bad.yaml", &c, &err);
         if (rc == DW_OK) {
+            /* What needs the catalog or JMESPath is checked when the controls are built. */
+            struct dw_custom_set set;
+            rc = dw_custom_build(c, &set, &err);
+            dw_custom_set_clean_up(&set);
             dw_config_free(c);
-            fail_msg("case %zu loaded", i);
+            c = NULL;
+            if (!cases[i].line) {
+                if (rc)
+                    fail_msg("case %zu: refused: %s", i, err.message);
+                continue;
+            }
+            if (rc == DW_OK)
+                fail_msg("case %zu loaded and built", i);
         }
         assert_null(c);
         assert_string_equal(err.source, "bad.yaml");

@@ -692,7 +692,7 @@ case("ACC-06", "error", {P + "cloudtrail/describe-trails.error": DENIED}, ["ERRO
 
 
 # ================= one failing case per clause (issue 16) =================
-# Every clause of every catalog row (tests/data/controls/clauses.txt) has a
+# Every clause of every catalog row (`.clauses` on its registry row) has a
 # `fail-<clause>` case; thresholds are tested below, at and above the limit.
 # DDB-01 and ACC-05 get theirs with the policy rewrite (issue 14).
 # Multi-account cases: a snapshot holds one account (manifest account_id) and
