@@ -47,14 +47,15 @@ const struct cli_doc cli_envs[] = {
     {"AWS_EC2_METADATA_DISABLED", "true skips the instance metadata service (IMDSv2)"},
     {"AWS_ENDPOINT_URL", "send every call to this URL (as --endpoint-url)"},
     {"AWS_MAX_ATTEMPTS", "tries per call (as --max-attempts)"},
-    {"NO_COLOR", "any non-empty value turns colour off"},
+    {"NO_COLOR", "any non-empty value turns colour off (--color=always still colours)"},
+    {"FORCE_COLOR", "any value but empty or 0 colours the text report on stdout even when it is not a terminal"},
 };
 const size_t cli_envs_count = sizeof(cli_envs) / sizeof(cli_envs[0]);
 
 const struct cli_doc cli_exits[] = {
     {"0", "every evaluated control passed (or was not applicable or muted)"},
     {"1", "at least one control failed"},
-    {"2", "usage error, unreadable snapshot or configuration, or no credentials"},
+    {"2", "usage error, an output that cannot be written, unreadable snapshot or configuration, or no credentials"},
     {"3", "no control failed, but at least one could not be evaluated (ERROR)"},
 };
 const size_t cli_exits_count = sizeof(cli_exits) / sizeof(cli_exits[0]);
