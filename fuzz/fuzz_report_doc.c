@@ -2,7 +2,9 @@
  * `dbward report` and merge's renderings run on) from any bytes. A
  * document that loads renders in every format, and its JSON rendering,
  * loaded again, renders the same JSON: the reader and the writer agree.
- * A document that is refused is refused with a message. Never a crash. */
+ * The fix script of a loaded document is written (its plan per resource
+ * splits and rebuilds commands). A document that is refused is refused
+ * with a message. Never a crash. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +51,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dw_report_html(sink, &r->meta, &r->findings);
     dw_report_matrix(sink, &r->findings, true);
     dw_report_asff(sink, &r->meta, &r->findings, 0, DW_ASFF_BATCH, true);
+    /* The fix script, whose plan per resource splits and rebuilds commands. */
+    struct dw_remediate_opts ro = {0};
+    if (dw_remediate_script(doc, "fuzz", &ro, sink, &err) != DW_OK)
+        abort();
     fclose(sink);
     /* Written, read and written again: the same JSON. */
     size_t l1 = 0, l2 = 0;
