@@ -33,8 +33,14 @@ struct dwp_dfa {
     int start;
     int *trans;
     bool *accept;
+    /* cls[b]: the first byte whose column of trans equals b's (bytes the
+     * DFA cannot tell apart share it); set by every builder. */
+    unsigned char cls[256];
 };
 
+/* Fills d->cls from d->trans. The builders below call it; a DFA built by
+ * hand must call it once its transitions are set. */
+void dwp_dfa_classes(struct dwp_dfa *d);
 /* Builds prefix followed by min_len or more bytes of charset (a 256-entry
  * table of allowed bytes). */
 void dwp_dfa_prefix(struct dwp_dfa *d, const char *prefix, const bool *charset, int min_len);
