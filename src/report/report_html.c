@@ -129,6 +129,7 @@ static void s_chart_severity(FILE *out, const struct dw_summary *sum)
 static void s_chart_controls(FILE *out, const struct dw_findings *f)
 {
     const struct dw_control *ids[128];
+    enum dw_severity sev[128];
     size_t fails[128], n = 0, max = 1;
     for (size_t i = 0; i < f->n; i++) {
         if (f->v[i].status != DW_FAIL)
@@ -140,6 +141,7 @@ static void s_chart_controls(FILE *out, const struct dw_findings *f)
             if (n == 128)
                 continue;
             ids[n] = f->v[i].control;
+            sev[n] = f->v[i].severity; /* the run's, after dbward.yaml's overrides */
             fails[n++] = 0;
         }
         if (++fails[k] > max)
@@ -148,9 +150,10 @@ static void s_chart_controls(FILE *out, const struct dw_findings *f)
     /* The most severe first, then the most failures; insertion sort keeps
      * ties in catalog order. A low tag control never outranks a critical one. */
     for (size_t i = 1; i < n; i++) {
-        for (size_t j = i; j > 0 && (ids[j]->severity > ids[j - 1]->severity ||
-                                    (ids[j]->severity == ids[j - 1]->severity && fails[j] > fails[j - 1]));
-             j--) {
+        for (size_t j = i; j > 0 && (sev[j] > sev[j - 1] || (sev[j] == sev[j - 1] && fails[j] > fails[j - 1])); j--) {
+            enum dw_severity v = sev[j];
+            sev[j] = sev[j - 1];
+            sev[j - 1] = v;
             size_t t = fails[j];
             fails[j] = fails[j - 1];
             fails[j - 1] = t;
