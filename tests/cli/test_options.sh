@@ -89,4 +89,16 @@ has "$TMP/out" '\fB\-p\fR, \fB\-\-profile\fR'
 run 0 "$DBWARD" completion bash
 has "$TMP/out" "--status"
 has "$TMP/out" "report"
+# Completion per command: only that command's options and formats.
+"$DBWARD" completion bash >comp.bash
+comp() { bash -c 'source ./comp.bash; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _dbward; echo "${COMPREPLY[*]}"' _ "$@"; }
+CHECKS=$((CHECKS + 3))
+[ "$(comp dbward diff --c)" = "--cross-account" ] || { echo "FAIL: diff --c completes to: $(comp dbward diff --c)"; FAILS=$((FAILS + 1)); }
+[ "$(comp dbward diff -f '')" = "text json" ] || { echo "FAIL: diff -f completes to: $(comp dbward diff -f '')"; FAILS=$((FAILS + 1)); }
+[ "$(comp dbward scan --c)" = "--controls --color --concurrency --config" ] ||
+  { echo "FAIL: scan --c completes to: $(comp dbward scan --c)"; FAILS=$((FAILS + 1)); }
+if [ -x /usr/bin/zsh ]; then
+  CHECKS=$((CHECKS + 1))
+  "$DBWARD" completion zsh | /usr/bin/zsh -n || { echo "FAIL: zsh completion does not parse"; FAILS=$((FAILS + 1)); }
+fi
 finish
