@@ -81,6 +81,10 @@ enum dw_status dw_report_ocsf(FILE *out, const struct dw_report_meta *meta, cons
 #define DW_ASFF_BATCH 100
 enum dw_status dw_report_asff(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
                               size_t start, size_t count, bool one_line);
+/* The same, for import into region (each ProductArn names it; the
+ * default above is the report's first region). */
+enum dw_status dw_report_asff_in(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
+                                 size_t start, size_t count, bool one_line, const char *region);
 /* One self-contained HTML page: summary, SVG charts, filterable findings
  * table, remediation commands. */
 enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f);

@@ -87,14 +87,15 @@ const struct cli_opt cli_opts[] = {
      "colour the text report on stdout: always, never or auto (default: a terminal; FORCE_COLOR and NO_COLOR)"},
     {OPT_NO_COLOR, "no-color", 0, NULL, "scan report merge", "the same as --color=never"},
     {OPT_PROGRESS, "progress", 0, NULL, "scan", "live: a plain progress line on stderr every few seconds (CI logs)"},
-    {OPT_REGION, "region", 'r', "REGION", "scan snapshot-script whoami", "only this region; repeat for more"},
+    {OPT_REGION, "region", 'r', "REGION", "scan snapshot-script whoami report",
+     "only this region; repeat for more (report: the Security Hub import region)"},
     {OPT_PARAM, "param", 0, "NAME=VALUE", "scan", "override a control parameter (see dbward controls)"},
-    {OPT_PROFILE, "profile", 'p', "NAME", "scan whoami", "live: use this profile of ~/.aws/config and credentials"},
-    {OPT_ENDPOINT_URL, "endpoint-url", 0, "URL", "scan whoami", "live: send every call to URL (emulators; AWS_ENDPOINT_URL too)"},
+    {OPT_PROFILE, "profile", 'p', "NAME", "scan whoami report", "live: use this profile of ~/.aws/config and credentials"},
+    {OPT_ENDPOINT_URL, "endpoint-url", 0, "URL", "scan whoami report", "live: send every call to URL (emulators; AWS_ENDPOINT_URL too)"},
     {OPT_CONCURRENCY, "concurrency", 0, "N", "scan", "live: requests in flight (default 32)"},
-    {OPT_MAX_ATTEMPTS, "max-attempts", 0, "N", "scan", "live: tries per call, retries included (default 3; AWS_MAX_ATTEMPTS)"},
+    {OPT_MAX_ATTEMPTS, "max-attempts", 0, "N", "scan report", "live: tries per call, retries included (default 3; AWS_MAX_ATTEMPTS)"},
     {OPT_MAX_RATE, "max-rate", 0, "N", "scan", "live: requests per second to one service in one region at most (default: adaptive)"},
-    {OPT_TIMEOUT, "timeout", 0, "SECONDS", "scan whoami", "live: time limit of one attempt (default 30)"},
+    {OPT_TIMEOUT, "timeout", 0, "SECONDS", "scan whoami report", "live: time limit of one attempt (default 30)"},
     {OPT_SAVE_SNAPSHOT, "save-snapshot", 0, "DIR", "scan", "live: keep the collected evidence in DIR (the offline layout)"},
     {OPT_DEBUG, "debug", 0, NULL, "scan", "live: log each request and response on stderr, secrets redacted"},
     {OPT_CONFIG, "config", 0, "FILE", "scan controls explain report merge",
@@ -109,6 +110,9 @@ const struct cli_opt cli_opts[] = {
      "SQLite scan history: scan records the run (creating the file), diff and history read an existing one"},
     {OPT_CROSS_ACCOUNT, "cross-account", 0, NULL, "diff",
      "compare reports of different accounts (refused without it)"},
+    {OPT_SECURITY_HUB, "security-hub", 0, NULL, "scan report",
+     "send the findings to AWS Security Hub (BatchImportFindings, 100 a call) in the import region: --region's "
+     "first, else the profile's, else the report's first; passing findings are marked RESOLVED"},
     {OPT_HELP, "help", 'h', NULL, "*", "show help (of one command after its name)"},
     {OPT_VERSION, "version", 'V', NULL, "*", "print the version"},
 };
@@ -289,6 +293,9 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
         break;
     case OPT_CROSS_ACCOUNT:
         a->cross_account = true;
+        break;
+    case OPT_SECURITY_HUB:
+        a->security_hub = true;
         break;
     case OPT_COUNT:
         break;

@@ -71,6 +71,10 @@ struct dw_findings;
 int cli_render(const struct cli_args *a, struct cli_output *o, const struct dw_report_meta *meta,
                const struct dw_findings *f);
 
+/* --security-hub: imports the findings and prints what Security Hub took.
+ * Returns 0 when every finding was imported. */
+int cli_security_hub(const struct cli_args *a, const struct dw_report_meta *meta, const struct dw_findings *f);
+
 /* Loads --config, or ./dbward.yaml when it exists. *cfg stays NULL when
  * there is none. Returns 0, or EXIT_USAGE after printing the error. */
 int cli_config_load(struct cli_args *a, struct dw_config **cfg);

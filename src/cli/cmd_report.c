@@ -48,6 +48,8 @@ static int s_render_doc(struct cli_args *a, struct cli_outputs *outs, json_t *do
     int bad = 0;
     for (size_t i = 0; i < outs->n; i++)
         bad |= cli_render(a, &outs->v[i], &r->meta, &r->findings);
+    if (a->security_hub && strcmp(a->command, "report") == 0 && cli_security_hub(a, &r->meta, &r->findings) != 0)
+        bad = -1;
     dw_report_loaded_free(r);
     dw_custom_set_clean_up(&set);
     dw_config_free(cfg);
@@ -73,6 +75,11 @@ int cli_cmd_report(struct cli_args *a)
 {
     if (a->n_positional < 1) {
         fputs("dbward: report takes JSON reports, e.g. dbward report scan.json -o html:report.html\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (!a->security_hub && (a->n_regions || a->profile || a->endpoint_url || a->timeout_s || a->max_attempts)) {
+        fputs("dbward: --region, --profile, --endpoint-url, --timeout and --max-attempts go with --security-hub\n",
+              stderr);
         return EXIT_USAGE;
     }
     struct cli_outputs outs;

@@ -123,9 +123,9 @@ int cli_cmd_scan(struct cli_args *a)
         fputs("dbward: --ou goes with --accounts org\n", stderr);
         goto out;
     }
-    if (a->snapshot && (a->profile || a->endpoint_url || a->save_snapshot || a->debug)) {
+    if (a->snapshot && (((a->profile || a->endpoint_url) && !a->security_hub) || a->save_snapshot || a->debug)) {
         fputs("dbward: --profile, --endpoint-url, --save-snapshot and --debug are for live scans, "
-              "not with --snapshot\n", stderr);
+              "not with --snapshot (--profile and --endpoint-url go with --security-hub)\n", stderr);
         goto out;
     }
     if (a->progress && a->snapshot) {
@@ -176,6 +176,8 @@ int cli_cmd_scan(struct cli_args *a)
     for (size_t i = 0; i < outs.n; i++)
         bad |= cli_render(a, &outs.v[i], meta, findings);
     if (a->db && s_record(a->db, meta, findings) != 0)
+        bad = -1;
+    if (a->security_hub && cli_security_hub(a, meta, findings) != 0)
         bad = -1;
     if (bad)
         goto out;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dbward/live.h>
 #include <dbward/report.h>
 
 #include "cli.h"
@@ -91,4 +92,32 @@ int cli_render(const struct cli_args *a, struct cli_output *o, const struct dw_r
     }
     int end = cli_output_end(o, rc == DW_OK);
     return end == 0 && more ? 0 : -1;
+}
+
+int cli_security_hub(const struct cli_args *a, const struct dw_report_meta *meta, const struct dw_findings *f)
+{
+    const char *env_ep = getenv("AWS_ENDPOINT_URL");
+    const char *env_att = getenv("AWS_MAX_ATTEMPTS");
+    const char *env_base = getenv("DBWARD_RETRY_BASE_MS"); /* test knob: faster backoff */
+    struct dw_sechub_opts so = {
+        .region = a->n_regions ? a->regions[0] : NULL,
+        .profile = a->profile,
+        .endpoint_url = a->endpoint_url ? a->endpoint_url : (env_ep && *env_ep ? env_ep : NULL),
+        .timeout_ms = (a->timeout_s ? a->timeout_s : 30) * 1000L,
+        .max_attempts = a->max_attempts ? (int)a->max_attempts : (env_att && *env_att ? (int)strtol(env_att, NULL, 10) : 3),
+        .retry_base_ms = env_base && *env_base ? strtol(env_base, NULL, 10) : 1000,
+    };
+    if (so.max_attempts < 1)
+        so.max_attempts = 1;
+    struct dw_sechub_result res;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    enum dw_status rc = dw_sechub_import(&so, meta, f, &res, &err);
+    if (rc) {
+        cli_print_error(&err);
+        return -1;
+    }
+    fprintf(stderr, "dbward: Security Hub (%s): %zu findings imported in %zu calls, %zu refused%s%s\n", res.region,
+            res.imported, res.calls, res.failed, res.failed ? "; first: " : "", res.first_failure);
+    return res.failed ? -1 : 0;
 }
