@@ -49,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dw_report_sarif(sink, &r->meta, &r->findings);
     dw_report_ocsf(sink, &r->meta, &r->findings);
     dw_report_html(sink, &r->meta, &r->findings);
-    dw_report_matrix(sink, &r->findings, true);
+    dw_report_matrix(sink, &r->findings, DW_CSF_2_0, true);
+    dw_report_matrix(sink, &r->findings, DW_CSF_1_1, false);
     dw_report_asff(sink, &r->meta, &r->findings, 0, DW_ASFF_BATCH, true);
     /* The fix script, whose plan per resource splits and rebuilds commands. */
     struct dw_remediate_opts ro = {0};

@@ -22,7 +22,8 @@ enum dw_plan_scope {
 };
 
 /* One call. Templates: the strings {item} (the value `each` selected),
- * {tail} (the item after its last ':'), {region}, {partition}, {account},
+ * {tail} (the item after its last ':'), {name} (the item after its last
+ * '/': a stream name out of a Firehose ARN), {region}, {partition}, {account},
  * {now} and {window_start} (ISO 8601; now minus the row's window
  * parameter in days) are replaced when the call is made. */
 struct dw_plan_call {
@@ -35,6 +36,7 @@ struct dw_plan_call {
      * may use {region}. NULL at the root. */
     const char *each;
     bool key_is_tail;      /* the snapshot key is {tail}, otherwise {item} */
+    bool key_is_name;      /* the snapshot key is {name} (wins over key_is_tail) */
     const char *params;    /* JSON object template of the API parameters; NULL for none */
     /* A plan input (a control parameter) the call's window follows, with
      * its default in days; NULL when the call has no window. */

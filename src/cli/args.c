@@ -90,6 +90,8 @@ const struct cli_opt cli_opts[] = {
     {OPT_REGION, "region", 'r', "REGION", "scan snapshot-script whoami report",
      "only this region; repeat for more (report: the Security Hub import region)"},
     {OPT_PARAM, "param", 0, "NAME=VALUE", "scan", "override a control parameter (see dbward controls)"},
+    {OPT_FRAMEWORK, "framework", 0, "csf1|csf2", "scan report merge",
+     "the NIST CSF version of the compliance matrix (matrix, matrix-md): csf2 (2.0, the default) or csf1 (1.1)"},
     {OPT_PROFILE, "profile", 'p', "NAME", "scan whoami report", "live: use this profile of ~/.aws/config and credentials"},
     {OPT_ENDPOINT_URL, "endpoint-url", 0, "URL", "scan whoami report", "live: send every call to URL (emulators; AWS_ENDPOINT_URL too)"},
     {OPT_CONCURRENCY, "concurrency", 0, "N", "scan", "live: requests in flight (default 32)"},
@@ -159,7 +161,7 @@ const struct cli_doc cli_formats[] = {
     {"ocsf", "OCSF 1.1.0 Compliance Finding events (class 2003), one per line"},
     {"asff", "AWS Security Finding Format, batches of 100 for batch-import-findings"},
     {"html", "one self-contained page with charts and a filterable table"},
-    {"matrix", "NIST CSF and control-statement compliance matrix, text"},
+    {"matrix", "NIST CSF (--framework) and control-statement compliance matrix, text"},
     {"matrix-md", "the compliance matrix in Markdown"},
     {"markdown", "controls and explain: the reference pages in Markdown"},
     {"sh", "remediate and snapshot-script: a shell script"},
@@ -352,6 +354,13 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
         a->n_params++;
         break;
     }
+    case OPT_FRAMEWORK:
+        if (!dw_csf_version_parse(v, &a->framework)) {
+            snprintf(msg, msglen, "--framework must be csf1 (NIST CSF 1.1) or csf2 (NIST CSF 2.0), not \"%s\"", v);
+            return false;
+        }
+        a->framework_given = true;
+        break;
     case OPT_NO_COLOR:
         a->no_color = true;
         break;
@@ -441,6 +450,7 @@ bool cli_command_writes(const struct cli_command *c, const char *format)
 bool cli_args_parse(int argc, char **argv, struct cli_args *a, char *msg, size_t msglen)
 {
     memset(a, 0, sizeof(*a));
+    a->framework = DW_CSF_2_0;
     struct option longs[sizeof(cli_opts) / sizeof(cli_opts[0]) + 1];
     char shorts[3 + 3 * sizeof(cli_opts) / sizeof(cli_opts[0])];
     size_t ns = 0;

@@ -14,7 +14,7 @@ enum cli_opt_id {
     OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_PROFILE, OPT_ENDPOINT_URL, OPT_CONCURRENCY,
     OPT_SAVE_SNAPSHOT, OPT_DEBUG, OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_CONFIG, OPT_DB, OPT_ACCOUNTS, OPT_OU, OPT_ROLE_NAME, OPT_EXTERNAL_ID, OPT_EXCLUDE_ACCOUNTS,
     OPT_MAX_RATE, OPT_STATUS, OPT_QUIET, OPT_PROGRESS, OPT_COLOR, OPT_CROSS_ACCOUNT,
-    OPT_SECURITY_HUB, OPT_COUNT
+    OPT_SECURITY_HUB, OPT_FRAMEWORK, OPT_COUNT
 };
 
 struct cli_opt {
@@ -101,6 +101,8 @@ struct cli_args {
     bool progress;
     bool cross_account;
     bool security_hub;
+    enum dw_csf_version framework; /* --framework of the compliance matrix; default CSF 2.0 */
+    bool framework_given;
     bool debug;
     bool no_color;
     bool help;

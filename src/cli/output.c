@@ -141,6 +141,15 @@ int cli_outputs_open(const struct cli_args *a, struct cli_outputs *outs)
         outs->v[outs->n++] = (struct cli_output){.format = a->format ? a->format : dflt_static, .path = NULL};
     for (size_t i = 0; i < n; i++)
         outs->v[outs->n++] = tmp[i];
+    bool matrix = false;
+    for (size_t i = 0; i < outs->n; i++)
+        matrix = matrix || strncmp(outs->v[i].format, "matrix", 6) == 0;
+    if (a->framework_given && !matrix) {
+        fputs("dbward: --framework chooses the NIST CSF version of the compliance matrix; give --format matrix, "
+              "--format matrix-md or -o matrix:FILE with it (the other reports carry CSF 1.1 and 2.0)\n", stderr);
+        outs->n = 0;
+        return EXIT_USAGE;
+    }
     for (size_t i = 0; i < outs->n; i++) {
         outs->v[i].f = cli_out_open(&outs->v[i].o, outs->v[i].path);
         if (!outs->v[i].f) {

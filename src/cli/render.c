@@ -88,7 +88,7 @@ int cli_render(const struct cli_args *a, struct cli_output *o, const struct dw_r
         rc = dw_report_asff(out, meta, f, 0, DW_ASFF_BATCH, false);
         more = s_asff_parts(o->path, meta, f);
     } else {
-        rc = dw_report_matrix(out, f, strcmp(fmt, "matrix-md") == 0);
+        rc = dw_report_matrix(out, f, a->framework, strcmp(fmt, "matrix-md") == 0);
     }
     int end = cli_output_end(o, rc == DW_OK);
     return end == 0 && more ? 0 : -1;

@@ -423,13 +423,14 @@ static char *s_subst(const struct s_run *run, const struct dw_plan_call *row, co
     struct dw_buf b;
     dw_buf_init(&b, (size_t)1 << 20);
     const char *tail = item && strrchr(item, ':') ? strrchr(item, ':') + 1 : item;
+    const char *name = item && strrchr(item, '/') ? strrchr(item, '/') + 1 : item;
     char now[32] = "", start[32] = "";
     dw_time_format_iso8601(run->start_s, now, sizeof(now));
     if (row->window_param)
         dw_time_format_iso8601(run->start_s - (int64_t)s_window_days(run, row) * 86400, start, sizeof(start));
     static const char *const names[] = {"{item}", "{tail}", "{region}", "{partition}", "{account}", "{now}",
-                                        "{window_start}"};
-    const char *values[] = {item, tail, region, run->partition, run->account, now, start};
+                                        "{window_start}", "{name}"};
+    const char *values[] = {item, tail, region, run->partition, run->account, now, start, name};
     for (const char *p = text; *p;) {
         size_t k = 0;
         while (k < DW_ARRAY_LEN(names) && strncmp(p, names[k], strlen(names[k])) != 0)
@@ -481,14 +482,20 @@ static void s_subst_json(const struct s_run *run, const struct dw_plan_call *row
 static void s_plan_call(struct s_run *run, int depth, const struct dw_plan_call *row, const char *region,
                         const char *item)
 {
-    const char *key = item;
+    const char *raw = item;
     if (item && row->key_is_tail && strrchr(item, ':'))
-        key = strrchr(item, ':') + 1;
-    if (item && !s_safe_key(key))
+        raw = strrchr(item, ':') + 1;
+    if (item && row->key_is_name && strrchr(item, '/'))
+        raw = strrchr(item, '/') + 1;
+    char *key = item ? dw_snapshot_key_encode(raw) : NULL; /* the snapshot's file name for it */
+    if (item && !s_safe_key(key)) {
+        free(key);
         return;
+    }
     const char *where = row->is_global ? "global" : region;
     char *path = item ? dw_xasprintf("%s/%s/%s/%s", where, row->service, row->command, key)
                       : dw_xasprintf("%s/%s/%s", where, row->service, row->command);
+    free(key);
     json_t *params = row->params ? json_loads(row->params, 0, NULL) : json_object();
     if (!params)
         params = json_object(); /* NEVER: plan.c's templates are checked by the plan's test */

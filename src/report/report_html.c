@@ -185,19 +185,17 @@ static void s_chart_controls(FILE *out, const struct dw_findings *f)
 
 static void s_chart_csf(FILE *out, const struct dw_findings *f)
 {
-    size_t grid[DW_RPT_CSF_FUNCTIONS + 1][DW_RESULT_COUNT];
+    size_t grid[DW_CSF_FUNCTIONS + 1][DW_RESULT_COUNT];
     memset(grid, 0, sizeof(grid));
     size_t max = 1;
     for (size_t i = 0; i < f->n; i++) {
-        const struct dw_control *c = f->v[i].control;
-        bool seen[DW_RPT_CSF_FUNCTIONS + 1] = {false};
-        for (size_t k = 0; k < 4 && c->nist_csf[k]; k++) {
-            const char *fn = dw_rpt_csf_function(c->nist_csf[k]);
-            int row = DW_RPT_CSF_FUNCTIONS;
-            for (int r = 0; r < DW_RPT_CSF_FUNCTIONS; r++) {
-                if (strcmp(fn, dw_rpt_csf_function_at(r)) == 0)
-                    row = r;
-            }
+        struct dw_csf_list l;
+        dw_control_csf2(f->v[i].control, &l);
+        bool seen[DW_CSF_FUNCTIONS + 1] = {false};
+        for (size_t k = 0; k < l.n; k++) {
+            int row = dw_csf_function_of(l.v[k]);
+            if (row < 0)
+                row = DW_CSF_FUNCTIONS;
             if (seen[row])
                 continue;
             seen[row] = true;
@@ -206,24 +204,24 @@ static void s_chart_csf(FILE *out, const struct dw_findings *f)
         }
     }
     const int cw = 64, ch = 24, left = 80;
-    fprintf(out, "<div class=\"chart\"><h2>NIST CSF function &times; status</h2>\n<svg id=\"chart-csf\" role=\"img\" "
-                 "aria-label=\"Findings per NIST CSF function and status\" width=\"%d\" height=\"%d\">\n",
-            left + cw * DW_RESULT_COUNT, ch * (DW_RPT_CSF_FUNCTIONS + 2));
+    fprintf(out, "<div class=\"chart\"><h2>NIST CSF 2.0 function &times; status</h2>\n<svg id=\"chart-csf\" "
+                 "role=\"img\" aria-label=\"Findings per NIST CSF 2.0 function and status\" width=\"%d\" "
+                 "height=\"%d\">\n",
+            left + cw * DW_RESULT_COUNT, ch * (DW_CSF_FUNCTIONS + 2));
     for (int r = 0; r < DW_RESULT_COUNT; r++)
         fprintf(out, "<text x=\"%d\" y=\"16\" text-anchor=\"middle\">%s</text>", left + cw * r + cw / 2,
                 r == DW_NOT_APPLICABLE ? "N/A" : dw_result_str((enum dw_result)r));
     fputc('\n', out);
-    for (int row = 0; row <= DW_RPT_CSF_FUNCTIONS; row++) {
+    for (int row = 0; row <= DW_CSF_FUNCTIONS; row++) {
         int y = ch * (row + 1);
-        fprintf(out, "<text x=\"0\" y=\"%d\">%s</text>", y + 16, row < DW_RPT_CSF_FUNCTIONS ? dw_rpt_csf_function_at(row) : "Other");
+        fprintf(out, "<text x=\"0\" y=\"%d\">%s</text>", y + 16, dw_csf_function_name(row));
         for (int r = 0; r < DW_RESULT_COUNT; r++) {
             size_t n = grid[row][r];
             double op = n ? 0.15 + 0.85 * (double)n / (double)max : 0.0;
             fprintf(out, "<rect class=\"cell\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
                          "fill-opacity=\"%.2f\" stroke=\"#ddd\"><title>%s %s: %zu</title></rect>"
                          "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu</text>",
-                    left + cw * r, y, cw, ch, s_color[r], op,
-                    row < DW_RPT_CSF_FUNCTIONS ? dw_rpt_csf_function_at(row) : "Other",
+                    left + cw * r, y, cw, ch, s_color[r], op, dw_csf_function_name(row),
                     dw_result_str((enum dw_result)r), n, left + cw * r + cw / 2, y + 16, n);
         }
         fputc('\n', out);
@@ -256,6 +254,66 @@ static void s_counts_head(FILE *out)
     for (int r = 0; r < DW_RESULT_COUNT; r++)
         fprintf(out, "<th>%s</th>", r == DW_NOT_APPLICABLE ? "N/A" : dw_result_str((enum dw_result)r));
     fputs("<th>compliance</th>", out);
+}
+
+/* Compliance per NIST CSF subcategory of version v: each finding counts
+ * once under each subcategory of its control. */
+static void s_csf_table(FILE *out, const struct dw_control **ctl, size_t (*cnt)[DW_RESULT_COUNT], size_t nc,
+                        enum dw_csf_version v)
+{
+    const char **sub = dw_xcalloc((DW_CSF_LIST_MAX + 1) * nc + 1, sizeof(*sub));
+    size_t ns = 0;
+    for (size_t k = 0; k < nc; k++) {
+        struct dw_csf_list l;
+        dw_control_csf(ctl[k], v, &l);
+        for (size_t j = 0; j < l.n; j++) {
+            size_t m = 0;
+            while (m < ns && strcmp(sub[m], l.v[j]) != 0)
+                m++;
+            if (m == ns)
+                sub[ns++] = l.v[j];
+        }
+    }
+    for (size_t i = 1; i < ns; i++) {
+        for (size_t j = i; j > 0 && strcmp(sub[j], sub[j - 1]) < 0; j--) {
+            const char *t = sub[j];
+            sub[j] = sub[j - 1];
+            sub[j - 1] = t;
+        }
+    }
+    fprintf(out, "<div><h2 class=\"sec\">Compliance per %s subcategory</h2><table class=\"cmp\" id=\"compliance-%s\">"
+                 "<thead><tr><th>subcategory</th><th>controls</th>",
+            dw_csf_version_name(v), v == DW_CSF_2_0 ? "csf2" : "csf");
+    s_counts_head(out);
+    fputs("</tr></thead><tbody>\n", out);
+    for (size_t m = 0; m < ns; m++) {
+        size_t c[DW_RESULT_COUNT] = {0};
+        fputs("<tr><td>", out);
+        s_esc(out, sub[m]);
+        fputs("</td><td>", out);
+        bool first = true;
+        for (size_t k = 0; k < nc; k++) {
+            struct dw_csf_list l;
+            dw_control_csf(ctl[k], v, &l);
+            bool in = false;
+            for (size_t j = 0; j < l.n; j++)
+                in = in || strcmp(l.v[j], sub[m]) == 0;
+            if (!in)
+                continue;
+            if (!first)
+                fputs(" ", out);
+            first = false;
+            s_esc(out, ctl[k]->id);
+            for (int r = 0; r < DW_RESULT_COUNT; r++)
+                c[r] += cnt[k][r];
+        }
+        fputs("</td>", out);
+        s_counts_cells(out, c);
+        s_pct(out, c);
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n", out);
+    free(sub);
 }
 
 /* The first screen: failures by severity, then compliance per control
@@ -317,54 +375,8 @@ static void s_overview(FILE *out, const struct dw_findings *f, const struct dw_s
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table></div>\n", out);
-    /* Per NIST CSF subcategory: each finding counts once under each of its control's subcategories. */
-    const char **sub = dw_xcalloc(4 * nc + 1, sizeof(*sub));
-    size_t ns = 0;
-    for (size_t k = 0; k < nc; k++) {
-        for (size_t j = 0; j < 4 && ctl[k]->nist_csf[j]; j++) {
-            size_t m = 0;
-            while (m < ns && strcmp(sub[m], ctl[k]->nist_csf[j]) != 0)
-                m++;
-            if (m == ns)
-                sub[ns++] = ctl[k]->nist_csf[j];
-        }
-    }
-    for (size_t i = 1; i < ns; i++) {
-        for (size_t j = i; j > 0 && strcmp(sub[j], sub[j - 1]) < 0; j--) {
-            const char *t = sub[j];
-            sub[j] = sub[j - 1];
-            sub[j - 1] = t;
-        }
-    }
-    fputs("<div><h2 class=\"sec\">Compliance per NIST CSF subcategory</h2><table class=\"cmp\" id=\"compliance-csf\">"
-          "<thead><tr><th>subcategory</th><th>controls</th>", out);
-    s_counts_head(out);
-    fputs("</tr></thead><tbody>\n", out);
-    for (size_t m = 0; m < ns; m++) {
-        size_t c[DW_RESULT_COUNT] = {0};
-        fputs("<tr><td>", out);
-        s_esc(out, sub[m]);
-        fputs("</td><td>", out);
-        bool first = true;
-        for (size_t k = 0; k < nc; k++) {
-            bool in = false;
-            for (size_t j = 0; j < 4 && ctl[k]->nist_csf[j]; j++)
-                in = in || strcmp(ctl[k]->nist_csf[j], sub[m]) == 0;
-            if (!in)
-                continue;
-            if (!first)
-                fputs(" ", out);
-            first = false;
-            s_esc(out, ctl[k]->id);
-            for (int r = 0; r < DW_RESULT_COUNT; r++)
-                c[r] += cnt[k][r];
-        }
-        fputs("</td>", out);
-        s_counts_cells(out, c);
-        s_pct(out, c);
-        fputs("</tr>\n", out);
-    }
-    fputs("</tbody></table></div>\n", out);
+    s_csf_table(out, ctl, cnt, nc, DW_CSF_2_0);
+    s_csf_table(out, ctl, cnt, nc, DW_CSF_1_1);
     /* Per region. */
     const char **regs = dw_xcalloc(f->n + 1, sizeof(*regs));
     size_t nr = 0;
@@ -393,7 +405,6 @@ static void s_overview(FILE *out, const struct dw_findings *f, const struct dw_s
     }
     fputs("</tbody></table></div>\n</div>\n", out);
     free(regs);
-    free(sub);
     free(order);
     free(cnt);
     free(sev);

@@ -81,6 +81,15 @@ static const struct dw_control *s_control(struct dw_report_loaded_int *in, const
                 c->nist_csf[n++] = s;
         }
     }
+    if (json_is_array(v->nist_csf2)) {
+        memset(c->nist_csf2, 0, sizeof(c->nist_csf2));
+        size_t cap = sizeof(c->nist_csf2) / sizeof(c->nist_csf2[0]) - 1;
+        for (size_t k = 0, n = 0; k < json_array_size(v->nist_csf2) && n < cap; k++) {
+            const char *s = json_string_value(json_array_get(v->nist_csf2, k));
+            if (s)
+                c->nist_csf2[n++] = s;
+        }
+    }
     if (json_is_array(v->control_statements)) {
         memset(c->statements, 0, sizeof(c->statements));
         for (size_t k = 0, n = 0; k < json_array_size(v->control_statements) && n < 3; k++) {

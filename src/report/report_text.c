@@ -81,9 +81,14 @@ static void s_order_make(const struct dw_findings *f, struct s_order *o)
 
 static void s_control_line(FILE *out, const struct dw_control *c, enum dw_severity sev, const char *b, const char *z)
 {
-    fprintf(out, "\n%s%s%s  %s  %s  [%s", b, c->id, z, dw_severity_str(sev), c->title, c->nist_csf[0] ? c->nist_csf[0] : "");
-    for (size_t k = 1; k < 4 && c->nist_csf[k]; k++)
+    fprintf(out, "\n%s%s%s  %s  %s  [CSF 1.1:", b, c->id, z, dw_severity_str(sev), c->title);
+    for (size_t k = 0; k < 4 && c->nist_csf[k]; k++)
         fprintf(out, " %s", c->nist_csf[k]);
+    struct dw_csf_list csf2;
+    dw_control_csf2(c, &csf2);
+    fputs("; 2.0:", out);
+    for (size_t k = 0; k < csf2.n; k++)
+        fprintf(out, " %s", csf2.v[k]);
     fputs("]\n", out);
 }
 

@@ -18,9 +18,19 @@ static const struct dw_param_def s_params[] = {
     {"unused_days", "30", "window in which an empty table must show consumed capacity"},
     {"access_key_max_age_days", "90", "active IAM access keys must be younger than this"},
     {"dax_approved", "false", "true when company policy allows DAX (DDB-03 then does not apply)"},
+    {"secret_rotation_max_days", "90",
+     "a DMS endpoint's secret must rotate at least this often and have rotated within this many days (DMS-16)"},
+    {"key_origins", "EXTERNAL,AWS_CLOUDHSM",
+     "comma-separated KMS key origins that count as the company's own key material (ACC-09): AWS_KMS, EXTERNAL, "
+     "AWS_CLOUDHSM, EXTERNAL_KEY_STORE"},
+    {"key_material_min_days", "30", "imported key material must stay valid longer than this (ACC-09)"},
     {"source_ip_widest_prefix", "8",
      "widest IPv4 prefix (1 to 32) that the aws:SourceIp values of one condition may admit together and still count "
      "as a network limit (DDB-01, ACC-05)"},
+    {"log_retention_min_days", "365", "DMS task log groups must keep events at least this long (DMS-15)"},
+    {"siem_destinations", "",
+     "comma-separated ARN globs of the SIEM's log destinations (DMS-15, ACC-08); empty: a Firehose stream that "
+     "delivers to Splunk, or for S3 notifications any SQS queue or SNS topic"},
 };
 
 size_t dw_param_def_count(void) { return DW_ARRAY_LEN(s_params); }
@@ -76,6 +86,9 @@ static const struct dw_control s_account = {
     .title = "The audit role can be assumed in the account",
     .severity = DW_SEV_HIGH,
     .nist_csf = {"ID.AM-1", NULL},
+    /* An account that can be audited is one in the inventory of systems
+     * (CSF 2.0 ID.AM-02), not hardware (ID.AM-01). */
+    .nist_csf2 = {"ID.AM-02", NULL},
     .statements = {0},
     .seed = "-",
     .fix_kind = DW_FIX_MANUAL,
@@ -167,6 +180,20 @@ enum dw_status dw_param_check(const char *name, const char *value, struct dw_err
         if (!*value || *end || v < 1 || v > 32)
             return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
                                 "source_ip_widest_prefix must be a prefix length from 1 to 32");
+    } else if (strcmp(name, "key_origins") == 0) {
+        static const char *const known[] = {"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"};
+        const char *p = value;
+        do {
+            size_t n = strcspn(p, ",");
+            bool ok = false;
+            for (size_t k = 0; k < DW_ARRAY_LEN(known) && !ok; k++)
+                ok = strlen(known[k]) == n && strncmp(known[k], p, n) == 0;
+            if (!ok)
+                return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
+                                    "key_origins must be a comma-separated list of AWS_KMS, EXTERNAL, "
+                                    "AWS_CLOUDHSM and EXTERNAL_KEY_STORE");
+            p += n;
+        } while (*p++ == ',');
     } else if (strcmp(name, "dax_approved") == 0) {
         if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
             return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
@@ -175,6 +202,22 @@ enum dw_status dw_param_check(const char *name, const char *value, struct dw_err
         if (!strchr(value, '=') || value[0] == '=')
             return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
                                 "prod_tag must look like KEY=VALUE");
+    } else if (strcmp(name, "siem_destinations") == 0) {
+        for (const char *p = value; *p;) {
+            while (*p == ' ')
+                p++;
+            size_t n = strcspn(p, ",");
+            if (n < 4 || strncmp(p, "arn:", 4) != 0)
+                return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
+                                    "siem_destinations must be comma-separated ARN globs (each starting with "
+                                    "arn:), got \"%.*s\"", (int)n, p);
+            p += n;
+            if (*p == ',' && !p[1])
+                return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
+                                    "siem_destinations ends with a comma");
+            if (*p == ',')
+                p++;
+        }
     } else if (strcmp(name, "required_tags") == 0 && !*value) {
         return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
                             "required_tags must name at least one tag key");

@@ -44,6 +44,11 @@ static const char s_body[] =
     "dw_ids() {\n"
     "  aws \"$@\" --output text 2>/dev/null | tr '\\t' '\\n' | grep -v '^None$' | grep -v '^$'\n"
     "}\n"
+    "# dw_key KEY: the file name of a resource key, '/' as %2F (a secret named dms/orders\n"
+    "# is one file, never a folder), as dbward reads it.\n"
+    "dw_key() {\n"
+    "  printf '%s' \"$1\" | sed 's#/#%2F#g'\n"
+    "}\n"
     "\n"
     "ACCOUNT=$(aws sts get-caller-identity --query Account --output text) || exit 2\n"
     "CALLER=$(aws sts get-caller-identity --query Arn --output text) || exit 2\n"
@@ -69,7 +74,7 @@ static const char s_tail[] =
 static void s_dq(struct dw_buf *b, const char *text, const char *var)
 {
     static const char *const names[] = {"{item}", "{tail}", "{region}", "{partition}", "{account}", "{now}",
-                                        "{window_start}"};
+                                        "{window_start}", "{name}"};
     for (const char *p = text; *p;) {
         size_t k = 0;
         while (k < DW_ARRAY_LEN(names) && strncmp(p, names[k], strlen(names[k])) != 0)
@@ -86,6 +91,8 @@ static void s_dq(struct dw_buf *b, const char *text, const char *var)
             dw_buf_puts(b, "$TAKEN_AT");
         else if (k == 6)
             dw_buf_puts(b, "$WINDOW_START");
+        else if (k == 7)
+            dw_buf_printf(b, "${%s##*/}", var ? var : "item");
         if (k < DW_ARRAY_LEN(names)) {
             p += strlen(names[k]);
             continue;
@@ -145,7 +152,10 @@ static void s_row(struct dw_buf *b, const struct dw_plan_call *rows, size_t n, c
     dw_buf_puts(b, c->is_global ? "global" : "$R");
     dw_buf_printf(b, "/%s/%s", c->service, c->command);
     if (c->scope == DW_PLAN_PER_RESOURCE)
-        dw_buf_printf(b, c->key_is_tail ? "/${%s##*:}" : "/$%s", var);
+        dw_buf_printf(b, c->key_is_name   ? "/$(dw_key \"${%s##*/}\")"
+                         : c->key_is_tail ? "/$(dw_key \"${%s##*:}\")"
+                                          : "/$(dw_key \"$%s\")",
+                      var);
     dw_buf_puts(b, "\" ");
     s_args(b, c, var);
     dw_buf_puts(b, "\n");

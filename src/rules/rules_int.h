@@ -149,6 +149,18 @@ void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool
 int dwi_region_has(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *service,
                    const char *command, const char *key);
 
+/* The SIEM (siem.c, shared by DMS-15 and ACC-08). Is the destination ARN
+ * the SIEM? With siem_destinations set, when it matches one of its globs;
+ * unset, when it is a Firehose stream with a Splunk destination
+ * (describe-delivery-stream in the stream's region), or an SQS queue or SNS
+ * topic (S3 notifications, ACC-08). 1 yes, 0 no, -1 unknown; *why always
+ * gets a new string saying why. */
+int dwi_siem_destination(struct dw_scan_ctx *ctx, const char *arn, char **why);
+/* Does log group (in region) have a subscription filter to a SIEM
+ * destination (describe-subscription-filters)? 1 yes, 0 no, -1 unknown;
+ * *why always gets a new string. */
+int dwi_log_group_to_siem(struct dw_scan_ctx *ctx, const char *region, const char *group, char **why);
+
 /* The one evaluator of every custom control (c->custom set), custom.c. */
 void dwi_eval_custom(struct dw_scan_ctx *ctx, const struct dw_control *c);
 

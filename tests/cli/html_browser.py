@@ -94,7 +94,12 @@ with tempfile.TemporaryDirectory() as tmp:
         got = {r.find_elements(By.TAG_NAME, "td")[0].text: r.find_elements(By.TAG_NAME, "td")[-1].text for r in rows}
         subs = {s for f in fs for s in f["nist_csf"]}
         want = {s: pct([f for f in fs if s in f["nist_csf"]]) for s in subs}
-        check("compliance per CSF subcategory: %d subcategories as computed from the JSON" % len(got), got == want)
+        check("compliance per CSF 1.1 subcategory: %d subcategories as computed from the JSON" % len(got), got == want)
+        rows = d.find_elements(By.CSS_SELECTOR, "#compliance-csf2 tbody tr")
+        got = {r.find_elements(By.TAG_NAME, "td")[0].text: r.find_elements(By.TAG_NAME, "td")[-1].text for r in rows}
+        subs = {s for f in fs for s in f["nist_csf2"]}
+        want = {s: pct([f for f in fs if s in f["nist_csf2"]]) for s in subs}
+        check("compliance per CSF 2.0 subcategory: %d subcategories as computed from the JSON" % len(got), got == want)
         rows = d.find_elements(By.CSS_SELECTOR, "#regions tbody tr")
         got = {r.find_elements(By.TAG_NAME, "td")[0].text: r.find_elements(By.TAG_NAME, "td")[-1].text for r in rows}
         want = {g: pct([f for f in fs if f["region"] == g]) for g in {f["region"] for f in fs}}
@@ -117,7 +122,8 @@ with tempfile.TemporaryDirectory() as tmp:
         check("print: no filters", not d.find_element(By.CSS_SELECTOR, ".filters").is_displayed())
         d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         cells = d.find_elements(By.CSS_SELECTOR, "#chart-csf rect.cell")
-        check("CSF function x status grid has 6x5 cells (%d)" % len(cells), len(cells) == 30)
+        # The six CSF 2.0 functions (Govern first) and "Other", by the five statuses.
+        check("CSF function x status grid has 7x5 cells (%d)" % len(cells), len(cells) == 35)
         svg = d.find_element(By.ID, "chart-severity")
         check("charts are laid out (non-zero size)", svg.size["width"] > 100 and svg.size["height"] > 50)
         check("all rows shown at first", len(visible_rows(d)) == len(fs))

@@ -33,6 +33,13 @@ done
 for v in 1 32; do
   run 1 "$DBWARD" scan --snapshot "$EX" --param "source_ip_widest_prefix=$v" -o /dev/null
 done
+for v in FOO "EXTERNAL," "" "EXTERNAL,,AWS_KMS"; do # key_origins (ACC-09): known origins only
+  run 2 "$DBWARD" scan --snapshot "$EX" --param "key_origins=$v"
+  has "$TMP/err" "key_origins must be a comma-separated list of AWS_KMS, EXTERNAL, AWS_CLOUDHSM and EXTERNAL_KEY_STORE"
+done
+run 1 "$DBWARD" scan --snapshot "$EX" --param key_origins=EXTERNAL_KEY_STORE,AWS_KMS -o /dev/null
+run 2 "$DBWARD" scan --snapshot "$EX" --param key_material_min_days=0
+has "$TMP/err" "key_material_min_days must be a whole number of days"
 run 2 "$DBWARD" scan --snapshot "$EX" --region mars-1
 has "$TMP/err" "region mars-1 is not in the snapshot's manifest"
 run 2 "$DBWARD" scan --snapshot "$EX" --severity urgent

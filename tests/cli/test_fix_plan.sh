@@ -24,7 +24,8 @@ lacks fix.sh "modify-replication-instance --region us-east-1 --replication-insta
 lacks fix.sh "modify-replication-instance --region us-east-1 --replication-instance-arn $RI --auto-minor-version-upgrade"
 lacks fix.sh "--replication-instance-arn $RI --engine-version 3.5.3"
 lacks fix.sh "--resource-arn $RI --tags"
-has fix.sh "#   also: DMS-01 (PubliclyAccessible is true (public address 54.210.33.17)): this procedure fixes it too"
+has fix.sh "#   also: DMS-01 (PubliclyAccessible is true (public address 54.210.33.17)"
+has fix.sh "): this procedure fixes it too"
 has fix.sh "#   also: DMS-10 (production instance (Environment=prod) has MultiAZ false): carried into the create command"
 has fix.sh "#   also: the new resource uses sg-0e9f8a7b6c5d4e3f2, which fails DMS-11"
 # The folded fixes keep their heading, saying where the change went.

@@ -39,6 +39,11 @@ Usage: bruteforce.py POLICY_ANSWER CORPUS_DIR
 Environment (scripts/mutate): DW_POLICY_SUBSET=K judges only every K-th
 policy of the sorted corpus (a fixed subset); DW_POLICY_ORACLE_CACHE=FILE
 keeps the brute force's answers between runs (see OracleCache).
+The brute force's answers are also recorded in tests/policy/oracle-answers.json
+(written only by DW_POLICY_RECORD=1, which judges the whole corpus afresh):
+a run uses them, judges every RECHECK-th policy afresh and fails when a
+recorded answer differs from the fresh one, and judges afresh every policy
+the recording lacks (a new or edited policy, another botocore version).
 """
 import hashlib
 import ipaddress
@@ -511,6 +516,13 @@ def judge_key(case, actions):
     return {"open": opened, "broad": broad}, n
 
 
+RECORDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "oracle-answers.json")
+# Every RECHECK-th policy with a recorded answer is judged again by the brute
+# force in every run, and the two must agree: the recording cannot drift
+# from the oracle unseen.
+RECHECK = 8
+
+
 class OracleCache:
     """The brute force's answers, kept between runs when DW_POLICY_ORACLE_CACHE
     names a file (scripts/mutate). They depend only on the policy file, this
@@ -560,6 +572,13 @@ def main():
     step = int(os.environ.get("DW_POLICY_SUBSET", "1") or "1")
     files = files[::max(step, 1)]
     cache = OracleCache(os.environ.get("DW_POLICY_ORACLE_CACHE"))
+    # The brute force's answers recorded in the repository (same keys: the
+    # policy file, this script, botocore's version). DW_POLICY_RECORD=1
+    # rewrites the file from fresh answers for the whole corpus.
+    record = os.environ.get("DW_POLICY_RECORD") == "1"
+    recorded = OracleCache(None if record else RECORDED)
+    recorded.path = RECORDED
+    fresh_runs = rechecked = unrecorded = 0
     out = subprocess.run([tool] + files, check=False, capture_output=True, text=True)
     if out.returncode != 0:
         print(out.stderr, file=sys.stderr)
@@ -580,7 +599,21 @@ def main():
             continue
         want, n = cache.get(path)
         if want is None:
-            want, n = (judge_key if case["kind"] == "key" else judge_identity)(case, actions)
+            want, n = recorded.get(path)
+            index = files.index(path)
+            if want is None or index % RECHECK == 0 or record:
+                fresh, fresh_n = (judge_key if case["kind"] == "key" else judge_identity)(case, actions)
+                fresh_runs += 1
+                if want is None:
+                    unrecorded += 1
+                elif (want, n) != (fresh, fresh_n):
+                    disagreements += 1
+                    print("%s: the recorded oracle answer %s differs from a fresh brute force %s" %
+                          (os.path.basename(path), want, fresh))
+                else:
+                    rechecked += 1
+                want, n = fresh, fresh_n
+                recorded.put(path, want, n)
             cache.put(path, want, n)
         comparisons += n
         for k, v in want.items():
@@ -593,7 +626,12 @@ def main():
                 disagreements += 1
                 print("%s: %s: the hand-written expectation is %s, brute force %s" % (os.path.basename(path), k, v, want.get(k)))
     cache.save()
-    print("%d policies, %d comparisons, %d disagreements" % (len(files), comparisons, disagreements))
+    if record:
+        recorded.save()
+    print("%d policies, %d comparisons, %d disagreements; brute force run on %d (%d recorded answers "
+          "rechecked), %d without a recorded answer%s" %
+          (len(files), comparisons, disagreements, fresh_runs, rechecked, unrecorded,
+           " (rerun with DW_POLICY_RECORD=1 to record them)" if unrecorded and not record else ""))
     sys.exit(1 if disagreements else 0)
 
 
