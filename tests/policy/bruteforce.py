@@ -808,7 +808,7 @@ def main():
                 fresh, fresh_n = {"key": judge_key, "net": judge_net}.get(case["kind"], judge_identity)(case, actions)
                 fresh_runs += 1
                 if want is None:
-                    unrecorded += 0 if record else 1
+                    unrecorded += 1
                 elif (want, n) != (fresh, fresh_n):
                     disagreements += 1
                     print("%s: the recorded oracle answer %s differs from a fresh brute force %s" %
