@@ -51,7 +51,7 @@ static const char s_style[] =
     ".sevcards .card{border-top:4px solid #c62828}.sevcards .zero{border-top-color:#ddd;color:#777}"
     "table.cmp{width:auto;margin:0 0 16px}table.cmp td.pct{text-align:right;font-variant-numeric:tabular-nums}"
     ".overview{display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start}"
-    ".overview>div{max-height:560px;overflow:auto}table.cmp{font-size:13px}table.cmp td,table.cmp th{padding:2px 6px}"
+    ".overview>div{max-height:560px;overflow:auto}table.cmp{font-size:13px}table.cmp td.ids{max-width:160px;font-size:12px}table.cmp td,table.cmp th{padding:2px 6px}"
     "td.res .full{display:none}td.res .short{font-family:ui-monospace,monospace;word-break:break-all}"
     "@media print{header{background:#fff;color:#000;border-bottom:2px solid #000}body{background:#fff}"
     ".overview>div{max-height:none;overflow:visible}"
@@ -290,7 +290,7 @@ static void s_csf_table(FILE *out, const struct dw_control **ctl, size_t (*cnt)[
         size_t c[DW_RESULT_COUNT] = {0};
         fputs("<tr><td>", out);
         s_esc(out, sub[m]);
-        fputs("</td><td>", out);
+        fputs("</td><td class=\"ids\">", out);
         bool first = true;
         for (size_t k = 0; k < nc; k++) {
             struct dw_csf_list l;
