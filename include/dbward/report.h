@@ -10,6 +10,13 @@
 
 #include <dbward/dbward.h>
 
+/* One earlier run of the same account, for the HTML trend (from the
+ * history of --db), oldest first. */
+struct dw_trend_point {
+    const char *taken_at;
+    size_t pass, fail, error;
+};
+
 struct dw_report_meta {
     const char *account_id;
     const char *partition;
@@ -33,6 +40,8 @@ struct dw_report_meta {
     size_t n_params;
     const char *config_path;   /* NULL: no dbward.yaml */
     const char *config_sha256; /* hex SHA-256 of its bytes */
+    const struct dw_trend_point *trend; /* earlier runs (NULL/0: no trend is drawn) */
+    size_t n_trend;
 };
 
 struct dw_summary {
