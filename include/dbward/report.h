@@ -140,7 +140,9 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
  * in NEW", never fixed; a failure of NEW outside OLD's scope is "evaluated
  * in NEW only", not a new failure. Reports of different accounts are
  * refused (DW_E_USAGE) unless cross_account, which also leaves the account
- * out of the key. Writes text or JSON to out and sets *new_failures.
+ * out of the key. Writes text or JSON to out (the JSON is itself a
+ * report: NEW's metadata, and NEW's side of each entry as its findings,
+ * each with its class in "diff") and sets *new_failures.
  * DW_E_SCHEMA for a document that is not a dbward report. */
 struct dw_diff_opts {
     bool as_json;
