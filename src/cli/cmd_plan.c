@@ -23,8 +23,14 @@ static bool s_plan_write(FILE *out, bool json)
     for (size_t i = 0; i < n; i++) {
         char *p = dw_plan_path_pattern(&c[i]);
         fprintf(out, "%-12s %-40s %-12s %s", c[i].service, c[i].command, dw_plan_scope_str(c[i].scope), p);
-        if (c[i].parent)
+        if (c[i].parent && c[i].each)
             fprintf(out, "  <- %s: %s", c[i].parent, c[i].each);
+        else if (c[i].parent)
+            fprintf(out, "  <- after %s", c[i].parent);
+        if (c[i].until)
+            fprintf(out, "  (until %s)", c[i].until);
+        if (c[i].not_ready)
+            fprintf(out, "  (not ready: %s)", c[i].not_ready);
         if (c[i].window_param)
             fprintf(out, "  (window: %s, default %ld days)", c[i].window_param, c[i].window_default_days);
         fputc('\n', out);

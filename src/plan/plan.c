@@ -33,6 +33,15 @@ static const struct dw_plan_call s_calls[] = {
      .parent = "iam get-account-authorization-details", .each = "UserDetailList[].UserName",
      .params = "{\"UserName\":\"{item}\"}",
      .key_doc = "user name"},
+    /* The credential report (ACC-11): generated, then read once it is
+     * COMPLETE; a report still in progress, absent or expired is generated
+     * again (the budget of dbward/plan.h's until / not_ready). */
+    {.service = "iam", .command = "generate-credential-report", .scope = DW_PLAN_GLOBAL, .is_global = true,
+     .until = "State=='COMPLETE'",
+     .doc = "the last answer: State COMPLETE, or STARTED/INPROGRESS when the polling budget ran out"},
+    {.service = "iam", .command = "get-credential-report", .scope = DW_PLAN_GLOBAL, .is_global = true,
+     .parent = "iam generate-credential-report", .not_ready = "ReportInProgress,ReportNotPresent,ReportExpired",
+     .doc = "Content is the base64 of the CSV, as the CLI prints it; made once generate-credential-report is COMPLETE"},
     /* Every region. */
     {.service = "dms", .command = "describe-replication-instances", .scope = DW_PLAN_REGION},
     {.service = "dms", .command = "describe-endpoints", .scope = DW_PLAN_REGION},
@@ -210,6 +219,8 @@ json_t *dw_plan_json(void)
                                                        (json_int_t)c->window_default_days));
         else
             json_object_set_new(r, "window", json_null());
+        json_object_set_new(r, "until", c->until ? json_string(c->until) : json_null());
+        json_object_set_new(r, "not_ready", c->not_ready ? json_string(c->not_ready) : json_null());
         struct dw_aws_paginator pg;
         if (m && dw_aws_paginator_get(m, c->service, c->command, &pg))
             json_object_set_new(r, "pagination",
