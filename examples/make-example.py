@@ -255,6 +255,17 @@ def region_us():
                                          "SecretsManagerAccessRoleArn": "arn:aws:iam::%s:role/dms-secrets-access" % ACCT}}),
     ]
     put(r + "/dms/describe-endpoints", {"Endpoints": eps})
+    # DMS-16: the orders secret rotates monthly; the analytics secret never rotated.
+    sm = "arn:aws:secretsmanager:%s:%s:secret:" % (r, ACCT)
+    put(r + "/secretsmanager/describe-secret/dms%2Forders-src-Ab12Cd", {
+        "ARN": sm + "dms/orders-src-Ab12Cd", "Name": "dms/orders-src", "RotationEnabled": True,
+        "RotationLambdaARN": "arn:aws:lambda:%s:%s:function:SecretsManagerRDSPostgreSQLRotationSingleUser" % (r, ACCT),
+        "RotationRules": {"AutomaticallyAfterDays": 30}, "LastRotatedDate": "2026-11-01T04:00:00+00:00",
+        "LastChangedDate": "2026-11-01T04:00:00+00:00", "LastAccessedDate": "2026-11-20T00:00:00+00:00",
+        "CreatedDate": "2025-02-01T10:00:00+00:00", "Tags": []})
+    put(r + "/secretsmanager/describe-secret/dms%2Fanalytics-Zx98Yw", {
+        "ARN": sm + "dms/analytics-Zx98Yw", "Name": "dms/analytics", "RotationEnabled": False,
+        "LastChangedDate": "2025-03-14T08:00:00+00:00", "CreatedDate": "2025-03-14T08:00:00+00:00", "Tags": []})
     ep = {e["EndpointIdentifier"]: e["EndpointArn"] for e in eps}
     tasks = [
         dms_task(r, "ORDERSCDCTASK5RT", "orders-full-load-cdc", orders["ReplicationInstanceArn"], ep["orders-src"], ep["orders-tgt"], True),
@@ -300,7 +311,9 @@ def region_us():
              {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []},
              {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}]},
         {"Description": "legacy reporting DMS", "GroupName": "dms-legacy", "GroupId": "sg-0e9f8a7b6c5d4e3f2", "OwnerId": ACCT, "VpcId": "vpc-0b2c3d4e5f6071829",
-         "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}],
+         "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []},
+                           # DMS-13: SQL Server open to the world on the public legacy instance's group
+                           {"IpProtocol": "tcp", "FromPort": 1433, "ToPort": 1433, "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}],
          "IpPermissionsEgress": [
              {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [{"CidrIpv6": "::/0"}], "PrefixListIds": [], "UserIdGroupPairs": []}]}]})
 
@@ -380,7 +393,10 @@ def region_us():
     rotation = {"dms": True, "awsdms": True, "ddb": False, "awsddb": True, "trail": True}
     for name, kid in k.items():
         mgr, spec, desc = specs[name]
-        put(r + "/kms/describe-key/" + kid, kms_key(r, kid, mgr, spec, desc))
+        d = kms_key(r, kid, mgr, spec, desc)
+        if name == "dms":  # ACC-09: the DMS key holds material imported from the company HSM, for good
+            d["KeyMetadata"].update({"Origin": "EXTERNAL", "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"})
+        put(r + "/kms/describe-key/" + kid, d)
         if name in rotation:
             put(r + "/kms/get-key-rotation-status/" + kid, {"KeyRotationEnabled": rotation[name]})
         else:

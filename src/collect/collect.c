@@ -546,16 +546,20 @@ static void s_subst_json(const struct s_run *run, const struct dw_plan_call *row
 static void s_plan_call(struct s_run *run, int depth, const struct dw_plan_call *row, const char *region,
                         const char *item, int64_t delay_ms)
 {
-    const char *key = item;
+    const char *raw = item;
     if (item && row->key_is_tail && strrchr(item, ':'))
-        key = strrchr(item, ':') + 1;
+        raw = strrchr(item, ':') + 1;
     if (item && row->key_is_name && strrchr(item, '/'))
-        key = strrchr(item, '/') + 1;
-    if (item && !s_safe_key(key))
+        raw = strrchr(item, '/') + 1;
+    char *key = item ? dw_snapshot_key_encode(raw) : NULL; /* the snapshot's file name for it */
+    if (item && !s_safe_key(key)) {
+        free(key);
         return;
+    }
     const char *where = row->is_global ? "global" : region;
     char *path = item ? dw_xasprintf("%s/%s/%s/%s", where, row->service, row->command, key)
                       : dw_xasprintf("%s/%s/%s", where, row->service, row->command);
+    free(key);
     json_t *params = row->params ? json_loads(row->params, 0, NULL) : json_object();
     if (!params)
         params = json_object(); /* NEVER: plan.c's templates are checked by the plan's test */

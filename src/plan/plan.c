@@ -58,6 +58,21 @@ static const struct dw_plan_call s_calls[] = {
      .parent = "dms describe-replication-tasks", .each = "ReplicationTasks[].ReplicationTaskArn",
      .key_is_tail = true, .params = "{\"ResourceArn\":\"{item}\"}",
      .key_doc = "the last `:`-separated part of the resource ARN"},
+    /* DMS-16: the secrets endpoints log in with, when they are in the endpoint's own region and
+     * account (a name, or an ARN of this region and account); the key is the ARN's tail. */
+    {.service = "secretsmanager", .command = "describe-secret", .scope = DW_PLAN_PER_RESOURCE,
+     .parent = "dms describe-endpoints",
+     .each = "Endpoints[].[MySQLSettings.SecretsManagerSecretId, PostgreSQLSettings.SecretsManagerSecretId, "
+             "OracleSettings.SecretsManagerSecretId, MicrosoftSQLServerSettings.SecretsManagerSecretId, "
+             "SybaseSettings.SecretsManagerSecretId, IBMDb2Settings.SecretsManagerSecretId, "
+             "RedshiftSettings.SecretsManagerSecretId, MongoDbSettings.SecretsManagerSecretId, "
+             "DocDbSettings.SecretsManagerSecretId, GcpMySQLSettings.SecretsManagerSecretId][] | [?@] | "
+             "[?!starts_with(@, 'arn:') || starts_with(@, 'arn:{partition}:secretsmanager:{region}:{account}:')]",
+     .key_is_tail = true, .params = "{\"SecretId\":\"{item}\"}",
+     .key_doc = "the secret's name, or the last `:`-separated part of its ARN, `/` written `%2F` "
+                "(`secret:dms/orders-Ab12Cd` is `dms%2Forders-Ab12Cd`)",
+     .doc = "each `SecretsManagerSecretId` of an endpoint's engine settings that is a name or an ARN of the "
+            "endpoint's own region and account"},
     {.service = "ec2", .command = "describe-vpcs", .scope = DW_PLAN_REGION},
     {.service = "ec2", .command = "describe-vpc-endpoints", .scope = DW_PLAN_REGION},
     {.service = "ec2", .command = "describe-route-tables", .scope = DW_PLAN_REGION},

@@ -27,6 +27,12 @@ static const struct dw_param_def s_params[] = {
     {"password_max_age_days", "90",
      "console passwords must have been changed within this many days (ACC-11, from the credential report)"},
     {"dax_approved", "false", "true when company policy allows DAX (DDB-03 then does not apply)"},
+    {"secret_rotation_max_days", "90",
+     "a DMS endpoint's secret must rotate at least this often and have rotated within this many days (DMS-16)"},
+    {"key_origins", "EXTERNAL,AWS_CLOUDHSM",
+     "comma-separated KMS key origins that count as the company's own key material (ACC-09): AWS_KMS, EXTERNAL, "
+     "AWS_CLOUDHSM, EXTERNAL_KEY_STORE"},
+    {"key_material_min_days", "30", "imported key material must stay valid longer than this (ACC-09)"},
     {"source_ip_widest_prefix", "8",
      "widest IPv4 prefix (1 to 32) that the aws:SourceIp values of one condition may admit together and still count "
      "as a network limit (DDB-01, ACC-05)"},
@@ -244,6 +250,20 @@ enum dw_status dw_param_check(const char *name, const char *value, struct dw_err
         if (!*value || *end || v < 1 || v > 32)
             return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
                                 "source_ip_widest_prefix must be a prefix length from 1 to 32");
+    } else if (strcmp(name, "key_origins") == 0) {
+        static const char *const known[] = {"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"};
+        const char *p = value;
+        do {
+            size_t n = strcspn(p, ",");
+            bool ok = false;
+            for (size_t k = 0; k < DW_ARRAY_LEN(known) && !ok; k++)
+                ok = strlen(known[k]) == n && strncmp(known[k], p, n) == 0;
+            if (!ok)
+                return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
+                                    "key_origins must be a comma-separated list of AWS_KMS, EXTERNAL, "
+                                    "AWS_CLOUDHSM and EXTERNAL_KEY_STORE");
+            p += n;
+        } while (*p++ == ',');
     } else if (strcmp(name, "company_cidrs") == 0 || strcmp(name, "company_vpcs") == 0) {
         const char *bad = NULL;
         if (!s_list_ok(value, strcmp(name, "company_cidrs") == 0, &bad))

@@ -45,6 +45,11 @@ static const char s_body[] =
     "dw_ids() {\n"
     "  aws \"$@\" --output text 2>/dev/null | tr '\\t' '\\n' | grep -v '^None$' | grep -v '^$'\n"
     "}\n"
+    "# dw_key KEY: the file name of a resource key, '/' as %2F (a secret named dms/orders\n"
+    "# is one file, never a folder), as dbward reads it.\n"
+    "dw_key() {\n"
+    "  printf '%s' \"$1\" | sed 's#/#%2F#g'\n"
+    "}\n"
     "\n"
     "ACCOUNT=$(aws sts get-caller-identity --query Account --output text) || exit 2\n"
     "CALLER=$(aws sts get-caller-identity --query Arn --output text) || exit 2\n"
@@ -144,7 +149,10 @@ static void s_path(struct dw_buf *b, const struct dw_plan_call *c, const char *v
     dw_buf_puts(b, c->is_global ? "global" : "$R");
     dw_buf_printf(b, "/%s/%s", c->service, c->command);
     if (c->scope == DW_PLAN_PER_RESOURCE)
-        dw_buf_printf(b, c->key_is_name ? "/${%s##*/}" : c->key_is_tail ? "/${%s##*:}" : "/$%s", var);
+        dw_buf_printf(b, c->key_is_name   ? "/$(dw_key \"${%s##*/}\")"
+                         : c->key_is_tail ? "/$(dw_key \"${%s##*:}\")"
+                                          : "/$(dw_key \"$%s\")",
+                      var);
 }
 
 /* A row whose answer is ready later (dbward/plan.h: until): the call is

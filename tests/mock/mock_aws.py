@@ -270,11 +270,15 @@ def find_file(region, service, command, params, root=None):
         key = arn.split("table/")[-1] if service == "dynamodb" else arn.rsplit(":", 1)[-1]
     if "Name" in params or "TrailName" in params:
         key = (params.get("Name") or params.get("TrailName")).rsplit("/", 1)[-1]
+    if "SecretId" in params:  # secretsmanager describe-secret: the ARN's tail, or the name
+        key = params["SecretId"].rsplit(":", 1)[-1]
     if command == "get-metric-data":
         q = params.get("MetricDataQueries", [])
         dims = q[0]["MetricStat"]["Metric"]["Dimensions"] if q else []
         key = dims[0]["Value"] if dims else None
     folder = "global" if service == "iam" else region
+    if key:  # the snapshot's file name of a key: '/' as %2F (dw_snapshot_key_encode)
+        key = key.replace("/", "%2F")
     base = os.path.join(root or STATE.dir, folder, service, command)
     return base + ("/" + key if key else "")
 
