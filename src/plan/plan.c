@@ -81,6 +81,14 @@ static const struct dw_plan_call s_calls[] = {
      .key_doc = "the stream name: the part of the filter's destination ARN after its last `/` "
                 "(`arn:aws:firehose:...:deliverystream/S` -> `S`)",
      .doc = "for each Firehose stream a subscription filter names: is its destination Splunk?"},
+    /* ACC-08: where each trail's bucket sends its object-created events. Recorded under the trail's
+     * home region; a bucket elsewhere is asked in its own region (S3's redirect names it). */
+    {.service = "s3api", .command = "get-bucket-notification-configuration", .scope = DW_PLAN_PER_RESOURCE,
+     .parent = "cloudtrail describe-trails", .each = "trailList[?HomeRegion=='{region}'].S3BucketName",
+     .params = "{\"Bucket\":\"{item}\"}",
+     .key_doc = "bucket name, in the home region of the trail that names it (the bucket may live elsewhere)",
+     .doc = "for each trail's bucket; the CLI prints nothing for a bucket without notifications, the snapshot "
+            "script files that as `{}`"},
     {.service = "cloudwatch", .command = "describe-alarms", .scope = DW_PLAN_REGION},
     {.service = "dax", .command = "describe-clusters", .scope = DW_PLAN_REGION},
     {.service = "dynamodb", .command = "list-tables", .scope = DW_PLAN_REGION},
