@@ -59,9 +59,10 @@ STATS = {"requests": 0, "by_call": {}, "signature_failures": 0, "unknown": 0, "f
 
 def model(service):
     if service not in MODELS:
-        m = SESSION.get_service_model(service)
+        boto = {"s3api": "s3"}.get(service, service)  # the CLI's name for S3
+        m = SESSION.get_service_model(boto)
         try:
-            pag = SESSION.get_paginator_model(service)._paginator_config
+            pag = SESSION.get_paginator_model(boto)._paginator_config
         except Exception:
             pag = {}
         by_target = {}
@@ -449,7 +450,7 @@ class Handler(BaseHTTPRequestHandler):
                 STATS["unknown"] += 1
             return self.error("rest-xml", 400, "InvalidRequest", "unknown operation")
         service, op, command = "s3api", "GetBucketNotificationConfiguration", "get-bucket-notification-configuration"
-        m = model("s3")[0]
+        m = model("s3api")[0]
         call = "%s %s" % (service, command)
         with LOCK:
             STATS["requests"] += 1
