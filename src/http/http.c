@@ -239,6 +239,17 @@ char *dw_http_req_resp_header(const struct dw_http_req *r, const char *name)
     return NULL;
 }
 
+void dw_http_submit_after(struct dw_http *h, struct dw_http_req *r, int64_t delay_ms)
+{
+    if (delay_ms <= 0) {
+        s_enqueue(h, r, false);
+        return;
+    }
+    r->due_ms = s_now_ms() + delay_ms;
+    r->next = h->waiting;
+    h->waiting = r;
+}
+
 static size_t s_write(char *ptr, size_t size, size_t nmemb, void *user)
 {
     struct dw_http_req *r = user;

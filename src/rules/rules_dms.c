@@ -1,4 +1,4 @@
-/* rules_dms.c: evaluators for DMS-01..DMS-12 and DMS-15 (replication instances,
+/* rules_dms.c: evaluators for DMS-01..DMS-13, DMS-15 and DMS-16 (replication instances,
  * endpoints, tasks and the network and logging around them). Each function
  * reads recorded calls through the snapshot and emits one finding per
  * resource; anything it could not read becomes ERROR with the reason. */
@@ -23,6 +23,11 @@ static void dwi_eval_dms10(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms15(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms13(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms16(struct dw_scan_ctx *ctx, const struct dw_control *c);
+
+/* DMS-01 names the open ingress DMS-13 finds (defined with DMS-13). */
+static char *s_open_ingress_of(struct dw_scan_ctx *ctx, json_t *inst);
 
 #define RT_INST "AWS::DMS::ReplicationInstance"
 #define RT_EP "AWS::DMS::Endpoint"
@@ -174,9 +179,14 @@ void dwi_eval_dms01(struct dw_scan_ctx *ctx, const struct dw_control *c)
     {
         const char *arn = s_inst_arn(inst);
         int pub = dwi_bool(inst, "PubliclyAccessible");
+        /* A public instance behind a group open to the internet is reachable from it: the
+         * reason says so (DMS-13 judges the group). */
+        char *open = pub == 0 ? NULL : s_open_ingress_of(ctx, inst);
+        const char *open_pre = open ? "; its security group admits the internet: " : "";
+        const char *open_txt = open ? open : "";
         if (!dwi_get(inst, "PubliclyAccessible")) {
-            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, DWI_ABSENT_FMT,
-                                            "PubliclyAccessible", "true");
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, DWI_ABSENT_FMT "%s%s",
+                                            "PubliclyAccessible", "true", open_pre, open_txt);
             s_recreate(ctx, f, inst, false);
         } else if (pub < 0) {
             dwi_emit(ctx, c, DW_ERROR, NULL, arn, "PubliclyAccessible is not a boolean");
@@ -185,10 +195,12 @@ void dwi_eval_dms01(struct dw_scan_ctx *ctx, const struct dw_control *c)
         } else {
             const char *ip = dwi_str(inst, "ReplicationInstancePublicIpAddress");
             struct dw_finding *f =
-                dwi_emit(ctx, c, DW_FAIL, NULL, arn, "PubliclyAccessible is true%s%s%s",
-                         ip ? " (public address " : "", ip ? ip : "", ip ? ")" : "");
+                dwi_emit(ctx, c, DW_FAIL, NULL, arn, "PubliclyAccessible is true%s%s%s%s%s",
+                         ip ? " (public address " : "", ip ? ip : "", ip ? ")" : "", open_pre,
+                         open_txt);
             s_recreate(ctx, f, inst, false);
         }
+        free(open);
     }
 }
 
@@ -980,6 +992,41 @@ static char *s_world_egress(json_t *sg, const long *ports, size_t n_ports)
 /* Protocol names that may appear in a printed command as they are. */
 static const char *const s_protos[] = {"-1", "tcp", "udp", "icmp", "icmpv6", NULL};
 
+/* Adds the command that revokes the world ranges (0.0.0.0/0, ::/0) of rule e of group gid
+ * exactly as the rule is written (protocol, ports), for direction "egress" or "ingress"
+ * (DMS-11, DMS-13); a rule with an unusual IpProtocol gets a note instead. */
+static void s_revoke_world(struct dw_scan_ctx *ctx, struct dw_finding *f, const char *direction,
+                           const char *gid, const struct s_egress *e)
+{
+    const char *lit = NULL;
+    for (size_t k = 0; e->proto && s_protos[k]; k++) {
+        if (strcmp(e->proto, s_protos[k]) == 0)
+            lit = s_protos[k];
+    }
+    if (!lit) {
+        dwi_note(f, "An %s rule with an unusual IpProtocol is open to the internet: "
+                    "revoke it by hand (aws ec2 describe-security-groups --group-ids %s).",
+                 direction, gid);
+        return;
+    }
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    dw_shell_printf(&b,
+                    "aws ec2 revoke-security-group-%s --region %s --group-id %s "
+                    "--ip-permissions '[{\"IpProtocol\":\"",
+                    direction, ctx->region, gid);
+    dw_buf_puts(&b, lit);
+    dw_buf_puts(&b, "\"");
+    if (strcmp(lit, "-1") != 0 && e->from >= 0 && e->to >= 0)
+        dw_buf_printf(&b, ",\"FromPort\":%ld,\"ToPort\":%ld", e->from, e->to);
+    if (e->v4)
+        dw_buf_puts(&b, ",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]");
+    if (e->v6)
+        dw_buf_puts(&b, ",\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]");
+    dw_buf_puts(&b, "}]'");
+    dwi_cmd_take(f, dw_buf_steal(&b));
+}
+
 /* Does e let tcp traffic to port out? */
 static bool s_covers(const struct s_egress *e, long port)
 {
@@ -1041,33 +1088,7 @@ static void s_dms11_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *s
         s_egress_read(p, &e);
         if (!s_egress_offends(&e, ports, n_ports))
             continue;
-        const char *lit = NULL;
-        for (size_t k = 0; e.proto && s_protos[k]; k++) {
-            if (strcmp(e.proto, s_protos[k]) == 0)
-                lit = s_protos[k];
-        }
-        if (!lit) {
-            dwi_note(f, "An egress rule with an unusual IpProtocol is open to the internet: "
-                        "revoke it by hand (aws ec2 describe-security-groups --group-ids %s).",
-                     gid);
-            continue;
-        }
-        struct dw_buf b;
-        dw_buf_init(&b, 65536);
-        dw_shell_printf(&b,
-                        "aws ec2 revoke-security-group-egress --region %s --group-id %s "
-                        "--ip-permissions '[{\"IpProtocol\":\"",
-                        ctx->region, gid);
-        dw_buf_puts(&b, lit);
-        dw_buf_puts(&b, "\"");
-        if (strcmp(lit, "-1") != 0 && e.from >= 0 && e.to >= 0)
-            dw_buf_printf(&b, ",\"FromPort\":%ld,\"ToPort\":%ld", e.from, e.to);
-        if (e.v4)
-            dw_buf_puts(&b, ",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]");
-        if (e.v6)
-            dw_buf_puts(&b, ",\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]");
-        dw_buf_puts(&b, "}]'");
-        dwi_cmd_take(f, dw_buf_steal(&b));
+        s_revoke_world(ctx, f, "egress", gid, &e);
     }
     dwi_note(f, "Replace REPLACE_WITH_DB_CIDR with each database's own address range; the "
                 "rules that allow the needed ports come first, so nothing the instances use is "
@@ -1125,30 +1146,40 @@ static size_t s_group_ports(json_t *insts, const char *gid, json_t *tasks, json_
     return n_ports;
 }
 
-void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
+/* One security group of the region's replication instances. A group shared by several
+ * instances is judged once, for all of them together (CONTROLS.md; DMS-11, DMS-13). */
+struct s_group {
+    const char *gid;  /* VpcSecurityGroupId, borrowed from the instances' answer */
+    const char *arn;  /* the finding's resource id */
+    json_t *sg;       /* its describe-security-groups entry, borrowed */
+    json_t *insts;    /* every instance of the region (the answer's array), borrowed */
+    json_t *users;    /* the instances that use it: a new array of borrowed-from-insts items */
+};
+
+typedef void (*s_group_fn)(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                           const struct s_group *g, void *arg);
+
+/* Calls fn once per distinct security group of the region's instances, in the order the
+ * instances name them. A group absent from describe-security-groups is ERROR (emitted
+ * here); an unusable describe-security-groups is one ERROR per group (dwi_list). */
+static void s_each_group(struct dw_scan_ctx *ctx, const struct dw_control *c, s_group_fn fn,
+                         void *arg)
 {
     json_t *arr = s_instances(ctx, c);
     if (!arr)
         return;
     const struct dw_doc *sgd = dwi_doc(ctx, "ec2", "describe-security-groups", NULL);
-    const struct dw_doc *epd = dwi_doc(ctx, "dms", "describe-endpoints", NULL);
-    const struct dw_doc *tkd = dwi_doc(ctx, "dms", "describe-replication-tasks", NULL);
     char **seen = NULL;
     size_t n_seen = 0;
     size_t i, k;
     json_t *inst, *g;
     json_array_foreach(arr, i, inst)
     {
-        const char *iarn = s_inst_arn(inst);
-        json_t *tasks = tkd->state == DW_DOC_OK ? dwi_get(tkd->json, "ReplicationTasks") : NULL;
-        json_t *eps = epd->state == DW_DOC_OK ? dwi_get(epd->json, "Endpoints") : NULL;
         json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
         {
             const char *gid = dwi_str(g, "VpcSecurityGroupId");
             if (!gid || s_seen(&seen, &n_seen, gid))
                 continue;
-            long ports[64];
-            size_t n_ports = s_group_ports(arr, gid, tasks, eps, ports, 64);
             char *garn = dw_xasprintf("arn:%s:ec2:%s:%s:security-group/%s", ctx->partition,
                                       ctx->region, ctx->account, gid);
             json_t *groups = dwi_list(ctx, c, sgd, "SecurityGroups", "AWS::EC2::SecurityGroup", garn);
@@ -1161,28 +1192,201 @@ void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
                     sg = x;
             }
             if (groups && !sg) {
+                const char *iarn = s_inst_arn(inst);
                 dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", garn,
                          "security group %s of %s is not in describe-security-groups", gid,
                          iarn ? iarn : "an instance");
-            } else if (sg && !json_is_array(dwi_get(sg, "IpPermissionsEgress"))) {
-                dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", garn,
-                         "IpPermissionsEgress is missing for %s", gid);
             } else if (sg) {
-                char *bad = s_world_egress(sg, ports, n_ports);
-                if (!bad) {
-                    dwi_emit(ctx, c, DW_PASS, "AWS::EC2::SecurityGroup", garn,
-                             "no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports");
-                } else {
-                    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::SecurityGroup",
-                                                    garn, "egress allows %s", bad);
-                    s_dms11_fix(ctx, f, sg, gid, ports, n_ports);
-                    free(bad);
+                struct s_group grp = {.gid = gid, .arn = garn, .sg = sg, .insts = arr,
+                                      .users = json_array()};
+                size_t u, q;
+                json_t *other, *og;
+                json_array_foreach(arr, u, other)
+                {
+                    bool uses = false;
+                    json_array_foreach(dwi_get(other, "VpcSecurityGroups"), q, og)
+                    {
+                        const char *oid = dwi_str(og, "VpcSecurityGroupId");
+                        if (oid && strcmp(oid, gid) == 0)
+                            uses = true;
+                    }
+                    if (uses)
+                        json_array_append(grp.users, other);
                 }
+                fn(ctx, c, &grp, arg);
+                json_decref(grp.users);
             }
             free(garn);
         }
     }
     s_seen_free(seen, n_seen);
+}
+
+static void s_dms11_group(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                          const struct s_group *g, void *arg)
+{
+    (void)arg;
+    const struct dw_doc *epd = dwi_doc(ctx, "dms", "describe-endpoints", NULL);
+    const struct dw_doc *tkd = dwi_doc(ctx, "dms", "describe-replication-tasks", NULL);
+    json_t *tasks = tkd->state == DW_DOC_OK ? dwi_get(tkd->json, "ReplicationTasks") : NULL;
+    json_t *eps = epd->state == DW_DOC_OK ? dwi_get(epd->json, "Endpoints") : NULL;
+    long ports[64];
+    size_t n_ports = s_group_ports(g->users, g->gid, tasks, eps, ports, 64);
+    if (!json_is_array(dwi_get(g->sg, "IpPermissionsEgress"))) {
+        dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", g->arn,
+                 "IpPermissionsEgress is missing for %s", g->gid);
+        return;
+    }
+    char *bad = s_world_egress(g->sg, ports, n_ports);
+    if (!bad) {
+        dwi_emit(ctx, c, DW_PASS, "AWS::EC2::SecurityGroup", g->arn,
+                 "no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports");
+        return;
+    }
+    struct dw_finding *f =
+        dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::SecurityGroup", g->arn, "egress allows %s", bad);
+    s_dms11_fix(ctx, f, g->sg, g->gid, ports, n_ports);
+    free(bad);
+}
+
+void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_group(ctx, c, s_dms11_group, NULL);
+}
+
+/* ---- DMS-13: ingress from the whole internet ---- */
+
+/* Ingress rules of group sg that admit 0.0.0.0/0 or ::/0, any protocol and port, as new
+ * text ("tcp 3306-3306 from 0.0.0.0/0; all traffic from ::/0"), or NULL when none does. */
+static char *s_world_ingress(json_t *sg)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    size_t i;
+    json_t *p;
+    json_array_foreach(dwi_get(sg, "IpPermissions"), i, p)
+    {
+        struct s_egress e;
+        s_egress_read(p, &e);
+        if (!e.v4 && !e.v6)
+            continue;
+        const char *from = e.v4 && e.v6 ? "0.0.0.0/0 and ::/0" : e.v4 ? "0.0.0.0/0" : "::/0";
+        if (!e.proto || strcmp(e.proto, "-1") == 0 || e.from < 0)
+            dw_buf_printf(&b, "%sall traffic (IpProtocol %s) from %s", b.len ? "; " : "",
+                          e.proto ? e.proto : "?", from);
+        else
+            dw_buf_printf(&b, "%s%s %ld-%ld from %s", b.len ? "; " : "", e.proto, e.from, e.to,
+                          from);
+    }
+    char *s = dw_buf_steal(&b);
+    if (s && !*s) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+/* Identifiers of the group's users, comma-separated, and whether any of them is publicly
+ * accessible (PubliclyAccessible true or absent: its documented default is true). */
+static char *s_group_users(const struct s_group *g, bool *any_public, struct dw_buf *public_ids)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    size_t i;
+    json_t *inst;
+    json_array_foreach(g->users, i, inst)
+    {
+        const char *id = dwi_str(inst, "ReplicationInstanceIdentifier");
+        if (!id)
+            id = s_inst_arn(inst) ? s_inst_arn(inst) : "?";
+        dw_buf_printf(&b, "%s%s", b.len ? ", " : "", id);
+        bool pub = !dwi_get(inst, "PubliclyAccessible") || dwi_bool(inst, "PubliclyAccessible") == 1;
+        if (pub) {
+            *any_public = true;
+            if (public_ids)
+                dw_buf_printf(public_ids, "%s%s", public_ids->len ? ", " : "", id);
+        }
+    }
+    return dw_buf_steal(&b);
+}
+
+static void s_dms13_group(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                          const struct s_group *g, void *arg)
+{
+    (void)arg;
+    if (!json_is_array(dwi_get(g->sg, "IpPermissions"))) {
+        dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", g->arn,
+                 "IpPermissions is missing for %s", g->gid);
+        return;
+    }
+    bool any_public = false;
+    struct dw_buf pub;
+    dw_buf_init(&pub, 65536);
+    char *who = s_group_users(g, &any_public, &pub);
+    char *pubs = dw_buf_steal(&pub);
+    char *bad = s_world_ingress(g->sg);
+    if (!bad) {
+        dwi_emit(ctx, c, DW_PASS, "AWS::EC2::SecurityGroup", g->arn,
+                 "no ingress rule admits 0.0.0.0/0 or ::/0 (used by %s)", who ? who : "");
+    } else {
+        struct dw_finding *f = dwi_emit(
+            ctx, c, DW_FAIL, "AWS::EC2::SecurityGroup", g->arn,
+            "ingress admits %s (used by %s)%s%s%s", bad, who ? who : "",
+            any_public ? "; publicly accessible instance " : "", any_public ? pubs : "",
+            any_public ? " is reachable from the internet through it" : "");
+        size_t i;
+        json_t *p;
+        json_array_foreach(dwi_get(g->sg, "IpPermissions"), i, p)
+        {
+            struct s_egress e;
+            s_egress_read(p, &e);
+            if (e.v4 || e.v6)
+                s_revoke_world(ctx, f, "ingress", g->gid, &e);
+        }
+        dwi_note(f, "Only the 0.0.0.0/0 and ::/0 ranges of each rule are revoked; if clients "
+                    "need the port, authorize their own address ranges first "
+                    "(aws ec2 authorize-security-group-ingress).");
+        free(bad);
+    }
+    free(who);
+    free(pubs);
+}
+
+void dwi_eval_dms13(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_group(ctx, c, s_dms13_group, NULL);
+}
+
+/* For DMS-01: the groups of instance inst that admit the whole internet, as new text
+ * ("sg-1 (tcp 3306-3306 from 0.0.0.0/0)"), or NULL when none does or the groups cannot
+ * be read (DMS-13 reports that). */
+static char *s_open_ingress_of(struct dw_scan_ctx *ctx, json_t *inst)
+{
+    const struct dw_doc *sgd = dwi_doc(ctx, "ec2", "describe-security-groups", NULL);
+    json_t *groups = sgd->state == DW_DOC_OK ? dwi_get(sgd->json, "SecurityGroups") : NULL;
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    size_t k, m;
+    json_t *g, *x;
+    json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
+    {
+        const char *gid = dwi_str(g, "VpcSecurityGroupId");
+        json_array_foreach(groups, m, x)
+        {
+            if (!gid || !dwi_str(x, "GroupId") || strcmp(dwi_str(x, "GroupId"), gid) != 0)
+                continue;
+            char *bad = s_world_ingress(x);
+            if (bad)
+                dw_buf_printf(&b, "%s%s (%s)", b.len ? "; " : "", gid, bad);
+            free(bad);
+        }
+    }
+    char *s = dw_buf_steal(&b);
+    if (s && !*s) {
+        free(s);
+        s = NULL;
+    }
+    return s;
 }
 
 struct s_engine_block {
@@ -1438,6 +1642,161 @@ void dwi_eval_dms15(struct dw_scan_ctx *ctx, const struct dw_control *c)
         s_dms15_task(ctx, c, t, insts, groups);
 }
 
+/* ---- DMS-16: rotation of the secrets endpoints take their credentials from ---- */
+
+/* The rotation interval of a describe-secret answer in seconds: AutomaticallyAfterDays, or a
+ * ScheduleExpression "rate(N days)" / "rate(N hours)". 0 when neither can be read. */
+static int64_t s_rotation_every_s(json_t *secret)
+{
+    json_t *d = dwi_get(secret, "RotationRules.AutomaticallyAfterDays");
+    if (json_is_integer(d) && json_integer_value(d) > 0)
+        return (int64_t)json_integer_value(d) * 86400;
+    const char *ex = dwi_str(secret, "RotationRules.ScheduleExpression");
+    if (!ex || strncmp(ex, "rate(", 5) != 0)
+        return 0;
+    char *end = NULL;
+    long n = strtol(ex + 5, &end, 10);
+    if (n <= 0 || !end || *end != ' ')
+        return 0;
+    if (strcmp(end, " day)") == 0 || strcmp(end, " days)") == 0)
+        return (int64_t)n * 86400;
+    if (strcmp(end, " hour)") == 0 || strcmp(end, " hours)") == 0)
+        return (int64_t)n * 3600;
+    return 0;
+}
+
+void dwi_eval_dms16(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    long max_days = dwi_param_long(ctx, "secret_rotation_max_days");
+    size_t i;
+    json_t *ep;
+    json_array_foreach(s_endpoints(ctx, c), i, ep)
+    {
+        const char *arn = dwi_str(ep, "EndpointArn");
+        const char *eng = dwi_str(ep, "EngineName");
+        const struct s_engine_block *blk = NULL;
+        for (size_t k = 0; eng && k < DW_ARRAY_LEN(s_blocks); k++) {
+            if (strcmp(eng, s_blocks[k].engine) == 0)
+                blk = &s_blocks[k];
+        }
+        if (!eng) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "EngineName is missing from the answer");
+            continue;
+        }
+        const char *sid = blk ? dwi_str(dwi_get(ep, blk->block), "SecretsManagerSecretId") : NULL;
+        if (!sid || !*sid) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_EP, arn,
+                     "the endpoint's credentials are not in Secrets Manager (engine %s; DMS-12 "
+                     "judges that)",
+                     eng);
+            continue;
+        }
+        /* Secrets are collected in the endpoint's own region and account (the plan's row);
+         * one named by an ARN elsewhere cannot be read, so it is ERROR, never PASS. */
+        const char *key = sid;
+        if (strncmp(sid, "arn:", 4) == 0) {
+            char *sreg = dwi_arn_region(sid);
+            const char *p = sid;
+            for (int colons = 0; *p && colons < 4; p++)
+                colons += *p == ':';
+            size_t alen = strcspn(p, ":");
+            bool here = sreg && strcmp(sreg, ctx->region) == 0 && alen == strlen(ctx->account) &&
+                        strncmp(p, ctx->account, alen) == 0;
+            if (!here) {
+                dwi_emit(ctx, c, DW_ERROR, RT_EP, arn,
+                         "secret %s is in region %s, account %.*s: dbward reads the secrets of an "
+                         "endpoint's own region and account; check its rotation there (aws "
+                         "secretsmanager describe-secret --secret-id %s)",
+                         sid, sreg ? sreg : "?", (int)alen, p, sid);
+                free(sreg);
+                continue;
+            }
+            free(sreg);
+            key = dwi_arn_tail(sid);
+        }
+        const struct dw_doc *d = dwi_doc(ctx, "secretsmanager", "describe-secret", key);
+        if (d->state != DW_DOC_OK) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "secret %s: %s", sid, d->reason);
+            continue;
+        }
+        const char *sarn = dwi_str(d->json, "ARN") ? dwi_str(d->json, "ARN") : sid;
+        struct dw_buf why;
+        dw_buf_init(&why, 65536);
+        bool bad_rotation = false;
+        bool bad_age = false;
+        bool unknown = false;
+        int on = dwi_bool(d->json, "RotationEnabled");
+        if (on < 0 && dwi_get(d->json, "RotationEnabled")) {
+            dw_buf_puts(&why, "RotationEnabled is not a boolean");
+            unknown = true;
+        } else if (on < 0) {
+            dw_buf_printf(&why, DWI_ABSENT_FMT, "RotationEnabled", "false");
+            bad_rotation = true;
+        } else if (on == 0) {
+            dw_buf_puts(&why, "RotationEnabled is false");
+            bad_rotation = true;
+        }
+        int64_t every_s = s_rotation_every_s(d->json);
+        if (on == 1 && every_s == 0) {
+            dw_buf_printf(&why, "%sthe rotation interval cannot be read (RotationRules has neither "
+                                "AutomaticallyAfterDays nor a rate() ScheduleExpression)",
+                          why.len ? "; " : "");
+            unknown = true;
+        } else if (every_s > (int64_t)max_days * 86400) {
+            dw_buf_printf(&why, "%srotation every %lld days (limit %ld)", why.len ? "; " : "",
+                          (long long)((every_s + 86399) / 86400), max_days);
+            bad_rotation = true;
+        }
+        const char *last = dwi_str(d->json, "LastRotatedDate");
+        int64_t last_s = 0;
+        long age_days = -1;
+        if (!dwi_get(d->json, "LastRotatedDate")) {
+            dw_buf_printf(&why, "%snever rotated (no LastRotatedDate)", why.len ? "; " : "");
+            bad_age = true;
+        } else if (!last || !dw_time_parse_iso8601(last, &last_s)) {
+            dw_buf_printf(&why, "%sLastRotatedDate cannot be read", why.len ? "; " : "");
+            unknown = true;
+        } else {
+            int64_t age_s = ctx->now_epoch_s - last_s;
+            age_days = (long)(age_s > 0 ? age_s / 86400 : 0);
+            if (age_s > (int64_t)max_days * 86400) {
+                dw_buf_printf(&why, "%slast rotated %ld days ago (limit %ld)", why.len ? "; " : "",
+                              age_days, max_days);
+                bad_age = true;
+            }
+        }
+        char *w = dw_buf_steal(&why);
+        if (bad_rotation || bad_age) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_EP, arn, "secret %s: %s", sid, w);
+            if (bad_rotation) {
+                struct dw_buf b;
+                dw_buf_init(&b, 65536);
+                dw_shell_printf(&b,
+                                "aws secretsmanager rotate-secret --region %s --secret-id %s "
+                                "--rotation-rules AutomaticallyAfterDays=%ld",
+                                ctx->region, sarn, max_days);
+                if (!dwi_str(d->json, "RotationLambdaARN"))
+                    dw_buf_puts(&b, " --rotation-lambda-arn REPLACE_WITH_ROTATION_FUNCTION_ARN");
+                dwi_cmd_take(f, dw_buf_steal(&b));
+                dwi_note(f, "rotate-secret turns rotation on and rotates the secret at once; the "
+                            "function must be able to change the database user's password.");
+            } else {
+                dwi_cmd(f, "aws secretsmanager rotate-secret --region %s --secret-id %s",
+                        ctx->region, sarn);
+                dwi_note(f, "Rotation is scheduled but has not happened in time: check the "
+                            "rotation function's CloudWatch logs for the failure.");
+            }
+        } else if (unknown) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "secret %s: %s", sid, w);
+        } else {
+            dwi_emit(ctx, c, DW_PASS, RT_EP, arn,
+                     "secret %s rotates every %lld days and was last rotated %ld days ago (limit %ld)",
+                     sid, (long long)((every_s + 86399) / 86400), age_days, max_days);
+        }
+        free(w);
+    }
+}
+
 /* The DMS controls, in catalog order: what each one checks and why, how to
  * audit and fix it by hand, the calls it reads, its parameters, the nearest
  * checks of other tools and its evaluator. */
@@ -1461,7 +1820,8 @@ const struct dw_control dwi_dms_controls[] = {
         .fix = "The flag cannot change after creation: create a private instance with the same class, "
             "storage, subnet group, security groups, engine version and Multi-AZ setting, move the "
             "tasks, then delete the public one.",
-        .calls = {"dms describe-replication-instances", "dms describe-replication-tasks"},
+        .calls = {"dms describe-replication-instances", "dms describe-replication-tasks",
+                  "ec2 describe-security-groups"},
         .clauses = {"public"},
         .eval = dwi_eval_dms01,
         .peers = &(const struct dw_peers){
@@ -1605,6 +1965,8 @@ const struct dw_control dwi_dms_controls[] = {
         .title = "DMS resources carry the required tags",
         .severity = DW_SEV_LOW,
         .nist_csf = {"ID.AM-1", "ID.AM-5"},
+        /* CSF 2.0 ID.AM-01 is hardware; tagged DMS resources are services and systems (ID.AM-02). */
+        .nist_csf2 = {"ID.AM-02", "ID.AM-05"},
         .statements = {0},
         .seed = "000",
         .fix_kind = DW_FIX_IN_PLACE,
@@ -1845,6 +2207,80 @@ const struct dw_control dwi_dms_controls[] = {
             .conformity = "none",
             .difference = "Follows a DMS task to its own log group and requires both the retention and a "
                 "subscription to the SIEM; the peers judge log group retention alone.",
+        },
+    },
+    {
+        .id = "DMS-13",
+        .service = "dms",
+        .title = "DMS security groups admit no ingress from the whole internet",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"PR.AC-5", "PR.PT-4"},
+        .statements = {6},
+        .seed = "003, 001",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::EC2::SecurityGroup",
+        .what = "No inbound rule of a replication instance's security groups admits 0.0.0.0/0 or ::/0, "
+            "whatever its protocol and ports; a group several instances share is judged once, for all of "
+            "them. When such an instance is also publicly accessible, DMS-01's reason names the open group.",
+        .why = "An instance only talks out to its databases; an inbound rule open to every address invites "
+            "scans and connection attempts from anywhere, and with a public address nothing else stands "
+            "between the instance and the internet.",
+        .audit = "Console: EC2 > Security groups > each group of the instance > Inbound rules, look for "
+            "0.0.0.0/0 and ::/0. CLI: aws ec2 describe-security-groups --group-ids <ids> --query "
+            "'SecurityGroups[*].IpPermissions[?IpRanges[?CidrIp==`0.0.0.0/0`] || "
+            "Ipv6Ranges[?CidrIpv6==`::/0`]]'.",
+        .fix = "Revoke the 0.0.0.0/0 and ::/0 ranges of each such rule with aws ec2 "
+            "revoke-security-group-ingress (the rule's protocol and ports as they are); add the clients' "
+            "own ranges first if something must still connect.",
+        .calls = {"dms describe-replication-instances", "ec2 describe-security-groups"},
+        .clauses = {"ingress-v4", "ingress-v6"},
+        .eval = dwi_eval_dms13,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-13",
+            .prowler = "ec2_securitygroup_allow_ingress_from_internet_to_any_port (all groups)",
+            .security_hub = "EC2.18, EC2.19 (all groups)",
+            .aws_config = "restricted-common-ports, vpc-sg-open-only-to-authorized-ports (all groups)",
+            .conformity = "none",
+            .difference = "Peers judge every group of the account, and some only a list of ports; dbward judges the groups of "
+                "replication instances, on any port, once per shared group, and ties a public instance's DMS-01 finding "
+                "to the open group.",
+        },
+    },
+    {
+        .id = "DMS-16",
+        .service = "dms",
+        .title = "Secrets behind DMS endpoints rotate at least every 90 days",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.AC-1"},
+        .statements = {8},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::Endpoint",
+        .params = {"secret_rotation_max_days"},
+        .what = "For each endpoint whose engine settings name a SecretsManagerSecretId, the secret "
+            "(secretsmanager describe-secret) has RotationEnabled true, a rotation interval of at most "
+            "secret_rotation_max_days days (RotationRules.AutomaticallyAfterDays, or a rate() schedule), and a "
+            "LastRotatedDate no older than that. A secret named by an ARN in another region or account is "
+            "ERROR: dbward reads secrets in the endpoint's own region and account.",
+        .why = "The runbook asks that every secret be rotated within 90 days, including the accounts "
+            "created locally inside a service, such as the database users DMS logs in with; a secret "
+            "that never rotates is a password that never changes.",
+        .audit = "Console: Secrets Manager > the secret > Rotation configuration. CLI: aws secretsmanager "
+            "describe-secret --secret-id <id> --query '[RotationEnabled,RotationRules,LastRotatedDate]'.",
+        .fix = "Turn rotation on with a rotation function and AutomaticallyAfterDays of 90 or less (aws "
+            "secretsmanager rotate-secret --rotation-rules); when rotation is on but overdue, rotate now and "
+            "find out why the function failed.",
+        .calls = {"dms describe-endpoints", "secretsmanager describe-secret/<secret>"},
+        .clauses = {"rotation-off", "interval", "last-rotated"},
+        .eval = dwi_eval_dms16,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-16",
+            .prowler = "secretsmanager_automatic_rotation_enabled (all secrets)",
+            .security_hub = "SecretsManager.1, SecretsManager.4 (all secrets)",
+            .aws_config = "secretsmanager-rotation-enabled-check, secretsmanager-secret-periodic-rotation",
+            .conformity = "Secrets Manager Secret Rotation Enabled",
+            .difference = "Peers judge every secret of the account; dbward judges the secrets DMS endpoints log in with, "
+                "checking the interval and the date of the last rotation against one limit.",
         },
     },
 };

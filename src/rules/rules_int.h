@@ -122,6 +122,8 @@ extern const struct dw_control dwi_ddb_controls[];
 extern const size_t dwi_ddb_controls_count;
 extern const struct dw_control dwi_acc_controls[];
 extern const size_t dwi_acc_controls_count;
+extern const struct dw_control dwi_acc_iam_controls[]; /* ACC-10, ACC-11: rules_acc_iam.c */
+extern const size_t dwi_acc_iam_controls_count;
 
 /* JMESPath type name of a value ("string", "null", ...). */
 const char *dwi_jmes_type(const json_t *v);
