@@ -209,6 +209,7 @@ static bool s_all_services(const struct s_stmt *s)
     }
     d.trans[1 * 256 + ':'] = 2;
     d.accept[3] = true;
+    dwp_dfa_classes(&d);
     struct dwp_explore_res r;
     dwp_explore(&s->act, 1, true, &d, dwp_judge_first, NULL, S_MAX_STATES, &r);
     bool all = r.is_complete && r.all;

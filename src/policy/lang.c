@@ -24,6 +24,35 @@ static void s_dfa_alloc(struct dwp_dfa *d, int n)
     d->accept = dw_xcalloc((size_t)n, sizeof(bool));
 }
 
+/* Groups the bytes by their column of trans (d->cls), once per DFA: the
+ * walk needs it for every question and the DFA is asked many. */
+void dwp_dfa_classes(struct dwp_dfa *d)
+{
+    uint64_t h[256];
+    for (int b = 0; b < 256; b++) {
+        uint64_t x = 1469598103934665603ull;
+        for (int s = 0; s < d->n_states; s++) {
+            x ^= (uint64_t)(unsigned)d->trans[s * 256 + b];
+            x *= 1099511628211ull;
+        }
+        h[b] = x;
+    }
+    for (int b = 0; b < 256; b++) {
+        d->cls[b] = (unsigned char)b;
+        for (int a = 0; a < b; a++) {
+            if (h[a] != h[b] || d->cls[a] != a)
+                continue;
+            bool same = true;
+            for (int s = 0; s < d->n_states && same; s++)
+                same = d->trans[s * 256 + a] == d->trans[s * 256 + b];
+            if (same) {
+                d->cls[b] = (unsigned char)a;
+                break;
+            }
+        }
+    }
+}
+
 void dwp_dfa_prefix(struct dwp_dfa *d, const char *prefix, const bool *charset, int min_len)
 {
     int np = (int)strlen(prefix);
@@ -38,6 +67,7 @@ void dwp_dfa_prefix(struct dwp_dfa *d, const char *prefix, const bool *charset, 
         }
     }
     d->accept[np + min_len] = true;
+    dwp_dfa_classes(d);
 }
 
 /* States base..base+24 read a 12-digit account id that differs from
@@ -60,6 +90,7 @@ void dwp_dfa_account(struct dwp_dfa *d, const char *account)
 {
     s_dfa_alloc(d, 25);
     d->accept[s_dfa_other_account(d, 0, account)] = true;
+    dwp_dfa_classes(d);
 }
 
 void dwp_dfa_foreign_arn(struct dwp_dfa *d, const char *account)
@@ -83,6 +114,7 @@ void dwp_dfa_foreign_arn(struct dwp_dfa *d, const char *account)
         }
     }
     d->accept[33] = true;
+    dwp_dfa_classes(d);
 }
 
 void dwp_dfa_clean_up(struct dwp_dfa *d)
@@ -261,7 +293,6 @@ static size_t s_alphabet(const struct s_nfa *n, const struct dwp_dfa *d, unsigne
         }
     }
     size_t nr = 0;
-    size_t first_other = nr;
     /* Letters and digits first, so that witnesses read well. */
     int order[255];
     size_t no = 0;
@@ -273,23 +304,19 @@ static size_t s_alphabet(const struct s_nfa *n, const struct dwp_dfa *d, unsigne
         if (!isalnum(b))
             order[no++] = b;
     }
+    /* An unnamed byte stands for itself unless an unnamed byte of its DFA
+     * class came before it. */
+    bool class_seen[256] = {false};
     for (size_t oi = 0; oi < no; oi++) {
         int b = order[oi];
         if (named[b]) {
             reps[nr++] = (unsigned char)b;
             continue;
         }
-        bool dup = false;
-        for (size_t r = first_other; r < nr && !dup; r++) {
-            if (named[reps[r]])
-                continue;
-            bool same = true;
-            for (int s = 0; s < d->n_states && same; s++)
-                same = d->trans[s * 256 + b] == d->trans[s * 256 + reps[r]];
-            dup = same;
-        }
-        if (!dup)
+        if (!class_seen[d->cls[b]]) {
+            class_seen[d->cls[b]] = true;
             reps[nr++] = (unsigned char)b;
+        }
     }
     return nr;
 }
@@ -403,4 +430,5 @@ void dwp_dfa_not_literal(struct dwp_dfa *d, const char *literal)
     for (int b = 1; b < 256; b++)
         d->trans[diff * 256 + b] = diff;
     d->accept[diff] = true;
+    dwp_dfa_classes(d);
 }

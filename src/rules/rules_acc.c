@@ -1,6 +1,7 @@
-/* rules_acc.c: account-level evaluators ACC-01..ACC-06 and ACC-09: KMS key
- * rotation, key policies and key material, IAM users (access keys, MFA, console passwords) and the
- * CloudTrail trails themselves. IAM is global: these read global/iam. */
+/* rules_acc.c: account-level evaluators ACC-01..ACC-07 and ACC-09: KMS key
+ * rotation, key policies and key material, IAM users (access keys, MFA,
+ * console passwords) and the CloudTrail trails themselves (their settings,
+ * whether they log). IAM is global: these read global/iam. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ static void dwi_eval_acc03(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_acc04(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_acc06(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_acc07(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_acc09(struct dw_scan_ctx *ctx, const struct dw_control *c);
 
 /* ---- ACC-01: rotation of customer managed symmetric keys ---- */
@@ -793,6 +795,78 @@ void dwi_eval_acc06(struct dw_scan_ctx *ctx, const struct dw_control *c)
     }
 }
 
+/* ---- ACC-07: the trail is logging and its delivery works ---- */
+
+/* Each trail in its home region: get-trail-status IsLogging must be true and
+ * LatestDeliveryError empty. AWS leaves LatestDeliveryError out of the answer
+ * while deliveries succeed, so an absent or empty field is "no error"; an
+ * absent IsLogging has no documented default and is ERROR. */
+static void s_acc07_trail(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t *trail,
+                          const char *name, const char *arn)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "cloudtrail", "get-trail-status", name);
+    if (d->state != DW_DOC_OK) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, arn, "%s", d->reason);
+        return;
+    }
+    int logging = dwi_bool(d->json, "IsLogging");
+    json_t *err = dwi_get(d->json, "LatestDeliveryError");
+    if (logging < 0) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, arn, "%s.json has no boolean IsLogging", d->path);
+        return;
+    }
+    if (err && !json_is_string(err)) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, arn, "%s.json: LatestDeliveryError is %s, not a string", d->path,
+                 dwi_jmes_type(err));
+        return;
+    }
+    const char *delivery = err ? json_string_value(err) : "";
+    if (logging == 1 && !*delivery) {
+        dwi_emit(ctx, c, DW_PASS, NULL, arn, "IsLogging is true and LatestDeliveryError is %s",
+                 err ? "empty" : "absent (no failed delivery)");
+        return;
+    }
+    struct dw_buf why;
+    dw_buf_init(&why, 65536);
+    if (logging == 0)
+        dw_buf_puts(&why, "IsLogging is false");
+    if (*delivery)
+        dw_buf_printf(&why, "%sLatestDeliveryError is %s", why.len ? "; " : "", delivery);
+    char *w = dw_buf_steal(&why);
+    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, "%s", w ? w : "reason too long");
+    free(w);
+    if (logging == 0)
+        dwi_cmd(f, "aws cloudtrail start-logging --region %s --name %s", ctx->region, name);
+    if (*delivery) {
+        const char *bucket = dwi_str(trail, "S3BucketName");
+        dwi_note(f, "The last delivery to bucket %s failed (%s): check that the bucket exists, "
+                    "that its policy lets cloudtrail.amazonaws.com PutObject for this trail and, "
+                    "when the trail is encrypted, that the KMS key policy lets CloudTrail use the key.",
+                 bucket ? bucket : "(not named)", delivery);
+    }
+}
+
+void dwi_eval_acc07(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *arr = dwi_list(ctx, c, dwi_doc(ctx, "cloudtrail", "describe-trails", NULL),
+                           "trailList", NULL, NULL);
+    size_t i;
+    json_t *t;
+    json_array_foreach(arr, i, t)
+    {
+        const char *home = dwi_str(t, "HomeRegion");
+        const char *name = dwi_str(t, "Name");
+        const char *arn = dwi_str(t, "TrailARN") ? dwi_str(t, "TrailARN") : name;
+        if (!home || !name) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn ? arn : "", "trailList[%zu] lacks Name or HomeRegion", i);
+            continue;
+        }
+        if (strcmp(home, ctx->region) != 0)
+            continue; /* a shadow of a trail judged in its home region */
+        s_acc07_trail(ctx, c, t, name, arn);
+    }
+}
+
 /* The account-level controls, in catalog order: what each one checks and why, how to
  * audit and fix it by hand, the calls it reads, its parameters, the nearest
  * checks of other tools and its evaluator. */
@@ -974,6 +1048,37 @@ const struct dw_control dwi_acc_controls[] = {
             .aws_config = "multi-region-cloudtrail-enabled, cloud-trail-log-file-validation-enabled, cloud-trail-encryption-enabled",
             .conformity = "CloudTrail Log File Integrity Validation",
             .difference = "The three properties in one control, and the key must be customer managed.",
+        },
+    },
+    {
+        .id = "ACC-07",
+        .service = "account",
+        .title = "CloudTrail trails are logging and deliver without error",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"DE.CM-1", "PR.PT-1"},
+        .statements = {4},
+        .seed = "000, 004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::CloudTrail::Trail",
+        .what = "For each trail (judged in its home region), get-trail-status reports IsLogging true and no "
+            "LatestDeliveryError (AWS omits the field while deliveries succeed). An answer without IsLogging "
+            "is ERROR.",
+        .why = "A trail that exists but is stopped, or whose deliveries to its bucket fail, records nothing: "
+            "the audit log has a hole exactly when it is needed.",
+        .audit = "Console: CloudTrail > Trails > trail > Logging status and Last log file delivered. CLI: aws "
+            "cloudtrail get-trail-status --name <trail>.",
+        .fix = "aws cloudtrail start-logging --name <trail>; for a delivery error, repair the bucket policy or "
+            "the KMS key policy named by the error.",
+        .calls = {"cloudtrail describe-trails", "cloudtrail get-trail-status/<trail>"},
+        .clauses = {"not-logging", "delivery-error"},
+        .eval = dwi_eval_acc07,
+        .peers = &(const struct dw_peers){
+            .id = "ACC-07",
+            .prowler = "cloudtrail_multi_region_enabled (checks IsLogging on the way)",
+            .security_hub = "none",
+            .aws_config = "cloudtrail-enabled (trail exists and logs)",
+            .conformity = "CloudTrail Delivery Failing",
+            .difference = "Every trail on its own, and a failed delivery fails as a stopped trail does.",
         },
     },
     {

@@ -1,4 +1,4 @@
-/* rules_dms.c: evaluators for DMS-01..DMS-14 and DMS-16 (replication instances,
+/* rules_dms.c: evaluators for DMS-01..DMS-16 (replication instances,
  * endpoints, tasks and the network and logging around them). Each function
  * reads recorded calls through the snapshot and emits one finding per
  * resource; anything it could not read becomes ERROR with the reason. */
@@ -22,6 +22,7 @@ static void dwi_eval_dms09(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms10(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms15(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms13(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms14(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms16(struct dw_scan_ctx *ctx, const struct dw_control *c);
@@ -1620,6 +1621,185 @@ void dwi_eval_dms14(struct dw_scan_ctx *ctx, const struct dw_control *c)
     free(bundle_why);
 }
 
+/* ---- DMS-15: the task log group keeps events and reaches the SIEM ---- */
+
+/* Retention values CloudWatch Logs accepts (put-retention-policy), ascending. */
+static const long s_retention_days[] = {1,   3,   5,   7,    14,   30,   60,   90,   120,  150,  180,
+                                        365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
+
+/* Is the task's logging on? 1 yes, 0 no or absent (AWS's default is off),
+ * -1 the settings cannot be read (*why new). */
+static int s_task_logging(json_t *task, char **why)
+{
+    json_t *raw = dwi_get(task, "ReplicationTaskSettings");
+    if (!raw)
+        return 0;
+    if (!json_is_string(raw)) {
+        *why = dw_xstrdup("ReplicationTaskSettings is not a string");
+        return -1;
+    }
+    json_error_t jerr;
+    json_t *s = json_loads(json_string_value(raw), JSON_REJECT_DUPLICATES, &jerr);
+    if (!s) {
+        *why = dw_xasprintf("ReplicationTaskSettings is not valid JSON (column %d: %s)", jerr.column, jerr.text);
+        return -1;
+    }
+    int enabled = dwi_bool(s, "Logging.EnableLogging");
+    json_t *lg = dwi_get(s, "Logging");
+    if (enabled < 0 && lg && (!json_is_object(lg) || dwi_get(lg, "EnableLogging"))) {
+        *why = dw_xstrdup("Logging.EnableLogging in ReplicationTaskSettings is not a boolean");
+        json_decref(s);
+        return -1;
+    }
+    json_decref(s);
+    return enabled == 1;
+}
+
+/* The identifier of the instance whose ARN is arn (borrowed), or NULL. */
+static const char *s_instance_id(json_t *insts, const char *arn)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(insts, i, x)
+    {
+        const char *a = dwi_str(x, "ReplicationInstanceArn");
+        if (a && arn && strcmp(a, arn) == 0)
+            return dwi_str(x, "ReplicationInstanceIdentifier");
+    }
+    return NULL;
+}
+
+static json_t *s_log_group(json_t *groups, const char *name)
+{
+    size_t i;
+    json_t *g;
+    json_array_foreach(groups, i, g)
+    {
+        const char *n = dwi_str(g, "logGroupName");
+        if (n && strcmp(n, name) == 0)
+            return g;
+    }
+    return NULL;
+}
+
+static void s_dms15_retention_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, const char *group, long min)
+{
+    long days = 0;
+    for (size_t k = 0; k < DW_ARRAY_LEN(s_retention_days) && !days; k++)
+        if (s_retention_days[k] >= min)
+            days = s_retention_days[k];
+    if (days)
+        dwi_cmd(f, "aws logs put-retention-policy --region %s --log-group-name %s --retention-in-days %ld",
+                ctx->region, group, days);
+    else
+        dwi_cmd(f, "aws logs delete-retention-policy --region %s --log-group-name %s", ctx->region, group);
+}
+
+static void s_dms15_siem_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, const char *group)
+{
+    dwi_cmd(f,
+            "aws logs put-subscription-filter --region %s --log-group-name %s --filter-name siem "
+            "--filter-pattern '' --destination-arn REPLACE_WITH_SIEM_FIREHOSE_ARN "
+            "--role-arn REPLACE_WITH_LOGS_TO_FIREHOSE_ROLE_ARN",
+            ctx->region, group);
+    dwi_note(f, "Use the Firehose stream that delivers to Splunk (or a destination of siem_destinations) and a "
+                "role that logs.amazonaws.com may assume with firehose:PutRecord and PutRecordBatch on it.");
+}
+
+static void s_dms15_task(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t *task, json_t *insts,
+                         json_t *groups)
+{
+    const char *arn = dwi_str(task, "ReplicationTaskArn");
+    char *why = NULL;
+    int on = s_task_logging(task, &why);
+    if (on < 0) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn, "whether the task logs is unknown: %s", why);
+        free(why);
+        return;
+    }
+    if (!on) {
+        dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_TASK, arn,
+                 "the task's logging is off (Logging.EnableLogging is not true; DMS-08 judges that)");
+        return;
+    }
+    const char *inst_arn = dwi_str(task, "ReplicationInstanceArn");
+    const char *inst = s_instance_id(insts, inst_arn);
+    if (!inst) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn,
+                 "the task's replication instance %s is not in describe-replication-instances",
+                 inst_arn ? inst_arn : "(no ReplicationInstanceArn)");
+        return;
+    }
+    long min = dwi_param_long(ctx, "log_retention_min_days");
+    char *group = dw_xasprintf("dms-tasks-%s", inst);
+    json_t *g = s_log_group(groups, group);
+    if (!g) {
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn,
+                                        "log group %s does not exist in describe-log-groups", group);
+        dwi_cmd(f, "aws logs create-log-group --region %s --log-group-name %s", ctx->region, group);
+        s_dms15_retention_fix(ctx, f, group, min);
+        s_dms15_siem_fix(ctx, f, group);
+        dwi_note(f, "DMS writes task logs to this group once the task runs with logging on; creating it "
+                    "first lets the retention and the subscription be in place before the first event.");
+        free(group);
+        return;
+    }
+    json_t *ret = dwi_get(g, "retentionInDays");
+    if (ret && !json_is_integer(ret)) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn, "retentionInDays of log group %s is not a number", group);
+        free(group);
+        return;
+    }
+    long days = ret ? (long)json_integer_value(ret) : 0;
+    bool short_ret = ret && days < min;
+    char *siem = NULL;
+    int to_siem = dwi_log_group_to_siem(ctx, ctx->region, group, &siem);
+    char *kept = ret ? dw_xasprintf("keeps events %ld days (at least %ld required)", days, min)
+                     : dw_xasprintf("keeps events forever (no retentionInDays; at least %ld required)", min);
+    if (!short_ret && to_siem == 1) {
+        dwi_emit(ctx, c, DW_PASS, RT_TASK, arn, "log group %s %s; %s", group, kept, siem);
+    } else if (!short_ret && to_siem < 0) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn, "log group %s %s; subscription filters could not be checked: %s",
+                 group, kept, siem);
+    } else {
+        struct dw_buf b;
+        dw_buf_init(&b, 65536);
+        if (short_ret)
+            dw_buf_printf(&b, "log group %s %s", group, kept);
+        if (to_siem == 0)
+            dw_buf_printf(&b, "%s%s", b.len ? "; " : "", siem);
+        else if (to_siem < 0)
+            dw_buf_printf(&b, "; subscription filters could not be checked: %s", siem);
+        char *w = dw_buf_steal(&b);
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn, "%s", w ? w : "reason too long");
+        free(w);
+        if (short_ret)
+            s_dms15_retention_fix(ctx, f, group, min);
+        if (to_siem == 0)
+            s_dms15_siem_fix(ctx, f, group);
+    }
+    free(kept);
+    free(siem);
+    free(group);
+}
+
+void dwi_eval_dms15(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *tasks = s_tasks(ctx, c);
+    if (!tasks || json_array_size(tasks) == 0)
+        return;
+    json_t *insts = s_instances(ctx, c);
+    json_t *groups = insts ? dwi_list(ctx, c, dwi_doc(ctx, "logs", "describe-log-groups", NULL), "logGroups",
+                                      NULL, NULL)
+                           : NULL;
+    if (!insts || !groups)
+        return;
+    size_t i;
+    json_t *t;
+    json_array_foreach(tasks, i, t)
+        s_dms15_task(ctx, c, t, insts, groups);
+}
+
 /* ---- DMS-16: rotation of the secrets endpoints take their credentials from ---- */
 
 /* The rotation interval of a describe-secret answer in seconds: AutomaticallyAfterDays, or a
@@ -1943,6 +2123,8 @@ const struct dw_control dwi_dms_controls[] = {
         .title = "DMS resources carry the required tags",
         .severity = DW_SEV_LOW,
         .nist_csf = {"ID.AM-1", "ID.AM-5"},
+        /* CSF 2.0 ID.AM-01 is hardware; tagged DMS resources are services and systems (ID.AM-02). */
+        .nist_csf2 = {"ID.AM-02", "ID.AM-05"},
         .statements = {0},
         .seed = "000",
         .fix_kind = DW_FIX_IN_PLACE,
@@ -2145,6 +2327,44 @@ const struct dw_control dwi_dms_controls[] = {
             .aws_config = "none",
             .conformity = "none",
             .difference = "No peer checks that endpoints read credentials from Secrets Manager instead of a stored password.",
+        },
+    },
+    {
+        .id = "DMS-15",
+        .service = "dms",
+        .title = "DMS task logs are kept and sent to the SIEM",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"DE.CM-1", "PR.PT-1"},
+        .statements = {4},
+        .seed = "000",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::ReplicationTask",
+        .params = {"log_retention_min_days", "siem_destinations"},
+        .what = "For each task with Logging.EnableLogging true, the log group dms-tasks-<replication instance "
+            "identifier> exists, keeps events at least log_retention_min_days (a group without retentionInDays "
+            "keeps them forever), and has a subscription filter whose destination is the SIEM: an ARN matching "
+            "siem_destinations, or, when that is unset, a Firehose stream with a Splunk destination. Tasks "
+            "without logging are NOT_APPLICABLE (DMS-08 judges them).",
+        .why = "The playbook wants task logs sent to Splunk: logs that stay in CloudWatch are not correlated "
+            "or alerted on, and logs that expire early are gone when an incident is investigated.",
+        .audit = "CLI: aws logs describe-log-groups --log-group-name-prefix dms-tasks-; aws logs "
+            "describe-subscription-filters --log-group-name dms-tasks-<instance>; aws firehose "
+            "describe-delivery-stream --delivery-stream-name <stream> (look for SplunkDestinationDescription).",
+        .fix = "aws logs put-retention-policy --log-group-name <g> --retention-in-days 365; aws logs "
+            "put-subscription-filter --log-group-name <g> --filter-name siem --filter-pattern '' "
+            "--destination-arn <firehose to Splunk> --role-arn <role>.",
+        .calls = {"dms describe-replication-tasks", "dms describe-replication-instances", "logs describe-log-groups",
+                  "logs describe-subscription-filters/<log group>", "firehose describe-delivery-stream/<stream>"},
+        .clauses = {"no-log-group", "short-retention", "no-subscription", "not-siem"},
+        .eval = dwi_eval_dms15,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-15",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "cw-loggroup-retention-period-check (retention only)",
+            .conformity = "none",
+            .difference = "Follows a DMS task to its own log group and requires both the retention and a "
+                "subscription to the SIEM; the peers judge log group retention alone.",
         },
     },
     {

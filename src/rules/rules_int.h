@@ -122,6 +122,8 @@ extern const struct dw_control dwi_ddb_controls[];
 extern const size_t dwi_ddb_controls_count;
 extern const struct dw_control dwi_acc_controls[];
 extern const size_t dwi_acc_controls_count;
+extern const struct dw_control dwi_acc_iam_controls[]; /* ACC-10, ACC-11: rules_acc_iam.c */
+extern const size_t dwi_acc_iam_controls_count;
 
 /* JMESPath type name of a value ("string", "null", ...). */
 const char *dwi_jmes_type(const json_t *v);
@@ -168,6 +170,17 @@ char *dwi_certs_subject(const struct dwi_certs *c);
  * 0 no (*why: OpenSSL's reason), -1 the check could not run (*why). Dates
  * are not judged. */
 int dwi_certs_chain(const struct dwi_certs *cert, const struct dwi_certs *trusted, char **why);
+/* The SIEM (siem.c, shared by DMS-15 and ACC-08). Is the destination ARN
+ * the SIEM? With siem_destinations set, when it matches one of its globs;
+ * unset, when it is a Firehose stream with a Splunk destination
+ * (describe-delivery-stream in the stream's region), or an SQS queue or SNS
+ * topic (S3 notifications, ACC-08). 1 yes, 0 no, -1 unknown; *why always
+ * gets a new string saying why. */
+int dwi_siem_destination(struct dw_scan_ctx *ctx, const char *arn, char **why);
+/* Does log group (in region) have a subscription filter to a SIEM
+ * destination (describe-subscription-filters)? 1 yes, 0 no, -1 unknown;
+ * *why always gets a new string. */
+int dwi_log_group_to_siem(struct dw_scan_ctx *ctx, const char *region, const char *group, char **why);
 
 /* The one evaluator of every custom control (c->custom set), custom.c. */
 void dwi_eval_custom(struct dw_scan_ctx *ctx, const struct dw_control *c);

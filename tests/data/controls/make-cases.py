@@ -1219,6 +1219,145 @@ case("ACC-06", "error-key-unreadable", merge(tr6(), {P + "kms/describe-key/k-cmk
 case("ACC-06", "error-multi-region-missing", merge(tr6(IsMultiRegionTrail=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
 case("ACC-06", "error-validation-missing", merge(tr6(LogFileValidationEnabled=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
 
+# ---- ACC-07: the trail is logging and its last delivery has no error (get-trail-status) ----
+# (Wrong-typed fields stay ERROR in the evaluator; case files must match the API shapes, so no case holds one.)
+tarn7 = "arn:aws:cloudtrail:%s:%s:trail/main" % (R, A)
+def st7(**kw):
+    return {P + "cloudtrail/get-trail-status/main": kw}
+tr7 = trails(trail("main"), trail("shadow", home=E))  # the shadow is judged in its home region, not here
+case("ACC-07", "pass", merge(tr7, st7(IsLogging=True, LatestDeliveryTime="2026-01-09T23:55:00Z")),
+     ["PASS %s | IsLogging is true and LatestDeliveryError is absent (no failed delivery)" % tarn7])
+case("ACC-07", "pass-delivery-error-empty", merge(tr7, st7(IsLogging=True, LatestDeliveryError="")),
+     ["PASS %s | IsLogging is true and LatestDeliveryError is empty" % tarn7])
+case("ACC-07", "fail", merge(tr7, st7(IsLogging=False)),
+     ["FAIL %s | IsLogging is false | #1 | aws cloudtrail start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "fail-not-logging", merge(tr7, st7(IsLogging=False, LatestDeliveryTime="2026-01-01T00:00:00Z")),
+     ["FAIL %s | IsLogging is false | aws cloudtrail start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "fail-delivery-error", merge(tr7, st7(IsLogging=True, LatestDeliveryError="AccessDenied")),
+     ["FAIL %s | LatestDeliveryError is AccessDenied | #0" % tarn7])
+case("ACC-07", "fail-not-logging-delivery-error", merge(tr7, st7(IsLogging=False, LatestDeliveryError="NoSuchBucket")),
+     ["FAIL %s | IsLogging is false; LatestDeliveryError is NoSuchBucket | #1 | start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "error", merge(tr7, {P + "cloudtrail/get-trail-status/main.error": err("TrailNotFoundException")}),
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 failed (TrailNotFoundException)" % tarn7])
+case("ACC-07", "error-denied", merge(tr7, {P + "cloudtrail/get-trail-status/main.error": DENIED}),
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 was denied (AccessDeniedException)" % tarn7])
+case("ACC-07", "error-not-recorded", tr7,
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 was not recorded" % tarn7])
+case("ACC-07", "error-malformed", merge(tr7, {P + "cloudtrail/get-trail-status/main": "{\"IsLogging\": tru}\n"}),
+     ["ERROR %s | us-east-1/cloudtrail/get-trail-status/main.json:1:" % tarn7])
+case("ACC-07", "error-islogging-missing", merge(tr7, st7(LatestDeliveryTime="2026-01-09T23:55:00Z")),
+     ["ERROR %s | us-east-1/cloudtrail/get-trail-status/main.json has no boolean IsLogging" % tarn7])
+case("ACC-07", "error-trails-denied", {P + "cloudtrail/describe-trails.error": DENIED},
+     ["ERROR %s | cloudtrail describe-trails in us-east-1 was denied" % SCOPE])
+
+# ---- DMS-15: the task log group dms-tasks-<instance> exists, keeps events >= 365 days, subscribes to the SIEM ----
+def lgroup(name, retention=None, region=R):
+    g = {"logGroupName": name, "creationTime": 1735689600000, "metricFilterCount": 0,
+         "arn": "arn:aws:logs:%s:%s:log-group:%s:*" % (region, A, name), "storedBytes": 1024}
+    if retention is not None:
+        g["retentionInDays"] = retention
+    return g
+
+
+def lgroups(*g, region=R):
+    return {region + "/logs/describe-log-groups": {"logGroups": list(g)}}
+
+
+def fharn(name, region=R):
+    return "arn:aws:firehose:%s:%s:deliverystream/%s" % (region, A, name)
+
+
+def subs(group, *dests, region=R):
+    return {region + "/logs/describe-subscription-filters/" + group: {"subscriptionFilters": [
+        {"filterName": "f%d" % i, "logGroupName": group, "filterPattern": "", "destinationArn": d,
+         "roleArn": "arn:aws:iam::%s:role/cwl-to-firehose" % A, "distribution": "ByLogStream", "creationTime": 1735689600000}
+        for i, d in enumerate(dests)]}}
+
+
+S3DEST = {"RoleARN": "arn:aws:iam::%s:role/firehose" % A, "BucketARN": "arn:aws:s3:::siem-backup",
+          "BufferingHints": {"SizeInMBs": 5, "IntervalInSeconds": 300}, "CompressionFormat": "UNCOMPRESSED",
+          "EncryptionConfiguration": {"NoEncryptionConfig": "NoEncryption"}}
+
+
+def stream(name, splunk=True, region=R):
+    dest = {"DestinationId": "destinationId-000000000001"}
+    if splunk:
+        dest["SplunkDestinationDescription"] = {"HECEndpoint": "https://splunk.example.com:8088", "HECEndpointType": "Raw",
+                                                "S3BackupMode": "FailedEventsOnly", "S3DestinationDescription": S3DEST}
+    else:
+        dest["S3DestinationDescription"] = S3DEST
+    return {region + "/firehose/describe-delivery-stream/" + name: {"DeliveryStreamDescription": {
+        "DeliveryStreamName": name, "DeliveryStreamARN": fharn(name, region), "DeliveryStreamStatus": "ACTIVE",
+        "DeliveryStreamType": "DirectPut", "VersionId": "1", "Destinations": [dest], "HasMoreDestinations": False}}}
+
+
+LOG_ON = {"Logging": {"EnableLogging": True}}
+G15 = "dms-tasks-inst1"
+base15 = merge(insts(inst("INST1")), tasks(task("TASK1", LOG_ON)))
+splunk15 = merge(subs(G15, fharn("to-splunk")), stream("to-splunk"))
+case("DMS-15", "pass", merge(base15, lgroups(lgroup(G15, 365)), splunk15),
+     ["PASS %s | log group dms-tasks-inst1 keeps events 365 days (at least 365 required); subscription filter f0: Firehose stream to-splunk delivers to Splunk (https://splunk.example.com:8088)" % taska("TASK1")])
+case("DMS-15", "pass-retention-forever", merge(base15, lgroups(lgroup(G15)), splunk15),
+     ["PASS %s | keeps events forever (no retentionInDays; at least 365 required)" % taska("TASK1")])
+case("DMS-15", "pass-retention-above-limit", merge(base15, lgroups(lgroup(G15, 366)), splunk15),
+     ["PASS %s | keeps events 366 days (at least 365 required)" % taska("TASK1")])
+case("DMS-15", "pass-custom-limit-below", merge(base15, lgroups(lgroup(G15, 365)), splunk15, {"params": "log_retention_min_days=364\n"}),
+     ["PASS %s | keeps events 365 days (at least 364 required)" % taska("TASK1")])
+case("DMS-15", "pass-second-filter", merge(base15, lgroups(lgroup(G15, 400)), subs(G15, fharn("to-s3"), fharn("to-splunk")),
+                                           stream("to-s3", splunk=False), stream("to-splunk")),
+     ["PASS %s | subscription filter f1: Firehose stream to-splunk delivers to Splunk" % taska("TASK1")])
+lam = "arn:aws:lambda:%s:%s:function:splunk-forwarder" % (R, A)
+case("DMS-15", "pass-siem-glob", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, lam),
+                                       {"params": "siem_destinations=arn:aws:firehose:*:*:deliverystream/siem-*, arn:aws:lambda:*:function:splunk-*\n"}),
+     ["PASS %s | subscription filter f0: %s matches siem_destinations arn:aws:lambda:*:function:splunk-*" % (taska("TASK1"), lam)])
+case("DMS-15", "not-applicable", merge(insts(inst("INST1")), tasks(task("TASK1", {"Logging": {"EnableLogging": False}}), task("TASK2", {})),
+                                       lgroups()),
+     ["NOT_APPLICABLE %s | the task's logging is off" % taska("TASK1"), "NOT_APPLICABLE %s | the task's logging is off" % taska("TASK2")])
+case("DMS-15", "fail", merge(base15, lgroups(lgroup(G15, 30)), subs(G15)),
+     ["FAIL %s | log group dms-tasks-inst1 keeps events 30 days (at least 365 required); log group dms-tasks-inst1 has no subscription filter | "
+      "aws logs put-retention-policy --region us-east-1 --log-group-name dms-tasks-inst1 --retention-in-days 365 | "
+      "aws logs put-subscription-filter --region us-east-1 --log-group-name dms-tasks-inst1 --filter-name siem --filter-pattern '' --destination-arn REPLACE_WITH_SIEM_FIREHOSE_ARN" % taska("TASK1")])
+case("DMS-15", "fail-no-log-group", merge(base15, lgroups(lgroup("dms-tasks-other", 365))),
+     ["FAIL %s | log group dms-tasks-inst1 does not exist in describe-log-groups | #3 | aws logs create-log-group --region us-east-1 --log-group-name dms-tasks-inst1 | --retention-in-days 365 | put-subscription-filter" % taska("TASK1")])
+case("DMS-15", "fail-short-retention", merge(base15, lgroups(lgroup(G15, 364)), splunk15),
+     ["FAIL %s | log group dms-tasks-inst1 keeps events 364 days (at least 365 required) | #1 | put-retention-policy --region us-east-1 --log-group-name dms-tasks-inst1 --retention-in-days 365" % taska("TASK1")])
+case("DMS-15", "fail-short-retention-custom-limit-above", merge(base15, lgroups(lgroup(G15, 365)), splunk15, {"params": "log_retention_min_days=366\n"}),
+     ["FAIL %s | keeps events 365 days (at least 366 required) | --retention-in-days 400" % taska("TASK1")])
+case("DMS-15", "fail-short-retention-subscription-unknown", merge(base15, lgroups(lgroup(G15, 7)), subs(G15, fharn("to-splunk")),
+                                                                  {P + "firehose/describe-delivery-stream/to-splunk.error": DENIED}),
+     ["FAIL %s | keeps events 7 days (at least 365 required); subscription filters could not be checked: subscription filter f0: whether Firehose stream to-splunk delivers to Splunk is unknown: firehose describe-delivery-stream for to-splunk in us-east-1 was denied (AccessDeniedException) | #1" % taska("TASK1")])
+case("DMS-15", "fail-no-subscription", merge(base15, lgroups(lgroup(G15)), subs(G15)),
+     ["FAIL %s | log group dms-tasks-inst1 has no subscription filter | #1 | put-subscription-filter" % taska("TASK1")])
+case("DMS-15", "fail-not-siem", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-s3")), stream("to-s3", splunk=False)),
+     ["FAIL %s | no subscription filter of dms-tasks-inst1 sends to a SIEM destination (filter f0: Firehose stream to-s3 has no Splunk destination (no SplunkDestinationDescription))" % taska("TASK1")])
+case("DMS-15", "fail-not-siem-lambda", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, lam)),
+     ["FAIL %s | filter f0: %s is not a Firehose stream delivering to Splunk (siem_destinations is unset)" % (taska("TASK1"), lam)])
+case("DMS-15", "fail-not-siem-glob-mismatch", merge(base15, lgroups(lgroup(G15, 365)), splunk15,
+                                                    {"params": "siem_destinations=arn:aws:firehose:*:*:deliverystream/siem-*\n"}),
+     ["FAIL %s | filter f0: %s is not in siem_destinations" % (taska("TASK1"), fharn("to-splunk"))])
+case("DMS-15", "error", merge(base15, lgroups(lgroup(G15, 365)), {P + "logs/describe-subscription-filters/" + G15 + ".error": DENIED}),
+     ["ERROR %s | subscription filters could not be checked: logs describe-subscription-filters for dms-tasks-inst1 in us-east-1 was denied (AccessDeniedException)" % taska("TASK1")])
+case("DMS-15", "error-filters-not-recorded", merge(base15, lgroups(lgroup(G15, 365))),
+     ["ERROR %s | logs describe-subscription-filters for dms-tasks-inst1 in us-east-1 was not recorded" % taska("TASK1")])
+case("DMS-15", "error-filters-malformed", merge(base15, lgroups(lgroup(G15, 365)), {P + "logs/describe-subscription-filters/" + G15: "{\"subscriptionFilters\": [\n"}),
+     ["ERROR %s | us-east-1/logs/describe-subscription-filters/dms-tasks-inst1.json:" % taska("TASK1")])
+case("DMS-15", "error-firehose-denied", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-splunk")),
+                                              {P + "firehose/describe-delivery-stream/to-splunk.error": DENIED}),
+     ["ERROR %s | whether Firehose stream to-splunk delivers to Splunk is unknown: firehose describe-delivery-stream for to-splunk in us-east-1 was denied (AccessDeniedException)" % taska("TASK1")])
+case("DMS-15", "error-firehose-not-recorded", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-splunk"))),
+     ["ERROR %s | firehose describe-delivery-stream for to-splunk in us-east-1 was not recorded" % taska("TASK1")])
+case("DMS-15", "error-firehose-malformed", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-splunk")),
+                                                 {P + "firehose/describe-delivery-stream/to-splunk": "{\"DeliveryStreamDescription\": {,}}\n"}),
+     ["ERROR %s | us-east-1/firehose/describe-delivery-stream/to-splunk.json:1:" % taska("TASK1")])
+case("DMS-15", "error-log-groups-denied", merge(base15, {P + "logs/describe-log-groups.error": DENIED}),
+     ["ERROR %s | logs describe-log-groups in us-east-1 was denied (AccessDeniedException)" % SCOPE])
+case("DMS-15", "error-log-groups-not-recorded", base15,
+     ["ERROR %s | logs describe-log-groups in us-east-1 was not recorded" % SCOPE])
+case("DMS-15", "error-instance-unknown", merge(insts(), tasks(task("TASK1", LOG_ON)), lgroups()),
+     ["ERROR %s | the task's replication instance %s is not in describe-replication-instances" % (taska("TASK1"), rep("INST1"))])
+case("DMS-15", "error-settings-invalid", merge(base15, lgroups(), {P + "dms/describe-replication-tasks": {"ReplicationTasks": [task("TASK1", "{\"Logging\": ")]}}),
+     ["ERROR %s | whether the task logs is unknown: ReplicationTaskSettings is not valid JSON" % taska("TASK1")])
+
 
 # ---------------- DMS-14 (issue 18): certificates of verify-ca / verify-full endpoints ----------------
 # The test PKI is written by openssl (tests/data/pki/make_pki.py) with dates relative to the
@@ -1495,7 +1634,232 @@ def swap_regions(x):
     return x
 
 
+
+# ---------------- ACC-10: IAM use restricted to company networks ----------------
+CIDRS = "10.0.0.0/8,192.0.2.0/24"
+VPCE = "vpce-0a1b2c3d4e5f60001"
+PARAMS10 = {"params": "company_cidrs=%s\ncompany_vpcs=%s\n" % (CIDRS, VPCE)}
+ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+S3 = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+
+
+def fence(ips=("10.0.0.0/8", "192.0.2.0/24"), vpce=(VPCE,), action="*", **more):
+    cond = {"NotIpAddress": {"aws:SourceIp": list(ips)}, "Bool": {"aws:ViaAWSService": "false"}}
+    if vpce:
+        cond["StringNotEqualsIfExists"] = {"aws:SourceVpce": list(vpce)}
+    cond.update(more)
+    return {"Sid": "Fence", "Effect": "Deny", "Action": action, "Resource": "*", "Condition": cond}
+
+
+def inl(name, *st):
+    return [{"PolicyName": name, "PolicyDocument": doc(*st)}]
+
+
+def key_user(u, *extra, with_key=True, with_password=False):
+    """list-access-keys and get-login-profile for u: an active key and/or a password."""
+    files = ak(u, "AKIA" + u.upper().ljust(16, "0")[:16], "2025-12-01T00:00:00Z", "Active" if with_key else "Inactive")
+    files.update(lp(u) if with_password else nolp(u))
+    return merge(files, *extra)
+
+
+def managed_pol(name, d):
+    return {"PolicyName": name, "Arn": "arn:aws:iam::%s:policy/%s" % (A, name), "DefaultVersionId": "v1",
+            "PolicyVersionList": [{"Document": d, "VersionId": "v1", "IsDefaultVersion": True}]}
+
+
+case("ACC-10", "pass", merge(users(user("ci", inline=inl("app", S3, fence()))), key_user("ci"), PARAMS10),
+     ["PASS %s | an active access key: every request from outside the company networks is refused by inline policy app "
+      "statement \"Fence\"; from inside (address 10.0.0.0) s3:GetObject on example stays allowed" % uarn("ci")])
+case("ACC-10", "fail", merge(users(user("ci", inline=inl("app", ALL))), key_user("ci"), PARAMS10),
+     ["FAIL %s | an active access key: a request from outside the company networks is allowed: s3:GetObject on example "
+      "from address 0.0.0.0 | #1 | aws iam put-user-policy --user-name ci --policy-name deny-outside-company-networks "
+      "--policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyOutsideCompanyNetworks\","
+      "\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"NotIpAddress\":{\"aws:SourceIp\":"
+      "[\"10.0.0.0/8\",\"192.0.2.0/24\"]},\"StringNotEqualsIfExists\":{\"aws:SourceVpce\":[\"vpce-0a1b2c3d4e5f60001\"]},"
+      "\"Bool\":{\"aws:ViaAWSService\":\"false\"}}}]}'" % uarn("ci")])
+case("ACC-10", "error", merge(users(user("ci", inline=inl("app", ALL))), {"global/iam/list-access-keys/ci.error": err("AccessDenied")},
+                              nolp("ci"), PARAMS10),
+     ["ERROR %s | whether the user has credentials is unknown: iam list-access-keys for ci in global was denied (AccessDenied)" % uarn("ci")])
+case("ACC-10", "error-details-denied", {"global/iam/get-account-authorization-details.error": err("AccessDenied")},
+     ["ERROR %s/global | iam get-account-authorization-details in global was denied (AccessDenied)" % A])
+case("ACC-10", "error-details-not-recorded", {}, ["ERROR %s/global | iam get-account-authorization-details in global was not recorded" % A])
+case("ACC-10", "error-policy-missing",
+     merge(users(user("ci", attached=["arn:aws:iam::%s:policy/Fence" % A])), key_user("ci"), PARAMS10),
+     ["ERROR %s | the user's policies cannot be judged: the document of managed policy Fence is missing" % uarn("ci")])
+case("ACC-10", "error-policy-malformed",
+     merge(users(user("ci", inline=[{"PolicyName": "bad", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+         {"Effect": "Maybe", "Action": "*", "Resource": "*"}]}}])), key_user("ci"), PARAMS10),
+     ["ERROR %s | the user's policies cannot be judged: inline policy bad cannot be read" % uarn("ci")])
+case("ACC-10", "error-login-profile-failed",
+     merge(users(user("ci", inline=inl("app", ALL))), key_user("ci", with_key=False),
+           {"global/iam/get-login-profile/ci.error": err("ServiceFailure")}, PARAMS10),
+     ["ERROR %s | whether the user has credentials is unknown: iam get-login-profile for ci in global failed (ServiceFailure)" % uarn("ci")])
+case("ACC-10", "not-applicable-no-credentials", merge(users(user("idle", inline=inl("app", ALL))), key_user("idle", with_key=False), PARAMS10),
+     ["NOT_APPLICABLE %s | no active access key and no console password" % uarn("idle")])
+case("ACC-10", "pass-console-password-group-policy",
+     merge({"global/iam/get-account-authorization-details": {
+         "UserDetailList": [dict(user("human", inline=inl("app", ALL)), GroupList=["staff"])],
+         "GroupDetailList": [{"GroupName": "staff", "Arn": "arn:aws:iam::%s:group/staff" % A, "GroupPolicyList": inl("net", fence()),
+                              "AttachedManagedPolicies": []}], "RoleDetailList": [], "Policies": []}},
+           key_user("human", with_key=False, with_password=True), PARAMS10),
+     ["PASS %s | a console password: every request from outside the company networks is refused by group staff's inline "
+      "policy net statement \"Fence\"" % uarn("human")])
+case("ACC-10", "pass-attached-managed-policy",
+     merge(users(user("ci", inline=inl("app", ALL), attached=["arn:aws:iam::%s:policy/CompanyNetworksOnly" % A]),
+                 policies=[managed_pol("CompanyNetworksOnly", doc(fence()))]), key_user("ci"), PARAMS10),
+     ["PASS %s | refused by managed policy CompanyNetworksOnly statement \"Fence\"" % uarn("ci")])
+case("ACC-10", "pass-permissions-boundary",
+     merge(users(dict(user("ci", inline=inl("app", ALL)), PermissionsBoundary={
+         "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::%s:policy/Boundary" % A}),
+                 policies=[managed_pol("Boundary", doc(dict(ALL, Condition={"IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}})))]),
+           key_user("ci"), PARAMS10),
+     ["PASS %s | every request from outside the company networks is refused by the permissions boundary, which allows "
+      "nothing from there; from inside (address 10.0.0.0) s3:GetObject on example stays allowed" % uarn("ci")])
+case("ACC-10", "pass-endpoint-only",
+     merge(users(user("ci", inline=inl("app", S3, {"Sid": "Fence", "Effect": "Deny", "Action": "*", "Resource": "*",
+                                                   "Condition": {"StringNotEquals": {"aws:SourceVpce": VPCE}}}))),
+           key_user("ci"), {"params": "company_vpcs=%s\n" % VPCE}),
+     ["PASS %s | refused by inline policy app statement \"Fence\"; from inside (VPC endpoint vpce-0a1b2c3d4e5f60001 in "
+      "vpc-0dbward0inside0) s3:GetObject on example stays allowed" % uarn("ci")])
+case("ACC-10", "pass-without-parameters", merge(users(user("ci", inline=inl("app", S3, fence(ips=("198.51.100.0/24",), vpce=())))),
+                                                key_user("ci")),
+     ["PASS %s | refused by inline policy app statement \"Fence\"; from inside (address 198.51.100.0) s3:GetObject on "
+      "example stays allowed (company_cidrs and company_vpcs are not set: any network condition of a Deny counts; the "
+      "Denies exempt 198.51.100.0/24)" % uarn("ci")])
+case("ACC-10", "pass-allowed-nothing", merge(users(user("ci", inline=inl("app", {"Effect": "Deny", "Action": "*", "Resource": "*"}))),
+                                             key_user("ci"), PARAMS10),
+     ["PASS %s | no policy allows the user any request, from anywhere" % uarn("ci")])
+# Each way the Deny can fall short.
+case("ACC-10", "fail-no-deny", merge(users(user("ci", inline=inl("app", S3))), key_user("ci"), PARAMS10),
+     ["FAIL %s | a request from outside the company networks is allowed: s3:GetObject on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-exempts-outside-cidr",
+     merge(users(user("ci", inline=inl("app", S3, fence(ips=("10.0.0.0/7", "192.0.2.0/24"))))), key_user("ci"), PARAMS10),
+     ["FAIL %s | a request from outside the company networks is allowed: s3:GetObject on example from address 11.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-exempts-outside-endpoint",
+     merge(users(user("ci", inline=inl("app", S3, fence(vpce=(VPCE, "vpce-0ffffffffffff9999"))))), key_user("ci"), PARAMS10),
+     ["FAIL %s | allowed: s3:GetObject on example from VPC endpoint vpce-0ffffffffffff9999 in vpc-0dbward0outside0" % uarn("ci")])
+case("ACC-10", "fail-exempts-any-endpoint",
+     # The Deny applies only to requests that carry aws:SourceIp, so none through a VPC endpoint.
+     merge(users(user("ci", inline=inl("app", S3, fence(vpce=(), Null={"aws:SourceIp": "false"})))), key_user("ci"), PARAMS10),
+     ["FAIL %s | is allowed: s3:GetObject on example from VPC endpoint vpce-0dbward0outside0 in vpc-0dbward0outside0" % uarn("ci")])
+case("ACC-10", "fail-deny-misses-actions",
+     merge(users(user("ci", inline=inl("app", ALL, fence(action="s3:*")))), key_user("ci"), PARAMS10),
+     ["FAIL %s | allowed: dynamodb:GetItem on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-deny-extra-condition",
+     merge(users(user("ci", inline=inl("app", S3, fence(StringEquals={"aws:PrincipalTag/team": "ops"})))), key_user("ci"), PARAMS10),
+     ["FAIL %s | a request from outside the company networks is allowed: s3:GetObject on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-allow-condition-only",
+     merge(users(user("ci", inline=inl("app", dict(S3, Condition={"IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}})))), key_user("ci"), PARAMS10),
+     ["FAIL %s | only the Allows' own conditions refuse it, which another Allow would undo: no Deny or permissions boundary does" % uarn("ci")])
+case("ACC-10", "fail-boundary-allows-outside",
+     merge(users(dict(user("ci", inline=inl("app", ALL)), PermissionsBoundary={
+         "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::%s:policy/Boundary" % A}),
+                 policies=[managed_pol("Boundary", doc(S3))]), key_user("ci"), PARAMS10),
+     ["FAIL %s | allowed: s3:GetObject on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-without-parameters-too-wide",
+     merge(users(user("ci", inline=inl("app", S3, fence(ips=("0.0.0.0/1",), vpce=())))), key_user("ci")),
+     ["FAIL %s | from address 0.0.0.0 (company_cidrs and company_vpcs are not set: any network condition of a Deny counts; "
+      "the Denies exempt 0.0.0.0/1)" % uarn("ci")])
+case("ACC-10", "fail-no-deny-without-parameters", merge(users(user("ci", inline=inl("app", S3))), key_user("ci")),
+     ["FAIL %s | (company_cidrs and company_vpcs are not set: any network condition of a Deny counts; no Deny names one)" % uarn("ci")])
+
+# ---------------- ACC-11: console password age, from the credential report ----------------
+import base64 as _b64
+import csv as _csv
+import io as _io
+
+REPORT_COLS = ["user", "arn", "user_creation_time", "password_enabled", "password_last_used", "password_last_changed",
+               "password_next_rotation", "mfa_active", "access_key_1_active", "access_key_1_last_rotated",
+               "access_key_1_last_used_date", "access_key_1_last_used_region", "access_key_1_last_used_service",
+               "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+               "access_key_2_last_used_region", "access_key_2_last_used_service", "cert_1_active",
+               "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated"]
+
+
+def report_row(name, enabled="true", changed="2025-12-01T09:30:00+00:00"):
+    """One user's line as AWS writes it (N/A where a credential does not exist)."""
+    row = dict.fromkeys(REPORT_COLS, "N/A")
+    row.update({"user": name, "arn": uarn(name), "user_creation_time": "2024-03-01T08:00:00+00:00",
+                "password_enabled": enabled, "password_last_changed": changed if enabled == "true" else "N/A",
+                "mfa_active": "false", "access_key_1_active": "false", "access_key_2_active": "false",
+                "cert_1_active": "false", "cert_2_active": "false"})
+    return row
+
+
+ROOT_ROW = dict(report_row("<root_account>"), arn="arn:aws:iam::%s:root" % A, password_enabled="not_supported",
+                password_last_changed="not_supported")
+
+
+def credreport(*rows, cols=REPORT_COLS, text=None):
+    """global/iam/get-credential-report as the AWS CLI prints it: Content is
+    the base64 of the CSV (written here by Python's csv module)."""
+    if text is None:
+        buf = _io.StringIO(newline="")
+        w = _csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        text = buf.getvalue()
+    return {"global/iam/generate-credential-report": {"State": "COMPLETE"},
+            "global/iam/get-credential-report": {"Content": _b64.b64encode(text.encode()).decode(),
+                                                  "ReportFormat": "text/csv",
+                                                  "GeneratedTime": "2026-01-09T22:00:00+00:00"}}
+
+
+RPT = "%s/global" % A
+nonone = lambda d: {k: v for k, v in d.items() if v is not None}
+case("ACC-11", "pass", credreport(ROOT_ROW, report_row("alice"), report_row("svc", enabled="false")),
+     ["NOT_APPLICABLE arn:aws:iam::%s:root | the account root is not an IAM user (credential report line 2)" % A,
+      "PASS %s | the console password was changed 39 days ago (limit 90)" % uarn("alice"),
+      "NOT_APPLICABLE %s | no console password (password_enabled is false)" % uarn("svc")])
+case("ACC-11", "fail", credreport(report_row("bob", changed="2025-06-01T00:00:00+00:00")),
+     ["FAIL %s | the console password was changed 223 days ago (limit 90) | #1 | "
+      "aws iam update-login-profile --user-name bob --password-reset-required" % uarn("bob")])
+# The limit, 90 days before the snapshot (2026-01-10T00:00:00Z): "within 90 days" includes the 90th.
+case("ACC-11", "pass-password-age-below-limit", credreport(report_row("bob", changed="2025-10-13T00:00:00+00:00")),
+     ["PASS %s | changed 89 days ago (limit 90)" % uarn("bob")])
+case("ACC-11", "pass-password-age-at-limit", credreport(report_row("bob", changed="2025-10-12T00:00:00+00:00")),
+     ["PASS %s | changed 90 days ago (limit 90)" % uarn("bob")])
+case("ACC-11", "fail-password-too-old", credreport(report_row("bob", changed="2025-10-11T00:00:00+00:00")),
+     ["FAIL %s | changed 91 days ago (limit 90) | --password-reset-required" % uarn("bob")])
+case("ACC-11", "fail-password-too-old-custom-limit",
+     merge(credreport(report_row("bob", changed="2025-12-01T09:30:00+00:00")), {"params": "password_max_age_days=30\n"}),
+     ["FAIL %s | changed 39 days ago (limit 30)" % uarn("bob")])
+case("ACC-11", "error", nonone(merge(credreport(), {"global/iam/get-credential-report": None,
+                                             "global/iam/get-credential-report.error": err("AccessDenied")})),
+     ["ERROR %s | iam get-credential-report in global was denied (AccessDenied)" % RPT])
+case("ACC-11", "error-report-in-progress",
+     nonone(merge(credreport(), {"global/iam/get-credential-report": None,
+                                 "global/iam/get-credential-report.error": {"code": "ReportInProgress", "message":
+                                     "Report generation in progress. (still so after 10 calls of iam generate-credential-report, 2000 ms apart)"}})),
+     ["ERROR %s | iam get-credential-report in global failed (ReportInProgress): Report generation in progress." % RPT])
+case("ACC-11", "error-not-recorded", {"global/iam/generate-credential-report": {"State": "COMPLETE"}},
+     ["ERROR %s | iam get-credential-report in global was not recorded" % RPT])
+case("ACC-11", "error-generation-denied", {"global/iam/generate-credential-report.error": err("AccessDenied")},
+     ["ERROR %s | iam generate-credential-report in global was denied (AccessDenied)" % RPT])
+case("ACC-11", "error-no-content", merge(credreport(), {"global/iam/get-credential-report": {"ReportFormat": "text/csv"}}),
+     ["ERROR %s | get-credential-report.json has no \"Content\" string" % RPT])
+case("ACC-11", "error-content-not-base64",
+     merge(credreport(), {"global/iam/get-credential-report": {"Content": "dXNlcixhcm4K@@@=", "ReportFormat": "text/csv"}}),
+     ["ERROR %s | Content is not base64 (at byte 12" % RPT])
+case("ACC-11", "error-content-not-csv", credreport(text='user,arn,password_enabled,password_last_changed\n"alice,x,true,N/A\n'),
+     ["ERROR %s | is not CSV at line 2, column 1: the quoted field opened here is never closed" % RPT])
+case("ACC-11", "error-short-record",
+     credreport(text="user,arn,password_enabled,password_last_changed\nalice,%s,true\n" % uarn("alice")),
+     ["ERROR %s | is not CSV at line 2, column 1: this record has 3 fields but the header has 4" % RPT])
+case("ACC-11", "error-no-last-changed-column",
+     credreport(report_row("alice"), cols=[c for c in REPORT_COLS if c != "password_last_changed"]),
+     ["ERROR %s | the credential report has no password_last_changed column" % RPT])
+case("ACC-11", "error-last-changed-na", credreport(dict(report_row("alice"), password_last_changed="N/A")),
+     ["ERROR %s | password_enabled is true but password_last_changed is \"N/A\" on credential report line 2" % uarn("alice")])
+case("ACC-11", "error-last-changed-not-supported",
+     credreport(dict(report_row("alice"), password_last_changed="not_supported")),
+     ["ERROR %s | password_last_changed is \"not_supported\"" % uarn("alice")])
+case("ACC-11", "error-password-enabled-unknown", credreport(dict(report_row("alice"), password_enabled="")),
+     ["ERROR %s | password_enabled is \"\" on credential report line 2, neither true nor false" % uarn("alice")])
+
+
 GLOBAL_CONTROLS = {"DDB-01", "ACC-02", "ACC-03", "ACC-04"}  # IAM is global: one region only
+GLOBAL_CONTROLS |= {"ACC-10", "ACC-11"}  # issue 18: IAM too
 for cid in sorted(CASES):
     if cid in GLOBAL_CONTROLS or cid == "ACC-05":  # ACC-05: with the policy rewrite
         continue
