@@ -3,14 +3,14 @@
  * bundle. The first byte picks the mode.
  * Even: the rest is a CertificatePem value. It goes through the reader's
  * redaction (only base64 certificate blocks survive), which must leave no
- * "PRIVATE KEY" marker and be idempotent, then through the parser; when it
+ * other PEM block (no other BEGIN line, no key's END line) and be idempotent, then through the parser; when it
  * parses, the names are printed and the certificate is checked against
- * itself as the bundle (its first certificate is in the store, so a partial
- * chain always holds: the answer must be 1).
+ * itself as the bundle (1, or 0 with a reason).
  * Odd: the rest is split at its first NUL into a certificate text and a
  * bundle text; both are parsed and, when both parse, the chain is checked
  * (any answer but a crash or a leak is fine). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,7 +56,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *kept = s_redacted(text, len);
         if (!kept)
             return 0;
-        if (strstr(kept, "PRIVATE KEY"))
+        /* Only certificate blocks survive: no other BEGIN line, no key block's END line. */
+        for (const char *b = strstr(kept, "-----BEGIN "); b; b = strstr(b + 1, "-----BEGIN ")) {
+            if (strncmp(b, "-----BEGIN CERTIFICATE-----", 27) != 0)
+                abort();
+        }
+        if (strstr(kept, "KEY-----"))
             abort();
         char *again = s_redacted(kept, strlen(kept));
         if (!again || strcmp(again, kept) != 0)
@@ -65,9 +70,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct dwi_certs *c = dwi_certs_parse(kept, strlen(kept), &why);
         if (c) {
             s_names(c);
+            /* Against itself as the bundle: 1, or 0 with OpenSSL's reason (a certificate that
+             * parses may still be one the verifier rejects: bad extensions, an unknown
+             * critical one); never -1, never a 0 without a reason. */
             char *cwhy = NULL;
-            if (dwi_certs_chain(c, c, &cwhy) != 1)
+            int r = dwi_certs_chain(c, c, &cwhy);
+            if (r == -1 || (r == 0 && !cwhy))
                 abort();
+            if (getenv("DW_FUZZ_PEM_VERBOSE") && cwhy)
+                fprintf(stderr, "self-chain: %s\n", cwhy);
             free(cwhy);
         } else if (!why) {
             abort(); /* a failure always says why */

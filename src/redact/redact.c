@@ -68,7 +68,8 @@ static char *s_pem_certs_only(const char *pem)
         const char *e = strstr(body, end);
         if (!e)
             break;
-        bool base64 = true;
+        /* The markers stand on lines of their own, as PEM writes them. */
+        bool base64 = (*body == '\n' || (body[0] == '\r' && body[1] == '\n')) && e > body && e[-1] == '\n';
         for (const char *q = body; q < e && base64; q++)
             base64 = isalnum((unsigned char)*q) || *q == '+' || *q == '/' || *q == '=' || isspace((unsigned char)*q);
         if (base64) {
