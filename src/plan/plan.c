@@ -46,6 +46,8 @@ static const struct dw_plan_call s_calls[] = {
     {.service = "dms", .command = "describe-replication-instances", .scope = DW_PLAN_REGION},
     {.service = "dms", .command = "describe-endpoints", .scope = DW_PLAN_REGION},
     {.service = "dms", .command = "describe-replication-tasks", .scope = DW_PLAN_REGION},
+    /* DMS-14: the certificates (CertificatePem, ValidToDate) endpoints verify with. */
+    {.service = "dms", .command = "describe-certificates", .scope = DW_PLAN_REGION},
     {.service = "dms", .command = "list-tags-for-resource", .scope = DW_PLAN_PER_RESOURCE,
      .parent = "dms describe-replication-instances", .each = "ReplicationInstances[].ReplicationInstanceArn",
      .key_is_tail = true, .params = "{\"ResourceArn\":\"{item}\"}",
