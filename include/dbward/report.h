@@ -95,6 +95,11 @@ enum dw_status dw_report_asff(FILE *out, const struct dw_report_meta *meta, cons
  * default above is the report's first region). */
 enum dw_status dw_report_asff_in(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
                                  size_t start, size_t count, bool one_line, const char *region);
+/* One BatchImportFindings body, {"Findings":[...]} on one line, for
+ * findings start..start+count of f with the import region's product ARN:
+ * new (free), its length in *len. */
+char *dw_report_asff_batch(const struct dw_report_meta *meta, const struct dw_findings *f, size_t start,
+                           size_t count, const char *region, size_t *len);
 /* One self-contained HTML page: summary, SVG charts, filterable findings
  * table, remediation commands. */
 enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f);

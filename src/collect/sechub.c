@@ -127,17 +127,8 @@ enum dw_status dw_sechub_import(const struct dw_sechub_opts *o, const struct dw_
                               o->log, o->user, ca, 0, 0};
     http = dw_http_new(&ho);
     for (size_t i = 0; i < f->n; i += DW_ASFF_BATCH) {
-        char *buf = NULL;
         size_t len = 0;
-        FILE *mem = open_memstream(&buf, &len);
-        if (!mem)
-            abort();
-        fputs("{\"Findings\":", mem);
-        dw_report_asff_in(mem, meta, f, i, DW_ASFF_BATCH, true, region);
-        fputs("}", mem);
-        fclose(mem);
-        while (len && (buf[len - 1] == '\n'))
-            len--;
+        char *buf = dw_report_asff_batch(meta, f, i, DW_ASFF_BATCH, region, &len);
         struct dw_http_req *r = dw_http_req_new("POST", url, buf, len);
         free(buf);
         r->prepare = s_prepare;

@@ -152,3 +152,20 @@ enum dw_status dw_report_asff_in(FILE *out, const struct dw_report_meta *meta, c
         json_array_append_new(arr, s_finding(meta, home, &f->v[i]));
     return dw_rpt_dump(out, arr, (one_line ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 }
+
+char *dw_report_asff_batch(const struct dw_report_meta *meta, const struct dw_findings *f, size_t start,
+                           size_t count, const char *region, size_t *len)
+{
+    char *buf = NULL;
+    *len = 0;
+    FILE *mem = open_memstream(&buf, len);
+    if (!mem)
+        abort();
+    fputs("{\"Findings\":", mem);
+    dw_report_asff_in(mem, meta, f, start, count, true, region);
+    fputs("}", mem);
+    fclose(mem);
+    while (*len && buf[*len - 1] == '\n')
+        (*len)--;
+    return buf;
+}

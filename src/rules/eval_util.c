@@ -426,3 +426,39 @@ void dwi_tag_fix(struct dw_finding *f, const char *command_prefix, const char *m
     dwi_cmd_take(f, dw_buf_steal(&b));
     dwi_note(f, "Replace each REPLACE_ME with the value your tagging standard requires.");
 }
+
+json_t *dwi_iam_policy(json_t *det, const char *arn)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(dwi_get(det, "Policies"), i, p)
+    {
+        if (arn && dwi_str(p, "Arn") && strcmp(dwi_str(p, "Arn"), arn) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+json_t *dwi_iam_default_doc(json_t *policy)
+{
+    size_t k;
+    json_t *v;
+    json_array_foreach(dwi_get(policy, "PolicyVersionList"), k, v)
+    {
+        if (dwi_bool(v, "IsDefaultVersion") == 1)
+            return dwi_get(v, "Document");
+    }
+    return NULL;
+}
+
+json_t *dwi_iam_group(json_t *det, const char *name)
+{
+    size_t k;
+    json_t *gd;
+    json_array_foreach(dwi_get(det, "GroupDetailList"), k, gd)
+    {
+        if (name && dwi_str(gd, "GroupName") && strcmp(dwi_str(gd, "GroupName"), name) == 0)
+            return gd;
+    }
+    return NULL;
+}

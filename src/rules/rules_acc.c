@@ -199,23 +199,6 @@ static int s_doc_is_admin(json_t *doc)
     return admin ? 1 : 0;
 }
 
-static json_t *s_managed_doc(json_t *det, const char *arn)
-{
-    size_t i, k;
-    json_t *p, *v;
-    json_array_foreach(dwi_get(det, "Policies"), i, p)
-    {
-        if (!dwi_str(p, "Arn") || strcmp(dwi_str(p, "Arn"), arn) != 0)
-            continue;
-        json_array_foreach(dwi_get(p, "PolicyVersionList"), k, v)
-        {
-            if (dwi_bool(v, "IsDefaultVersion") == 1)
-                return dwi_get(v, "Document");
-        }
-    }
-    return NULL;
-}
-
 /* What admin rights a user or group entry carries. */
 struct s_admin {
     const char *via;     /* policy that grants everything, borrowed; NULL if none found */
@@ -236,7 +219,7 @@ static void s_entry_admin(json_t *det, json_t *entry, const char *inline_key, st
             a->via = name;
             continue;
         }
-        int r = s_doc_is_admin(s_managed_doc(det, arn));
+        int r = s_doc_is_admin(dwi_iam_default_doc(dwi_iam_policy(det, arn)));
         if (r > 0)
             a->via = name;
         else if (r < 0 && !a->unknown && !strstr(arn, ":iam::aws:policy/"))

@@ -64,24 +64,6 @@ static void s_upol_add(struct s_upol *u, char *name, json_t *doc, bool is_bounda
     u->n++;
 }
 
-/* The default version's document of the managed policy arn, borrowed, or NULL. */
-static json_t *s_managed(json_t *det, const char *arn)
-{
-    size_t i, k;
-    json_t *p, *v;
-    json_array_foreach(dwi_get(det, "Policies"), i, p)
-    {
-        if (!dwi_str(p, "Arn") || strcmp(dwi_str(p, "Arn"), arn) != 0)
-            continue;
-        json_array_foreach(dwi_get(p, "PolicyVersionList"), k, v)
-        {
-            if (dwi_bool(v, "IsDefaultVersion") == 1)
-                return dwi_get(v, "Document");
-        }
-    }
-    return NULL;
-}
-
 static void s_upol_entry(struct s_upol *u, json_t *det, json_t *entry, const char *inline_key, const char *owner)
 {
     size_t k;
@@ -100,7 +82,7 @@ static void s_upol_entry(struct s_upol *u, json_t *det, json_t *entry, const cha
                 u->bad = dw_xasprintf("AttachedManagedPolicies[%zu] of %suser has no PolicyArn", k, owner);
             continue;
         }
-        s_upol_add(u, dw_xasprintf("%smanaged policy %s", owner, pn), s_managed(det, arn), false);
+        s_upol_add(u, dw_xasprintf("%smanaged policy %s", owner, pn), dwi_iam_default_doc(dwi_iam_policy(det, arn)), false);
     }
 }
 
@@ -108,17 +90,12 @@ static void s_upol_user(struct s_upol *u, json_t *det, json_t *user)
 {
     memset(u, 0, sizeof(*u));
     s_upol_entry(u, det, user, "UserPolicyList", "");
-    size_t i, k;
-    json_t *g, *gd;
+    size_t i;
+    json_t *g;
     json_array_foreach(dwi_get(user, "GroupList"), i, g)
     {
         const char *gn = json_string_value(g);
-        json_t *found = NULL;
-        json_array_foreach(dwi_get(det, "GroupDetailList"), k, gd)
-        {
-            if (gn && dwi_str(gd, "GroupName") && strcmp(dwi_str(gd, "GroupName"), gn) == 0)
-                found = gd;
-        }
+        json_t *found = dwi_iam_group(det, gn);
         if (!found) {
             if (!u->bad)
                 u->bad = dw_xasprintf("group %s is missing from GroupDetailList", gn ? gn : "?");
@@ -130,7 +107,7 @@ static void s_upol_user(struct s_upol *u, json_t *det, json_t *user)
     }
     const char *barn = dwi_str(user, "PermissionsBoundary.PermissionsBoundaryArn");
     if (barn)
-        s_upol_add(u, dw_xasprintf("permissions boundary %s", barn), s_managed(det, barn), true);
+        s_upol_add(u, dw_xasprintf("permissions boundary %s", barn), dwi_iam_default_doc(dwi_iam_policy(det, barn)), true);
 }
 
 /* 1 when the user has an active access key, 0 none, -1 unknown (*why new). */

@@ -89,30 +89,6 @@ static void s_pset_clean_up(struct s_pset *ps)
     memset(ps, 0, sizeof(*ps));
 }
 
-static json_t *s_default_doc(json_t *pol)
-{
-    size_t k;
-    json_t *v;
-    json_array_foreach(dwi_get(pol, "PolicyVersionList"), k, v)
-    {
-        if (dwi_bool(v, "IsDefaultVersion") == 1)
-            return dwi_get(v, "Document");
-    }
-    return NULL;
-}
-
-static json_t *s_find_policy(json_t *det, const char *arn)
-{
-    size_t i;
-    json_t *p;
-    json_array_foreach(dwi_get(det, "Policies"), i, p)
-    {
-        if (dwi_str(p, "Arn") && strcmp(dwi_str(p, "Arn"), arn) == 0)
-            return p;
-    }
-    return NULL;
-}
-
 static void s_pset_add(struct s_pset *ps, char *name, json_t *doc, bool is_boundary)
 {
     ps->refs = dw_xrealloc(ps->refs, (ps->n + 1) * sizeof(*ps->refs));
@@ -159,8 +135,8 @@ static void s_pset_attached(struct s_pset *ps, json_t *det, json_t *entry, const
         bool aws = strstr(arn, ":iam::aws:policy/") != NULL;
         const char *pname = dwi_str(x, "PolicyName") ? dwi_str(x, "PolicyName") : arn;
         char *name = dw_xasprintf("%s%s managed policy %s", owner, aws ? "AWS" : "customer", pname);
-        json_t *pol = s_find_policy(det, arn);
-        s_pset_add(ps, name, pol ? s_default_doc(pol) : NULL, false);
+        json_t *pol = dwi_iam_policy(det, arn);
+        s_pset_add(ps, name, pol ? dwi_iam_default_doc(pol) : NULL, false);
         if (aws) {
             char *prev = ps->aws_managed;
             ps->aws_managed = dw_xasprintf("%s%s%s\t%s\t%s", prev ? prev : "", prev ? "\n" : "",
@@ -188,17 +164,12 @@ static void s_pset_principal(struct s_pset *ps, json_t *det, json_t *pr, const c
     memset(ps, 0, sizeof(*ps));
     s_pset_inline(ps, pr, inline_key, "");
     s_pset_attached(ps, det, pr, "", kind, name);
-    size_t i, k;
-    json_t *g, *gd;
+    size_t i;
+    json_t *g;
     json_array_foreach(dwi_get(pr, "GroupList"), i, g)
     {
         const char *gn = json_string_value(g);
-        json_t *found = NULL;
-        json_array_foreach(dwi_get(det, "GroupDetailList"), k, gd)
-        {
-            if (gn && dwi_str(gd, "GroupName") && strcmp(dwi_str(gd, "GroupName"), gn) == 0)
-                found = gd;
-        }
+        json_t *found = dwi_iam_group(det, gn);
         if (!found) {
             if (!ps->bad)
                 ps->bad = dw_xasprintf("group %s is missing from GroupDetailList", gn ? gn : "?");
@@ -211,9 +182,9 @@ static void s_pset_principal(struct s_pset *ps, json_t *det, json_t *pr, const c
     }
     const char *barn = dwi_str(pr, "PermissionsBoundary.PermissionsBoundaryArn");
     if (barn) {
-        json_t *pol = s_find_policy(det, barn);
+        json_t *pol = dwi_iam_policy(det, barn);
         s_pset_add(ps, dw_xasprintf("permissions boundary %s", barn),
-                   pol ? s_default_doc(pol) : NULL, true);
+                   pol ? dwi_iam_default_doc(pol) : NULL, true);
     }
 }
 
@@ -248,7 +219,7 @@ static void s_ddb01_policy(struct dw_scan_ctx *ctx, const struct dw_control *c, 
     s_scope(ctx, &sc, regions);
     s_pset_add(&ps, dw_xasprintf("customer managed policy %s",
                                  dwi_str(pol, "PolicyName") ? dwi_str(pol, "PolicyName") : arn),
-               s_default_doc(pol), false);
+               dwi_iam_default_doc(pol), false);
     if (ps.bad) {
         dwi_emit(ctx, c, DW_ERROR, "AWS::IAM::ManagedPolicy", arn, "%s", ps.bad);
     } else {

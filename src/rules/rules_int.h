@@ -59,6 +59,14 @@ void dwi_note(struct dw_finding *f, const char *fmt, ...) __attribute__((format(
 
 /* Dotted-path lookup ("Table.SSEDescription.Status"); borrowed or NULL. */
 json_t *dwi_get(json_t *root, const char *path);
+
+/* IAM's get-account-authorization-details (det), read the same way by
+ * DDB-01, ACC-03 and ACC-10 (eval_util.c): the Policies[] entry of a
+ * managed policy ARN, the document of a policy's default version, the
+ * GroupDetailList entry of a group name. Borrowed; NULL when absent. */
+json_t *dwi_iam_policy(json_t *det, const char *arn);
+json_t *dwi_iam_default_doc(json_t *policy);
+json_t *dwi_iam_group(json_t *det, const char *name);
 const char *dwi_str(json_t *root, const char *path);
 /* 1 true, 0 false, -1 absent or not a boolean. */
 int dwi_bool(json_t *root, const char *path);
