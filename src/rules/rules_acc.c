@@ -481,14 +481,15 @@ void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c)
         s_add_ref(&refs, &n, dwi_str(d->json, "Table.SSEDescription.KMSMasterKeyArn"),
                   dwi_str(d->json, "Table.TableArn"));
     }
-    /* One finding per key: the first user seen names it. */
+    /* One finding per key: the first user seen names it (seen: a set of the refs judged). */
+    json_t *seen = json_object();
     for (size_t a = 0; a < n; a++) {
-        bool dup = false;
-        for (size_t b = 0; b < a && !dup; b++)
-            dup = strcmp(refs[a].ref, refs[b].ref) == 0;
-        if (!dup)
-            s_acc05_key(ctx, c, refs[a].ref, refs[a].user);
+        if (json_object_get(seen, refs[a].ref))
+            continue;
+        json_object_set_new(seen, refs[a].ref, json_true()); /* steals the true */
+        s_acc05_key(ctx, c, refs[a].ref, refs[a].user);
     }
+    json_decref(seen);
     for (size_t a = 0; a < n; a++) {
         free(refs[a].ref);
         free(refs[a].user);

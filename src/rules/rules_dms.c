@@ -130,13 +130,12 @@ static void s_recreate(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *in
             r, newid);
 
     const struct dw_doc *td = dwi_doc(ctx, "dms", "describe-replication-tasks", NULL);
-    json_t *tasks = td->state == DW_DOC_OK ? dwi_get(td->json, "ReplicationTasks") : NULL;
+    json_t *tasks = td->state == DW_DOC_OK ? dwi_dms_tasks_of(ctx, arn) : NULL;
     size_t moved = 0;
     json_array_foreach(tasks, i, g)
     {
-        const char *ti = dwi_str(g, "ReplicationInstanceArn");
         const char *ta = dwi_str(g, "ReplicationTaskArn");
-        if (!ti || !ta || !arn || strcmp(ti, arn) != 0)
+        if (!ta)
             continue;
         moved++;
         dwi_cmd(f, "aws dms stop-replication-task --region %s --replication-task-arn %s", r, ta);
@@ -302,8 +301,7 @@ void dwi_eval_dms03(struct dw_scan_ctx *ctx, const struct dw_control *c)
         if (s_seen(&seen, &n_seen, vpc))
             continue;
         char *varn = s_vpc_arn(ctx, vpc);
-        json_t *eps = dwi_list(ctx, c, ed, "VpcEndpoints", "AWS::EC2::VPC", varn);
-        if (!eps) {
+        if (!dwi_list(ctx, c, ed, "VpcEndpoints", "AWS::EC2::VPC", varn)) {
             free(varn);
             continue;
         }
@@ -311,7 +309,7 @@ void dwi_eval_dms03(struct dw_scan_ctx *ctx, const struct dw_control *c)
         bool good = false;
         size_t k;
         json_t *ep;
-        json_array_foreach(eps, k, ep)
+        json_array_foreach(dwi_ec2_vpc_endpoints_of(ctx, vpc), k, ep)
         {
             const char *type = dwi_str(ep, "VpcEndpointType");
             const char *evpc = dwi_str(ep, "VpcId");
@@ -1084,7 +1082,7 @@ static void s_add_port(long *ports, size_t *n_ports, size_t max, long port)
  * for the AWS APIs (KMS, Secrets Manager, S3) they call. A group shared by several instances is
  * judged against the ports of all of them together. Each port is listed once. Returns the
  * count written to ports. */
-static size_t s_group_ports(json_t *insts, const char *gid, json_t *tasks, json_t *eps, long *ports,
+static size_t s_group_ports(struct dw_scan_ctx *ctx, json_t *insts, const char *gid, long *ports,
                             size_t max)
 {
     size_t n_ports = 0;
@@ -1102,23 +1100,18 @@ static size_t s_group_ports(json_t *insts, const char *gid, json_t *tasks, json_
         const char *iarn = s_inst_arn(inst);
         if (!uses)
             continue;
-        json_array_foreach(tasks, t, task)
+        json_array_foreach(dwi_dms_tasks_of(ctx, iarn), t, task)
         {
-            const char *ti = dwi_str(task, "ReplicationInstanceArn");
-            if (!ti || !iarn || strcmp(ti, iarn) != 0)
-                continue;
+            json_t *eps = dwi_dms_task_endpoints(ctx, task);
             size_t e;
             json_t *ep;
             json_array_foreach(eps, e, ep)
             {
-                const char *ea = dwi_str(ep, "EndpointArn");
-                const char *sa = dwi_str(task, "SourceEndpointArn");
-                const char *ta = dwi_str(task, "TargetEndpointArn");
                 json_t *port = dwi_get(ep, "Port");
-                if (ea && json_is_integer(port) &&
-                    ((sa && strcmp(ea, sa) == 0) || (ta && strcmp(ea, ta) == 0)))
+                if (json_is_integer(port))
                     s_add_port(ports, &n_ports, max, (long)json_integer_value(port));
             }
+            json_decref(eps);
         }
     }
     return n_ports;
@@ -1130,8 +1123,6 @@ void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
     if (!arr)
         return;
     const struct dw_doc *sgd = dwi_doc(ctx, "ec2", "describe-security-groups", NULL);
-    const struct dw_doc *epd = dwi_doc(ctx, "dms", "describe-endpoints", NULL);
-    const struct dw_doc *tkd = dwi_doc(ctx, "dms", "describe-replication-tasks", NULL);
     char **seen = NULL;
     size_t n_seen = 0;
     size_t i, k;
@@ -1139,26 +1130,17 @@ void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
     json_array_foreach(arr, i, inst)
     {
         const char *iarn = s_inst_arn(inst);
-        json_t *tasks = tkd->state == DW_DOC_OK ? dwi_get(tkd->json, "ReplicationTasks") : NULL;
-        json_t *eps = epd->state == DW_DOC_OK ? dwi_get(epd->json, "Endpoints") : NULL;
         json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
         {
             const char *gid = dwi_str(g, "VpcSecurityGroupId");
             if (!gid || s_seen(&seen, &n_seen, gid))
                 continue;
             long ports[64];
-            size_t n_ports = s_group_ports(arr, gid, tasks, eps, ports, 64);
+            size_t n_ports = s_group_ports(ctx, arr, gid, ports, 64);
             char *garn = dw_xasprintf("arn:%s:ec2:%s:%s:security-group/%s", ctx->partition,
                                       ctx->region, ctx->account, gid);
             json_t *groups = dwi_list(ctx, c, sgd, "SecurityGroups", "AWS::EC2::SecurityGroup", garn);
-            json_t *sg = NULL;
-            size_t m;
-            json_t *x;
-            json_array_foreach(groups, m, x)
-            {
-                if (dwi_str(x, "GroupId") && strcmp(dwi_str(x, "GroupId"), gid) == 0)
-                    sg = x;
-            }
+            json_t *sg = groups ? dwi_ec2_group(ctx, gid) : NULL;
             if (groups && !sg) {
                 dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", garn,
                          "security group %s of %s is not in describe-security-groups", gid,
