@@ -163,6 +163,19 @@ int cli_cmd_scan(struct cli_args *a)
         fputs("dbward: --ou goes with --accounts org\n", stderr);
         goto out;
     }
+    struct dw_shard shard = {0, 0};
+    if (a->shard) {
+        if (!a->n_accounts && !a->snapshot) {
+            fputs("dbward: --shard splits the accounts of --accounts, or of a snapshot tree of account "
+                  "folders (--snapshot)\n", stderr);
+            goto out;
+        }
+        if (dw_audit_shard_parse(a->shard, getenv("JOB_COMPLETION_INDEX"), getenv("AWS_BATCH_JOB_ARRAY_INDEX"),
+                                 &shard, &err)) {
+            cli_print_error(&err);
+            goto out;
+        }
+    }
     if (a->format && strcmp(a->format, "markdown") == 0) {
         fputs("dbward: --format markdown is for explain and controls; scan writes text, json, csv, junit, sarif, "
               "ocsf, asff, html, matrix or matrix-md\n", stderr);
@@ -193,6 +206,7 @@ int cli_cmd_scan(struct cli_args *a)
         .role_name = a->role_name,
         .external_id = a->external_id,
         .partition = a->partition,
+        .shard = shard,
         .now_epoch_s = (int64_t)time(NULL),
         .snapshot_incomplete = &incomplete,
         .note = s_note,
