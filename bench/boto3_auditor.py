@@ -87,6 +87,9 @@ def walk(row, region, ctx, pages):
     for child in PLAN:
         if child["parent"] != row["call"]:
             continue
+        if not child["each"]:  # made once after its parent (the credential report)
+            walk(child, region, ctx, call(client(child["service"], region), xform(child["command"]), **params(child, ctx)))
+            continue
         for item in jmespath.search(subst(child["each"], ctx), whole) or []:
             if not isinstance(item, str):
                 continue
@@ -104,7 +107,7 @@ account = ident[0]["Account"] if ident else "123456789012"
 regions = [r["RegionName"] for r in items(call(client("ec2", "us-east-1"), "describe_regions"), "Regions")]
 now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 for scope in ("global", "region"):
-    for row in [r for r in PLAN if r["scope"] == scope]:
+    for row in [r for r in PLAN if r["scope"] == scope and not r["parent"]]:
         for r in regions[:1] if scope == "global" else regions:
             days = row["window"]["default_days"] if row["window"] else 0
             ctx = {"region": r, "partition": "aws", "account": account,

@@ -187,6 +187,37 @@ KEYS = {
 }
 
 
+def log_group(region, name, retention=None, created=1735689600000):
+    g = {"logGroupName": name, "creationTime": created, "metricFilterCount": 0,
+         "arn": "arn:aws:logs:%s:%s:log-group:%s:*" % (region, ACCT, name), "storedBytes": 73400320}
+    if retention is not None:
+        g["retentionInDays"] = retention
+    return g
+
+
+def sub_filter(region, group, name, dest):
+    return {"filterName": name, "logGroupName": group, "filterPattern": "", "destinationArn": dest,
+            "roleArn": "arn:aws:iam::%s:role/cwl-to-firehose" % ACCT, "distribution": "ByLogStream",
+            "creationTime": 1735689600000}
+
+
+def firehose_stream(region, name, splunk):
+    s3 = {"RoleARN": "arn:aws:iam::%s:role/firehose-delivery" % ACCT, "BucketARN": "arn:aws:s3:::example-firehose-backup",
+          "BufferingHints": {"SizeInMBs": 5, "IntervalInSeconds": 300}, "CompressionFormat": "GZIP",
+          "EncryptionConfiguration": {"NoEncryptionConfig": "NoEncryption"}}
+    dest = {"DestinationId": "destinationId-000000000001"}
+    if splunk:
+        dest["SplunkDestinationDescription"] = {"HECEndpoint": "https://http-inputs-example.splunkcloud.com:443",
+                                                "HECEndpointType": "Event", "HECAcknowledgmentTimeoutInSeconds": 180,
+                                                "S3BackupMode": "FailedEventsOnly", "S3DestinationDescription": s3}
+    else:
+        dest["ExtendedS3DestinationDescription"] = s3
+    return {"DeliveryStreamDescription": {
+        "DeliveryStreamName": name, "DeliveryStreamARN": "arn:aws:firehose:%s:%s:deliverystream/%s" % (region, ACCT, name),
+        "DeliveryStreamStatus": "ACTIVE", "DeliveryStreamType": "DirectPut", "VersionId": "3",
+        "CreateTimestamp": "2025-02-03T10:00:00+00:00", "Destinations": [dest], "HasMoreDestinations": False}}
+
+
 def region_us():
     r = "us-east-1"
     k = KEYS[r]
@@ -224,6 +255,17 @@ def region_us():
                                          "SecretsManagerAccessRoleArn": "arn:aws:iam::%s:role/dms-secrets-access" % ACCT}}),
     ]
     put(r + "/dms/describe-endpoints", {"Endpoints": eps})
+    # DMS-16: the orders secret rotates monthly; the analytics secret never rotated.
+    sm = "arn:aws:secretsmanager:%s:%s:secret:" % (r, ACCT)
+    put(r + "/secretsmanager/describe-secret/dms%2Forders-src-Ab12Cd", {
+        "ARN": sm + "dms/orders-src-Ab12Cd", "Name": "dms/orders-src", "RotationEnabled": True,
+        "RotationLambdaARN": "arn:aws:lambda:%s:%s:function:SecretsManagerRDSPostgreSQLRotationSingleUser" % (r, ACCT),
+        "RotationRules": {"AutomaticallyAfterDays": 30}, "LastRotatedDate": "2026-11-01T04:00:00+00:00",
+        "LastChangedDate": "2026-11-01T04:00:00+00:00", "LastAccessedDate": "2026-11-20T00:00:00+00:00",
+        "CreatedDate": "2025-02-01T10:00:00+00:00", "Tags": []})
+    put(r + "/secretsmanager/describe-secret/dms%2Fanalytics-Zx98Yw", {
+        "ARN": sm + "dms/analytics-Zx98Yw", "Name": "dms/analytics", "RotationEnabled": False,
+        "LastChangedDate": "2025-03-14T08:00:00+00:00", "CreatedDate": "2025-03-14T08:00:00+00:00", "Tags": []})
     ep = {e["EndpointIdentifier"]: e["EndpointArn"] for e in eps}
     tasks = [
         dms_task(r, "ORDERSCDCTASK5RT", "orders-full-load-cdc", orders["ReplicationInstanceArn"], ep["orders-src"], ep["orders-tgt"], True),
@@ -269,7 +311,9 @@ def region_us():
              {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []},
              {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}]},
         {"Description": "legacy reporting DMS", "GroupName": "dms-legacy", "GroupId": "sg-0e9f8a7b6c5d4e3f2", "OwnerId": ACCT, "VpcId": "vpc-0b2c3d4e5f6071829",
-         "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}],
+         "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []},
+                           # DMS-13: SQL Server open to the world on the public legacy instance's group
+                           {"IpProtocol": "tcp", "FromPort": 1433, "ToPort": 1433, "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}],
          "IpPermissionsEgress": [
              {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [{"CidrIpv6": "::/0"}], "PrefixListIds": [], "UserIdGroupPairs": []}]}]})
 
@@ -294,6 +338,14 @@ def region_us():
             {"Name": "DynamoDB data events", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
                                                                 {"Field": "resources.type", "Equals": ["AWS::DynamoDB::Table"]}]}]})
 
+    # DMS-15: orders-migration's task log group keeps events 400 days and feeds the Splunk Firehose stream;
+    # the Lambda group is a service group with '/' (the plan does not read its filters).
+    put(r + "/logs/describe-log-groups", {"logGroups": [
+        log_group(r, "/aws/lambda/orders-enricher", 14), log_group(r, "dms-tasks-orders-migration", 400)]})
+    splunk_arn = "arn:aws:firehose:%s:%s:deliverystream/splunk-siem" % (r, ACCT)
+    put(r + "/logs/describe-subscription-filters/dms-tasks-orders-migration", {"subscriptionFilters": [
+        sub_filter(r, "dms-tasks-orders-migration", "to-splunk", splunk_arn)]})
+    put(r + "/firehose/describe-delivery-stream/splunk-siem", firehose_stream(r, "splunk-siem", True))
     put(r + "/cloudwatch/describe-alarms", {"MetricAlarms": [alarm(r, "orders-read-throttles", "orders")], "CompositeAlarms": []})
     put(r + "/dax/describe-clusters", {"Clusters": [
         {"ClusterName": "orders-cache", "ClusterArn": "arn:aws:dax:%s:%s:cache/orders-cache" % (r, ACCT), "TotalNodes": 3, "ActiveNodes": 3,
@@ -341,7 +393,10 @@ def region_us():
     rotation = {"dms": True, "awsdms": True, "ddb": False, "awsddb": True, "trail": True}
     for name, kid in k.items():
         mgr, spec, desc = specs[name]
-        put(r + "/kms/describe-key/" + kid, kms_key(r, kid, mgr, spec, desc))
+        d = kms_key(r, kid, mgr, spec, desc)
+        if name == "dms":  # ACC-09: the DMS key holds material imported from the company HSM, for good
+            d["KeyMetadata"].update({"Origin": "EXTERNAL", "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"})
+        put(r + "/kms/describe-key/" + kid, d)
         if name in rotation:
             put(r + "/kms/get-key-rotation-status/" + kid, {"KeyRotationEnabled": rotation[name]})
         else:
@@ -403,6 +458,9 @@ def region_eu():
          "IsMultiRegionTrail": True, "HomeRegion": "us-east-1", "TrailARN": "arn:aws:cloudtrail:us-east-1:%s:trail/org-audit" % ACCT,
          "LogFileValidationEnabled": True, "KmsKeyId": key_arn("us-east-1", KEYS["us-east-1"]["trail"]),
          "HasCustomEventSelectors": False, "HasInsightSelectors": False, "IsOrganizationTrail": False}]})
+    # DMS-15: eu-archive's task log group keeps events 90 days and has no subscription filter.
+    put(r + "/logs/describe-log-groups", {"logGroups": [log_group(r, "dms-tasks-eu-archive", 90)]})
+    put(r + "/logs/describe-subscription-filters/dms-tasks-eu-archive", {"subscriptionFilters": []})
     put(r + "/cloudwatch/describe-alarms", {"MetricAlarms": [alarm(r, "customer-profiles-throttles", "customer-profiles")], "CompositeAlarms": []})
     put(r + "/dax/describe-clusters", {"Clusters": []})
     put(r + "/dynamodb/list-tables", {"TableNames": ["customer-profiles"]})
@@ -445,7 +503,12 @@ def iam():
     ddb_arn = "arn:aws:dynamodb:us-east-1:%s:table/orders" % ACCT
     users = [
         user("ci-deployer", "2025-06-01T08:00:00+00:00", inline=[{"PolicyName": "orders-writer", "PolicyDocument": doc(
-            {"Sid": "WriteOrders", "Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem"], "Resource": ddb_arn})}]),
+            {"Sid": "WriteOrders", "Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem"], "Resource": ddb_arn})},
+            # ACC-10: the CI runners' key works only from the build network and the office.
+            {"PolicyName": "only-from-company-networks", "PolicyDocument": doc(
+                {"Sid": "OnlyFromCompanyNetworks", "Effect": "Deny", "Action": "*", "Resource": "*",
+                 "Condition": {"NotIpAddress": {"aws:SourceIp": ["10.20.0.0/16", "198.51.100.0/24"]},
+                               "Bool": {"aws:ViaAWSService": "false"}}})}]),
         user("alice.admin", "2023-02-10T09:00:00+00:00", groups=["platform-admins"]),
         user("bob.analyst", "2024-09-01T09:00:00+00:00", attached=["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"]),
         user("etl-runner", "2025-01-20T09:00:00+00:00", attached=["arn:aws:iam::%s:policy/DynamoDBTablesReadWrite" % ACCT]),
@@ -556,6 +619,44 @@ def iam():
                                                              "EnableDate": "2023-02-10T09:30:00+00:00"}]})
     for u in ("ci-deployer", "bob.analyst", "etl-runner"):
         put(g + "list-mfa-devices/" + u, {"MFADevices": []})
+    credential_report(g)
+
+
+def credential_report(g):
+    """ACC-11's evidence: the credential report (the CSV travels base64 in
+    Content, as the AWS CLI prints it). alice.admin changed her password 50
+    days before the snapshot, bob.analyst 262 days before (263 calendar days, less 45 minutes)."""
+    import base64
+    cols = ["user", "arn", "user_creation_time", "password_enabled", "password_last_used", "password_last_changed",
+            "password_next_rotation", "mfa_active", "access_key_1_active", "access_key_1_last_rotated",
+            "access_key_1_last_used_date", "access_key_1_last_used_region", "access_key_1_last_used_service",
+            "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+            "access_key_2_last_used_region", "access_key_2_last_used_service", "cert_1_active", "cert_1_last_rotated",
+            "cert_2_active", "cert_2_last_rotated"]
+    def row(user, arn, created, pw, last_changed, mfa, key1, key1_rotated):
+        r = dict.fromkeys(cols, "N/A")
+        r.update({"user": user, "arn": arn, "user_creation_time": created, "password_enabled": pw,
+                  "password_last_changed": last_changed, "mfa_active": mfa, "access_key_1_active": key1,
+                  "access_key_1_last_rotated": key1_rotated, "access_key_2_active": "false",
+                  "cert_1_active": "false", "cert_2_active": "false"})
+        if pw == "true":
+            r["password_last_used"] = "2026-11-18T16:02:11+00:00"
+        return ",".join(r[c] for c in cols)
+    ua = lambda u: "arn:aws:iam::%s:user/%s" % (ACCT, u)
+    lines = [",".join(cols),
+             row("<root_account>", "arn:aws:iam::%s:root" % ACCT, "2023-01-01T00:00:00+00:00", "not_supported",
+                 "not_supported", "true", "false", "N/A"),
+             row("ci-deployer", ua("ci-deployer"), "2025-06-01T08:00:00+00:00", "false", "N/A", "false", "true",
+                 "2026-10-21T08:00:00+00:00"),
+             row("alice.admin", ua("alice.admin"), "2023-02-10T09:00:00+00:00", "true", "2026-10-01T07:45:00+00:00",
+                 "true", "true", "2026-04-28T08:00:00+00:00"),
+             row("bob.analyst", ua("bob.analyst"), "2024-09-01T09:00:00+00:00", "true", "2026-03-02T10:15:00+00:00",
+                 "false", "false", "2024-09-01T09:00:00+00:00"),
+             row("etl-runner", ua("etl-runner"), "2025-01-20T09:00:00+00:00", "false", "N/A", "false", "true",
+                 "2025-01-20T09:00:00+00:00")]
+    put(g + "generate-credential-report", {"State": "COMPLETE"})
+    put(g + "get-credential-report", {"Content": base64.b64encode(("\n".join(lines) + "\n").encode()).decode(),
+                                      "ReportFormat": "text/csv", "GeneratedTime": "2026-11-20T08:10:00+00:00"})
 
 
 def main():

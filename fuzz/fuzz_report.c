@@ -70,7 +70,8 @@ static char *s_render(int which, const struct dw_report_meta *meta, const struct
     case 5: rc = dw_report_csv(out, f); break;
     case 6: rc = dw_report_html(out, meta, f); break;
     case 7: rc = dw_report_text(out, meta, f, true); break;
-    default: rc = dw_report_matrix(out, f, true); break;
+    case 8: rc = dw_report_matrix(out, f, DW_CSF_1_1, true); break;
+    default: rc = dw_report_matrix(out, f, DW_CSF_2_0, true); break;
     }
     fclose(out);
     if (rc != DW_OK)
@@ -152,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     static const char *regions[] = {"us-east-1"};
     struct dw_report_meta meta = {"123456789012", "aws", regions, 1, "2026-01-01T00:00:00Z", "fuzz", NULL, 0};
-    for (int w = 0; w < 9; w++) {
+    for (int w = 0; w < 10; w++) {
         size_t len = 0;
         char *out = s_render(w, &meta, &f, &len);
         if (w <= 3) {
@@ -210,7 +211,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)s_csv_record(&q, 99, NULL); /* header */
             for (size_t i = 0; i < f.n; i++) {
                 char *rid = NULL;
-                if (s_csv_record(&q, 7, &rid) != 15 || !rid || strcmp(rid, f.v[i].resource_id) != 0)
+                if (s_csv_record(&q, 7, &rid) != 16 || !rid || strcmp(rid, f.v[i].resource_id) != 0)
                     abort();
                 free(rid);
             }

@@ -16,7 +16,11 @@ import botocore.session
 
 # Organizations' AccountName and Email: personal data, and member names
 # ("Name", "Email") that would blank every resource name (redact.c says why).
-EXCEPTIONS = {("organizations", "Name"), ("organizations", "Email")}
+EXCEPTIONS = {("organizations", "Name"), ("organizations", "Email"),
+              # Firehose's HTTP endpoint attribute names and Redshift/Snowflake user names: DynamoDB's
+              # AttributeName (TTL, key schema) and DMS's Username are read by controls, and a name is
+              # not the secret (the values, URLs, passwords and HEC token are redacted).
+              ("firehose", "AttributeName"), ("firehose", "Username")}
 
 
 def main():

@@ -22,7 +22,7 @@ HEADER_MODULE = {
     "error.h": "util", "file.h": "util", "finding.h": "finding", "history.h": "history",
     "jmespath.h": "jmespath", "json.h": "util", "live.h": "collect", "plan.h": "plan", "policy.h": "policy",
     "process.h": "util", "report.h": "report", "secret.h": "util", "sigv4.h": "sigv4",
-    "snapshot.h": "snapshot", "version.h": "util",
+    "snapshot.h": "snapshot", "version.h": "util", "csv.h": "csv",
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 

@@ -40,6 +40,7 @@ struct dw_custom_spec {
     enum dw_severity severity;
     enum dw_fix_kind fix_kind;
     char *nist_csf[4];  /* NULL-terminated */
+    char *nist_csf2[6]; /* NULL-terminated; empty: what nist_csf maps to (rules/framework.c) */
     int statements[4];  /* 0-terminated */
 };
 

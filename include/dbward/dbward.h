@@ -32,9 +32,14 @@ struct dw_control {
     const char *service;         /* "dms", "dynamodb", "account" */
     const char *title;
     enum dw_severity severity;
-    const char *nist_csf[4];     /* NULL-terminated */
+    const char *nist_csf[4];     /* NIST CSF 1.1 subcategories, NULL-terminated */
+    /* NIST CSF 2.0 subcategories when they differ from what the 1.1 ids map
+     * to (rules/framework.c); NULL-terminated, usually left empty. Read them
+     * through dw_control_csf2, never directly. */
+    const char *nist_csf2[6];
     int statements[4];           /* company control statements, 0-terminated */
-    const char *seed;            /* seeds it comes from, e.g. "003, 000" */
+    const char *seed;            /* the source documents by number, e.g. "003, 000", or "beyond";
+                                    shown by title through dw_control_sources */
     enum dw_fix_kind fix_kind;
     const char *resource_type;   /* CloudFormation type of the evaluated resource */
     bool is_global;              /* evaluated once, not per region */
@@ -122,6 +127,81 @@ const struct dw_control *dw_registry_get(const struct dw_control *const *custom,
 const struct dw_control *dw_registry_find(const struct dw_control *const *custom, size_t n_custom, const char *id);
 /* True when glob matches the id of at least one control of the registry. */
 bool dw_registry_any(const struct dw_control *const *custom, size_t n_custom, const char *glob);
+
+/* ---- Frameworks and sources (rules/framework.c) ----
+ * The one owner of the NIST CSF 1.1 -> 2.0 table, the CSF functions and the
+ * titles of the source documents. */
+
+/* The NIST CSF version a view is organised by (--framework csf1|csf2). */
+enum dw_csf_version { DW_CSF_1_1, DW_CSF_2_0 };
+/* "csf1" or "csf2" (case-insensitive); false for anything else. */
+bool dw_csf_version_parse(const char *s, enum dw_csf_version *out);
+const char *dw_csf_version_name(enum dw_csf_version v); /* "NIST CSF 1.1", "NIST CSF 2.0" */
+
+/* One row of the 1.1 -> 2.0 table: NIST's successors of a CSF 1.1
+ * subcategory (the CSF 2.0 catalog's "moved to" and "incorporated into"
+ * links, or the same outcome renumbered), minus dropped. */
+struct dw_csf_map {
+    const char *csf1;          /* "PR.AC-4" */
+    const char *csf2[6];       /* what dbward reports, NULL-terminated */
+    const char *dropped;       /* a successor NIST names that dbward leaves out, or NULL */
+    const char *why_dropped;
+};
+size_t dw_csf_map_count(void);
+const struct dw_csf_map *dw_csf_map_get(size_t i);
+const struct dw_csf_map *dw_csf_map_find(const char *csf1); /* exact id; NULL if not in the table */
+
+/* A control's subcategories in one version: borrowed static strings, in
+ * order, without repeats. */
+#define DW_CSF_LIST_MAX 12
+struct dw_csf_list {
+    const char *v[DW_CSF_LIST_MAX + 1]; /* NULL-terminated */
+    size_t n;
+    const char *unmapped; /* 2.0: the first 1.1 id the table does not know (no override); NULL when none */
+};
+/* CSF 2.0 of c: its nist_csf2 override when set, else the table's answer
+ * for each of its 1.1 ids. */
+void dw_control_csf2(const struct dw_control *c, struct dw_csf_list *out);
+/* c's subcategories in version v (1.1: nist_csf as it is). */
+void dw_control_csf(const struct dw_control *c, enum dw_csf_version v, struct dw_csf_list *out);
+/* The table's answer for a list of 1.1 ids (n of them), as dw_control_csf2
+ * without an override: for reports written before CSF 2.0 was recorded. */
+void dw_csf2_of(const char *const *csf1, size_t n, struct dw_csf_list *out);
+
+/* The functions of CSF 2.0 in order (GV, ID, PR, DE, RS, RC; 1.1 has all
+ * but GV). */
+#define DW_CSF_FUNCTIONS 6
+const char *dw_csf_function_code(int i); /* "GV", ...; "" out of range */
+const char *dw_csf_function_name(int i); /* "Govern", ...; "Other" out of range */
+/* Index of the function of a subcategory ("PR.DS-01" -> 2), -1 if none. */
+int dw_csf_function_of(const char *subcategory);
+
+/* A source document (the numbers of the seed field) and how readers see it. */
+struct dw_source {
+    const char *id;    /* "000" */
+    const char *title; /* as a reader names it, e.g. "Conformity rule: Publicly Accessible DMS Replication Instances" */
+};
+size_t dw_source_count(void);
+const struct dw_source *dw_source_get(size_t i);
+const struct dw_source *dw_source_find(const char *id); /* NULL if unknown */
+
+/* The sources of c as readers see them, one entry per item of its seed
+ * field: a document by title (with the seed's note in parentheses, if
+ * any), "beyond the sources: checked by <tools>" from its peers, or what
+ * dbward itself or dbward.yaml adds. ids are the seed's items ("003",
+ * "beyond"); titles are new strings. unknown counts items that name no
+ * source. Free with dw_control_sources_clean_up. */
+#define DW_SOURCES_MAX 6
+struct dw_control_sources {
+    char *id[DW_SOURCES_MAX];
+    char *title[DW_SOURCES_MAX];
+    size_t n;
+    size_t unknown;
+};
+void dw_control_sources(const struct dw_control *c, struct dw_control_sources *out);
+void dw_control_sources_clean_up(struct dw_control_sources *s);
+/* The titles joined with "; ", a new string (free()). */
+char *dw_control_sources_text(const struct dw_control *c);
 
 size_t dw_param_def_count(void);
 const struct dw_param_def *dw_param_def_get(size_t i);

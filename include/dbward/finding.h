@@ -15,8 +15,13 @@
 #include <dbward/error.h>
 
 /* The "schema_version" of the JSON report (dbward scan --format json):
- * what the writers put in and what diff, merge and remediate accept. */
-#define DW_REPORT_SCHEMA_VERSION 1
+ * what the writers put in. diff, merge and remediate accept every version
+ * from DW_REPORT_SCHEMA_OLDEST to it. Version 2 added each finding's
+ * "nist_csf2" (CSF 2.0 subcategories); a version 1 finding lacks it and is
+ * read as having the CSF 2.0 ids its "nist_csf" maps to (merge fills them
+ * in). */
+#define DW_REPORT_SCHEMA_VERSION 2
+#define DW_REPORT_SCHEMA_OLDEST 1
 
 enum dw_result { DW_PASS, DW_FAIL, DW_ERROR, DW_NOT_APPLICABLE, DW_MUTED, DW_RESULT_COUNT };
 enum dw_severity { DW_SEV_LOW, DW_SEV_MEDIUM, DW_SEV_HIGH, DW_SEV_CRITICAL, DW_SEV_COUNT };
@@ -71,7 +76,8 @@ char *dw_finding_key(const char *account_id, const char *region, const char *con
                      const char *resource_id);
 
 /* The one check of a JSON report read back (diff, merge, remediate): an
- * object written by dbward, in DW_REPORT_SCHEMA_VERSION, with a findings
+ * object written by dbward, in a schema version from
+ * DW_REPORT_SCHEMA_OLDEST to DW_REPORT_SCHEMA_VERSION, with a findings
  * array. doc is borrowed; source names it in err (DW_E_SCHEMA). */
 enum dw_status dw_report_doc_check(const json_t *doc, const char *source, struct dw_error *err);
 
@@ -88,6 +94,8 @@ struct dw_finding_view {
     const char *account_id;
     const char *reason;
     const char *fix_kind;     /* remediation.kind */
+    const json_t *nist_csf;   /* array of CSF 1.1 ids, or NULL */
+    const json_t *nist_csf2;  /* array of CSF 2.0 ids, or NULL (schema 1 reports) */
     const json_t *commands;   /* remediation.commands (array or NULL) */
     const json_t *notes;      /* remediation.notes (array or NULL) */
     const json_t *raw;        /* the finding object itself */

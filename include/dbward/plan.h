@@ -19,10 +19,13 @@ enum dw_plan_scope {
     DW_PLAN_GLOBAL,       /* once per account; files under global/ */
     DW_PLAN_REGION,       /* once per region */
     DW_PLAN_PER_RESOURCE, /* once per item of the parent's answer */
+    /* A GLOBAL or REGION row with a parent and no `each` is made once, after
+     * the parent answered (get-credential-report after generate-...). */
 };
 
 /* One call. Templates: the strings {item} (the value `each` selected),
- * {tail} (the item after its last ':'), {region}, {partition}, {account},
+ * {tail} (the item after its last ':'), {name} (the item after its last
+ * '/': a stream name out of a Firehose ARN), {region}, {partition}, {account},
  * {now} and {window_start} (ISO 8601; now minus the row's window
  * parameter in days) are replaced when the call is made. */
 struct dw_plan_call {
@@ -35,16 +38,31 @@ struct dw_plan_call {
      * may use {region}. NULL at the root. */
     const char *each;
     bool key_is_tail;      /* the snapshot key is {tail}, otherwise {item} */
+    bool key_is_name;      /* the snapshot key is {name} (wins over key_is_tail) */
     const char *params;    /* JSON object template of the API parameters; NULL for none */
     /* A plan input (a control parameter) the call's window follows, with
      * its default in days; NULL when the call has no window. */
     const char *window_param;
     long window_default_days;
+    /* Answers that are ready only later (the IAM credential report). until:
+     * JMESPath on the answer that must be true before the children start;
+     * while false the call is made again. not_ready: comma-separated error
+     * codes of this call that mean "the parent's work is not done": the
+     * parent is made again. Both draw on one budget per parent row:
+     * DW_PLAN_POLL_ATTEMPTS calls of the parent in all, DW_PLAN_POLL_WAIT
+     * retry bases (DBWARD_RETRY_BASE_MS, 1 s by default) apart. When the
+     * budget is spent the last answer or error is kept as it is. NULL: none. */
+    const char *until;
+    const char *not_ready;
     /* For docs/snapshot.md (scripts/gen-snapshot-doc): what a per-resource
      * call's snapshot key is, and a note on the call; NULL for none. */
     const char *key_doc;
     const char *doc;
 };
+
+/* The polling budget of until / not_ready (above). */
+#define DW_PLAN_POLL_ATTEMPTS 10
+#define DW_PLAN_POLL_WAIT 2
 
 /* The rows, in the order they are made; *n gets the count. */
 const struct dw_plan_call *dw_plan_calls(size_t *n);

@@ -148,6 +148,49 @@ void dw_policy_kms_eval(const struct dw_policy *p, const struct dw_policy_scope 
                         const char *key_arn, struct dw_policy_kms_answer *out);
 void dw_policy_kms_answer_clean_up(struct dw_policy_kms_answer *a);
 
+/* ---- ACC-10 (net.c): are requests from outside the company's networks
+ * refused? A request from outside is a direct request (aws:ViaAWSService
+ * false) either from a public address outside every company CIDR (no
+ * aws:SourceVpc/aws:SourceVpce), or through a VPC endpoint (no
+ * aws:SourceIp) whose aws:SourceVpc and aws:SourceVpce are both outside the
+ * company's ids. Conditions on those four keys are evaluated on the
+ * request (absent keys as IAM reads them: negated operators and IfExists
+ * hold, others fail); any other condition (other keys, ForAllValues: and
+ * ForAnyValue:, operators not modelled, values that are not addresses) may
+ * hold or not: a Deny that carries one may not apply, a boundary Allow may.
+ * Identity Allows count whatever their conditions: the refusal must come
+ * from a Deny or from the boundary's absence of Allow, which no later Allow
+ * can undo. ---- */
+
+struct dw_policy_net {
+    char *const *cidrs;    /* company_cidrs; n_cidrs 0 with n_vpcs 0: derived (below) */
+    size_t n_cidrs;
+    char *const *vpcs;     /* company_vpcs: vpc- and vpce- ids */
+    size_t n_vpcs;
+    int ip_widest_prefix;  /* derived mode: the widest exemption still read as a network (0: 8) */
+};
+
+struct dw_policy_net_answer {
+    bool is_known;       /* false: too complex to decide (why says so) */
+    bool reach;          /* some request is allowed from somewhere */
+    bool outside_denied; /* no request from outside is allowed (by a Deny or the boundary) */
+    bool allows_refuse;  /* !outside_denied, but every Allow's own conditions fail outside */
+    bool derived;        /* no parameters: the networks the Denies exempt (aws:SourceIp
+                            ranges no wider than ip_widest_prefix, literal VPC and endpoint
+                            ids) were taken as the company's */
+    char *why;           /* new: the verdict in words */
+    /* Witnesses (new, or NULL): an outside request allowed, when !outside_denied; an inside
+     * request allowed, when outside_denied and one is. */
+    char *out_source, *out_action, *out_resource;
+    char *in_source, *in_action, *in_resource;
+};
+
+/* Judges one identity from every policy that applies to it (refs as for
+ * dw_policy_ddb_eval). net is borrowed. */
+void dw_policy_net_eval(const struct dw_policy_ref *refs, size_t n_refs, const struct dw_policy_net *net,
+                        struct dw_policy_net_answer *out);
+void dw_policy_net_answer_clean_up(struct dw_policy_net_answer *a);
+
 /* Reads a list of CIDR values as the set of addresses they admit together.
  * Returns 1 when the union is limited (no wider than a /widest_prefix for
  * IPv4, /32 for IPv6), 0 when wider, -1 when a value is not a CIDR or

@@ -42,9 +42,10 @@ enum dw_status dw_report_csv(FILE *out, const struct dw_findings *f);
 /* JUnit XML: a testsuite per control, a testcase per resource; FAIL is a
  * failure, ERROR an error, NOT_APPLICABLE and MUTED are skipped. */
 enum dw_status dw_report_junit(FILE *out, const struct dw_findings *f);
-/* Compliance matrix: per NIST CSF subcategory and per control statement, the
- * controls and their PASS/FAIL/ERROR counts; text or Markdown. */
-enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, bool markdown);
+/* Compliance matrix: per NIST CSF subcategory (of version v) and per control
+ * statement, the controls and their PASS/FAIL/ERROR counts; text or
+ * Markdown. */
+enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, enum dw_csf_version v, bool markdown);
 
 /* SARIF 2.1.0: a rule per control, a result per FAIL, ERROR and MUTED
  * finding, located at the resource ARN (docs/report-formats.md). */

@@ -55,13 +55,19 @@ const char *dw_snapshot_dir(const struct dw_snapshot *snap);
 
 /* Returns the recorded answer of `aws <service> <command>` in region (or
  * "global"), for key when the call is per resource (key NULL otherwise).
- * Never returns NULL; the result is borrowed from snap. Keys that could
- * escape the folder (containing '/', or starting with '.') give DW_DOC_BAD. */
+ * Never returns NULL; the result is borrowed from snap. The key's file name
+ * is dw_snapshot_key_encode(key); a key starting with '.' (or holding a
+ * backslash or a control character) gives DW_DOC_BAD. */
 const struct dw_doc *dw_snapshot_get(struct dw_snapshot *snap, const char *region,
                                      const char *service, const char *command, const char *key);
 
+/* The file name of a resource key: '/' becomes %2F, so a key (a secret
+ * named dms/orders) never names a folder. No resource name AWS allows holds
+ * '%', so the mapping is one to one on real keys. A new string. */
+char *dw_snapshot_key_encode(const char *key);
+
 /* Lists the keys recorded for a per-resource call (file names without
- * .json / .error.json), sorted. Returns a new NULL-terminated array of new
+ * .json / .error.json, decoded), sorted. Returns a new NULL-terminated array of new
  * strings (free each, then the array); NULL when the folder does not exist. */
 char **dw_snapshot_keys(struct dw_snapshot *snap, const char *region, const char *service,
                         const char *command);

@@ -67,6 +67,8 @@ const struct cli_opt cli_opts[] = {
     {OPT_SEVERITY, "severity", 0, "LIST", "scan controls remediate", "only these severities (low,medium,high,critical)"},
     {OPT_REGION, "region", 'r', "REGION", "scan snapshot-script whoami", "only this region; repeat for more"},
     {OPT_PARAM, "param", 'p', "NAME=VALUE", "scan", "override a control parameter (see dbward controls)"},
+    {OPT_FRAMEWORK, "framework", 0, "csf1|csf2", "scan",
+     "the NIST CSF version of the compliance matrix (matrix, matrix-md): csf2 (2.0, the default) or csf1 (1.1)"},
     {OPT_NO_COLOR, "no-color", 0, NULL, "scan", "never colour the text report (NO_COLOR works too)"},
     {OPT_PROFILE, "profile", 0, "NAME", "scan whoami", "live: use this profile of ~/.aws/config and credentials"},
     {OPT_ENDPOINT_URL, "endpoint-url", 0, "URL", "scan whoami", "live: send every call to URL (emulators; AWS_ENDPOINT_URL too)"},
@@ -134,7 +136,7 @@ const struct cli_doc cli_formats[] = {
     {"ocsf", "OCSF 1.1.0 Compliance Finding events (class 2003), one per line"},
     {"asff", "AWS Security Finding Format, batches of 100 for batch-import-findings"},
     {"html", "one self-contained page with charts and a filterable table"},
-    {"matrix", "NIST CSF and control-statement compliance matrix, text"},
+    {"matrix", "NIST CSF (--framework) and control-statement compliance matrix, text"},
     {"matrix-md", "the compliance matrix in Markdown"},
 };
 const size_t cli_formats_count = sizeof(cli_formats) / sizeof(cli_formats[0]);
@@ -276,6 +278,13 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
         a->n_params++;
         break;
     }
+    case OPT_FRAMEWORK:
+        if (!dw_csf_version_parse(v, &a->framework)) {
+            snprintf(msg, msglen, "--framework must be csf1 (NIST CSF 1.1) or csf2 (NIST CSF 2.0), not \"%s\"", v);
+            return false;
+        }
+        a->framework_given = true;
+        break;
     case OPT_NO_COLOR:
         a->no_color = true;
         break;
@@ -350,6 +359,7 @@ static bool s_takes(const struct cli_opt *o, const char *cmd)
 bool cli_args_parse(int argc, char **argv, struct cli_args *a, char *msg, size_t msglen)
 {
     memset(a, 0, sizeof(*a));
+    a->framework = DW_CSF_2_0;
     bool only_positional = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];

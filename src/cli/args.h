@@ -12,8 +12,8 @@
 enum cli_opt_id {
     OPT_SNAPSHOT, OPT_FORMAT, OPT_OUTPUT, OPT_CONTROLS, OPT_SEVERITY, OPT_REGION, OPT_PARAM,
     OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_PROFILE, OPT_ENDPOINT_URL, OPT_CONCURRENCY,
-    OPT_SAVE_SNAPSHOT, OPT_DEBUG, OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_CONFIG, OPT_DB, OPT_ACCOUNTS, OPT_OU, OPT_ROLE_NAME, OPT_EXTERNAL_ID, OPT_EXCLUDE_ACCOUNTS, OPT_SHARD,
-    OPT_MAX_RATE
+    OPT_SAVE_SNAPSHOT, OPT_DEBUG, OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_CONFIG, OPT_DB, OPT_ACCOUNTS, OPT_OU, OPT_ROLE_NAME, OPT_EXTERNAL_ID, OPT_EXCLUDE_ACCOUNTS,
+    OPT_MAX_RATE, OPT_FRAMEWORK, OPT_SHARD
 };
 
 struct cli_opt {
@@ -96,6 +96,8 @@ struct cli_args {
     long max_attempts;
     long timeout_s;
     double max_rate;             /* --max-rate, 0: none */
+    enum dw_csf_version framework; /* --framework of the compliance matrix; default CSF 2.0 */
+    bool framework_given;
     bool debug;
     bool no_color;
     bool help;

@@ -31,6 +31,30 @@ static void s_statements(FILE *out, const struct dw_control *c)
     fputc('\n', out);
 }
 
+/* "NIST CSF 2.0: ..." and why a list is short of an id, if it is. */
+static void s_csf2(FILE *out, const struct dw_control *c)
+{
+    struct dw_csf_list l;
+    dw_control_csf2(c, &l);
+    fputs("NIST CSF 2.0: ", out);
+    for (size_t i = 0; i < l.n; i++)
+        fprintf(out, "%s%s", i ? ", " : "", l.v[i]);
+    if (l.unmapped)
+        fprintf(out, "%s(%s has no CSF 2.0 mapping in dbward; give nist_csf2 in dbward.yaml)", l.n ? " " : "",
+                l.unmapped);
+    fputc('\n', out);
+}
+
+/* A JSON string value, for the hand-written JSON of `controls`. */
+static void s_json_str(FILE *out, const char *s)
+{
+    json_t *js = json_string(s ? s : "");
+    char *enc = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
+    fputs(enc ? enc : "\"\"", out);
+    free(enc);
+    json_decref(js);
+}
+
 static const struct dw_param_def *s_param_def(const char *name)
 {
     for (size_t i = 0; i < dw_param_def_count(); i++) {
@@ -81,12 +105,26 @@ int cli_cmd_controls(struct cli_args *a)
                     dw_fix_kind_str(c->fix_kind), c->title, c->custom ? "  (custom, dbward.yaml)" : "");
             continue;
         }
-        fprintf(out, "%s  {\"id\": \"%s\", \"severity\": \"%s\", \"fix\": \"%s\", \"seed\": \"%s\", "
-                     "\"resource_type\": \"%s\", \"nist_csf\": [",
-                first ? "" : ",\n", c->id, dw_severity_str(c->severity),
-                dw_fix_kind_str(c->fix_kind), c->seed, c->resource_type);
+        fprintf(out, "%s  {\"id\": \"%s\", \"severity\": \"%s\", \"fix\": \"%s\", \"sources\": [",
+                first ? "" : ",\n", c->id, dw_severity_str(c->severity), dw_fix_kind_str(c->fix_kind));
+        struct dw_control_sources src;
+        dw_control_sources(c, &src);
+        for (size_t k = 0; k < src.n; k++) {
+            fputs(k ? ", {\"id\": " : "{\"id\": ", out);
+            s_json_str(out, src.id[k]);
+            fputs(", \"title\": ", out);
+            s_json_str(out, src.title[k]);
+            fputc('}', out);
+        }
+        dw_control_sources_clean_up(&src);
+        fprintf(out, "], \"resource_type\": \"%s\", \"nist_csf\": [", c->resource_type);
         for (size_t k = 0; k < 4 && c->nist_csf[k]; k++)
             fprintf(out, "%s\"%s\"", k ? ", " : "", c->nist_csf[k]);
+        fputs("], \"nist_csf2\": [", out);
+        struct dw_csf_list csf2;
+        dw_control_csf2(c, &csf2);
+        for (size_t k = 0; k < csf2.n; k++)
+            fprintf(out, "%s\"%s\"", k ? ", " : "", csf2.v[k]);
         fputs("], \"control_statements\": [", out);
         for (size_t k = 0; k < 4 && c->statements[k]; k++)
             fprintf(out, "%s%d", k ? ", " : "", c->statements[k]);
@@ -95,21 +133,16 @@ int cli_cmd_controls(struct cli_args *a)
             fprintf(out, "%s\"%s\"", k ? ", " : "", c->params[k]);
         fputs("], \"calls\": [", out);
         for (size_t k = 0; k < 8 && c->calls[k]; k++) {
-            json_t *js = json_string(c->calls[k]);
-            char *enc = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
-            fprintf(out, "%s%s", k ? ", " : "", enc ? enc : "\"\"");
-            free(enc);
-            json_decref(js);
+            fputs(k ? ", " : "", out);
+            s_json_str(out, c->calls[k]);
         }
         fputs("], \"clauses\": [", out);
         for (size_t k = 0; k < sizeof(c->clauses) / sizeof(c->clauses[0]) && c->clauses[k]; k++)
             fprintf(out, "%s\"%s\"", k ? ", " : "", c->clauses[k]);
-        fprintf(out, "], \"global\": %s", c->is_global ? "true" : "false");
-        json_t *jt = json_string(c->title);
-        char *title = jt ? json_dumps(jt, JSON_ENCODE_ANY) : NULL;
-        json_decref(jt);
-        fprintf(out, ", \"custom\": %s, \"title\": %s}", c->custom ? "true" : "false", title ? title : "\"\"");
-        free(title);
+        fprintf(out, "], \"global\": %s, \"custom\": %s, \"title\": ", c->is_global ? "true" : "false",
+                c->custom ? "true" : "false");
+        s_json_str(out, c->title);
+        fputc('}', out);
         first = false;
     }
     if (json) {
@@ -150,9 +183,12 @@ int cli_cmd_explain(struct cli_args *a)
     fprintf(out, "%s  %s\n\n", c->id, c->title);
     fprintf(out, "severity: %s\nresource: %s (%s)\n", dw_severity_str(c->severity),
             c->resource_type, c->is_global ? "global" : "per region");
-    s_list(out, "NIST CSF: ", c->nist_csf, 4);
+    s_list(out, "NIST CSF 1.1: ", c->nist_csf, 4);
+    s_csf2(out, c);
     s_statements(out, c);
-    fprintf(out, "seed: %s\nremediation kind: %s\n", c->seed, dw_fix_kind_str(c->fix_kind));
+    char *sources = dw_control_sources_text(c);
+    fprintf(out, "sources: %s\nremediation kind: %s\n", sources, dw_fix_kind_str(c->fix_kind));
+    free(sources);
     for (size_t i = 0; i < 3 && c->params[i]; i++) {
         const struct dw_param_def *p = s_param_def(c->params[i]);
         fprintf(out, "parameter: %s [%s] %s\n", c->params[i], p ? p->def : "",

@@ -28,8 +28,14 @@ int cli_cmd_plan(const struct cli_args *a)
         char *p = dw_plan_path_pattern(&c[i]);
         path = p;
         printf("%-12s %-40s %-12s %s", c[i].service, c[i].command, dw_plan_scope_str(c[i].scope), path);
-        if (c[i].parent)
+        if (c[i].parent && c[i].each)
             printf("  <- %s: %s", c[i].parent, c[i].each);
+        else if (c[i].parent)
+            printf("  <- after %s", c[i].parent);
+        if (c[i].until)
+            printf("  (until %s)", c[i].until);
+        if (c[i].not_ready)
+            printf("  (not ready: %s)", c[i].not_ready);
         if (c[i].window_param)
             printf("  (window: %s, default %ld days)", c[i].window_param, c[i].window_default_days);
         putchar('\n');

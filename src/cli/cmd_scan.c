@@ -57,7 +57,7 @@ static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
 
 /* Writes findings in one format. */
 static enum dw_status s_write_report(FILE *out, const char *fmt, const struct dw_report_meta *meta,
-                                     const struct dw_findings *f, bool color)
+                                     const struct dw_findings *f, bool color, enum dw_csf_version csf)
 {
     if (!fmt || strcmp(fmt, "text") == 0)
         return dw_report_text(out, meta, f, color);
@@ -82,7 +82,7 @@ static enum dw_status s_write_report(FILE *out, const char *fmt, const struct dw
         }
         return DW_OK;
     }
-    return dw_report_matrix(out, f, strcmp(fmt, "matrix-md") == 0);
+    return dw_report_matrix(out, f, csf, strcmp(fmt, "matrix-md") == 0);
 }
 
 /* Records the run in the SQLite history at path. */
@@ -181,6 +181,14 @@ int cli_cmd_scan(struct cli_args *a)
               "ocsf, asff, html, matrix or matrix-md\n", stderr);
         goto out;
     }
+    bool matrix = a->format && strncmp(a->format, "matrix", 6) == 0;
+    for (size_t i = 0; i < a->n_outs; i++)
+        matrix = matrix || strncmp(a->out_format[i], "matrix", 6) == 0;
+    if (a->framework_given && !matrix) {
+        fputs("dbward: --framework chooses the NIST CSF version of the compliance matrix; give --format matrix, "
+              "--format matrix-md or -o matrix:FILE with it (the other reports carry CSF 1.1 and 2.0)\n", stderr);
+        goto out;
+    }
     if (a->snapshot && (a->profile || a->endpoint_url || a->save_snapshot || a->debug)) {
         fputs("dbward: --profile, --endpoint-url, --save-snapshot and --debug are for live scans, "
               "not with --snapshot\n", stderr);
@@ -230,7 +238,7 @@ int cli_cmd_scan(struct cli_args *a)
     bool text = !a->format || strcmp(a->format, "text") == 0;
     bool color = text && !a->no_color && out == stdout && isatty(fileno(stdout)) &&
                  !(getenv("NO_COLOR") && getenv("NO_COLOR")[0]);
-    enum dw_status wrc = s_write_report(out, a->format, meta, findings, color);
+    enum dw_status wrc = s_write_report(out, a->format, meta, findings, color, a->framework);
     if (cli_out_close(&main_out, wrc == DW_OK) != 0) {
         fprintf(stderr, "dbward: could not write the report\n");
         goto out;
@@ -245,7 +253,7 @@ int cli_cmd_scan(struct cli_args *a)
         FILE *extra = cli_out_open(&extra_out, a->out_path[i]);
         if (!extra)
             goto out;
-        wrc = s_write_report(extra, a->out_format[i], meta, findings, false);
+        wrc = s_write_report(extra, a->out_format[i], meta, findings, false, a->framework);
         if (cli_out_close(&extra_out, wrc == DW_OK) != 0) {
             fprintf(stderr, "dbward: could not write %s\n", a->out_path[i]);
             goto out;

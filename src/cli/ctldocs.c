@@ -6,8 +6,14 @@
 
 #include "args.h"
 
-static const char *const s_fn_code[] = {"ID", "PR", "DE", "RS", "RC"};
-static const char *const s_fn_name[] = {"Identify", "Protect", "Detect", "Respond", "Recover"};
+/* Comma-separated list of c's subcategories in version v. */
+static void s_csf(FILE *out, const struct dw_control *c, enum dw_csf_version v)
+{
+    struct dw_csf_list l;
+    dw_control_csf(c, v, &l);
+    for (size_t i = 0; i < l.n; i++)
+        fprintf(out, "%s%s", i ? ", " : "", l.v[i]);
+}
 
 /* Markdown table cell: pipes escaped, newlines as spaces. */
 static void s_cell(FILE *out, const char *s)
@@ -30,13 +36,22 @@ void cli_control_page(FILE *out, const struct dw_control *c)
     fputs("| | |\n|---|---|\n", out);
     fprintf(out, "| severity | %s |\n| service | %s |\n| resource | `%s` (%s) |\n", dw_severity_str(c->severity),
             c->service, c->resource_type, c->is_global ? "once per account" : "per region");
-    fputs("| NIST CSF | ", out);
-    for (size_t i = 0; i < 4 && c->nist_csf[i]; i++)
-        fprintf(out, "%s%s", i ? ", " : "", c->nist_csf[i]);
+    fputs("| NIST CSF 1.1 | ", out);
+    s_csf(out, c, DW_CSF_1_1);
+    fputs(" |\n| NIST CSF 2.0 | ", out);
+    s_csf(out, c, DW_CSF_2_0);
     fputs(" |\n| control statements | ", out);
     for (size_t i = 0; i < 4 && c->statements[i]; i++)
         fprintf(out, "%sCS-%02d", i ? ", " : "", c->statements[i]);
-    fprintf(out, " |\n| seeds | %s |\n| remediation | %s |\n", c->seed, dw_fix_kind_str(c->fix_kind));
+    fputs(" |\n| sources | ", out);
+    struct dw_control_sources src;
+    dw_control_sources(c, &src);
+    for (size_t i = 0; i < src.n; i++) {
+        fputs(i ? "; " : "", out);
+        s_cell(out, src.title[i]);
+    }
+    dw_control_sources_clean_up(&src);
+    fprintf(out, " |\n| remediation | %s |\n", dw_fix_kind_str(c->fix_kind));
     for (size_t i = 0; i < 3 && c->params[i]; i++) {
         for (size_t k = 0; k < dw_param_def_count(); k++) {
             const struct dw_param_def *p = dw_param_def_get(k);
@@ -81,12 +96,13 @@ static void s_row(FILE *out, const struct dw_control *c)
     fprintf(out, "| [%s](%s.md) | ", c->id, c->id);
     s_cell(out, c->title);
     fprintf(out, " | %s | ", dw_severity_str(c->severity));
-    for (size_t i = 0; i < 4 && c->nist_csf[i]; i++)
-        fprintf(out, "%s%s", i ? ", " : "", c->nist_csf[i]);
+    s_csf(out, c, DW_CSF_1_1);
+    fputs(" | ", out);
+    s_csf(out, c, DW_CSF_2_0);
     fputs(" |\n", out);
 }
 
-static const char s_head[] = "| control | title | severity | NIST CSF |\n|---|---|---|---|\n";
+static const char s_head[] = "| control | title | severity | NIST CSF 1.1 | NIST CSF 2.0 |\n|---|---|---|---|---|\n";
 
 void cli_control_index(FILE *out)
 {
@@ -111,18 +127,22 @@ void cli_control_index(FILE *out)
             if ((int)dw_registry_get(NULL, 0, i)->severity == v)
                 s_row(out, dw_registry_get(NULL, 0, i));
     }
-    fputs("\n## By NIST CSF function\n\nA control is listed under each function of its subcategories.\n", out);
-    for (size_t f = 0; f < 5; f++) {
+    fputs("\n## By NIST CSF 2.0 function\n\nA control is listed under each function of its CSF 2.0 subcategories "
+          "(docs/frameworks.md has the 1.1 to 2.0 table).\n",
+          out);
+    for (int f = 0; f < DW_CSF_FUNCTIONS; f++) {
         bool any = false;
         for (size_t i = 0; i < n; i++) {
             const struct dw_control *c = dw_registry_get(NULL, 0, i);
+            struct dw_csf_list l;
+            dw_control_csf2(c, &l);
             bool hit = false;
-            for (size_t k = 0; k < 4 && c->nist_csf[k]; k++)
-                hit = hit || strncmp(c->nist_csf[k], s_fn_code[f], 2) == 0;
+            for (size_t k = 0; k < l.n; k++)
+                hit = hit || dw_csf_function_of(l.v[k]) == f;
             if (!hit)
                 continue;
             if (!any)
-                fprintf(out, "\n### %s (%s)\n\n%s", s_fn_name[f], s_fn_code[f], s_head);
+                fprintf(out, "\n### %s (%s)\n\n%s", dw_csf_function_name(f), dw_csf_function_code(f), s_head);
             any = true;
             s_row(out, c);
         }

@@ -71,7 +71,7 @@ void cli_man(FILE *out)
           "dbward checks an AWS account against the controls of its catalog (\\fBdbward controls\\fR): "
           "live through the AWS APIs with the standard credential chain, or offline from saved "
           "\\fBaws \\-\\-output json\\fR answers (a snapshot). Each finding has a status (PASS, FAIL, ERROR, "
-          "NOT_APPLICABLE or MUTED), a severity, its NIST CSF subcategories and company control statements, a "
+          "NOT_APPLICABLE or MUTED), a severity, its NIST CSF 1.1 and 2.0 subcategories and company control statements, a "
           "reason naming what was seen, and for a failure the \\fBaws\\fR commands that fix it. A control that "
           "could not be evaluated is ERROR, never PASS.\n"
           ".SH COMMANDS\n",

@@ -48,6 +48,9 @@ struct s_run {
     int out_fd;               /* the snapshot folder (o->out_dir), opened once; -1 before */
     bool write_failed;        /* an evidence file could not be written: the run fails */
     struct dw_error write_err; /* the first such failure: file and OS error */
+    const struct dw_plan_call *rows; /* the plan */
+    size_t n_rows;
+    int *polls;               /* per plan row with `until`: calls made so far (dbward/plan.h) */
 };
 
 struct s_job {
@@ -152,6 +155,51 @@ static void s_record_error(struct s_run *run, struct s_job *j, const char *code,
 static int s_prepare(void *user, struct dw_http_req *r);
 static void s_done(void *user, struct dw_http_req *r);
 static void s_plan_children(struct s_run *run, struct s_job *j, json_t *ans);
+static void s_plan_call(struct s_run *run, int depth, const struct dw_plan_call *row, const char *region,
+                        const char *item, int64_t delay_ms);
+
+/* ---- answers that are ready later (dbward/plan.h: until, not_ready) ---- */
+
+/* The calls made so far of a row that polls. */
+static int *s_polls(struct s_run *run, const struct dw_plan_call *row)
+{
+    return &run->polls[row - run->rows];
+}
+
+static int64_t s_poll_wait_ms(const struct s_run *run)
+{
+    return (int64_t)DW_PLAN_POLL_WAIT * (run->o->retry_base_ms > 0 ? run->o->retry_base_ms : 1000);
+}
+
+/* Whether the row's `until` holds on the answer (true without one). */
+static bool s_ready(const struct dw_plan_call *row, json_t *ans)
+{
+    if (!row || !row->until)
+        return true;
+    struct dw_jmes *q = NULL;
+    json_t *v = NULL;
+    if (dw_jmes_compile(row->until, strlen(row->until), &q, NULL) == DW_OK)
+        v = dw_jmes_eval(q, ans, NULL);
+    bool ok = json_is_true(v);
+    json_decref(v);
+    dw_jmes_free(q);
+    return ok;
+}
+
+/* Whether code is one of the row's not_ready codes. */
+static bool s_not_ready(const struct dw_plan_call *row, const char *code)
+{
+    if (!row || !row->not_ready || !code || !*code)
+        return false;
+    size_t n = strlen(code);
+    for (const char *p = row->not_ready; *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && strncmp(p, code, n) == 0)
+            return true;
+        p += k + (p[k] == ',');
+    }
+    return false;
+}
 
 /* The rate-limit key: one limiter per service and region (src/http/rate.h). */
 static void s_set_endpoint(struct dw_http_req *r, const struct s_job *j)
@@ -161,9 +209,10 @@ static void s_set_endpoint(struct dw_http_req *r, const struct s_job *j)
     free(key);
 }
 
-/* Starts a call; params is stolen. */
+/* Starts a call, delay_ms from now at the earliest; params is stolen. */
 static void s_call(struct s_run *run, int depth, const char *service, const char *command,
-                   const char *region, const char *path, json_t *params, const struct dw_plan_call *row)
+                   const char *region, const char *path, json_t *params, const struct dw_plan_call *row,
+                   int64_t delay_ms)
 {
     struct s_job *j = dw_xcalloc(1, sizeof(*j));
     j->run = run;
@@ -189,7 +238,7 @@ static void s_call(struct s_run *run, int depth, const char *service, const char
     r->user = j;
     s_set_endpoint(r, j);
     dw_aws_call_clean_up(&c);
-    dw_http_submit(run->http, r);
+    dw_http_submit_after(run->http, r, delay_ms);
 }
 
 /* The run's credentials: the standard chain, then the role when one is named. */
@@ -340,7 +389,18 @@ static void s_done(void *user, struct dw_http_req *r)
         enum dw_status rc = dw_aws_response_parse(run->models, j->service, j->command, r->status,
                                                   r->resp.data ? r->resp.data : "", r->resp.len, &ans,
                                                   &code, &msg, &err);
-        if (rc == DW_E_API) {
+        const struct dw_plan_call *parent = j->row && j->row->parent ? dw_plan_find(j->row->parent) : NULL;
+        bool later = rc == DW_E_API && parent && parent->until && s_not_ready(j->row, code);
+        if (later && *s_polls(run, parent) < DW_PLAN_POLL_ATTEMPTS) {
+            /* Not ready yet: the parent is made again and this call follows its answer. */
+            s_plan_call(run, j->depth + 1, parent, j->region, NULL, s_poll_wait_ms(run));
+        } else if (later) {
+            char *m = dw_xasprintf("%s (still so after %d calls of %s %s, %lld ms apart)", msg ? msg : "",
+                                   *s_polls(run, parent), parent->service, parent->command,
+                                   (long long)s_poll_wait_ms(run));
+            s_record_error(run, j, code, m);
+            free(m);
+        } else if (rc == DW_E_API) {
             s_record_error(run, j, code, msg);
         } else if (rc) {
             char *m = err.line ? dw_xasprintf("malformed answer at %d:%d: %s", err.line, err.column, err.message)
@@ -376,6 +436,9 @@ static void s_done(void *user, struct dw_http_req *r)
                     run->max_depth = j->depth + 1;
                 dw_http_submit(run->http, nr);
                 keep = true;
+            } else if (!s_ready(j->row, j->merged) && *s_polls(run, j->row) < DW_PLAN_POLL_ATTEMPTS) {
+                /* Not ready (a report still being generated): ask again later. */
+                s_plan_call(run, j->depth + 1, j->row, j->region, NULL, s_poll_wait_ms(run));
             } else {
                 s_write_json(run, j->path, ".json", j->merged);
                 /* Calls that depend on an answer that could not be saved
@@ -423,13 +486,14 @@ static char *s_subst(const struct s_run *run, const struct dw_plan_call *row, co
     struct dw_buf b;
     dw_buf_init(&b, (size_t)1 << 20);
     const char *tail = item && strrchr(item, ':') ? strrchr(item, ':') + 1 : item;
+    const char *name = item && strrchr(item, '/') ? strrchr(item, '/') + 1 : item;
     char now[32] = "", start[32] = "";
     dw_time_format_iso8601(run->start_s, now, sizeof(now));
     if (row->window_param)
         dw_time_format_iso8601(run->start_s - (int64_t)s_window_days(run, row) * 86400, start, sizeof(start));
     static const char *const names[] = {"{item}", "{tail}", "{region}", "{partition}", "{account}", "{now}",
-                                        "{window_start}"};
-    const char *values[] = {item, tail, region, run->partition, run->account, now, start};
+                                        "{window_start}", "{name}"};
+    const char *values[] = {item, tail, region, run->partition, run->account, now, start, name};
     for (const char *p = text; *p;) {
         size_t k = 0;
         while (k < DW_ARRAY_LEN(names) && strncmp(p, names[k], strlen(names[k])) != 0)
@@ -477,23 +541,32 @@ static void s_subst_json(const struct s_run *run, const struct dw_plan_call *row
     }
 }
 
-/* Starts a row's call for one item (NULL at the root); region is the API's. */
+/* Starts a row's call for one item (NULL at the root, or a child made once),
+ * delay_ms from now at the earliest; region is the API's. */
 static void s_plan_call(struct s_run *run, int depth, const struct dw_plan_call *row, const char *region,
-                        const char *item)
+                        const char *item, int64_t delay_ms)
 {
-    const char *key = item;
+    const char *raw = item;
     if (item && row->key_is_tail && strrchr(item, ':'))
-        key = strrchr(item, ':') + 1;
-    if (item && !s_safe_key(key))
+        raw = strrchr(item, ':') + 1;
+    if (item && row->key_is_name && strrchr(item, '/'))
+        raw = strrchr(item, '/') + 1;
+    char *key = item ? dw_snapshot_key_encode(raw) : NULL; /* the snapshot's file name for it */
+    if (item && !s_safe_key(key)) {
+        free(key);
         return;
+    }
     const char *where = row->is_global ? "global" : region;
     char *path = item ? dw_xasprintf("%s/%s/%s/%s", where, row->service, row->command, key)
                       : dw_xasprintf("%s/%s/%s", where, row->service, row->command);
+    free(key);
     json_t *params = row->params ? json_loads(row->params, 0, NULL) : json_object();
     if (!params)
         params = json_object(); /* NEVER: plan.c's templates are checked by the plan's test */
     s_subst_json(run, row, region, item, params);
-    s_call(run, depth, row->service, row->command, region, path, params, row);
+    if (row->until)
+        (*s_polls(run, row))++;
+    s_call(run, depth, row->service, row->command, region, path, params, row, delay_ms);
     free(path);
 }
 
@@ -504,8 +577,12 @@ static void s_plan_children(struct s_run *run, struct s_job *j, json_t *ans)
     const struct dw_plan_call *rows = dw_plan_calls(&n);
     for (size_t r = 0; r < n; r++) {
         const struct dw_plan_call *c = &rows[r];
-        if (!c->parent || !c->each || dw_plan_find(c->parent) != j->row)
+        if (!c->parent || dw_plan_find(c->parent) != j->row)
             continue;
+        if (!c->each) { /* once, after the parent */
+            s_plan_call(run, j->depth + 1, c, j->region, NULL, 0);
+            continue;
+        }
         char *expr = s_subst(run, c, j->region, NULL, c->each);
         struct dw_jmes *q = NULL;
         json_t *items = NULL;
@@ -516,7 +593,7 @@ static void s_plan_children(struct s_run *run, struct s_job *j, json_t *ans)
         json_array_foreach(items, i, it)
         {
             if (json_is_string(it))
-                s_plan_call(run, j->depth + 1, c, j->region, json_string_value(it));
+                s_plan_call(run, j->depth + 1, c, j->region, json_string_value(it), 0);
         }
         json_decref(items);
         dw_jmes_free(q);
@@ -528,7 +605,7 @@ static void s_plan_children(struct s_run *run, struct s_job *j, json_t *ans)
 static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char *cmd, const char *region,
                                   const char *path, json_t *params, json_t **ans, char **why, char **code)
 {
-    s_call(run, 0, svc, cmd, region, path, params, NULL);
+    s_call(run, 0, svc, cmd, region, path, params, NULL, 0);
     dw_http_run(run->http);
     if (run->write_failed) {
         /* The answer was not saved: the caller reports run->write_err. */
@@ -621,6 +698,8 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     run.o = o;
     run.stats = stats;
     run.start_s = (int64_t)time(NULL);
+    run.rows = dw_plan_calls(&run.n_rows);
+    run.polls = dw_xcalloc(run.n_rows + 1, sizeof(int));
     run.copts.profile = o->profile;
     run.copts.profile_explicit = o->profile != NULL;
     run.copts.endpoint_url = o->endpoint_url;
@@ -714,15 +793,15 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     int base_depth = o->n_regions ? 1 : 2;
     /* The plan's roots: the global calls once, from the first region's
      * partition, then every region's calls; their children follow. */
-    size_t n_rows = 0;
-    const struct dw_plan_call *rows = dw_plan_calls(&n_rows);
+    size_t n_rows = run.n_rows;
+    const struct dw_plan_call *rows = run.rows;
     for (size_t r = 0; r < n_rows; r++)
-        if (rows[r].scope == DW_PLAN_GLOBAL)
-            s_plan_call(&run, base_depth, &rows[r], n_regions ? region_list[0] : home_region, NULL);
+        if (rows[r].scope == DW_PLAN_GLOBAL && !rows[r].parent)
+            s_plan_call(&run, base_depth, &rows[r], n_regions ? region_list[0] : home_region, NULL, 0);
     for (size_t i = 0; i < n_regions; i++)
         for (size_t r = 0; r < n_rows; r++)
-            if (rows[r].scope == DW_PLAN_REGION)
-                s_plan_call(&run, base_depth, &rows[r], region_list[i], NULL);
+            if (rows[r].scope == DW_PLAN_REGION && !rows[r].parent)
+                s_plan_call(&run, base_depth, &rows[r], region_list[i], NULL, 0);
     dw_http_run(run.http);
     s_progress(&run, true);
     /* Evidence that could not be saved fails the run; without a manifest
@@ -775,6 +854,7 @@ out:
     dw_http_free(run.http);
     dw_aws_models_free(run.models);
     dw_creds_free(run.creds);
+    free(run.polls);
     if (run.out_fd >= 0)
         close(run.out_fd);
     return rc;

@@ -208,12 +208,15 @@ static void s_custom_free(struct dw_custom_spec *c)
         free(texts[i]->text);
     for (size_t i = 0; i < 4; i++)
         free(c->nist_csf[i]);
+    for (size_t i = 0; i < DW_ARRAY_LEN(c->nist_csf2); i++)
+        free(c->nist_csf2[i]);
     memset(c, 0, sizeof(*c));
 }
 
 static void s_custom(struct ld *l, yaml_node_t *n)
 {
-    static const char *const keys[] = {"id", "title", "severity", "nist_csf", "control_statements", "description",
+    static const char *const keys[] = {"id", "title", "severity", "nist_csf", "nist_csf2", "control_statements",
+                                       "description",
                                        "why", "audit", "resource_type", "call", "list", "id_expression",
                                        "condition", "remediation", "remediation_kind", NULL};
     if (!s_map(l, n, "a custom control") || !s_keys(l, n, keys, "a custom control"))
@@ -257,6 +260,20 @@ static void s_custom(struct ld *l, yaml_node_t *n)
             c.nist_csf[i] = list[i];
         for (size_t i = 3; i < cnt; i++)
             free(list[i]);
+        free(list);
+    }
+    if ((v = s_get(l, n, "nist_csf2"))) {
+        /* CSF 2.0 ids when the table's answer for nist_csf is not the one (or has none). */
+        size_t cnt = 0, max = DW_ARRAY_LEN(c.nist_csf2) - 1;
+        char **list = s_strings(l, v, "nist_csf2", &cnt);
+        if (cnt > max)
+            s_err(l, v, "at most %zu NIST CSF 2.0 subcategories", max);
+        for (size_t i = 0; i < cnt; i++) {
+            if (i < max)
+                c.nist_csf2[i] = list[i];
+            else
+                free(list[i]);
+        }
         free(list);
     }
     if ((v = s_get(l, n, "control_statements")) && s_list(l, v, "control_statements")) {

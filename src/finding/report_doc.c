@@ -14,15 +14,16 @@ enum dw_status dw_report_doc_check(const json_t *doc, const char *source, struct
     if (!json_is_object(rep) || !name || strcmp(name, "dbward") != 0 ||
         !json_is_array(json_object_get(rep, "findings")))
         return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
-                            "not a dbward JSON report (schema_version %d with a findings array)",
-                            DW_REPORT_SCHEMA_VERSION);
+                            "not a dbward JSON report (schema_version %d to %d with a findings array)",
+                            DW_REPORT_SCHEMA_OLDEST, DW_REPORT_SCHEMA_VERSION);
     json_int_t v = json_integer_value(json_object_get(rep, "schema_version"));
-    if (!json_is_integer(json_object_get(rep, "schema_version")) || v != DW_REPORT_SCHEMA_VERSION) {
+    if (!json_is_integer(json_object_get(rep, "schema_version")) || v < DW_REPORT_SCHEMA_OLDEST ||
+        v > DW_REPORT_SCHEMA_VERSION) {
         const char *ver = json_string_value(json_object_get(json_object_get(rep, "tool"), "version"));
         return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
                             "report schema_version %lld (dbward %s) cannot be read by this dbward, which "
-                            "reads schema_version %d",
-                            (long long)v, ver ? ver : "", DW_REPORT_SCHEMA_VERSION);
+                            "reads schema_version %d to %d",
+                            (long long)v, ver ? ver : "", DW_REPORT_SCHEMA_OLDEST, DW_REPORT_SCHEMA_VERSION);
     }
     return DW_OK;
 }
@@ -55,6 +56,8 @@ void dw_finding_view_of(const json_t *f, struct dw_finding_view *out)
     out->account_id = s_str(f, "account_id");
     out->reason = s_str(f, "reason");
     out->fix_kind = s_str(rem, "kind");
+    out->nist_csf = json_is_array(json_object_get(f, "nist_csf")) ? json_object_get(f, "nist_csf") : NULL;
+    out->nist_csf2 = json_is_array(json_object_get(f, "nist_csf2")) ? json_object_get(f, "nist_csf2") : NULL;
     out->commands = json_object_get(rem, "commands");
     out->notes = json_object_get(rem, "notes");
 }

@@ -203,6 +203,17 @@ void dw_http_submit(struct dw_http *h, struct dw_http_req *r)
     s_enqueue(h, r, false);
 }
 
+void dw_http_submit_after(struct dw_http *h, struct dw_http_req *r, int64_t delay_ms)
+{
+    if (delay_ms <= 0) {
+        s_enqueue(h, r, false);
+        return;
+    }
+    r->due_ms = s_now_ms() + delay_ms;
+    r->next = h->waiting;
+    h->waiting = r;
+}
+
 static size_t s_write(char *ptr, size_t size, size_t nmemb, void *user)
 {
     struct dw_http_req *r = user;

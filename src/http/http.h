@@ -86,6 +86,9 @@ void dw_http_req_clear_headers(struct dw_http_req *r);
 /* The endpoint whose rate limit applies (copied); call before submit. */
 void dw_http_req_set_endpoint(struct dw_http_req *r, const char *key);
 void dw_http_submit(struct dw_http *h, struct dw_http_req *r);
+/* As dw_http_submit, but the request starts delay_ms from now at the
+ * earliest (a poll of an answer that is not ready yet). */
+void dw_http_submit_after(struct dw_http *h, struct dw_http_req *r, int64_t delay_ms);
 /* Runs until no request is queued, waiting or in flight. Callbacks may
  * submit more. */
 void dw_http_run(struct dw_http *h);

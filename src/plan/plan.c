@@ -33,6 +33,15 @@ static const struct dw_plan_call s_calls[] = {
      .parent = "iam get-account-authorization-details", .each = "UserDetailList[].UserName",
      .params = "{\"UserName\":\"{item}\"}",
      .key_doc = "user name"},
+    /* The credential report (ACC-11): generated, then read once it is
+     * COMPLETE; a report still in progress, absent or expired is generated
+     * again (the budget of dbward/plan.h's until / not_ready). */
+    {.service = "iam", .command = "generate-credential-report", .scope = DW_PLAN_GLOBAL, .is_global = true,
+     .until = "State=='COMPLETE'",
+     .doc = "the last answer: State COMPLETE, or STARTED/INPROGRESS when the polling budget ran out"},
+    {.service = "iam", .command = "get-credential-report", .scope = DW_PLAN_GLOBAL, .is_global = true,
+     .parent = "iam generate-credential-report", .not_ready = "ReportInProgress,ReportNotPresent,ReportExpired",
+     .doc = "Content is the base64 of the CSV, as the CLI prints it; made once generate-credential-report is COMPLETE"},
     /* Every region. */
     {.service = "dms", .command = "describe-replication-instances", .scope = DW_PLAN_REGION},
     {.service = "dms", .command = "describe-endpoints", .scope = DW_PLAN_REGION},
@@ -49,6 +58,21 @@ static const struct dw_plan_call s_calls[] = {
      .parent = "dms describe-replication-tasks", .each = "ReplicationTasks[].ReplicationTaskArn",
      .key_is_tail = true, .params = "{\"ResourceArn\":\"{item}\"}",
      .key_doc = "the last `:`-separated part of the resource ARN"},
+    /* DMS-16: the secrets endpoints log in with, when they are in the endpoint's own region and
+     * account (a name, or an ARN of this region and account); the key is the ARN's tail. */
+    {.service = "secretsmanager", .command = "describe-secret", .scope = DW_PLAN_PER_RESOURCE,
+     .parent = "dms describe-endpoints",
+     .each = "Endpoints[].[MySQLSettings.SecretsManagerSecretId, PostgreSQLSettings.SecretsManagerSecretId, "
+             "OracleSettings.SecretsManagerSecretId, MicrosoftSQLServerSettings.SecretsManagerSecretId, "
+             "SybaseSettings.SecretsManagerSecretId, IBMDb2Settings.SecretsManagerSecretId, "
+             "RedshiftSettings.SecretsManagerSecretId, MongoDbSettings.SecretsManagerSecretId, "
+             "DocDbSettings.SecretsManagerSecretId, GcpMySQLSettings.SecretsManagerSecretId][] | [?@] | "
+             "[?!starts_with(@, 'arn:') || starts_with(@, 'arn:{partition}:secretsmanager:{region}:{account}:')]",
+     .key_is_tail = true, .params = "{\"SecretId\":\"{item}\"}",
+     .key_doc = "the secret's name, or the last `:`-separated part of its ARN, `/` written `%2F` "
+                "(`secret:dms/orders-Ab12Cd` is `dms%2Forders-Ab12Cd`)",
+     .doc = "each `SecretsManagerSecretId` of an endpoint's engine settings that is a name or an ARN of the "
+            "endpoint's own region and account"},
     {.service = "ec2", .command = "describe-vpcs", .scope = DW_PLAN_REGION},
     {.service = "ec2", .command = "describe-vpc-endpoints", .scope = DW_PLAN_REGION},
     {.service = "ec2", .command = "describe-route-tables", .scope = DW_PLAN_REGION},
@@ -64,6 +88,23 @@ static const struct dw_plan_call s_calls[] = {
      .parent = "cloudtrail describe-trails", .each = "trailList[?HomeRegion=='{region}'].Name",
      .params = "{\"TrailName\":\"{item}\"}",
      .key_doc = "trail name, in the trail's home region"},
+    /* Where logs go (DMS-15, ACC-08): the log groups, the subscription filters of each (names with
+     * '/' cannot be snapshot keys, so /aws/... service groups are left out), and the Firehose
+     * streams those filters feed, to tell a Splunk destination. */
+    {.service = "logs", .command = "describe-log-groups", .scope = DW_PLAN_REGION},
+    {.service = "logs", .command = "describe-subscription-filters", .scope = DW_PLAN_PER_RESOURCE,
+     .parent = "logs describe-log-groups", .each = "logGroups[?!contains(logGroupName, '/')].logGroupName",
+     .params = "{\"logGroupName\":\"{item}\"}",
+     .key_doc = "log group name (groups whose name holds `/`, such as `/aws/lambda/...`, are not collected: a key "
+                "is one file name)",
+     .doc = "for each log group without `/` in its name"},
+    {.service = "firehose", .command = "describe-delivery-stream", .scope = DW_PLAN_PER_RESOURCE,
+     .parent = "logs describe-subscription-filters",
+     .each = "subscriptionFilters[?contains(destinationArn, ':firehose:')].destinationArn", .key_is_name = true,
+     .params = "{\"DeliveryStreamName\":\"{name}\"}",
+     .key_doc = "the stream name: the part of the filter's destination ARN after its last `/` "
+                "(`arn:aws:firehose:...:deliverystream/S` -> `S`)",
+     .doc = "for each Firehose stream a subscription filter names: is its destination Splunk?"},
     {.service = "cloudwatch", .command = "describe-alarms", .scope = DW_PLAN_REGION},
     {.service = "dax", .command = "describe-clusters", .scope = DW_PLAN_REGION},
     {.service = "dynamodb", .command = "list-tables", .scope = DW_PLAN_REGION},
@@ -170,7 +211,7 @@ json_t *dw_plan_json(void)
         json_object_set_new(r, "global", json_boolean(c->is_global));
         json_object_set_new(r, "parent", c->parent ? json_string(c->parent) : json_null());
         json_object_set_new(r, "each", c->each ? json_string(c->each) : json_null());
-        json_object_set_new(r, "key", json_string(c->key_is_tail ? "{tail}" : "{item}"));
+        json_object_set_new(r, "key", json_string(c->key_is_name ? "{name}" : c->key_is_tail ? "{tail}" : "{item}"));
         json_t *p = c->params ? json_loads(c->params, 0, NULL) : json_object();
         json_object_set_new(r, "params", p ? p : json_null()); /* steals p */
         if (c->window_param)
@@ -178,6 +219,8 @@ json_t *dw_plan_json(void)
                                                        (json_int_t)c->window_default_days));
         else
             json_object_set_new(r, "window", json_null());
+        json_object_set_new(r, "until", c->until ? json_string(c->until) : json_null());
+        json_object_set_new(r, "not_ready", c->not_ready ? json_string(c->not_ready) : json_null());
         struct dw_aws_paginator pg;
         if (m && dw_aws_paginator_get(m, c->service, c->command, &pg))
             json_object_set_new(r, "pagination",

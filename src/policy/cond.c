@@ -72,6 +72,17 @@ static int s_cidr(const char *v, struct s_range *r)
     return fam;
 }
 
+int dwp_cidr_range(const char *v, unsigned __int128 *lo, unsigned __int128 *hi)
+{
+    struct s_range r;
+    int fam = s_cidr(v, &r);
+    if (fam) {
+        *lo = r.lo;
+        *hi = r.hi;
+    }
+    return fam;
+}
+
 /* Number of addresses in the union of ranges (sorted in place), capped. */
 static unsigned __int128 s_union_size(struct s_range *r, size_t n)
 {

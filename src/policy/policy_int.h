@@ -90,6 +90,10 @@ bool dwp_cond_fences(const struct dw_policy_cond *c, const struct dw_policy_scop
  * positive condition on aws:PrincipalAccount or kms:CallerAccount that no
  * value of which admits the account). */
 bool dwp_cond_admits_account(const struct dw_policy_cond *c, const char *account);
+/* Parses "a.b.c.d[/n]" or an IPv6 address or range into the inclusive
+ * range [*lo, *hi] (IPv4 as 32-bit numbers); returns 4, 6, or 0 when v is
+ * neither. */
+int dwp_cidr_range(const char *v, unsigned __int128 *lo, unsigned __int128 *hi);
 /* Judge that returns the first item's acceptance. */
 bool dwp_judge_first(const bool *acc, void *ud);
 #endif

@@ -28,7 +28,9 @@ static const char *const s_sensitive[] = {
     "AsmPassword", "AuthPassword", "CertificatePem", "Password", "SaslPassword", "SecurityDbEncryption",
     "SslClientKeyPassword", "KeyStorePassword", "Plaintext", "PrivateKeyPlaintext", "RawSecretAccessKey",
     "SecretAccessKey", "NewPassword", "OldPassword", "PrivateKey", "Base32StringSeed", "QRCodePNG",
-    "ServicePassword", "KeyMaterial", "UserData", "SessionToken", "Token", "WebIdentityToken"};
+    "ServicePassword", "KeyMaterial", "UserData", "SessionToken", "Token", "WebIdentityToken",
+    /* firehose describe-delivery-stream (DMS-15, ACC-08): HTTP endpoint URL and attribute values, Splunk HEC token */
+    "Url", "AttributeValue", "HECToken"};
 
 bool dw_redact_member_is_sensitive(const char *name)
 {

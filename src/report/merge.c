@@ -47,6 +47,40 @@ static json_t *s_sorted_keys(json_t *set)
     return arr;
 }
 
+/* A finding as the merged report (the current schema) holds it, a new
+ * reference: itself, or for a schema 1 finding, which has no "nist_csf2",
+ * a copy with the CSF 2.0 ids: the control's own answer when the catalog
+ * gives it one (an override), else the table's answer for the 1.1 ids the
+ * report recorded. */
+static json_t *s_current(json_t *f)
+{
+    struct dw_finding_view fv;
+    dw_finding_view_of(f, &fv);
+    if (fv.nist_csf2)
+        return json_incref(f);
+    const char *ids[16];
+    size_t n = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach((json_t *)fv.nist_csf, i, v)
+    {
+        if (json_is_string(v) && n < DW_ARRAY_LEN(ids))
+            ids[n++] = json_string_value(v);
+    }
+    struct dw_csf_list l;
+    const struct dw_control *c = fv.control_id ? dw_catalog_find(fv.control_id) : NULL;
+    if (c && c->nist_csf2[0])
+        dw_control_csf2(c, &l);
+    else
+        dw_csf2_of(ids, n, &l);
+    json_t *copy = json_copy(f);
+    json_t *csf2 = json_array();
+    for (size_t k = 0; k < l.n; k++)
+        json_array_append_new(csf2, json_string(l.v[k]));
+    json_object_set_new(copy, "nist_csf2", csf2);
+    return copy;
+}
+
 enum dw_status dw_report_merge(json_t *const *reports, const char *const *sources, size_t n, json_t **out,
                                struct dw_error *err)
 {
@@ -78,7 +112,7 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
         for (size_t k = 0; k < dw_report_doc_count(r); k++) {
             struct dw_finding_view fv;
             dw_report_doc_finding(r, k, &fv);
-            json_t *f = (json_t *)fv.raw; /* kept whole in the merged report */
+            json_t *f = s_current((json_t *)fv.raw); /* kept whole in the merged report */
             char *key = dw_finding_view_key(&fv);
             json_t *had = json_object_get(byk, key);
             if (!had) {
@@ -88,6 +122,7 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
                 json_object_set_new(byk, key, json_pack("{s:O, s:s}", "f", f, "t", taken));
             }
             free(key);
+            json_decref(f);
         }
     }
     json_t *findings = json_array();

@@ -127,11 +127,7 @@ static json_t *s_finding(const struct dw_report_meta *meta, const char *home, co
     json_object_set_new(o, "Resources", resources);
     json_t *comp = json_object();
     json_object_set_new(comp, "Status", json_string(s_compliance(verdict)));
-    json_t *reqs = dw_rpt_csf_array(c, "NIST CSF ");
-    json_t *cs = dw_rpt_cs_array(c);
-    json_array_extend(reqs, cs);
-    json_decref(cs);
-    json_object_set_new(comp, "RelatedRequirements", reqs);
+    json_object_set_new(comp, "RelatedRequirements", dw_rpt_csf_requirements(c));
     json_object_set_new(o, "Compliance", comp);
     json_t *wf = json_object();
     json_object_set_new(wf, "Status", json_string(x->status == DW_MUTED                          ? "SUPPRESSED"

@@ -169,19 +169,17 @@ static void s_chart_controls(FILE *out, const struct dw_findings *f)
 
 static void s_chart_csf(FILE *out, const struct dw_findings *f)
 {
-    size_t grid[DW_RPT_CSF_FUNCTIONS + 1][DW_RESULT_COUNT];
+    size_t grid[DW_CSF_FUNCTIONS + 1][DW_RESULT_COUNT];
     memset(grid, 0, sizeof(grid));
     size_t max = 1;
     for (size_t i = 0; i < f->n; i++) {
-        const struct dw_control *c = f->v[i].control;
-        bool seen[DW_RPT_CSF_FUNCTIONS + 1] = {false};
-        for (size_t k = 0; k < 4 && c->nist_csf[k]; k++) {
-            const char *fn = dw_rpt_csf_function(c->nist_csf[k]);
-            int row = DW_RPT_CSF_FUNCTIONS;
-            for (int r = 0; r < DW_RPT_CSF_FUNCTIONS; r++) {
-                if (strcmp(fn, dw_rpt_csf_function_at(r)) == 0)
-                    row = r;
-            }
+        struct dw_csf_list l;
+        dw_control_csf2(f->v[i].control, &l);
+        bool seen[DW_CSF_FUNCTIONS + 1] = {false};
+        for (size_t k = 0; k < l.n; k++) {
+            int row = dw_csf_function_of(l.v[k]);
+            if (row < 0)
+                row = DW_CSF_FUNCTIONS;
             if (seen[row])
                 continue;
             seen[row] = true;
@@ -190,24 +188,24 @@ static void s_chart_csf(FILE *out, const struct dw_findings *f)
         }
     }
     const int cw = 64, ch = 24, left = 80;
-    fprintf(out, "<div class=\"chart\"><h2>NIST CSF function &times; status</h2>\n<svg id=\"chart-csf\" role=\"img\" "
-                 "aria-label=\"Findings per NIST CSF function and status\" width=\"%d\" height=\"%d\">\n",
-            left + cw * DW_RESULT_COUNT, ch * (DW_RPT_CSF_FUNCTIONS + 2));
+    fprintf(out, "<div class=\"chart\"><h2>NIST CSF 2.0 function &times; status</h2>\n<svg id=\"chart-csf\" "
+                 "role=\"img\" aria-label=\"Findings per NIST CSF 2.0 function and status\" width=\"%d\" "
+                 "height=\"%d\">\n",
+            left + cw * DW_RESULT_COUNT, ch * (DW_CSF_FUNCTIONS + 2));
     for (int r = 0; r < DW_RESULT_COUNT; r++)
         fprintf(out, "<text x=\"%d\" y=\"16\" text-anchor=\"middle\">%s</text>", left + cw * r + cw / 2,
                 r == DW_NOT_APPLICABLE ? "N/A" : dw_result_str((enum dw_result)r));
     fputc('\n', out);
-    for (int row = 0; row <= DW_RPT_CSF_FUNCTIONS; row++) {
+    for (int row = 0; row <= DW_CSF_FUNCTIONS; row++) {
         int y = ch * (row + 1);
-        fprintf(out, "<text x=\"0\" y=\"%d\">%s</text>", y + 16, row < DW_RPT_CSF_FUNCTIONS ? dw_rpt_csf_function_at(row) : "Other");
+        fprintf(out, "<text x=\"0\" y=\"%d\">%s</text>", y + 16, dw_csf_function_name(row));
         for (int r = 0; r < DW_RESULT_COUNT; r++) {
             size_t n = grid[row][r];
             double op = n ? 0.15 + 0.85 * (double)n / (double)max : 0.0;
             fprintf(out, "<rect class=\"cell\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
                          "fill-opacity=\"%.2f\" stroke=\"#ddd\"><title>%s %s: %zu</title></rect>"
                          "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu</text>",
-                    left + cw * r, y, cw, ch, s_color[r], op,
-                    row < DW_RPT_CSF_FUNCTIONS ? dw_rpt_csf_function_at(row) : "Other",
+                    left + cw * r, y, cw, ch, s_color[r], op, dw_csf_function_name(row),
                     dw_result_str((enum dw_result)r), n, left + cw * r + cw / 2, y + 16, n);
         }
         fputc('\n', out);

@@ -5,6 +5,8 @@
 
 #include <dbward/report.h>
 
+#include "report/report_util.h"
+
 void dw_summary_compute(const struct dw_findings *f, struct dw_summary *out)
 {
     memset(out, 0, sizeof(*out));
@@ -47,6 +49,7 @@ static json_t *s_finding(const struct dw_finding *f)
     json_object_set_new(o, "account_id", json_string(f->account_id));
     json_object_set_new(o, "reason", json_string(f->reason));
     json_object_set_new(o, "nist_csf", csf);
+    json_object_set_new(o, "nist_csf2", dw_rpt_csf_array(c, DW_CSF_2_0, NULL));
     json_object_set_new(o, "control_statements", cs);
     json_object_set_new(o, "remediation", rem);
     if (f->status == DW_MUTED) {

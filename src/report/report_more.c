@@ -53,7 +53,7 @@ enum dw_status dw_report_csv(FILE *out, const struct dw_findings *f)
 {
     static const char *const head[] = {"account_id", "region", "control_id", "title", "severity", "status",
                                        "resource_type", "resource_id", "reason", "nist_csf",
-                                       "control_statements", "remediation_kind", "remediation_commands",
+                                       "nist_csf2", "control_statements", "remediation_kind", "remediation_commands",
                                        "muted_reason", "muted_until"};
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
         s_csv_field(out, head[i], i + 1 == sizeof(head) / sizeof(head[0]));
@@ -64,6 +64,9 @@ enum dw_status dw_report_csv(FILE *out, const struct dw_findings *f)
         while (nn < 4 && c->nist_csf[nn])
             nn++;
         char *csf = s_join(c->nist_csf, nn, ";");
+        struct dw_csf_list l2;
+        dw_control_csf2(c, &l2);
+        char *csf2 = s_join(l2.v, l2.n, ";");
         char cs[64] = "";
         for (size_t k = 0; k < 4 && c->statements[k]; k++) {
             size_t l = strlen(cs);
@@ -80,12 +83,14 @@ enum dw_status dw_report_csv(FILE *out, const struct dw_findings *f)
         s_csv_field(out, x->resource_id, false);
         s_csv_field(out, x->reason, false);
         s_csv_field(out, csf, false);
+        s_csv_field(out, csf2, false);
         s_csv_field(out, cs, false);
         s_csv_field(out, dw_fix_kind_str(c->fix_kind), false);
         s_csv_field(out, cmds, false);
         s_csv_field(out, x->muted_reason ? x->muted_reason : "", false);
         s_csv_field(out, x->muted_until ? x->muted_until : "", true);
         free(csf);
+        free(csf2);
         free(cmds);
     }
     return ferror(out) ? DW_E_IO : DW_OK;
@@ -223,7 +228,7 @@ static void s_table(FILE *out, const char *title, struct s_row *rows, size_t n, 
     fputc('\n', out);
 }
 
-enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, bool markdown)
+enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, enum dw_csf_version v, bool markdown)
 {
     struct s_row csf[128], cs[64];
     memset(csf, 0, sizeof(csf));
@@ -231,8 +236,10 @@ enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, bool mar
     size_t n_csf = 0, n_cs = 0;
     for (size_t i = 0; i < f->n; i++) {
         const struct dw_finding *x = &f->v[i];
-        for (size_t k = 0; k < 4 && x->control->nist_csf[k]; k++) {
-            struct s_row *r = s_row(csf, &n_csf, 128, x->control->nist_csf[k]);
+        struct dw_csf_list l;
+        dw_control_csf(x->control, v, &l);
+        for (size_t k = 0; k < l.n; k++) {
+            struct s_row *r = s_row(csf, &n_csf, 128, l.v[k]);
             if (r)
                 s_count(r, x);
         }
@@ -246,7 +253,9 @@ enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, bool mar
     }
     if (markdown)
         fputs("# dbward compliance matrix\n\n", out);
-    s_table(out, "NIST CSF subcategories", csf, n_csf, markdown);
+    char title[64];
+    snprintf(title, sizeof(title), "%s subcategories", dw_csf_version_name(v));
+    s_table(out, title, csf, n_csf, markdown);
     s_table(out, "Company control statements", cs, n_cs, markdown);
     return ferror(out) ? DW_E_IO : DW_OK;
 }

@@ -95,12 +95,10 @@ static json_t *s_event(const struct dw_report_meta *meta, const struct dw_findin
     int cid;
     const char *cname;
     s_compliance_status(verdict, &cid, &cname);
-    json_t *reqs = dw_rpt_csf_array(c, "NIST CSF ");
-    json_t *cs = dw_rpt_cs_array(c);
-    json_array_extend(reqs, cs);
-    json_decref(cs);
+    json_t *reqs = dw_rpt_csf_requirements(c);
     json_t *stds = json_array();
     json_array_append_new(stds, json_string("NIST CSF 1.1"));
+    json_array_append_new(stds, json_string("NIST CSF 2.0"));
     json_array_append_new(stds, json_string("Company control statements"));
     json_t *comp = json_object();
     json_object_set_new(comp, "control", json_string(c->id));

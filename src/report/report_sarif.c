@@ -75,16 +75,18 @@ static json_t *s_rule(const struct dw_control *c, enum dw_severity sev)
     json_t *tags = json_array();
     json_array_append_new(tags, json_string("security"));
     json_array_append_new(tags, json_string(c->service));
-    for (size_t i = 0; i < 4 && c->nist_csf[i]; i++) {
-        char *t = dw_xasprintf("NIST-CSF/%s", c->nist_csf[i]);
-        json_array_append_new(tags, json_string(t));
-        free(t);
-    }
+    json_t *csf1 = dw_rpt_csf_array(c, DW_CSF_1_1, "NIST-CSF/");
+    json_t *csf2 = dw_rpt_csf_array(c, DW_CSF_2_0, "NIST-CSF-2.0/");
+    json_array_extend(tags, csf1);
+    json_array_extend(tags, csf2);
+    json_decref(csf1);
+    json_decref(csf2);
     json_object_set_new(props, "tags", tags);
     json_object_set_new(props, "security-severity", json_string(s_score(sev)));
     json_object_set_new(props, "precision", json_string("very-high"));
     json_object_set_new(props, "severity", json_string(dw_severity_str(sev)));
-    json_object_set_new(props, "nist_csf", dw_rpt_csf_array(c, NULL));
+    json_object_set_new(props, "nist_csf", dw_rpt_csf_array(c, DW_CSF_1_1, NULL));
+    json_object_set_new(props, "nist_csf2", dw_rpt_csf_array(c, DW_CSF_2_0, NULL));
     json_object_set_new(props, "control_statements", dw_rpt_cs_array(c));
     json_object_set_new(props, "remediation_kind", json_string(dw_fix_kind_str(c->fix_kind)));
     json_object_set_new(r, "properties", props);

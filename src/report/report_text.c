@@ -57,10 +57,14 @@ enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
         const struct dw_finding *x = &f->v[i];
         if (x->control != cur) {
             cur = x->control;
-            fprintf(out, "\n%s%s%s  %s  %s  [%s", b, cur->id, z, dw_severity_str(x->severity),
-                    cur->title, cur->nist_csf[0] ? cur->nist_csf[0] : "");
-            for (size_t k = 1; k < 4 && cur->nist_csf[k]; k++)
+            fprintf(out, "\n%s%s%s  %s  %s  [CSF 1.1:", b, cur->id, z, dw_severity_str(x->severity), cur->title);
+            for (size_t k = 0; k < 4 && cur->nist_csf[k]; k++)
                 fprintf(out, " %s", cur->nist_csf[k]);
+            struct dw_csf_list csf2;
+            dw_control_csf2(cur, &csf2);
+            fputs("; 2.0:", out);
+            for (size_t k = 0; k < csf2.n; k++)
+                fprintf(out, " %s", csf2.v[k]);
             fputs("]\n", out);
         }
         fprintf(out, "  %s%-14s%s %-14s %s\n", color ? s_color(x->status) : "",

@@ -8,24 +8,6 @@
 #include "report/report_util.h"
 #include "util/util.h"
 
-/* The five functions of NIST CSF 1.1, the version of the catalog's ids. */
-static const char *const s_fn_code[DW_RPT_CSF_FUNCTIONS] = {"ID", "PR", "DE", "RS", "RC"};
-static const char *const s_fn_name[DW_RPT_CSF_FUNCTIONS] = {"Identify", "Protect", "Detect", "Respond", "Recover"};
-
-const char *dw_rpt_csf_function(const char *subcategory)
-{
-    for (int i = 0; i < DW_RPT_CSF_FUNCTIONS; i++) {
-        if (strncmp(subcategory, s_fn_code[i], 2) == 0 && subcategory[2] == '.')
-            return s_fn_name[i];
-    }
-    return "Other";
-}
-
-const char *dw_rpt_csf_function_at(int i)
-{
-    return i >= 0 && i < DW_RPT_CSF_FUNCTIONS ? s_fn_name[i] : "Other";
-}
-
 void dw_rpt_finding_id(const struct dw_finding *x, char *out, size_t out_len)
 {
     char *key = dw_finding_key(x->account_id, x->region, x->control->id, x->resource_id);
@@ -51,14 +33,28 @@ int64_t dw_rpt_taken_at(const struct dw_report_meta *meta)
     return t;
 }
 
-json_t *dw_rpt_csf_array(const struct dw_control *c, const char *prefix)
+json_t *dw_rpt_csf_array(const struct dw_control *c, enum dw_csf_version v, const char *prefix)
 {
+    struct dw_csf_list l;
+    dw_control_csf(c, v, &l);
     json_t *a = json_array();
-    for (size_t i = 0; i < 4 && c->nist_csf[i]; i++) {
-        char *s = dw_xasprintf("%s%s", prefix ? prefix : "", c->nist_csf[i]);
+    for (size_t i = 0; i < l.n; i++) {
+        char *s = dw_xasprintf("%s%s", prefix ? prefix : "", l.v[i]);
         json_array_append_new(a, json_string(s));
         free(s);
     }
+    return a;
+}
+
+json_t *dw_rpt_csf_requirements(const struct dw_control *c)
+{
+    json_t *a = dw_rpt_csf_array(c, DW_CSF_1_1, "NIST CSF 1.1 ");
+    json_t *b = dw_rpt_csf_array(c, DW_CSF_2_0, "NIST CSF 2.0 ");
+    json_t *cs = dw_rpt_cs_array(c);
+    json_array_extend(a, b);
+    json_array_extend(a, cs);
+    json_decref(b);
+    json_decref(cs);
     return a;
 }
 

@@ -8,14 +8,6 @@
 
 #include <dbward/report.h>
 
-/* NIST CSF function name of a subcategory ("PR.DS-1" -> "Protect"), or
- * "Other" for an id it does not know. */
-const char *dw_rpt_csf_function(const char *subcategory);
-
-/* The CSF functions in order, for tables and charts. */
-#define DW_RPT_CSF_FUNCTIONS 5
-const char *dw_rpt_csf_function_at(int i);
-
 /* A stable id of a finding: hex SHA-256 of account, region, control and
  * resource, cut to out_len - 1 characters (at most 64). */
 void dw_rpt_finding_id(const struct dw_finding *x, char *out, size_t out_len);
@@ -23,8 +15,12 @@ void dw_rpt_finding_id(const struct dw_finding *x, char *out, size_t out_len);
 /* Epoch seconds of meta->taken_at, 0 when it cannot be read. */
 int64_t dw_rpt_taken_at(const struct dw_report_meta *meta);
 
-/* A JSON array of the control's CSF ids; with prefix, each is prefixed. */
-json_t *dw_rpt_csf_array(const struct dw_control *c, const char *prefix);
+/* A JSON array of the control's CSF ids in version v; with prefix, each is
+ * prefixed. */
+json_t *dw_rpt_csf_array(const struct dw_control *c, enum dw_csf_version v, const char *prefix);
+/* The compliance requirements of a control for OCSF and ASFF: "NIST CSF
+ * 1.1 PR.AC-3", ..., "NIST CSF 2.0 PR.IR-01", ..., then "CS-06", .... */
+json_t *dw_rpt_csf_requirements(const struct dw_control *c);
 /* A JSON array of "CS-NN" statement ids. */
 json_t *dw_rpt_cs_array(const struct dw_control *c);
 

@@ -31,6 +31,7 @@ static const char s_body[] =
     "  mkdir -p \"$(dirname \"$OUT/$p\")\"\n"
     "  if aws \"$@\" --output json >\"$OUT/$p.json.part\" 2>\"$ERR\"; then\n"
     "    mv \"$OUT/$p.json.part\" \"$OUT/$p.json\"\n"
+    "    rm -f \"$OUT/$p.error.json\"   # an earlier try of a call made again\n"
     "  else\n"
     "    rm -f \"$OUT/$p.json.part\"\n"
     "    code=$(sed -n 's/.*An error occurred (\\([A-Za-z0-9._-]*\\)).*/\\1/p' \"$ERR\" | head -n 1)\n"
@@ -43,6 +44,11 @@ static const char s_body[] =
     "# dw_ids aws-arguments...: prints the ids a --query selects, one per line.\n"
     "dw_ids() {\n"
     "  aws \"$@\" --output text 2>/dev/null | tr '\\t' '\\n' | grep -v '^None$' | grep -v '^$'\n"
+    "}\n"
+    "# dw_key KEY: the file name of a resource key, '/' as %2F (a secret named dms/orders\n"
+    "# is one file, never a folder), as dbward reads it.\n"
+    "dw_key() {\n"
+    "  printf '%s' \"$1\" | sed 's#/#%2F#g'\n"
     "}\n"
     "\n"
     "ACCOUNT=$(aws sts get-caller-identity --query Account --output text) || exit 2\n"
@@ -69,7 +75,7 @@ static const char s_tail[] =
 static void s_dq(struct dw_buf *b, const char *text, const char *var)
 {
     static const char *const names[] = {"{item}", "{tail}", "{region}", "{partition}", "{account}", "{now}",
-                                        "{window_start}"};
+                                        "{window_start}", "{name}"};
     for (const char *p = text; *p;) {
         size_t k = 0;
         while (k < DW_ARRAY_LEN(names) && strncmp(p, names[k], strlen(names[k])) != 0)
@@ -86,6 +92,8 @@ static void s_dq(struct dw_buf *b, const char *text, const char *var)
             dw_buf_puts(b, "$TAKEN_AT");
         else if (k == 6)
             dw_buf_puts(b, "$WINDOW_START");
+        else if (k == 7)
+            dw_buf_printf(b, "${%s##*/}", var ? var : "item");
         if (k < DW_ARRAY_LEN(names)) {
             p += strlen(names[k]);
             continue;
@@ -132,20 +140,86 @@ static void s_indent(struct dw_buf *b, int depth)
         dw_buf_puts(b, "  ");
 }
 
+static void s_row(struct dw_buf *b, const struct dw_plan_call *rows, size_t n, const struct dw_plan_call *c,
+                  const char *var, int depth);
+
+/* The evidence path of a row's answer, as a shell word's inside. */
+static void s_path(struct dw_buf *b, const struct dw_plan_call *c, const char *var)
+{
+    dw_buf_puts(b, c->is_global ? "global" : "$R");
+    dw_buf_printf(b, "/%s/%s", c->service, c->command);
+    if (c->scope == DW_PLAN_PER_RESOURCE)
+        dw_buf_printf(b, c->key_is_name   ? "/$(dw_key \"${%s##*/}\")"
+                         : c->key_is_tail ? "/$(dw_key \"${%s##*:}\")"
+                                          : "/$(dw_key \"$%s\")",
+                      var);
+}
+
+/* A row whose answer is ready later (dbward/plan.h: until): the call is
+ * repeated until its `until` query prints True, then its children made once
+ * are called; one of their not_ready codes starts the round again. Both
+ * within the plan's budget (DW_POLL_WAIT seconds apart, 2 by default). */
+static void s_poll_row(struct dw_buf *b, const struct dw_plan_call *rows, size_t n, const struct dw_plan_call *c,
+                       const char *var, int depth)
+{
+    s_indent(b, depth);
+    dw_buf_puts(b, "dw_poll=1\n");
+    s_indent(b, depth);
+    dw_buf_puts(b, "while :; do\n");
+    s_indent(b, depth + 1);
+    dw_buf_puts(b, "dw_call \"");
+    s_path(b, c, var);
+    dw_buf_puts(b, "\" ");
+    s_args(b, c, var);
+    dw_buf_puts(b, "\n");
+    s_indent(b, depth + 1);
+    dw_buf_puts(b, "if [ \"$(dw_ids ");
+    s_args(b, c, var);
+    dw_buf_puts(b, " --query \"");
+    s_dq(b, c->until, var);
+    dw_buf_printf(b, "\")\" = True ] || [ $dw_poll -ge %d ]; then\n", DW_PLAN_POLL_ATTEMPTS);
+    s_indent(b, depth + 2);
+    dw_buf_puts(b, "dw_again=\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct dw_plan_call *k = &rows[i];
+        if (!k->parent || k->each || dw_plan_find(k->parent) != c)
+            continue;
+        s_row(b, rows, n, k, var, depth + 2);
+        if (!k->not_ready)
+            continue;
+        s_indent(b, depth + 2);
+        dw_buf_puts(b, "grep -Eq '\"code\": \"(");
+        for (const char *p = k->not_ready; *p; p++)
+            dw_buf_append(b, *p == ',' ? "|" : p, 1);
+        dw_buf_puts(b, ")\"' \"$OUT/");
+        s_path(b, k, var);
+        dw_buf_puts(b, ".error.json\" 2>/dev/null && dw_again=1\n");
+    }
+    s_indent(b, depth + 2);
+    dw_buf_printf(b, "[ -n \"$dw_again\" ] && [ $dw_poll -lt %d ] || break\n", DW_PLAN_POLL_ATTEMPTS);
+    s_indent(b, depth + 1);
+    dw_buf_puts(b, "fi\n");
+    s_indent(b, depth + 1);
+    dw_buf_puts(b, "dw_poll=$((dw_poll + 1)); sleep \"${DW_POLL_WAIT:-2}\"\n");
+    s_indent(b, depth);
+    dw_buf_puts(b, "done\n");
+}
+
 /* One row's call, then a loop over each group of its children. */
 static void s_row(struct dw_buf *b, const struct dw_plan_call *rows, size_t n, const struct dw_plan_call *c,
                   const char *var, int depth)
 {
+    if (c->until) {
+        s_poll_row(b, rows, n, c, var, depth);
+        return;
+    }
     if (c->window_param) {
         s_indent(b, depth);
         dw_buf_printf(b, "WINDOW_START=$START_%s\n", c->window_param);
     }
     s_indent(b, depth);
     dw_buf_puts(b, "dw_call \"");
-    dw_buf_puts(b, c->is_global ? "global" : "$R");
-    dw_buf_printf(b, "/%s/%s", c->service, c->command);
-    if (c->scope == DW_PLAN_PER_RESOURCE)
-        dw_buf_printf(b, c->key_is_tail ? "/${%s##*:}" : "/$%s", var);
+    s_path(b, c, var);
     dw_buf_puts(b, "\" ");
     s_args(b, c, var);
     dw_buf_puts(b, "\n");
@@ -155,9 +229,14 @@ static void s_row(struct dw_buf *b, const struct dw_plan_call *rows, size_t n, c
         const struct dw_plan_call *k = &rows[i];
         if (!k->parent || dw_plan_find(k->parent) != c)
             continue;
+        if (!k->each) { /* once, after the parent */
+            s_row(b, rows, n, k, var, depth);
+            continue;
+        }
         bool first = true; /* the first child of this `each` opens the loop */
         for (size_t e = 0; e < i && first; e++)
-            first = !(rows[e].parent && dw_plan_find(rows[e].parent) == c && strcmp(rows[e].each, k->each) == 0);
+            first = !(rows[e].parent && rows[e].each && dw_plan_find(rows[e].parent) == c &&
+                      strcmp(rows[e].each, k->each) == 0);
         if (!first)
             continue;
         s_indent(b, depth);
@@ -167,7 +246,8 @@ static void s_row(struct dw_buf *b, const struct dw_plan_call *rows, size_t n, c
         s_dq(b, k->each, var);
         dw_buf_puts(b, "\"); do\n");
         for (size_t m = i; m < n; m++)
-            if (rows[m].parent && dw_plan_find(rows[m].parent) == c && strcmp(rows[m].each, k->each) == 0)
+            if (rows[m].parent && rows[m].each && dw_plan_find(rows[m].parent) == c &&
+                strcmp(rows[m].each, k->each) == 0)
                 s_row(b, rows, n, &rows[m], child_var, depth + 1);
         s_indent(b, depth);
         dw_buf_puts(b, "done\n");
@@ -215,11 +295,11 @@ char *dw_collect_script(const char **regions, size_t n_regions)
     }
     dw_buf_puts(&b, "\n# Global calls (IAM), once.\n");
     for (size_t i = 0; i < n; i++)
-        if (rows[i].scope == DW_PLAN_GLOBAL)
+        if (rows[i].scope == DW_PLAN_GLOBAL && !rows[i].parent)
             s_row(&b, rows, n, &rows[i], NULL, 0);
     dw_buf_puts(&b, "\nfor R in $REGIONS; do\n  echo \"dbward collect: $R\" >&2\n");
     for (size_t i = 0; i < n; i++)
-        if (rows[i].scope == DW_PLAN_REGION)
+        if (rows[i].scope == DW_PLAN_REGION && !rows[i].parent)
             s_row(&b, rows, n, &rows[i], NULL, 1);
     dw_buf_puts(&b, "done\n\n");
     const char *v = strstr(s_tail, "%VERSION%");

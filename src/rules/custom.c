@@ -221,6 +221,8 @@ static void s_custom_free(struct dw_custom_control *cc)
     free((char *)c->calls[0]);
     for (size_t i = 0; i < 4; i++)
         free((char *)c->nist_csf[i]);
+    for (size_t i = 0; i < DW_ARRAY_LEN(c->nist_csf2); i++)
+        free((char *)c->nist_csf2[i]);
     free(cc->call_service);
     free(cc->call_command);
     dw_jmes_free(cc->list);
@@ -249,6 +251,8 @@ static enum dw_status s_one(const struct dw_config *cfg, const struct dw_custom_
     c->severity = sp->severity;
     for (size_t i = 0; i < 3 && sp->nist_csf[i]; i++)
         c->nist_csf[i] = dw_xstrdup(sp->nist_csf[i]);
+    for (size_t i = 0; i + 1 < DW_ARRAY_LEN(sp->nist_csf2) && sp->nist_csf2[i]; i++)
+        c->nist_csf2[i] = dw_xstrdup(sp->nist_csf2[i]);
     memcpy(c->statements, sp->statements, sizeof(c->statements));
     c->what = s_dup_or(&sp->description, "(no description)");
     c->why = s_dup_or(&sp->why, "Set by this team's dbward.yaml.");

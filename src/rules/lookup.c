@@ -1,6 +1,7 @@
 /* lookup.c: the joins the evaluators make between answers of one region
  * (replication instance -> its tasks, task -> its endpoints, group id -> its
- * describe-security-groups entry, VPC -> its VPC endpoints, key -> its
+ * describe-security-groups entries and the instances using it, ARN -> its
+ * instance, VPC -> its VPC endpoints, log group name -> its group, key -> its
  * aliases), each indexed once per region in the scan's memo, so a control
  * over N resources costs N lookups and not N scans of another list. Each
  * lookup returns what the linear scan it replaces found, in the same order.
@@ -119,28 +120,99 @@ json_t *dwi_dms_task_endpoints(struct dw_scan_ctx *ctx, json_t *task)
 
 /* ---- EC2: security groups by id, VPC endpoints by VPC ---- */
 
-/* GroupId -> the last entry with that id (what a scan keeping the last match finds). */
 static json_t *s_build_groups(struct dw_scan_ctx *ctx, const char *region)
 {
-    json_t *index = json_object();
-    size_t i;
-    json_t *x;
-    json_array_foreach(s_answer(ctx, region, "ec2", "describe-security-groups", "SecurityGroups"), i,
-                       x)
-    {
-        const char *id = dwi_str(x, "GroupId");
-        if (id)
-            json_object_set(index, id, x);
-    }
-    return index;
+    return s_group_by(s_answer(ctx, region, "ec2", "describe-security-groups", "SecurityGroups"),
+                      "GroupId");
 }
 
-json_t *dwi_ec2_group(struct dw_scan_ctx *ctx, const char *gid)
+json_t *dwi_ec2_groups_with_id(struct dw_scan_ctx *ctx, const char *gid)
 {
     if (!gid)
         return NULL;
     json_t *index = s_memo_in(ctx, ctx->region, "lookup.groups_by_id", s_build_groups);
     return json_object_get(index, gid);
+}
+
+json_t *dwi_ec2_group(struct dw_scan_ctx *ctx, const char *gid)
+{
+    json_t *all = dwi_ec2_groups_with_id(ctx, gid);
+    size_t n = json_array_size(all);
+    return n ? json_array_get(all, n - 1) : NULL;
+}
+
+/* VpcSecurityGroupId -> [instances naming it], each instance once. */
+static json_t *s_build_group_users(struct dw_scan_ctx *ctx, const char *region)
+{
+    json_t *index = json_object();
+    size_t i, k;
+    json_t *inst, *g;
+    json_array_foreach(
+        s_answer(ctx, region, "dms", "describe-replication-instances", "ReplicationInstances"), i, inst)
+    {
+        json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
+        {
+            const char *gid = dwi_str(g, "VpcSecurityGroupId");
+            if (gid)
+                dwi_index_add(index, gid, inst); /* a repeat of the same item is kept once */
+        }
+    }
+    return index;
+}
+
+json_t *dwi_dms_group_users(struct dw_scan_ctx *ctx, const char *gid)
+{
+    if (!gid)
+        return NULL;
+    json_t *index = s_memo_in(ctx, ctx->region, "lookup.instances_by_group", s_build_group_users);
+    return json_object_get(index, gid);
+}
+
+/* ReplicationInstanceArn -> the first instance with it. */
+static json_t *s_build_instances(struct dw_scan_ctx *ctx, const char *region)
+{
+    json_t *index = json_object();
+    size_t i;
+    json_t *x;
+    json_array_foreach(
+        s_answer(ctx, region, "dms", "describe-replication-instances", "ReplicationInstances"), i, x)
+    {
+        const char *a = dwi_str(x, "ReplicationInstanceArn");
+        if (a && !json_object_get(index, a))
+            json_object_set(index, a, x);
+    }
+    return index;
+}
+
+json_t *dwi_dms_instance(struct dw_scan_ctx *ctx, const char *arn)
+{
+    if (!arn)
+        return NULL;
+    json_t *index = s_memo_in(ctx, ctx->region, "lookup.instances_by_arn", s_build_instances);
+    return json_object_get(index, arn);
+}
+
+/* logGroupName -> the first log group with it. */
+static json_t *s_build_log_groups(struct dw_scan_ctx *ctx, const char *region)
+{
+    json_t *index = json_object();
+    size_t i;
+    json_t *x;
+    json_array_foreach(s_answer(ctx, region, "logs", "describe-log-groups", "logGroups"), i, x)
+    {
+        const char *n = dwi_str(x, "logGroupName");
+        if (n && !json_object_get(index, n))
+            json_object_set(index, n, x);
+    }
+    return index;
+}
+
+json_t *dwi_logs_group(struct dw_scan_ctx *ctx, const char *name)
+{
+    if (!name)
+        return NULL;
+    json_t *index = s_memo_in(ctx, ctx->region, "lookup.log_groups_by_name", s_build_log_groups);
+    return json_object_get(index, name);
 }
 
 static json_t *s_build_vpc_endpoints(struct dw_scan_ctx *ctx, const char *region)

@@ -1,6 +1,7 @@
-/* rules_acc.c: account-level evaluators ACC-01..ACC-06: KMS key rotation and
- * key policies, IAM users (access keys, MFA, console passwords) and the
- * CloudTrail trails themselves. IAM is global: these read global/iam. */
+/* rules_acc.c: account-level evaluators ACC-01..ACC-07 and ACC-09: KMS key
+ * rotation, key policies and key material, IAM users (access keys, MFA,
+ * console passwords) and the CloudTrail trails themselves (their settings,
+ * whether they log). IAM is global: these read global/iam. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,8 @@ static void dwi_eval_acc03(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_acc04(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_acc06(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_acc07(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_acc09(struct dw_scan_ctx *ctx, const struct dw_control *c);
 
 /* ---- ACC-01: rotation of customer managed symmetric keys ---- */
 
@@ -445,24 +448,27 @@ static void s_acc05_key(struct dw_scan_ctx *ctx, const struct dw_control *c, con
     dwi_key_clean_up(&k);
 }
 
-void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c)
+/* The keys DMS and DynamoDB use, as written by their users (ACC-05, ACC-09): replication
+ * instances' KmsKeyId, endpoints' KmsKeyId and S3/Redshift ServerSideEncryptionKmsKeyId,
+ * tables' SSEDescription.KMSMasterKeyArn. DAX is left out: its encryption at rest takes no
+ * customer key. A table whose description cannot be read is ERROR (emitted here). */
+static void s_used_keys(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                        struct s_keyref **refs, size_t *n)
 {
-    struct s_keyref *refs = NULL;
-    size_t n = 0;
     size_t i;
     json_t *x;
     json_t *inst = dwi_list(ctx, c, dwi_doc(ctx, "dms", "describe-replication-instances", NULL),
                             "ReplicationInstances", NULL, NULL);
     json_array_foreach(inst, i, x)
-        s_add_ref(&refs, &n, dwi_str(x, "KmsKeyId"), dwi_str(x, "ReplicationInstanceArn"));
+        s_add_ref(refs, n, dwi_str(x, "KmsKeyId"), dwi_str(x, "ReplicationInstanceArn"));
     json_t *eps = dwi_list(ctx, c, dwi_doc(ctx, "dms", "describe-endpoints", NULL), "Endpoints",
                            NULL, NULL);
     json_array_foreach(eps, i, x)
     {
-        s_add_ref(&refs, &n, dwi_str(x, "KmsKeyId"), dwi_str(x, "EndpointArn"));
-        s_add_ref(&refs, &n, dwi_str(x, "S3Settings.ServerSideEncryptionKmsKeyId"),
+        s_add_ref(refs, n, dwi_str(x, "KmsKeyId"), dwi_str(x, "EndpointArn"));
+        s_add_ref(refs, n, dwi_str(x, "S3Settings.ServerSideEncryptionKmsKeyId"),
                   dwi_str(x, "EndpointArn"));
-        s_add_ref(&refs, &n, dwi_str(x, "RedshiftSettings.ServerSideEncryptionKmsKeyId"),
+        s_add_ref(refs, n, dwi_str(x, "RedshiftSettings.ServerSideEncryptionKmsKeyId"),
                   dwi_str(x, "EndpointArn"));
     }
     json_t *tables = dwi_list(ctx, c, dwi_doc(ctx, "dynamodb", "list-tables", NULL), "TableNames",
@@ -478,9 +484,25 @@ void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c)
                      "the table's key is unknown: %s", d->reason);
             continue;
         }
-        s_add_ref(&refs, &n, dwi_str(d->json, "Table.SSEDescription.KMSMasterKeyArn"),
+        s_add_ref(refs, n, dwi_str(d->json, "Table.SSEDescription.KMSMasterKeyArn"),
                   dwi_str(d->json, "Table.TableArn"));
     }
+}
+
+static void s_refs_free(struct s_keyref *refs, size_t n)
+{
+    for (size_t a = 0; a < n; a++) {
+        free(refs[a].ref);
+        free(refs[a].user);
+    }
+    free(refs);
+}
+
+void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    struct s_keyref *refs = NULL;
+    size_t n = 0;
+    s_used_keys(ctx, c, &refs, &n);
     /* One finding per key: the first user seen names it (seen: a set of the refs judged). */
     json_t *seen = json_object();
     for (size_t a = 0; a < n; a++) {
@@ -490,11 +512,198 @@ void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c)
         s_acc05_key(ctx, c, refs[a].ref, refs[a].user);
     }
     json_decref(seen);
-    for (size_t a = 0; a < n; a++) {
-        free(refs[a].ref);
-        free(refs[a].user);
+    s_refs_free(refs, n);
+}
+
+/* ---- ACC-09: the key material of keys used by DMS and DynamoDB is the company's own ---- */
+
+/* Is name in the comma-separated list? */
+static bool s_in_list(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == len && strncmp(p, name, n) == 0)
+            return true;
+        p += n;
+        if (*p == ',')
+            p++;
     }
-    free(refs);
+    return false;
+}
+
+/* The fixes: a key's origin and spec are fixed at creation, so a new key with the company's
+ * material replaces it; material that expires soon is imported again into the same key. */
+static void s_acc09_new_key(struct dw_finding *f, const struct dwi_key *k, const char *user)
+{
+    dwi_cmd(f,
+            "NEW_KEY=$(aws kms create-key --region %s --origin EXTERNAL --key-spec SYMMETRIC_DEFAULT "
+            "--key-usage ENCRYPT_DECRYPT --description 'company key material, replaces %s' "
+            "--query KeyMetadata.KeyId --output text)",
+            k->region, k->key_id);
+    dwi_cmd(f,
+            "aws kms get-parameters-for-import --region %s --key-id \"$NEW_KEY\" "
+            "--wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_4096 > import-params.json",
+            k->region);
+    dwi_cmd(f,
+            "aws kms import-key-material --region %s --key-id \"$NEW_KEY\" "
+            "--encrypted-key-material fileb://REPLACE_WITH_WRAPPED_MATERIAL.bin "
+            "--import-token fileb://REPLACE_WITH_IMPORT_TOKEN.bin "
+            "--expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE",
+            k->region);
+    dwi_note(f, "Wrap the company HSM's AES-256 key with the public key of import-params.json; "
+                "then move %s to the new key (a DMS instance is recreated with --kms-key-id, a "
+                "table changes with update-table --sse-specification) before scheduling the old "
+                "key's deletion. An HSM-backed custom key store (--origin AWS_CLOUDHSM "
+                "--custom-key-store-id) serves as well.", user);
+}
+
+static void s_acc09_reimport(struct dw_finding *f, const struct dwi_key *k)
+{
+    dwi_cmd(f,
+            "aws kms get-parameters-for-import --region %s --key-id %s "
+            "--wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_4096 > import-params.json",
+            k->region, k->key_id);
+    dwi_cmd(f,
+            "aws kms import-key-material --region %s --key-id %s "
+            "--encrypted-key-material fileb://REPLACE_WITH_WRAPPED_MATERIAL.bin "
+            "--import-token fileb://REPLACE_WITH_IMPORT_TOKEN.bin "
+            "--expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE",
+            k->region, k->key_id);
+    dwi_note(f, "Import the same key material again (wrapped with the new public key), or the "
+                "key stops working when ValidTo passes.");
+}
+
+static void s_acc09_key(struct dw_scan_ctx *ctx, const struct dw_control *c, const struct dwi_key *k,
+                        const char *user)
+{
+    const char *rid = k->arn;
+    const struct dw_doc *d = dwi_doc_in(ctx, k->region, "kms", "describe-key", k->key_id);
+    json_t *md = d->state == DW_DOC_OK ? dwi_get(d->json, "KeyMetadata") : NULL;
+    const char *origins = dwi_param(ctx, "key_origins");
+    long min_days = dwi_param_long(ctx, "key_material_min_days");
+    if (k->aws_managed == 1) {
+        dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, rid,
+                 "AWS managed key (%s): its material is AWS's (used by %s)", k->why_aws, user);
+        return;
+    }
+    if (k->aws_managed < 0) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, rid,
+                 "KeyManager says CUSTOMER, but whether an alias/aws/ alias targets the key is "
+                 "unknown: %s (used by %s)",
+                 k->alias_reason, user);
+        return;
+    }
+    if (!md) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, rid, "%s.json has no KeyMetadata", d->path);
+        return;
+    }
+    const char *origin = dwi_str(md, "Origin");
+    if (!origin && dwi_get(md, "Origin")) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, rid, "Origin is not a string (used by %s)", user);
+        return;
+    }
+    if (!k->spec) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, rid, "%s.json lacks KeySpec (used by %s)", d->path, user);
+        return;
+    }
+    struct dw_buf why;
+    dw_buf_init(&why, 65536);
+    bool recreate = false;
+    if (!origin) {
+        dw_buf_printf(&why, "Origin is absent from the answer; AWS's documented default is AWS_KMS "
+                            "(not in %s)", origins);
+        recreate = true;
+    } else if (!s_in_list(origins, origin)) {
+        dw_buf_printf(&why, "Origin is %s, not one of %s: the key material was not made by the "
+                            "company", origin, origins);
+        recreate = true;
+    }
+    if (strcmp(k->spec, "SYMMETRIC_DEFAULT") != 0) {
+        dw_buf_printf(&why, "%sKeySpec is %s, not SYMMETRIC_DEFAULT (AES-256)", why.len ? "; " : "",
+                      k->spec);
+        recreate = true;
+    }
+    /* Imported material may expire: ValidTo must lie beyond the window. */
+    bool reimport = false;
+    bool unknown = false;
+    char valid_to_txt[64] = "";
+    if (origin && strcmp(origin, "EXTERNAL") == 0) {
+        const char *model = dwi_str(md, "ExpirationModel");
+        const char *valid_to = dwi_str(md, "ValidTo");
+        int64_t vt = 0;
+        if (model && strcmp(model, "KEY_MATERIAL_DOES_NOT_EXPIRE") == 0) {
+            snprintf(valid_to_txt, sizeof(valid_to_txt), "; imported material does not expire");
+        } else if (!model) {
+            dw_buf_printf(&why, "%sExpirationModel is missing: whether the imported material "
+                                "expires is unknown (KeyState %s)",
+                          why.len ? "; " : "", k->state ? k->state : "?");
+            unknown = true;
+        } else if (!valid_to || !dw_time_parse_iso8601(valid_to, &vt)) {
+            dw_buf_printf(&why, "%sExpirationModel is %s but ValidTo is missing or unreadable",
+                          why.len ? "; " : "", model);
+            unknown = true;
+        } else {
+            int64_t left_s = vt - ctx->now_epoch_s;
+            long left_days = (long)(left_s >= 0 ? left_s / 86400 : -((-left_s + 86399) / 86400));
+            if (left_s <= (int64_t)min_days * 86400) {
+                dw_buf_printf(&why, "%simported key material %s (ValidTo %s, %ld days; limit %ld)",
+                              why.len ? "; " : "", left_s <= 0 ? "has expired" : "expires soon",
+                              valid_to, left_days, min_days);
+                reimport = true;
+            } else {
+                snprintf(valid_to_txt, sizeof(valid_to_txt), "; imported material valid %ld more days",
+                         left_days);
+            }
+        }
+    }
+    char *w = dw_buf_steal(&why);
+    if (recreate || reimport) {
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, rid, "%s (used by %s)", w, user);
+        if (recreate)
+            s_acc09_new_key(f, k, user);
+        else
+            s_acc09_reimport(f, k);
+    } else if (unknown) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, rid, "%s (used by %s)", w, user);
+    } else {
+        dwi_emit(ctx, c, DW_PASS, NULL, rid, "Origin %s, KeySpec SYMMETRIC_DEFAULT%s (used by %s)",
+                 origin, valid_to_txt, user);
+    }
+    free(w);
+}
+
+void dwi_eval_acc09(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    struct s_keyref *refs = NULL;
+    size_t n = 0;
+    s_used_keys(ctx, c, &refs, &n);
+    /* One finding per key, however many users name it and however they name it (id, ARN,
+     * alias): the first user seen names it. */
+    json_t *seen = json_object(); /* every ref met so far */
+    json_t *done = json_object(); /* the ARNs of the keys judged */
+    for (size_t a = 0; a < n; a++) {
+        struct dwi_key k;
+        dwi_key_resolve(ctx, refs[a].ref, ctx->region, &k);
+        bool met = json_object_get(seen, refs[a].ref) != NULL;
+        json_object_set_new(seen, refs[a].ref, json_true()); /* steals the true */
+        if (!k.ok) {
+            if (!met)
+                dwi_emit(ctx, c, DW_ERROR, NULL, refs[a].ref,
+                         "key %s (used by %s) could not be checked: %s", refs[a].ref,
+                         refs[a].user, k.reason);
+            dwi_key_clean_up(&k);
+            continue;
+        }
+        if (!json_object_get(done, k.arn)) {
+            json_object_set_new(done, k.arn, json_true()); /* steals the true */
+            s_acc09_key(ctx, c, &k, refs[a].user);
+        }
+        dwi_key_clean_up(&k);
+    }
+    json_decref(seen);
+    json_decref(done);
+    s_refs_free(refs, n);
 }
 
 /* ---- ACC-06: the trails themselves ---- */
@@ -578,6 +787,78 @@ void dwi_eval_acc06(struct dw_scan_ctx *ctx, const struct dw_control *c)
                             "this trail.");
         }
         free(w);
+    }
+}
+
+/* ---- ACC-07: the trail is logging and its delivery works ---- */
+
+/* Each trail in its home region: get-trail-status IsLogging must be true and
+ * LatestDeliveryError empty. AWS leaves LatestDeliveryError out of the answer
+ * while deliveries succeed, so an absent or empty field is "no error"; an
+ * absent IsLogging has no documented default and is ERROR. */
+static void s_acc07_trail(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t *trail,
+                          const char *name, const char *arn)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "cloudtrail", "get-trail-status", name);
+    if (d->state != DW_DOC_OK) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, arn, "%s", d->reason);
+        return;
+    }
+    int logging = dwi_bool(d->json, "IsLogging");
+    json_t *err = dwi_get(d->json, "LatestDeliveryError");
+    if (logging < 0) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, arn, "%s.json has no boolean IsLogging", d->path);
+        return;
+    }
+    if (err && !json_is_string(err)) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, arn, "%s.json: LatestDeliveryError is %s, not a string", d->path,
+                 dwi_jmes_type(err));
+        return;
+    }
+    const char *delivery = err ? json_string_value(err) : "";
+    if (logging == 1 && !*delivery) {
+        dwi_emit(ctx, c, DW_PASS, NULL, arn, "IsLogging is true and LatestDeliveryError is %s",
+                 err ? "empty" : "absent (no failed delivery)");
+        return;
+    }
+    struct dw_buf why;
+    dw_buf_init(&why, 65536);
+    if (logging == 0)
+        dw_buf_puts(&why, "IsLogging is false");
+    if (*delivery)
+        dw_buf_printf(&why, "%sLatestDeliveryError is %s", why.len ? "; " : "", delivery);
+    char *w = dw_buf_steal(&why);
+    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, "%s", w ? w : "reason too long");
+    free(w);
+    if (logging == 0)
+        dwi_cmd(f, "aws cloudtrail start-logging --region %s --name %s", ctx->region, name);
+    if (*delivery) {
+        const char *bucket = dwi_str(trail, "S3BucketName");
+        dwi_note(f, "The last delivery to bucket %s failed (%s): check that the bucket exists, "
+                    "that its policy lets cloudtrail.amazonaws.com PutObject for this trail and, "
+                    "when the trail is encrypted, that the KMS key policy lets CloudTrail use the key.",
+                 bucket ? bucket : "(not named)", delivery);
+    }
+}
+
+void dwi_eval_acc07(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *arr = dwi_list(ctx, c, dwi_doc(ctx, "cloudtrail", "describe-trails", NULL),
+                           "trailList", NULL, NULL);
+    size_t i;
+    json_t *t;
+    json_array_foreach(arr, i, t)
+    {
+        const char *home = dwi_str(t, "HomeRegion");
+        const char *name = dwi_str(t, "Name");
+        const char *arn = dwi_str(t, "TrailARN") ? dwi_str(t, "TrailARN") : name;
+        if (!home || !name) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn ? arn : "", "trailList[%zu] lacks Name or HomeRegion", i);
+            continue;
+        }
+        if (strcmp(home, ctx->region) != 0)
+            continue; /* a shadow of a trail judged in its home region */
+        s_acc07_trail(ctx, c, t, name, arn);
     }
 }
 
@@ -762,6 +1043,76 @@ const struct dw_control dwi_acc_controls[] = {
             .aws_config = "multi-region-cloudtrail-enabled, cloud-trail-log-file-validation-enabled, cloud-trail-encryption-enabled",
             .conformity = "CloudTrail Log File Integrity Validation",
             .difference = "The three properties in one control, and the key must be customer managed.",
+        },
+    },
+    {
+        .id = "ACC-07",
+        .service = "account",
+        .title = "CloudTrail trails are logging and deliver without error",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"DE.CM-1", "PR.PT-1"},
+        .statements = {4},
+        .seed = "000, 004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::CloudTrail::Trail",
+        .what = "For each trail (judged in its home region), get-trail-status reports IsLogging true and no "
+            "LatestDeliveryError (AWS omits the field while deliveries succeed). An answer without IsLogging "
+            "is ERROR.",
+        .why = "A trail that exists but is stopped, or whose deliveries to its bucket fail, records nothing: "
+            "the audit log has a hole exactly when it is needed.",
+        .audit = "Console: CloudTrail > Trails > trail > Logging status and Last log file delivered. CLI: aws "
+            "cloudtrail get-trail-status --name <trail>.",
+        .fix = "aws cloudtrail start-logging --name <trail>; for a delivery error, repair the bucket policy or "
+            "the KMS key policy named by the error.",
+        .calls = {"cloudtrail describe-trails", "cloudtrail get-trail-status/<trail>"},
+        .clauses = {"not-logging", "delivery-error"},
+        .eval = dwi_eval_acc07,
+        .peers = &(const struct dw_peers){
+            .id = "ACC-07",
+            .prowler = "cloudtrail_multi_region_enabled (checks IsLogging on the way)",
+            .security_hub = "none",
+            .aws_config = "cloudtrail-enabled (trail exists and logs)",
+            .conformity = "CloudTrail Delivery Failing",
+            .difference = "Every trail on its own, and a failed delivery fails as a stopped trail does.",
+        },
+    },
+    {
+        .id = "ACC-09",
+        .service = "account",
+        .title = "Keys used by DMS and DynamoDB hold the company's own key material",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.DS-1"},
+        .statements = {1, 3},
+        .seed = "004",
+        .fix_kind = DW_FIX_RECREATE,
+        .resource_type = "AWS::KMS::Key",
+        .params = {"key_origins", "key_material_min_days"},
+        .what = "Each customer managed key used by DMS or DynamoDB (a replication instance's KmsKeyId, an endpoint's "
+            "KmsKeyId or S3/Redshift ServerSideEncryptionKmsKeyId, a table's SSEDescription.KMSMasterKeyArn) has "
+            "KeyMetadata.Origin in key_origins (EXTERNAL: material imported from the company HSM, AWS_CLOUDHSM: a "
+            "custom key store), KeySpec SYMMETRIC_DEFAULT (AES-256), and imported material that does not expire "
+            "within key_material_min_days days (ValidTo; KEY_MATERIAL_DOES_NOT_EXPIRE passes that clause).",
+        .why = "The runbook asks for keys created by the company's HSM (BYOK, AES-256): material that KMS "
+            "generated itself cannot be held, escrowed or withdrawn by the company, and imported material "
+            "that expires makes the data unreadable the moment ValidTo passes.",
+        .audit = "Console: KMS > Customer managed keys > key > Cryptographic configuration (Origin, Key spec) and "
+            "Key material (expiration). CLI: aws kms describe-key --key-id <id> --query "
+            "'KeyMetadata.[Origin,KeySpec,ExpirationModel,ValidTo]'.",
+        .fix = "Origin and key spec are fixed when a key is created: create a key with --origin EXTERNAL and "
+            "--key-spec SYMMETRIC_DEFAULT, import the company's material, and move the users to it. Material "
+            "that expires soon is imported again (import-key-material) into the same key.",
+        .calls = {"dms describe-replication-instances", "dms describe-endpoints", "dynamodb list-tables",
+      "dynamodb describe-table/<table>", "kms describe-key/<key>", "kms list-aliases"},
+        .clauses = {"origin", "key-spec", "material-expiring"},
+        .eval = dwi_eval_acc09,
+        .peers = &(const struct dw_peers){
+            .id = "ACC-09",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "KMS Customer Master Key (CMK) Origin (not a check of the users' keys only)",
+            .difference = "Only keys that DMS or DynamoDB use are judged, by their origin, key spec and the expiry of "
+                "imported material, with the company's accepted origins as a parameter.",
         },
     },
 };

@@ -1269,6 +1269,8 @@ const struct dw_control dwi_ddb_controls[] = {
         .title = "DynamoDB tables carry the required tags",
         .severity = DW_SEV_LOW,
         .nist_csf = {"ID.AM-1"},
+        /* CSF 2.0 ID.AM-01 is hardware; a tagged table is a service inventory entry (ID.AM-02). */
+        .nist_csf2 = {"ID.AM-02"},
         .statements = {0},
         .seed = "004",
         .fix_kind = DW_FIX_IN_PLACE,
@@ -1355,6 +1357,9 @@ const struct dw_control dwi_ddb_controls[] = {
         .title = "DynamoDB tables are in use",
         .severity = DW_SEV_LOW,
         .nist_csf = {"ID.AM-1"},
+        /* An unused table is a redundant service widening the attack surface:
+         * CSF 2.0 ID.AM-08 (life cycle), not ID.AM-01 (hardware). */
+        .nist_csf2 = {"ID.AM-08"},
         .statements = {0},
         .seed = "004",
         .fix_kind = DW_FIX_MANUAL,

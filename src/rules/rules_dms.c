@@ -1,4 +1,4 @@
-/* rules_dms.c: evaluators for DMS-01..DMS-12 (replication instances,
+/* rules_dms.c: evaluators for DMS-01..DMS-13, DMS-15 and DMS-16 (replication instances,
  * endpoints, tasks and the network and logging around them). Each function
  * reads recorded calls through the snapshot and emits one finding per
  * resource; anything it could not read becomes ERROR with the reason. */
@@ -22,6 +22,12 @@ static void dwi_eval_dms09(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms10(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms15(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms13(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms16(struct dw_scan_ctx *ctx, const struct dw_control *c);
+
+/* DMS-01 names the open ingress DMS-13 finds (defined with DMS-13). */
+static char *s_open_ingress_of(struct dw_scan_ctx *ctx, json_t *inst);
 
 #define RT_INST "AWS::DMS::ReplicationInstance"
 #define RT_EP "AWS::DMS::Endpoint"
@@ -172,9 +178,14 @@ void dwi_eval_dms01(struct dw_scan_ctx *ctx, const struct dw_control *c)
     {
         const char *arn = s_inst_arn(inst);
         int pub = dwi_bool(inst, "PubliclyAccessible");
+        /* A public instance behind a group open to the internet is reachable from it: the
+         * reason says so (DMS-13 judges the group). */
+        char *open = pub == 0 ? NULL : s_open_ingress_of(ctx, inst);
+        const char *open_pre = open ? "; its security group admits the internet: " : "";
+        const char *open_txt = open ? open : "";
         if (!dwi_get(inst, "PubliclyAccessible")) {
-            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, DWI_ABSENT_FMT,
-                                            "PubliclyAccessible", "true");
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, DWI_ABSENT_FMT "%s%s",
+                                            "PubliclyAccessible", "true", open_pre, open_txt);
             s_recreate(ctx, f, inst, false);
         } else if (pub < 0) {
             dwi_emit(ctx, c, DW_ERROR, NULL, arn, "PubliclyAccessible is not a boolean");
@@ -183,10 +194,12 @@ void dwi_eval_dms01(struct dw_scan_ctx *ctx, const struct dw_control *c)
         } else {
             const char *ip = dwi_str(inst, "ReplicationInstancePublicIpAddress");
             struct dw_finding *f =
-                dwi_emit(ctx, c, DW_FAIL, NULL, arn, "PubliclyAccessible is true%s%s%s",
-                         ip ? " (public address " : "", ip ? ip : "", ip ? ")" : "");
+                dwi_emit(ctx, c, DW_FAIL, NULL, arn, "PubliclyAccessible is true%s%s%s%s%s",
+                         ip ? " (public address " : "", ip ? ip : "", ip ? ")" : "", open_pre,
+                         open_txt);
             s_recreate(ctx, f, inst, false);
         }
+        free(open);
     }
 }
 
@@ -977,6 +990,41 @@ static char *s_world_egress(json_t *sg, const long *ports, size_t n_ports)
 /* Protocol names that may appear in a printed command as they are. */
 static const char *const s_protos[] = {"-1", "tcp", "udp", "icmp", "icmpv6", NULL};
 
+/* Adds the command that revokes the world ranges (0.0.0.0/0, ::/0) of rule e of group gid
+ * exactly as the rule is written (protocol, ports), for direction "egress" or "ingress"
+ * (DMS-11, DMS-13); a rule with an unusual IpProtocol gets a note instead. */
+static void s_revoke_world(struct dw_scan_ctx *ctx, struct dw_finding *f, const char *direction,
+                           const char *gid, const struct s_egress *e)
+{
+    const char *lit = NULL;
+    for (size_t k = 0; e->proto && s_protos[k]; k++) {
+        if (strcmp(e->proto, s_protos[k]) == 0)
+            lit = s_protos[k];
+    }
+    if (!lit) {
+        dwi_note(f, "An %s rule with an unusual IpProtocol is open to the internet: "
+                    "revoke it by hand (aws ec2 describe-security-groups --group-ids %s).",
+                 direction, gid);
+        return;
+    }
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    dw_shell_printf(&b,
+                    "aws ec2 revoke-security-group-%s --region %s --group-id %s "
+                    "--ip-permissions '[{\"IpProtocol\":\"",
+                    direction, ctx->region, gid);
+    dw_buf_puts(&b, lit);
+    dw_buf_puts(&b, "\"");
+    if (strcmp(lit, "-1") != 0 && e->from >= 0 && e->to >= 0)
+        dw_buf_printf(&b, ",\"FromPort\":%ld,\"ToPort\":%ld", e->from, e->to);
+    if (e->v4)
+        dw_buf_puts(&b, ",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]");
+    if (e->v6)
+        dw_buf_puts(&b, ",\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]");
+    dw_buf_puts(&b, "}]'");
+    dwi_cmd_take(f, dw_buf_steal(&b));
+}
+
 /* Does e let tcp traffic to port out? */
 static bool s_covers(const struct s_egress *e, long port)
 {
@@ -1038,33 +1086,7 @@ static void s_dms11_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *s
         s_egress_read(p, &e);
         if (!s_egress_offends(&e, ports, n_ports))
             continue;
-        const char *lit = NULL;
-        for (size_t k = 0; e.proto && s_protos[k]; k++) {
-            if (strcmp(e.proto, s_protos[k]) == 0)
-                lit = s_protos[k];
-        }
-        if (!lit) {
-            dwi_note(f, "An egress rule with an unusual IpProtocol is open to the internet: "
-                        "revoke it by hand (aws ec2 describe-security-groups --group-ids %s).",
-                     gid);
-            continue;
-        }
-        struct dw_buf b;
-        dw_buf_init(&b, 65536);
-        dw_shell_printf(&b,
-                        "aws ec2 revoke-security-group-egress --region %s --group-id %s "
-                        "--ip-permissions '[{\"IpProtocol\":\"",
-                        ctx->region, gid);
-        dw_buf_puts(&b, lit);
-        dw_buf_puts(&b, "\"");
-        if (strcmp(lit, "-1") != 0 && e.from >= 0 && e.to >= 0)
-            dw_buf_printf(&b, ",\"FromPort\":%ld,\"ToPort\":%ld", e.from, e.to);
-        if (e.v4)
-            dw_buf_puts(&b, ",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]");
-        if (e.v6)
-            dw_buf_puts(&b, ",\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]");
-        dw_buf_puts(&b, "}]'");
-        dwi_cmd_take(f, dw_buf_steal(&b));
+        s_revoke_world(ctx, f, "egress", gid, &e);
     }
     dwi_note(f, "Replace REPLACE_WITH_DB_CIDR with each database's own address range; the "
                 "rules that allow the needed ports come first, so nothing the instances use is "
@@ -1117,7 +1139,24 @@ static size_t s_group_ports(struct dw_scan_ctx *ctx, json_t *insts, const char *
     return n_ports;
 }
 
-void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
+/* One security group of the region's replication instances. A group shared by several
+ * instances is judged once, for all of them together (CONTROLS.md; DMS-11, DMS-13). */
+struct s_group {
+    const char *gid;  /* VpcSecurityGroupId, borrowed from the instances' answer */
+    const char *arn;  /* the finding's resource id */
+    json_t *sg;       /* its describe-security-groups entry, borrowed */
+    json_t *insts;    /* every instance of the region (the answer's array), borrowed */
+    json_t *users;    /* the instances that use it: a new array of borrowed-from-insts items */
+};
+
+typedef void (*s_group_fn)(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                           const struct s_group *g, void *arg);
+
+/* Calls fn once per distinct security group of the region's instances, in the order the
+ * instances name them. A group absent from describe-security-groups is ERROR (emitted
+ * here); an unusable describe-security-groups is one ERROR per group (dwi_list). */
+static void s_each_group(struct dw_scan_ctx *ctx, const struct dw_control *c, s_group_fn fn,
+                         void *arg)
 {
     json_t *arr = s_instances(ctx, c);
     if (!arr)
@@ -1129,41 +1168,190 @@ void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
     json_t *inst, *g;
     json_array_foreach(arr, i, inst)
     {
-        const char *iarn = s_inst_arn(inst);
         json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
         {
             const char *gid = dwi_str(g, "VpcSecurityGroupId");
             if (!gid || s_seen(&seen, &n_seen, gid))
                 continue;
-            long ports[64];
-            size_t n_ports = s_group_ports(ctx, arr, gid, ports, 64);
             char *garn = dw_xasprintf("arn:%s:ec2:%s:%s:security-group/%s", ctx->partition,
                                       ctx->region, ctx->account, gid);
             json_t *groups = dwi_list(ctx, c, sgd, "SecurityGroups", "AWS::EC2::SecurityGroup", garn);
             json_t *sg = groups ? dwi_ec2_group(ctx, gid) : NULL;
             if (groups && !sg) {
+                const char *iarn = s_inst_arn(inst);
                 dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", garn,
                          "security group %s of %s is not in describe-security-groups", gid,
                          iarn ? iarn : "an instance");
-            } else if (sg && !json_is_array(dwi_get(sg, "IpPermissionsEgress"))) {
-                dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", garn,
-                         "IpPermissionsEgress is missing for %s", gid);
             } else if (sg) {
-                char *bad = s_world_egress(sg, ports, n_ports);
-                if (!bad) {
-                    dwi_emit(ctx, c, DW_PASS, "AWS::EC2::SecurityGroup", garn,
-                             "no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports");
-                } else {
-                    struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::SecurityGroup",
-                                                    garn, "egress allows %s", bad);
-                    s_dms11_fix(ctx, f, sg, gid, ports, n_ports);
-                    free(bad);
-                }
+                json_t *users = dwi_dms_group_users(ctx, gid);
+                struct s_group grp = {.gid = gid, .arn = garn, .sg = sg, .insts = arr,
+                                      .users = users ? json_incref(users) : json_array()};
+                fn(ctx, c, &grp, arg);
+                json_decref(grp.users);
             }
             free(garn);
         }
     }
     s_seen_free(seen, n_seen);
+}
+
+static void s_dms11_group(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                          const struct s_group *g, void *arg)
+{
+    (void)arg;
+    long ports[64];
+    size_t n_ports = s_group_ports(ctx, g->users, g->gid, ports, 64);
+    if (!json_is_array(dwi_get(g->sg, "IpPermissionsEgress"))) {
+        dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", g->arn,
+                 "IpPermissionsEgress is missing for %s", g->gid);
+        return;
+    }
+    char *bad = s_world_egress(g->sg, ports, n_ports);
+    if (!bad) {
+        dwi_emit(ctx, c, DW_PASS, "AWS::EC2::SecurityGroup", g->arn,
+                 "no egress to 0.0.0.0/0 or ::/0 beyond the endpoint ports");
+        return;
+    }
+    struct dw_finding *f =
+        dwi_emit(ctx, c, DW_FAIL, "AWS::EC2::SecurityGroup", g->arn, "egress allows %s", bad);
+    s_dms11_fix(ctx, f, g->sg, g->gid, ports, n_ports);
+    free(bad);
+}
+
+void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_group(ctx, c, s_dms11_group, NULL);
+}
+
+/* ---- DMS-13: ingress from the whole internet ---- */
+
+/* Ingress rules of group sg that admit 0.0.0.0/0 or ::/0, any protocol and port, as new
+ * text ("tcp 3306-3306 from 0.0.0.0/0; all traffic from ::/0"), or NULL when none does. */
+static char *s_world_ingress(json_t *sg)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    size_t i;
+    json_t *p;
+    json_array_foreach(dwi_get(sg, "IpPermissions"), i, p)
+    {
+        struct s_egress e;
+        s_egress_read(p, &e);
+        if (!e.v4 && !e.v6)
+            continue;
+        const char *from = e.v4 && e.v6 ? "0.0.0.0/0 and ::/0" : e.v4 ? "0.0.0.0/0" : "::/0";
+        if (!e.proto || strcmp(e.proto, "-1") == 0 || e.from < 0)
+            dw_buf_printf(&b, "%sall traffic (IpProtocol %s) from %s", b.len ? "; " : "",
+                          e.proto ? e.proto : "?", from);
+        else
+            dw_buf_printf(&b, "%s%s %ld-%ld from %s", b.len ? "; " : "", e.proto, e.from, e.to,
+                          from);
+    }
+    char *s = dw_buf_steal(&b);
+    if (s && !*s) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+/* Identifiers of the group's users, comma-separated, and whether any of them is publicly
+ * accessible (PubliclyAccessible true or absent: its documented default is true). */
+static char *s_group_users(const struct s_group *g, bool *any_public, struct dw_buf *public_ids)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    size_t i;
+    json_t *inst;
+    json_array_foreach(g->users, i, inst)
+    {
+        const char *id = dwi_str(inst, "ReplicationInstanceIdentifier");
+        if (!id)
+            id = s_inst_arn(inst) ? s_inst_arn(inst) : "?";
+        dw_buf_printf(&b, "%s%s", b.len ? ", " : "", id);
+        bool pub = !dwi_get(inst, "PubliclyAccessible") || dwi_bool(inst, "PubliclyAccessible") == 1;
+        if (pub) {
+            *any_public = true;
+            if (public_ids)
+                dw_buf_printf(public_ids, "%s%s", public_ids->len ? ", " : "", id);
+        }
+    }
+    return dw_buf_steal(&b);
+}
+
+static void s_dms13_group(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                          const struct s_group *g, void *arg)
+{
+    (void)arg;
+    if (!json_is_array(dwi_get(g->sg, "IpPermissions"))) {
+        dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", g->arn,
+                 "IpPermissions is missing for %s", g->gid);
+        return;
+    }
+    bool any_public = false;
+    struct dw_buf pub;
+    dw_buf_init(&pub, 65536);
+    char *who = s_group_users(g, &any_public, &pub);
+    char *pubs = dw_buf_steal(&pub);
+    char *bad = s_world_ingress(g->sg);
+    if (!bad) {
+        dwi_emit(ctx, c, DW_PASS, "AWS::EC2::SecurityGroup", g->arn,
+                 "no ingress rule admits 0.0.0.0/0 or ::/0 (used by %s)", who ? who : "");
+    } else {
+        struct dw_finding *f = dwi_emit(
+            ctx, c, DW_FAIL, "AWS::EC2::SecurityGroup", g->arn,
+            "ingress admits %s (used by %s)%s%s%s", bad, who ? who : "",
+            any_public ? "; publicly accessible instance " : "", any_public ? pubs : "",
+            any_public ? " is reachable from the internet through it" : "");
+        size_t i;
+        json_t *p;
+        json_array_foreach(dwi_get(g->sg, "IpPermissions"), i, p)
+        {
+            struct s_egress e;
+            s_egress_read(p, &e);
+            if (e.v4 || e.v6)
+                s_revoke_world(ctx, f, "ingress", g->gid, &e);
+        }
+        dwi_note(f, "Only the 0.0.0.0/0 and ::/0 ranges of each rule are revoked; if clients "
+                    "need the port, authorize their own address ranges first "
+                    "(aws ec2 authorize-security-group-ingress).");
+        free(bad);
+    }
+    free(who);
+    free(pubs);
+}
+
+void dwi_eval_dms13(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_each_group(ctx, c, s_dms13_group, NULL);
+}
+
+/* For DMS-01: the groups of instance inst that admit the whole internet, as new text
+ * ("sg-1 (tcp 3306-3306 from 0.0.0.0/0)"), or NULL when none does or the groups cannot
+ * be read (DMS-13 reports that). */
+static char *s_open_ingress_of(struct dw_scan_ctx *ctx, json_t *inst)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 65536);
+    size_t k, m;
+    json_t *g, *x;
+    json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
+    {
+        const char *gid = dwi_str(g, "VpcSecurityGroupId");
+        json_array_foreach(dwi_ec2_groups_with_id(ctx, gid), m, x)
+        {
+            char *bad = s_world_ingress(x);
+            if (bad)
+                dw_buf_printf(&b, "%s%s (%s)", b.len ? "; " : "", gid, bad);
+            free(bad);
+        }
+    }
+    char *s = dw_buf_steal(&b);
+    if (s && !*s) {
+        free(s);
+        s = NULL;
+    }
+    return s;
 }
 
 struct s_engine_block {
@@ -1240,6 +1428,318 @@ void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c)
     }
 }
 
+/* ---- DMS-15: the task log group keeps events and reaches the SIEM ---- */
+
+/* Retention values CloudWatch Logs accepts (put-retention-policy), ascending. */
+static const long s_retention_days[] = {1,   3,   5,   7,    14,   30,   60,   90,   120,  150,  180,
+                                        365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
+
+/* Is the task's logging on? 1 yes, 0 no or absent (AWS's default is off),
+ * -1 the settings cannot be read (*why new). */
+static int s_task_logging(json_t *task, char **why)
+{
+    json_t *raw = dwi_get(task, "ReplicationTaskSettings");
+    if (!raw)
+        return 0;
+    if (!json_is_string(raw)) {
+        *why = dw_xstrdup("ReplicationTaskSettings is not a string");
+        return -1;
+    }
+    json_error_t jerr;
+    json_t *s = json_loads(json_string_value(raw), JSON_REJECT_DUPLICATES, &jerr);
+    if (!s) {
+        *why = dw_xasprintf("ReplicationTaskSettings is not valid JSON (column %d: %s)", jerr.column, jerr.text);
+        return -1;
+    }
+    int enabled = dwi_bool(s, "Logging.EnableLogging");
+    json_t *lg = dwi_get(s, "Logging");
+    if (enabled < 0 && lg && (!json_is_object(lg) || dwi_get(lg, "EnableLogging"))) {
+        *why = dw_xstrdup("Logging.EnableLogging in ReplicationTaskSettings is not a boolean");
+        json_decref(s);
+        return -1;
+    }
+    json_decref(s);
+    return enabled == 1;
+}
+
+/* The identifier of the instance whose ARN is arn (borrowed), or NULL. */
+static const char *s_instance_id(struct dw_scan_ctx *ctx, const char *arn)
+{
+    return dwi_str(dwi_dms_instance(ctx, arn), "ReplicationInstanceIdentifier");
+}
+
+static void s_dms15_retention_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, const char *group, long min)
+{
+    long days = 0;
+    for (size_t k = 0; k < DW_ARRAY_LEN(s_retention_days) && !days; k++)
+        if (s_retention_days[k] >= min)
+            days = s_retention_days[k];
+    if (days)
+        dwi_cmd(f, "aws logs put-retention-policy --region %s --log-group-name %s --retention-in-days %ld",
+                ctx->region, group, days);
+    else
+        dwi_cmd(f, "aws logs delete-retention-policy --region %s --log-group-name %s", ctx->region, group);
+}
+
+static void s_dms15_siem_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, const char *group)
+{
+    dwi_cmd(f,
+            "aws logs put-subscription-filter --region %s --log-group-name %s --filter-name siem "
+            "--filter-pattern '' --destination-arn REPLACE_WITH_SIEM_FIREHOSE_ARN "
+            "--role-arn REPLACE_WITH_LOGS_TO_FIREHOSE_ROLE_ARN",
+            ctx->region, group);
+    dwi_note(f, "Use the Firehose stream that delivers to Splunk (or a destination of siem_destinations) and a "
+                "role that logs.amazonaws.com may assume with firehose:PutRecord and PutRecordBatch on it.");
+}
+
+static void s_dms15_task(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t *task)
+{
+    const char *arn = dwi_str(task, "ReplicationTaskArn");
+    char *why = NULL;
+    int on = s_task_logging(task, &why);
+    if (on < 0) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn, "whether the task logs is unknown: %s", why);
+        free(why);
+        return;
+    }
+    if (!on) {
+        dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_TASK, arn,
+                 "the task's logging is off (Logging.EnableLogging is not true; DMS-08 judges that)");
+        return;
+    }
+    const char *inst_arn = dwi_str(task, "ReplicationInstanceArn");
+    const char *inst = s_instance_id(ctx, inst_arn);
+    if (!inst) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn,
+                 "the task's replication instance %s is not in describe-replication-instances",
+                 inst_arn ? inst_arn : "(no ReplicationInstanceArn)");
+        return;
+    }
+    long min = dwi_param_long(ctx, "log_retention_min_days");
+    char *group = dw_xasprintf("dms-tasks-%s", inst);
+    json_t *g = dwi_logs_group(ctx, group);
+    if (!g) {
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn,
+                                        "log group %s does not exist in describe-log-groups", group);
+        dwi_cmd(f, "aws logs create-log-group --region %s --log-group-name %s", ctx->region, group);
+        s_dms15_retention_fix(ctx, f, group, min);
+        s_dms15_siem_fix(ctx, f, group);
+        dwi_note(f, "DMS writes task logs to this group once the task runs with logging on; creating it "
+                    "first lets the retention and the subscription be in place before the first event.");
+        free(group);
+        return;
+    }
+    json_t *ret = dwi_get(g, "retentionInDays");
+    if (ret && !json_is_integer(ret)) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn, "retentionInDays of log group %s is not a number", group);
+        free(group);
+        return;
+    }
+    long days = ret ? (long)json_integer_value(ret) : 0;
+    bool short_ret = ret && days < min;
+    char *siem = NULL;
+    int to_siem = dwi_log_group_to_siem(ctx, ctx->region, group, &siem);
+    char *kept = ret ? dw_xasprintf("keeps events %ld days (at least %ld required)", days, min)
+                     : dw_xasprintf("keeps events forever (no retentionInDays; at least %ld required)", min);
+    if (!short_ret && to_siem == 1) {
+        dwi_emit(ctx, c, DW_PASS, RT_TASK, arn, "log group %s %s; %s", group, kept, siem);
+    } else if (!short_ret && to_siem < 0) {
+        dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn, "log group %s %s; subscription filters could not be checked: %s",
+                 group, kept, siem);
+    } else {
+        struct dw_buf b;
+        dw_buf_init(&b, 65536);
+        if (short_ret)
+            dw_buf_printf(&b, "log group %s %s", group, kept);
+        if (to_siem == 0)
+            dw_buf_printf(&b, "%s%s", b.len ? "; " : "", siem);
+        else if (to_siem < 0)
+            dw_buf_printf(&b, "; subscription filters could not be checked: %s", siem);
+        char *w = dw_buf_steal(&b);
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn, "%s", w ? w : "reason too long");
+        free(w);
+        if (short_ret)
+            s_dms15_retention_fix(ctx, f, group, min);
+        if (to_siem == 0)
+            s_dms15_siem_fix(ctx, f, group);
+    }
+    free(kept);
+    free(siem);
+    free(group);
+}
+
+void dwi_eval_dms15(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *tasks = s_tasks(ctx, c);
+    if (!tasks || json_array_size(tasks) == 0)
+        return;
+    json_t *insts = s_instances(ctx, c);
+    json_t *groups = insts ? dwi_list(ctx, c, dwi_doc(ctx, "logs", "describe-log-groups", NULL), "logGroups",
+                                      NULL, NULL)
+                           : NULL;
+    if (!insts || !groups)
+        return;
+    size_t i;
+    json_t *t;
+    json_array_foreach(tasks, i, t)
+        s_dms15_task(ctx, c, t);
+}
+
+/* ---- DMS-16: rotation of the secrets endpoints take their credentials from ---- */
+
+/* The rotation interval of a describe-secret answer in seconds: AutomaticallyAfterDays, or a
+ * ScheduleExpression "rate(N days)" / "rate(N hours)". 0 when neither can be read. */
+static int64_t s_rotation_every_s(json_t *secret)
+{
+    json_t *d = dwi_get(secret, "RotationRules.AutomaticallyAfterDays");
+    if (json_is_integer(d) && json_integer_value(d) > 0)
+        return (int64_t)json_integer_value(d) * 86400;
+    const char *ex = dwi_str(secret, "RotationRules.ScheduleExpression");
+    if (!ex || strncmp(ex, "rate(", 5) != 0)
+        return 0;
+    char *end = NULL;
+    long n = strtol(ex + 5, &end, 10);
+    if (n <= 0 || !end || *end != ' ')
+        return 0;
+    if (strcmp(end, " day)") == 0 || strcmp(end, " days)") == 0)
+        return (int64_t)n * 86400;
+    if (strcmp(end, " hour)") == 0 || strcmp(end, " hours)") == 0)
+        return (int64_t)n * 3600;
+    return 0;
+}
+
+void dwi_eval_dms16(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    long max_days = dwi_param_long(ctx, "secret_rotation_max_days");
+    size_t i;
+    json_t *ep;
+    json_array_foreach(s_endpoints(ctx, c), i, ep)
+    {
+        const char *arn = dwi_str(ep, "EndpointArn");
+        const char *eng = dwi_str(ep, "EngineName");
+        const struct s_engine_block *blk = NULL;
+        for (size_t k = 0; eng && k < DW_ARRAY_LEN(s_blocks); k++) {
+            if (strcmp(eng, s_blocks[k].engine) == 0)
+                blk = &s_blocks[k];
+        }
+        if (!eng) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "EngineName is missing from the answer");
+            continue;
+        }
+        const char *sid = blk ? dwi_str(dwi_get(ep, blk->block), "SecretsManagerSecretId") : NULL;
+        if (!sid || !*sid) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_EP, arn,
+                     "the endpoint's credentials are not in Secrets Manager (engine %s; DMS-12 "
+                     "judges that)",
+                     eng);
+            continue;
+        }
+        /* Secrets are collected in the endpoint's own region and account (the plan's row);
+         * one named by an ARN elsewhere cannot be read, so it is ERROR, never PASS. */
+        const char *key = sid;
+        if (strncmp(sid, "arn:", 4) == 0) {
+            char *sreg = dwi_arn_region(sid);
+            const char *p = sid;
+            for (int colons = 0; *p && colons < 4; p++)
+                colons += *p == ':';
+            size_t alen = strcspn(p, ":");
+            bool here = sreg && strcmp(sreg, ctx->region) == 0 && alen == strlen(ctx->account) &&
+                        strncmp(p, ctx->account, alen) == 0;
+            if (!here) {
+                dwi_emit(ctx, c, DW_ERROR, RT_EP, arn,
+                         "secret %s is in region %s, account %.*s: dbward reads the secrets of an "
+                         "endpoint's own region and account; check its rotation there (aws "
+                         "secretsmanager describe-secret --secret-id %s)",
+                         sid, sreg ? sreg : "?", (int)alen, p, sid);
+                free(sreg);
+                continue;
+            }
+            free(sreg);
+            key = dwi_arn_tail(sid);
+        }
+        const struct dw_doc *d = dwi_doc(ctx, "secretsmanager", "describe-secret", key);
+        if (d->state != DW_DOC_OK) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "secret %s: %s", sid, d->reason);
+            continue;
+        }
+        const char *sarn = dwi_str(d->json, "ARN") ? dwi_str(d->json, "ARN") : sid;
+        struct dw_buf why;
+        dw_buf_init(&why, 65536);
+        bool bad_rotation = false;
+        bool bad_age = false;
+        bool unknown = false;
+        int on = dwi_bool(d->json, "RotationEnabled");
+        if (on < 0 && dwi_get(d->json, "RotationEnabled")) {
+            dw_buf_puts(&why, "RotationEnabled is not a boolean");
+            unknown = true;
+        } else if (on < 0) {
+            dw_buf_printf(&why, DWI_ABSENT_FMT, "RotationEnabled", "false");
+            bad_rotation = true;
+        } else if (on == 0) {
+            dw_buf_puts(&why, "RotationEnabled is false");
+            bad_rotation = true;
+        }
+        int64_t every_s = s_rotation_every_s(d->json);
+        if (on == 1 && every_s == 0) {
+            dw_buf_printf(&why, "%sthe rotation interval cannot be read (RotationRules has neither "
+                                "AutomaticallyAfterDays nor a rate() ScheduleExpression)",
+                          why.len ? "; " : "");
+            unknown = true;
+        } else if (every_s > (int64_t)max_days * 86400) {
+            dw_buf_printf(&why, "%srotation every %lld days (limit %ld)", why.len ? "; " : "",
+                          (long long)((every_s + 86399) / 86400), max_days);
+            bad_rotation = true;
+        }
+        const char *last = dwi_str(d->json, "LastRotatedDate");
+        int64_t last_s = 0;
+        long age_days = -1;
+        if (!dwi_get(d->json, "LastRotatedDate")) {
+            dw_buf_printf(&why, "%snever rotated (no LastRotatedDate)", why.len ? "; " : "");
+            bad_age = true;
+        } else if (!last || !dw_time_parse_iso8601(last, &last_s)) {
+            dw_buf_printf(&why, "%sLastRotatedDate cannot be read", why.len ? "; " : "");
+            unknown = true;
+        } else {
+            int64_t age_s = ctx->now_epoch_s - last_s;
+            age_days = (long)(age_s > 0 ? age_s / 86400 : 0);
+            if (age_s > (int64_t)max_days * 86400) {
+                dw_buf_printf(&why, "%slast rotated %ld days ago (limit %ld)", why.len ? "; " : "",
+                              age_days, max_days);
+                bad_age = true;
+            }
+        }
+        char *w = dw_buf_steal(&why);
+        if (bad_rotation || bad_age) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_EP, arn, "secret %s: %s", sid, w);
+            if (bad_rotation) {
+                struct dw_buf b;
+                dw_buf_init(&b, 65536);
+                dw_shell_printf(&b,
+                                "aws secretsmanager rotate-secret --region %s --secret-id %s "
+                                "--rotation-rules AutomaticallyAfterDays=%ld",
+                                ctx->region, sarn, max_days);
+                if (!dwi_str(d->json, "RotationLambdaARN"))
+                    dw_buf_puts(&b, " --rotation-lambda-arn REPLACE_WITH_ROTATION_FUNCTION_ARN");
+                dwi_cmd_take(f, dw_buf_steal(&b));
+                dwi_note(f, "rotate-secret turns rotation on and rotates the secret at once; the "
+                            "function must be able to change the database user's password.");
+            } else {
+                dwi_cmd(f, "aws secretsmanager rotate-secret --region %s --secret-id %s",
+                        ctx->region, sarn);
+                dwi_note(f, "Rotation is scheduled but has not happened in time: check the "
+                            "rotation function's CloudWatch logs for the failure.");
+            }
+        } else if (unknown) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "secret %s: %s", sid, w);
+        } else {
+            dwi_emit(ctx, c, DW_PASS, RT_EP, arn,
+                     "secret %s rotates every %lld days and was last rotated %ld days ago (limit %ld)",
+                     sid, (long long)((every_s + 86399) / 86400), age_days, max_days);
+        }
+        free(w);
+    }
+}
+
 /* The DMS controls, in catalog order: what each one checks and why, how to
  * audit and fix it by hand, the calls it reads, its parameters, the nearest
  * checks of other tools and its evaluator. */
@@ -1263,7 +1763,8 @@ const struct dw_control dwi_dms_controls[] = {
         .fix = "The flag cannot change after creation: create a private instance with the same class, "
             "storage, subnet group, security groups, engine version and Multi-AZ setting, move the "
             "tasks, then delete the public one.",
-        .calls = {"dms describe-replication-instances", "dms describe-replication-tasks"},
+        .calls = {"dms describe-replication-instances", "dms describe-replication-tasks",
+                  "ec2 describe-security-groups"},
         .clauses = {"public"},
         .eval = dwi_eval_dms01,
         .peers = &(const struct dw_peers){
@@ -1407,6 +1908,8 @@ const struct dw_control dwi_dms_controls[] = {
         .title = "DMS resources carry the required tags",
         .severity = DW_SEV_LOW,
         .nist_csf = {"ID.AM-1", "ID.AM-5"},
+        /* CSF 2.0 ID.AM-01 is hardware; tagged DMS resources are services and systems (ID.AM-02). */
+        .nist_csf2 = {"ID.AM-02", "ID.AM-05"},
         .statements = {0},
         .seed = "000",
         .fix_kind = DW_FIX_IN_PLACE,
@@ -1609,6 +2112,118 @@ const struct dw_control dwi_dms_controls[] = {
             .aws_config = "none",
             .conformity = "none",
             .difference = "No peer checks that endpoints read credentials from Secrets Manager instead of a stored password.",
+        },
+    },
+    {
+        .id = "DMS-15",
+        .service = "dms",
+        .title = "DMS task logs are kept and sent to the SIEM",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"DE.CM-1", "PR.PT-1"},
+        .statements = {4},
+        .seed = "000",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::ReplicationTask",
+        .params = {"log_retention_min_days", "siem_destinations"},
+        .what = "For each task with Logging.EnableLogging true, the log group dms-tasks-<replication instance "
+            "identifier> exists, keeps events at least log_retention_min_days (a group without retentionInDays "
+            "keeps them forever), and has a subscription filter whose destination is the SIEM: an ARN matching "
+            "siem_destinations, or, when that is unset, a Firehose stream with a Splunk destination. Tasks "
+            "without logging are NOT_APPLICABLE (DMS-08 judges them).",
+        .why = "The playbook wants task logs sent to Splunk: logs that stay in CloudWatch are not correlated "
+            "or alerted on, and logs that expire early are gone when an incident is investigated.",
+        .audit = "CLI: aws logs describe-log-groups --log-group-name-prefix dms-tasks-; aws logs "
+            "describe-subscription-filters --log-group-name dms-tasks-<instance>; aws firehose "
+            "describe-delivery-stream --delivery-stream-name <stream> (look for SplunkDestinationDescription).",
+        .fix = "aws logs put-retention-policy --log-group-name <g> --retention-in-days 365; aws logs "
+            "put-subscription-filter --log-group-name <g> --filter-name siem --filter-pattern '' "
+            "--destination-arn <firehose to Splunk> --role-arn <role>.",
+        .calls = {"dms describe-replication-tasks", "dms describe-replication-instances", "logs describe-log-groups",
+                  "logs describe-subscription-filters/<log group>", "firehose describe-delivery-stream/<stream>"},
+        .clauses = {"no-log-group", "short-retention", "no-subscription", "not-siem"},
+        .eval = dwi_eval_dms15,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-15",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "cw-loggroup-retention-period-check (retention only)",
+            .conformity = "none",
+            .difference = "Follows a DMS task to its own log group and requires both the retention and a "
+                "subscription to the SIEM; the peers judge log group retention alone.",
+        },
+    },
+    {
+        .id = "DMS-13",
+        .service = "dms",
+        .title = "DMS security groups admit no ingress from the whole internet",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"PR.AC-5", "PR.PT-4"},
+        .statements = {6},
+        .seed = "003, 001",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::EC2::SecurityGroup",
+        .what = "No inbound rule of a replication instance's security groups admits 0.0.0.0/0 or ::/0, "
+            "whatever its protocol and ports; a group several instances share is judged once, for all of "
+            "them. When such an instance is also publicly accessible, DMS-01's reason names the open group.",
+        .why = "An instance only talks out to its databases; an inbound rule open to every address invites "
+            "scans and connection attempts from anywhere, and with a public address nothing else stands "
+            "between the instance and the internet.",
+        .audit = "Console: EC2 > Security groups > each group of the instance > Inbound rules, look for "
+            "0.0.0.0/0 and ::/0. CLI: aws ec2 describe-security-groups --group-ids <ids> --query "
+            "'SecurityGroups[*].IpPermissions[?IpRanges[?CidrIp==`0.0.0.0/0`] || "
+            "Ipv6Ranges[?CidrIpv6==`::/0`]]'.",
+        .fix = "Revoke the 0.0.0.0/0 and ::/0 ranges of each such rule with aws ec2 "
+            "revoke-security-group-ingress (the rule's protocol and ports as they are); add the clients' "
+            "own ranges first if something must still connect.",
+        .calls = {"dms describe-replication-instances", "ec2 describe-security-groups"},
+        .clauses = {"ingress-v4", "ingress-v6"},
+        .eval = dwi_eval_dms13,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-13",
+            .prowler = "ec2_securitygroup_allow_ingress_from_internet_to_any_port (all groups)",
+            .security_hub = "EC2.18, EC2.19 (all groups)",
+            .aws_config = "restricted-common-ports, vpc-sg-open-only-to-authorized-ports (all groups)",
+            .conformity = "none",
+            .difference = "Peers judge every group of the account, and some only a list of ports; dbward judges the groups of "
+                "replication instances, on any port, once per shared group, and ties a public instance's DMS-01 finding "
+                "to the open group.",
+        },
+    },
+    {
+        .id = "DMS-16",
+        .service = "dms",
+        .title = "Secrets behind DMS endpoints rotate at least every 90 days",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.AC-1"},
+        .statements = {8},
+        .seed = "004",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::Endpoint",
+        .params = {"secret_rotation_max_days"},
+        .what = "For each endpoint whose engine settings name a SecretsManagerSecretId, the secret "
+            "(secretsmanager describe-secret) has RotationEnabled true, a rotation interval of at most "
+            "secret_rotation_max_days days (RotationRules.AutomaticallyAfterDays, or a rate() schedule), and a "
+            "LastRotatedDate no older than that. A secret named by an ARN in another region or account is "
+            "ERROR: dbward reads secrets in the endpoint's own region and account.",
+        .why = "The runbook asks that every secret be rotated within 90 days, including the accounts "
+            "created locally inside a service, such as the database users DMS logs in with; a secret "
+            "that never rotates is a password that never changes.",
+        .audit = "Console: Secrets Manager > the secret > Rotation configuration. CLI: aws secretsmanager "
+            "describe-secret --secret-id <id> --query '[RotationEnabled,RotationRules,LastRotatedDate]'.",
+        .fix = "Turn rotation on with a rotation function and AutomaticallyAfterDays of 90 or less (aws "
+            "secretsmanager rotate-secret --rotation-rules); when rotation is on but overdue, rotate now and "
+            "find out why the function failed.",
+        .calls = {"dms describe-endpoints", "secretsmanager describe-secret/<secret>"},
+        .clauses = {"rotation-off", "interval", "last-rotated"},
+        .eval = dwi_eval_dms16,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-16",
+            .prowler = "secretsmanager_automatic_rotation_enabled (all secrets)",
+            .security_hub = "SecretsManager.1, SecretsManager.4 (all secrets)",
+            .aws_config = "secretsmanager-rotation-enabled-check, secretsmanager-secret-periodic-rotation",
+            .conformity = "Secrets Manager Secret Rotation Enabled",
+            .difference = "Peers judge every secret of the account; dbward judges the secrets DMS endpoints log in with, "
+                "checking the interval and the date of the last rotation against one limit.",
         },
     },
 };

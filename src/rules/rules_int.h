@@ -43,6 +43,14 @@ json_t *dwi_dms_tasks_of(struct dw_scan_ctx *ctx, const char *inst_arn);
 json_t *dwi_dms_task_endpoints(struct dw_scan_ctx *ctx, json_t *task);
 /* The describe-security-groups entry with GroupId gid (the last one if repeated). */
 json_t *dwi_ec2_group(struct dw_scan_ctx *ctx, const char *gid);
+/* Every describe-security-groups entry with GroupId gid. */
+json_t *dwi_ec2_groups_with_id(struct dw_scan_ctx *ctx, const char *gid);
+/* The replication instances whose VpcSecurityGroups name gid, each once. */
+json_t *dwi_dms_group_users(struct dw_scan_ctx *ctx, const char *gid);
+/* The first replication instance whose ReplicationInstanceArn is arn. */
+json_t *dwi_dms_instance(struct dw_scan_ctx *ctx, const char *arn);
+/* The first log group of describe-log-groups named name. */
+json_t *dwi_logs_group(struct dw_scan_ctx *ctx, const char *name);
 /* The describe-vpc-endpoints entries whose VpcId is vpc. */
 json_t *dwi_ec2_vpc_endpoints_of(struct dw_scan_ctx *ctx, const char *vpc);
 /* TargetKeyId of the alias named alias in region's list-aliases (the last one). */
@@ -139,6 +147,8 @@ extern const struct dw_control dwi_ddb_controls[];
 extern const size_t dwi_ddb_controls_count;
 extern const struct dw_control dwi_acc_controls[];
 extern const size_t dwi_acc_controls_count;
+extern const struct dw_control dwi_acc_iam_controls[]; /* ACC-10, ACC-11: rules_acc_iam.c */
+extern const size_t dwi_acc_iam_controls_count;
 
 /* JMESPath type name of a value ("string", "null", ...). */
 const char *dwi_jmes_type(const json_t *v);
@@ -165,6 +175,18 @@ void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool
  * unknown (ERROR emitted for scope). */
 int dwi_region_has(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *service,
                    const char *command, const char *key);
+
+/* The SIEM (siem.c, shared by DMS-15 and ACC-08). Is the destination ARN
+ * the SIEM? With siem_destinations set, when it matches one of its globs;
+ * unset, when it is a Firehose stream with a Splunk destination
+ * (describe-delivery-stream in the stream's region), or an SQS queue or SNS
+ * topic (S3 notifications, ACC-08). 1 yes, 0 no, -1 unknown; *why always
+ * gets a new string saying why. */
+int dwi_siem_destination(struct dw_scan_ctx *ctx, const char *arn, char **why);
+/* Does log group (in region) have a subscription filter to a SIEM
+ * destination (describe-subscription-filters)? 1 yes, 0 no, -1 unknown;
+ * *why always gets a new string. */
+int dwi_log_group_to_siem(struct dw_scan_ctx *ctx, const char *region, const char *group, char **why);
 
 /* The one evaluator of every custom control (c->custom set), custom.c. */
 void dwi_eval_custom(struct dw_scan_ctx *ctx, const struct dw_control *c);

@@ -60,6 +60,37 @@ static uint64_t s_hash(const char *s)
     return h;
 }
 
+char *dw_snapshot_key_encode(const char *key)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, (size_t)1 << 20);
+    for (const char *c = key; c && *c; c++) {
+        if (*c == '/')
+            dw_buf_puts(&b, "%2F");
+        else
+            dw_buf_append(&b, c, 1);
+    }
+    char *out = dw_buf_steal(&b);
+    return out ? out : dw_xstrdup("");
+}
+
+/* The inverse of dw_snapshot_key_encode for a file name's key; a new string. */
+static char *s_key_decode(const char *name, size_t len)
+{
+    char *out = dw_xmalloc(len + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (i + 3 <= len && strncmp(name + i, "%2F", 3) == 0) {
+            out[o++] = '/';
+            i += 2;
+        } else {
+            out[o++] = name[i];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
 static bool s_valid_name(const char *s)
 {
     if (!s || !*s || s[0] == '.')
@@ -486,12 +517,16 @@ static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
 const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, const char *service,
                                      const char *command, const char *key)
 {
-    char *path = key ? dw_xasprintf("%s/%s/%s/%s", region, service, command, key)
+    /* A '/' of a key is written %2F (dw_snapshot_key_encode): a secret named
+     * dms/orders has a file of its own, never a folder. */
+    char *ekey = key ? dw_snapshot_key_encode(key) : NULL;
+    char *path = key ? dw_xasprintf("%s/%s/%s/%s", region, service, command, ekey)
                      : dw_xasprintf("%s/%s/%s", region, service, command);
     uint64_t h = s_hash(path) % s->n_buckets;
     for (struct s_entry *e = s->buckets[h]; e; e = e->next) {
         if (strcmp(e->path, path) == 0) {
             free(path);
+            free(ekey);
             return &e->doc;
         }
     }
@@ -499,7 +534,7 @@ const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, 
     e->path = path;
     e->doc.path = e->path;
     char *call = s_describe_call(region, service, command, key);
-    if (key && !s_valid_name(key)) {
+    if (key && !s_valid_name(ekey)) {
         e->doc.state = DW_DOC_BAD;
         e->reason = dw_xasprintf("%s: the resource key is not a safe file name", call);
         e->doc.reason = e->reason;
@@ -507,6 +542,7 @@ const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, 
         s_load(s, e, call);
     }
     free(call);
+    free(ekey);
     e->next = s->buckets[h];
     s->buckets[h] = e;
     s->n_entries++;
@@ -564,7 +600,7 @@ char **dw_snapshot_keys(struct dw_snapshot *s, const char *region, const char *s
             cut = len - 5;
         if (!cut || name[0] == '.')
             continue;
-        char *key = dw_xstrndup(name, cut);
+        char *key = s_key_decode(name, cut);
         bool dup = false;
         for (size_t i = 0; i < n && !dup; i++)
             dup = strcmp(v[i], key) == 0;

@@ -67,7 +67,8 @@ with tempfile.TemporaryDirectory() as tmp:
         check("failures-by-control chart: one bar per failing control (%d)" % len(ctl_bars),
               len(ctl_bars) == failing_controls)
         cells = d.find_elements(By.CSS_SELECTOR, "#chart-csf rect.cell")
-        check("CSF function x status grid has 6x5 cells (%d)" % len(cells), len(cells) == 30)
+        # The six CSF 2.0 functions (Govern first) and "Other", by the five statuses.
+        check("CSF function x status grid has 7x5 cells (%d)" % len(cells), len(cells) == 35)
         svg = d.find_element(By.ID, "chart-severity")
         check("charts are laid out (non-zero size)", svg.size["width"] > 100 and svg.size["height"] > 50)
         check("all rows shown at first", len(visible_rows(d)) == len(fs))

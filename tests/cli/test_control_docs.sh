@@ -13,11 +13,12 @@ CHECKS=$((CHECKS + 1))
 [ "$(ls "$TMP/controls"/*.md | wc -l)" -eq $((n + 1)) ] || { echo "FAIL: want $n pages and the index"; FAILS=$((FAILS + 1)); }
 for id in $("$DBWARD" controls --format json --config /dev/null | jq -r '.[].id'); do
   for s in "## What it checks" "## Why" "## Audit by hand" "## Fix" "## Nearest checks in other tools" "| Prowler |" \
-           "| AWS Security Hub |" "| AWS Config |" "| Trend Micro Conformity |" "How dbward differs: " "NIST CSF"; do
+           "| AWS Security Hub |" "| AWS Config |" "| Trend Micro Conformity |" "How dbward differs: " "| NIST CSF 1.1 |" "| NIST CSF 2.0 |" "| sources |"; do
     has "$TMP/controls/$id.md" "$s"
   done
+  lacks "$TMP/controls/$id.md" "| seeds |"
   has "$TMP/controls/index.md" "[$id]($id.md)"
 done
-for s in "## By service" "## By severity" "## By NIST CSF function" "### Protect (PR)"; do has "$TMP/controls/index.md" "$s"; done
+for s in "## By service" "## By severity" "## By NIST CSF 2.0 function" "### Protect (PR)"; do has "$TMP/controls/index.md" "$s"; done
 run 2 "$DBWARD" scan --snapshot "$SRC/examples/account" --format markdown
 finish

@@ -33,6 +33,26 @@ done
 for v in 1 32; do
   run 1 "$DBWARD" scan --snapshot "$EX" --param "source_ip_widest_prefix=$v" -o /dev/null
 done
+for v in FOO "EXTERNAL," "" "EXTERNAL,,AWS_KMS"; do # key_origins (ACC-09): known origins only
+  run 2 "$DBWARD" scan --snapshot "$EX" --param "key_origins=$v"
+  has "$TMP/err" "key_origins must be a comma-separated list of AWS_KMS, EXTERNAL, AWS_CLOUDHSM and EXTERNAL_KEY_STORE"
+done
+run 1 "$DBWARD" scan --snapshot "$EX" --param key_origins=EXTERNAL_KEY_STORE,AWS_KMS -o /dev/null
+run 2 "$DBWARD" scan --snapshot "$EX" --param key_material_min_days=0
+has "$TMP/err" "key_material_min_days must be a whole number of days"
+# ACC-10's networks: CIDRs (IPv4 or IPv6) and vpc-/vpce- ids, comma-separated; empty is unset.
+for v in 10.0.0.0/33 10.0.0.300/8 "10.0.0.0/8,,192.0.2.0/24" 2001:db8::/129 10.0.0.0/08 corp; do
+  run 2 "$DBWARD" scan --snapshot "$EX" --param "company_cidrs=$v"
+  has "$TMP/err" "is not an IPv4 or IPv6 address or CIDR range"
+done
+for v in vpc-1 sg-0a1b2c3d4e5f60001 "vpce-0a1b2c3d4e5f60001,vpc-XYZ12345"; do
+  run 2 "$DBWARD" scan --snapshot "$EX" --param "company_vpcs=$v"
+  has "$TMP/err" "is not a vpc- or vpce- id"
+done
+for v in "" "10.0.0.0/8, 192.0.2.7" "2001:db8::/32"; do
+  run 1 "$DBWARD" scan --snapshot "$EX" --param "company_cidrs=$v" -o /dev/null
+done
+run 1 "$DBWARD" scan --snapshot "$EX" --param "company_vpcs=vpc-0a1b2c3d,vpce-0a1b2c3d4e5f60001" -o /dev/null
 run 2 "$DBWARD" scan --snapshot "$EX" --region mars-1
 has "$TMP/err" "region mars-1 is not in the snapshot's manifest"
 run 2 "$DBWARD" scan --snapshot "$EX" --severity urgent

@@ -69,7 +69,7 @@ assert len(rows) == n + 1, (len(rows), n)
 assert int(suites.get("tests")) == n and int(suites.get("failures")) == rep["summary"]["by_status"]["FAIL"]
 assert len(suites) == len({f["control_id"] for f in rep["findings"]})
 assert sum(1 for _ in suites.iter("testcase")) == n
-assert "| PR.DS-1 |" in open(d + "/m.md").read()
+assert "| PR.DS-01 |" in open(d + "/m.md").read()  # CSF 2.0, the matrix default
 PY
 cmp -s "$TMP/out" "$TMP/r2.json" || { echo "FAIL: stdout JSON differs from -o json:FILE"; FAILS=$((FAILS + 1)); }
 run 0 "$DBWARD" controls --format json

@@ -37,10 +37,31 @@ CHECKS=$((CHECKS + 1)); [ "$(key "$TMP/m3.json")" = "$(key "$TMP/tree.json")" ] 
 jq '.taken_at = "2026-12-01T00:00:00Z" | .findings |= map(if .control_id == "DMS-01" then .status = "PASS" | .reason = "fixed later" else . end)' "$TMP/all.json" > "$TMP/newer.json"
 run 0 "$DBWARD" merge "$TMP/newer.json" "$TMP/all.json" -o "$TMP/m4.json"
 CHECKS=$((CHECKS + 1)); [ "$(jq -r '[.findings[] | select(.control_id == "DMS-01") | .reason] | unique | join(",")' "$TMP/m4.json")" = "fixed later" ] || { echo "FAIL: newer evidence should win"; FAILS=$((FAILS + 1)); }
+# A report of schema 1 (before CSF 2.0 was recorded: no nist_csf2) still
+# merges and diffs; the merged report, schema 2, gives its findings the CSF
+# 2.0 ids (NIST's successors, written here by hand; DDB-11's own override).
+jq '.schema_version = 1 | .findings |= map(del(.nist_csf2))' "$TMP/all.json" > "$TMP/v1.json"
+run 0 "$DBWARD" merge "$TMP/v1.json" -o "$TMP/m5.json"
+CHECKS=$((CHECKS + 1)); [ "$(jq '.schema_version' "$TMP/m5.json")" = 2 ] || { echo "FAIL: merged schema_version"; FAILS=$((FAILS + 1)); }
+CHECKS=$((CHECKS + 1)); [ "$(key "$TMP/m5.json")" = "$(key "$TMP/all.json")" ] || { echo "FAIL: schema 1 merge changed findings"; FAILS=$((FAILS + 1)); }
+csf2_of() { jq -c --arg c "$2" '[.findings[] | select(.control_id == $c) | .nist_csf2] | unique' "$1"; }
+for want in 'DMS-01 [["PR.AA-03","PR.AA-05","PR.IR-01"]]' 'DMS-07 [["DE.CM-01","DE.CM-03","DE.CM-06","DE.CM-09","PR.PS-04"]]' \
+            'DDB-10 [["PR.DS-11","RC.RP-01"]]' 'DDB-11 [["ID.AM-08"]]' 'ACC-03 [["PR.AA-03"]]'; do
+  CHECKS=$((CHECKS + 1)); got=$(csf2_of "$TMP/m5.json" "${want%% *}")
+  [ "$got" = "${want#* }" ] || { echo "FAIL: ${want%% *} from a schema 1 report: nist_csf2 $got"; FAILS=$((FAILS + 1)); }
+done
+run 0 "$DBWARD" merge "$TMP/v1.json" "$TMP/us.json" -o "$TMP/m6.json"
+CHECKS=$((CHECKS + 1)); [ "$(jq '[.findings[] | select(has("nist_csf2") | not)] | length' "$TMP/m6.json")" = 0 ] || { echo "FAIL: a merged finding without nist_csf2"; FAILS=$((FAILS + 1)); }
+run 0 "$DBWARD" diff "$TMP/v1.json" "$TMP/all.json"
+has "$TMP/out" "New failures: 0"
 # Refusals.
-jq '.schema_version = 2' "$TMP/all.json" > "$TMP/v2.json"
-run 2 "$DBWARD" merge "$TMP/all.json" "$TMP/v2.json"
-has "$TMP/err" "$TMP/v2.json: report schema_version 2"
+jq '.schema_version = 3' "$TMP/all.json" > "$TMP/v3.json"
+run 2 "$DBWARD" merge "$TMP/all.json" "$TMP/v3.json"
+has "$TMP/err" "$TMP/v3.json: report schema_version 3"
+has "$TMP/err" "reads schema_version 1 to 2"
+jq '.schema_version = 0' "$TMP/all.json" > "$TMP/v0.json"
+run 2 "$DBWARD" merge "$TMP/v0.json"
+has "$TMP/err" "report schema_version 0"
 echo '{"hello": 1}' > "$TMP/other.json"
 run 2 "$DBWARD" merge "$TMP/all.json" "$TMP/other.json"
 has "$TMP/err" "not a dbward JSON report"

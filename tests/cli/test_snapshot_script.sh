@@ -24,6 +24,7 @@ case "$cmd" in
     case "$*" in *--query*) echo "orders" ;; *) echo '{"Table": {"TableName": "orders", "ItemCount": 0}}' ;; esac ;;
   "iam get-login-profile") echo "An error occurred (NoSuchEntity) when calling the GetLoginProfile operation: no" >&2; exit 254 ;;
   "dax describe-clusters") echo "An error occurred (AccessDeniedException) when calling the DescribeClusters operation: User: x is \"not\" authorized" >&2; exit 254 ;;
+  "iam generate-credential-report") case "$*" in *--query*) echo True ;; *) echo '{"State": "COMPLETE"}' ;; esac ;;
   "dynamodb list-tables") case "$*" in *--query*) echo "orders" ;; *) echo '{"TableNames": ["orders"]}' ;; esac ;;
   *--query*) ;;
   --version) echo "aws-cli/2.0 stub" ;;
@@ -37,7 +38,8 @@ CHECKS=$((CHECKS + 1))
 for f in global/iam/get-account-authorization-details.json global/iam/get-login-profile/svc.error.json \
          us-east-1/dax/describe-clusters.error.json us-east-1/dynamodb/describe-table/orders.json \
          us-east-1/dynamodb/list-tags-of-resource/orders.json us-east-1/cloudwatch/get-metric-data/orders.json \
-         us-east-1/dms/describe-replication-instances.json us-east-1/kms/list-keys.json; do
+         us-east-1/dms/describe-replication-instances.json us-east-1/kms/list-keys.json \
+         global/iam/get-credential-report.json; do
   CHECKS=$((CHECKS + 1))
   [ -f "$TMP/snap/$f" ] || { echo "FAIL: collect did not write $f"; FAILS=$((FAILS + 1)); }
 done

@@ -14,8 +14,8 @@ region, and asserts that:
   - faults that a client must absorb (an empty page once, throttling that
     clears) change nothing at all.
 Prints a faults x calls table and exits 1 on any broken assertion. The cells run
-FAULT_MATRIX_JOBS at a time (default 4), each against a mock of its own: a scan
-mostly waits (timeouts, retry back-off), so four fit on two cores."""
+FAULT_MATRIX_JOBS at a time (default 6), each against a mock of its own: a scan
+mostly waits (timeouts, retry back-off), so six fit on two cores."""
 import concurrent.futures
 import json
 import os
@@ -83,7 +83,7 @@ def main():
                 "AWS_EC2_METADATA_DISABLED": "true", "HOME": tmp, "DBWARD_RETRY_BASE_MS": "5",
                 "MOCK_SLOW_SECONDS": "3.5"})
     # One mock per worker: a mock's fault list is global, so two scans at once need two mocks.
-    jobs = max(1, int(os.environ.get("FAULT_MATRIX_JOBS", "4")))
+    jobs = max(1, int(os.environ.get("FAULT_MATRIX_JOBS", "6")))
     mocks, urls = [], []
     for i in range(jobs):
         port_file = os.path.join(tmp, "port%d" % i)

@@ -253,6 +253,7 @@ def container_keys(handler, name):
 
 
 STATE = None
+REPORT_ASKED = set()  # (snapshot folder, command) of the credential report calls answered once
 
 
 def find_file(region, service, command, params, root=None):
@@ -261,16 +262,23 @@ def find_file(region, service, command, params, root=None):
     for p in ("TableName", "KeyId", "UserName"):
         if p in params:
             key = params[p]
+    for p in ("logGroupName", "DeliveryStreamName"):  # DMS-15, ACC-08: log groups, Firehose streams
+        if p in params and command != "describe-log-groups":
+            key = params[p]
     if "ResourceArn" in params:
         arn = params["ResourceArn"]
         key = arn.split("table/")[-1] if service == "dynamodb" else arn.rsplit(":", 1)[-1]
     if "Name" in params or "TrailName" in params:
         key = (params.get("Name") or params.get("TrailName")).rsplit("/", 1)[-1]
+    if "SecretId" in params:  # secretsmanager describe-secret: the ARN's tail, or the name
+        key = params["SecretId"].rsplit(":", 1)[-1]
     if command == "get-metric-data":
         q = params.get("MetricDataQueries", [])
         dims = q[0]["MetricStat"]["Metric"]["Dimensions"] if q else []
         key = dims[0]["Value"] if dims else None
     folder = "global" if service == "iam" else region
+    if key:  # the snapshot's file name of a key: '/' as %2F (dw_snapshot_key_encode)
+        key = key.replace("/", "%2F")
     base = os.path.join(root or STATE.dir, folder, service, command)
     return base + ("/" + key if key else "")
 
@@ -645,6 +653,18 @@ class Handler(BaseHTTPRequestHandler):
                 {"RegionName": r, "Endpoint": "ec2.%s.amazonaws.com" % r, "OptInStatus": "opt-in-not-required"}
                 for r in manifest["regions"]]}, fault)
         base = find_file(region, service, command, params, root)
+        if service == "iam" and command in ("generate-credential-report", "get-credential-report") and \
+                not os.path.exists(base + ".error.json"):
+            # The credential report is not ready at first, as in a fresh account: the
+            # first generation only starts it, the first read finds it in progress.
+            with LOCK:
+                first = (root, command) not in REPORT_ASKED
+                REPORT_ASKED.add((root, command))
+            if first and command == "generate-credential-report":
+                return self.send_value(proto, m, op, {"State": "STARTED", "Description": "No report exists. "
+                                                      "Starting a new report generation task"}, fault)
+            if first:
+                return self.error(proto, 404, "ReportInProgress", "Report generation in progress. Try again later.")
         if os.path.exists(base + ".error.json"):
             e = json.load(open(base + ".error.json"))
             return self.error(proto, 400, e["code"], e.get("message", ""))

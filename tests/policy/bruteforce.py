@@ -39,6 +39,11 @@ Usage: bruteforce.py POLICY_ANSWER CORPUS_DIR
 Environment (scripts/mutate): DW_POLICY_SUBSET=K judges only every K-th
 policy of the sorted corpus (a fixed subset); DW_POLICY_ORACLE_CACHE=FILE
 keeps the brute force's answers between runs (see OracleCache).
+The brute force's answers are also recorded in tests/policy/oracle-answers.json
+(written only by DW_POLICY_RECORD=1, which judges the whole corpus afresh):
+a run uses them, judges every RECHECK-th policy afresh and fails when a
+recorded answer differs from the fresh one, and judges afresh every policy
+the recording lacks (a new or edited policy, another botocore version).
 """
 import hashlib
 import ipaddress
@@ -511,6 +516,216 @@ def judge_key(case, actions):
     return {"open": opened, "broad": broad}, n
 
 
+# ---- ACC-10: requests from outside the company networks (kind "net"),
+# read as include/dbward/policy.h defines the question: conditions on
+# aws:SourceIp, aws:SourceVpc, aws:SourceVpce and aws:ViaAWSService are
+# evaluated on each request; any other condition (other keys, qualified
+# operators, operators not modelled) may hold or not, so a Deny carrying one
+# may not apply and a boundary Allow may; identity Allows count whatever
+# their conditions (the guard must be a Deny or the boundary).
+
+NET_KEYS = {"aws:sourceip", "aws:sourcevpc", "aws:sourcevpce", "aws:viaawsservice"}
+STRING_OPS = {"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
+              "StringLike", "StringNotLike"}
+ACTION_SHAPE = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
+
+
+def net_cond(op, key, values, ctx):
+    """True, False, or None (not modelled: may hold or not)."""
+    k = key.lower()
+    if k not in NET_KEYS or op.startswith("ForAllValues:") or op.startswith("ForAnyValue:"):
+        return None
+    base = op[:-len("IfExists")] if op.endswith("IfExists") else op
+    vals = [v if isinstance(v, str) else json.dumps(v) for v in as_list(values)]
+    if base == "Null":
+        if len(vals) != 1 or vals[0].lower() not in ("true", "false"):
+            return None
+    elif base in ("IpAddress", "NotIpAddress"):
+        if k != "aws:sourceip":
+            return None
+        for v in vals:
+            try:
+                ipaddress.ip_network(v, strict=False)
+            except ValueError:
+                return None
+    elif base == "Bool":
+        if k != "aws:viaawsservice":
+            return None
+    elif base not in STRING_OPS or k == "aws:sourceip":
+        return None
+    return cond_true(op, key, values, ctx)
+
+
+def net_applies(st, ctx, how):
+    """how: "deny" (every condition true), "maybe" (no condition false),
+    "always"; ctx None: no request, nothing is modelled."""
+    if how == "always":
+        return True
+    results = [None if ctx is None else net_cond(op, key, vals, ctx)
+               for op, block in st.get("Condition", {}).items() for key, vals in block.items()]
+    if how == "deny":
+        return all(r is True for r in results)
+    return all(r is not False for r in results)
+
+
+def net_decide(pols, action, arn, ctx, guard):
+    allow = deny = cap = False
+    has_cap = any(p.get("boundary") for p in pols)
+    for p in pols:
+        for st in stmts(p["document"]):
+            if not (action_ok(st, action) and resource_ok(st, arn)):
+                continue
+            if st["Effect"] == "Deny":
+                deny = deny or net_applies(st, ctx, "deny")
+            elif p.get("boundary"):
+                cap = cap or net_applies(st, ctx, "maybe")
+            else:
+                allow = allow or net_applies(st, ctx, "always" if guard else "maybe")
+    return allow and not deny and (cap or not has_cap)
+
+
+def net_limited(vals, widest=8):
+    """dbward's "no wider than a /widest" for one condition's ORed ranges, from ipaddress."""
+    nets = [ipaddress.ip_network(v, strict=False) for v in vals]
+    for fam, limit in ((4, 2 ** (32 - widest)), (6, 2 ** 96)):
+        fam_nets = [n for n in nets if n.version == fam]
+        if sum(n.num_addresses for n in ipaddress.collapse_addresses(fam_nets)) > limit:
+            return False
+    return True
+
+
+def net_company(case):
+    cidrs, ids = list(case.get("company_cidrs", [])), list(case.get("company_vpcs", []))
+    if cidrs or ids:
+        return [ipaddress.ip_network(c, strict=False) for c in cidrs], set(ids), False
+    nets, ids = [], set()
+    for p in case["policies"]:
+        for st in stmts(p["document"]):
+            if st["Effect"] != "Deny":
+                continue
+            for op, block in st.get("Condition", {}).items():
+                base = op[:-len("IfExists")] if op.endswith("IfExists") else op
+                for key, vals in block.items():
+                    vals = as_list(vals)
+                    if key.lower() == "aws:sourceip" and base == "NotIpAddress":
+                        try:
+                            if net_limited(vals):
+                                nets += [ipaddress.ip_network(v, strict=False) for v in vals]
+                        except ValueError:
+                            pass
+                    if key.lower() in ("aws:sourcevpc", "aws:sourcevpce") and base.startswith("StringNot"):
+                        ids |= {v for v in vals if "*" not in v and "?" not in v}
+    return nets, ids, True
+
+
+def net_samples(case):
+    docs = [p["document"] for p in case["policies"]]
+    acts = set(OTHER_SERVICE_ACTIONS) | {"dynamodb:GetItem", "kms:Decrypt", "s3:PutObject", "s3:GetObject",
+                                         "iam:CreateUser", "iam:GetUser", "sts:GetCallerIdentity", "ec2:RunInstances"}
+    nets, ids, derived = net_company(case)
+    mentioned = list(nets)
+    vpcs, vpces = {"vpc-0ffffffffffffffff"}, {"vpce-0ffffffffffffffff"}
+    for d in docs:
+        for st in stmts(d):
+            for k in ("Action", "NotAction"):
+                for pat in as_list(st.get(k, [])):
+                    for c in concretise(pat):
+                        if ":" in c:
+                            svc, op = c.split(":", 1)
+                            c = svc.lower() + ":" + op
+                        if ACTION_SHAPE.match(c):
+                            acts.add(c)
+            for op, block in st.get("Condition", {}).items():
+                for key, vals in block.items():
+                    for v in as_list(vals):
+                        v = v if isinstance(v, str) else json.dumps(v)
+                        if key.lower() == "aws:sourceip":
+                            try:
+                                mentioned.append(ipaddress.ip_network(v, strict=False))
+                            except ValueError:
+                                pass
+                        for c in (concretise(v) if "Like" in op else {v}):
+                            if key.lower() == "aws:sourcevpc" and c not in ids:
+                                vpcs.add(c)
+                            if key.lower() == "aws:sourcevpce" and c not in ids:
+                                vpces.add(c)
+    addrs = {ipaddress.ip_address(a) for a in ("0.0.0.0", "8.8.8.8", "203.0.113.9", "255.255.255.255", "::",
+                                                "2001:db8::1", "ffff::1")}
+    for n in mentioned:
+        for a in (n.network_address, n.broadcast_address):
+            addrs.add(a)
+            for d in (-1, 1):
+                try:
+                    addrs.add(a + d)
+                except (ValueError, ipaddress.AddressValueError):
+                    pass
+    outside = [{"aws:sourceip": str(a), "aws:viaawsservice": "false"} for a in sorted(addrs, key=lambda a: (a.version, a))
+               if not any(a.version == n.version and a in n for n in nets)]
+    outside += [{"aws:sourcevpc": v, "aws:sourcevpce": e, "aws:viaawsservice": "false"}
+                for v in sorted(vpcs) for e in sorted(vpces)]
+    # Every service part with every operation part the patterns and the fixed actions give.
+    svcs = {a.split(":", 1)[0] for a in acts}
+    ops = {a.split(":", 1)[1] for a in acts}
+    acts = {"%s:%s" % (x, o) for x in svcs for o in ops if ACTION_SHAPE.match("%s:%s" % (x, o))}
+    arns = {"*", "arn:aws:s3:::data/report.csv", "arn:aws:iam::123456789012:user/alice",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/orders", "x"}
+    for d in docs:
+        for st in stmts(d):
+            for k in ("Resource", "NotResource"):
+                for pat in as_list(st.get(k, [])):
+                    arns |= concretise(pat)
+    return sorted(acts), sorted(arns), outside, nets, derived
+
+
+def judge_net(case, actions):
+    pols = case["policies"]
+    acts, arns, outside, nets, derived = net_samples(case)
+    n = 0
+
+    def some(ctx, guard):
+        nonlocal n
+        for a in acts:
+            for r in arns:
+                n += 1
+                if net_decide(pols, a, r, ctx, guard):
+                    return True
+        return False
+
+    reach = some(None, True)
+    denied = not reach or not any(some(ctx, True) for ctx in outside)
+    want = {"reach": reach, "outside_denied": denied, "derived": derived}
+    if not denied:
+        want["allows_refuse"] = not any(some(ctx, False) for ctx in outside)
+    if reach and denied and case.get("company_cidrs"):
+        first = ipaddress.ip_network(case["company_cidrs"][0], strict=False).network_address
+        want["in_allowed"] = some({"aws:sourceip": str(first), "aws:viaawsservice": "false"}, False)
+    return want, n
+
+
+def net_witness_ok(case, got):
+    """The request dbward says is allowed from outside is: outside, and allowed."""
+    src = got.get("out_source") or ""
+    nets, ids, _ = net_company(case)
+    if src.startswith("address "):
+        a = ipaddress.ip_address(src[len("address "):])
+        if any(a.version == n.version and a in n for n in nets):
+            return False
+        ctx = {"aws:sourceip": str(a), "aws:viaawsservice": "false"}
+    elif src.startswith("VPC endpoint "):
+        e, v = src[len("VPC endpoint "):].split(" in ")
+        if e in ids or v in ids:
+            return False
+        ctx = {"aws:sourcevpc": v, "aws:sourcevpce": e, "aws:viaawsservice": "false"}
+    else:
+        return False
+    return net_decide(case["policies"], got["out_action"], got["out_resource"], ctx, True)
+RECORDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "oracle-answers.json")
+# Every RECHECK-th policy with a recorded answer is judged again by the brute
+# force in every run, and the two must agree: the recording cannot drift
+# from the oracle unseen.
+RECHECK = 8
+
+
 class OracleCache:
     """The brute force's answers, kept between runs when DW_POLICY_ORACLE_CACHE
     names a file (scripts/mutate). They depend only on the policy file, this
@@ -560,6 +775,13 @@ def main():
     step = int(os.environ.get("DW_POLICY_SUBSET", "1") or "1")
     files = files[::max(step, 1)]
     cache = OracleCache(os.environ.get("DW_POLICY_ORACLE_CACHE"))
+    # The brute force's answers recorded in the repository (same keys: the
+    # policy file, this script, botocore's version). DW_POLICY_RECORD=1
+    # rewrites the file from fresh answers for the whole corpus.
+    record = os.environ.get("DW_POLICY_RECORD") == "1"
+    recorded = OracleCache(None if record else RECORDED)
+    recorded.path = RECORDED
+    fresh_runs = rechecked = unrecorded = 0
     out = subprocess.run([tool] + files, check=False, capture_output=True, text=True)
     if out.returncode != 0:
         print(out.stderr, file=sys.stderr)
@@ -580,9 +802,29 @@ def main():
             continue
         want, n = cache.get(path)
         if want is None:
-            want, n = (judge_key if case["kind"] == "key" else judge_identity)(case, actions)
+            want, n = recorded.get(path)
+            index = files.index(path)
+            if want is None or index % RECHECK == 0 or record:
+                fresh, fresh_n = {"key": judge_key, "net": judge_net}.get(case["kind"], judge_identity)(case, actions)
+                fresh_runs += 1
+                if want is None:
+                    unrecorded += 1
+                elif (want, n) != (fresh, fresh_n):
+                    disagreements += 1
+                    print("%s: the recorded oracle answer %s differs from a fresh brute force %s" %
+                          (os.path.basename(path), want, fresh))
+                else:
+                    rechecked += 1
+                want, n = fresh, fresh_n
+                recorded.put(path, want, n)
             cache.put(path, want, n)
         comparisons += n
+        if case["kind"] == "net":
+            got = dict(got, in_allowed=got.get("in_action") is not None)
+            if not got["outside_denied"] and not net_witness_ok(case, got):
+                disagreements += 1
+                print("%s: dbward's witness %s on %s from %s is not an allowed request from outside"
+                      % (os.path.basename(path), got["out_action"], got["out_resource"], got["out_source"]))
         for k, v in want.items():
             if got[k] != v:
                 disagreements += 1
@@ -593,7 +835,12 @@ def main():
                 disagreements += 1
                 print("%s: %s: the hand-written expectation is %s, brute force %s" % (os.path.basename(path), k, v, want.get(k)))
     cache.save()
-    print("%d policies, %d comparisons, %d disagreements" % (len(files), comparisons, disagreements))
+    if record:
+        recorded.save()
+    print("%d policies, %d comparisons, %d disagreements; brute force run on %d (%d recorded answers "
+          "rechecked), %d without a recorded answer%s" %
+          (len(files), comparisons, disagreements, fresh_runs, rechecked, unrecorded,
+           " (rerun with DW_POLICY_RECORD=1 to record them)" if unrecorded and not record else ""))
     sys.exit(1 if disagreements else 0)
 
 

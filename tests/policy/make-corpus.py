@@ -358,6 +358,101 @@ def k_stmt():
 for i in range(30):
     key("random-%02d" % i, ROOTSTMT, *[k_stmt() for _ in range(rnd.randint(1, 3))])
 
+# ---- ACC-10: requests from outside the company networks (kind "net")
+CO_CIDRS = ["10.0.0.0/8", "192.0.2.0/24"]
+CO_VPCE = "vpce-0a1b2c3d4e5f60001"
+
+
+def net(name, *docs, boundary=None, cidrs=None, vpcs=None, expect=None):
+    pols = [{"name": "policy%d" % i, "document": d} for i, d in enumerate(docs)]
+    if boundary is not None:
+        pols.append({"name": "boundary", "document": boundary, "boundary": True})
+    c = {"kind": "net", "name": name, "policies": pols, "company_cidrs": cidrs if cidrs is not None else CO_CIDRS,
+         "company_vpcs": vpcs if vpcs is not None else [CO_VPCE]}
+    if expect:
+        c["expect"] = expect
+    cases.append(c)
+
+
+def notip(*vals, **more):
+    c = {"NotIpAddress": {"aws:SourceIp": list(vals)}}
+    c.update(more)
+    return c
+
+
+FENCE = deny("*", Condition=notip(*CO_CIDRS, StringNotEquals={"aws:SourceVpce": CO_VPCE}))
+DENIED = {"reach": True, "outside_denied": True}
+OPEN = {"reach": True, "outside_denied": False}
+net("net-fence-ip-and-endpoint", doc(allow("s3:*"), FENCE), expect=dict(DENIED, in_allowed=True))
+net("net-fence-aws-doc-example", doc(allow("*"), deny("*", Condition=notip(*CO_CIDRS, Bool={"aws:ViaAWSService": "false"}))),
+    expect=dict(DENIED, in_allowed=True))
+net("net-fence-wider-than-company", doc(allow("s3:*"), deny("*", Condition=notip("10.0.0.0/7", "192.0.2.0/24"))), expect=OPEN)
+net("net-fence-only-via-service", doc(allow("*"), deny("*", Condition=notip(*CO_CIDRS, Bool={"aws:ViaAWSService": "true"}))),
+    expect=OPEN)
+net("net-no-deny", doc(allow("*")), expect=dict(OPEN, allows_refuse=False))
+net("net-allow-limited-only", doc(allow("*", Condition={"IpAddress": {"aws:SourceIp": CO_CIDRS}})),
+    expect=dict(OPEN, allows_refuse=True))
+net("net-boundary-limited", doc(allow("*")), boundary=doc(allow("*", Condition={"IpAddress": {"aws:SourceIp": CO_CIDRS}})),
+    expect=dict(DENIED, in_allowed=True))
+net("net-boundary-unconditional", doc(allow("*")), boundary=doc(allow("s3:*")), expect=OPEN)
+net("net-fence-some-actions", doc(allow("*"), deny("s3:*", Condition=notip(*CO_CIDRS))), expect=OPEN)
+net("net-fence-notaction-gap", doc(allow(["s3:*", "iam:Get*"]),
+                                    {"Effect": "Deny", "NotAction": "iam:*", "Resource": "*", "Condition": notip(*CO_CIDRS)}),
+    expect=OPEN)
+net("net-fence-notaction-covers", doc(allow(["s3:*"]),
+                                       {"Effect": "Deny", "NotAction": "iam:*", "Resource": "*", "Condition": notip(*CO_CIDRS)}),
+    expect={"reach": True})
+net("net-fence-one-bucket", doc(allow("s3:*"), deny("*", "arn:aws:s3:::data/*", Condition=notip(*CO_CIDRS))), expect=OPEN)
+net("net-fence-endpoint-only", doc(allow("*"), deny("*", Condition={"StringNotEquals": {"aws:SourceVpce": CO_VPCE}})),
+    expect=dict(DENIED, in_allowed=False))
+net("net-fence-ifexists", doc(allow("*"), deny("*", Condition={"NotIpAddressIfExists": {"aws:SourceIp": CO_CIDRS}})),
+    expect=DENIED)
+net("net-deny-everything-public-v4", doc(allow("*"), deny("*", Condition={"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}})),
+    expect=OPEN)
+net("net-fence-with-tag-condition", doc(allow("*"), deny("*", Condition=notip(*CO_CIDRS, StringEquals={"aws:PrincipalTag/team": "ops"}))),
+    expect=OPEN)
+net("net-fence-endpoint-wildcard", doc(allow("*"), deny("*", Condition=notip(*CO_CIDRS, StringNotLike={"aws:SourceVpce": "vpce-*"}))),
+    expect=OPEN)
+net("net-fence-null-endpoint", doc(allow("*"), deny("*", Condition=notip(*CO_CIDRS, Null={"aws:SourceVpce": "true"}))),
+    expect=OPEN)
+net("net-derived-narrow", doc(allow("*"), deny("*", Condition=notip("198.51.100.0/24"))), cidrs=[], vpcs=[],
+    expect=dict(DENIED, derived=True))
+net("net-derived-too-wide", doc(allow("*"), deny("*", Condition=notip("0.0.0.0/1"))), cidrs=[], vpcs=[],
+    expect=dict(OPEN, derived=True))
+net("net-derived-none", doc(allow("*")), cidrs=[], vpcs=[], expect=dict(OPEN, derived=True))
+net("net-nothing-allowed", doc(deny("*")), expect={"reach": False, "outside_denied": True})
+net("net-ipv6-company", doc(allow("*"), deny("*", Condition=notip("10.0.0.0/8", "2001:db8::/32", StringNotEquals={"aws:SourceVpce": CO_VPCE}))),
+    cidrs=["10.0.0.0/8", "2001:db8::/32"], expect=dict(DENIED, in_allowed=True))
+net("net-ipv4-fence-ipv6-caller", doc(allow("*"), deny("*", Condition=notip("10.0.0.0/8", StringNotEquals={"aws:SourceVpce": CO_VPCE}))),
+    cidrs=["10.0.0.0/8", "2001:db8::/32"], expect=DENIED)
+net("net-fence-in-group-policy", doc(allow("dynamodb:*")), doc(FENCE), expect=dict(DENIED, in_allowed=True))
+net("net-fence-in-boundary", doc(allow("*")), boundary=doc(allow("*"), FENCE), expect=dict(DENIED, in_allowed=True))
+
+nrnd = random.Random(1018)
+N_ACTS = ["*", "s3:*", "s3:Get*", "iam:*", "dynamodb:GetItem", "ec2:*", "kms:Decrypt", "sts:*", "*:Get*"]
+N_RES = ["*", "arn:aws:s3:::data/*", "arn:aws:dynamodb:*:*:table/*", "arn:aws:iam::*:user/*"]
+N_CONDS = [notip("10.0.0.0/8"), notip("10.0.0.0/8", "192.0.2.0/24"), notip("10.0.0.0/7"), notip("192.0.2.0/25"),
+           {"NotIpAddressIfExists": {"aws:SourceIp": ["192.0.2.0/24"]}}, {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}},
+           {"StringNotEquals": {"aws:SourceVpce": CO_VPCE}}, {"StringNotEqualsIfExists": {"aws:SourceVpc": "vpc-0a1b2c3d4e5f60001"}},
+           {"StringNotLike": {"aws:SourceVpce": "vpce-0a1b*"}}, {"Bool": {"aws:ViaAWSService": "false"}},
+           {"Null": {"aws:SourceIp": "true"}}, {"StringEquals": {"aws:PrincipalTag/x": "y"}}]
+
+
+def n_stmt(effect):
+    st = {"Effect": effect}
+    st["NotAction" if nrnd.random() < 0.15 else "Action"] = nrnd.sample(N_ACTS, nrnd.randint(1, 2))
+    st["Resource"] = nrnd.choice(N_RES) if nrnd.random() < 0.4 else "*"
+    for _ in range(nrnd.choice([0, 1, 1, 2]) if effect == "Deny" else nrnd.choice([0, 0, 1])):
+        st.setdefault("Condition", {}).update(json.loads(json.dumps(nrnd.choice(N_CONDS))))
+    return st
+
+
+for i in range(30):
+    docs = [doc(*[n_stmt("Allow") for _ in range(nrnd.randint(1, 2))] + [n_stmt("Deny") for _ in range(nrnd.randint(0, 2))])]
+    b = doc(n_stmt("Allow"), *([n_stmt("Deny")] if nrnd.random() < 0.3 else [])) if nrnd.random() < 0.3 else None
+    mode = nrnd.random()
+    net("net-random-%02d" % i, *docs, boundary=b, cidrs=[] if mode < 0.3 else None, vpcs=[] if mode < 0.3 else None)
+
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "corpus")
 os.makedirs(out, exist_ok=True)

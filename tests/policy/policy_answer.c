@@ -17,6 +17,65 @@ static const char *const s_vpces[] = {"vpce-0a1b2c3d4e5f60001"};
 static const char *const s_vpcs[] = {"vpc-0a1b2c3d4e5f60001"};
 static const char s_key_arn[] = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
+static char **s_strings(json_t *a, size_t *n)
+{
+    *n = json_array_size(a);
+    char **v = calloc(*n + 1, sizeof(char *));
+    for (size_t i = 0; i < *n; i++)
+        v[i] = (char *)json_string_value(json_array_get(a, i));
+    return v;
+}
+
+/* {"kind": "net", "policies": [...], "company_cidrs": [...], "company_vpcs": [...]}: ACC-10's question. */
+static void s_net(json_t *j, const char *path, json_t *out)
+{
+    json_t *pols = json_object_get(j, "policies");
+    size_t n = json_array_size(pols);
+    struct dw_policy_ref *refs = calloc(n + 1, sizeof(*refs));
+    struct dw_policy **parsed = calloc(n + 1, sizeof(*parsed));
+    const char *bad = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    for (size_t i = 0; i < n && !bad; i++) {
+        json_t *e = json_array_get(pols, i);
+        refs[i].name = json_string_value(json_object_get(e, "name"));
+        refs[i].is_boundary = json_is_true(json_object_get(e, "boundary"));
+        if (dw_policy_parse(json_object_get(e, "document"), path, &parsed[i], &err))
+            bad = err.message;
+        refs[i].policy = parsed[i];
+    }
+    struct dw_policy_net net;
+    memset(&net, 0, sizeof(net));
+    char **cidrs = s_strings(json_object_get(j, "company_cidrs"), &net.n_cidrs);
+    char **vpcs = s_strings(json_object_get(j, "company_vpcs"), &net.n_vpcs);
+    net.cidrs = cidrs;
+    net.vpcs = vpcs;
+    net.ip_widest_prefix = 8;
+    if (bad) {
+        json_object_set_new(out, "error", json_string(bad));
+    } else {
+        struct dw_policy_net_answer a;
+        dw_policy_net_eval(refs, n, &net, &a);
+        json_object_set_new(out, "known", json_boolean(a.is_known));
+        json_object_set_new(out, "reach", json_boolean(a.reach));
+        json_object_set_new(out, "outside_denied", json_boolean(a.outside_denied));
+        json_object_set_new(out, "allows_refuse", json_boolean(a.allows_refuse));
+        json_object_set_new(out, "derived", json_boolean(a.derived));
+        const char *names[] = {"out_source", "out_action", "out_resource", "in_source", "in_action", "in_resource"};
+        const char *vals[] = {a.out_source, a.out_action, a.out_resource, a.in_source, a.in_action, a.in_resource};
+        for (size_t i = 0; i < 6; i++)
+            json_object_set_new(out, names[i], vals[i] ? json_string(vals[i]) : json_null());
+        json_object_set_new(out, "why", json_string(a.why ? a.why : ""));
+        dw_policy_net_answer_clean_up(&a);
+    }
+    for (size_t i = 0; i < n; i++)
+        dw_policy_free(parsed[i]);
+    free(parsed);
+    free(refs);
+    free(cidrs);
+    free(vpcs);
+}
+
 static int s_one(const char *path)
 {
     struct dw_policy_scope sc = {
@@ -50,6 +109,8 @@ static int s_one(const char *path)
             dw_policy_kms_answer_clean_up(&a);
         }
         dw_policy_free(p);
+    } else if (kind && strcmp(kind, "net") == 0) {
+        s_net(j, path, out);
     } else {
         json_t *pols = json_object_get(j, "policies");
         size_t n = json_array_size(pols);

@@ -73,8 +73,11 @@ static void test_doc_check(void **state)
         {"{\"tool\":{\"name\":\"dbward\"},\"schema_version\":1}", DW_E_SCHEMA, "not a dbward JSON report"},
         {"{\"tool\":{\"name\":\"other\"},\"schema_version\":1,\"findings\":[]}", DW_E_SCHEMA, "not a dbward"},
         {"[]", DW_E_SCHEMA, "not a dbward JSON report"},
-        {"{\"tool\":{\"name\":\"dbward\",\"version\":\"9\"},\"schema_version\":2,\"findings\":[]}", DW_E_SCHEMA,
-         "report schema_version 2 (dbward 9)"},
+        {"{\"tool\":{\"name\":\"dbward\"},\"schema_version\":2,\"findings\":[]}", DW_OK, ""},
+        {"{\"tool\":{\"name\":\"dbward\",\"version\":\"9\"},\"schema_version\":3,\"findings\":[]}", DW_E_SCHEMA,
+         "report schema_version 3 (dbward 9) cannot be read by this dbward, which reads schema_version 1 to 2"},
+        {"{\"tool\":{\"name\":\"dbward\"},\"schema_version\":0,\"findings\":[]}", DW_E_SCHEMA,
+         "report schema_version 0"},
         {"{\"tool\":{\"name\":\"dbward\"},\"schema_version\":\"1\",\"findings\":[]}", DW_E_SCHEMA,
          "report schema_version 0"},
     };

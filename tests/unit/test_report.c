@@ -115,7 +115,8 @@ static void test_text_exact(void **state)
         "dbward %s  account 123456789012 (aws)  regions us-east-1\n"
         "source snap, taken at 2026-01-10T00:00:00Z\n"
         "\n"
-        "DMS-01  high  DMS replication instances are not publicly accessible  [PR.AC-3 PR.AC-5 PR.PT-4]\n"
+        "DMS-01  high  DMS replication instances are not publicly accessible  "
+        "[CSF 1.1: PR.AC-3 PR.AC-5 PR.PT-4; 2.0: PR.AA-03 PR.AA-05 PR.IR-01]\n"
         "  FAIL           us-east-1      arn:aws:dms:us-east-1:123456789012:rep:A\"B,<x>&\n"
         "      PubliclyAccessible is true\n"
         "      fix (recreate):\n"
@@ -124,7 +125,7 @@ static void test_text_exact(void **state)
         "  PASS           us-east-1      arn:aws:dms:us-east-1:123456789012:rep:C\n"
         "      PubliclyAccessible is false\n"
         "\n"
-        "DDB-12  medium  DynamoDB tables have deletion protection  [PR.IP-4]\n"
+        "DDB-12  medium  DynamoDB tables have deletion protection  [CSF 1.1: PR.IP-4; 2.0: PR.DS-11]\n"
         "  ERROR          us-east-1      arn:aws:dynamodb:us-east-1:123456789012:table/caf\xc3\xa9\n"
         "      line one\n"
         "      line \"two\"\twith tab\n"
@@ -160,7 +161,7 @@ static void test_json_fields(void **state)
     json_t *f0 = json_array_get(fs, 0);
     static const char *const keys[] = {"control_id", "title", "status", "severity", "resource_type",
                                        "resource_id", "region", "account_id", "reason", "nist_csf",
-                                       "control_statements", "remediation"};
+                                       "nist_csf2", "control_statements", "remediation"};
     assert_int_equal(json_object_size(f0), DW_ARRAY_LEN(keys));
     for (size_t i = 0; i < DW_ARRAY_LEN(keys); i++)
         assert_non_null(json_object_get(f0, keys[i]));
@@ -169,6 +170,15 @@ static void test_json_fields(void **state)
     assert_string_equal(json_string_value(json_object_get(f0, "resource_type")), "AWS::DMS::ReplicationInstance");
     assert_int_equal(json_integer_value(json_array_get(json_object_get(f0, "control_statements"), 0)), 6);
     assert_string_equal(json_string_value(json_array_get(json_object_get(f0, "nist_csf"), 2)), "PR.PT-4");
+    /* NIST's successors of PR.AC-3, PR.AC-5 and PR.PT-4, once each, PR.AA-06 (physical) left out. */
+    json_t *csf2 = json_object_get(f0, "nist_csf2");
+    assert_int_equal(json_array_size(csf2), 3);
+    assert_string_equal(json_string_value(json_array_get(csf2, 0)), "PR.AA-03");
+    assert_string_equal(json_string_value(json_array_get(csf2, 1)), "PR.AA-05");
+    assert_string_equal(json_string_value(json_array_get(csf2, 2)), "PR.IR-01");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(json_array_get(fs, 2), "nist_csf2"), 0)),
+                        "PR.DS-11");
+    assert_int_equal(json_integer_value(json_object_get(root, "schema_version")), 2);
     json_t *rem = json_object_get(f0, "remediation");
     assert_string_equal(json_string_value(json_object_get(rem, "kind")), "recreate");
     assert_int_equal(json_array_size(json_object_get(rem, "commands")), 1);
@@ -191,8 +201,10 @@ static char *s_render_fn(int which)
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
-    enum dw_status rc = which == 0 ? dw_report_csv(out, &f) : which == 1 ? dw_report_junit(out, &f)
-                                                                        : dw_report_matrix(out, &f, true);
+    enum dw_status rc = which == 0   ? dw_report_csv(out, &f)
+                        : which == 1 ? dw_report_junit(out, &f)
+                        : which == 2 ? dw_report_matrix(out, &f, DW_CSF_2_0, true)
+                                     : dw_report_matrix(out, &f, DW_CSF_1_1, true);
     assert_int_equal(rc, DW_OK);
     fclose(out);
     dw_findings_clean_up(&f);
@@ -204,16 +216,16 @@ static void test_csv_exact(void **state)
     (void)state;
     char *got = s_render_fn(0);
     const char *want =
-        "account_id,region,control_id,title,severity,status,resource_type,resource_id,reason,nist_csf,"
+        "account_id,region,control_id,title,severity,status,resource_type,resource_id,reason,nist_csf,nist_csf2,"
         "control_statements,remediation_kind,remediation_commands,muted_reason,muted_until\r\n"
         "123456789012,us-east-1,DMS-01,DMS replication instances are not publicly accessible,high,FAIL,"
         "AWS::DMS::ReplicationInstance,\"arn:aws:dms:us-east-1:123456789012:rep:A\"\"B,<x>&\",PubliclyAccessible is true,"
-        "PR.AC-3;PR.AC-5;PR.PT-4,6,recreate,aws dms delete-replication-instance --replication-instance-arn X,,\r\n"
+        "PR.AC-3;PR.AC-5;PR.PT-4,PR.AA-03;PR.AA-05;PR.IR-01,6,recreate,aws dms delete-replication-instance --replication-instance-arn X,,\r\n"
         "123456789012,us-east-1,DMS-01,DMS replication instances are not publicly accessible,high,PASS,"
         "AWS::DMS::ReplicationInstance,arn:aws:dms:us-east-1:123456789012:rep:C,PubliclyAccessible is false,"
-        "PR.AC-3;PR.AC-5;PR.PT-4,6,recreate,,,\r\n"
+        "PR.AC-3;PR.AC-5;PR.PT-4,PR.AA-03;PR.AA-05;PR.IR-01,6,recreate,,,\r\n"
         "123456789012,us-east-1,DDB-12,DynamoDB tables have deletion protection,medium,ERROR,AWS::DynamoDB::Table,"
-        "arn:aws:dynamodb:us-east-1:123456789012:table/caf\xc3\xa9,\"line one\nline \"\"two\"\"\twith tab\",PR.IP-4,,"
+        "arn:aws:dynamodb:us-east-1:123456789012:table/caf\xc3\xa9,\"line one\nline \"\"two\"\"\twith tab\",PR.IP-4,PR.DS-11,,"
         "in-place,,,\r\n";
     assert_string_equal(got, want);
     free(got);
@@ -250,9 +262,24 @@ static void test_junit_exact(void **state)
 static void test_matrix(void **state)
 {
     (void)state;
+    /* CSF 2.0, the default: a finding counts once under each subcategory,
+     * even where two of its 1.1 ids lead to the same one (PR.IR-01). */
     char *got = s_render_fn(2);
+    assert_non_null(strstr(got, "## NIST CSF 2.0 subcategories\n"));
+    assert_non_null(strstr(got, "| PR.AA-03 | DMS-01 | 1 | 1 | 0 | 0 |"));
+    assert_non_null(strstr(got, "| PR.AA-05 | DMS-01 | 1 | 1 | 0 | 0 |"));
+    assert_non_null(strstr(got, "| PR.IR-01 | DMS-01 | 1 | 1 | 0 | 0 |"));
+    assert_non_null(strstr(got, "| PR.DS-11 | DDB-12 | 0 | 0 | 1 | 0 |"));
+    assert_null(strstr(got, "PR.AC-"));
+    assert_null(strstr(got, "PR.AA-06"));
+    assert_non_null(strstr(got, "| CS-06 | DMS-01 | 1 | 1 | 0 | 0 |"));
+    free(got);
+    got = s_render_fn(3);
+    assert_non_null(strstr(got, "## NIST CSF 1.1 subcategories\n"));
     assert_non_null(strstr(got, "| PR.AC-3 | DMS-01 | 1 | 1 | 0 | 0 |"));
+    assert_non_null(strstr(got, "| PR.PT-4 | DMS-01 | 1 | 1 | 0 | 0 |"));
     assert_non_null(strstr(got, "| PR.IP-4 | DDB-12 | 0 | 0 | 1 | 0 |"));
+    assert_null(strstr(got, "PR.AA-"));
     assert_non_null(strstr(got, "| CS-06 | DMS-01 | 1 | 1 | 0 | 0 |"));
     free(got);
 }

@@ -185,12 +185,19 @@ static void test_doc_states(void **state)
                         "dynamodb list-tables in eu-west-1 was not recorded (eu-west-1/dynamodb/list-tables.json is missing)");
     assert_null(d->json);
 
-    static const char *const unsafe[] = {"../etc", ".hidden", "a/b", ""};
+    static const char *const unsafe[] = {"../etc", ".hidden", "a\\b", ""};
     for (size_t i = 0; i < DW_ARRAY_LEN(unsafe); i++) {
         d = dw_snapshot_get(snap, "us-east-1", "dynamodb", "describe-table", unsafe[i]);
         assert_int_equal(d->state, DW_DOC_BAD);
         assert_non_null(strstr(d->reason, "not a safe file name"));
     }
+    /* A '/' of a key is %2F in its file name: a file of its own, never a folder. */
+    d = dw_snapshot_get(snap, "us-east-1", "secretsmanager", "describe-secret", "dms/orders");
+    assert_int_equal(d->state, DW_DOC_MISSING);
+    assert_non_null(strstr(d->reason, "us-east-1/secretsmanager/describe-secret/dms%2Forders.json is missing"));
+    char *enc = dw_snapshot_key_encode("a/b/c%d");
+    assert_string_equal(enc, "a%2Fb%2Fc%d");
+    free(enc);
     /* Many distinct lookups exercise the hash table growth. */
     for (int i = 0; i < 5000; i++) {
         char k[32];

@@ -916,6 +916,53 @@ case("DMS-12", "fail-empty-secret", eps(ep("SRC1", "mysql", MySQLSettings={"Secr
 case("DMS-12", "pass-postgres-secret", eps(ep("SRC1", "postgres", PostgreSQLSettings={"SecretsManagerSecretId": "arn:aws:secretsmanager:us-east-1:%s:secret:pg" % A})),
      ["PASS %s | PostgreSQLSettings.SecretsManagerSecretId is set" % epa("SRC1")])
 
+# ---------------- DMS-13 (issue 18): ingress from 0.0.0.0/0 or ::/0, any port ----------------
+def sgi(*ingress, gid="sg-0aaa"):
+    return {"GroupId": gid, "GroupName": gid, "VpcId": "vpc-0aaa", "IpPermissions": list(ingress),
+            "IpPermissionsEgress": [rule("tcp", 443, 443)]}
+def sgis(*groups):
+    return {P + "ec2/describe-security-groups": {"SecurityGroups": list(groups)}}
+RVI = "aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-0aaa --ip-permissions "
+case("DMS-13", "pass", merge(insts(inst("INST1")), sgis(sgi(rule("tcp", 3306, 3306, cidr="10.0.0.0/8"), rule("-1", cidr="192.168.0.0/16", v6="fd00::/8")))),
+     ["PASS %s | no ingress rule admits 0.0.0.0/0 or ::/0 (used by inst1)" % sg_arn])
+case("DMS-13", "fail", merge(insts(inst("INST1")), sgis(sgi(rule("tcp", 3306, 3306), rule("tcp", 22, 22, cidr="10.0.0.0/8")))),
+     ["FAIL %s | ingress admits tcp 3306-3306 from 0.0.0.0/0 (used by inst1) | %s'[{\"IpProtocol\":\"tcp\",\"FromPort\":3306,\"ToPort\":3306,"
+      "\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]' | #1" % (sg_arn, RVI)])
+case("DMS-13", "error", merge(insts(inst("INST1")), {P + "ec2/describe-security-groups.error": DENIED}),
+     ["ERROR %s | ec2 describe-security-groups in us-east-1 was denied (AccessDeniedException)" % sg_arn])
+case("DMS-13", "fail-ingress-v4-all-traffic", merge(insts(inst("INST1")), sgis(sgi(rule("-1")))),
+     ["FAIL %s | ingress admits all traffic (IpProtocol -1) from 0.0.0.0/0 | %s'[{\"IpProtocol\":\"-1\",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]' | #1" % (sg_arn, RVI)])
+case("DMS-13", "fail-ingress-v4-high-port", merge(insts(inst("INST1")), sgis(sgi(rule("udp", 40000, 40010)))),
+     ["FAIL %s | ingress admits udp 40000-40010 from 0.0.0.0/0 | %s'[{\"IpProtocol\":\"udp\",\"FromPort\":40000,\"ToPort\":40010,"
+      "\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]'" % (sg_arn, RVI)])
+case("DMS-13", "fail-ingress-v6", merge(insts(inst("INST1")), sgis(sgi(rule("tcp", 22, 22, cidr="10.0.0.0/8", v6="::/0")))),
+     ["FAIL %s | ingress admits tcp 22-22 from ::/0 | %s'[{\"IpProtocol\":\"tcp\",\"FromPort\":22,\"ToPort\":22,\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]}]' | #1" % (sg_arn, RVI)])
+case("DMS-13", "fail-ingress-v4-and-v6-two-rules", merge(insts(inst("INST1")), sgis(sgi(rule("tcp", 5432, 5432, v6="::/0"), rule("icmp", -1, -1)))),
+     ["FAIL %s | ingress admits tcp 5432-5432 from 0.0.0.0/0 and ::/0; all traffic (IpProtocol icmp) from 0.0.0.0/0 | "
+      "%s'[{\"IpProtocol\":\"tcp\",\"FromPort\":5432,\"ToPort\":5432,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}],\"Ipv6Ranges\":[{\"CidrIpv6\":\"::/0\"}]}]' | "
+      "%s'[{\"IpProtocol\":\"icmp\",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]' | #2" % (sg_arn, RVI, RVI)])
+# A shared group is judged once for every instance that uses it; a public one among them is named.
+case("DMS-13", "fail-ingress-v4-shared-public", merge(insts(inst("INST1"), inst("INST2", PubliclyAccessible=True),
+                                                           inst("INST3", VpcSecurityGroups=[{"VpcSecurityGroupId": "sg-0bbb"}])),
+                                                      sgis(sgi(rule("tcp", 1521, 1521)), sgi(rule("tcp", 1521, 1521, cidr="10.1.0.0/16"), gid="sg-0bbb"))),
+     ["FAIL %s | ingress admits tcp 1521-1521 from 0.0.0.0/0 (used by inst1, inst2); publicly accessible instance inst2 is reachable from the internet through it | #1" % sg_arn,
+      "PASS %s | (used by inst3)" % sgarn("sg-0bbb")])
+i13 = inst("INST1")
+del i13["PubliclyAccessible"]  # absent: its documented default (true) counts as public
+case("DMS-13", "fail-ingress-v4-public-absent", merge(insts(i13), sgis(sgi(rule("tcp", 1521, 1521)))),
+     ["FAIL %s | (used by inst1); publicly accessible instance inst1 is reachable from the internet through it" % sg_arn])
+case("DMS-13", "error-ingress-missing", merge(insts(inst("INST1")), sgis({"GroupId": "sg-0aaa", "IpPermissionsEgress": []})),
+     ["ERROR %s | IpPermissions is missing for sg-0aaa" % sg_arn])
+case("DMS-13", "error-group-not-listed", merge(insts(inst("INST1")), sgis(sgi(rule("-1"), gid="sg-0ccc"))),
+     ["ERROR %s | security group sg-0aaa of %s is not in describe-security-groups" % (sg_arn, rep("INST1"))])
+case("DMS-13", "error-instances-denied", {P + "dms/describe-replication-instances.error": DENIED},
+     ["ERROR %s | dms describe-replication-instances in us-east-1 was denied (AccessDeniedException)" % SCOPE])
+# DMS-01 names the open group of a public instance (issue 18), and only then.
+case("DMS-01", "fail-public-open-ingress", merge(insts(inst("INST1", PubliclyAccessible=True)), sgis(sgi(rule("tcp", 3306, 3306)))),
+     ["FAIL %s | PubliclyAccessible is true; its security group admits the internet: sg-0aaa (tcp 3306-3306 from 0.0.0.0/0)" % rep("INST1")])
+case("DMS-01", "pass-private-open-ingress", merge(insts(inst("INST1")), sgis(sgi(rule("tcp", 3306, 3306)))),
+     ["PASS %s | PubliclyAccessible is false" % rep("INST1")])
+
 # DDB-02
 sse2 = lambda **kw: dict(sse("k-cmk"), **kw)
 case("DDB-02", "fail-no-sse", tables(tbl("t")), ["FAIL %s | no SSEDescription: the table uses the AWS owned key" % tarn("t")])
@@ -1170,6 +1217,298 @@ case("ACC-06", "error-key-unreadable", merge(tr6(), {P + "kms/describe-key/k-cmk
 case("ACC-06", "error-multi-region-missing", merge(tr6(IsMultiRegionTrail=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
 case("ACC-06", "error-validation-missing", merge(tr6(LogFileValidationEnabled=None), cmk), ["ERROR %s | IsMultiRegionTrail or LogFileValidationEnabled is missing" % tarn6])
 
+# ---- ACC-07: the trail is logging and its last delivery has no error (get-trail-status) ----
+# (Wrong-typed fields stay ERROR in the evaluator; case files must match the API shapes, so no case holds one.)
+tarn7 = "arn:aws:cloudtrail:%s:%s:trail/main" % (R, A)
+def st7(**kw):
+    return {P + "cloudtrail/get-trail-status/main": kw}
+tr7 = trails(trail("main"), trail("shadow", home=E))  # the shadow is judged in its home region, not here
+case("ACC-07", "pass", merge(tr7, st7(IsLogging=True, LatestDeliveryTime="2026-01-09T23:55:00Z")),
+     ["PASS %s | IsLogging is true and LatestDeliveryError is absent (no failed delivery)" % tarn7])
+case("ACC-07", "pass-delivery-error-empty", merge(tr7, st7(IsLogging=True, LatestDeliveryError="")),
+     ["PASS %s | IsLogging is true and LatestDeliveryError is empty" % tarn7])
+case("ACC-07", "fail", merge(tr7, st7(IsLogging=False)),
+     ["FAIL %s | IsLogging is false | #1 | aws cloudtrail start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "fail-not-logging", merge(tr7, st7(IsLogging=False, LatestDeliveryTime="2026-01-01T00:00:00Z")),
+     ["FAIL %s | IsLogging is false | aws cloudtrail start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "fail-delivery-error", merge(tr7, st7(IsLogging=True, LatestDeliveryError="AccessDenied")),
+     ["FAIL %s | LatestDeliveryError is AccessDenied | #0" % tarn7])
+case("ACC-07", "fail-not-logging-delivery-error", merge(tr7, st7(IsLogging=False, LatestDeliveryError="NoSuchBucket")),
+     ["FAIL %s | IsLogging is false; LatestDeliveryError is NoSuchBucket | #1 | start-logging --region us-east-1 --name main" % tarn7])
+case("ACC-07", "error", merge(tr7, {P + "cloudtrail/get-trail-status/main.error": err("TrailNotFoundException")}),
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 failed (TrailNotFoundException)" % tarn7])
+case("ACC-07", "error-denied", merge(tr7, {P + "cloudtrail/get-trail-status/main.error": DENIED}),
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 was denied (AccessDeniedException)" % tarn7])
+case("ACC-07", "error-not-recorded", tr7,
+     ["ERROR %s | cloudtrail get-trail-status for main in us-east-1 was not recorded" % tarn7])
+case("ACC-07", "error-malformed", merge(tr7, {P + "cloudtrail/get-trail-status/main": "{\"IsLogging\": tru}\n"}),
+     ["ERROR %s | us-east-1/cloudtrail/get-trail-status/main.json:1:" % tarn7])
+case("ACC-07", "error-islogging-missing", merge(tr7, st7(LatestDeliveryTime="2026-01-09T23:55:00Z")),
+     ["ERROR %s | us-east-1/cloudtrail/get-trail-status/main.json has no boolean IsLogging" % tarn7])
+case("ACC-07", "error-trails-denied", {P + "cloudtrail/describe-trails.error": DENIED},
+     ["ERROR %s | cloudtrail describe-trails in us-east-1 was denied" % SCOPE])
+
+# ---- DMS-15: the task log group dms-tasks-<instance> exists, keeps events >= 365 days, subscribes to the SIEM ----
+def lgroup(name, retention=None, region=R):
+    g = {"logGroupName": name, "creationTime": 1735689600000, "metricFilterCount": 0,
+         "arn": "arn:aws:logs:%s:%s:log-group:%s:*" % (region, A, name), "storedBytes": 1024}
+    if retention is not None:
+        g["retentionInDays"] = retention
+    return g
+
+
+def lgroups(*g, region=R):
+    return {region + "/logs/describe-log-groups": {"logGroups": list(g)}}
+
+
+def fharn(name, region=R):
+    return "arn:aws:firehose:%s:%s:deliverystream/%s" % (region, A, name)
+
+
+def subs(group, *dests, region=R):
+    return {region + "/logs/describe-subscription-filters/" + group: {"subscriptionFilters": [
+        {"filterName": "f%d" % i, "logGroupName": group, "filterPattern": "", "destinationArn": d,
+         "roleArn": "arn:aws:iam::%s:role/cwl-to-firehose" % A, "distribution": "ByLogStream", "creationTime": 1735689600000}
+        for i, d in enumerate(dests)]}}
+
+
+S3DEST = {"RoleARN": "arn:aws:iam::%s:role/firehose" % A, "BucketARN": "arn:aws:s3:::siem-backup",
+          "BufferingHints": {"SizeInMBs": 5, "IntervalInSeconds": 300}, "CompressionFormat": "UNCOMPRESSED",
+          "EncryptionConfiguration": {"NoEncryptionConfig": "NoEncryption"}}
+
+
+def stream(name, splunk=True, region=R):
+    dest = {"DestinationId": "destinationId-000000000001"}
+    if splunk:
+        dest["SplunkDestinationDescription"] = {"HECEndpoint": "https://splunk.example.com:8088", "HECEndpointType": "Raw",
+                                                "S3BackupMode": "FailedEventsOnly", "S3DestinationDescription": S3DEST}
+    else:
+        dest["S3DestinationDescription"] = S3DEST
+    return {region + "/firehose/describe-delivery-stream/" + name: {"DeliveryStreamDescription": {
+        "DeliveryStreamName": name, "DeliveryStreamARN": fharn(name, region), "DeliveryStreamStatus": "ACTIVE",
+        "DeliveryStreamType": "DirectPut", "VersionId": "1", "Destinations": [dest], "HasMoreDestinations": False}}}
+
+
+LOG_ON = {"Logging": {"EnableLogging": True}}
+G15 = "dms-tasks-inst1"
+base15 = merge(insts(inst("INST1")), tasks(task("TASK1", LOG_ON)))
+splunk15 = merge(subs(G15, fharn("to-splunk")), stream("to-splunk"))
+case("DMS-15", "pass", merge(base15, lgroups(lgroup(G15, 365)), splunk15),
+     ["PASS %s | log group dms-tasks-inst1 keeps events 365 days (at least 365 required); subscription filter f0: Firehose stream to-splunk delivers to Splunk (https://splunk.example.com:8088)" % taska("TASK1")])
+case("DMS-15", "pass-retention-forever", merge(base15, lgroups(lgroup(G15)), splunk15),
+     ["PASS %s | keeps events forever (no retentionInDays; at least 365 required)" % taska("TASK1")])
+case("DMS-15", "pass-retention-above-limit", merge(base15, lgroups(lgroup(G15, 366)), splunk15),
+     ["PASS %s | keeps events 366 days (at least 365 required)" % taska("TASK1")])
+case("DMS-15", "pass-custom-limit-below", merge(base15, lgroups(lgroup(G15, 365)), splunk15, {"params": "log_retention_min_days=364\n"}),
+     ["PASS %s | keeps events 365 days (at least 364 required)" % taska("TASK1")])
+case("DMS-15", "pass-second-filter", merge(base15, lgroups(lgroup(G15, 400)), subs(G15, fharn("to-s3"), fharn("to-splunk")),
+                                           stream("to-s3", splunk=False), stream("to-splunk")),
+     ["PASS %s | subscription filter f1: Firehose stream to-splunk delivers to Splunk" % taska("TASK1")])
+lam = "arn:aws:lambda:%s:%s:function:splunk-forwarder" % (R, A)
+case("DMS-15", "pass-siem-glob", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, lam),
+                                       {"params": "siem_destinations=arn:aws:firehose:*:*:deliverystream/siem-*, arn:aws:lambda:*:function:splunk-*\n"}),
+     ["PASS %s | subscription filter f0: %s matches siem_destinations arn:aws:lambda:*:function:splunk-*" % (taska("TASK1"), lam)])
+case("DMS-15", "not-applicable", merge(insts(inst("INST1")), tasks(task("TASK1", {"Logging": {"EnableLogging": False}}), task("TASK2", {})),
+                                       lgroups()),
+     ["NOT_APPLICABLE %s | the task's logging is off" % taska("TASK1"), "NOT_APPLICABLE %s | the task's logging is off" % taska("TASK2")])
+case("DMS-15", "fail", merge(base15, lgroups(lgroup(G15, 30)), subs(G15)),
+     ["FAIL %s | log group dms-tasks-inst1 keeps events 30 days (at least 365 required); log group dms-tasks-inst1 has no subscription filter | "
+      "aws logs put-retention-policy --region us-east-1 --log-group-name dms-tasks-inst1 --retention-in-days 365 | "
+      "aws logs put-subscription-filter --region us-east-1 --log-group-name dms-tasks-inst1 --filter-name siem --filter-pattern '' --destination-arn REPLACE_WITH_SIEM_FIREHOSE_ARN" % taska("TASK1")])
+case("DMS-15", "fail-no-log-group", merge(base15, lgroups(lgroup("dms-tasks-other", 365))),
+     ["FAIL %s | log group dms-tasks-inst1 does not exist in describe-log-groups | #3 | aws logs create-log-group --region us-east-1 --log-group-name dms-tasks-inst1 | --retention-in-days 365 | put-subscription-filter" % taska("TASK1")])
+case("DMS-15", "fail-short-retention", merge(base15, lgroups(lgroup(G15, 364)), splunk15),
+     ["FAIL %s | log group dms-tasks-inst1 keeps events 364 days (at least 365 required) | #1 | put-retention-policy --region us-east-1 --log-group-name dms-tasks-inst1 --retention-in-days 365" % taska("TASK1")])
+case("DMS-15", "fail-short-retention-custom-limit-above", merge(base15, lgroups(lgroup(G15, 365)), splunk15, {"params": "log_retention_min_days=366\n"}),
+     ["FAIL %s | keeps events 365 days (at least 366 required) | --retention-in-days 400" % taska("TASK1")])
+case("DMS-15", "fail-short-retention-subscription-unknown", merge(base15, lgroups(lgroup(G15, 7)), subs(G15, fharn("to-splunk")),
+                                                                  {P + "firehose/describe-delivery-stream/to-splunk.error": DENIED}),
+     ["FAIL %s | keeps events 7 days (at least 365 required); subscription filters could not be checked: subscription filter f0: whether Firehose stream to-splunk delivers to Splunk is unknown: firehose describe-delivery-stream for to-splunk in us-east-1 was denied (AccessDeniedException) | #1" % taska("TASK1")])
+case("DMS-15", "fail-no-subscription", merge(base15, lgroups(lgroup(G15)), subs(G15)),
+     ["FAIL %s | log group dms-tasks-inst1 has no subscription filter | #1 | put-subscription-filter" % taska("TASK1")])
+case("DMS-15", "fail-not-siem", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-s3")), stream("to-s3", splunk=False)),
+     ["FAIL %s | no subscription filter of dms-tasks-inst1 sends to a SIEM destination (filter f0: Firehose stream to-s3 has no Splunk destination (no SplunkDestinationDescription))" % taska("TASK1")])
+case("DMS-15", "fail-not-siem-lambda", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, lam)),
+     ["FAIL %s | filter f0: %s is not a Firehose stream delivering to Splunk (siem_destinations is unset)" % (taska("TASK1"), lam)])
+case("DMS-15", "fail-not-siem-glob-mismatch", merge(base15, lgroups(lgroup(G15, 365)), splunk15,
+                                                    {"params": "siem_destinations=arn:aws:firehose:*:*:deliverystream/siem-*\n"}),
+     ["FAIL %s | filter f0: %s is not in siem_destinations" % (taska("TASK1"), fharn("to-splunk"))])
+case("DMS-15", "error", merge(base15, lgroups(lgroup(G15, 365)), {P + "logs/describe-subscription-filters/" + G15 + ".error": DENIED}),
+     ["ERROR %s | subscription filters could not be checked: logs describe-subscription-filters for dms-tasks-inst1 in us-east-1 was denied (AccessDeniedException)" % taska("TASK1")])
+case("DMS-15", "error-filters-not-recorded", merge(base15, lgroups(lgroup(G15, 365))),
+     ["ERROR %s | logs describe-subscription-filters for dms-tasks-inst1 in us-east-1 was not recorded" % taska("TASK1")])
+case("DMS-15", "error-filters-malformed", merge(base15, lgroups(lgroup(G15, 365)), {P + "logs/describe-subscription-filters/" + G15: "{\"subscriptionFilters\": [\n"}),
+     ["ERROR %s | us-east-1/logs/describe-subscription-filters/dms-tasks-inst1.json:" % taska("TASK1")])
+case("DMS-15", "error-firehose-denied", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-splunk")),
+                                              {P + "firehose/describe-delivery-stream/to-splunk.error": DENIED}),
+     ["ERROR %s | whether Firehose stream to-splunk delivers to Splunk is unknown: firehose describe-delivery-stream for to-splunk in us-east-1 was denied (AccessDeniedException)" % taska("TASK1")])
+case("DMS-15", "error-firehose-not-recorded", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-splunk"))),
+     ["ERROR %s | firehose describe-delivery-stream for to-splunk in us-east-1 was not recorded" % taska("TASK1")])
+case("DMS-15", "error-firehose-malformed", merge(base15, lgroups(lgroup(G15, 365)), subs(G15, fharn("to-splunk")),
+                                                 {P + "firehose/describe-delivery-stream/to-splunk": "{\"DeliveryStreamDescription\": {,}}\n"}),
+     ["ERROR %s | us-east-1/firehose/describe-delivery-stream/to-splunk.json:1:" % taska("TASK1")])
+case("DMS-15", "error-log-groups-denied", merge(base15, {P + "logs/describe-log-groups.error": DENIED}),
+     ["ERROR %s | logs describe-log-groups in us-east-1 was denied (AccessDeniedException)" % SCOPE])
+case("DMS-15", "error-log-groups-not-recorded", base15,
+     ["ERROR %s | logs describe-log-groups in us-east-1 was not recorded" % SCOPE])
+case("DMS-15", "error-instance-unknown", merge(insts(), tasks(task("TASK1", LOG_ON)), lgroups()),
+     ["ERROR %s | the task's replication instance %s is not in describe-replication-instances" % (taska("TASK1"), rep("INST1"))])
+case("DMS-15", "error-settings-invalid", merge(base15, lgroups(), {P + "dms/describe-replication-tasks": {"ReplicationTasks": [task("TASK1", "{\"Logging\": ")]}}),
+     ["ERROR %s | whether the task logs is unknown: ReplicationTaskSettings is not valid JSON" % taska("TASK1")])
+
+
+# ---------------- DMS-16 (issue 18): rotation of the endpoints' secrets ----------------
+# Snapshot time 2026-01-10T00:00:00Z; limit [90] days for the interval and for the last rotation.
+SARN = "arn:aws:secretsmanager:us-east-1:%s:secret:dms-src1-AbCdEf" % A
+def secret(key="dms-src1-AbCdEf", arn=SARN, on=True, days=30, last="2025-12-20", lam=True, schedule=None):
+    d = {"Name": key.rsplit("-", 1)[0] if arn else key, "CreatedDate": "2025-01-01T00:00:00+00:00"}
+    if arn:
+        d["ARN"] = arn
+    if on is not None:
+        d["RotationEnabled"] = on
+    if lam:
+        d["RotationLambdaARN"] = "arn:aws:lambda:us-east-1:%s:function:rotate-mysql" % A
+    rules = {}
+    if days is not None:
+        rules["AutomaticallyAfterDays"] = days
+    if schedule:
+        rules["ScheduleExpression"] = schedule
+    if rules:
+        d["RotationRules"] = rules
+    if last:
+        d["LastRotatedDate"] = last + "T00:00:00+00:00"
+    return {P + "secretsmanager/describe-secret/" + key: d}
+my16 = lambda sid=SARN: eps(ep("SRC1", "mysql", MySQLSettings={"SecretsManagerSecretId": sid}))
+e16 = epa("SRC1")
+ROT = "aws secretsmanager rotate-secret --region us-east-1 --secret-id %s" % SARN
+case("DMS-16", "pass", merge(eps(ep("SRC1", "mysql", MySQLSettings={"SecretsManagerSecretId": SARN}), ep("TGT1", "s3", "target"),
+                                 ep("SRC2", "oracle", OracleSettings={"Username": "u"})), secret()),
+     ["PASS %s | secret %s rotates every 30 days and was last rotated 21 days ago (limit 90)" % (e16, SARN),
+      "NOT_APPLICABLE %s | the endpoint's credentials are not in Secrets Manager (engine s3" % epa("TGT1"),
+      "NOT_APPLICABLE %s | the endpoint's credentials are not in Secrets Manager (engine oracle; DMS-12 judges that)" % epa("SRC2")])
+case("DMS-16", "fail", merge(my16(), secret(on=False, days=None, lam=False)),
+     ["FAIL %s | secret %s: RotationEnabled is false | %s --rotation-rules AutomaticallyAfterDays=90 --rotation-lambda-arn REPLACE_WITH_ROTATION_FUNCTION_ARN | #1" % (e16, SARN, ROT)])
+case("DMS-16", "error", merge(my16(), {P + "secretsmanager/describe-secret/dms-src1-AbCdEf.error": DENIED}),
+     ["ERROR %s | secret %s: secretsmanager describe-secret for dms-src1-AbCdEf in us-east-1 was denied (AccessDeniedException)" % (e16, SARN)])
+case("DMS-16", "error-secret-not-recorded", my16(),
+     ["ERROR %s | secretsmanager describe-secret for dms-src1-AbCdEf in us-east-1 was not recorded" % e16])
+case("DMS-16", "error-malformed", merge(my16(), {P + "secretsmanager/describe-secret/dms-src1-AbCdEf": "{\"ARN\": \"x\",\n \"RotationEnabled\" true}\n"}),
+     ["ERROR %s | us-east-1/secretsmanager/describe-secret/dms-src1-AbCdEf.json:2:" % e16])
+s16 = secret(on=None)
+case("DMS-16", "fail-rotation-off-absent", merge(my16(), s16),
+     ["FAIL %s | RotationEnabled is absent from the answer; AWS's documented default is false | --rotation-rules AutomaticallyAfterDays=90 | #1" % e16])
+case("DMS-16", "fail-rotation-off", merge(my16(), secret(on=False, days=30)),
+     ["FAIL %s | secret %s: RotationEnabled is false | %s --rotation-rules AutomaticallyAfterDays=90 | #1" % (e16, SARN, ROT)])
+# Interval: 89 and 90 days pass, 91 fails.
+case("DMS-16", "pass-interval-below-limit", merge(my16(), secret(days=89)), ["PASS %s | rotates every 89 days" % e16])
+case("DMS-16", "pass-interval-at-limit", merge(my16(), secret(days=90)), ["PASS %s | rotates every 90 days" % e16])
+case("DMS-16", "fail-interval-above-limit", merge(my16(), secret(days=91)),
+     ["FAIL %s | secret %s: rotation every 91 days (limit 90) | %s --rotation-rules AutomaticallyAfterDays=90 | #1" % (e16, SARN, ROT)])
+case("DMS-16", "pass-schedule-rate-days", merge(my16(), secret(days=None, schedule="rate(45 days)")), ["PASS %s | rotates every 45 days" % e16])
+case("DMS-16", "fail-interval-schedule-hours", merge(my16(), secret(days=None, schedule="rate(2184 hours)")),
+     ["FAIL %s | rotation every 91 days (limit 90)" % e16])  # 2184 hours = 91 days
+case("DMS-16", "error-interval-cron", merge(my16(), secret(days=None, schedule="cron(0 16 1,15 * ? *)")),
+     ["ERROR %s | the rotation interval cannot be read (RotationRules has neither AutomaticallyAfterDays nor a rate() ScheduleExpression)" % e16])
+# Last rotation: 89 and 90 days ago pass, 91 fails (2025-10-12 is 90 days before 2026-01-10).
+case("DMS-16", "pass-last-rotated-below-limit", merge(my16(), secret(last="2025-10-13")), ["PASS %s | last rotated 89 days ago (limit 90)" % e16])
+case("DMS-16", "pass-last-rotated-at-limit", merge(my16(), secret(last="2025-10-12")), ["PASS %s | last rotated 90 days ago (limit 90)" % e16])
+case("DMS-16", "fail-last-rotated-above-limit", merge(my16(), secret(last="2025-10-11")),
+     ["FAIL %s | secret %s: last rotated 91 days ago (limit 90) | %s | #1" % (e16, SARN, ROT)])
+case("DMS-16", "fail-last-rotated-never", merge(my16(), secret(last=None)),
+     ["FAIL %s | never rotated (no LastRotatedDate) | %s" % (e16, ROT)])
+case("DMS-16", "fail-last-rotated-custom-limit", merge(my16(), secret(days=30, last="2025-11-26"), {"params": "secret_rotation_max_days=30\n"}),
+     ["FAIL %s | last rotated 45 days ago (limit 30)" % e16])
+case("DMS-16", "fail-rotation-off-and-last-rotated", merge(my16(), secret(on=False, days=None, last="2025-01-01")),
+     ["FAIL %s | RotationEnabled is false; last rotated 374 days ago (limit 90) | --rotation-rules AutomaticallyAfterDays=90 | #1" % e16])
+# Where the secret lives: a name, an ARN here; an ARN of another region or account is ERROR.
+case("DMS-16", "pass-secret-by-name", merge(my16("dbsrc1"), secret(key="dbsrc1", arn=None)),
+     ["PASS %s | secret dbsrc1 rotates every 30 days" % e16])
+case("DMS-16", "error-other-region", my16("arn:aws:secretsmanager:eu-west-1:%s:secret:x-AbCdEf" % A),
+     ["ERROR %s | is in region eu-west-1, account %s: dbward reads the secrets of an endpoint's own region and account" % (e16, A)])
+case("DMS-16", "error-other-account", my16("arn:aws:secretsmanager:us-east-1:210987654321:secret:x-AbCdEf"),
+     ["ERROR %s | is in region us-east-1, account 210987654321:" % e16])
+# A '/' in a secret's name is %2F in its file name (docs/snapshot.md), by name and by ARN.
+case("DMS-16", "pass-secret-name-with-slash", merge(my16("dms/src1"), {P + "secretsmanager/describe-secret/dms%2Fsrc1": secret(key="x", arn=None)[P + "secretsmanager/describe-secret/x"]}),
+     ["PASS %s | secret dms/src1 rotates every 30 days" % e16])
+SARN2 = "arn:aws:secretsmanager:us-east-1:%s:secret:dms/src1-AbCdEf" % A
+case("DMS-16", "fail-rotation-off-arn-with-slash", merge(my16(SARN2), {P + "secretsmanager/describe-secret/dms%2Fsrc1-AbCdEf": secret(arn=SARN2, on=False)[P + "secretsmanager/describe-secret/dms-src1-AbCdEf"]}),
+     ["FAIL %s | secret %s: RotationEnabled is false | aws secretsmanager rotate-secret --region us-east-1 --secret-id %s --rotation-rules" % (e16, SARN2, SARN2)])
+case("DMS-16", "error-name-unsafe", my16(".hidden"),
+     ["ERROR %s | secret .hidden: secretsmanager describe-secret for .hidden in us-east-1: the resource key is not a safe file name" % e16])
+case("DMS-16", "error-endpoints-denied", {P + "dms/describe-endpoints.error": DENIED},
+     ["ERROR %s | dms describe-endpoints in us-east-1 was denied" % SCOPE])
+
+# ---------------- ACC-09 (issue 18): key material of the keys DMS and DynamoDB use ----------------
+# The keys judged are those ACC-05 judges: instances' and endpoints' KmsKeyId, S3/Redshift
+# ServerSideEncryptionKmsKeyId, tables' KMSMasterKeyArn. Snapshot time 2026-01-10T00:00:00Z.
+def key9(k, origin="EXTERNAL", model="KEY_MATERIAL_DOES_NOT_EXPIRE", valid_to=None, **kw):
+    d = key(k, origin=origin, **kw)
+    if model:
+        d["KeyMetadata"]["ExpirationModel"] = model
+    if valid_to:
+        d["KeyMetadata"]["ValidTo"] = valid_to
+    if origin is None:
+        del d["KeyMetadata"]["Origin"]
+    return {P + "kms/describe-key/" + k: d}
+ALIASES9 = aliases(("alias/app", "k-cmk"), ("alias/aws/dms", "k-aws"))
+BASE9 = merge(eps(), {P + "dynamodb/list-tables": {"TableNames": []}}, insts())  # what ACC-09 reads, empty
+one9 = lambda *files: merge(BASE9, insts(inst("INST1")), ALIASES9, *files)
+k9 = karn("k-cmk")
+by9 = "(used by %s)" % rep("INST1")
+NEWKEY = "NEW_KEY=$(aws kms create-key --region us-east-1 --origin EXTERNAL --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT"
+REIMPORT = "aws kms import-key-material --region us-east-1 --key-id k-cmk --encrypted-key-material fileb://REPLACE_WITH_WRAPPED_MATERIAL.bin"
+case("ACC-09", "pass", merge(BASE9, insts(inst("INST1"), inst("INST2", KmsKeyId=karn("k-aws"))), ALIASES9, key9("k-cmk"),
+                             {P + "kms/describe-key/k-aws": key("k-aws", manager="AWS")},
+                             tables(tbl("t", SSEDescription={"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": karn("k-hsm")})),
+                             key9("k-hsm", origin="AWS_CLOUDHSM", model=None)),
+     ["PASS %s | Origin EXTERNAL, KeySpec SYMMETRIC_DEFAULT; imported material does not expire %s" % (k9, by9),
+      "NOT_APPLICABLE %s | AWS managed key (KeyManager is AWS)" % karn("k-aws"),
+      "PASS %s | Origin AWS_CLOUDHSM, KeySpec SYMMETRIC_DEFAULT (used by %s)" % (karn("k-hsm"), tarn("t"))])
+case("ACC-09", "fail", one9(key9("k-cmk", origin="AWS_KMS", model=None)),
+     ["FAIL %s | Origin is AWS_KMS, not one of EXTERNAL,AWS_CLOUDHSM: the key material was not made by the company %s | %s | get-parameters-for-import --region us-east-1 --key-id \"$NEW_KEY\" | import-key-material | #3" % (k9, by9, NEWKEY)])
+case("ACC-09", "error", one9({P + "kms/describe-key/k-cmk.error": DENIED}),
+     ["ERROR %s | key %s (used by %s) could not be checked: kms describe-key for k-cmk in us-east-1 was denied (AccessDeniedException)" % (k9, k9, rep("INST1"))])
+case("ACC-09", "fail-origin-absent", one9(key9("k-cmk", origin=None, model=None)),
+     ["FAIL %s | Origin is absent from the answer; AWS's documented default is AWS_KMS (not in EXTERNAL,AWS_CLOUDHSM) | %s" % (k9, NEWKEY)])
+case("ACC-09", "fail-origin-custom-list", merge(one9(key9("k-cmk", origin="AWS_CLOUDHSM", model=None)), {"params": "key_origins=EXTERNAL\n"}),
+     ["FAIL %s | Origin is AWS_CLOUDHSM, not one of EXTERNAL" % k9])
+case("ACC-09", "fail-origin-external-key-store", one9(key9("k-cmk", origin="EXTERNAL_KEY_STORE", model=None)),
+     ["FAIL %s | Origin is EXTERNAL_KEY_STORE, not one of EXTERNAL,AWS_CLOUDHSM" % k9])
+case("ACC-09", "fail-key-spec", one9(key9("k-cmk", spec="HMAC_256")),
+     ["FAIL %s | KeySpec is HMAC_256, not SYMMETRIC_DEFAULT (AES-256) %s | %s | #3" % (k9, by9, NEWKEY)])
+case("ACC-09", "fail-key-spec-and-origin", one9(key9("k-cmk", origin="AWS_KMS", model=None, spec="RSA_2048")),
+     ["FAIL %s | Origin is AWS_KMS, not one of EXTERNAL,AWS_CLOUDHSM: the key material was not made by the company; KeySpec is RSA_2048, not SYMMETRIC_DEFAULT" % k9])
+# ValidTo: at the limit (30 days left) fails, one day below fails, one day above passes.
+exp9 = lambda day: one9(key9("k-cmk", model="KEY_MATERIAL_EXPIRES", valid_to="%sT00:00:00+00:00" % day))
+case("ACC-09", "fail-material-expiring-at-limit", exp9("2026-02-09"),
+     ["FAIL %s | imported key material expires soon (ValidTo 2026-02-09T00:00:00+00:00, 30 days; limit 30) %s | get-parameters-for-import --region us-east-1 --key-id k-cmk | %s | #2" % (k9, by9, REIMPORT)])
+case("ACC-09", "fail-material-expiring-below-limit", exp9("2026-02-08"),
+     ["FAIL %s | imported key material expires soon (ValidTo 2026-02-08T00:00:00+00:00, 29 days; limit 30)" % k9])
+case("ACC-09", "pass-material-above-limit", exp9("2026-02-10"),
+     ["PASS %s | Origin EXTERNAL, KeySpec SYMMETRIC_DEFAULT; imported material valid 31 more days %s" % (k9, by9)])
+case("ACC-09", "fail-material-expiring-expired", exp9("2026-01-09"),
+     ["FAIL %s | imported key material has expired (ValidTo 2026-01-09T00:00:00+00:00, -1 days; limit 30)" % k9])
+case("ACC-09", "pass-material-custom-limit", merge(exp9("2026-02-08"), {"params": "key_material_min_days=28\n"}),
+     ["PASS %s | imported material valid 29 more days" % k9])
+case("ACC-09", "fail-key-spec-material-unknown", one9(key9("k-cmk", model=None, spec="HMAC_256")),
+     ["FAIL %s | KeySpec is HMAC_256, not SYMMETRIC_DEFAULT (AES-256); ExpirationModel is missing" % k9])
+case("ACC-09", "error-expiration-model-missing", one9(key9("k-cmk", model=None, state="PendingImport")),
+     ["ERROR %s | ExpirationModel is missing: whether the imported material expires is unknown (KeyState PendingImport) %s" % (k9, by9)])
+case("ACC-09", "error-valid-to-missing", one9(key9("k-cmk", model="KEY_MATERIAL_EXPIRES")),
+     ["ERROR %s | ExpirationModel is KEY_MATERIAL_EXPIRES but ValidTo is missing or unreadable" % k9])
+case("ACC-09", "error-aliases-unreadable", merge(BASE9, insts(inst("INST1")), key9("k-cmk")),
+     ["ERROR %s | whether an alias/aws/ alias targets the key is unknown: kms list-aliases in us-east-1 was not recorded" % k9])
+case("ACC-09", "not-applicable-aws-alias", merge(BASE9, insts(inst("INST1")), key9("k-cmk", origin="AWS_KMS"), aliases(("alias/aws/dynamodb", "k-cmk"))),
+     ["NOT_APPLICABLE %s | AWS managed key (target of alias/aws/dynamodb, although KeyManager is CUSTOMER)" % k9])
+# One finding per key however its users name it (ARN, id, alias), and the endpoints' keys count.
+case("ACC-09", "fail-origin-one-finding-per-key", merge(BASE9, insts(inst("INST1"), inst("INST2", KmsKeyId="k-cmk")), ALIASES9, key9("k-cmk", origin="AWS_KMS"),
+                                                      eps(ep("TGT1", "s3", "target", S3Settings={"EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": "alias/app"}),
+                                                          ep("TGT2", "redshift", "target", RedshiftSettings={"EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": karn("k-rs")})),
+                                                      key9("k-rs", origin="AWS_KMS")),
+     ["FAIL %s | the key material was not made by the company %s" % (k9, by9), "FAIL %s | Origin is AWS_KMS, not one of EXTERNAL,AWS_CLOUDHSM: the key material was not made by the company (used by %s)" % (karn("k-rs"), epa("TGT2"))])
+case("ACC-09", "error-table-unreadable", merge(BASE9, ALIASES9, {P + "dynamodb/list-tables": {"TableNames": ["t"]}, P + "dynamodb/describe-table/t.error": DENIED}),
+     ["ERROR t | the table's key is unknown: dynamodb describe-table for t in us-east-1 was denied"])
+
 
 # ---- every regional control in two regions: its pass case in us-east-1, its fail case in eu-west-1 ----
 def swap_regions(x):
@@ -1182,7 +1521,232 @@ def swap_regions(x):
     return x
 
 
+
+# ---------------- ACC-10: IAM use restricted to company networks ----------------
+CIDRS = "10.0.0.0/8,192.0.2.0/24"
+VPCE = "vpce-0a1b2c3d4e5f60001"
+PARAMS10 = {"params": "company_cidrs=%s\ncompany_vpcs=%s\n" % (CIDRS, VPCE)}
+ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+S3 = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+
+
+def fence(ips=("10.0.0.0/8", "192.0.2.0/24"), vpce=(VPCE,), action="*", **more):
+    cond = {"NotIpAddress": {"aws:SourceIp": list(ips)}, "Bool": {"aws:ViaAWSService": "false"}}
+    if vpce:
+        cond["StringNotEqualsIfExists"] = {"aws:SourceVpce": list(vpce)}
+    cond.update(more)
+    return {"Sid": "Fence", "Effect": "Deny", "Action": action, "Resource": "*", "Condition": cond}
+
+
+def inl(name, *st):
+    return [{"PolicyName": name, "PolicyDocument": doc(*st)}]
+
+
+def key_user(u, *extra, with_key=True, with_password=False):
+    """list-access-keys and get-login-profile for u: an active key and/or a password."""
+    files = ak(u, "AKIA" + u.upper().ljust(16, "0")[:16], "2025-12-01T00:00:00Z", "Active" if with_key else "Inactive")
+    files.update(lp(u) if with_password else nolp(u))
+    return merge(files, *extra)
+
+
+def managed_pol(name, d):
+    return {"PolicyName": name, "Arn": "arn:aws:iam::%s:policy/%s" % (A, name), "DefaultVersionId": "v1",
+            "PolicyVersionList": [{"Document": d, "VersionId": "v1", "IsDefaultVersion": True}]}
+
+
+case("ACC-10", "pass", merge(users(user("ci", inline=inl("app", S3, fence()))), key_user("ci"), PARAMS10),
+     ["PASS %s | an active access key: every request from outside the company networks is refused by inline policy app "
+      "statement \"Fence\"; from inside (address 10.0.0.0) s3:GetObject on example stays allowed" % uarn("ci")])
+case("ACC-10", "fail", merge(users(user("ci", inline=inl("app", ALL))), key_user("ci"), PARAMS10),
+     ["FAIL %s | an active access key: a request from outside the company networks is allowed: s3:GetObject on example "
+      "from address 0.0.0.0 | #1 | aws iam put-user-policy --user-name ci --policy-name deny-outside-company-networks "
+      "--policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyOutsideCompanyNetworks\","
+      "\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"NotIpAddress\":{\"aws:SourceIp\":"
+      "[\"10.0.0.0/8\",\"192.0.2.0/24\"]},\"StringNotEqualsIfExists\":{\"aws:SourceVpce\":[\"vpce-0a1b2c3d4e5f60001\"]},"
+      "\"Bool\":{\"aws:ViaAWSService\":\"false\"}}}]}'" % uarn("ci")])
+case("ACC-10", "error", merge(users(user("ci", inline=inl("app", ALL))), {"global/iam/list-access-keys/ci.error": err("AccessDenied")},
+                              nolp("ci"), PARAMS10),
+     ["ERROR %s | whether the user has credentials is unknown: iam list-access-keys for ci in global was denied (AccessDenied)" % uarn("ci")])
+case("ACC-10", "error-details-denied", {"global/iam/get-account-authorization-details.error": err("AccessDenied")},
+     ["ERROR %s/global | iam get-account-authorization-details in global was denied (AccessDenied)" % A])
+case("ACC-10", "error-details-not-recorded", {}, ["ERROR %s/global | iam get-account-authorization-details in global was not recorded" % A])
+case("ACC-10", "error-policy-missing",
+     merge(users(user("ci", attached=["arn:aws:iam::%s:policy/Fence" % A])), key_user("ci"), PARAMS10),
+     ["ERROR %s | the user's policies cannot be judged: the document of managed policy Fence is missing" % uarn("ci")])
+case("ACC-10", "error-policy-malformed",
+     merge(users(user("ci", inline=[{"PolicyName": "bad", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+         {"Effect": "Maybe", "Action": "*", "Resource": "*"}]}}])), key_user("ci"), PARAMS10),
+     ["ERROR %s | the user's policies cannot be judged: inline policy bad cannot be read" % uarn("ci")])
+case("ACC-10", "error-login-profile-failed",
+     merge(users(user("ci", inline=inl("app", ALL))), key_user("ci", with_key=False),
+           {"global/iam/get-login-profile/ci.error": err("ServiceFailure")}, PARAMS10),
+     ["ERROR %s | whether the user has credentials is unknown: iam get-login-profile for ci in global failed (ServiceFailure)" % uarn("ci")])
+case("ACC-10", "not-applicable-no-credentials", merge(users(user("idle", inline=inl("app", ALL))), key_user("idle", with_key=False), PARAMS10),
+     ["NOT_APPLICABLE %s | no active access key and no console password" % uarn("idle")])
+case("ACC-10", "pass-console-password-group-policy",
+     merge({"global/iam/get-account-authorization-details": {
+         "UserDetailList": [dict(user("human", inline=inl("app", ALL)), GroupList=["staff"])],
+         "GroupDetailList": [{"GroupName": "staff", "Arn": "arn:aws:iam::%s:group/staff" % A, "GroupPolicyList": inl("net", fence()),
+                              "AttachedManagedPolicies": []}], "RoleDetailList": [], "Policies": []}},
+           key_user("human", with_key=False, with_password=True), PARAMS10),
+     ["PASS %s | a console password: every request from outside the company networks is refused by group staff's inline "
+      "policy net statement \"Fence\"" % uarn("human")])
+case("ACC-10", "pass-attached-managed-policy",
+     merge(users(user("ci", inline=inl("app", ALL), attached=["arn:aws:iam::%s:policy/CompanyNetworksOnly" % A]),
+                 policies=[managed_pol("CompanyNetworksOnly", doc(fence()))]), key_user("ci"), PARAMS10),
+     ["PASS %s | refused by managed policy CompanyNetworksOnly statement \"Fence\"" % uarn("ci")])
+case("ACC-10", "pass-permissions-boundary",
+     merge(users(dict(user("ci", inline=inl("app", ALL)), PermissionsBoundary={
+         "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::%s:policy/Boundary" % A}),
+                 policies=[managed_pol("Boundary", doc(dict(ALL, Condition={"IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}})))]),
+           key_user("ci"), PARAMS10),
+     ["PASS %s | every request from outside the company networks is refused by the permissions boundary, which allows "
+      "nothing from there; from inside (address 10.0.0.0) s3:GetObject on example stays allowed" % uarn("ci")])
+case("ACC-10", "pass-endpoint-only",
+     merge(users(user("ci", inline=inl("app", S3, {"Sid": "Fence", "Effect": "Deny", "Action": "*", "Resource": "*",
+                                                   "Condition": {"StringNotEquals": {"aws:SourceVpce": VPCE}}}))),
+           key_user("ci"), {"params": "company_vpcs=%s\n" % VPCE}),
+     ["PASS %s | refused by inline policy app statement \"Fence\"; from inside (VPC endpoint vpce-0a1b2c3d4e5f60001 in "
+      "vpc-0dbward0inside0) s3:GetObject on example stays allowed" % uarn("ci")])
+case("ACC-10", "pass-without-parameters", merge(users(user("ci", inline=inl("app", S3, fence(ips=("198.51.100.0/24",), vpce=())))),
+                                                key_user("ci")),
+     ["PASS %s | refused by inline policy app statement \"Fence\"; from inside (address 198.51.100.0) s3:GetObject on "
+      "example stays allowed (company_cidrs and company_vpcs are not set: any network condition of a Deny counts; the "
+      "Denies exempt 198.51.100.0/24)" % uarn("ci")])
+case("ACC-10", "pass-allowed-nothing", merge(users(user("ci", inline=inl("app", {"Effect": "Deny", "Action": "*", "Resource": "*"}))),
+                                             key_user("ci"), PARAMS10),
+     ["PASS %s | no policy allows the user any request, from anywhere" % uarn("ci")])
+# Each way the Deny can fall short.
+case("ACC-10", "fail-no-deny", merge(users(user("ci", inline=inl("app", S3))), key_user("ci"), PARAMS10),
+     ["FAIL %s | a request from outside the company networks is allowed: s3:GetObject on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-exempts-outside-cidr",
+     merge(users(user("ci", inline=inl("app", S3, fence(ips=("10.0.0.0/7", "192.0.2.0/24"))))), key_user("ci"), PARAMS10),
+     ["FAIL %s | a request from outside the company networks is allowed: s3:GetObject on example from address 11.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-exempts-outside-endpoint",
+     merge(users(user("ci", inline=inl("app", S3, fence(vpce=(VPCE, "vpce-0ffffffffffff9999"))))), key_user("ci"), PARAMS10),
+     ["FAIL %s | allowed: s3:GetObject on example from VPC endpoint vpce-0ffffffffffff9999 in vpc-0dbward0outside0" % uarn("ci")])
+case("ACC-10", "fail-exempts-any-endpoint",
+     # The Deny applies only to requests that carry aws:SourceIp, so none through a VPC endpoint.
+     merge(users(user("ci", inline=inl("app", S3, fence(vpce=(), Null={"aws:SourceIp": "false"})))), key_user("ci"), PARAMS10),
+     ["FAIL %s | is allowed: s3:GetObject on example from VPC endpoint vpce-0dbward0outside0 in vpc-0dbward0outside0" % uarn("ci")])
+case("ACC-10", "fail-deny-misses-actions",
+     merge(users(user("ci", inline=inl("app", ALL, fence(action="s3:*")))), key_user("ci"), PARAMS10),
+     ["FAIL %s | allowed: dynamodb:GetItem on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-deny-extra-condition",
+     merge(users(user("ci", inline=inl("app", S3, fence(StringEquals={"aws:PrincipalTag/team": "ops"})))), key_user("ci"), PARAMS10),
+     ["FAIL %s | a request from outside the company networks is allowed: s3:GetObject on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-allow-condition-only",
+     merge(users(user("ci", inline=inl("app", dict(S3, Condition={"IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}})))), key_user("ci"), PARAMS10),
+     ["FAIL %s | only the Allows' own conditions refuse it, which another Allow would undo: no Deny or permissions boundary does" % uarn("ci")])
+case("ACC-10", "fail-boundary-allows-outside",
+     merge(users(dict(user("ci", inline=inl("app", ALL)), PermissionsBoundary={
+         "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::%s:policy/Boundary" % A}),
+                 policies=[managed_pol("Boundary", doc(S3))]), key_user("ci"), PARAMS10),
+     ["FAIL %s | allowed: s3:GetObject on example from address 0.0.0.0" % uarn("ci")])
+case("ACC-10", "fail-without-parameters-too-wide",
+     merge(users(user("ci", inline=inl("app", S3, fence(ips=("0.0.0.0/1",), vpce=())))), key_user("ci")),
+     ["FAIL %s | from address 0.0.0.0 (company_cidrs and company_vpcs are not set: any network condition of a Deny counts; "
+      "the Denies exempt 0.0.0.0/1)" % uarn("ci")])
+case("ACC-10", "fail-no-deny-without-parameters", merge(users(user("ci", inline=inl("app", S3))), key_user("ci")),
+     ["FAIL %s | (company_cidrs and company_vpcs are not set: any network condition of a Deny counts; no Deny names one)" % uarn("ci")])
+
+# ---------------- ACC-11: console password age, from the credential report ----------------
+import base64 as _b64
+import csv as _csv
+import io as _io
+
+REPORT_COLS = ["user", "arn", "user_creation_time", "password_enabled", "password_last_used", "password_last_changed",
+               "password_next_rotation", "mfa_active", "access_key_1_active", "access_key_1_last_rotated",
+               "access_key_1_last_used_date", "access_key_1_last_used_region", "access_key_1_last_used_service",
+               "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+               "access_key_2_last_used_region", "access_key_2_last_used_service", "cert_1_active",
+               "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated"]
+
+
+def report_row(name, enabled="true", changed="2025-12-01T09:30:00+00:00"):
+    """One user's line as AWS writes it (N/A where a credential does not exist)."""
+    row = dict.fromkeys(REPORT_COLS, "N/A")
+    row.update({"user": name, "arn": uarn(name), "user_creation_time": "2024-03-01T08:00:00+00:00",
+                "password_enabled": enabled, "password_last_changed": changed if enabled == "true" else "N/A",
+                "mfa_active": "false", "access_key_1_active": "false", "access_key_2_active": "false",
+                "cert_1_active": "false", "cert_2_active": "false"})
+    return row
+
+
+ROOT_ROW = dict(report_row("<root_account>"), arn="arn:aws:iam::%s:root" % A, password_enabled="not_supported",
+                password_last_changed="not_supported")
+
+
+def credreport(*rows, cols=REPORT_COLS, text=None):
+    """global/iam/get-credential-report as the AWS CLI prints it: Content is
+    the base64 of the CSV (written here by Python's csv module)."""
+    if text is None:
+        buf = _io.StringIO(newline="")
+        w = _csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        text = buf.getvalue()
+    return {"global/iam/generate-credential-report": {"State": "COMPLETE"},
+            "global/iam/get-credential-report": {"Content": _b64.b64encode(text.encode()).decode(),
+                                                  "ReportFormat": "text/csv",
+                                                  "GeneratedTime": "2026-01-09T22:00:00+00:00"}}
+
+
+RPT = "%s/global" % A
+nonone = lambda d: {k: v for k, v in d.items() if v is not None}
+case("ACC-11", "pass", credreport(ROOT_ROW, report_row("alice"), report_row("svc", enabled="false")),
+     ["NOT_APPLICABLE arn:aws:iam::%s:root | the account root is not an IAM user (credential report line 2)" % A,
+      "PASS %s | the console password was changed 39 days ago (limit 90)" % uarn("alice"),
+      "NOT_APPLICABLE %s | no console password (password_enabled is false)" % uarn("svc")])
+case("ACC-11", "fail", credreport(report_row("bob", changed="2025-06-01T00:00:00+00:00")),
+     ["FAIL %s | the console password was changed 223 days ago (limit 90) | #1 | "
+      "aws iam update-login-profile --user-name bob --password-reset-required" % uarn("bob")])
+# The limit, 90 days before the snapshot (2026-01-10T00:00:00Z): "within 90 days" includes the 90th.
+case("ACC-11", "pass-password-age-below-limit", credreport(report_row("bob", changed="2025-10-13T00:00:00+00:00")),
+     ["PASS %s | changed 89 days ago (limit 90)" % uarn("bob")])
+case("ACC-11", "pass-password-age-at-limit", credreport(report_row("bob", changed="2025-10-12T00:00:00+00:00")),
+     ["PASS %s | changed 90 days ago (limit 90)" % uarn("bob")])
+case("ACC-11", "fail-password-too-old", credreport(report_row("bob", changed="2025-10-11T00:00:00+00:00")),
+     ["FAIL %s | changed 91 days ago (limit 90) | --password-reset-required" % uarn("bob")])
+case("ACC-11", "fail-password-too-old-custom-limit",
+     merge(credreport(report_row("bob", changed="2025-12-01T09:30:00+00:00")), {"params": "password_max_age_days=30\n"}),
+     ["FAIL %s | changed 39 days ago (limit 30)" % uarn("bob")])
+case("ACC-11", "error", nonone(merge(credreport(), {"global/iam/get-credential-report": None,
+                                             "global/iam/get-credential-report.error": err("AccessDenied")})),
+     ["ERROR %s | iam get-credential-report in global was denied (AccessDenied)" % RPT])
+case("ACC-11", "error-report-in-progress",
+     nonone(merge(credreport(), {"global/iam/get-credential-report": None,
+                                 "global/iam/get-credential-report.error": {"code": "ReportInProgress", "message":
+                                     "Report generation in progress. (still so after 10 calls of iam generate-credential-report, 2000 ms apart)"}})),
+     ["ERROR %s | iam get-credential-report in global failed (ReportInProgress): Report generation in progress." % RPT])
+case("ACC-11", "error-not-recorded", {"global/iam/generate-credential-report": {"State": "COMPLETE"}},
+     ["ERROR %s | iam get-credential-report in global was not recorded" % RPT])
+case("ACC-11", "error-generation-denied", {"global/iam/generate-credential-report.error": err("AccessDenied")},
+     ["ERROR %s | iam generate-credential-report in global was denied (AccessDenied)" % RPT])
+case("ACC-11", "error-no-content", merge(credreport(), {"global/iam/get-credential-report": {"ReportFormat": "text/csv"}}),
+     ["ERROR %s | get-credential-report.json has no \"Content\" string" % RPT])
+case("ACC-11", "error-content-not-base64",
+     merge(credreport(), {"global/iam/get-credential-report": {"Content": "dXNlcixhcm4K@@@=", "ReportFormat": "text/csv"}}),
+     ["ERROR %s | Content is not base64 (at byte 12" % RPT])
+case("ACC-11", "error-content-not-csv", credreport(text='user,arn,password_enabled,password_last_changed\n"alice,x,true,N/A\n'),
+     ["ERROR %s | is not CSV at line 2, column 1: the quoted field opened here is never closed" % RPT])
+case("ACC-11", "error-short-record",
+     credreport(text="user,arn,password_enabled,password_last_changed\nalice,%s,true\n" % uarn("alice")),
+     ["ERROR %s | is not CSV at line 2, column 1: this record has 3 fields but the header has 4" % RPT])
+case("ACC-11", "error-no-last-changed-column",
+     credreport(report_row("alice"), cols=[c for c in REPORT_COLS if c != "password_last_changed"]),
+     ["ERROR %s | the credential report has no password_last_changed column" % RPT])
+case("ACC-11", "error-last-changed-na", credreport(dict(report_row("alice"), password_last_changed="N/A")),
+     ["ERROR %s | password_enabled is true but password_last_changed is \"N/A\" on credential report line 2" % uarn("alice")])
+case("ACC-11", "error-last-changed-not-supported",
+     credreport(dict(report_row("alice"), password_last_changed="not_supported")),
+     ["ERROR %s | password_last_changed is \"not_supported\"" % uarn("alice")])
+case("ACC-11", "error-password-enabled-unknown", credreport(dict(report_row("alice"), password_enabled="")),
+     ["ERROR %s | password_enabled is \"\" on credential report line 2, neither true nor false" % uarn("alice")])
+
+
 GLOBAL_CONTROLS = {"DDB-01", "ACC-02", "ACC-03", "ACC-04"}  # IAM is global: one region only
+GLOBAL_CONTROLS |= {"ACC-10", "ACC-11"}  # issue 18: IAM too
 for cid in sorted(CASES):
     if cid in GLOBAL_CONTROLS or cid == "ACC-05":  # ACC-05: with the policy rewrite
         continue
