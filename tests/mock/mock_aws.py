@@ -26,6 +26,7 @@ import hmac
 import datetime
 import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -569,10 +570,21 @@ class Handler(BaseHTTPRequestHandler):
             text = f.get("Remediation", {}).get("Recommendation", {}).get("Text", "")
             if len(text) > 512:
                 problems.append("Findings[%d].Remediation.Recommendation.Text longer than 512" % i)
+        # Each ProductArn names the region the call is signed for and the
+        # finding's own account (Security Hub refuses any other).
+        scope = re.search(r"Credential=[^/]+/[0-9]{8}/([^/]+)/securityhub/", headers.get("authorization", ""))
+        for i, f in enumerate(findings):
+            want = "arn:aws:securityhub:%s:%s:product/%s/default" % (
+                scope.group(1) if scope else "?", f.get("AwsAccountId"), f.get("AwsAccountId"))
+            if f.get("ProductArn") != want:
+                problems.append("Findings[%d].ProductArn %s is not %s" % (i, f.get("ProductArn"), want))
         if problems:
             return bad("; ".join(problems[:5]))
         with LOCK:
             STATS["imported"] += len(findings)
+            STATS.setdefault("import_calls", []).append(
+                {"region": scope.group(1) if scope else None, "findings": len(findings),
+                 "resolved": sum(1 for f in findings if f.get("Workflow", {}).get("Status") == "RESOLVED")})
             STATS["requests"] += 1
         self.reply(200, json.dumps({"FailedCount": 0, "SuccessCount": len(findings), "FailedFindings": []}),
                    "application/json")
