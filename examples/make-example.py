@@ -13,6 +13,20 @@ ACCT = "123456789012"
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "account")
 TAKEN = "2026-11-20T09:30:00Z"
 
+# DMS-14: certificates written by openssl with dates relative to TAKEN (the test PKI).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "pki"))
+import datetime  # noqa: E402
+import make_pki  # noqa: E402
+TAKEN_DT = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=datetime.timezone.utc)
+PKI = make_pki.certs(TAKEN_DT)
+
+
+def dms_cert(region, tail, ident, name):
+    return {"CertificateIdentifier": ident, "CertificateCreationDate": "2026-10-21T09:30:00+00:00",
+            "CertificatePem": PKI[name], "CertificateArn": "arn:aws:dms:%s:%s:cert:%s" % (region, ACCT, tail),
+            "CertificateOwner": ACCT, "ValidFromDate": "2026-10-21T09:30:00+00:00",
+            "ValidToDate": make_pki.valid_to(TAKEN_DT, name), "SigningAlgorithm": "SHA256withRSA", "KeyLength": 2048}
+
 
 def put(path, obj):
     full = os.path.join(OUT, path + ".json")
@@ -255,6 +269,8 @@ def region_us():
                                          "SecretsManagerAccessRoleArn": "arn:aws:iam::%s:role/dms-secrets-access" % ACCT}}),
     ]
     put(r + "/dms/describe-endpoints", {"Endpoints": eps})
+    # DMS-14: orders-src verifies with the company's database CA, valid for a year.
+    put(r + "/dms/describe-certificates", {"Certificates": [dms_cert(r, "CORPCA2025", "corp-ca-2025", "db-ca-365")]})
     # DMS-16: the orders secret rotates monthly; the analytics secret never rotated.
     sm = "arn:aws:secretsmanager:%s:%s:secret:" % (r, ACCT)
     put(r + "/secretsmanager/describe-secret/dms%2Forders-src-Ab12Cd", {
@@ -321,6 +337,8 @@ def region_us():
         {"Name": "org-audit", "S3BucketName": "example-cloudtrail-logs", "IncludeGlobalServiceEvents": True,
          "IsMultiRegionTrail": True, "HomeRegion": r, "TrailARN": "arn:aws:cloudtrail:%s:%s:trail/org-audit" % (r, ACCT),
          "LogFileValidationEnabled": True, "KmsKeyId": key_arn(r, k["trail"]), "HasCustomEventSelectors": False,
+         "CloudWatchLogsLogGroupArn": "arn:aws:logs:%s:%s:log-group:aws-cloudtrail-logs-org-audit:*" % (r, ACCT),
+         "CloudWatchLogsRoleArn": "arn:aws:iam::%s:role/cloudtrail-to-logs" % ACCT,
          "HasInsightSelectors": False, "IsOrganizationTrail": False},
         {"Name": "ddb-data-events", "S3BucketName": "example-ddb-data-events", "IncludeGlobalServiceEvents": False,
          "IsMultiRegionTrail": False, "HomeRegion": r, "TrailARN": "arn:aws:cloudtrail:%s:%s:trail/ddb-data-events" % (r, ACCT),
@@ -339,12 +357,22 @@ def region_us():
                                                                 {"Field": "resources.type", "Equals": ["AWS::DynamoDB::Table"]}]}]})
 
     # DMS-15: orders-migration's task log group keeps events 400 days and feeds the Splunk Firehose stream;
-    # the Lambda group is a service group with '/' (the plan does not read its filters).
+    # the Lambda group has no subscription filter (its key holds '/', filed as %2F).
     put(r + "/logs/describe-log-groups", {"logGroups": [
-        log_group(r, "/aws/lambda/orders-enricher", 14), log_group(r, "dms-tasks-orders-migration", 400)]})
+        log_group(r, "/aws/lambda/orders-enricher", 14), log_group(r, "aws-cloudtrail-logs-org-audit", 731),
+        log_group(r, "dms-tasks-orders-migration", 400)]})
     splunk_arn = "arn:aws:firehose:%s:%s:deliverystream/splunk-siem" % (r, ACCT)
     put(r + "/logs/describe-subscription-filters/dms-tasks-orders-migration", {"subscriptionFilters": [
         sub_filter(r, "dms-tasks-orders-migration", "to-splunk", splunk_arn)]})
+    put(r + "/logs/describe-subscription-filters/%2Faws%2Flambda%2Forders-enricher", {"subscriptionFilters": []})
+    # ACC-08: org-audit delivers to aws-cloudtrail-logs-org-audit, subscribed to the same Splunk stream;
+    # ddb-data-events has no log group, and its bucket notifies only a Lambda function.
+    put(r + "/logs/describe-subscription-filters/aws-cloudtrail-logs-org-audit", {"subscriptionFilters": [
+        sub_filter(r, "aws-cloudtrail-logs-org-audit", "cloudtrail-to-splunk", splunk_arn)]})
+    put(r + "/s3api/get-bucket-notification-configuration/example-cloudtrail-logs", {})
+    put(r + "/s3api/get-bucket-notification-configuration/example-ddb-data-events", {"LambdaFunctionConfigurations": [
+        {"Id": "index-new-logs", "LambdaFunctionArn": "arn:aws:lambda:%s:%s:function:log-indexer" % (r, ACCT),
+         "Events": ["s3:ObjectCreated:*"]}]})
     put(r + "/firehose/describe-delivery-stream/splunk-siem", firehose_stream(r, "splunk-siem", True))
     put(r + "/cloudwatch/describe-alarms", {"MetricAlarms": [alarm(r, "orders-read-throttles", "orders")], "CompositeAlarms": []})
     put(r + "/dax/describe-clusters", {"Clusters": [
@@ -415,13 +443,16 @@ def region_eu():
                         "vpc-0c3d4e5f607182930", ["sg-0f1e2d3c4b5a69788"], ["subnet-0c1c2c3c4c5c6c7c8", "subnet-0d1d2d3d4d5d6d7d8"])
     put(r + "/dms/describe-replication-instances", strip_none({"ReplicationInstances": [inst]}))
     eps = [dms_endpoint(r, "EUARCHSRCMS4LK", "eu-archive-src", "source", "sqlserver", "verify-ca", 1433,
-                        {"MicrosoftSQLServerSettings": {"DatabaseName": "archive", "Port": 1433, "ServerName": "archive-sql.eu.internal",
+                        {"CertificateArn": "arn:aws:dms:%s:%s:cert:EUARCHIVECA" % (r, ACCT),
+                         "MicrosoftSQLServerSettings": {"DatabaseName": "archive", "Port": 1433, "ServerName": "archive-sql.eu.internal",
                                                         "Username": "dms_reader"}},
                         user="dms_reader", server="archive-sql.eu.internal"),
            dms_endpoint(r, "EUARCHTGTDD8WQ", "eu-archive-tgt", "target", "dynamodb", "none", None,
                         {"ServiceAccessRoleArn": "arn:aws:iam::%s:role/dms-dynamodb-writer" % ACCT,
                          "DynamoDbSettings": {"ServiceAccessRoleArn": "arn:aws:iam::%s:role/dms-dynamodb-writer" % ACCT}})]
     put(r + "/dms/describe-endpoints", {"Endpoints": eps})
+    # DMS-14: the archive source's CA certificate expires in 29 days.
+    put(r + "/dms/describe-certificates", {"Certificates": [dms_cert(r, "EUARCHIVECA", "eu-archive-ca", "db-ca-29")]})
     put(r + "/dms/describe-replication-tasks", {"ReplicationTasks": [
         dms_task(r, "EUARCHIVEWEEKLY2J", "eu-archive-weekly", inst["ReplicationInstanceArn"], eps[0]["EndpointArn"], eps[1]["EndpointArn"], True)]})
     deny(r + "/dms/list-tags-for-resource/EUARCHIVE6VB3NL", "AccessDeniedFault")

@@ -60,9 +60,11 @@ int main(int argc, char **argv)
     }
     const char *ctl[1] = {id};
     struct dw_scan_opts opts = {.controls = ctl, .n_controls = 1};
-    /* Optional `params`: NAME=VALUE lines, as --param would give them. */
+    /* Optional `params`: NAME=VALUE lines, as --param would give them; a value starting with
+     * "{case}/" names a file of the case folder (DMS-14's company_ca_bundle). */
     struct dw_param_value params[8];
     char pbuf[8][256];
+    char pval[8][4352];
     size_t n_params = 0;
     char ppath[4096];
     snprintf(ppath, sizeof(ppath), "%s/params", dir);
@@ -75,6 +77,10 @@ int main(int argc, char **argv)
         *eq = '\0';
         params[n_params].name = l;
         params[n_params].value = eq + 1;
+        if (strncmp(eq + 1, "{case}/", 7) == 0) {
+            snprintf(pval[n_params], sizeof(pval[0]), "%s/%s", dir, eq + 8);
+            params[n_params].value = pval[n_params];
+        }
         n_params++;
     }
     if (pf)

@@ -10,6 +10,13 @@
 
 #include <dbward/dbward.h>
 
+/* One earlier run of the same account, for the HTML trend (from the
+ * history of --db), oldest first. */
+struct dw_trend_point {
+    const char *taken_at;
+    size_t pass, fail, error;
+};
+
 struct dw_report_meta {
     const char *account_id;
     const char *partition;
@@ -33,6 +40,8 @@ struct dw_report_meta {
     size_t n_params;
     const char *config_path;   /* NULL: no dbward.yaml */
     const char *config_sha256; /* hex SHA-256 of its bytes */
+    const struct dw_trend_point *trend; /* earlier runs (NULL/0: no trend is drawn) */
+    size_t n_trend;
 };
 
 struct dw_summary {
@@ -131,7 +140,9 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
  * in NEW", never fixed; a failure of NEW outside OLD's scope is "evaluated
  * in NEW only", not a new failure. Reports of different accounts are
  * refused (DW_E_USAGE) unless cross_account, which also leaves the account
- * out of the key. Writes text or JSON to out and sets *new_failures.
+ * out of the key. Writes text or JSON to out (the JSON is itself a
+ * report: NEW's metadata, and NEW's side of each entry as its findings,
+ * each with its class in "diff") and sets *new_failures.
  * DW_E_SCHEMA for a document that is not a dbward report. */
 struct dw_diff_opts {
     bool as_json;

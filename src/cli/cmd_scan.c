@@ -70,6 +70,41 @@ static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
     *out = lo;
 }
 
+/* The runs of meta's account in the history at path, oldest first (the
+ * last 30), as trend points borrowing *runs. A history that does not exist
+ * yet, or cannot be read, gives none (the record will say why). */
+static void s_trend_load(const char *path, const struct dw_report_meta *meta, struct dw_history_run **runs,
+                         struct dw_trend_point **out, size_t *n)
+{
+    *runs = NULL;
+    *out = NULL;
+    *n = 0;
+    if (access(path, F_OK) != 0)
+        return;
+    struct dw_history *h = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    size_t count = 0;
+    if (dw_history_open(path, &h, &err) || dw_history_list(h, 100000, runs, &count, &err)) {
+        dw_history_close(h);
+        return;
+    }
+    dw_history_close(h);
+    *out = calloc(count + 1, sizeof(**out));
+    if (!*out)
+        abort();
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp((*runs)[i].account_id, meta->account_id) != 0)
+            continue;
+        (*out)[(*n)++] = (struct dw_trend_point){(*runs)[i].taken_at, (size_t)(*runs)[i].pass,
+                                                  (size_t)(*runs)[i].fail, (size_t)(*runs)[i].error};
+    }
+    if (*n > 30) {
+        memmove(*out, *out + (*n - 30), 30 * sizeof(**out));
+        *n = 30;
+    }
+}
+
 /* Records the run in the SQLite history at path. */
 static int s_record(const char *path, const struct dw_report_meta *meta, const struct dw_findings *f)
 {
@@ -187,8 +222,17 @@ int cli_cmd_scan(struct cli_args *a)
     const struct dw_report_meta *meta = &au->meta;
     const struct dw_findings *findings = &au->findings;
     int bad = 0;
+    /* With --db, the HTML report shows the trend of this account's runs. */
+    struct dw_report_meta with_trend = *meta;
+    struct dw_trend_point *trend = NULL;
+    struct dw_history_run *runs = NULL;
+    if (a->db)
+        s_trend_load(a->db, meta, &runs, &trend, &with_trend.n_trend);
+    with_trend.trend = trend;
     for (size_t i = 0; i < outs.n; i++)
-        bad |= cli_render(a, &outs.v[i], meta, findings);
+        bad |= cli_render(a, &outs.v[i], &with_trend, findings);
+    free(trend);
+    free(runs);
     if (a->db && s_record(a->db, meta, findings) != 0)
         bad = -1;
     if (a->security_hub && cli_security_hub(a, meta, findings) != 0)

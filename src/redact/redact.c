@@ -53,9 +53,46 @@ static json_t *s_too_deep(void)
 
 static void s_json(json_t *j, int depth);
 
+/* A PEM text cut down to its certificate blocks: a DMS certificate's CertificatePem is a public
+ * CA certificate that DMS-14 verifies, but botocore marks the member sensitive because an
+ * imported PEM may carry more (a private key). Only "-----BEGIN CERTIFICATE-----" blocks whose
+ * body is base64 survive; NULL when none does. A new string. */
+static char *s_pem_certs_only(const char *pem)
+{
+    static const char begin[] = "-----BEGIN CERTIFICATE-----";
+    static const char end[] = "-----END CERTIFICATE-----";
+    struct dw_buf b;
+    dw_buf_init(&b, (size_t)4 << 20);
+    for (const char *p = strstr(pem, begin); p; p = strstr(p, begin)) {
+        const char *body = p + sizeof(begin) - 1;
+        const char *e = strstr(body, end);
+        if (!e)
+            break;
+        /* The markers stand on lines of their own, as PEM writes them. */
+        bool base64 = (*body == '\n' || (body[0] == '\r' && body[1] == '\n')) && e > body && e[-1] == '\n';
+        for (const char *q = body; q < e && base64; q++)
+            base64 = isalnum((unsigned char)*q) || *q == '+' || *q == '/' || *q == '=' || isspace((unsigned char)*q);
+        if (base64) {
+            dw_buf_append(&b, p, (size_t)(e - p) + sizeof(end) - 1);
+            dw_buf_puts(&b, "\n");
+        }
+        p = e + sizeof(end) - 1;
+    }
+    char *out = dw_buf_steal(&b);
+    if (out && !*out) {
+        free(out);
+        out = NULL;
+    }
+    return out;
+}
+
 static void s_json_member(json_t *obj, const char *k, json_t *v, int depth)
 {
-    if (dw_redact_member_is_sensitive(k) && !json_is_null(v)) {
+    if (strcmp(k, "CertificatePem") == 0 && json_is_string(v)) {
+        char *certs = s_pem_certs_only(json_string_value(v));
+        json_object_set_new(obj, k, json_string(certs ? certs : DW_REDACTED)); /* steals the new string */
+        free(certs);
+    } else if (dw_redact_member_is_sensitive(k) && !json_is_null(v)) {
         json_object_set_new(obj, k, json_string(DW_REDACTED)); /* steals the new string */
     } else if (json_is_string(v) && s_is_eca(k)) {
         size_t n = 0;

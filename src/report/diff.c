@@ -8,6 +8,8 @@
 
 #include <dbward/report.h>
 
+#include "util/util.h"
+
 /* One member of a finding object, "" when absent (dbward/finding.h reads it). */
 #define S_GET(f, field) dw_str_or_empty(s_view(f).field)
 
@@ -185,11 +187,42 @@ enum dw_status dw_report_diff(json_t *old_rep, const char *old_src, json_t *new_
     }
     *new_failures = json_array_size(cls[NEW]);
     if (opts->as_json) {
+        /* The diff is itself a dbward report (dbward report renders it in
+         * any format): NEW's metadata, and as findings NEW's side of every
+         * entry that has one, each with the class it falls in ("diff"). */
         json_t *o = json_object();
+        json_object_set_new(o, "tool", json_pack("{s:s, s:s, s:s}", "name", "dbward", "version", dw_version(),
+                                                 "commit", dw_git_commit()));
+        json_object_set(o, "schema_version", json_object_get(new_rep, "schema_version"));
+        static const char *const copied[] = {"account_id", "accounts", "partition", "regions", "taken_at", "run"};
+        for (size_t m = 0; m < sizeof(copied) / sizeof(copied[0]); m++) {
+            json_t *v = json_object_get(new_rep, copied[m]);
+            if (v)
+                json_object_set_new(o, copied[m], json_deep_copy(v));
+        }
+        char *src = dw_xasprintf("diff %s -> %s", old_src, new_src);
+        json_object_set_new(o, "source", json_string(src));
+        free(src);
         json_object_set_new(o, "old", json_string(old_src));
         json_object_set_new(o, "new", json_string(new_src));
         for (int c = 0; c < N_CLASSES; c++)
-            json_object_set_new(o, names[c], cls[c]); /* steals */
+            json_object_set(o, names[c], cls[c]);
+        json_t *fs = json_array();
+        for (int c = 0; c < N_CLASSES; c++) {
+            size_t i;
+            json_t *e;
+            json_array_foreach(cls[c], i, e)
+            {
+                json_t *nn = json_object_get(e, "new");
+                if (!json_is_object(nn))
+                    continue;
+                json_t *copy = json_deep_copy(nn);
+                json_object_set_new(copy, "diff", json_string(names[c]));
+                json_array_append_new(fs, copy);
+            }
+            json_decref(cls[c]);
+        }
+        json_object_set_new(o, "findings", fs);
         json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
         fputc('\n', out);
         json_decref(o);

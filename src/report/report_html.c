@@ -51,7 +51,7 @@ static const char s_style[] =
     ".sevcards .card{border-top:4px solid #c62828}.sevcards .zero{border-top-color:#ddd;color:#777}"
     "table.cmp{width:auto;margin:0 0 16px}table.cmp td.pct{text-align:right;font-variant-numeric:tabular-nums}"
     ".overview{display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start}"
-    ".overview>div{max-height:560px;overflow:auto}table.cmp{font-size:13px}table.cmp td,table.cmp th{padding:2px 6px}"
+    ".overview>div{max-height:560px;overflow:auto}table.cmp{font-size:13px}table.cmp td.ids{max-width:160px;font-size:12px}table.cmp td,table.cmp th{padding:2px 6px}"
     "td.res .full{display:none}td.res .short{font-family:ui-monospace,monospace;word-break:break-all}"
     "@media print{header{background:#fff;color:#000;border-bottom:2px solid #000}body{background:#fff}"
     ".overview>div{max-height:none;overflow:visible}"
@@ -290,7 +290,7 @@ static void s_csf_table(FILE *out, const struct dw_control **ctl, size_t (*cnt)[
         size_t c[DW_RESULT_COUNT] = {0};
         fputs("<tr><td>", out);
         s_esc(out, sub[m]);
-        fputs("</td><td>", out);
+        fputs("</td><td class=\"ids\">", out);
         bool first = true;
         for (size_t k = 0; k < nc; k++) {
             struct dw_csf_list l;
@@ -316,10 +316,45 @@ static void s_csf_table(FILE *out, const struct dw_control **ctl, size_t (*cnt)[
     free(sub);
 }
 
+/* The trend of the runs recorded in the history (--db) and this one:
+ * failures and errors per run, as bars, oldest first. */
+static void s_trend(FILE *out, const struct dw_report_meta *meta, const struct dw_summary *sum)
+{
+    if (!meta->n_trend)
+        return;
+    size_t n = meta->n_trend + 1, max = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t v = i < meta->n_trend ? meta->trend[i].fail + meta->trend[i].error
+                                     : sum->by_status[DW_FAIL] + sum->by_status[DW_ERROR];
+        if (v > max)
+            max = v;
+    }
+    const int bw = 18, gap = 6, h = 90;
+    fprintf(out, "<div class=\"chart\"><h2>Trend: failures and errors per run (%zu runs)</h2>\n"
+                 "<svg id=\"trend\" role=\"img\" aria-label=\"Failures and errors per recorded run\" width=\"%d\" "
+                 "height=\"%d\" data-runs=\"%zu\">\n",
+            n, (int)n * (bw + gap) + 40, h + 24, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *when = i < meta->n_trend ? meta->trend[i].taken_at : meta->taken_at;
+        size_t fail = i < meta->n_trend ? meta->trend[i].fail : sum->by_status[DW_FAIL];
+        size_t err = i < meta->n_trend ? meta->trend[i].error : sum->by_status[DW_ERROR];
+        double hf = (double)h * (double)fail / (double)max, he = (double)h * (double)err / (double)max;
+        int x = (int)i * (bw + gap);
+        fprintf(out, "<g class=\"run\"><title>evidence %s: FAIL %zu, ERROR %zu</title>", when ? when : "", fail, err);
+        fprintf(out, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"/>", x, h - hf, bw, hf,
+                s_color[DW_FAIL]);
+        fprintf(out, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"/>", x, h - hf - he, bw, he,
+                s_color[DW_ERROR]);
+        fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu</text></g>\n", x + bw / 2, h + 16, fail);
+    }
+    fputs("</svg></div>\n", out);
+}
+
 /* The first screen: failures by severity, then compliance per control
  * (the most severe first, the least compliant first within a severity),
  * per NIST CSF subcategory and per region. */
-static void s_overview(FILE *out, const struct dw_findings *f, const struct dw_summary *sum)
+static void s_overview(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
+                       const struct dw_summary *sum)
 {
     fputs("<div class=\"cards sevcards\" id=\"fail-by-severity\">", out);
     for (int v = DW_SEV_COUNT - 1; v >= 0; v--) {
@@ -327,7 +362,9 @@ static void s_overview(FILE *out, const struct dw_findings *f, const struct dw_s
         fprintf(out, "<div class=\"card%s\" id=\"fail-%s\"><b>%zu</b>%s failures</div>", n ? "" : " zero",
                 dw_severity_str((enum dw_severity)v), n, dw_severity_str((enum dw_severity)v));
     }
-    fputs("</div>\n<div class=\"overview\">\n", out);
+    fputs("</div>\n", out);
+    s_trend(out, meta, sum);
+    fputs("<div class=\"overview\">\n", out);
     /* Per control. */
     size_t nc = 0;
     const struct dw_control **ctl = dw_xcalloc(f->n + 1, sizeof(*ctl));
@@ -534,7 +571,7 @@ enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, cons
     fputs(" &middot; source ", out);
     s_esc(out, meta->source ? meta->source : "");
     fputs("</p></header>\n<main>\n<section id=\"overview\">\n", out);
-    s_overview(out, f, &sum);
+    s_overview(out, meta, f, &sum);
     fputs("</section>\n<section id=\"summary\">\n<div class=\"cards\">", out);
     fprintf(out, "<div class=\"card\" id=\"count-total\"><b>%zu</b>findings</div>", f->n);
     for (int r = 0; r < DW_RESULT_COUNT; r++)

@@ -27,6 +27,10 @@ static const struct dw_param_def s_params[] = {
     {"password_max_age_days", "90",
      "console passwords must have been changed within this many days (ACC-11, from the credential report)"},
     {"dax_approved", "false", "true when company policy allows DAX (DDB-03 then does not apply)"},
+    {"cert_min_days", "30", "a DMS endpoint's certificate must stay valid longer than this (DMS-14)"},
+    {"company_ca_bundle", "",
+     "PEM file of the company CA certificates DMS endpoints' certificates must chain to (DMS-14); unset: only the "
+     "dates are judged"},
     {"secret_rotation_max_days", "90",
      "a DMS endpoint's secret must rotate at least this often and have rotated within this many days (DMS-16)"},
     {"key_origins", "EXTERNAL,AWS_CLOUDHSM",
@@ -250,6 +254,17 @@ enum dw_status dw_param_check(const char *name, const char *value, struct dw_err
         if (!*value || *end || v < 1 || v > 32)
             return dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0,
                                 "source_ip_widest_prefix must be a prefix length from 1 to 32");
+    } else if (strcmp(name, "company_ca_bundle") == 0) {
+        if (*value) { /* the file must be there and hold certificates now, not halfway through a scan */
+            char *why = NULL;
+            struct dwi_certs *b = dwi_certs_load_file(value, &why);
+            dwi_certs_free(b);
+            if (!b) {
+                enum dw_status rc = dw_error_set(err, DW_E_USAGE, "--param", 0, 0, 0, "company_ca_bundle: %s", why);
+                free(why);
+                return rc;
+            }
+        }
     } else if (strcmp(name, "key_origins") == 0) {
         static const char *const known[] = {"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"};
         const char *p = value;

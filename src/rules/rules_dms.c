@@ -1,4 +1,4 @@
-/* rules_dms.c: evaluators for DMS-01..DMS-13, DMS-15 and DMS-16 (replication instances,
+/* rules_dms.c: evaluators for DMS-01..DMS-16 (replication instances,
  * endpoints, tasks and the network and logging around them). Each function
  * reads recorded calls through the snapshot and emits one finding per
  * resource; anything it could not read becomes ERROR with the reason. */
@@ -24,6 +24,7 @@ static void dwi_eval_dms11(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms15(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms13(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_dms14(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_dms16(struct dw_scan_ctx *ctx, const struct dw_control *c);
 
 /* DMS-01 names the open ingress DMS-13 finds (defined with DMS-13). */
@@ -1428,6 +1429,163 @@ void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c)
     }
 }
 
+/* ---- DMS-14: the certificates endpoints verify their databases with ---- */
+
+static void s_cert_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *ep, const char *arn)
+{
+    const char *id = dwi_str(ep, "EndpointIdentifier");
+    dwi_cmd(f,
+            "CERT_ARN=$(aws dms import-certificate --region %s --certificate-identifier %s-ca-renewed "
+            "--certificate-pem file://REPLACE_WITH_COMPANY_CA_CERTIFICATE.pem --query "
+            "Certificate.CertificateArn --output text)",
+            ctx->region, id ? id : "endpoint");
+    dwi_cmd(f, "aws dms modify-endpoint --region %s --endpoint-arn %s --certificate-arn \"$CERT_ARN\"",
+            ctx->region, arn ? arn : "REPLACE_WITH_ENDPOINT_ARN");
+    dwi_note(f, "Import the company CA certificate that issued the database server's certificate "
+                "(valid well beyond the limit), then run aws dms test-connection before the tasks "
+                "restart.");
+}
+
+void dwi_eval_dms14(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *arr = s_endpoints(ctx, c);
+    if (!arr)
+        return;
+    long min_days = dwi_param_long(ctx, "cert_min_days");
+    const char *bundle_path = dwi_param(ctx, "company_ca_bundle");
+    bool has_bundle = bundle_path && *bundle_path;
+    struct dwi_certs *bundle = NULL;
+    char *bundle_why = NULL;
+    bool bundle_tried = false;
+    const struct dw_doc *cd = dwi_doc(ctx, "dms", "describe-certificates", NULL);
+    size_t i;
+    json_t *ep;
+    json_array_foreach(arr, i, ep)
+    {
+        const char *arn = dwi_str(ep, "EndpointArn");
+        const char *smode = dwi_str(ep, "SslMode");
+        if (!smode || (strcmp(smode, "verify-ca") != 0 && strcmp(smode, "verify-full") != 0)) {
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, RT_EP, arn,
+                     "SslMode is %s: no certificate is verified (DMS-04 judges the mode)",
+                     smode ? smode : "absent (none by default)");
+            continue;
+        }
+        const char *carn = dwi_str(ep, "CertificateArn");
+        if (!carn || !*carn) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_EP, arn,
+                                            "SslMode is %s but the endpoint names no CertificateArn",
+                                            smode);
+            s_cert_fix(ctx, f, ep, arn);
+            continue;
+        }
+        json_t *list = cd->state == DW_DOC_OK ? dwi_get(cd->json, "Certificates") : NULL;
+        if (cd->state != DW_DOC_OK || !json_is_array(list)) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "certificate %s could not be checked: %s", carn,
+                     cd->state != DW_DOC_OK ? cd->reason : "the answer has no \"Certificates\" array");
+            continue;
+        }
+        json_t *cert = NULL;
+        size_t k;
+        json_t *x;
+        json_array_foreach(list, k, x)
+        {
+            if (dwi_str(x, "CertificateArn") && strcmp(dwi_str(x, "CertificateArn"), carn) == 0)
+                cert = x;
+        }
+        if (!cert) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_EP, arn,
+                                            "CertificateArn %s is not in dms describe-certificates: "
+                                            "the certificate it names does not exist",
+                                            carn);
+            s_cert_fix(ctx, f, ep, arn);
+            continue;
+        }
+        const char *cid = dwi_str(cert, "CertificateIdentifier") ? dwi_str(cert, "CertificateIdentifier") : carn;
+        const char *to = dwi_str(cert, "ValidToDate");
+        const char *pem = dwi_str(cert, "CertificatePem");
+        int64_t to_s = 0;
+        if (!to || !dw_time_parse_iso8601(to, &to_s)) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "certificate %s: ValidToDate is missing or unreadable",
+                     cid);
+            continue;
+        }
+        if (!pem) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "certificate %s: CertificatePem is missing", cid);
+            continue;
+        }
+        char *pwhy = NULL;
+        struct dwi_certs *certs = dwi_certs_parse(pem, strlen(pem), &pwhy);
+        if (!certs) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "certificate %s: CertificatePem does not parse: %s",
+                     cid, pwhy);
+            free(pwhy);
+            continue;
+        }
+        char *issuer = dwi_certs_issuer(certs);
+        struct dw_buf why;
+        dw_buf_init(&why, 65536);
+        bool bad = false;
+        bool unknown = false;
+        int64_t left_s = to_s - ctx->now_epoch_s;
+        long left_days = (long)(left_s >= 0 ? left_s / 86400 : -((-left_s + 86399) / 86400));
+        if (left_s <= 0) {
+            dw_buf_printf(&why, "certificate %s expired (ValidToDate %s)", cid, to);
+            bad = true;
+        } else if (left_s <= (int64_t)min_days * 86400) {
+            dw_buf_printf(&why, "certificate %s expires in %ld days (ValidToDate %s; limit %ld)", cid,
+                          left_days, to, min_days);
+            bad = true;
+        }
+        char *chain_txt = NULL;
+        if (!has_bundle) {
+            chain_txt = dw_xasprintf("issued by %s; company_ca_bundle is not set, so only the dates "
+                                     "are judged",
+                                     issuer);
+        } else {
+            if (!bundle_tried) {
+                bundle = dwi_certs_load_file(bundle_path, &bundle_why);
+                bundle_tried = true;
+            }
+            char *cwhy = NULL;
+            int chained = bundle ? dwi_certs_chain(certs, bundle, &cwhy) : -1;
+            if (!bundle) {
+                dw_buf_printf(&why, "%sthe company CA bundle cannot be read: %s", why.len ? "; " : "",
+                              bundle_why);
+                unknown = true;
+            } else if (chained == 1) {
+                chain_txt = dw_xasprintf("chains to the company CA bundle (issued by %s)", issuer);
+            } else if (chained == 0) {
+                dw_buf_printf(&why, "%scertificate %s does not chain to the company CA bundle: %s "
+                                    "(issued by %s)",
+                              why.len ? "; " : "", cid, cwhy, issuer);
+                bad = true;
+            } else {
+                dw_buf_printf(&why, "%sthe chain of certificate %s could not be checked: %s",
+                              why.len ? "; " : "", cid, cwhy);
+                unknown = true;
+            }
+            free(cwhy);
+        }
+        char *w = dw_buf_steal(&why);
+        if (bad) {
+            struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_EP, arn, "%s", w);
+            s_cert_fix(ctx, f, ep, arn);
+        } else if (unknown) {
+            dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "%s", w);
+        } else {
+            dwi_emit(ctx, c, DW_PASS, RT_EP, arn,
+                     "certificate %s is valid for %ld more days (limit %ld) and %s", cid, left_days,
+                     min_days, chain_txt);
+        }
+        free(w);
+        free(chain_txt);
+        free(issuer);
+        dwi_certs_free(certs);
+    }
+    dwi_certs_free(bundle);
+    free(bundle_why);
+}
+
 /* ---- DMS-15: the task log group keeps events and reaches the SIEM ---- */
 
 /* Retention values CloudWatch Logs accepts (put-retention-policy), ascending. */
@@ -2115,6 +2273,79 @@ const struct dw_control dwi_dms_controls[] = {
         },
     },
     {
+        .id = "DMS-13",
+        .service = "dms",
+        .title = "DMS security groups admit no ingress from the whole internet",
+        .severity = DW_SEV_HIGH,
+        .nist_csf = {"PR.AC-5", "PR.PT-4"},
+        .statements = {6},
+        .seed = "003, 001",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::EC2::SecurityGroup",
+        .what = "No inbound rule of a replication instance's security groups admits 0.0.0.0/0 or ::/0, "
+            "whatever its protocol and ports; a group several instances share is judged once, for all of "
+            "them. When such an instance is also publicly accessible, DMS-01's reason names the open group.",
+        .why = "An instance only talks out to its databases; an inbound rule open to every address invites "
+            "scans and connection attempts from anywhere, and with a public address nothing else stands "
+            "between the instance and the internet.",
+        .audit = "Console: EC2 > Security groups > each group of the instance > Inbound rules, look for "
+            "0.0.0.0/0 and ::/0. CLI: aws ec2 describe-security-groups --group-ids <ids> --query "
+            "'SecurityGroups[*].IpPermissions[?IpRanges[?CidrIp==`0.0.0.0/0`] || "
+            "Ipv6Ranges[?CidrIpv6==`::/0`]]'.",
+        .fix = "Revoke the 0.0.0.0/0 and ::/0 ranges of each such rule with aws ec2 "
+            "revoke-security-group-ingress (the rule's protocol and ports as they are); add the clients' "
+            "own ranges first if something must still connect.",
+        .calls = {"dms describe-replication-instances", "ec2 describe-security-groups"},
+        .clauses = {"ingress-v4", "ingress-v6"},
+        .eval = dwi_eval_dms13,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-13",
+            .prowler = "ec2_securitygroup_allow_ingress_from_internet_to_any_port (all groups)",
+            .security_hub = "EC2.18, EC2.19 (all groups)",
+            .aws_config = "restricted-common-ports, vpc-sg-open-only-to-authorized-ports (all groups)",
+            .conformity = "none",
+            .difference = "Peers judge every group of the account, and some only a list of ports; dbward judges the groups of "
+                "replication instances, on any port, once per shared group, and ties a public instance's DMS-01 finding "
+                "to the open group.",
+        },
+    },
+    {
+        .id = "DMS-14",
+        .service = "dms",
+        .title = "Certificates DMS endpoints verify with are current and issued by the company CA",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"PR.DS-2"},
+        .statements = {2},
+        .seed = "004, 001",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::Endpoint",
+        .params = {"cert_min_days", "company_ca_bundle"},
+        .what = "For each endpoint with SslMode verify-ca or verify-full, CertificateArn names a certificate of dms "
+            "describe-certificates whose ValidToDate lies more than cert_min_days days ahead and whose CertificatePem "
+            "chains (OpenSSL's X509 store) to a certificate of the company CA bundle (company_ca_bundle, a PEM file). "
+            "Without the bundle, the reason names the issuer and only the dates are judged.",
+        .why = "The runbook asks that connections be verified against certificates issued by the company CA: a "
+            "certificate from elsewhere trusts servers the company did not vouch for, and an expired one breaks "
+            "replication the day it lapses.",
+        .audit = "Console: DMS > Certificates (valid to, issuer), and each endpoint's SSL mode and certificate. CLI: "
+            "aws dms describe-certificates --query 'Certificates[*].[CertificateIdentifier,ValidToDate]', then "
+            "openssl verify -partial_chain -no_check_time -CAfile <bundle> on its CertificatePem.",
+        .fix = "Import the company CA certificate with aws dms import-certificate and point the endpoint at it with "
+            "aws dms modify-endpoint --certificate-arn; test the connection before the tasks restart.",
+        .calls = {"dms describe-endpoints", "dms describe-certificates"},
+        .clauses = {"no-certificate", "certificate-missing", "expired", "expiring", "not-company-ca"},
+        .eval = dwi_eval_dms14,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-14",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "none",
+            .conformity = "none",
+            .difference = "No peer checks the CA certificates DMS endpoints verify with; dbward judges their expiry and their "
+                "chain to the company's own CA bundle.",
+        },
+    },
+    {
         .id = "DMS-15",
         .service = "dms",
         .title = "DMS task logs are kept and sent to the SIEM",
@@ -2150,43 +2381,6 @@ const struct dw_control dwi_dms_controls[] = {
             .conformity = "none",
             .difference = "Follows a DMS task to its own log group and requires both the retention and a "
                 "subscription to the SIEM; the peers judge log group retention alone.",
-        },
-    },
-    {
-        .id = "DMS-13",
-        .service = "dms",
-        .title = "DMS security groups admit no ingress from the whole internet",
-        .severity = DW_SEV_HIGH,
-        .nist_csf = {"PR.AC-5", "PR.PT-4"},
-        .statements = {6},
-        .seed = "003, 001",
-        .fix_kind = DW_FIX_IN_PLACE,
-        .resource_type = "AWS::EC2::SecurityGroup",
-        .what = "No inbound rule of a replication instance's security groups admits 0.0.0.0/0 or ::/0, "
-            "whatever its protocol and ports; a group several instances share is judged once, for all of "
-            "them. When such an instance is also publicly accessible, DMS-01's reason names the open group.",
-        .why = "An instance only talks out to its databases; an inbound rule open to every address invites "
-            "scans and connection attempts from anywhere, and with a public address nothing else stands "
-            "between the instance and the internet.",
-        .audit = "Console: EC2 > Security groups > each group of the instance > Inbound rules, look for "
-            "0.0.0.0/0 and ::/0. CLI: aws ec2 describe-security-groups --group-ids <ids> --query "
-            "'SecurityGroups[*].IpPermissions[?IpRanges[?CidrIp==`0.0.0.0/0`] || "
-            "Ipv6Ranges[?CidrIpv6==`::/0`]]'.",
-        .fix = "Revoke the 0.0.0.0/0 and ::/0 ranges of each such rule with aws ec2 "
-            "revoke-security-group-ingress (the rule's protocol and ports as they are); add the clients' "
-            "own ranges first if something must still connect.",
-        .calls = {"dms describe-replication-instances", "ec2 describe-security-groups"},
-        .clauses = {"ingress-v4", "ingress-v6"},
-        .eval = dwi_eval_dms13,
-        .peers = &(const struct dw_peers){
-            .id = "DMS-13",
-            .prowler = "ec2_securitygroup_allow_ingress_from_internet_to_any_port (all groups)",
-            .security_hub = "EC2.18, EC2.19 (all groups)",
-            .aws_config = "restricted-common-ports, vpc-sg-open-only-to-authorized-ports (all groups)",
-            .conformity = "none",
-            .difference = "Peers judge every group of the account, and some only a list of ports; dbward judges the groups of "
-                "replication instances, on any port, once per shared group, and ties a public instance's DMS-01 finding "
-                "to the open group.",
         },
     },
     {

@@ -176,6 +176,25 @@ void dwi_trail_control(struct dw_scan_ctx *ctx, const struct dw_control *c, bool
 int dwi_region_has(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *service,
                    const char *command, const char *key);
 
+/* PEM certificates (x509.c, DMS-14): parsed with OpenSSL, chains checked with
+ * its X509_STORE. Every function that can fail returns NULL (or -1) with a
+ * new reason in *why; nothing is printed. */
+struct dwi_certs;
+/* Every certificate of a PEM text of len bytes (not NUL-dependent); the first
+ * is the one judged, the rest its chain. New, or NULL with *why. */
+struct dwi_certs *dwi_certs_parse(const char *pem, size_t len, char **why);
+/* A bundle file: never through a symbolic link, never a FIFO or device, at
+ * most 4 MiB. New, or NULL with *why (naming path). */
+struct dwi_certs *dwi_certs_load_file(const char *path, char **why);
+void dwi_certs_free(struct dwi_certs *c);
+size_t dwi_certs_count(const struct dwi_certs *c);
+/* Issuer and subject of the first certificate, RFC 2253; new strings. */
+char *dwi_certs_issuer(const struct dwi_certs *c);
+char *dwi_certs_subject(const struct dwi_certs *c);
+/* Does cert (with its own chain) chain to a certificate of trusted? 1 yes,
+ * 0 no (*why: OpenSSL's reason), -1 the check could not run (*why). Dates
+ * are not judged. */
+int dwi_certs_chain(const struct dwi_certs *cert, const struct dwi_certs *trusted, char **why);
 /* The SIEM (siem.c, shared by DMS-15 and ACC-08). Is the destination ARN
  * the SIEM? With siem_destinations set, when it matches one of its globs;
  * unset, when it is a Firehose stream with a Splunk destination

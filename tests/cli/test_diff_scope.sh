@@ -58,6 +58,22 @@ run 0 "$DBWARD" diff new.json old.json
 has "$TMP/out" "New failures: 0"
 has "$TMP/out" "Evaluated in NEW only (failures of a control, account or region OLD did not evaluate; not counted as new): 1"
 
+# ---- A diff is a report too: dbward report renders it (NEW's side of each
+# entry that has one); the count is checked against the class arrays.
+"$DBWARD" diff old.json new.json -f json >d.json 2>/dev/null
+want=$(jq '[.new_failures, .fixed, .changed, .still_failing, .evaluated_in_new_only | .[] | select(.new != null)] | length' d.json)
+CHECKS=$((CHECKS + 1))
+[ "$(jq '.findings | length' d.json)" -eq "$want" ] && [ "$want" -gt 0 ] ||
+  { echo "FAIL: the diff's findings are not NEW's side of its entries ($want)"; FAILS=$((FAILS + 1)); }
+CHECKS=$((CHECKS + 1))
+[ "$(jq '[.findings[] | select(.diff == "still_failing")] | length' d.json)" -eq "$(jq '.still_failing | length' d.json)" ] ||
+  { echo "FAIL: each finding of the diff names its class"; FAILS=$((FAILS + 1)); }
+run 1 "$DBWARD" report d.json -o html:d.html -o text:d.txt
+has d.html '<!DOCTYPE html>'
+has d.txt "source diff old.json -> new.json"
+has d.txt "Summary  $want findings"
+lacks d.txt "PASS and NOT_APPLICABLE"
+
 # ---- A region NEW did not scan.
 "$DBWARD" scan --snapshot "$EX" -r us-east-1 -o us.json 2>/dev/null
 run 0 "$DBWARD" diff old.json us.json

@@ -44,6 +44,20 @@ for x in html csv; do
   cmp -s "m1.$x" "m2.$x" || { echo "FAIL: report A B -o $x differs from merge A B then report"; FAILS=$((FAILS + 1)); }
 done
 
+# The HTML trend (scan --db): this account's recorded runs and this one;
+# none on the first run; another account's runs are left out.
+mksnap other; sed -i 's/123456789012/222222222222/' other/manifest.json
+"$DBWARD" scan --snapshot "$EX" --db t.db -o html:t1.html -o json:t1.json >/dev/null 2>&1
+"$DBWARD" scan --snapshot other --db t.db -o /dev/null >/dev/null 2>&1
+"$DBWARD" scan --snapshot "$EX" --db t.db -o html:t2.html >/dev/null 2>&1
+lacks t1.html 'id="trend"'
+has t2.html 'data-runs="2"'
+nf=$(jq '[.findings[] | select(.status == "FAIL")] | length' t1.json)
+ne=$(jq '[.findings[] | select(.status == "ERROR")] | length' t1.json)
+CHECKS=$((CHECKS + 1))
+[ "$(grep -o "<title>evidence 2026-11-20T09:30:00Z: FAIL $nf, ERROR $ne</title>" t2.html | wc -l)" -eq 2 ] ||
+  { echo "FAIL: the trend's two runs should each say FAIL $nf, ERROR $ne"; FAILS=$((FAILS + 1)); }
+
 # Not a report.
 printf '{"hello": 1}\n' >other.json
 run 2 "$DBWARD" report other.json -o html:x.html

@@ -3,9 +3,11 @@
 Each case is a tiny snapshot plus `expected` (see tests/control_case.c).
 Every control has at least pass, fail and error cases. Rerun after editing;
 the folders it writes are committed."""
+import datetime
 import json
 import os
 import shutil
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 A = "123456789012"
@@ -1356,6 +1358,203 @@ case("DMS-15", "error-instance-unknown", merge(insts(), tasks(task("TASK1", LOG_
 case("DMS-15", "error-settings-invalid", merge(base15, lgroups(), {P + "dms/describe-replication-tasks": {"ReplicationTasks": [task("TASK1", "{\"Logging\": ")]}}),
      ["ERROR %s | whether the task logs is unknown: ReplicationTaskSettings is not valid JSON" % taska("TASK1")])
 
+# ---- ACC-08: a trail covering DMS or DynamoDB regions reaches the SIEM (log group subscription, or bucket notifications) ----
+tarn8 = "arn:aws:cloudtrail:%s:%s:trail/main" % (R, A)
+LG8 = "arn:aws:logs:%s:%s:log-group:ct-logs:*" % (R, A)
+def trail8(lg=None, region=R):
+    t = trail("main", home=region)
+    if lg:
+        t["CloudWatchLogsLogGroupArn"] = lg
+        t["CloudWatchLogsRoleArn"] = "arn:aws:iam::%s:role/ct-to-logs" % A
+    return {region + "/cloudtrail/describe-trails": {"trailList": [t]}}
+
+
+def notif(bucket="logs", queues=(), topics=(), region=R):
+    body = {}
+    if queues:
+        body["QueueConfigurations"] = [{"Id": "q%d" % i, "QueueArn": a, "Events": list(ev)} for i, (a, ev) in enumerate(queues)]
+    if topics:
+        body["TopicConfigurations"] = [{"Id": "t%d" % i, "TopicArn": a, "Events": list(ev)} for i, (a, ev) in enumerate(topics)]
+    return {region + "/s3api/get-bucket-notification-configuration/" + bucket: body}
+
+
+SQS8 = "arn:aws:sqs:%s:%s:splunk-cloudtrail" % (R, A)
+SNS8 = "arn:aws:sns:%s:%s:cloudtrail-objects" % (R, A)
+no_tasks8 = tasks()
+data8 = merge(insts(inst("INST1")), eps(), no_tasks8)
+case("ACC-08", "pass", merge(data8, trail8(LG8), subs("ct-logs", fharn("to-splunk")), stream("to-splunk")),
+     ["PASS %s | subscription filter f0: Firehose stream to-splunk delivers to Splunk (https://splunk.example.com:8088)" % tarn8])
+LG8S = "arn:aws:logs:%s:%s:log-group:CloudTrail/Default:*" % (R, A)
+case("ACC-08", "pass-log-group-with-slash", merge(data8, trail8(LG8S), {P + "logs/describe-subscription-filters/CloudTrail%2FDefault": subs("CloudTrail/Default", fharn("to-splunk"))[P + "logs/describe-subscription-filters/CloudTrail/Default"]},
+                                                  stream("to-splunk")),
+     ["PASS %s | subscription filter f0: Firehose stream to-splunk delivers to Splunk" % tarn8])
+case("ACC-08", "pass-s3-queue", merge(data8, trail8(), notif(queues=[(SQS8, ["s3:ObjectCreated:*"])])),
+     ["PASS %s | bucket logs notifies %s of new objects: %s is an SQS queue, and siem_destinations is unset, so any one counts" % (tarn8, SQS8, SQS8)])
+case("ACC-08", "pass-s3-topic-put", merge(data8, trail8(), notif(topics=[(SNS8, ["s3:ObjectRemoved:*", "s3:ObjectCreated:Put"])])),
+     ["PASS %s | bucket logs notifies %s of new objects: %s is an SNS topic" % (tarn8, SNS8, SNS8)])
+case("ACC-08", "pass-s3-queue-glob", merge(data8, trail8(), notif(queues=[(SQS8, ["s3:ObjectCreated:*"])]),
+                                           {"params": "siem_destinations=arn:aws:sqs:*:*:splunk-*\n"}),
+     ["PASS %s | %s matches siem_destinations arn:aws:sqs:*:*:splunk-*" % (tarn8, SQS8)])
+case("ACC-08", "pass-bucket-when-log-group-is-not", merge(data8, trail8(LG8), subs("ct-logs"), notif(queues=[(SQS8, ["s3:ObjectCreated:*"])])),
+     ["PASS %s | bucket logs notifies %s of new objects" % (tarn8, SQS8)])
+case("ACC-08", "pass-filters-denied-bucket-ok", merge(data8, trail8(LG8), {P + "logs/describe-subscription-filters/ct-logs.error": DENIED},
+                                                      notif(queues=[(SQS8, ["s3:ObjectCreated:*"])])),
+     ["PASS %s | bucket logs notifies %s of new objects" % (tarn8, SQS8)])
+case("ACC-08", "pass-tables-only", merge(insts(), eps(), no_tasks8, tables(tbl("orders")), trail8(LG8), subs("ct-logs", fharn("to-splunk")), stream("to-splunk")),
+     ["PASS %s | Firehose stream to-splunk delivers to Splunk" % tarn8])
+case("ACC-08", "not-applicable", merge(insts(), eps(), no_tasks8, {P + "dynamodb/list-tables": {"TableNames": []}}, trail8()),
+     ["NOT_APPLICABLE %s | the trail covers no region with DMS or DynamoDB resources (every region audited)" % tarn8])
+case("ACC-08", "fail", merge(data8, trail8(), notif()),
+     ["FAIL %s | events do not reach the SIEM: no CloudWatchLogsLogGroupArn (the trail does not deliver to CloudWatch Logs); bucket logs sends no object-created notification to an SQS queue or SNS topic | "
+      "#1 | aws cloudtrail update-trail --region us-east-1 --name main --cloud-watch-logs-log-group-arn REPLACE_WITH_LOG_GROUP_ARN --cloud-watch-logs-role-arn REPLACE_WITH_CLOUDTRAIL_TO_LOGS_ROLE_ARN" % tarn8])
+LAMBDA8 = "arn:aws:lambda:%s:%s:function:thumbnail" % (R, A)
+n8 = notif()
+n8[P + "s3api/get-bucket-notification-configuration/logs"] = {"LambdaFunctionConfigurations": [
+    {"Id": "l0", "LambdaFunctionArn": LAMBDA8, "Events": ["s3:ObjectCreated:*"]}]}
+case("ACC-08", "fail-no-cloudwatch-logs", merge(data8, trail8(), n8),
+     ["FAIL %s | no CloudWatchLogsLogGroupArn (the trail does not deliver to CloudWatch Logs); bucket logs sends no object-created notification to an SQS queue or SNS topic | update-trail" % tarn8])
+case("ACC-08", "fail-no-cloudwatch-logs-multi-region-home-empty",
+     merge(trail8(), notif(), insts(), eps(), no_tasks8, {P + "dynamodb/list-tables": {"TableNames": []}},
+           {E + "/dms/describe-replication-instances": {"ReplicationInstances": [inst("INST9")]}, E + "/cloudtrail/describe-trails": {"trailList": [trail("main")]},
+            "manifest": {"account_id": A, "partition": "aws", "regions": [R, E], "taken_at": "2026-01-10T00:00:00Z",
+                         "produced_by": {"tool": "tests/data/controls/make-cases.py"}}}),
+     ["FAIL %s | events do not reach the SIEM" % tarn8])
+case("ACC-08", "fail-log-group-not-siem", merge(data8, trail8(LG8), subs("ct-logs", fharn("to-s3")), stream("to-s3", splunk=False), notif()),
+     ["FAIL %s | no subscription filter of ct-logs sends to a SIEM destination (filter f0: Firehose stream to-s3 has no Splunk destination (no SplunkDestinationDescription)); bucket logs sends no object-created notification | "
+      "#1 | aws logs put-subscription-filter --region us-east-1 --log-group-name ct-logs --filter-name siem" % tarn8])
+case("ACC-08", "fail-log-group-not-siem-no-filter", merge(data8, trail8(LG8), subs("ct-logs"), notif()),
+     ["FAIL %s | log group ct-logs has no subscription filter; bucket logs sends no object-created notification | put-subscription-filter --region us-east-1 --log-group-name ct-logs" % tarn8])
+case("ACC-08", "fail-no-object-created", merge(data8, trail8(), notif(queues=[(SQS8, ["s3:ObjectRemoved:*"])])),
+     ["FAIL %s | bucket logs sends no object-created notification to a SIEM destination (%s gets no object-created event)" % (tarn8, SQS8)])
+case("ACC-08", "fail-bucket-not-siem", merge(data8, trail8(), notif(queues=[(SQS8, ["s3:ObjectCreated:*"])]),
+                                             {"params": "siem_destinations=arn:aws:firehose:*:*:deliverystream/siem-*\n"}),
+     ["FAIL %s | bucket logs sends no object-created notification to a SIEM destination (%s is not in siem_destinations)" % (tarn8, SQS8)])
+case("ACC-08", "error", merge(data8, trail8(), {P + "s3api/get-bucket-notification-configuration/logs.error": {"code": "AccessDenied", "message": "Access Denied"}}),
+     ["ERROR %s | whether the trail's events reach the SIEM is unknown: no CloudWatchLogsLogGroupArn (the trail does not deliver to CloudWatch Logs); s3api get-bucket-notification-configuration for logs in us-east-1 was denied (AccessDenied)" % tarn8])
+case("ACC-08", "error-not-recorded", merge(data8, trail8()),
+     ["ERROR %s | s3api get-bucket-notification-configuration for logs in us-east-1 was not recorded" % tarn8])
+case("ACC-08", "error-malformed", merge(data8, trail8(), {P + "s3api/get-bucket-notification-configuration/logs": "{\"QueueConfigurations\": [}\n"}),
+     ["ERROR %s | us-east-1/s3api/get-bucket-notification-configuration/logs.json:1:" % tarn8])
+case("ACC-08", "error-filters-denied", merge(data8, trail8(LG8), {P + "logs/describe-subscription-filters/ct-logs.error": DENIED}, notif()),
+     ["ERROR %s | is unknown: logs describe-subscription-filters for ct-logs in us-east-1 was denied (AccessDeniedException): not authorized to perform this operation; bucket logs sends no object-created notification" % tarn8])
+case("ACC-08", "error-firehose-denied", merge(data8, trail8(LG8), subs("ct-logs", fharn("to-splunk")), {P + "firehose/describe-delivery-stream/to-splunk.error": DENIED}, notif()),
+     ["ERROR %s | whether Firehose stream to-splunk delivers to Splunk is unknown" % tarn8])
+case("ACC-08", "error-coverage-unknown", merge({P + "dms/describe-replication-instances.error": DENIED}, eps(), no_tasks8, {P + "dynamodb/list-tables": {"TableNames": []}}, trail8()),
+     ["ERROR %s | whether the trail covers DMS or DynamoDB resources is unknown: dms describe-replication-instances in us-east-1 was denied (AccessDeniedException)" % tarn8])
+case("ACC-08", "error-trails-denied", {P + "cloudtrail/describe-trails.error": DENIED},
+     ["ERROR %s | cloudtrail describe-trails in us-east-1 was denied" % SCOPE])
+
+
+# ---------------- DMS-14 (issue 18): certificates of verify-ca / verify-full endpoints ----------------
+# The test PKI is written by openssl (tests/data/pki/make_pki.py) with dates relative to the
+# cases' time, 2026-01-10T00:00:00Z: a company root (the bundle), database CAs it issued that
+# expire in 365, 31, 30 and 29 days and one that expired yesterday, an outside CA's certificate
+# and a self-signed one. Expected verdicts are written from those dates and issuers.
+sys.path.insert(0, os.path.join(HERE, "..", "pki"))
+import make_pki  # noqa: E402
+NOW14 = datetime.datetime(2026, 1, 10, tzinfo=datetime.timezone.utc)
+PKI = make_pki.certs(NOW14)
+BUNDLE = {"bundle.pem": PKI["company-root"]}
+USE_BUNDLE = {"params": "company_ca_bundle={case}/bundle.pem\n"}
+def carn(cid):
+    return "arn:aws:dms:%s:%s:cert:%s" % (R, A, cid.upper().replace("-", ""))
+def cert(cid, name=None, pem=None, valid_to=None, **kw):
+    name = name or cid
+    d = {"CertificateIdentifier": cid, "CertificateArn": carn(cid), "CertificateOwner": A, "KeyLength": 2048,
+         "SigningAlgorithm": "SHA256withRSA", "CertificateCreationDate": "2025-12-11T00:00:00+00:00",
+         "ValidFromDate": "2025-12-11T00:00:00+00:00", "CertificatePem": PKI[name] if pem is None else pem,
+         "ValidToDate": valid_to or make_pki.valid_to(NOW14, name)}
+    d.update(kw)
+    for k in [k for k, v in d.items() if v is None]:
+        del d[k]
+    return d
+def certs14(*cs):
+    return {P + "dms/describe-certificates": {"Certificates": list(cs)}}
+def vep(cid, mode="verify-full", tail="SRC1"):
+    e = ep(tail, "postgres", SslMode=mode)
+    if cid:
+        e["CertificateArn"] = carn(cid)
+    return e
+def one14(name, *extra, mode="verify-full", **kw):
+    e = vep("db-ca", mode)
+    return merge(eps(e), certs14(cert("db-ca", name, **kw)), *extra)
+ISSUER = "O=Example Corp,CN=Example Corp Root CA"  # RFC 2253, as openssl x509 -noout -issuer -nameopt RFC2253 prints it
+e14 = epa("SRC1")
+FIX14 = "aws dms modify-endpoint --region us-east-1 --endpoint-arn %s --certificate-arn \"$CERT_ARN\"" % e14
+IMPORT14 = "CERT_ARN=$(aws dms import-certificate --region us-east-1 --certificate-identifier src1-ca-renewed --certificate-pem file://"
+case("DMS-14", "pass", merge(one14("db-ca-365", BUNDLE, USE_BUNDLE)),
+     ["PASS %s | certificate db-ca is valid for 365 more days (limit 30) and chains to the company CA bundle (issued by %s)" % (e14, ISSUER)])
+case("DMS-14", "fail", merge(one14("outside-ca-365", BUNDLE, USE_BUNDLE)),
+     ["FAIL %s | certificate db-ca does not chain to the company CA bundle: unable to get local issuer certificate (depth 0) "
+      "(issued by O=Elsewhere Ltd,CN=Elsewhere Root CA) | %s | %s | #2" % (e14, IMPORT14, FIX14)])
+case("DMS-14", "error", merge(eps(vep("db-ca")), {P + "dms/describe-certificates.error": DENIED}),
+     ["ERROR %s | certificate %s could not be checked: dms describe-certificates in us-east-1 was denied (AccessDeniedException)" % (e14, carn("db-ca"))])
+case("DMS-14", "error-certificates-not-recorded", eps(vep("db-ca")),
+     ["ERROR %s | dms describe-certificates in us-east-1 was not recorded" % e14])
+case("DMS-14", "error-certificates-malformed", merge(eps(vep("db-ca")), {P + "dms/describe-certificates": "{\"Certificates\": [\n  {\"CertificateArn\" 1}]}\n"}),
+     ["ERROR %s | us-east-1/dms/describe-certificates.json:2:" % e14])
+# Not applicable: modes that verify nothing.
+case("DMS-14", "not-applicable-modes", merge(eps(ep("SRC1", "postgres", SslMode="require"), ep("SRC2", "mysql", SslMode="none"),
+                                                 {"EndpointArn": epa("SRC3"), "EndpointIdentifier": "src3", "EngineName": "mysql", "EndpointType": "source"}),
+                                             certs14()),
+     ["NOT_APPLICABLE %s | SslMode is require: no certificate is verified" % e14, "NOT_APPLICABLE %s | SslMode is none" % epa("SRC2"),
+      "NOT_APPLICABLE %s | SslMode is absent (none by default)" % epa("SRC3")])
+case("DMS-14", "pass-verify-ca", merge(one14("db-ca-365", BUNDLE, USE_BUNDLE, mode="verify-ca")), ["PASS %s | chains to the company CA bundle" % e14])
+# Dates: 31 days left passes, 30 (the limit) and 29 fail, yesterday is expired.
+case("DMS-14", "pass-valid-above-limit", merge(one14("db-ca-31", BUNDLE, USE_BUNDLE)), ["PASS %s | valid for 31 more days (limit 30)" % e14])
+case("DMS-14", "fail-expiring-at-limit", merge(one14("db-ca-30", BUNDLE, USE_BUNDLE)),
+     ["FAIL %s | certificate db-ca expires in 30 days (ValidToDate 2026-02-09T00:00:00+00:00; limit 30) | %s | %s" % (e14, IMPORT14, FIX14)])
+case("DMS-14", "fail-expiring-below-limit", merge(one14("db-ca-29", BUNDLE, USE_BUNDLE)),
+     ["FAIL %s | certificate db-ca expires in 29 days (ValidToDate 2026-02-08T00:00:00+00:00; limit 30)" % e14])
+case("DMS-14", "fail-expired", merge(one14("db-ca-expired", BUNDLE, USE_BUNDLE)),
+     ["FAIL %s | certificate db-ca expired (ValidToDate 2026-01-09T00:00:00+00:00)" % e14])
+case("DMS-14", "fail-expiring-custom-limit", merge(one14("db-ca-31"), {"params": "cert_min_days=60\n"}),
+     ["FAIL %s | certificate db-ca expires in 31 days (ValidToDate 2026-02-10T00:00:00+00:00; limit 60)" % e14])
+case("DMS-14", "fail-expired-and-not-company-ca", merge(eps(vep("db-ca")), certs14(cert("db-ca", "outside-ca-365", valid_to="2026-01-01T00:00:00+00:00")), BUNDLE, USE_BUNDLE),
+     ["FAIL %s | certificate db-ca expired (ValidToDate 2026-01-01T00:00:00+00:00); certificate db-ca does not chain to the company CA bundle" % e14])
+# Chain: the company root itself, its certificate with the root appended, a self-signed one, another CA.
+case("DMS-14", "pass-company-root-itself", merge(one14("company-root", BUNDLE, USE_BUNDLE)),
+     ["PASS %s | chains to the company CA bundle (issued by %s)" % (e14, ISSUER)])
+case("DMS-14", "pass-with-chain-in-pem", merge(one14("db-ca-365", BUNDLE, USE_BUNDLE, pem=PKI["db-ca-365"] + PKI["company-root"])),
+     ["PASS %s | chains to the company CA bundle" % e14])
+case("DMS-14", "pass-intermediate-in-bundle", merge(one14("db-server-365", {"bundle.pem": PKI["db-ca-365"]}, USE_BUNDLE)),
+     ["PASS %s | chains to the company CA bundle (issued by O=Example Corp,CN=Example Corp Database CA)" % e14])  # the bundle holds the database CA, not the root: a partial chain counts
+case("DMS-14", "fail-not-company-ca-sibling-in-bundle", merge(one14("db-ca-365", {"bundle.pem": PKI["db-ca-31"]}, USE_BUNDLE)),
+     ["FAIL %s | does not chain to the company CA bundle: unable to get local issuer certificate" % e14])  # same name and key, another certificate: not trusted
+case("DMS-14", "pass-three-levels", merge(one14("db-server-365", BUNDLE, USE_BUNDLE, pem=PKI["db-server-365"] + PKI["db-ca-365"])),
+     ["PASS %s | chains to the company CA bundle" % e14])
+case("DMS-14", "fail-not-company-ca-chain-missing", merge(one14("db-server-365", BUNDLE, USE_BUNDLE)),
+     ["FAIL %s | does not chain to the company CA bundle: unable to get local issuer certificate" % e14])  # the database CA between them is not given
+case("DMS-14", "fail-not-company-ca-self-signed", merge(one14("self-signed-365", BUNDLE, USE_BUNDLE)),
+     ["FAIL %s | does not chain to the company CA bundle: self-signed certificate (depth 0) (issued by O=Example Corp,CN=Someone's own CA)" % e14])
+case("DMS-14", "fail-not-company-ca-other-bundle", merge(one14("db-ca-365", {"bundle.pem": PKI["other-root"]}, USE_BUNDLE)),
+     ["FAIL %s | does not chain to the company CA bundle: unable to get local issuer certificate" % e14])
+# Without the bundle the issuer is named and only the dates are judged.
+case("DMS-14", "pass-no-bundle-outside-issuer", one14("outside-ca-365"),
+     ["PASS %s | valid for 365 more days (limit 30) and issued by O=Elsewhere Ltd,CN=Elsewhere Root CA; company_ca_bundle is not set, so only the dates are judged" % e14])
+case("DMS-14", "fail-expiring-no-bundle", one14("db-ca-29"), ["FAIL %s | expires in 29 days" % e14])
+# The certificate itself.
+case("DMS-14", "fail-no-certificate", merge(eps(vep(None)), certs14()),
+     ["FAIL %s | SslMode is verify-full but the endpoint names no CertificateArn | %s | #2" % (e14, IMPORT14)])
+case("DMS-14", "fail-certificate-missing", merge(eps(vep("gone")), certs14(cert("db-ca", "db-ca-365"))),
+     ["FAIL %s | CertificateArn %s is not in dms describe-certificates" % (e14, carn("gone"))])
+case("DMS-14", "error-pem-garbage", one14("db-ca-365", BUNDLE, USE_BUNDLE, pem="-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n"),
+     ["ERROR %s | certificate db-ca: CertificatePem does not parse: certificate 1 does not parse:" % e14])  # base64 of "not a certificate"
+case("DMS-14", "error-pem-not-base64", one14("db-ca-365", BUNDLE, USE_BUNDLE, pem="-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n"),
+     ["ERROR %s | certificate db-ca: CertificatePem does not parse: no PEM certificate in it" % e14])  # the reader keeps base64 certificate blocks only
+case("DMS-14", "pass-private-key-dropped", merge(one14("db-ca-365", BUNDLE, USE_BUNDLE, pem=PKI["db-ca-365"] + "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n")),
+     ["PASS %s | chains to the company CA bundle" % e14])  # a key pasted into the PEM never reaches dbward's reading
+case("DMS-14", "error-pem-not-pem", one14("db-ca-365", pem="just some text"),
+     ["ERROR %s | certificate db-ca: CertificatePem does not parse: no PEM certificate in it" % e14])
+trunc = PKI["db-ca-365"][:600]
+case("DMS-14", "error-pem-truncated", one14("db-ca-365", pem=trunc),
+     ["ERROR %s | CertificatePem does not parse: no PEM certificate in it" % e14])  # no END line: no block
+case("DMS-14", "error-pem-missing", one14("db-ca-365", CertificatePem=None),
+     ["ERROR %s | certificate db-ca: CertificatePem is missing" % e14])
+case("DMS-14", "error-valid-to-missing", one14("db-ca-365", ValidToDate=None),
+     ["ERROR %s | certificate db-ca: ValidToDate is missing or unreadable" % e14])
+case("DMS-14", "error-endpoints-denied", {P + "dms/describe-endpoints.error": DENIED},
+     ["ERROR %s | dms describe-endpoints in us-east-1 was denied" % SCOPE])
 
 # ---------------- DMS-16 (issue 18): rotation of the endpoints' secrets ----------------
 # Snapshot time 2026-01-10T00:00:00Z; limit [90] days for the interval and for the last rotation.
@@ -1775,6 +1974,10 @@ def main():
             for rel, body in files.items():
                 if rel == "params":
                     with open(os.path.join(d, "params"), "w") as f:
+                        f.write(body)
+                    continue
+                if rel.endswith(".pem"):  # a PEM file of the case (DMS-14's CA bundle), as it is
+                    with open(os.path.join(d, rel), "w") as f:
                         f.write(body)
                     continue
                 full = os.path.join(d, rel + ".json")
