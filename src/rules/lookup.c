@@ -270,3 +270,21 @@ const char *dwi_kms_aws_alias_of(struct dw_scan_ctx *ctx, const char *region, co
     json_t *index = s_memo_in(ctx, region, "lookup.aliases", s_build_aliases);
     return json_string_value(json_object_get(json_object_get(index, "aws_by_key"), key_id));
 }
+
+/* ---- DMS: certificates by ARN ---- */
+
+static json_t *s_build_certificates(struct dw_scan_ctx *ctx, const char *region)
+{
+    return s_group_by(s_answer(ctx, region, "dms", "describe-certificates", "Certificates"),
+                      "CertificateArn");
+}
+
+json_t *dwi_dms_certificate(struct dw_scan_ctx *ctx, const char *arn)
+{
+    if (!arn)
+        return NULL;
+    json_t *all = json_object_get(
+        s_memo_in(ctx, ctx->region, "lookup.certificates_by_arn", s_build_certificates), arn);
+    size_t n = json_array_size(all);
+    return n ? json_array_get(all, n - 1) : NULL;
+}

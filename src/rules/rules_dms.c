@@ -1484,14 +1484,7 @@ void dwi_eval_dms14(struct dw_scan_ctx *ctx, const struct dw_control *c)
                      cd->state != DW_DOC_OK ? cd->reason : "the answer has no \"Certificates\" array");
             continue;
         }
-        json_t *cert = NULL;
-        size_t k;
-        json_t *x;
-        json_array_foreach(list, k, x)
-        {
-            if (dwi_str(x, "CertificateArn") && strcmp(dwi_str(x, "CertificateArn"), carn) == 0)
-                cert = x;
-        }
+        json_t *cert = dwi_dms_certificate(ctx, carn);
         if (!cert) {
             struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_EP, arn,
                                             "CertificateArn %s is not in dms describe-certificates: "

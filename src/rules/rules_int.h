@@ -47,6 +47,8 @@ json_t *dwi_ec2_group(struct dw_scan_ctx *ctx, const char *gid);
 json_t *dwi_ec2_groups_with_id(struct dw_scan_ctx *ctx, const char *gid);
 /* The replication instances whose VpcSecurityGroups name gid, each once. */
 json_t *dwi_dms_group_users(struct dw_scan_ctx *ctx, const char *gid);
+/* The describe-certificates entry whose CertificateArn is arn (the last one if repeated). */
+json_t *dwi_dms_certificate(struct dw_scan_ctx *ctx, const char *arn);
 /* The first replication instance whose ReplicationInstanceArn is arn. */
 json_t *dwi_dms_instance(struct dw_scan_ctx *ctx, const char *arn);
 /* The first log group of describe-log-groups named name. */
