@@ -19,6 +19,22 @@
 #include <dbward/live.h>
 #include <dbward/report.h>
 
+/* One job's share of a many-account run: the accounts at positions p of the
+ * sorted, repeat-free id list with p mod count == index. count 0: all. */
+#define DW_SHARD_MAX 10000
+struct dw_shard {
+    unsigned index; /* 0-based, < count */
+    unsigned count;
+};
+
+/* Parses --shard's value: "I/N" (0 <= I < N <= DW_SHARD_MAX), or "auto/N"
+ * with I from k8s_index (JOB_COMPLETION_INDEX of a Kubernetes Indexed Job)
+ * or batch_index (AWS_BATCH_JOB_ARRAY_INDEX of an AWS Batch array job),
+ * either NULL when unset; both set must agree. DW_E_USAGE with the reason
+ * otherwise. */
+enum dw_status dw_audit_shard_parse(const char *spec, const char *k8s_index, const char *batch_index,
+                                    struct dw_shard *out, struct dw_error *err);
+
 /* What to audit. Every pointer is borrowed for the duration of dw_audit_run. */
 struct dw_audit_opts {
     const struct dw_config *cfg;     /* dbward.yaml, or NULL */
@@ -42,6 +58,9 @@ struct dw_audit_opts {
     const char *role_name;
     const char *external_id;
     const char *partition;           /* of the role ARNs; NULL: aws */
+    /* Only this share of the accounts (of --accounts, or of a snapshot tree
+     * of account folders); count 0: every account. */
+    struct dw_shard shard;
     int64_t now_epoch_s;             /* for suppression expiry */
     /* Set to true (when not NULL) if the run failed writing a file inside
      * save_snapshot, which is then left without a manifest. */

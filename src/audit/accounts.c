@@ -95,11 +95,21 @@ enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const s
         for (size_t i = 0; i < a->n_accounts; i++)
             ids[n++] = dw_xasprintf("%s", a->accounts[i]);
     }
-    struct dwi_account *v = dw_xmalloc((n ? n : 1) * sizeof(*v));
-    memset(v, 0, (n ? n : 1) * sizeof(*v));
-    size_t k = 0;
+    /* The exclusions first, then the shard of what is left (and each id once). */
+    size_t left = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!s_excluded(a, ids[i])) {
+        if (!s_excluded(a, ids[i]))
+            ids[left++] = ids[i];
+        else
+            free(ids[i]);
+    }
+    bool *keep = dw_xmalloc((left ? left : 1) * sizeof(*keep));
+    size_t mine = dwi_shard_select((const char *const *)ids, left, &a->shard, keep);
+    struct dwi_account *v = dw_xmalloc((left ? left : 1) * sizeof(*v));
+    memset(v, 0, (left ? left : 1) * sizeof(*v));
+    size_t k = 0;
+    for (size_t i = 0; i < left; i++) {
+        if (keep[i]) {
             snprintf(v[k].id, sizeof(v[k].id), "%s", ids[i]);
             snprintf(v[k].dir, sizeof(v[k].dir), "%s/%s", dir, ids[i]);
             k++;
@@ -107,10 +117,19 @@ enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const s
         free(ids[i]);
     }
     free(ids);
-    if (!k) {
+    free(keep);
+    if (!left) {
         free(v);
         return dw_error_set(err, DW_E_USAGE, "", 0, 0, 0, "no account left to scan%s",
                             a->n_exclude_accounts ? " after --exclude-accounts" : "");
+    }
+    if (a->shard.count)
+        dwi_audit_note(a, false, "shard %u/%u: %zu of %zu accounts", a->shard.index, a->shard.count, mine,
+                       left);
+    if (!k) {
+        /* More shards than accounts: this one has nothing to do, which is not an error. */
+        free(v);
+        return DW_OK;
     }
     /* Several accounts at a time, sharing one limit of requests in flight:
      * each collection gets an equal share of it, at least two, so that

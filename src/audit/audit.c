@@ -327,12 +327,32 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
         char **sub = NULL;
         size_t n_sub = 0;
         rc = dwi_audit_snapshot_tree(o, o->snapshot, &sub, &n_sub, err);
+        /* --shard over a tree: the account folders' names are the ids. */
+        const char **names = dw_xmalloc((n_sub ? n_sub : 1) * sizeof(*names));
+        bool *keep = dw_xmalloc((n_sub ? n_sub : 1) * sizeof(*keep));
         for (size_t i = 0; i < n_sub; i++)
-            s_vec_push(&dirs, sub[i]);
+            names[i] = strrchr(sub[i], '/') ? strrchr(sub[i], '/') + 1 : sub[i];
+        size_t mine = dwi_shard_select(names, n_sub, &o->shard, keep);
+        for (size_t i = 0; i < n_sub; i++) {
+            if (keep[i])
+                s_vec_push(&dirs, sub[i]);
+            else
+                free(sub[i]);
+        }
+        free(names);
+        free(keep);
         free(sub);
         if (rc)
             goto out;
-        if (!dirs.n)
+        if (o->shard.count && !n_sub) {
+            rc = dw_error_set(err, DW_E_USAGE, "", 0, 0, 0,
+                              "--shard: %s is one account's snapshot, not a tree of account folders", o->snapshot);
+            goto out;
+        }
+        if (o->shard.count)
+            dwi_audit_note(o, false, "shard %u/%u: %zu of %zu accounts", o->shard.index, o->shard.count, mine,
+                           n_sub);
+        if (!dirs.n && !o->shard.count)
             s_vec_push(&dirs, dw_xstrdup(o->snapshot));
     } else {
         struct dw_live_opts lo = o->live;

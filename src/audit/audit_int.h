@@ -32,6 +32,10 @@ enum dw_status dwi_audit_snapshot_tree(const struct dw_audit_opts *o, const char
 /* Appends the ERROR finding of an account that was not scanned. */
 void dwi_audit_account_error(struct dw_findings *f, const struct dwi_account *acc, const char *role_name);
 
+/* Marks in keep[i] the ids[i] of shard (count 0: every id), each id once
+ * (a repeat is left out); returns how many are kept (shard.c). */
+size_t dwi_shard_select(const char *const *ids, size_t n, const struct dw_shard *shard, bool *keep);
+
 /* Calls o->note with a formatted line, when there is one. */
 void dwi_audit_note(const struct dw_audit_opts *o, bool is_warning, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

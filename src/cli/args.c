@@ -108,6 +108,9 @@ const struct cli_opt cli_opts[] = {
     {OPT_ROLE_NAME, "role-name", 0, "NAME", "scan", "live: the role assumed in each account of --accounts"},
     {OPT_EXTERNAL_ID, "external-id", 0, "ID", "scan", "live: the external id the role's trust policy asks for"},
     {OPT_EXCLUDE_ACCOUNTS, "exclude-accounts", 0, "LIST", "scan", "live: leave these account ids out"},
+    {OPT_SHARD, "shard", 0, "I/N", "scan",
+     "only share I (0..N-1) of N of the accounts (--accounts, or a snapshot tree); auto/N: I from "
+     "JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX"},
     {OPT_DB, "db", 0, "FILE", "scan diff history",
      "SQLite scan history: scan records the run (creating the file), diff and history read an existing one"},
     {OPT_CROSS_ACCOUNT, "cross-account", 0, NULL, "diff",
@@ -237,6 +240,9 @@ static bool s_apply(struct cli_args *a, const struct cli_opt *o, const char *v, 
         break;
     case OPT_EXTERNAL_ID:
         a->external_id = v;
+        break;
+    case OPT_SHARD:
+        a->shard = v;
         break;
     case OPT_FORMAT:
         if (!cli_format_known(v, strlen(v))) {

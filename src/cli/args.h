@@ -14,7 +14,7 @@ enum cli_opt_id {
     OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_PROFILE, OPT_ENDPOINT_URL, OPT_CONCURRENCY,
     OPT_SAVE_SNAPSHOT, OPT_DEBUG, OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_CONFIG, OPT_DB, OPT_ACCOUNTS, OPT_OU, OPT_ROLE_NAME, OPT_EXTERNAL_ID, OPT_EXCLUDE_ACCOUNTS,
     OPT_MAX_RATE, OPT_STATUS, OPT_QUIET, OPT_PROGRESS, OPT_COLOR, OPT_CROSS_ACCOUNT,
-    OPT_SECURITY_HUB, OPT_FRAMEWORK, OPT_COUNT
+    OPT_SECURITY_HUB, OPT_FRAMEWORK, OPT_COUNT, OPT_SHARD
 };
 
 struct cli_opt {
@@ -87,6 +87,7 @@ struct cli_args {
     const char *ou;
     const char *role_name;
     const char *external_id;
+    const char *shard;           /* --shard I/N or auto/N, parsed by the scan */
     const char *partition;       /* of the role ARNs; NULL: aws */
     const char *profile;
     const char *endpoint_url;

@@ -158,6 +158,19 @@ int cli_cmd_scan(struct cli_args *a)
         fputs("dbward: --ou goes with --accounts org\n", stderr);
         goto out;
     }
+    struct dw_shard shard = {0, 0};
+    if (a->shard) {
+        if (!a->n_accounts && !a->snapshot) {
+            fputs("dbward: --shard splits the accounts of --accounts, or of a snapshot tree of account "
+                  "folders (--snapshot)\n", stderr);
+            goto out;
+        }
+        if (dw_audit_shard_parse(a->shard, getenv("JOB_COMPLETION_INDEX"), getenv("AWS_BATCH_JOB_ARRAY_INDEX"),
+                                 &shard, &err)) {
+            cli_print_error(&err);
+            goto out;
+        }
+    }
     if (a->snapshot && (((a->profile || a->endpoint_url) && !a->security_hub) || a->save_snapshot || a->debug)) {
         fputs("dbward: --profile, --endpoint-url, --save-snapshot and --debug are for live scans, "
               "not with --snapshot (--profile and --endpoint-url go with --security-hub)\n", stderr);
@@ -191,6 +204,7 @@ int cli_cmd_scan(struct cli_args *a)
         .role_name = a->role_name,
         .external_id = a->external_id,
         .partition = a->partition,
+        .shard = shard,
         .now_epoch_s = (int64_t)time(NULL),
         .snapshot_incomplete = &incomplete,
         .note = s_note,

@@ -109,7 +109,8 @@ json_t *dw_report_json_doc(const struct dw_report_meta *meta, const struct dw_fi
     json_t *accts = json_array();
     for (size_t i = 0; i < meta->n_accounts; i++)
         json_array_append_new(accts, json_string(meta->accounts[i]));
-    if (!meta->n_accounts && meta->account_id)
+    /* "multiple" with no list: a shard with no account of its own (scan --shard), not an id. */
+    if (!meta->n_accounts && meta->account_id && strcmp(meta->account_id, "multiple") != 0)
         json_array_append_new(accts, json_string(meta->account_id));
     json_object_set_new(root, "accounts", accts);
     json_object_set_new(root, "partition", json_string(meta->partition));

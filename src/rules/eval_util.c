@@ -267,15 +267,9 @@ void dwi_key_resolve(struct dw_scan_ctx *ctx, const char *ref, const char *regio
             out->reason = dw_xasprintf("cannot resolve %s: %s", alias, d->reason);
             return;
         }
-        json_t *arr = dwi_get(d->json, "Aliases");
-        size_t i;
-        json_t *a;
-        json_array_foreach(arr, i, a)
-        {
-            const char *n = dwi_str(a, "AliasName");
-            if (n && strcmp(n, alias) == 0 && dwi_str(a, "TargetKeyId"))
-                out->key_id = dw_xstrdup(dwi_str(a, "TargetKeyId"));
-        }
+        const char *target = dwi_kms_alias_target(ctx, out->region, alias);
+        if (target)
+            out->key_id = dw_xstrdup(target);
         if (!out->key_id) {
             out->reason = dw_xasprintf("alias %s is not in kms list-aliases in %s", alias,
                                        out->region);
@@ -315,15 +309,6 @@ void dwi_key_resolve(struct dw_scan_ctx *ctx, const char *ref, const char *regio
                  "target of %s, although KeyManager is CUSTOMER", out->aws_alias);
 }
 
-/* Does an alias's TargetKeyId (a key id, or a key ARN) name key_id? */
-static bool s_targets(const char *target, const char *key_id)
-{
-    if (!target || !key_id)
-        return false;
-    const char *slash = strstr(target, ":key/");
-    return strcmp(slash ? slash + 5 : target, key_id) == 0;
-}
-
 int dwi_key_aws_alias(struct dw_scan_ctx *ctx, const char *region, const char *key_id,
                       const char **alias, char **why)
 {
@@ -338,17 +323,10 @@ int dwi_key_aws_alias(struct dw_scan_ctx *ctx, const char *region, const char *k
         *why = dw_xasprintf("%s.json has no \"Aliases\" array", d->path);
         return -1;
     }
-    size_t i;
-    json_t *a;
-    json_array_foreach(arr, i, a)
-    {
-        const char *n = dwi_str(a, "AliasName");
-        if (n && strncmp(n, "alias/aws/", 10) == 0 && s_targets(dwi_str(a, "TargetKeyId"), key_id)) {
-            *alias = n;
-            return 1;
-        }
-    }
-    return 0;
+    if (!key_id)
+        return 0;
+    *alias = dwi_kms_aws_alias_of(ctx, region, key_id);
+    return *alias ? 1 : 0;
 }
 
 int dwi_trails_covering(struct dw_scan_ctx *ctx, const struct dw_control *c, struct dwi_trail *out,

@@ -488,14 +488,15 @@ void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c)
     struct s_keyref *refs = NULL;
     size_t n = 0;
     s_used_keys(ctx, c, &refs, &n);
-    /* One finding per key: the first user seen names it. */
+    /* One finding per key: the first user seen names it (seen: a set of the refs judged). */
+    json_t *seen = json_object();
     for (size_t a = 0; a < n; a++) {
-        bool dup = false;
-        for (size_t b = 0; b < a && !dup; b++)
-            dup = strcmp(refs[a].ref, refs[b].ref) == 0;
-        if (!dup)
-            s_acc05_key(ctx, c, refs[a].ref, refs[a].user);
+        if (json_object_get(seen, refs[a].ref))
+            continue;
+        json_object_set_new(seen, refs[a].ref, json_true()); /* steals the true */
+        s_acc05_key(ctx, c, refs[a].ref, refs[a].user);
     }
+    json_decref(seen);
     s_refs_free(refs, n);
 }
 
@@ -664,35 +665,29 @@ void dwi_eval_acc09(struct dw_scan_ctx *ctx, const struct dw_control *c)
     s_used_keys(ctx, c, &refs, &n);
     /* One finding per key, however many users name it and however they name it (id, ARN,
      * alias): the first user seen names it. */
-    char **done = NULL;
-    size_t n_done = 0;
+    json_t *seen = json_object(); /* every ref met so far */
+    json_t *done = json_object(); /* the ARNs of the keys judged */
     for (size_t a = 0; a < n; a++) {
         struct dwi_key k;
         dwi_key_resolve(ctx, refs[a].ref, ctx->region, &k);
+        bool met = json_object_get(seen, refs[a].ref) != NULL;
+        json_object_set_new(seen, refs[a].ref, json_true()); /* steals the true */
         if (!k.ok) {
-            bool dup = false;
-            for (size_t b = 0; b < a && !dup; b++)
-                dup = strcmp(refs[a].ref, refs[b].ref) == 0;
-            if (!dup)
+            if (!met)
                 dwi_emit(ctx, c, DW_ERROR, NULL, refs[a].ref,
                          "key %s (used by %s) could not be checked: %s", refs[a].ref,
                          refs[a].user, k.reason);
             dwi_key_clean_up(&k);
             continue;
         }
-        bool dup = false;
-        for (size_t b = 0; b < n_done && !dup; b++)
-            dup = strcmp(done[b], k.arn) == 0;
-        if (!dup) {
-            done = dw_xrealloc(done, (n_done + 1) * sizeof(*done));
-            done[n_done++] = dw_xstrdup(k.arn);
+        if (!json_object_get(done, k.arn)) {
+            json_object_set_new(done, k.arn, json_true()); /* steals the true */
             s_acc09_key(ctx, c, &k, refs[a].user);
         }
         dwi_key_clean_up(&k);
     }
-    for (size_t b = 0; b < n_done; b++)
-        free(done[b]);
-    free(done);
+    json_decref(seen);
+    json_decref(done);
     s_refs_free(refs, n);
 }
 

@@ -137,13 +137,12 @@ static void s_recreate(struct dw_scan_ctx *ctx, struct dw_finding *f, json_t *in
             r, newid);
 
     const struct dw_doc *td = dwi_doc(ctx, "dms", "describe-replication-tasks", NULL);
-    json_t *tasks = td->state == DW_DOC_OK ? dwi_get(td->json, "ReplicationTasks") : NULL;
+    json_t *tasks = td->state == DW_DOC_OK ? dwi_dms_tasks_of(ctx, arn) : NULL;
     size_t moved = 0;
     json_array_foreach(tasks, i, g)
     {
-        const char *ti = dwi_str(g, "ReplicationInstanceArn");
         const char *ta = dwi_str(g, "ReplicationTaskArn");
-        if (!ti || !ta || !arn || strcmp(ti, arn) != 0)
+        if (!ta)
             continue;
         moved++;
         dwi_cmd(f, "aws dms stop-replication-task --region %s --replication-task-arn %s", r, ta);
@@ -316,8 +315,7 @@ void dwi_eval_dms03(struct dw_scan_ctx *ctx, const struct dw_control *c)
         if (s_seen(&seen, &n_seen, vpc))
             continue;
         char *varn = s_vpc_arn(ctx, vpc);
-        json_t *eps = dwi_list(ctx, c, ed, "VpcEndpoints", "AWS::EC2::VPC", varn);
-        if (!eps) {
+        if (!dwi_list(ctx, c, ed, "VpcEndpoints", "AWS::EC2::VPC", varn)) {
             free(varn);
             continue;
         }
@@ -325,7 +323,7 @@ void dwi_eval_dms03(struct dw_scan_ctx *ctx, const struct dw_control *c)
         bool good = false;
         size_t k;
         json_t *ep;
-        json_array_foreach(eps, k, ep)
+        json_array_foreach(dwi_ec2_vpc_endpoints_of(ctx, vpc), k, ep)
         {
             const char *type = dwi_str(ep, "VpcEndpointType");
             const char *evpc = dwi_str(ep, "VpcId");
@@ -1107,7 +1105,7 @@ static void s_add_port(long *ports, size_t *n_ports, size_t max, long port)
  * for the AWS APIs (KMS, Secrets Manager, S3) they call. A group shared by several instances is
  * judged against the ports of all of them together. Each port is listed once. Returns the
  * count written to ports. */
-static size_t s_group_ports(json_t *insts, const char *gid, json_t *tasks, json_t *eps, long *ports,
+static size_t s_group_ports(struct dw_scan_ctx *ctx, json_t *insts, const char *gid, long *ports,
                             size_t max)
 {
     size_t n_ports = 0;
@@ -1125,23 +1123,18 @@ static size_t s_group_ports(json_t *insts, const char *gid, json_t *tasks, json_
         const char *iarn = s_inst_arn(inst);
         if (!uses)
             continue;
-        json_array_foreach(tasks, t, task)
+        json_array_foreach(dwi_dms_tasks_of(ctx, iarn), t, task)
         {
-            const char *ti = dwi_str(task, "ReplicationInstanceArn");
-            if (!ti || !iarn || strcmp(ti, iarn) != 0)
-                continue;
+            json_t *eps = dwi_dms_task_endpoints(ctx, task);
             size_t e;
             json_t *ep;
             json_array_foreach(eps, e, ep)
             {
-                const char *ea = dwi_str(ep, "EndpointArn");
-                const char *sa = dwi_str(task, "SourceEndpointArn");
-                const char *ta = dwi_str(task, "TargetEndpointArn");
                 json_t *port = dwi_get(ep, "Port");
-                if (ea && json_is_integer(port) &&
-                    ((sa && strcmp(ea, sa) == 0) || (ta && strcmp(ea, ta) == 0)))
+                if (json_is_integer(port))
                     s_add_port(ports, &n_ports, max, (long)json_integer_value(port));
             }
+            json_decref(eps);
         }
     }
     return n_ports;
@@ -1184,36 +1177,16 @@ static void s_each_group(struct dw_scan_ctx *ctx, const struct dw_control *c, s_
             char *garn = dw_xasprintf("arn:%s:ec2:%s:%s:security-group/%s", ctx->partition,
                                       ctx->region, ctx->account, gid);
             json_t *groups = dwi_list(ctx, c, sgd, "SecurityGroups", "AWS::EC2::SecurityGroup", garn);
-            json_t *sg = NULL;
-            size_t m;
-            json_t *x;
-            json_array_foreach(groups, m, x)
-            {
-                if (dwi_str(x, "GroupId") && strcmp(dwi_str(x, "GroupId"), gid) == 0)
-                    sg = x;
-            }
+            json_t *sg = groups ? dwi_ec2_group(ctx, gid) : NULL;
             if (groups && !sg) {
                 const char *iarn = s_inst_arn(inst);
                 dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", garn,
                          "security group %s of %s is not in describe-security-groups", gid,
                          iarn ? iarn : "an instance");
             } else if (sg) {
+                json_t *users = dwi_dms_group_users(ctx, gid);
                 struct s_group grp = {.gid = gid, .arn = garn, .sg = sg, .insts = arr,
-                                      .users = json_array()};
-                size_t u, q;
-                json_t *other, *og;
-                json_array_foreach(arr, u, other)
-                {
-                    bool uses = false;
-                    json_array_foreach(dwi_get(other, "VpcSecurityGroups"), q, og)
-                    {
-                        const char *oid = dwi_str(og, "VpcSecurityGroupId");
-                        if (oid && strcmp(oid, gid) == 0)
-                            uses = true;
-                    }
-                    if (uses)
-                        json_array_append(grp.users, other);
-                }
+                                      .users = users ? json_incref(users) : json_array()};
                 fn(ctx, c, &grp, arg);
                 json_decref(grp.users);
             }
@@ -1227,12 +1200,8 @@ static void s_dms11_group(struct dw_scan_ctx *ctx, const struct dw_control *c,
                           const struct s_group *g, void *arg)
 {
     (void)arg;
-    const struct dw_doc *epd = dwi_doc(ctx, "dms", "describe-endpoints", NULL);
-    const struct dw_doc *tkd = dwi_doc(ctx, "dms", "describe-replication-tasks", NULL);
-    json_t *tasks = tkd->state == DW_DOC_OK ? dwi_get(tkd->json, "ReplicationTasks") : NULL;
-    json_t *eps = epd->state == DW_DOC_OK ? dwi_get(epd->json, "Endpoints") : NULL;
     long ports[64];
-    size_t n_ports = s_group_ports(g->users, g->gid, tasks, eps, ports, 64);
+    size_t n_ports = s_group_ports(ctx, g->users, g->gid, ports, 64);
     if (!json_is_array(dwi_get(g->sg, "IpPermissionsEgress"))) {
         dwi_emit(ctx, c, DW_ERROR, "AWS::EC2::SecurityGroup", g->arn,
                  "IpPermissionsEgress is missing for %s", g->gid);
@@ -1363,8 +1332,6 @@ void dwi_eval_dms13(struct dw_scan_ctx *ctx, const struct dw_control *c)
  * be read (DMS-13 reports that). */
 static char *s_open_ingress_of(struct dw_scan_ctx *ctx, json_t *inst)
 {
-    const struct dw_doc *sgd = dwi_doc(ctx, "ec2", "describe-security-groups", NULL);
-    json_t *groups = sgd->state == DW_DOC_OK ? dwi_get(sgd->json, "SecurityGroups") : NULL;
     struct dw_buf b;
     dw_buf_init(&b, 65536);
     size_t k, m;
@@ -1372,10 +1339,8 @@ static char *s_open_ingress_of(struct dw_scan_ctx *ctx, json_t *inst)
     json_array_foreach(dwi_get(inst, "VpcSecurityGroups"), k, g)
     {
         const char *gid = dwi_str(g, "VpcSecurityGroupId");
-        json_array_foreach(groups, m, x)
+        json_array_foreach(dwi_ec2_groups_with_id(ctx, gid), m, x)
         {
-            if (!gid || !dwi_str(x, "GroupId") || strcmp(dwi_str(x, "GroupId"), gid) != 0)
-                continue;
             char *bad = s_world_ingress(x);
             if (bad)
                 dw_buf_printf(&b, "%s%s (%s)", b.len ? "; " : "", gid, bad);
@@ -1519,14 +1484,7 @@ void dwi_eval_dms14(struct dw_scan_ctx *ctx, const struct dw_control *c)
                      cd->state != DW_DOC_OK ? cd->reason : "the answer has no \"Certificates\" array");
             continue;
         }
-        json_t *cert = NULL;
-        size_t k;
-        json_t *x;
-        json_array_foreach(list, k, x)
-        {
-            if (dwi_str(x, "CertificateArn") && strcmp(dwi_str(x, "CertificateArn"), carn) == 0)
-                cert = x;
-        }
+        json_t *cert = dwi_dms_certificate(ctx, carn);
         if (!cert) {
             struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_EP, arn,
                                             "CertificateArn %s is not in dms describe-certificates: "
@@ -1656,30 +1614,9 @@ static int s_task_logging(json_t *task, char **why)
 }
 
 /* The identifier of the instance whose ARN is arn (borrowed), or NULL. */
-static const char *s_instance_id(json_t *insts, const char *arn)
+static const char *s_instance_id(struct dw_scan_ctx *ctx, const char *arn)
 {
-    size_t i;
-    json_t *x;
-    json_array_foreach(insts, i, x)
-    {
-        const char *a = dwi_str(x, "ReplicationInstanceArn");
-        if (a && arn && strcmp(a, arn) == 0)
-            return dwi_str(x, "ReplicationInstanceIdentifier");
-    }
-    return NULL;
-}
-
-static json_t *s_log_group(json_t *groups, const char *name)
-{
-    size_t i;
-    json_t *g;
-    json_array_foreach(groups, i, g)
-    {
-        const char *n = dwi_str(g, "logGroupName");
-        if (n && strcmp(n, name) == 0)
-            return g;
-    }
-    return NULL;
+    return dwi_str(dwi_dms_instance(ctx, arn), "ReplicationInstanceIdentifier");
 }
 
 static void s_dms15_retention_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, const char *group, long min)
@@ -1706,8 +1643,7 @@ static void s_dms15_siem_fix(struct dw_scan_ctx *ctx, struct dw_finding *f, cons
                 "role that logs.amazonaws.com may assume with firehose:PutRecord and PutRecordBatch on it.");
 }
 
-static void s_dms15_task(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t *task, json_t *insts,
-                         json_t *groups)
+static void s_dms15_task(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t *task)
 {
     const char *arn = dwi_str(task, "ReplicationTaskArn");
     char *why = NULL;
@@ -1723,7 +1659,7 @@ static void s_dms15_task(struct dw_scan_ctx *ctx, const struct dw_control *c, js
         return;
     }
     const char *inst_arn = dwi_str(task, "ReplicationInstanceArn");
-    const char *inst = s_instance_id(insts, inst_arn);
+    const char *inst = s_instance_id(ctx, inst_arn);
     if (!inst) {
         dwi_emit(ctx, c, DW_ERROR, RT_TASK, arn,
                  "the task's replication instance %s is not in describe-replication-instances",
@@ -1732,7 +1668,7 @@ static void s_dms15_task(struct dw_scan_ctx *ctx, const struct dw_control *c, js
     }
     long min = dwi_param_long(ctx, "log_retention_min_days");
     char *group = dw_xasprintf("dms-tasks-%s", inst);
-    json_t *g = s_log_group(groups, group);
+    json_t *g = dwi_logs_group(ctx, group);
     if (!g) {
         struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, RT_TASK, arn,
                                         "log group %s does not exist in describe-log-groups", group);
@@ -1797,7 +1733,7 @@ void dwi_eval_dms15(struct dw_scan_ctx *ctx, const struct dw_control *c)
     size_t i;
     json_t *t;
     json_array_foreach(tasks, i, t)
-        s_dms15_task(ctx, c, t, insts, groups);
+        s_dms15_task(ctx, c, t);
 }
 
 /* ---- DMS-16: rotation of the secrets endpoints take their credentials from ---- */

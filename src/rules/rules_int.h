@@ -33,6 +33,33 @@ json_t *dwi_memo_set(struct dw_scan_ctx *ctx, const char *name, json_t *value);
 /* Appends item (borrowed) to the array at index[key], creating it. */
 void dwi_index_add(json_t *index, const char *key, json_t *item);
 
+/* Joins between one region's answers, indexed once per region (lookup.c).
+ * Each returns what a scan of the list would find, in the list's order;
+ * borrowed unless said, NULL when nothing matches or the answer is unusable. */
+/* Tasks of describe-replication-tasks whose ReplicationInstanceArn is inst_arn. */
+json_t *dwi_dms_tasks_of(struct dw_scan_ctx *ctx, const char *inst_arn);
+/* Endpoints of describe-endpoints whose EndpointArn is the task's source or
+ * target endpoint, in the answer's order: a new array, never NULL. */
+json_t *dwi_dms_task_endpoints(struct dw_scan_ctx *ctx, json_t *task);
+/* The describe-security-groups entry with GroupId gid (the last one if repeated). */
+json_t *dwi_ec2_group(struct dw_scan_ctx *ctx, const char *gid);
+/* Every describe-security-groups entry with GroupId gid. */
+json_t *dwi_ec2_groups_with_id(struct dw_scan_ctx *ctx, const char *gid);
+/* The replication instances whose VpcSecurityGroups name gid, each once. */
+json_t *dwi_dms_group_users(struct dw_scan_ctx *ctx, const char *gid);
+/* The describe-certificates entry whose CertificateArn is arn (the last one if repeated). */
+json_t *dwi_dms_certificate(struct dw_scan_ctx *ctx, const char *arn);
+/* The first replication instance whose ReplicationInstanceArn is arn. */
+json_t *dwi_dms_instance(struct dw_scan_ctx *ctx, const char *arn);
+/* The first log group of describe-log-groups named name. */
+json_t *dwi_logs_group(struct dw_scan_ctx *ctx, const char *name);
+/* The describe-vpc-endpoints entries whose VpcId is vpc. */
+json_t *dwi_ec2_vpc_endpoints_of(struct dw_scan_ctx *ctx, const char *vpc);
+/* TargetKeyId of the alias named alias in region's list-aliases (the last one). */
+const char *dwi_kms_alias_target(struct dw_scan_ctx *ctx, const char *region, const char *alias);
+/* The first alias/aws/ AliasName of region's list-aliases targeting key_id. */
+const char *dwi_kms_aws_alias_of(struct dw_scan_ctx *ctx, const char *region, const char *key_id);
+
 /* Recorded call in the current region / in a given region. Never NULL. */
 const struct dw_doc *dwi_doc(struct dw_scan_ctx *ctx, const char *service, const char *command,
                              const char *key);

@@ -62,4 +62,19 @@ check "a wrong external id makes the account ERROR" [ "$(jq -r '[.findings[] | s
 check "a malformed account id is a usage error" [ $? -eq 2 ] && grep -q "12-digit" "$TMP/bad"
 "$DBWARD" scan --endpoint-url "$URL" --accounts org >/dev/null 2>"$TMP/bad"
 check "--accounts without --role-name is a usage error" [ $? -eq 2 ]
+# --shard: live, after the list is known; the share depends on the set of ids, not their order.
+"$DBWARD" scan --endpoint-url "$URL" --accounts 222222222222,111111111111 --role-name dbward-audit \
+  --external-id ext-42 --shard 1/2 --format json --output "$TMP/sh-a.json" 2>/dev/null
+"$DBWARD" scan --endpoint-url "$URL" --accounts 111111111111,222222222222 --role-name dbward-audit \
+  --external-id ext-42 --shard 1/2 --format json --output "$TMP/sh-b.json" 2>/dev/null
+check "--shard 1/2 of two ids is the larger id, whatever the order" [ \
+  "$(jq -c '.accounts' "$TMP/sh-a.json")$(jq -c '.accounts' "$TMP/sh-b.json")" = '["222222222222"]["222222222222"]' ]
+JOB_COMPLETION_INDEX=0 "$DBWARD" scan --endpoint-url "$URL" --accounts org --role-name dbward-audit \
+  --external-id ext-42 --shard auto/2 --format json --output "$TMP/sh-org0.json" 2>"$TMP/sh-err"
+check "--shard auto/2 with JOB_COMPLETION_INDEX=0 takes 111 and 333 of the organization" [ \
+  "$(jq -c '.accounts' "$TMP/sh-org0.json")" = '["111111111111","333333333333"]' ]
+check "the shard says what it took" grep -q 'shard 0/2: 2 of 3 accounts' "$TMP/sh-err"
+"$DBWARD" scan --endpoint-url "$URL" --accounts org --role-name dbward-audit --external-id ext-42 --shard 2/2 \
+  >/dev/null 2>"$TMP/bad"
+check "--shard 2/2 is a usage error" [ $? -eq 2 ]
 finish
