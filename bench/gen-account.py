@@ -10,6 +10,7 @@ folder, so it is also the live bench's fixture. Resources vary so every
 control sees passes and failures. Prints the number of resources.
 scripts/check-shapes.py checks the output against Debian's botocore models."""
 import argparse
+import base64
 import hashlib
 import importlib.util
 import json
@@ -140,6 +141,15 @@ def iam(out, a):
         n += 1
     put(out, g + "get-account-authorization-details", {"UserDetailList": users, "GroupDetailList": [],
                                                        "RoleDetailList": [], "Policies": []})
+    # ACC-11's credential report: the users with a login profile changed their password on 2025-01-01.
+    rows = ["user,arn,password_enabled,password_last_changed"]
+    for i, u in enumerate(users):
+        pw = i % 3 == 0
+        rows.append("%s,%s,%s,%s" % (u["UserName"], u["Arn"], "true" if pw else "false",
+                                     "2025-01-01T00:00:00+00:00" if pw else "N/A"))
+    put(out, g + "generate-credential-report", {"State": "COMPLETE"})
+    put(out, g + "get-credential-report", {"Content": base64.b64encode(("\n".join(rows) + "\n").encode()).decode(),
+                                           "ReportFormat": "text/csv", "GeneratedTime": "2026-01-01T00:00:00+00:00"})
     return n
 
 

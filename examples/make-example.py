@@ -337,6 +337,8 @@ def region_us():
         {"Name": "org-audit", "S3BucketName": "example-cloudtrail-logs", "IncludeGlobalServiceEvents": True,
          "IsMultiRegionTrail": True, "HomeRegion": r, "TrailARN": "arn:aws:cloudtrail:%s:%s:trail/org-audit" % (r, ACCT),
          "LogFileValidationEnabled": True, "KmsKeyId": key_arn(r, k["trail"]), "HasCustomEventSelectors": False,
+         "CloudWatchLogsLogGroupArn": "arn:aws:logs:%s:%s:log-group:aws-cloudtrail-logs-org-audit:*" % (r, ACCT),
+         "CloudWatchLogsRoleArn": "arn:aws:iam::%s:role/cloudtrail-to-logs" % ACCT,
          "HasInsightSelectors": False, "IsOrganizationTrail": False},
         {"Name": "ddb-data-events", "S3BucketName": "example-ddb-data-events", "IncludeGlobalServiceEvents": False,
          "IsMultiRegionTrail": False, "HomeRegion": r, "TrailARN": "arn:aws:cloudtrail:%s:%s:trail/ddb-data-events" % (r, ACCT),
@@ -355,12 +357,22 @@ def region_us():
                                                                 {"Field": "resources.type", "Equals": ["AWS::DynamoDB::Table"]}]}]})
 
     # DMS-15: orders-migration's task log group keeps events 400 days and feeds the Splunk Firehose stream;
-    # the Lambda group is a service group with '/' (the plan does not read its filters).
+    # the Lambda group has no subscription filter (its key holds '/', filed as %2F).
     put(r + "/logs/describe-log-groups", {"logGroups": [
-        log_group(r, "/aws/lambda/orders-enricher", 14), log_group(r, "dms-tasks-orders-migration", 400)]})
+        log_group(r, "/aws/lambda/orders-enricher", 14), log_group(r, "aws-cloudtrail-logs-org-audit", 731),
+        log_group(r, "dms-tasks-orders-migration", 400)]})
     splunk_arn = "arn:aws:firehose:%s:%s:deliverystream/splunk-siem" % (r, ACCT)
     put(r + "/logs/describe-subscription-filters/dms-tasks-orders-migration", {"subscriptionFilters": [
         sub_filter(r, "dms-tasks-orders-migration", "to-splunk", splunk_arn)]})
+    put(r + "/logs/describe-subscription-filters/%2Faws%2Flambda%2Forders-enricher", {"subscriptionFilters": []})
+    # ACC-08: org-audit delivers to aws-cloudtrail-logs-org-audit, subscribed to the same Splunk stream;
+    # ddb-data-events has no log group, and its bucket notifies only a Lambda function.
+    put(r + "/logs/describe-subscription-filters/aws-cloudtrail-logs-org-audit", {"subscriptionFilters": [
+        sub_filter(r, "aws-cloudtrail-logs-org-audit", "cloudtrail-to-splunk", splunk_arn)]})
+    put(r + "/s3api/get-bucket-notification-configuration/example-cloudtrail-logs", {})
+    put(r + "/s3api/get-bucket-notification-configuration/example-ddb-data-events", {"LambdaFunctionConfigurations": [
+        {"Id": "index-new-logs", "LambdaFunctionArn": "arn:aws:lambda:%s:%s:function:log-indexer" % (r, ACCT),
+         "Events": ["s3:ObjectCreated:*"]}]})
     put(r + "/firehose/describe-delivery-stream/splunk-siem", firehose_stream(r, "splunk-siem", True))
     put(r + "/cloudwatch/describe-alarms", {"MetricAlarms": [alarm(r, "orders-read-throttles", "orders")], "CompositeAlarms": []})
     put(r + "/dax/describe-clusters", {"Clusters": [

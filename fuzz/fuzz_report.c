@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         f.n++;
     }
     static const char *regions[] = {"us-east-1"};
-    struct dw_report_meta meta = {"123456789012", "aws", regions, 1, "2026-01-01T00:00:00Z", "fuzz", NULL, 0};
+    struct dw_report_meta meta = {.account_id = "123456789012", .partition = "aws", .regions = regions, .n_regions = 1, .taken_at = "2026-01-01T00:00:00Z", .source = "fuzz"};
     for (int w = 0; w < 10; w++) {
         size_t len = 0;
         char *out = s_render(w, &meta, &f, &len);
@@ -191,7 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     size_t fresh = 0;
                     struct dw_error err;
                     FILE *sink = fopen("/dev/null", "w");
-                    if (dw_report_diff(doc, "a", doc, "b", false, sink, &fresh, &err) != DW_OK || fresh)
+                    if (dw_report_diff(doc, "a", doc, "b", &(struct dw_diff_opts){0}, sink, &fresh, &err) != DW_OK || fresh)
                         abort();
                     struct dw_remediate_opts ro = {0};
                     if (dw_remediate_script(doc, "a", &ro, sink, &err) != DW_OK)

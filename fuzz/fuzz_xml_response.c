@@ -1,5 +1,7 @@
-/* fuzz_xml_response.c: Query/EC2 protocol answers. The first byte picks the
- * operation and the HTTP status class; the rest is the body. */
+/* fuzz_xml_response.c: Query/EC2 and REST-XML (S3) protocol answers. The
+ * first byte picks the operation and the HTTP status class (0x7f and 0xff:
+ * S3's get-bucket-notification-configuration, so the older seeds keep their
+ * operations); the rest is the body. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -21,11 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     size_t op = data[0] % (sizeof(s_ops) / sizeof(s_ops[0]));
     long status = (data[0] & 0x80) ? 400 : 200;
+    bool s3 = (data[0] & 0x7f) == 0x7f;
     json_t *out = NULL;
     char *code = NULL, *msg = NULL;
     struct dw_error err;
-    enum dw_status rc = dw_aws_response_parse(m, s_ops[op][0], s_ops[op][1], status, (const char *)data + 1,
-                                              size - 1, &out, &code, &msg, &err);
+    enum dw_status rc = dw_aws_response_parse(m, s3 ? "s3api" : s_ops[op][0],
+                                              s3 ? "get-bucket-notification-configuration" : s_ops[op][1], status,
+                                              (const char *)data + 1, size - 1, &out, &code, &msg, &err);
     if (rc == DW_OK && !json_is_object(out))
         abort();
     if (rc == DW_E_API && !code)

@@ -36,8 +36,8 @@ def main():
     calls = gen.plan_calls(session, sys.argv[2])
     found = {}
     for svc, ops in calls.items():
-        shapes = loader.load_service_model(svc, "service-2")["shapes"]
-        model_ops = loader.load_service_model(svc, "service-2")["operations"]
+        shapes = loader.load_service_model(gen.boto_name(svc), "service-2")["shapes"]
+        model_ops = loader.load_service_model(gen.boto_name(svc), "service-2")["operations"]
         seen = set()
         todo = [model_ops[op][io]["shape"] for op in ops for io in ("input", "output") if io in model_ops[op]]
         while todo:

@@ -28,7 +28,7 @@ POLICY_MEMBERS = {"Document", "PolicyDocument", "AssumeRolePolicyDocument"}
 def op_model(service, command):
     key = (service, command)
     if key not in MODELS:
-        model = SESSION.get_service_model(service)
+        model = SESSION.get_service_model({"s3api": "s3"}.get(service, service))  # the CLI's name for S3
         found = None
         for name in model.operation_names:
             if xform_name(name, "-") == command:

@@ -20,6 +20,15 @@ EXTRA = {
 }
 
 
+# The CLI's service names that botocore spells otherwise (the plan and the
+# snapshot use the CLI's: `aws s3api ...`).
+BOTO_NAMES = {"s3api": "s3"}
+
+
+def boto_name(service):
+    return BOTO_NAMES.get(service, service)
+
+
 def plan_calls(session, dbward):
     """The plan's calls (`DBWARD plan --format json`) as {service:
     [OperationName]}, in plan order, then EXTRA."""
@@ -27,7 +36,7 @@ def plan_calls(session, dbward):
                                      text=True).stdout)
     calls = {}
     for c in plan["calls"]:
-        model = session.get_service_model(c["service"])
+        model = session.get_service_model(boto_name(c["service"]))
         names = [n for n in model.operation_names if xform_name(n, "-") == c["command"]]
         if not names:
             sys.exit("the plan's %s has no operation in botocore's models" % c["call"])
@@ -57,9 +66,9 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     dbward = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "build", "dbward")
     for svc, ops in plan_calls(session, dbward).items():
-        model = loader.load_service_model(svc, "service-2")
+        model = loader.load_service_model(boto_name(svc), "service-2")
         try:
-            pag = loader.load_service_model(svc, "paginators-1")["pagination"]
+            pag = loader.load_service_model(boto_name(svc), "paginators-1")["pagination"]
         except Exception:
             pag = {}
         meta = {k: model["metadata"].get(k) for k in ("apiVersion", "protocol", "jsonVersion", "targetPrefix",
@@ -88,6 +97,8 @@ def main():
         for op in ops:
             o = model["operations"][op]
             entry = {"name": op, "cli": xform_name(op, "-")}
+            if model["metadata"]["protocol"].startswith("rest"):  # method and URI template (S3)
+                entry["http"] = {k: o["http"][k] for k in ("method", "requestUri")}
             if "output" in o:
                 entry["output"] = o["output"]["shape"]
                 if "resultWrapper" in o["output"]:

@@ -98,8 +98,33 @@ struct dw_finding_view {
     const json_t *nist_csf2;  /* array of CSF 2.0 ids, or NULL (schema 1 reports) */
     const json_t *commands;   /* remediation.commands (array or NULL) */
     const json_t *notes;      /* remediation.notes (array or NULL) */
+    const char *title;        /* the control's title as written */
+    const char *resource_type;
+    const json_t *control_statements; /* array of integers or NULL */
+    const char *muted_reason; /* suppression.reason, on MUTED findings */
+    const char *muted_until;  /* suppression.expires (NULL when null) */
+    const char *muted_from;   /* suppression.original_status */
     const json_t *raw;        /* the finding object itself */
 };
+
+/* The members of a checked report beside its findings: views borrowed
+ * from the document, NULL when absent. run is how the report was made
+ * (docs/report-json.md): the controls evaluated, the selection, the
+ * parameters and the config's hash; NULL in reports that predate it. */
+struct dw_report_doc_meta {
+    const char *account_id;
+    const char *partition;
+    const char *taken_at;
+    const char *source;
+    const json_t *accounts;   /* array of strings */
+    const json_t *regions;    /* array of strings */
+    const json_t *run;        /* object */
+};
+void dw_report_doc_meta_of(const json_t *doc, struct dw_report_doc_meta *out);
+
+/* True when the report's run record says control_id was evaluated, or the
+ * report has no record (it then cannot say otherwise). */
+bool dw_report_doc_evaluated(const json_t *doc, const char *control_id);
 
 /* How many findings a checked report holds, and the i-th one. */
 size_t dw_report_doc_count(const json_t *doc);

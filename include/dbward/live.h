@@ -90,4 +90,30 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *opts, const char
  * once before starting them. */
 void dw_live_global_init(void);
 
+/* Findings sent to AWS Security Hub with BatchImportFindings (at most
+ * 100 a call; the ASFF of dbward/report.h, its ProductArn naming the
+ * import region; passing findings marked RESOLVED), signed as the live
+ * collection signs, retried by the same engine. */
+struct dw_report_meta;
+struct dw_sechub_opts {
+    const char *region;       /* import region; NULL: the profile's, else the report's first, else us-east-1 */
+    const char *profile;
+    const char *endpoint_url; /* NULL: https://securityhub.REGION.amazonaws.com */
+    long timeout_ms;
+    int max_attempts;
+    long retry_base_ms;
+    void (*log)(void *user, const char *line);
+    void *user;
+};
+struct dw_sechub_result {
+    size_t calls, imported, failed; /* calls made; findings Security Hub took and refused */
+    char first_failure[512];        /* the first refused finding: id, message, code */
+    char region[32];                /* the import region */
+};
+/* Imports every finding of f. DW_OK when every call was answered (refused
+ * findings are counted in res, not an error); else err says which call
+ * failed and why. Nothing is printed. */
+enum dw_status dw_sechub_import(const struct dw_sechub_opts *o, const struct dw_report_meta *meta,
+                                const struct dw_findings *f, struct dw_sechub_result *res, struct dw_error *err);
+
 #endif

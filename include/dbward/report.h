@@ -10,6 +10,13 @@
 
 #include <dbward/dbward.h>
 
+/* One earlier run of the same account, for the HTML trend (from the
+ * history of --db), oldest first. */
+struct dw_trend_point {
+    const char *taken_at;
+    size_t pass, fail, error;
+};
+
 struct dw_report_meta {
     const char *account_id;
     const char *partition;
@@ -19,6 +26,22 @@ struct dw_report_meta {
     const char *source;     /* snapshot folder or "live" */
     const char **accounts;  /* every account in the report; NULL/0: account_id alone */
     size_t n_accounts;
+    /* How the report was made (the JSON report's "run"); has_run false in a
+     * report read back from a dbward that did not record it. */
+    bool has_run;
+    const char **controls;  /* the ids evaluated, in catalog order */
+    size_t n_controls;
+    const char **selected;  /* --controls (or the config's include) globs as given */
+    size_t n_selected;
+    const char **excluded;  /* the config's exclude */
+    size_t n_excluded;
+    unsigned severity_mask; /* --severity, bit per enum dw_severity; 0: all */
+    const struct dw_param_value *params; /* every parameter with the value used */
+    size_t n_params;
+    const char *config_path;   /* NULL: no dbward.yaml */
+    const char *config_sha256; /* hex SHA-256 of its bytes */
+    const struct dw_trend_point *trend; /* earlier runs (NULL/0: no trend is drawn) */
+    size_t n_trend;
 };
 
 struct dw_summary {
@@ -31,6 +54,16 @@ void dw_summary_compute(const struct dw_findings *f, struct dw_summary *out);
  * write error. */
 enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
                               const struct dw_findings *f, bool use_color);
+/* How the text report is shown: colour, which statuses are listed (the
+ * summary always counts every finding), or the summary alone. */
+struct dw_text_opts {
+    bool color;
+    unsigned status_mask; /* bit per enum dw_result; 0: every status */
+    bool quiet;           /* the header and the summary only */
+};
+enum dw_status dw_report_text_opts(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
+                                   const struct dw_text_opts *opts);
+
 /* The JSON report as a document (a new reference). */
 json_t *dw_report_json_doc(const struct dw_report_meta *meta, const struct dw_findings *f);
 /* Writes the JSON report (schema in docs/report-json.md). */
@@ -58,9 +91,29 @@ enum dw_status dw_report_ocsf(FILE *out, const struct dw_report_meta *meta, cons
 #define DW_ASFF_BATCH 100
 enum dw_status dw_report_asff(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
                               size_t start, size_t count, bool one_line);
+/* The same, for import into region (each ProductArn names it; the
+ * default above is the report's first region). */
+enum dw_status dw_report_asff_in(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
+                                 size_t start, size_t count, bool one_line, const char *region);
 /* One self-contained HTML page: summary, SVG charts, filterable findings
  * table, remediation commands. */
 enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f);
+
+/* A JSON report read back into findings, so every writer renders a saved,
+ * merged or diffed report as it renders a scan. Each control a finding
+ * points to is the report's record of it (id, title, CSF, statements,
+ * remediation kind), with the catalog's texts when the id is known. */
+struct dw_report_loaded {
+    struct dw_findings findings;
+    struct dw_report_meta meta;
+    struct dw_report_loaded_int *in; /* private: the document, owned controls and arrays */
+};
+/* doc is borrowed (a reference is kept); source names it in err. custom
+ * (NULL/0: none) are the custom controls whose texts a report does not
+ * carry (dbward.yaml's), borrowed while the result lives. */
+enum dw_status dw_report_load(json_t *doc, const char *source, const struct dw_control *const *custom,
+                              size_t n_custom, struct dw_report_loaded **out, struct dw_error *err);
+void dw_report_loaded_free(struct dw_report_loaded *r);
 
 struct dw_remediate_opts {
     const char *const *controls; /* control id globs; NULL/0: all */
@@ -79,14 +132,25 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
                                    FILE *out, struct dw_error *err);
 
 /* Compares two dbward JSON reports (borrowed) by (account, region, control,
- * resource): new failures (FAIL now, not FAIL before), fixed (FAIL before,
- * PASS, NOT_APPLICABLE or gone now), changed (any other status change, or
- * a failure whose reason changed) and still failing. Writes text or JSON to
- * out and sets *new_failures. DW_E_SCHEMA for a document that is not a
- * dbward report. */
+ * resource), like with like: new failures (FAIL now, not FAIL before),
+ * fixed (FAIL before, PASS, NOT_APPLICABLE or gone now), changed (any
+ * other status change, or a failure whose reason changed), still failing;
+ * a failure gone from NEW whose control NEW did not run (its "run"
+ * record), or whose account or region NEW did not cover, is "not evaluated
+ * in NEW", never fixed; a failure of NEW outside OLD's scope is "evaluated
+ * in NEW only", not a new failure. Reports of different accounts are
+ * refused (DW_E_USAGE) unless cross_account, which also leaves the account
+ * out of the key. Writes text or JSON to out (the JSON is itself a
+ * report: NEW's metadata, and NEW's side of each entry as its findings,
+ * each with its class in "diff") and sets *new_failures.
+ * DW_E_SCHEMA for a document that is not a dbward report. */
+struct dw_diff_opts {
+    bool as_json;
+    bool cross_account;
+};
 enum dw_status dw_report_diff(json_t *old_report, const char *old_source, json_t *new_report,
-                              const char *new_source, bool as_json, FILE *out, size_t *new_failures,
-                              struct dw_error *err);
+                              const char *new_source, const struct dw_diff_opts *opts, FILE *out,
+                              size_t *new_failures, struct dw_error *err);
 
 /* Merges dbward JSON reports (borrowed; sources name them in errors) into a
  * new report in *out: findings deduplicated by (account, region, control,

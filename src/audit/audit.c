@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include <dbward/creds.h>
 
 #include "audit/audit_int.h"
@@ -42,7 +44,52 @@ struct dw_audit_int {
     bool temp_dir;           /* live_dir is ours to remove */
     struct dw_snapshot *snap; /* the first snapshot, open for the audit's life */
     struct dw_custom_set custom; /* the config's controls; findings point at them */
+    const char **run_controls;   /* the ids evaluated (borrowed from the registry) */
+    size_t n_run_controls;
+    const char **selected;       /* the selection globs (owned copies) */
+    size_t n_selected;
+    struct dw_param_value *run_params; /* every parameter with its value (borrowed strings) */
+    size_t n_run_params;
+    char config_sha256[65];
 };
+
+/* The ids the scan will evaluate, as dw_scan_run selects them (ACCOUNT,
+ * which the audit itself judges, among them): the report's record of its
+ * selection. */
+static void s_selection(const struct dw_scan_opts *so, struct dw_audit_int *in)
+{
+    size_t n = dw_registry_count(so->extra, so->n_extra);
+    in->run_controls = dw_xcalloc(n + 1, sizeof(*in->run_controls));
+    for (size_t i = 0; i < n; i++) {
+        const struct dw_control *c = dw_registry_get(so->extra, so->n_extra, i);
+        if (!dw_control_selected(c, so->controls, so->n_controls))
+            continue;
+        if (so->n_exclude && dw_control_selected(c, (const char **)so->exclude, so->n_exclude))
+            continue;
+        enum dw_severity sev = dw_scan_severity(so, c);
+        if (so->severity_mask && !(so->severity_mask & (1u << sev)))
+            continue;
+        in->run_controls[in->n_run_controls++] = c->id;
+    }
+}
+
+/* Hex SHA-256 of the config file's bytes, "" when it cannot be read. */
+static void s_file_sha256(const char *path, char out[65])
+{
+    struct dw_buf b;
+    out[0] = '\0';
+    dw_buf_init(&b, (size_t)16 << 20);
+    if (dw_buf_read_file(&b, path) == DW_OK) {
+        unsigned char md[32];
+        unsigned int len = 0;
+        if (EVP_Digest(b.data, b.len, md, &len, EVP_sha256(), NULL) == 1 && len == 32) {
+            for (int i = 0; i < 32; i++)
+                snprintf(out + 2 * i, 3, "%02x", md[i]);
+        }
+    }
+    dw_buf_clean_up(&b);
+}
+
 
 void dwi_audit_note(const struct dw_audit_opts *o, bool is_warning, const char *fmt, ...)
 {
@@ -232,6 +279,46 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
             goto out;
         }
     }
+    struct dw_scan_opts so = {
+        .controls = control_v,
+        .n_controls = controls.n,
+        .severity_mask = o->severity_mask,
+        .regions = region_v,
+        .n_regions = regions.n,
+        .params = params,
+        .n_params = n_cfg_params + o->n_params,
+        .exclude = cfg ? (const char *const *)cfg->exclude : NULL,
+        .n_exclude = cfg ? cfg->n_exclude : 0,
+        .extra = in->custom.controls,
+        .n_extra = in->custom.n,
+        .sev_ids = cfg ? (const char *const *)cfg->sev_ids : NULL,
+        .sev_values = cfg ? cfg->sev_values : NULL,
+        .n_sev = cfg ? cfg->n_sev : 0,
+    };
+    s_selection(&so, in);
+    if (!in->n_run_controls) {
+        rc = dw_error_set(err, DW_E_USAGE, "", 0, 0, 0,
+                          "the selection matches no control: %s%s%s (see dbward controls)",
+                          controls.n ? "these --controls" : "every control",
+                          o->severity_mask ? " with this --severity" : "",
+                          cfg && cfg->n_exclude ? ", less the config's exclude" : "");
+        goto out;
+    }
+    in->selected = dw_xcalloc(controls.n + 1, sizeof(*in->selected));
+    for (size_t i = 0; i < controls.n; i++)
+        in->selected[in->n_selected++] = s_own(in, control_v[i]);
+    in->run_params = dw_xcalloc(dw_param_def_count() + 1, sizeof(*in->run_params));
+    for (size_t i = 0; i < dw_param_def_count(); i++) {
+        const struct dw_param_def *d = dw_param_def_get(i);
+        struct dw_param_value pv = {d->name, d->def};
+        for (size_t k = 0; k < n_cfg_params + o->n_params; k++) {
+            if (strcmp(params[k].name, d->name) == 0)
+                pv.value = params[k].value;
+        }
+        in->run_params[in->n_run_params++] = pv;
+    }
+    if (cfg)
+        s_file_sha256(cfg->path, in->config_sha256);
     /* The snapshots to evaluate: one folder, a tree of per-account folders
      * (a multi-account --save-snapshot), or what the live collection wrote.
      * Accounts that could not be entered come back as ERROR findings, not
@@ -273,22 +360,6 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
             s_vec_push(&dirs, dw_xstrdup(in->live_dir));
         }
     }
-    struct dw_scan_opts so = {
-        .controls = control_v,
-        .n_controls = controls.n,
-        .severity_mask = o->severity_mask,
-        .regions = region_v,
-        .n_regions = regions.n,
-        .params = params,
-        .n_params = n_cfg_params + o->n_params,
-        .exclude = cfg ? (const char *const *)cfg->exclude : NULL,
-        .n_exclude = cfg ? cfg->n_exclude : 0,
-        .extra = in->custom.controls,
-        .n_extra = in->custom.n,
-        .sev_ids = cfg ? (const char *const *)cfg->sev_ids : NULL,
-        .sev_values = cfg ? cfg->sev_values : NULL,
-        .n_sev = cfg ? cfg->n_sev : 0,
-    };
     for (size_t d = 0; d < dirs.n; d++) {
         rc = s_eval_dir(dirs.v[d], &so, au, err);
         if (rc)
@@ -310,6 +381,18 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
         .source = o->snapshot ? o->snapshot : "live",
         .accounts = (const char **)in->accounts.v,
         .n_accounts = in->accounts.n,
+        .has_run = true,
+        .controls = in->run_controls,
+        .n_controls = in->n_run_controls,
+        .selected = in->selected,
+        .n_selected = in->n_selected,
+        .excluded = cfg ? (const char **)cfg->exclude : NULL,
+        .n_excluded = cfg ? cfg->n_exclude : 0,
+        .severity_mask = o->severity_mask,
+        .params = in->run_params,
+        .n_params = in->n_run_params,
+        .config_path = cfg ? cfg->path : NULL,
+        .config_sha256 = cfg && in->config_sha256[0] ? in->config_sha256 : NULL,
     };
 out:
     for (size_t i = 0; i < dirs.n; i++)
@@ -344,6 +427,9 @@ void dw_audit_free(struct dw_audit *a)
         free(in->owned.v);
         free(in->regions.v);
         free(in->accounts.v);
+        free(in->run_controls);
+        free(in->selected);
+        free(in->run_params);
         free(in);
     }
     free(a);

@@ -138,6 +138,38 @@ static void s_form(struct dw_buf *b, const char *prefix, json_t *v, bool ec2)
     }
 }
 
+/* A REST request URI template ("/{Bucket}?notification") with the
+ * parameters filled in, each URI-encoded ('/' kept for a greedy {Name+}).
+ * NULL when a parameter is missing or not a string (*missing names it). */
+static char *s_rest_uri(const char *tmpl, json_t *params, char *missing, size_t missing_len)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, (size_t)1 << 16);
+    for (const char *p = tmpl; *p;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        if (!close) {
+            dw_buf_append(&b, p, 1);
+            p++;
+            continue;
+        }
+        bool greedy = close[-1] == '+';
+        char *name = dw_xstrndup(p + 1, (size_t)(close - p - 1 - (greedy ? 1 : 0)));
+        const char *v = json_string_value(json_object_get(params, name));
+        if (!v || !*v) {
+            snprintf(missing, missing_len, "%s", name);
+            free(name);
+            dw_buf_clean_up(&b);
+            return NULL;
+        }
+        char *enc = dw_uri_encode(v, strlen(v), greedy);
+        dw_buf_puts(&b, enc);
+        free(enc);
+        free(name);
+        p = close + 1;
+    }
+    return dw_buf_steal(&b);
+}
+
 enum dw_status dw_aws_call_build(const struct dw_aws_models *m, const char *service,
                                  const char *command, json_t *params, const char *region,
                                  const char *endpoint_url, struct dw_aws_call *out,
@@ -176,11 +208,39 @@ enum dw_status dw_aws_call_build(const struct dw_aws_models *m, const char *serv
         url = dw_xasprintf("https://%s.%s.%s/", prefix, region,
                            strcmp(partition, "aws-cn") == 0 ? "amazonaws.com.cn" : "amazonaws.com");
     }
+    bool rest = strcmp(proto, "rest-xml") == 0;
+    if (rest) {
+        /* Path-style addressing ("https://s3.REGION.amazonaws.com/BUCKET?notification"):
+         * bucket names with dots then need no wildcard certificate, and an
+         * endpoint URL (a proxy, the mock) serves every bucket. */
+        const char *tmpl = json_string_value(json_object_get(json_object_get(op, "http"), "requestUri"));
+        char missing[128] = "";
+        char *uri = tmpl ? s_rest_uri(tmpl, params, missing, sizeof(missing)) : NULL;
+        if (!uri) {
+            free(url);
+            dw_aws_call_clean_up(out);
+            return dw_error_set(err, DW_E_USAGE, service, 0, 0, 0, "%s %s needs the parameter %s", service,
+                                command, missing[0] ? missing : "(no request URI in the model)");
+        }
+        size_t ul = strlen(url);
+        while (ul && url[ul - 1] == '/')
+            url[--ul] = '\0';
+        char *full = dw_xasprintf("%s%s", url, uri);
+        free(url);
+        free(uri);
+        url = full;
+    }
     enum dw_status rc = dw_aws_call_set_url(out, url, endpoint_url ? "endpoint URL" : "AWS endpoint", err);
     free(url);
     if (rc) {
         dw_aws_call_clean_up(out);
         return rc;
+    }
+    if (rest) {
+        const char *method = json_string_value(json_object_get(json_object_get(op, "http"), "method"));
+        out->method = dw_xstrdup(method ? method : "GET");
+        out->sign_payload = true; /* S3 wants the payload hash signed, even of an empty body */
+        return DW_OK;             /* a GET: no body, no content type */
     }
     out->method = dw_xstrdup("POST");
     if (strcmp(proto, "json") == 0) {
@@ -386,6 +446,8 @@ static enum dw_status s_xml_error(xmlDoc *doc, char **code, char **message)
     /* Query: <ErrorResponse><Error><Code>..  EC2: <Response><Errors><Error><Code>.. */
     xmlNode *root = xmlDocGetRootElement(doc);
     xmlNode *e = s_child(root, "Error");
+    if (!e && root && strcmp((const char *)root->name, "Error") == 0)
+        e = root; /* REST-XML (S3): <Error><Code>... at the root */
     if (!e)
         e = s_child(s_child(root, "Errors"), "Error");
     xmlNode *c = s_child(e, "Code");
@@ -573,7 +635,11 @@ enum dw_status dw_aws_response_parse(const struct dw_aws_models *m, const char *
         *out = j;
         goto out;
     }
-    /* Query and EC2: XML. No entity expansion, no network, no DTD loading. */
+    /* Query, EC2 and REST-XML: XML. No entity expansion, no network, no DTD loading. */
+    if (len == 0 && status >= 200 && status < 300 && strcmp(proto, "rest-xml") == 0) {
+        *out = json_object(); /* an empty REST answer: nothing configured */
+        goto out;
+    }
     if (len > (size_t)INT32_MAX) {
         rc = dw_error_set(err, DW_E_TOO_BIG, src, 0, 0, 0, "response too large");
         goto out;

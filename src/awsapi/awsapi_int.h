@@ -1,5 +1,5 @@
 /* awsapi_int.h: AWS wire protocols for the calls dbward makes: build a
- * request (JSON 1.0/1.1, Query, EC2), turn a response into the JSON the AWS
+ * request (JSON 1.0/1.1, Query, EC2, REST-XML GETs), turn a response into the JSON the AWS
  * CLI would print (XML parsed with libxml2 and shaped by the models in
  * models_gen.c), extract error codes, and describe pagination. No network. */
 #ifndef DW_AWSAPI_INT_H
@@ -38,6 +38,7 @@ struct dw_aws_call {
     char *target;          /* X-Amz-Target for JSON protocols, else NULL */
     char *signing_service;
     char *signing_region;
+    bool sign_payload;     /* REST-XML (S3): sign and send x-amz-content-sha256 */
 };
 
 /* Builds the request for `aws <service> <command>` with params (borrowed,

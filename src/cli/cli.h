@@ -34,6 +34,47 @@ FILE *cli_out_open(struct cli_out *o, const char *path);
  * succeeded) and every write reached the disk. Returns 0 when complete. */
 int cli_out_close(struct cli_out *o, bool ok);
 
+/* One output of a command, resolved (dbward/cli output.c). */
+struct cli_output {
+    const char *format; /* a format name the command writes */
+    const char *path;   /* NULL: stdout */
+    struct cli_out o;
+    FILE *f;            /* where to write while open */
+    bool open;
+};
+struct cli_outputs {
+    struct cli_output v[17];
+    size_t n;
+};
+
+/* Resolves the command's outputs from -f and every -o (FORMAT:FILE, or a
+ * bare FILE whose extension names the format, or - for stdout; stdout in
+ * --format unless a bare -o took its place) and opens them all. Returns 0,
+ * or EXIT_USAGE after printing why and closing what it opened. */
+int cli_outputs_open(const struct cli_args *a, struct cli_outputs *outs);
+
+/* Ends one output: committed when ok and every write reached the disk,
+ * else dropped with a message naming it. Returns 0 when it is complete. */
+int cli_output_end(struct cli_output *o, bool ok);
+
+/* Drops every output still open (the command failed before writing). */
+void cli_outputs_abort(struct cli_outputs *outs);
+
+/* Whether the text report on f is coloured: --color, --no-color, then
+ * NO_COLOR, then FORCE_COLOR, then whether f is a terminal. */
+bool cli_color_wanted(const struct cli_args *a, FILE *f);
+
+/* Writes findings to the open output o in its format and ends it (text
+ * takes --status, --quiet and the colour). Returns 0 when it is complete. */
+struct dw_report_meta;
+struct dw_findings;
+int cli_render(const struct cli_args *a, struct cli_output *o, const struct dw_report_meta *meta,
+               const struct dw_findings *f);
+
+/* --security-hub: imports the findings and prints what Security Hub took.
+ * Returns 0 when every finding was imported. */
+int cli_security_hub(const struct cli_args *a, const struct dw_report_meta *meta, const struct dw_findings *f);
+
 /* Loads --config, or ./dbward.yaml when it exists. *cfg stays NULL when
  * there is none. Returns 0, or EXIT_USAGE after printing the error. */
 int cli_config_load(struct cli_args *a, struct dw_config **cfg);
@@ -59,5 +100,6 @@ int cli_cmd_remediate(struct cli_args *a);
 int cli_cmd_diff(struct cli_args *a);
 int cli_cmd_merge(struct cli_args *a);
 int cli_cmd_history(struct cli_args *a);
+int cli_cmd_report(struct cli_args *a);
 
 #endif

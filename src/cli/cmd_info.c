@@ -70,23 +70,12 @@ static void s_free(struct dw_config *cfg, struct dw_custom_set *set)
     dw_config_free(cfg);
 }
 
-int cli_cmd_controls(struct cli_args *a)
+static void s_controls_write(FILE *out, const char *fmt, const struct dw_custom_set *set, const struct cli_args *a)
 {
-    struct dw_config *cfg = NULL;
-    struct dw_custom_set set;
-    if (cli_controls_load(a, &cfg, &set))
-        return EXIT_USAGE;
-    struct cli_out o;
-    FILE *out = cli_out_open(&o, a->output);
-    if (!out) {
-        s_free(cfg, &set);
-        return EXIT_USAGE;
-    }
-    bool json = a->format && strcmp(a->format, "json") == 0;
-    if (a->format && strcmp(a->format, "markdown") == 0) {
+    bool json = strcmp(fmt, "json") == 0;
+    if (strcmp(fmt, "markdown") == 0) {
         cli_control_index(out);
-        s_free(cfg, &set);
-        return cli_out_close(&o, true) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+        return;
     }
     if (json) {
         fputs("[\n", out);
@@ -94,8 +83,8 @@ int cli_cmd_controls(struct cli_args *a)
         fprintf(out, "%-7s %-9s %-10s %s\n", "ID", "SEVERITY", "FIX", "TITLE");
     }
     bool first = true;
-    const struct dw_control *const *custom = set.controls;
-    size_t n_custom = set.n;
+    const struct dw_control *const *custom = set->controls;
+    size_t n_custom = set->n;
     for (size_t i = 0; i < dw_registry_count(custom, n_custom); i++) {
         const struct dw_control *c = dw_registry_get(custom, n_custom, i);
         if (a->severity_mask && !(a->severity_mask & (1u << c->severity)))
@@ -154,9 +143,34 @@ int cli_cmd_controls(struct cli_args *a)
             fprintf(out, "  %-24s [%s] %s\n", p->name, p->def, p->help);
         }
     }
-    s_free(cfg, &set);
-    return cli_out_close(&o, true) ? EXIT_USAGE : EXIT_CLEAN;
 }
+
+int cli_cmd_controls(struct cli_args *a)
+{
+    if (a->n_positional) {
+        fprintf(stderr, "dbward: controls takes no arguments (\"%s\"); one control is dbward explain ID\n",
+                a->positional[0]);
+        return EXIT_USAGE;
+    }
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
+        return EXIT_USAGE;
+    struct dw_config *cfg = NULL;
+    struct dw_custom_set set;
+    if (cli_controls_load(a, &cfg, &set)) {
+        cli_outputs_abort(&outs);
+        return EXIT_USAGE;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++) {
+        s_controls_write(outs.v[i].f, outs.v[i].format, &set, a);
+        bad |= cli_output_end(&outs.v[i], true);
+    }
+    s_free(cfg, &set);
+    return bad ? EXIT_USAGE : EXIT_CLEAN;
+}
+
+static void s_explain_write(FILE *out, const char *fmt, const struct dw_control *c, const struct dw_config *cfg);
 
 int cli_cmd_explain(struct cli_args *a)
 {
@@ -164,21 +178,36 @@ int cli_cmd_explain(struct cli_args *a)
         fputs("dbward: explain takes one control id, e.g. dbward explain DMS-01\n", stderr);
         return EXIT_USAGE;
     }
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
+        return EXIT_USAGE;
     struct dw_config *cfg = NULL;
     struct dw_custom_set set;
-    if (cli_controls_load(a, &cfg, &set))
+    if (cli_controls_load(a, &cfg, &set)) {
+        cli_outputs_abort(&outs);
         return EXIT_USAGE;
+    }
     const struct dw_control *c = dw_registry_find(set.controls, set.n, a->positional[0]);
     if (!c) {
         fprintf(stderr, "dbward: no control \"%s\" (see dbward controls)\n", a->positional[0]);
         s_free(cfg, &set);
+        cli_outputs_abort(&outs);
         return EXIT_USAGE;
     }
-    FILE *out = stdout;
-    if (a->format && strcmp(a->format, "markdown") == 0) {
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++) {
+        s_explain_write(outs.v[i].f, outs.v[i].format, c, cfg);
+        bad |= cli_output_end(&outs.v[i], true);
+    }
+    s_free(cfg, &set);
+    return bad ? EXIT_USAGE : EXIT_CLEAN;
+}
+
+static void s_explain_write(FILE *out, const char *fmt, const struct dw_control *c, const struct dw_config *cfg)
+{
+    if (strcmp(fmt, "markdown") == 0) {
         cli_control_page(out, c);
-        s_free(cfg, &set);
-        return fflush(out) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+        return;
     }
     fprintf(out, "%s  %s\n\n", c->id, c->title);
     fprintf(out, "severity: %s\nresource: %s (%s)\n", dw_severity_str(c->severity),
@@ -210,22 +239,25 @@ int cli_cmd_explain(struct cli_args *a)
         fprintf(out, "\nNearest checks elsewhere\n  Prowler: %s\n  Security Hub: %s\n  AWS Config: %s\n"
                      "  Conformity: %s\n  How dbward differs: %s\n",
                 peer->prowler, peer->security_hub, peer->aws_config, peer->conformity, peer->difference);
-    s_free(cfg, &set);
-    return fflush(out) == 0 ? EXIT_CLEAN : EXIT_USAGE;
 }
 
 int cli_cmd_script(struct cli_args *a)
 {
-    char *script = dw_collect_script(a->regions, a->n_regions);
-    struct cli_out o;
-    FILE *out = cli_out_open(&o, a->output);
-    if (!out) {
-        free(script);
+    if (a->n_positional) {
+        fprintf(stderr, "dbward: snapshot-script takes no arguments (\"%s\")\n", a->positional[0]);
         return EXIT_USAGE;
     }
-    fputs(script, out);
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
+        return EXIT_USAGE;
+    char *script = dw_collect_script(a->regions, a->n_regions);
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++) {
+        fputs(script, outs.v[i].f);
+        bad |= cli_output_end(&outs.v[i], true);
+    }
     free(script);
-    return cli_out_close(&o, true) ? EXIT_USAGE : EXIT_CLEAN;
+    return bad ? EXIT_USAGE : EXIT_CLEAN;
 }
 
 /* Writes JSON to stdout but stops past a size cap: a result built from

@@ -6,40 +6,52 @@
 
 #include <dbward/plan.h>
 
+#include "cli.h"
 #include "cmd_plan.h"
 
-int cli_cmd_plan(const struct cli_args *a)
+static bool s_plan_write(FILE *out, bool json)
 {
-    if (a->format && strcmp(a->format, "json") == 0) {
+    if (json) {
         json_t *j = dw_plan_json();
-        int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        int rc = json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(j);
-        fputc('\n', stdout);
-        return rc == 0 && fflush(stdout) == 0 ? 0 : 2;
-    }
-    if (a->format && strcmp(a->format, "text") != 0) {
-        fprintf(stderr, "dbward: plan writes text or json, not %s\n", a->format);
-        return 2;
+        fputc('\n', out);
+        return rc == 0;
     }
     size_t n = 0;
     const struct dw_plan_call *c = dw_plan_calls(&n);
     for (size_t i = 0; i < n; i++) {
-        const char *path = NULL;
         char *p = dw_plan_path_pattern(&c[i]);
-        path = p;
-        printf("%-12s %-40s %-12s %s", c[i].service, c[i].command, dw_plan_scope_str(c[i].scope), path);
+        fprintf(out, "%-12s %-40s %-12s %s", c[i].service, c[i].command, dw_plan_scope_str(c[i].scope), p);
         if (c[i].parent && c[i].each)
-            printf("  <- %s: %s", c[i].parent, c[i].each);
+            fprintf(out, "  <- %s: %s", c[i].parent, c[i].each);
         else if (c[i].parent)
-            printf("  <- after %s", c[i].parent);
+            fprintf(out, "  <- after %s", c[i].parent);
         if (c[i].until)
-            printf("  (until %s)", c[i].until);
+            fprintf(out, "  (until %s)", c[i].until);
         if (c[i].not_ready)
-            printf("  (not ready: %s)", c[i].not_ready);
+            fprintf(out, "  (not ready: %s)", c[i].not_ready);
         if (c[i].window_param)
-            printf("  (window: %s, default %ld days)", c[i].window_param, c[i].window_default_days);
-        putchar('\n');
+            fprintf(out, "  (window: %s, default %ld days)", c[i].window_param, c[i].window_default_days);
+        fputc('\n', out);
         free(p);
     }
-    return fflush(stdout) == 0 ? 0 : 2;
+    return true;
+}
+
+int cli_cmd_plan(const struct cli_args *a)
+{
+    if (a->n_positional) {
+        fprintf(stderr, "dbward: plan takes no arguments (\"%s\")\n", a->positional[0]);
+        return EXIT_USAGE;
+    }
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
+        return EXIT_USAGE;
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++) {
+        bool ok = s_plan_write(outs.v[i].f, strcmp(outs.v[i].format, "json") == 0);
+        bad |= cli_output_end(&outs.v[i], ok);
+    }
+    return bad ? EXIT_USAGE : EXIT_CLEAN;
 }

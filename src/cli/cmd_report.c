@@ -1,15 +1,119 @@
-/* cmd_report.c: the commands that read reports: remediate, diff, merge and
- * history (the SQLite record of runs). */
+/* cmd_report.c: the commands that read reports: report (render in any
+ * format), remediate, diff, merge and history (the SQLite record of runs).
+ * Each opens its outputs before it reads anything. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <dbward/config.h>
 #include <dbward/dbward.h>
 #include <dbward/history.h>
 #include <dbward/report.h>
 #include <dbward/snapshot.h>
 
 #include "cli.h"
+
+/* Loads every positional argument as a JSON report into docs (new). */
+static int s_load_all(struct cli_args *a, json_t **docs)
+{
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    for (size_t i = 0; i < a->n_positional; i++) {
+        if (dw_json_load_file(a->positional[i], &docs[i], &err)) {
+            cli_print_error(&err);
+            return EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+/* Renders one JSON report (borrowed) into every output; source names it. */
+static int s_render_doc(struct cli_args *a, struct cli_outputs *outs, json_t *doc, const char *source)
+{
+    struct dw_report_loaded *r = NULL;
+    struct dw_config *cfg = NULL;
+    struct dw_custom_set set;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (cli_controls_load(a, &cfg, &set))
+        return -1;
+    enum dw_status rc = dw_report_load(doc, source, set.controls, set.n, &r, &err);
+    if (rc) {
+        dw_custom_set_clean_up(&set);
+        dw_config_free(cfg);
+        cli_print_error(&err);
+        return -1;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < outs->n; i++)
+        bad |= cli_render(a, &outs->v[i], &r->meta, &r->findings);
+    if (a->security_hub && strcmp(a->command, "report") == 0 && cli_security_hub(a, &r->meta, &r->findings) != 0)
+        bad = -1;
+    dw_report_loaded_free(r);
+    dw_custom_set_clean_up(&set);
+    dw_config_free(cfg);
+    return bad;
+}
+
+/* The exit code a report's findings give, as scan's. */
+static int s_findings_code(json_t *doc)
+{
+    size_t fail = 0, error = 0;
+    for (size_t i = 0; i < dw_report_doc_count(doc); i++) {
+        struct dw_finding_view v;
+        dw_report_doc_finding(doc, i, &v);
+        fail += strcmp(dw_str_or_empty(v.status), "FAIL") == 0;
+        error += strcmp(dw_str_or_empty(v.status), "ERROR") == 0;
+    }
+    return fail ? EXIT_FAILED : error ? EXIT_ERRORED : EXIT_CLEAN;
+}
+
+/* dbward report REPORT.json...: one report (several are merged first) in
+ * every format asked for. */
+int cli_cmd_report(struct cli_args *a)
+{
+    if (a->n_positional < 1) {
+        fputs("dbward: report takes JSON reports, e.g. dbward report scan.json -o html:report.html\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (!a->security_hub && (a->n_regions || a->profile || a->endpoint_url || a->timeout_s || a->max_attempts)) {
+        fputs("dbward: --region, --profile, --endpoint-url, --timeout and --max-attempts go with --security-hub\n",
+              stderr);
+        return EXIT_USAGE;
+    }
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
+        return EXIT_USAGE;
+    json_t **docs = calloc(a->n_positional, sizeof(*docs));
+    json_t *merged = NULL;
+    if (!docs)
+        abort();
+    int code = EXIT_USAGE;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (s_load_all(a, docs))
+        goto out;
+    json_t *doc = docs[0];
+    const char *src = a->positional[0];
+    if (a->n_positional > 1) {
+        if (dw_report_merge(docs, a->positional, a->n_positional, &merged, &err)) {
+            cli_print_error(&err);
+            goto out;
+        }
+        doc = merged;
+        src = "the merged reports";
+    }
+    if (s_render_doc(a, &outs, doc, src) == 0)
+        code = s_findings_code(doc);
+out:
+    cli_outputs_abort(&outs);
+    for (size_t i = 0; i < a->n_positional; i++)
+        json_decref(docs[i]);
+    free(docs);
+    json_decref(merged);
+    return code;
+}
 
 /* dbward remediate REPORT.json: the fixes as a bash script. */
 int cli_cmd_remediate(struct cli_args *a)
@@ -18,28 +122,121 @@ int cli_cmd_remediate(struct cli_args *a)
         fputs("dbward: remediate takes one JSON report, e.g. dbward remediate report.json -o fix.sh\n", stderr);
         return EXIT_USAGE;
     }
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
+        return EXIT_USAGE;
     json_t *rep = NULL;
     struct dw_error err;
     memset(&err, 0, sizeof(err));
     if (dw_json_load_file(a->positional[0], &rep, &err)) {
         cli_print_error(&err);
-        return EXIT_USAGE;
-    }
-    struct cli_out o;
-    FILE *out = cli_out_open(&o, a->output);
-    if (!out) {
-        json_decref(rep);
+        cli_outputs_abort(&outs);
         return EXIT_USAGE;
     }
     struct dw_remediate_opts ro = {a->controls, a->n_controls, a->severity_mask};
-    enum dw_status rc = dw_remediate_script(rep, a->positional[0], &ro, out, &err);
-    json_decref(rep);
-    if (cli_out_close(&o, rc == DW_OK) != 0) {
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++) {
+        enum dw_status rc = dw_remediate_script(rep, a->positional[0], &ro, outs.v[i].f, &err);
         if (rc && err.message[0])
             cli_print_error(&err);
+        bad |= cli_output_end(&outs.v[i], rc == DW_OK);
+    }
+    json_decref(rep);
+    return bad ? EXIT_USAGE : EXIT_CLEAN;
+}
+
+/* The history file of --db for a command that reads it: it must exist
+ * (only scan creates one). */
+static int s_history_open(const char *path, struct dw_history **h)
+{
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (access(path, F_OK) != 0) {
+        fprintf(stderr, "dbward: %s: no such history file (dbward scan --db %s creates it)\n", path, path);
         return EXIT_USAGE;
     }
-    return EXIT_CLEAN;
+    if (dw_history_open(path, h, &err)) {
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* One comparison into every output; adds the new failures to *fresh. */
+static int s_diff_one(struct cli_args *a, struct cli_outputs *outs, json_t *o, const char *os, json_t *n,
+                      const char *ns, size_t *fresh)
+{
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    for (size_t i = 0; i < outs->n; i++) {
+        struct dw_diff_opts d = {.as_json = strcmp(outs->v[i].format, "json") == 0,
+                                 .cross_account = a->cross_account};
+        size_t count = 0;
+        if (dw_report_diff(o, os, n, ns, &d, outs->v[i].f, &count, &err)) {
+            cli_print_error(&err);
+            return -1;
+        }
+        if (i == 0)
+            *fresh += count;
+    }
+    return 0;
+}
+
+/* diff --db without runs: each account of the history against itself, its
+ * run before the last against its last. */
+static int s_diff_accounts(struct cli_args *a, struct dw_history *h, struct cli_outputs *outs, size_t *fresh)
+{
+    struct dw_history_run *runs = NULL;
+    size_t n = 0;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (dw_history_list(h, 100000, &runs, &n, &err)) {
+        cli_print_error(&err);
+        return -1;
+    }
+    int rc = 0;
+    size_t compared = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        bool first = true;
+        for (size_t k = 0; k < i && first; k++)
+            first = strcmp(runs[k].account_id, runs[i].account_id) != 0;
+        if (!first)
+            continue;
+        int64_t last = 0, before = 0;
+        for (size_t k = i; k < n; k++) {
+            if (strcmp(runs[k].account_id, runs[i].account_id) == 0) {
+                before = last;
+                last = runs[k].id;
+            }
+        }
+        if (!before) {
+            fprintf(stderr, "dbward: account %s has one run in %s, nothing to compare\n", runs[i].account_id,
+                    a->db);
+            continue;
+        }
+        char refs[2][24], names[2][48];
+        json_t *docs[2] = {NULL, NULL};
+        snprintf(refs[0], sizeof(refs[0]), "%lld", (long long)before);
+        snprintf(refs[1], sizeof(refs[1]), "%lld", (long long)last);
+        for (int k = 0; k < 2 && rc == 0; k++) {
+            snprintf(names[k], sizeof(names[k]), "run %lld", (long long)(k ? last : before));
+            if (dw_history_load(h, refs[k], &docs[k], NULL, &err)) {
+                cli_print_error(&err);
+                rc = -1;
+            }
+        }
+        if (rc == 0)
+            rc = s_diff_one(a, outs, docs[0], names[0], docs[1], names[1], fresh);
+        json_decref(docs[0]);
+        json_decref(docs[1]);
+        compared++;
+    }
+    free(runs);
+    if (rc == 0 && !compared) {
+        fprintf(stderr, "dbward: %s holds no account with two runs to compare\n", a->db);
+        return -1;
+    }
+    return rc;
 }
 
 /* dbward diff OLD.json NEW.json: exit 1 when NEW has failures OLD had not. */
@@ -50,25 +247,29 @@ int cli_cmd_diff(struct cli_args *a)
               "(dbward diff --db history.db latest~1 latest)\n", stderr);
         return EXIT_USAGE;
     }
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
+        return EXIT_USAGE;
     json_t *o = NULL, *n = NULL;
+    struct dw_history *h = NULL;
     struct dw_error err;
     memset(&err, 0, sizeof(err));
     int code = EXIT_USAGE;
-    FILE *out = NULL;
     size_t fresh = 0;
     char names[2][64];
-    const char *refs[2] = {a->n_positional ? a->positional[0] : "latest~1",
-                           a->n_positional ? a->positional[1] : "latest"};
-    const char *srcs[2] = {refs[0], refs[1]};
+    const char *srcs[2] = {a->n_positional ? a->positional[0] : "", a->n_positional ? a->positional[1] : ""};
     if (a->db) {
-        struct dw_history *h = NULL;
+        if (s_history_open(a->db, &h))
+            goto out;
+        if (!a->n_positional) {
+            if (s_diff_accounts(a, h, &outs, &fresh) == 0)
+                code = EXIT_CLEAN;
+            goto ends;
+        }
         int64_t ids[2] = {0, 0};
-        enum dw_status rc = dw_history_open(a->db, &h, &err);
+        enum dw_status rc = dw_history_load(h, srcs[0], &o, &ids[0], &err);
         if (!rc)
-            rc = dw_history_load(h, refs[0], &o, &ids[0], &err);
-        if (!rc)
-            rc = dw_history_load(h, refs[1], &n, &ids[1], &err);
-        dw_history_close(h);
+            rc = dw_history_load(h, srcs[1], &n, &ids[1], &err);
         if (rc) {
             cli_print_error(&err);
             goto out;
@@ -81,31 +282,34 @@ int cli_cmd_diff(struct cli_args *a)
         cli_print_error(&err);
         goto out;
     }
-    struct cli_out dout;
-    out = cli_out_open(&dout, a->output);
-    if (!out)
-        goto out;
-    bool json = a->format && strcmp(a->format, "json") == 0;
-    enum dw_status rc = dw_report_diff(o, srcs[0], n, srcs[1], json, out, &fresh, &err);
-    if (cli_out_close(&dout, rc == DW_OK) != 0) {
-        if (rc)
-            cli_print_error(&err);
-        goto out;
+    if (s_diff_one(a, &outs, o, srcs[0], n, srcs[1], &fresh) == 0)
+        code = EXIT_CLEAN;
+ends:
+    for (size_t i = 0; i < outs.n; i++) {
+        if (cli_output_end(&outs.v[i], code == EXIT_CLEAN) != 0)
+            code = EXIT_USAGE;
     }
-    code = fresh ? EXIT_FAILED : EXIT_CLEAN;
+    if (code == EXIT_CLEAN && fresh)
+        code = EXIT_FAILED;
 out:
+    cli_outputs_abort(&outs);
+    dw_history_close(h);
     json_decref(o);
     json_decref(n);
     return code;
 }
 
-/* dbward merge REPORT.json...: one JSON report from several runs. */
+/* dbward merge REPORT.json...: one JSON report from several runs, or any
+ * format of it with -o FORMAT:FILE. */
 int cli_cmd_merge(struct cli_args *a)
 {
     if (a->n_positional < 1) {
         fputs("dbward: merge takes JSON reports, e.g. dbward merge shard-*.json -o all.json\n", stderr);
         return EXIT_USAGE;
     }
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
+        return EXIT_USAGE;
     json_t **docs = calloc(a->n_positional, sizeof(*docs));
     json_t *merged = NULL;
     if (!docs)
@@ -113,30 +317,34 @@ int cli_cmd_merge(struct cli_args *a)
     struct dw_error err;
     memset(&err, 0, sizeof(err));
     int code = EXIT_USAGE;
-    for (size_t i = 0; i < a->n_positional; i++) {
-        if (dw_json_load_file(a->positional[i], &docs[i], &err)) {
-            cli_print_error(&err);
-            goto out;
-        }
-    }
+    if (s_load_all(a, docs))
+        goto out;
     if (dw_report_merge(docs, a->positional, a->n_positional, &merged, &err)) {
         cli_print_error(&err);
         goto out;
     }
-    struct cli_out o;
-    FILE *out = cli_out_open(&o, a->output);
-    if (!out)
-        goto out;
-    int rc = json_dumpf(merged, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-    fputc('\n', out);
-    if (cli_out_close(&o, rc == 0) != 0) {
-        fputs("dbward: could not write the merged report\n", stderr);
-        goto out;
+    int bad = 0;
+    /* JSON is the merged document as it stands; other formats render it. */
+    struct cli_outputs rest = {0};
+    for (size_t i = 0; i < outs.n; i++) {
+        if (strcmp(outs.v[i].format, "json") != 0) {
+            rest.v[rest.n++] = outs.v[i];
+            outs.v[i].open = false;
+            continue;
+        }
+        int rc = json_dumpf(merged, outs.v[i].f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+        if (rc == 0 && fputc('\n', outs.v[i].f) == EOF)
+            rc = -1;
+        bad |= cli_output_end(&outs.v[i], rc == 0);
     }
+    if (rest.n)
+        bad |= s_render_doc(a, &rest, merged, "the merged report");
+    cli_outputs_abort(&rest);
     fprintf(stderr, "dbward: merged %zu reports: %zu findings, %zu accounts\n", a->n_positional,
             json_array_size(json_object_get(merged, "findings")), json_array_size(json_object_get(merged, "accounts")));
-    code = EXIT_CLEAN;
+    code = bad ? EXIT_USAGE : EXIT_CLEAN;
 out:
+    cli_outputs_abort(&outs);
     for (size_t i = 0; i < a->n_positional; i++)
         json_decref(docs[i]);
     free(docs);
@@ -144,33 +352,8 @@ out:
     return code;
 }
 
-/* dbward history --db FILE: the recorded runs, oldest first. */
-int cli_cmd_history(struct cli_args *a)
+static void s_history_write(FILE *out, bool json, const struct dw_history_run *runs, size_t n)
 {
-    if (!a->db || a->n_positional) {
-        fputs("dbward: history takes --db FILE, e.g. dbward history --db history.db\n", stderr);
-        return EXIT_USAGE;
-    }
-    struct dw_history *h = NULL;
-    struct dw_history_run *runs = NULL;
-    size_t n = 0;
-    struct dw_error err;
-    memset(&err, 0, sizeof(err));
-    enum dw_status rc = dw_history_open(a->db, &h, &err);
-    if (!rc)
-        rc = dw_history_list(h, 1000, &runs, &n, &err);
-    dw_history_close(h);
-    if (rc) {
-        cli_print_error(&err);
-        return EXIT_USAGE;
-    }
-    struct cli_out o;
-    FILE *out = cli_out_open(&o, a->output);
-    if (!out) {
-        free(runs);
-        return EXIT_USAGE;
-    }
-    bool json = a->format && strcmp(a->format, "json") == 0;
     if (json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++) {
@@ -185,16 +368,48 @@ int cli_cmd_history(struct cli_args *a)
         json_dumpf(arr, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
         fputc('\n', out);
         json_decref(arr);
-    } else {
-        fprintf(out, "%5s  %-20s  %-20s  %-12s  %5s %5s %5s %5s %5s %5s  %s\n", "run", "recorded", "evidence taken",
-                "account", "total", "PASS", "FAIL", "ERROR", "N/A", "MUTED", "source");
-        for (size_t i = 0; i < n; i++)
-            fprintf(out, "%5lld  %-20s  %-20s  %-12s  %5lld %5lld %5lld %5lld %5lld %5lld  %s\n",
-                    (long long)runs[i].id, runs[i].recorded_at, runs[i].taken_at, runs[i].account_id,
-                    (long long)runs[i].total, (long long)runs[i].pass, (long long)runs[i].fail,
-                    (long long)runs[i].error, (long long)runs[i].not_applicable, (long long)runs[i].muted,
-                    runs[i].source);
+        return;
+    }
+    fprintf(out, "%5s  %-20s  %-20s  %-12s  %5s %5s %5s %5s %5s %5s  %s\n", "run", "recorded", "evidence taken",
+            "account", "total", "PASS", "FAIL", "ERROR", "N/A", "MUTED", "source");
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%5lld  %-20s  %-20s  %-12s  %5lld %5lld %5lld %5lld %5lld %5lld  %s\n", (long long)runs[i].id,
+                runs[i].recorded_at, runs[i].taken_at, runs[i].account_id, (long long)runs[i].total,
+                (long long)runs[i].pass, (long long)runs[i].fail, (long long)runs[i].error,
+                (long long)runs[i].not_applicable, (long long)runs[i].muted, runs[i].source);
+}
+
+/* dbward history --db FILE: the recorded runs, oldest first. */
+int cli_cmd_history(struct cli_args *a)
+{
+    if (!a->db || a->n_positional) {
+        fputs("dbward: history takes --db FILE, e.g. dbward history --db history.db\n", stderr);
+        return EXIT_USAGE;
+    }
+    struct cli_outputs outs;
+    if (cli_outputs_open(a, &outs))
+        return EXIT_USAGE;
+    struct dw_history *h = NULL;
+    struct dw_history_run *runs = NULL;
+    size_t n = 0;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    if (s_history_open(a->db, &h)) {
+        cli_outputs_abort(&outs);
+        return EXIT_USAGE;
+    }
+    enum dw_status rc = dw_history_list(h, 1000, &runs, &n, &err);
+    dw_history_close(h);
+    if (rc) {
+        cli_print_error(&err);
+        cli_outputs_abort(&outs);
+        return EXIT_USAGE;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++) {
+        s_history_write(outs.v[i].f, strcmp(outs.v[i].format, "json") == 0, runs, n);
+        bad |= cli_output_end(&outs.v[i], true);
     }
     free(runs);
-    return cli_out_close(&o, true) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+    return bad ? EXIT_USAGE : EXIT_CLEAN;
 }

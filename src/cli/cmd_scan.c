@@ -23,6 +23,21 @@ static void s_debug_line(void *user, const char *line)
     fprintf(stderr, "[debug] %s\n", line);
 }
 
+/* --progress: a plain line every few seconds and at the end, for logs
+ * that are not terminals. */
+static void s_progress_plain(void *user, const struct dw_live_progress *p, bool final)
+{
+    static time_t last;
+    (void)user;
+    time_t now = time(NULL);
+    if (!final && last && now - last < 5)
+        return;
+    last = now;
+    fprintf(stderr, "dbward: progress: %zu regions, %llu calls done, %d in flight, %d queued, %llu retries%s\n",
+            p->regions, (unsigned long long)p->done, p->in_flight, p->queued, (unsigned long long)p->retries,
+            final ? " (done)" : "");
+}
+
 static void s_progress_line(void *user, const struct dw_live_progress *p, bool final)
 {
     (void)user;
@@ -47,7 +62,7 @@ static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
         .timeout_ms = (a->timeout_s ? a->timeout_s : 30) * 1000L,
         .retry_base_ms = env_base && *env_base ? strtol(env_base, NULL, 10) : 1000,
         .log = a->debug ? s_debug_line : NULL,
-        .progress = isatty(2) && !a->debug ? s_progress_line : NULL,
+        .progress = a->debug ? NULL : a->progress ? s_progress_plain : isatty(2) ? s_progress_line : NULL,
         .max_rate = a->max_rate,
     };
     if (lo.max_attempts < 1)
@@ -55,34 +70,39 @@ static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
     *out = lo;
 }
 
-/* Writes findings in one format. */
-static enum dw_status s_write_report(FILE *out, const char *fmt, const struct dw_report_meta *meta,
-                                     const struct dw_findings *f, bool color, enum dw_csf_version csf)
+/* The runs of meta's account in the history at path, oldest first (the
+ * last 30), as trend points borrowing *runs. A history that does not exist
+ * yet, or cannot be read, gives none (the record will say why). */
+static void s_trend_load(const char *path, const struct dw_report_meta *meta, struct dw_history_run **runs,
+                         struct dw_trend_point **out, size_t *n)
 {
-    if (!fmt || strcmp(fmt, "text") == 0)
-        return dw_report_text(out, meta, f, color);
-    if (strcmp(fmt, "json") == 0)
-        return dw_report_json(out, meta, f);
-    if (strcmp(fmt, "csv") == 0)
-        return dw_report_csv(out, f);
-    if (strcmp(fmt, "junit") == 0)
-        return dw_report_junit(out, f);
-    if (strcmp(fmt, "sarif") == 0)
-        return dw_report_sarif(out, meta, f);
-    if (strcmp(fmt, "ocsf") == 0)
-        return dw_report_ocsf(out, meta, f);
-    if (strcmp(fmt, "html") == 0)
-        return dw_report_html(out, meta, f);
-    if (strcmp(fmt, "asff") == 0) {
-        /* A stream: one batch per line, each one batch-import-findings call. */
-        for (size_t i = 0; i == 0 || i < f->n; i += DW_ASFF_BATCH) {
-            enum dw_status rc = dw_report_asff(out, meta, f, i, DW_ASFF_BATCH, true);
-            if (rc)
-                return rc;
-        }
-        return DW_OK;
+    *runs = NULL;
+    *out = NULL;
+    *n = 0;
+    if (access(path, F_OK) != 0)
+        return;
+    struct dw_history *h = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    size_t count = 0;
+    if (dw_history_open(path, &h, &err) || dw_history_list(h, 100000, runs, &count, &err)) {
+        dw_history_close(h);
+        return;
     }
-    return dw_report_matrix(out, f, csf, strcmp(fmt, "matrix-md") == 0);
+    dw_history_close(h);
+    *out = calloc(count + 1, sizeof(**out));
+    if (!*out)
+        abort();
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp((*runs)[i].account_id, meta->account_id) != 0)
+            continue;
+        (*out)[(*n)++] = (struct dw_trend_point){(*runs)[i].taken_at, (size_t)(*runs)[i].pass,
+                                                  (size_t)(*runs)[i].fail, (size_t)(*runs)[i].error};
+    }
+    if (*n > 30) {
+        memmove(*out, *out + (*n - 30), 30 * sizeof(**out));
+        *n = 30;
+    }
 }
 
 /* Records the run in the SQLite history at path. */
@@ -106,36 +126,6 @@ static int s_record(const char *path, const struct dw_report_meta *meta, const s
     return 0;
 }
 
-/* ASFF to files: PATH holds the first 100 findings; more go to PATH-2,
- * PATH-3, ... (the number goes before the extension), so each file is one
- * batch-import-findings call as it stands. */
-static int s_write_asff_files(const char *path, const struct dw_report_meta *meta, const struct dw_findings *f)
-{
-    for (size_t i = 0, part = 1; i == 0 || i < f->n; i += DW_ASFF_BATCH, part++) {
-        char name[4096];
-        const char *slash = strrchr(path, '/');
-        const char *dot = strrchr(path, '.');
-        if (dot && slash && dot < slash)
-            dot = NULL;
-        if (part == 1)
-            snprintf(name, sizeof(name), "%s", path);
-        else if (dot && dot != path && dot[-1] != '/')
-            snprintf(name, sizeof(name), "%.*s-%zu%s", (int)(dot - path), path, part, dot);
-        else
-            snprintf(name, sizeof(name), "%s-%zu", path, part);
-        struct cli_out o;
-        FILE *fp = cli_out_open(&o, name);
-        if (!fp)
-            return -1;
-        enum dw_status wrc = dw_report_asff(fp, meta, f, i, DW_ASFF_BATCH, false);
-        if (cli_out_close(&o, wrc == DW_OK) != 0) {
-            fprintf(stderr, "dbward: could not write %s\n", name);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* The audit's notes: collection statistics, refused entries, warnings. */
 static void s_note(void *user, const char *line, bool is_warning)
 {
@@ -149,8 +139,13 @@ int cli_cmd_scan(struct cli_args *a)
     struct dw_config *cfg = NULL;
     struct dw_error err;
     int code = EXIT_USAGE;
-    FILE *out = NULL;
+    struct cli_outputs outs = {0};
     memset(&err, 0, sizeof(err));
+    if (a->n_positional) {
+        fprintf(stderr, "dbward: scan takes no arguments (\"%s\"); a saved account is --snapshot DIR\n",
+                a->positional[0]);
+        goto out;
+    }
     if (cli_config_load(a, &cfg))
         goto out;
     if ((a->n_accounts || a->ou || a->role_name || a->n_exclude_accounts || a->external_id) &&
@@ -163,24 +158,19 @@ int cli_cmd_scan(struct cli_args *a)
         fputs("dbward: --ou goes with --accounts org\n", stderr);
         goto out;
     }
-    if (a->format && strcmp(a->format, "markdown") == 0) {
-        fputs("dbward: --format markdown is for explain and controls; scan writes text, json, csv, junit, sarif, "
-              "ocsf, asff, html, matrix or matrix-md\n", stderr);
-        goto out;
-    }
-    bool matrix = a->format && strncmp(a->format, "matrix", 6) == 0;
-    for (size_t i = 0; i < a->n_outs; i++)
-        matrix = matrix || strncmp(a->out_format[i], "matrix", 6) == 0;
-    if (a->framework_given && !matrix) {
-        fputs("dbward: --framework chooses the NIST CSF version of the compliance matrix; give --format matrix, "
-              "--format matrix-md or -o matrix:FILE with it (the other reports carry CSF 1.1 and 2.0)\n", stderr);
-        goto out;
-    }
-    if (a->snapshot && (a->profile || a->endpoint_url || a->save_snapshot || a->debug)) {
+    if (a->snapshot && (((a->profile || a->endpoint_url) && !a->security_hub) || a->save_snapshot || a->debug)) {
         fputs("dbward: --profile, --endpoint-url, --save-snapshot and --debug are for live scans, "
-              "not with --snapshot\n", stderr);
+              "not with --snapshot (--profile and --endpoint-url go with --security-hub)\n", stderr);
         goto out;
     }
+    if (a->progress && a->snapshot) {
+        fputs("dbward: --progress is for live scans, not with --snapshot\n", stderr);
+        goto out;
+    }
+    /* Every output is opened before the first call: an impossible one
+     * stops the run before it costs anything. */
+    if (cli_outputs_open(a, &outs))
+        goto out;
     bool incomplete = false;
     struct dw_audit_opts ao = {
         .cfg = cfg,
@@ -217,40 +207,29 @@ int cli_cmd_scan(struct cli_args *a)
     }
     const struct dw_report_meta *meta = &au->meta;
     const struct dw_findings *findings = &au->findings;
-    struct cli_out main_out;
-    out = cli_out_open(&main_out, a->output);
-    if (!out)
-        goto out;
-    bool text = !a->format || strcmp(a->format, "text") == 0;
-    bool color = text && !a->no_color && out == stdout && isatty(fileno(stdout)) &&
-                 !(getenv("NO_COLOR") && getenv("NO_COLOR")[0]);
-    enum dw_status wrc = s_write_report(out, a->format, meta, findings, color, a->framework);
-    if (cli_out_close(&main_out, wrc == DW_OK) != 0) {
-        fprintf(stderr, "dbward: could not write the report\n");
-        goto out;
-    }
-    for (size_t i = 0; i < a->n_outs; i++) {
-        if (strcmp(a->out_format[i], "asff") == 0) {
-            if (s_write_asff_files(a->out_path[i], meta, findings) != 0)
-                goto out;
-            continue;
-        }
-        struct cli_out extra_out;
-        FILE *extra = cli_out_open(&extra_out, a->out_path[i]);
-        if (!extra)
-            goto out;
-        wrc = s_write_report(extra, a->out_format[i], meta, findings, false, a->framework);
-        if (cli_out_close(&extra_out, wrc == DW_OK) != 0) {
-            fprintf(stderr, "dbward: could not write %s\n", a->out_path[i]);
-            goto out;
-        }
-    }
+    int bad = 0;
+    /* With --db, the HTML report shows the trend of this account's runs. */
+    struct dw_report_meta with_trend = *meta;
+    struct dw_trend_point *trend = NULL;
+    struct dw_history_run *runs = NULL;
+    if (a->db)
+        s_trend_load(a->db, meta, &runs, &trend, &with_trend.n_trend);
+    with_trend.trend = trend;
+    for (size_t i = 0; i < outs.n; i++)
+        bad |= cli_render(a, &outs.v[i], &with_trend, findings);
+    free(trend);
+    free(runs);
     if (a->db && s_record(a->db, meta, findings) != 0)
+        bad = -1;
+    if (a->security_hub && cli_security_hub(a, meta, findings) != 0)
+        bad = -1;
+    if (bad)
         goto out;
     struct dw_summary sum;
     dw_summary_compute(findings, &sum);
     code = sum.by_status[DW_FAIL] ? EXIT_FAILED : sum.by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
 out:
+    cli_outputs_abort(&outs);
     dw_audit_free(au);
     dw_config_free(cfg);
     return code;

@@ -172,6 +172,34 @@ static void s_takes_value(FILE *out)
     }
 }
 
+/* For each command, a shell case arm: the options it takes (what) or the
+ * formats it writes (formats), from the same tables as the parser. */
+static void s_per_command(FILE *out, bool formats, const char *assign_open, const char *assign_close)
+{
+    for (size_t i = 0; i < cli_commands_count; i++) {
+        bool dup = false;
+        for (size_t k = 0; k < i; k++)
+            dup = dup || strcmp(cli_commands[k].name, cli_commands[i].name) == 0;
+        if (dup)
+            continue;
+        fprintf(out, "    %s) %s", cli_commands[i].name, assign_open);
+        if (formats) {
+            fputs(cli_commands[i].formats, out);
+        } else {
+            bool first = true;
+            for (size_t k = 0; k < cli_opts_count; k++) {
+                if (!cli_opt_applies(&cli_opts[k], cli_commands[i].name))
+                    continue;
+                fprintf(out, "%s--%s", first ? "" : " ", cli_opts[k].name);
+                if (cli_opts[k].short_name)
+                    fprintf(out, " -%c", cli_opts[k].short_name);
+                first = false;
+            }
+        }
+        fprintf(out, "%s;;\n", assign_close);
+    }
+}
+
 static const char s_profiles_sh[] =
     "  sed -n -e 's/^\\[profile \\([^]]*\\)\\]$/\\1/p' -e 's/^\\[\\(default\\)\\]$/\\1/p' \\\n"
     "    \"${AWS_CONFIG_FILE:-$HOME/.aws/config}\" 2>/dev/null\n"
@@ -194,7 +222,11 @@ bool cli_completion(FILE *out, const char *shell)
         s_words(out, 2);
         fputs("\"\n  local ids=\"", out);
         s_words(out, 3);
-        fputs("\"\n  case $prev in\n"
+        fputs("\"\n  case ${COMP_WORDS[1]} in\n", out);
+        s_per_command(out, false, "opts=\"", "\"");
+        fputs("  esac\n  case ${COMP_WORDS[1]} in\n", out);
+        s_per_command(out, true, "formats=\"", "\"");
+        fputs("  esac\n  case $prev in\n"
               "    --format|-f) COMPREPLY=($(compgen -W \"$formats\" -- \"$cur\")); return;;\n"
               "    --output|-o)\n"
               "      if [[ $cur == *:* ]]; then COMPREPLY=($(compgen -f -- \"${cur#*:}\")); COMPREPLY=(\"${COMPREPLY[@]/#/${cur%%:*}:}\");\n"
@@ -233,7 +265,11 @@ bool cli_completion(FILE *out, const char *shell)
         s_words(out, 2);
         fputs(")\n  ids=(", out);
         s_words(out, 3);
-        fputs(")\n  local prev=${words[CURRENT-1]}\n"
+        fputs(")\n  case ${words[2]} in\n", out);
+        s_per_command(out, false, "opts=(", ")");
+        fputs("  esac\n  case ${words[2]} in\n", out);
+        s_per_command(out, true, "formats=(", ")");
+        fputs("  esac\n  local prev=${words[CURRENT-1]}\n"
               "  case $prev in\n"
               "    --format|-f) compadd -a formats; return;;\n"
               "    --controls|-c) compadd -a ids; return;;\n"

@@ -39,8 +39,11 @@ static void s_usage(FILE *out)
     fputs("\nenvironment:\n", out);
     for (size_t i = 0; i < cli_envs_count; i++)
         fprintf(out, "  %s\n      %s\n", cli_envs[i].name, cli_envs[i].help);
-    fputs("\nThe manual page (dbward man | man -l -) says more.\n", out);
+    fputs("\ndbward COMMAND --help (or dbward help COMMAND) lists one command's options and formats;\n"
+          "the manual page (dbward man | man -l -) says more.\n", out);
 }
+
+static int s_plan(struct cli_args *a) { return cli_cmd_plan(a); }
 
 int main(int argc, char **argv)
 {
@@ -55,42 +58,49 @@ int main(int argc, char **argv)
         fprintf(stderr, "dbward: %s\n", msg);
         goto out;
     }
+    static const struct {
+        const char *name;
+        int (*run)(struct cli_args *a);
+    } cmds[] = {
+        {"scan", cli_cmd_scan},         {"report", cli_cmd_report},       {"controls", cli_cmd_controls},
+        {"explain", cli_cmd_explain},   {"diff", cli_cmd_diff},           {"man", cli_cmd_man},
+        {"completion", cli_cmd_completion}, {"merge", cli_cmd_merge},     {"history", cli_cmd_history},
+        {"remediate", cli_cmd_remediate}, {"query", cli_cmd_query},       {"plan", s_plan},
+        {"snapshot-script", cli_cmd_script}, {"whoami", cli_cmd_whoami},
+    };
     if (a.version) {
         char libs[512];
         dw_library_versions(libs, sizeof(libs));
         printf("dbward %s (commit %s)\n%s\n", dw_version(), dw_git_commit(), libs);
         code = EXIT_CLEAN;
-    } else if (a.help || !a.command || strcmp(a.command, "help") == 0) {
-        s_usage(a.command || a.help ? stdout : stderr);
-        code = a.command || a.help ? EXIT_CLEAN : EXIT_USAGE;
-    } else if (strcmp(a.command, "scan") == 0) {
-        code = cli_cmd_scan(&a);
-    } else if (strcmp(a.command, "controls") == 0) {
-        code = cli_cmd_controls(&a);
-    } else if (strcmp(a.command, "explain") == 0) {
-        code = cli_cmd_explain(&a);
-    } else if (strcmp(a.command, "diff") == 0) {
-        code = cli_cmd_diff(&a);
-    } else if (strcmp(a.command, "man") == 0) {
-        code = cli_cmd_man(&a);
-    } else if (strcmp(a.command, "completion") == 0) {
-        code = cli_cmd_completion(&a);
-    } else if (strcmp(a.command, "merge") == 0) {
-        code = cli_cmd_merge(&a);
-    } else if (strcmp(a.command, "history") == 0) {
-        code = cli_cmd_history(&a);
-    } else if (strcmp(a.command, "remediate") == 0) {
-        code = cli_cmd_remediate(&a);
-    } else if (strcmp(a.command, "query") == 0) {
-        code = cli_cmd_query(&a);
-    } else if (strcmp(a.command, "plan") == 0) {
-        code = cli_cmd_plan(&a);
-    } else if (strcmp(a.command, "snapshot-script") == 0) {
-        code = cli_cmd_script(&a);
-    } else if (strcmp(a.command, "whoami") == 0) {
-        code = cli_cmd_whoami(&a);
-    } else {
+        goto out;
+    }
+    if (!a.command) {
+        s_usage(a.help ? stdout : stderr);
+        code = a.help ? EXIT_CLEAN : EXIT_USAGE;
+        goto out;
+    }
+    if (!cli_command_find(a.command)) {
         fprintf(stderr, "dbward: unknown command \"%s\" (see dbward help)\n", a.command);
+        goto out;
+    }
+    /* dbward help COMMAND and dbward COMMAND --help: that command's page. */
+    const char *page = strcmp(a.command, "help") == 0 ? (a.n_positional ? a.positional[0] : NULL) : a.command;
+    if (a.help || strcmp(a.command, "help") == 0) {
+        if (page && !cli_command_find(page)) {
+            fprintf(stderr, "dbward: unknown command \"%s\" (see dbward help)\n", page);
+            goto out;
+        }
+        if (page && strcmp(page, "help") != 0)
+            cli_command_help(stdout, page);
+        else
+            s_usage(stdout);
+        code = fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+        goto out;
+    }
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        if (strcmp(cmds[i].name, a.command) == 0)
+            code = cmds[i].run(&a);
     }
 out:
     cli_args_clean_up(&a);

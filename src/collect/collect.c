@@ -64,6 +64,7 @@ struct s_job {
     int pages;
     int depth;        /* dependent round trips before this one */
     const struct dw_plan_call *row; /* the plan row; its children follow the answer (NULL: none) */
+    bool redirected;  /* asked again in the region S3 named (s_bucket_region); once at most */
 };
 
 static int64_t s_now_ms(void)
@@ -292,15 +293,24 @@ static int s_prepare(void *user, struct dw_http_req *r)
         dw_aws_call_clean_up(&c);
         return -1;
     }
-    struct dw_sigv4_header h[3] = {{"host", c.host}, {"content-type", c.content_type}, {"x-amz-target", c.target}};
-    struct dw_sigv4_request req = {c.method, c.path, c.query, h, c.target ? 3 : 2, c.body, c.body_len};
+    /* Signed: host, and the content type and target when the protocol sends them (a REST GET has neither). */
+    struct dw_sigv4_header h[3] = {{"host", c.host}};
+    size_t nh = 1;
+    if (c.content_type)
+        h[nh++] = (struct dw_sigv4_header){"content-type", c.content_type};
+    if (c.target)
+        h[nh++] = (struct dw_sigv4_header){"x-amz-target", c.target};
+    struct dw_sigv4_request req = {c.method, c.path, c.query, h, nh, c.body, c.body_len};
     struct dw_sigv4_params prm = {run->creds->access_key_id, run->creds->secret_key, run->creds->session_token,
-                                  c.signing_region, c.signing_service, (int64_t)time(NULL), false, false};
+                                  c.signing_region, c.signing_service, (int64_t)time(NULL), c.sign_payload, false};
     struct dw_sigv4_result sr;
     int rc = -1;
     if (dw_sigv4_sign(&req, &prm, &sr, &err) == DW_OK) {
         dw_http_req_set_header(r, "Host", c.host); /* the one signed, whatever libcurl would pick */
-        dw_http_req_set_header(r, "Content-Type", c.content_type);
+        if (c.content_type)
+            dw_http_req_set_header(r, "Content-Type", c.content_type);
+        if (c.sign_payload)
+            dw_http_req_set_header(r, "X-Amz-Content-SHA256", sr.content_sha256);
         if (c.target)
             dw_http_req_set_header(r, "X-Amz-Target", c.target);
         dw_http_req_set_header(r, "X-Amz-Date", sr.x_amz_date);
@@ -369,6 +379,29 @@ static void s_progress(struct s_run *run, bool final)
     run->o->progress(run->o->user, &p, final);
 }
 
+/* An S3 bucket in another region than the call's: S3 answers 301
+ * PermanentRedirect (or 400 AuthorizationHeaderMalformed, 400
+ * IllegalLocationConstraintException) with the bucket's region in
+ * x-amz-bucket-region, as botocore's S3RegionRedirector reads it. The
+ * region, a new string, when the job should be asked again there. */
+static char *s_bucket_region(const struct s_job *j, const struct dw_http_req *r, const char *code)
+{
+    if (j->redirected || strcmp(j->service, "s3api") != 0 || !code)
+        return NULL;
+    if (strcmp(code, "PermanentRedirect") != 0 && strcmp(code, "AuthorizationHeaderMalformed") != 0 &&
+        strcmp(code, "IllegalLocationConstraintException") != 0 && strcmp(code, "TemporaryRedirect") != 0)
+        return NULL;
+    char *region = dw_http_req_resp_header(r, "x-amz-bucket-region");
+    bool ok = region && *region && strlen(region) < 32 && strcmp(region, j->region) != 0;
+    for (const char *p = region; ok && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-';
+    if (!ok) {
+        free(region);
+        return NULL;
+    }
+    return region;
+}
+
 static void s_done(void *user, struct dw_http_req *r)
 {
     struct s_job *j = user;
@@ -391,7 +424,25 @@ static void s_done(void *user, struct dw_http_req *r)
                                                   &code, &msg, &err);
         const struct dw_plan_call *parent = j->row && j->row->parent ? dw_plan_find(j->row->parent) : NULL;
         bool later = rc == DW_E_API && parent && parent->until && s_not_ready(j->row, code);
-        if (later && *s_polls(run, parent) < DW_PLAN_POLL_ATTEMPTS) {
+        char *moved = rc == DW_E_API ? s_bucket_region(j, r, code) : NULL;
+        struct dw_aws_call c2;
+        if (moved && dw_aws_call_build(run->models, j->service, j->command, j->params, moved,
+                                       run->o->endpoint_url, &c2, NULL) == DW_OK) {
+            /* The answer lands where the plan put it (the trail's home region);
+             * only the request goes to the bucket's region. */
+            free(j->region);
+            j->region = moved;
+            moved = NULL;
+            j->redirected = true;
+            struct dw_http_req *nr = dw_http_req_new(c2.method, c2.url, c2.body, c2.body_len);
+            dw_aws_call_clean_up(&c2);
+            nr->prepare = s_prepare;
+            nr->done = s_done;
+            nr->user = j;
+            s_set_endpoint(nr, j);
+            dw_http_submit(run->http, nr);
+            keep = true;
+        } else if (later && *s_polls(run, parent) < DW_PLAN_POLL_ATTEMPTS) {
             /* Not ready yet: the parent is made again and this call follows its answer. */
             s_plan_call(run, j->depth + 1, parent, j->region, NULL, s_poll_wait_ms(run));
         } else if (later) {
@@ -447,6 +498,7 @@ static void s_done(void *user, struct dw_http_req *r)
                     s_plan_children(run, j, j->merged);
             }
         }
+        free(moved); /* a region the request was not sent to (or NULL) */
     }
     json_decref(ans);
     free(code);

@@ -2,6 +2,7 @@
  * that says what a dbward report is, so diff, merge and remediate accept
  * and refuse the same documents with the same words. */
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -60,6 +61,41 @@ void dw_finding_view_of(const json_t *f, struct dw_finding_view *out)
     out->nist_csf2 = json_is_array(json_object_get(f, "nist_csf2")) ? json_object_get(f, "nist_csf2") : NULL;
     out->commands = json_object_get(rem, "commands");
     out->notes = json_object_get(rem, "notes");
+    out->title = s_str(f, "title");
+    out->resource_type = s_str(f, "resource_type");
+    out->control_statements = json_object_get(f, "control_statements");
+    const json_t *sup = json_object_get(f, "suppression");
+    out->muted_reason = s_str(sup, "reason");
+    out->muted_until = s_str(sup, "expires");
+    out->muted_from = s_str(sup, "original_status");
+}
+
+void dw_report_doc_meta_of(const json_t *doc, struct dw_report_doc_meta *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->account_id = s_str(doc, "account_id");
+    out->partition = s_str(doc, "partition");
+    out->taken_at = s_str(doc, "taken_at");
+    out->source = s_str(doc, "source");
+    out->accounts = json_object_get(doc, "accounts");
+    out->regions = json_object_get(doc, "regions");
+    out->run = json_object_get(doc, "run");
+}
+
+bool dw_report_doc_evaluated(const json_t *doc, const char *control_id)
+{
+    const json_t *ids = json_object_get(json_object_get(doc, "run"), "controls");
+    if (!json_is_array(ids))
+        return true;
+    size_t i;
+    const json_t *v;
+    json_array_foreach(ids, i, v)
+    {
+        const char *s = json_string_value(v);
+        if (s && control_id && strcasecmp(s, control_id) == 0)
+            return true;
+    }
+    return false;
 }
 
 char *dw_finding_view_key(const struct dw_finding_view *v)

@@ -89,6 +89,7 @@ static void s_req_free(struct dw_http_req *r)
     free(r->body);
     dw_http_req_clear_headers(r);
     dw_buf_clean_up(&r->resp);
+    dw_buf_clean_up(&r->resp_headers);
     free(r);
 }
 
@@ -203,6 +204,41 @@ void dw_http_submit(struct dw_http *h, struct dw_http_req *r)
     s_enqueue(h, r, false);
 }
 
+/* Response headers: kept whole (they are small) for dw_http_req_resp_header.
+ * A header block past the cap is cut, never an error: the body decides. */
+static size_t s_header(char *ptr, size_t size, size_t nmemb, void *user)
+{
+    struct dw_http_req *r = user;
+    size_t n = size * nmemb;
+    if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0) /* a new response (after 100 Continue): start over */
+        r->resp_headers.len = 0;
+    if (!r->resp_headers.st && r->resp_headers.len + n <= r->resp_headers.max_len)
+        dw_buf_append(&r->resp_headers, ptr, n);
+    return n;
+}
+
+char *dw_http_req_resp_header(const struct dw_http_req *r, const char *name)
+{
+    size_t nl = strlen(name);
+    const char *p = r->resp_headers.data;
+    const char *end = p ? p + r->resp_headers.len : NULL;
+    while (p && p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = eol ? eol : end;
+        if ((size_t)(line_end - p) > nl && p[nl] == ':' && strncasecmp(p, name, nl) == 0) {
+            const char *v = p + nl + 1;
+            while (v < line_end && (*v == ' ' || *v == '\t'))
+                v++;
+            const char *ve = line_end;
+            while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t'))
+                ve--;
+            return dw_xstrndup(v, (size_t)(ve - v));
+        }
+        p = eol ? eol + 1 : NULL;
+    }
+    return NULL;
+}
+
 void dw_http_submit_after(struct dw_http *h, struct dw_http_req *r, int64_t delay_ms)
 {
     if (delay_ms <= 0) {
@@ -269,6 +305,8 @@ static void s_start(struct dw_http *h, struct dw_http_req *r)
     dw_http_req_clear_headers(r);
     dw_buf_clean_up(&r->resp);
     dw_buf_init(&r->resp, h->o.max_body_bytes ? h->o.max_body_bytes : (size_t)64 << 20);
+    dw_buf_clean_up(&r->resp_headers);
+    dw_buf_init(&r->resp_headers, (size_t)64 << 10);
     r->status = 0;
     r->st = DW_OK;
     r->error[0] = '\0';
@@ -301,6 +339,8 @@ static void s_start(struct dw_http *h, struct dw_http_req *r)
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, s_write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, s_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->error);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->o.timeout_ms > 0 ? h->o.timeout_ms : 30000L);

@@ -61,6 +61,7 @@ struct dw_http_req {
     /* Results. */
     long status;             /* HTTP status, 0 if no response */
     struct dw_buf resp;      /* response body */
+    struct dw_buf resp_headers; /* response header lines of the last attempt, as received (64 KiB cap) */
     enum dw_status st;       /* DW_OK, DW_E_IO (transport), DW_E_TOO_BIG */
     char error[256];         /* transport error text when st != DW_OK */
     int curl_code;           /* the CURLcode of the last attempt (0: none), to classify failures */
@@ -83,6 +84,9 @@ struct dw_http_req *dw_http_req_new(const char *method, const char *url, const c
                                     size_t body_len);
 void dw_http_req_set_header(struct dw_http_req *r, const char *name, const char *value);
 void dw_http_req_clear_headers(struct dw_http_req *r);
+/* The value of response header name (case-insensitive) of the last
+ * attempt, trimmed, as a new string; NULL when the answer has none. */
+char *dw_http_req_resp_header(const struct dw_http_req *r, const char *name);
 /* The endpoint whose rate limit applies (copied); call before submit. */
 void dw_http_req_set_endpoint(struct dw_http_req *r, const char *key);
 void dw_http_submit(struct dw_http *h, struct dw_http_req *r);

@@ -90,16 +90,15 @@ static const struct dw_plan_call s_calls[] = {
      .parent = "cloudtrail describe-trails", .each = "trailList[?HomeRegion=='{region}'].Name",
      .params = "{\"TrailName\":\"{item}\"}",
      .key_doc = "trail name, in the trail's home region"},
-    /* Where logs go (DMS-15, ACC-08): the log groups, the subscription filters of each (names with
-     * '/' cannot be snapshot keys, so /aws/... service groups are left out), and the Firehose
-     * streams those filters feed, to tell a Splunk destination. */
+    /* Where logs go (DMS-15, ACC-08): the log groups, the subscription filters of each (a trail's
+     * group may have any name, "CloudTrail/Default" included), and the Firehose streams those
+     * filters feed, to tell a Splunk destination. */
     {.service = "logs", .command = "describe-log-groups", .scope = DW_PLAN_REGION},
     {.service = "logs", .command = "describe-subscription-filters", .scope = DW_PLAN_PER_RESOURCE,
-     .parent = "logs describe-log-groups", .each = "logGroups[?!contains(logGroupName, '/')].logGroupName",
+     .parent = "logs describe-log-groups", .each = "logGroups[].logGroupName",
      .params = "{\"logGroupName\":\"{item}\"}",
-     .key_doc = "log group name (groups whose name holds `/`, such as `/aws/lambda/...`, are not collected: a key "
-                "is one file name)",
-     .doc = "for each log group without `/` in its name"},
+     .key_doc = "log group name (`/` as `%2F`: `/aws/lambda/f` is `%2Faws%2Flambda%2Ff`)",
+     .doc = "for each log group"},
     {.service = "firehose", .command = "describe-delivery-stream", .scope = DW_PLAN_PER_RESOURCE,
      .parent = "logs describe-subscription-filters",
      .each = "subscriptionFilters[?contains(destinationArn, ':firehose:')].destinationArn", .key_is_name = true,
@@ -107,6 +106,14 @@ static const struct dw_plan_call s_calls[] = {
      .key_doc = "the stream name: the part of the filter's destination ARN after its last `/` "
                 "(`arn:aws:firehose:...:deliverystream/S` -> `S`)",
      .doc = "for each Firehose stream a subscription filter names: is its destination Splunk?"},
+    /* ACC-08: where each trail's bucket sends its object-created events. Recorded under the trail's
+     * home region; a bucket elsewhere is asked in its own region (S3's redirect names it). */
+    {.service = "s3api", .command = "get-bucket-notification-configuration", .scope = DW_PLAN_PER_RESOURCE,
+     .parent = "cloudtrail describe-trails", .each = "trailList[?HomeRegion=='{region}'].S3BucketName",
+     .params = "{\"Bucket\":\"{item}\"}",
+     .key_doc = "bucket name, in the home region of the trail that names it (the bucket may live elsewhere)",
+     .doc = "for each trail's bucket; the CLI prints nothing for a bucket without notifications, the snapshot "
+            "script files that as `{}`"},
     {.service = "cloudwatch", .command = "describe-alarms", .scope = DW_PLAN_REGION},
     {.service = "dax", .command = "describe-clusters", .scope = DW_PLAN_REGION},
     {.service = "dynamodb", .command = "list-tables", .scope = DW_PLAN_REGION},

@@ -47,6 +47,44 @@ static json_t *s_sorted_keys(json_t *set)
     return arr;
 }
 
+/* The run record of a merge: the controls any shard evaluated, in order
+ * of first sight; selection, parameters and config when every shard
+ * agrees on them, else null. NULL when a shard has no record. */
+static json_t *s_merged_run(json_t *const *reports, size_t n)
+{
+    json_t *run = json_object(), *ids = json_array(), *seen = json_object();
+    static const char *const same[] = {"selection", "params", "config"};
+    for (size_t i = 0; i < n; i++) {
+        json_t *r = json_object_get(reports[i], "run");
+        if (!json_is_object(r)) {
+            json_decref(run);
+            json_decref(ids);
+            json_decref(seen);
+            return NULL;
+        }
+        size_t k;
+        json_t *v;
+        json_array_foreach(json_object_get(r, "controls"), k, v)
+        {
+            const char *id = json_string_value(v);
+            if (id && !json_object_get(seen, id)) {
+                json_object_set_new(seen, id, json_true());
+                json_array_append_new(ids, json_string(id));
+            }
+        }
+        for (size_t m = 0; m < sizeof(same) / sizeof(same[0]); m++) {
+            json_t *x = json_object_get(r, same[m]);
+            if (i == 0)
+                json_object_set_new(run, same[m], x ? json_deep_copy(x) : json_null());
+            else if (!json_equal(json_object_get(run, same[m]), x ? x : json_null()))
+                json_object_set_new(run, same[m], json_null());
+        }
+    }
+    json_object_set_new(run, "controls", ids);
+    json_decref(seen);
+    return run;
+}
+
 /* A finding as the merged report (the current schema) holds it, a new
  * reference: itself, or for a schema 1 finding, which has no "nist_csf2",
  * a copy with the CSF 2.0 ids: the control's own answer when the catalog
@@ -161,6 +199,9 @@ enum dw_status dw_report_merge(json_t *const *reports, const char *const *source
     json_object_set_new(root, "source", json_string(src));
     free(src);
     json_object_set_new(root, "merged_from", srcs);
+    json_t *run = s_merged_run(reports, n);
+    if (run)
+        json_object_set_new(root, "run", run);
     json_object_set_new(root, "findings", findings);
     json_t *bys = json_object(), *bysev = json_object();
     for (int s = 0; s < DW_RESULT_COUNT; s++)

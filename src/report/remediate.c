@@ -1,10 +1,12 @@
 /* remediate.c: turns a dbward JSON report into a bash script of fixes,
- * grouped by kind: in-place commands runnable as they are, recreate
+ * one plan per resource (a recreate carries the other fixes of the
+ * resource it replaces), grouped by kind: in-place commands runnable as they are, recreate
  * procedures as commented steps, manual decisions as comments. Commands
  * that still hold a REPLACE_ placeholder are commented out, since running
  * them as they are would fail or do the wrong thing. dbward never runs the
  * script; it only writes it. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <dbward/report.h>
@@ -42,6 +44,330 @@ static bool s_plain_command(const char *s)
     return true;
 }
 
+
+/* ---- One fix plan per resource. A resource that fails a control needing
+ * a new resource (recreate) gets one procedure: the longest recreate plan
+ * (the one that also makes what the others reuse, such as a new key), with
+ * the switches of the other recreate plans, the in-place changes of the
+ * same resource (Multi-AZ, minor upgrades, engine version, tags) folded
+ * into its create command, and a note for each other failing resource it
+ * uses (a security group). The plans and fixes it carries are left out of
+ * the script, each with a line saying where it went. */
+
+enum { S_AS_IS, S_SUPERSEDED, S_FOLDED, S_BASE };
+
+struct s_tokens {
+    char **v;
+    size_t n;
+};
+
+/* Splits a command into shell words as written (quotes kept). */
+static void s_split(const char *cmd, struct s_tokens *t)
+{
+    t->v = NULL;
+    t->n = 0;
+    const char *p = cmd;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *start = p;
+        while (*p && *p != ' ') {
+            if (*p == '\'') {
+                p++;
+                while (*p && *p != '\'')
+                    p++;
+                if (*p)
+                    p++;
+            } else if (*p == '"' || (*p == '$' && p[1] == '\'')) {
+                char close = *p == '"' ? '"' : '\'';
+                p += *p == '"' ? 1 : 2;
+                while (*p && *p != close) {
+                    if (*p == '\\' && p[1])
+                        p++;
+                    p++;
+                }
+                if (*p)
+                    p++;
+            } else {
+                if (*p == '\\' && p[1])
+                    p++;
+                p++;
+            }
+        }
+        t->v = dw_xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
+        t->v[t->n++] = dw_xstrndup(start, (size_t)(p - start));
+    }
+}
+
+static void s_tokens_free(struct s_tokens *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->v[i]);
+    free(t->v);
+    t->n = 0;
+}
+
+static char *s_join(const struct s_tokens *t)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, (size_t)-1);
+    for (size_t i = 0; i < t->n; i++) {
+        if (i)
+            dw_buf_puts(&b, " ");
+        dw_buf_puts(&b, t->v[i]);
+    }
+    return dw_buf_steal(&b);
+}
+
+static bool s_is_flag(const char *w) { return w[0] == '-' && w[1] == '-'; }
+
+/* Index of flag in t (from 3, past "aws SERVICE COMMAND"), or t->n. */
+static size_t s_find(const struct s_tokens *t, const char *flag)
+{
+    for (size_t i = 3; i < t->n; i++) {
+        if (strcmp(t->v[i], flag) == 0)
+            return i;
+    }
+    return t->n;
+}
+
+/* How many value words follow the flag at i. */
+static size_t s_values(const struct s_tokens *t, size_t i)
+{
+    size_t k = i + 1;
+    while (k < t->n && !s_is_flag(t->v[k]))
+        k++;
+    return k - i - 1;
+}
+
+static void s_remove(struct s_tokens *t, size_t i, size_t count)
+{
+    for (size_t k = i; k < i + count; k++)
+        free(t->v[k]);
+    memmove(t->v + i, t->v + i + count, (t->n - i - count) * sizeof(*t->v));
+    t->n -= count;
+}
+
+static void s_append(struct s_tokens *t, const char *w)
+{
+    t->v = dw_xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
+    t->v[t->n++] = dw_xstrdup(w);
+}
+
+/* The switches a create command may take from a fix of the old resource:
+ * the settings a new resource is made with. Others are not carried. */
+static bool s_carried(const char *flag)
+{
+    static const char *const ok[] = {"--multi-az", "--auto-minor-version-upgrade", "--engine-version", "--tags",
+                                     "--publicly-accessible", "--preferred-maintenance-window"};
+    const char *base = strncmp(flag, "--no-", 5) == 0 ? flag + 3 : flag;
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        if (strcmp(base + 2, ok[i] + 2) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Sets flag (with n values from src at vi) in create: a switch replaces
+ * itself and its --no- twin, a value replaces the old one, --tags add up. */
+static void s_set_flag(struct s_tokens *create, const struct s_tokens *src, size_t fi, size_t n)
+{
+    const char *flag = src->v[fi];
+    bool tags = strcmp(flag, "--tags") == 0;
+    size_t at = s_find(create, flag);
+    if (tags && at < create->n) {
+        size_t end = at + 1 + s_values(create, at);
+        for (size_t k = 0; k < n; k++) {
+            create->v = dw_xrealloc(create->v, (create->n + 1) * sizeof(*create->v));
+            memmove(create->v + end + k + 1, create->v + end + k, (create->n - end - k) * sizeof(*create->v));
+            create->v[end + k] = dw_xstrdup(src->v[fi + 1 + k]);
+            create->n++;
+        }
+        return;
+    }
+    char twin[128];
+    if (strncmp(flag, "--no-", 5) == 0)
+        snprintf(twin, sizeof(twin), "--%s", flag + 5);
+    else
+        snprintf(twin, sizeof(twin), "--no-%s", flag + 2);
+    const char *both[2] = {flag, twin};
+    for (int k = 0; k < 2; k++) {
+        size_t i = s_find(create, both[k]);
+        if (i < create->n)
+            s_remove(create, i, 1 + s_values(create, i));
+    }
+    s_append(create, flag);
+    for (size_t k = 0; k < n; k++)
+        s_append(create, src->v[fi + 1 + k]);
+}
+
+/* Folds one command of an in-place fix of the same resource into the
+ * create command; false when it is not a change of the resource's
+ * settings a new one can be made with (it is then left as it is). */
+static bool s_fold_command(struct s_tokens *create, const char *cmd, const char *rid)
+{
+    struct s_tokens t;
+    s_split(cmd, &t);
+    bool ok = t.n >= 3 && strcmp(t.v[0], "aws") == 0 && strcmp(t.v[1], create->v[1]) == 0 &&
+              (strncmp(t.v[2], "modify-", 7) == 0 || strcmp(t.v[2], "add-tags-to-resource") == 0);
+    bool on_rid = false;
+    for (size_t i = 3; ok && i < t.n; i++) {
+        if (!s_is_flag(t.v[i]))
+            continue;
+        size_t n = s_values(&t, i);
+        if (strcmp(t.v[i], "--region") == 0 || strcmp(t.v[i], "--apply-immediately") == 0) {
+        } else if (strstr(t.v[i], "-arn") && n == 1) {
+            on_rid = on_rid || strcmp(t.v[i + 1], rid) == 0;
+        } else if (!s_carried(t.v[i])) {
+            ok = false;
+        }
+        i += n;
+    }
+    ok = ok && on_rid;
+    for (size_t i = 3; ok && i < t.n; i++) {
+        if (!s_is_flag(t.v[i]))
+            continue;
+        size_t n = s_values(&t, i);
+        if (s_carried(t.v[i]))
+            s_set_flag(create, &t, i, n);
+        i += n;
+    }
+    s_tokens_free(&t);
+    return ok;
+}
+
+/* Index of the create command of a recreate plan, or n. */
+static size_t s_create_at(const json_t *cmds)
+{
+    for (size_t i = 0; i < json_array_size(cmds); i++) {
+        const char *s = json_string_value(json_array_get(cmds, i));
+        if (s && strncmp(s, "aws ", 4) == 0 && strstr(s, " create-"))
+            return i;
+    }
+    return json_array_size(cmds);
+}
+
+struct s_plan {
+    int *state;        /* per finding */
+    char **create;     /* per finding: the merged create command of a base plan */
+    json_t **carried;  /* per finding: lines saying what the base plan carries (array) */
+};
+
+static bool s_selected(const struct dw_finding_view *f, const struct dw_remediate_opts *o);
+
+static bool s_same_resource(const struct dw_finding_view *a, const struct dw_finding_view *b)
+{
+    return a->resource_id && b->resource_id && strcmp(a->resource_id, b->resource_id) == 0 &&
+           strcmp(dw_str_or_empty(a->account_id), dw_str_or_empty(b->account_id)) == 0;
+}
+
+/* The last part of a resource id ("sg-0e9f..." of ...:security-group/sg-0e9f...). */
+static const char *s_short_id(const char *rid)
+{
+    const char *slash = strrchr(rid, '/');
+    const char *colon = strrchr(rid, ':');
+    const char *p = slash && (!colon || slash > colon) ? slash : colon;
+    return p ? p + 1 : rid;
+}
+
+static void s_plan_make(json_t *report, const struct dw_remediate_opts *o, struct s_plan *pl)
+{
+    size_t n = dw_report_doc_count(report);
+    pl->state = dw_xcalloc(n + 1, sizeof(*pl->state));
+    pl->create = dw_xcalloc(n + 1, sizeof(*pl->create));
+    pl->carried = dw_xcalloc(n + 1, sizeof(*pl->carried));
+    for (size_t i = 0; i < n; i++) {
+        struct dw_finding_view fi;
+        dw_report_doc_finding(report, i, &fi);
+        if (pl->state[i] != S_AS_IS || !s_selected(&fi, o) || strcmp(dw_str_or_empty(fi.fix_kind), "recreate") != 0 ||
+            s_create_at(fi.commands) == json_array_size(fi.commands))
+            continue;
+        /* The base: the longest recreate plan of this resource. */
+        size_t base = i;
+        for (size_t k = i + 1; k < n; k++) {
+            struct dw_finding_view fk, fb;
+            dw_report_doc_finding(report, k, &fk);
+            dw_report_doc_finding(report, base, &fb);
+            if (s_selected(&fk, o) && s_same_resource(&fi, &fk) && strcmp(dw_str_or_empty(fk.fix_kind), "recreate") == 0 &&
+                s_create_at(fk.commands) < json_array_size(fk.commands) &&
+                json_array_size(fk.commands) > json_array_size(fb.commands))
+                base = k;
+        }
+        struct dw_finding_view fb;
+        dw_report_doc_finding(report, base, &fb);
+        struct s_tokens create;
+        s_split(json_string_value(json_array_get(fb.commands, s_create_at(fb.commands))), &create);
+        json_t *carried = json_array();
+        for (size_t k = 0; k < n; k++) {
+            struct dw_finding_view fk;
+            dw_report_doc_finding(report, k, &fk);
+            if (k == base || !s_selected(&fk, o) || !s_same_resource(&fb, &fk))
+                continue;
+            const char *kind = dw_str_or_empty(fk.fix_kind);
+            if (strcmp(kind, "recreate") == 0 && s_create_at(fk.commands) < json_array_size(fk.commands)) {
+                /* Its switches (--no-publicly-accessible) come along; its values yield to the base's. */
+                struct s_tokens other;
+                s_split(json_string_value(json_array_get(fk.commands, s_create_at(fk.commands))), &other);
+                for (size_t w = 3; w < other.n; w++) {
+                    if (s_is_flag(other.v[w]) && s_values(&other, w) == 0 && s_find(&create, other.v[w]) == create.n)
+                        s_set_flag(&create, &other, w, 0);
+                }
+                s_tokens_free(&other);
+                pl->state[k] = S_SUPERSEDED;
+                json_array_append_new(carried, json_sprintf("%s (%s): this procedure fixes it too",
+                                                            dw_str_or_empty(fk.control_id), dw_str_or_empty(fk.reason)));
+            } else if (strcmp(kind, "in-place") == 0) {
+                bool all = json_array_size(fk.commands) > 0;
+                for (size_t c = 0; all && c < json_array_size(fk.commands); c++)
+                    all = s_fold_command(&create, json_string_value(json_array_get(fk.commands, c)),
+                                         dw_str_or_empty(fb.resource_id));
+                if (all) {
+                    pl->state[k] = S_FOLDED;
+                    json_array_append_new(carried, json_sprintf("%s (%s): carried into the create command",
+                                                                dw_str_or_empty(fk.control_id),
+                                                                dw_str_or_empty(fk.reason)));
+                }
+            }
+        }
+        /* Other failing resources the new one is made with. */
+        char *merged = s_join(&create);
+        for (size_t k = 0; k < n; k++) {
+            struct dw_finding_view fk;
+            dw_report_doc_finding(report, k, &fk);
+            if (!s_selected(&fk, o) || !fk.resource_id || s_same_resource(&fb, &fk))
+                continue;
+            const char *sid = s_short_id(fk.resource_id);
+            struct s_tokens words;
+            s_split(merged, &words);
+            bool uses = false;
+            for (size_t w = 3; w < words.n && !uses; w++)
+                uses = strlen(sid) > 3 && strcmp(words.v[w], sid) == 0 && strcmp(words.v[w - 1], "--region") != 0;
+            s_tokens_free(&words);
+            if (uses)
+                json_array_append_new(carried, json_sprintf("the new resource uses %s, which fails %s (%s): fix it "
+                                                            "first (its fix is in this script)", sid,
+                                                            dw_str_or_empty(fk.control_id), dw_str_or_empty(fk.reason)));
+        }
+        s_tokens_free(&create);
+        pl->state[base] = S_BASE;
+        pl->create[base] = merged;
+        pl->carried[base] = carried;
+    }
+}
+
+static void s_plan_free(struct s_plan *pl, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(pl->create[i]);
+        json_decref(pl->carried[i]);
+    }
+    free(pl->state);
+    free(pl->create);
+    free(pl->carried);
+}
+
 static bool s_selected(const struct dw_finding_view *f, const struct dw_remediate_opts *o)
 {
     const char *id = f->control_id;
@@ -75,6 +401,8 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
         "Recreate procedures: a new resource replaces the old one; follow the steps by hand",
         "Manual decisions: a person decides; suggested commands are commented"};
     size_t total = 0;
+    struct s_plan plan;
+    s_plan_make(report, o, &plan);
     for (size_t k = 0; k < 3; k++) {
         bool header = false;
         for (size_t i = 0; i < dw_report_doc_count(report); i++) {
@@ -82,7 +410,7 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
             dw_report_doc_finding(report, i, &fv);
             const struct dw_finding_view *f = &fv;
             const char *kind = f->fix_kind;
-            if (!kind || strcmp(kind, kinds[k]) != 0 || !s_selected(f, o))
+            if (!kind || strcmp(kind, kinds[k]) != 0 || !s_selected(f, o) || plan.state[i] == S_SUPERSEDED)
                 continue;
             if (!header) {
                 fprintf(out, "\n# ===== %s =====\n", headings[k]);
@@ -101,6 +429,14 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
             dw_buf_clean_up(&title);
             s_comment(out, "#   region: ", region);
             s_comment(out, "#   because: ", reason);
+            if (plan.state[i] == S_FOLDED) {
+                fprintf(out, "#   the resource is recreated below: this change is made in its create command\n");
+                continue;
+            }
+            size_t ci;
+            json_t *line;
+            json_array_foreach(plan.carried[i], ci, line)
+                s_comment(out, "#   also: ", json_string_value(line));
             size_t c;
             json_t *cmd;
             /* The commands of one fix are a sequence: if one needs a value a
@@ -118,9 +454,10 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
                              "not run\n");
             else if (k == 0 && placeholder)
                 fprintf(out, "#   needs values first (REPLACE_...): uncomment after filling them in\n");
+            size_t create_at = plan.state[i] == S_BASE ? s_create_at(f->commands) : (size_t)-1;
             json_array_foreach((json_t *)f->commands, c, cmd)
             {
-                const char *s = json_string_value(cmd);
+                const char *s = c == create_at ? plan.create[i] : json_string_value(cmd);
                 if (!s)
                     continue;
                 if (runnable) {
@@ -141,6 +478,7 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
             }
         }
     }
+    s_plan_free(&plan, dw_report_doc_count(report));
     fprintf(out, "\n# %zu fix%s selected.\n", total, total == 1 ? "" : "es");
     return ferror(out) ? DW_E_IO : DW_OK;
 }

@@ -141,7 +141,12 @@ static json_t *s_finding(const struct dw_report_meta *meta, const char *home, co
 enum dw_status dw_report_asff(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
                               size_t start, size_t count, bool one_line)
 {
-    const char *home = meta->n_regions ? meta->regions[0] : "us-east-1";
+    return dw_report_asff_in(out, meta, f, start, count, one_line, meta->n_regions ? meta->regions[0] : "us-east-1");
+}
+
+enum dw_status dw_report_asff_in(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
+                                 size_t start, size_t count, bool one_line, const char *home)
+{
     json_t *arr = json_array();
     for (size_t i = start; i < f->n && i < start + count; i++)
         json_array_append_new(arr, s_finding(meta, home, &f->v[i]));

@@ -47,7 +47,17 @@ static const char s_style[] =
     ".b-NOT_APPLICABLE{background:#757575}.b-MUTED{background:#6a1b9a}"
     "pre.cmd{background:#263238;color:#e0f2f1;padding:8px;overflow-x:auto;white-space:pre-wrap;"
     "user-select:all;margin:4px 0}details summary{cursor:pointer;color:#0d47a1}"
-    "button.copy{font-size:12px}footer{padding:16px 24px;color:#666}";
+    "button.copy{font-size:12px}footer{padding:16px 24px;color:#666}"
+    ".sevcards .card{border-top:4px solid #c62828}.sevcards .zero{border-top-color:#ddd;color:#777}"
+    "table.cmp{width:auto;margin:0 0 16px}table.cmp td.pct{text-align:right;font-variant-numeric:tabular-nums}"
+    ".overview{display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start}"
+    ".overview>div{max-height:560px;overflow:auto}table.cmp{font-size:13px}table.cmp td.ids{max-width:160px;font-size:12px}table.cmp td,table.cmp th{padding:2px 6px}"
+    "td.res .full{display:none}td.res .short{font-family:ui-monospace,monospace;word-break:break-all}"
+    "@media print{header{background:#fff;color:#000;border-bottom:2px solid #000}body{background:#fff}"
+    ".overview>div{max-height:none;overflow:visible}"
+    ".filters,.js-only,input[name=st],button.copy,th button{display:none}th{position:static}"
+    "tr.f.hide{display:table-row}td.res .full{display:inline;word-break:break-all}td.res .short{display:none}"
+    ".chart,.card,table.cmp,tr{break-inside:avoid}details.fix>*{display:block}a{color:#000}}";
 
 /* Sorts the page's rows: failures first, then errors, then by severity. */
 static const struct dw_findings *s_sort_src;
@@ -119,6 +129,7 @@ static void s_chart_severity(FILE *out, const struct dw_summary *sum)
 static void s_chart_controls(FILE *out, const struct dw_findings *f)
 {
     const struct dw_control *ids[128];
+    enum dw_severity sev[128];
     size_t fails[128], n = 0, max = 1;
     for (size_t i = 0; i < f->n; i++) {
         if (f->v[i].status != DW_FAIL)
@@ -130,14 +141,19 @@ static void s_chart_controls(FILE *out, const struct dw_findings *f)
             if (n == 128)
                 continue;
             ids[n] = f->v[i].control;
+            sev[n] = f->v[i].severity; /* the run's, after dbward.yaml's overrides */
             fails[n++] = 0;
         }
         if (++fails[k] > max)
             max = fails[k];
     }
-    /* Most failures first; insertion sort keeps ties in catalog order. */
+    /* The most severe first, then the most failures; insertion sort keeps
+     * ties in catalog order. A low tag control never outranks a critical one. */
     for (size_t i = 1; i < n; i++) {
-        for (size_t j = i; j > 0 && fails[j] > fails[j - 1]; j--) {
+        for (size_t j = i; j > 0 && (sev[j] > sev[j - 1] || (sev[j] == sev[j - 1] && fails[j] > fails[j - 1])); j--) {
+            enum dw_severity v = sev[j];
+            sev[j] = sev[j - 1];
+            sev[j - 1] = v;
             size_t t = fails[j];
             fails[j] = fails[j - 1];
             fails[j - 1] = t;
@@ -147,7 +163,7 @@ static void s_chart_controls(FILE *out, const struct dw_findings *f)
         }
     }
     const int w = 260, row = 18;
-    fprintf(out, "<div class=\"chart\"><h2>Failures by control</h2>\n<svg id=\"chart-controls\" role=\"img\" "
+    fprintf(out, "<div class=\"chart\"><h2>Failures by control, most severe first</h2>\n<svg id=\"chart-controls\" role=\"img\" "
                  "aria-label=\"Failed findings per control\" width=\"%d\" height=\"%d\">\n",
             w + 110, (int)(n ? n : 1) * row + 6);
     if (!n)
@@ -213,6 +229,225 @@ static void s_chart_csf(FILE *out, const struct dw_findings *f)
     fputs("</svg></div>\n", out);
 }
 
+
+/* PASS / (PASS + FAIL + ERROR), as "87%", or "n/a" when nothing was
+ * judged: a control that could not be evaluated counts against it, and
+ * NOT_APPLICABLE and MUTED findings are left out. */
+static void s_pct(FILE *out, const size_t c[DW_RESULT_COUNT])
+{
+    size_t judged = c[DW_PASS] + c[DW_FAIL] + c[DW_ERROR];
+    if (!judged)
+        fputs("<td class=\"pct\">n/a</td>", out);
+    else
+        fprintf(out, "<td class=\"pct\" data-key=\"%03zu\">%zu%%</td>", c[DW_PASS] * 100 / judged,
+                c[DW_PASS] * 100 / judged);
+}
+
+static void s_counts_cells(FILE *out, const size_t c[DW_RESULT_COUNT])
+{
+    for (int r = 0; r < DW_RESULT_COUNT; r++)
+        fprintf(out, "<td>%zu</td>", c[r]);
+}
+
+static void s_counts_head(FILE *out)
+{
+    for (int r = 0; r < DW_RESULT_COUNT; r++)
+        fprintf(out, "<th>%s</th>", r == DW_NOT_APPLICABLE ? "N/A" : dw_result_str((enum dw_result)r));
+    fputs("<th>compliance</th>", out);
+}
+
+/* Compliance per NIST CSF subcategory of version v: each finding counts
+ * once under each subcategory of its control. */
+static void s_csf_table(FILE *out, const struct dw_control **ctl, size_t (*cnt)[DW_RESULT_COUNT], size_t nc,
+                        enum dw_csf_version v)
+{
+    const char **sub = dw_xcalloc((DW_CSF_LIST_MAX + 1) * nc + 1, sizeof(*sub));
+    size_t ns = 0;
+    for (size_t k = 0; k < nc; k++) {
+        struct dw_csf_list l;
+        dw_control_csf(ctl[k], v, &l);
+        for (size_t j = 0; j < l.n; j++) {
+            size_t m = 0;
+            while (m < ns && strcmp(sub[m], l.v[j]) != 0)
+                m++;
+            if (m == ns)
+                sub[ns++] = l.v[j];
+        }
+    }
+    for (size_t i = 1; i < ns; i++) {
+        for (size_t j = i; j > 0 && strcmp(sub[j], sub[j - 1]) < 0; j--) {
+            const char *t = sub[j];
+            sub[j] = sub[j - 1];
+            sub[j - 1] = t;
+        }
+    }
+    fprintf(out, "<div><h2 class=\"sec\">Compliance per %s subcategory</h2><table class=\"cmp\" id=\"compliance-%s\">"
+                 "<thead><tr><th>subcategory</th><th>controls</th>",
+            dw_csf_version_name(v), v == DW_CSF_2_0 ? "csf2" : "csf");
+    s_counts_head(out);
+    fputs("</tr></thead><tbody>\n", out);
+    for (size_t m = 0; m < ns; m++) {
+        size_t c[DW_RESULT_COUNT] = {0};
+        fputs("<tr><td>", out);
+        s_esc(out, sub[m]);
+        fputs("</td><td class=\"ids\">", out);
+        bool first = true;
+        for (size_t k = 0; k < nc; k++) {
+            struct dw_csf_list l;
+            dw_control_csf(ctl[k], v, &l);
+            bool in = false;
+            for (size_t j = 0; j < l.n; j++)
+                in = in || strcmp(l.v[j], sub[m]) == 0;
+            if (!in)
+                continue;
+            if (!first)
+                fputs(" ", out);
+            first = false;
+            s_esc(out, ctl[k]->id);
+            for (int r = 0; r < DW_RESULT_COUNT; r++)
+                c[r] += cnt[k][r];
+        }
+        fputs("</td>", out);
+        s_counts_cells(out, c);
+        s_pct(out, c);
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n", out);
+    free(sub);
+}
+
+/* The trend of the runs recorded in the history (--db) and this one:
+ * failures and errors per run, as bars, oldest first. */
+static void s_trend(FILE *out, const struct dw_report_meta *meta, const struct dw_summary *sum)
+{
+    if (!meta->n_trend)
+        return;
+    size_t n = meta->n_trend + 1, max = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t v = i < meta->n_trend ? meta->trend[i].fail + meta->trend[i].error
+                                     : sum->by_status[DW_FAIL] + sum->by_status[DW_ERROR];
+        if (v > max)
+            max = v;
+    }
+    const int bw = 18, gap = 6, h = 90;
+    fprintf(out, "<div class=\"chart\"><h2>Trend: failures and errors per run (%zu runs)</h2>\n"
+                 "<svg id=\"trend\" role=\"img\" aria-label=\"Failures and errors per recorded run\" width=\"%d\" "
+                 "height=\"%d\" data-runs=\"%zu\">\n",
+            n, (int)n * (bw + gap) + 40, h + 24, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *when = i < meta->n_trend ? meta->trend[i].taken_at : meta->taken_at;
+        size_t fail = i < meta->n_trend ? meta->trend[i].fail : sum->by_status[DW_FAIL];
+        size_t err = i < meta->n_trend ? meta->trend[i].error : sum->by_status[DW_ERROR];
+        double hf = (double)h * (double)fail / (double)max, he = (double)h * (double)err / (double)max;
+        int x = (int)i * (bw + gap);
+        fprintf(out, "<g class=\"run\"><title>evidence %s: FAIL %zu, ERROR %zu</title>", when ? when : "", fail, err);
+        fprintf(out, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"/>", x, h - hf, bw, hf,
+                s_color[DW_FAIL]);
+        fprintf(out, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"/>", x, h - hf - he, bw, he,
+                s_color[DW_ERROR]);
+        fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu</text></g>\n", x + bw / 2, h + 16, fail);
+    }
+    fputs("</svg></div>\n", out);
+}
+
+/* The first screen: failures by severity, then compliance per control
+ * (the most severe first, the least compliant first within a severity),
+ * per NIST CSF subcategory and per region. */
+static void s_overview(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
+                       const struct dw_summary *sum)
+{
+    fputs("<div class=\"cards sevcards\" id=\"fail-by-severity\">", out);
+    for (int v = DW_SEV_COUNT - 1; v >= 0; v--) {
+        size_t n = sum->by_sev_status[v][DW_FAIL];
+        fprintf(out, "<div class=\"card%s\" id=\"fail-%s\"><b>%zu</b>%s failures</div>", n ? "" : " zero",
+                dw_severity_str((enum dw_severity)v), n, dw_severity_str((enum dw_severity)v));
+    }
+    fputs("</div>\n", out);
+    s_trend(out, meta, sum);
+    fputs("<div class=\"overview\">\n", out);
+    /* Per control. */
+    size_t nc = 0;
+    const struct dw_control **ctl = dw_xcalloc(f->n + 1, sizeof(*ctl));
+    enum dw_severity *sev = dw_xcalloc(f->n + 1, sizeof(*sev));
+    size_t (*cnt)[DW_RESULT_COUNT] = dw_xcalloc(f->n + 1, sizeof(*cnt));
+    for (size_t i = 0; i < f->n; i++) {
+        size_t k = 0;
+        while (k < nc && ctl[k] != f->v[i].control)
+            k++;
+        if (k == nc) {
+            ctl[nc] = f->v[i].control;
+            sev[nc++] = f->v[i].severity;
+        }
+        cnt[k][f->v[i].status]++;
+    }
+    size_t *order = dw_xcalloc(nc + 1, sizeof(*order));
+    for (size_t i = 0; i < nc; i++)
+        order[i] = i;
+    for (size_t i = 1; i < nc; i++) {
+        for (size_t j = i; j > 0; j--) {
+            size_t a = order[j], b = order[j - 1];
+            size_t ja = cnt[a][DW_PASS] + cnt[a][DW_FAIL] + cnt[a][DW_ERROR];
+            size_t jb = cnt[b][DW_PASS] + cnt[b][DW_FAIL] + cnt[b][DW_ERROR];
+            /* compare pass ratios without division: a below b when pa/ja < pb/jb */
+            bool lower = ja && jb && cnt[a][DW_PASS] * jb < cnt[b][DW_PASS] * ja;
+            if (!(sev[a] > sev[b] || (sev[a] == sev[b] && lower)))
+                break;
+            order[j] = b;
+            order[j - 1] = a;
+        }
+    }
+    fputs("<div><h2 class=\"sec\">Compliance per control</h2><table class=\"cmp\" id=\"compliance-controls\"><thead>"
+          "<tr><th>control</th><th>severity</th>", out);
+    s_counts_head(out);
+    fputs("</tr></thead><tbody>\n", out);
+    for (size_t i = 0; i < nc; i++) {
+        size_t k = order[i];
+        fputs("<tr><td title=\"", out);
+        s_esc(out, ctl[k]->title);
+        fputs("\">", out);
+        s_esc(out, ctl[k]->id);
+        fprintf(out, "</td><td>%s</td>", dw_severity_str(sev[k]));
+        s_counts_cells(out, cnt[k]);
+        s_pct(out, cnt[k]);
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n", out);
+    s_csf_table(out, ctl, cnt, nc, DW_CSF_2_0);
+    s_csf_table(out, ctl, cnt, nc, DW_CSF_1_1);
+    /* Per region. */
+    const char **regs = dw_xcalloc(f->n + 1, sizeof(*regs));
+    size_t nr = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        size_t m = 0;
+        while (m < nr && strcmp(regs[m], f->v[i].region) != 0)
+            m++;
+        if (m == nr)
+            regs[nr++] = f->v[i].region;
+    }
+    fputs("<div><h2 class=\"sec\">Per region</h2><table class=\"cmp\" id=\"regions\"><thead><tr><th>region</th>", out);
+    s_counts_head(out);
+    fputs("</tr></thead><tbody>\n", out);
+    for (size_t m = 0; m < nr; m++) {
+        size_t c[DW_RESULT_COUNT] = {0};
+        for (size_t i = 0; i < f->n; i++) {
+            if (strcmp(f->v[i].region, regs[m]) == 0)
+                c[f->v[i].status]++;
+        }
+        fputs("<tr><td>", out);
+        s_esc(out, regs[m]);
+        fputs("</td>", out);
+        s_counts_cells(out, c);
+        s_pct(out, c);
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n</div>\n", out);
+    free(regs);
+    free(order);
+    free(cnt);
+    free(sev);
+    free(ctl);
+}
+
 static const char s_script[] =
     "(function(){\n"
     "document.body.classList.add('js');\n"
@@ -239,6 +474,9 @@ static const char s_script[] =
     " var b=document.createElement('button');b.className='copy';b.type='button';b.textContent='Copy';\n"
     " b.addEventListener('click',function(){if(navigator.clipboard)navigator.clipboard.writeText(p.textContent);"
     "b.textContent='Copied';});p.parentNode.insertBefore(b,p.nextSibling);});\n"
+    "var age=document.getElementById('age');\n"
+    "if(age){var t=Date.parse(age.dataset.taken);if(!isNaN(t)){var d=Math.floor((Date.now()-t)/86400000);"
+    "age.textContent=' ('+(d<1?'less than a day':d+' day'+(d===1?'':'s'))+' old)';}}\n"
     "apply();\n"
     "})();\n";
 
@@ -254,9 +492,19 @@ static void s_row(FILE *out, const struct dw_finding *x)
     s_esc(out, x->control->id);
     fputs("<br><small>", out);
     s_esc(out, x->control->title);
-    fputs("</small></td><td class=\"res\">", out);
+    fputs("</small></td><td class=\"res\" title=\"", out);
     s_esc(out, x->resource_id);
-    fputs("<br><small>", out);
+    fputs("\"><span class=\"short\">", out);
+    {
+        /* The name after the last '/' or ':' on screen, the full ARN on hover and in print. */
+        const char *rid = x->resource_id;
+        const char *slash = strrchr(rid, '/'), *colon = strrchr(rid, ':');
+        const char *cut = slash && (!colon || slash > colon) ? slash : colon;
+        s_esc(out, cut && cut[1] ? cut + 1 : rid);
+    }
+    fputs("</span><span class=\"full\">", out);
+    s_esc(out, x->resource_id);
+    fputs("</span><br><small>", out);
     s_esc(out, x->resource_type);
     fputs("</small></td><td>", out);
     s_esc(out, x->region);
@@ -317,9 +565,14 @@ enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, cons
     }
     fputs(" &middot; evidence taken ", out);
     s_esc(out, meta->taken_at ? meta->taken_at : "unknown");
+    fputs("<span id=\"age\" data-taken=\"", out);
+    s_esc(out, meta->taken_at ? meta->taken_at : "");
+    fputs("\"></span>", out);
     fputs(" &middot; source ", out);
     s_esc(out, meta->source ? meta->source : "");
-    fputs("</p></header>\n<main>\n<section id=\"summary\">\n<div class=\"cards\">", out);
+    fputs("</p></header>\n<main>\n<section id=\"overview\">\n", out);
+    s_overview(out, meta, f, &sum);
+    fputs("</section>\n<section id=\"summary\">\n<div class=\"cards\">", out);
     fprintf(out, "<div class=\"card\" id=\"count-total\"><b>%zu</b>findings</div>", f->n);
     for (int r = 0; r < DW_RESULT_COUNT; r++)
         fprintf(out, "<div class=\"card\" id=\"count-%s\" style=\"border-top:4px solid %s\"><b>%zu</b>%s</div>",

@@ -62,6 +62,40 @@ static json_t *s_finding(const struct dw_finding *f)
     return o;
 }
 
+static json_t *s_str_array(const char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+/* "run": how the report was made (docs/report-json.md). */
+static json_t *s_run(const struct dw_report_meta *meta)
+{
+    json_t *run = json_object();
+    json_object_set_new(run, "controls", s_str_array(meta->controls, meta->n_controls));
+    json_t *sel = json_object();
+    json_object_set_new(sel, "controls", s_str_array(meta->selected, meta->n_selected));
+    json_object_set_new(sel, "exclude", s_str_array(meta->excluded, meta->n_excluded));
+    json_t *sev = json_array();
+    for (int v = 0; v < DW_SEV_COUNT; v++) {
+        if (meta->severity_mask & (1u << v))
+            json_array_append_new(sev, json_string(dw_severity_str((enum dw_severity)v)));
+    }
+    json_object_set_new(sel, "severity", sev);
+    json_object_set_new(run, "selection", sel);
+    json_t *params = json_object();
+    for (size_t i = 0; i < meta->n_params; i++)
+        json_object_set_new(params, meta->params[i].name, json_string(meta->params[i].value));
+    json_object_set_new(run, "params", params);
+    json_object_set_new(run, "config",
+                        meta->config_path ? json_pack("{s:s, s:s?}", "path", meta->config_path, "sha256",
+                                                      meta->config_sha256)
+                                          : json_null());
+    return run;
+}
+
 json_t *dw_report_json_doc(const struct dw_report_meta *meta, const struct dw_findings *f)
 {
     json_t *root = json_object();
@@ -85,6 +119,8 @@ json_t *dw_report_json_doc(const struct dw_report_meta *meta, const struct dw_fi
     json_object_set_new(root, "regions", regions);
     json_object_set_new(root, "taken_at", json_string(meta->taken_at));
     json_object_set_new(root, "source", json_string(meta->source));
+    if (meta->has_run)
+        json_object_set_new(root, "run", s_run(meta));
     json_t *arr = json_array();
     for (size_t i = 0; i < f->n; i++)
         json_array_append_new(arr, s_finding(&f->v[i]));

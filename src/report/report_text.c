@@ -1,11 +1,16 @@
-/* report_text.c: the human report: findings grouped by control in catalog
- * order, remediation under each failure, and a summary by status and
- * severity. Colour is the caller's decision (TTY, NO_COLOR). */
+/* report_text.c: the human report, read top-down: failures first, by
+ * severity (critical first) and then by control in catalog order, each
+ * with its fix; then what could not be evaluated; then muted findings;
+ * then one line of passes and not-applicable findings per control; then
+ * the summary by status and severity. --status lists only some statuses,
+ * --quiet the summary alone. Colour is the caller's decision. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <dbward/report.h>
 
 #include "report/report_util.h"
+#include "util/util.h"
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -44,6 +49,139 @@ static void s_indented(FILE *out, const char *s, const char *indent)
 enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
                               const struct dw_findings *f, bool color)
 {
+    struct dw_text_opts o = {.color = color};
+    return dw_report_text_opts(out, meta, f, &o);
+}
+
+/* The distinct controls of the findings, in order of first sight, and
+ * each finding's index among them. */
+struct s_order {
+    const struct dw_control **ctl;
+    size_t n_ctl;
+    size_t *of; /* per finding */
+};
+
+static void s_order_make(const struct dw_findings *f, struct s_order *o)
+{
+    o->ctl = dw_xcalloc(f->n + 1, sizeof(*o->ctl));
+    o->of = dw_xcalloc(f->n + 1, sizeof(*o->of));
+    o->n_ctl = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        size_t k = o->n_ctl;
+        /* Findings of one control come together; look back from the last. */
+        while (k > 0 && o->ctl[k - 1] != f->v[i].control)
+            k--;
+        if (k == 0) {
+            o->ctl[o->n_ctl] = f->v[i].control;
+            k = ++o->n_ctl;
+        }
+        o->of[i] = k - 1;
+    }
+}
+
+static void s_control_line(FILE *out, const struct dw_control *c, enum dw_severity sev, const char *b, const char *z)
+{
+    fprintf(out, "\n%s%s%s  %s  %s  [CSF 1.1:", b, c->id, z, dw_severity_str(sev), c->title);
+    for (size_t k = 0; k < 4 && c->nist_csf[k]; k++)
+        fprintf(out, " %s", c->nist_csf[k]);
+    struct dw_csf_list csf2;
+    dw_control_csf2(c, &csf2);
+    fputs("; 2.0:", out);
+    for (size_t k = 0; k < csf2.n; k++)
+        fprintf(out, " %s", csf2.v[k]);
+    fputs("]\n", out);
+}
+
+static void s_finding(FILE *out, const struct dw_finding *x, bool color)
+{
+    const char *z = color ? C_RESET : "";
+    fprintf(out, "  %s%-14s%s %-14s %s\n", color ? s_color(x->status) : "", dw_result_str(x->status), z, x->region,
+            x->resource_id);
+    fputs("      ", out);
+    s_indented(out, x->reason, "      ");
+    fputc('\n', out);
+    if (x->status == DW_MUTED)
+        fprintf(out, "      muted (was %s): %s%s%s\n", dw_result_str(x->muted_from),
+                x->muted_reason ? x->muted_reason : "", x->muted_until ? ", until " : "",
+                x->muted_until ? x->muted_until : "");
+    if (x->status != DW_FAIL)
+        return;
+    if (x->n_commands)
+        fprintf(out, "      fix (%s):\n", dw_fix_kind_str(x->control->fix_kind));
+    for (size_t k = 0; k < x->n_commands; k++) {
+        fputs("        $ ", out);
+        s_indented(out, x->commands[k], "          ");
+        fputc('\n', out);
+    }
+    for (size_t k = 0; k < x->n_notes; k++) {
+        fputs("      note: ", out);
+        s_indented(out, x->notes[k], "            ");
+        fputc('\n', out);
+    }
+}
+
+/* One section: the findings of status st, by severity (critical first),
+ * then by control in catalog order, each control under its own line. */
+static void s_section(FILE *out, const struct dw_findings *f, const struct s_order *o, enum dw_result st,
+                      const struct dw_summary *s, bool color)
+{
+    const char *b = color ? C_BOLD : "";
+    const char *z = color ? C_RESET : "";
+    if (!s->by_status[st])
+        return;
+    static const char *const what[DW_RESULT_COUNT] = {"passed", "failed", "could not be evaluated",
+                                                      "do not apply", "are muted by dbward.yaml"};
+    fprintf(out, "\n%s%s%s%s: %zu findings %s (", b, color ? s_color(st) : "", dw_result_str(st), z,
+            s->by_status[st], what[st]);
+    for (int v = DW_SEV_COUNT - 1; v >= 0; v--)
+        fprintf(out, "%s%s %zu", v == DW_SEV_COUNT - 1 ? "" : ", ", dw_severity_str((enum dw_severity)v),
+                s->by_sev_status[v][st]);
+    fputs(")\n", out);
+    for (int v = DW_SEV_COUNT - 1; v >= 0; v--) {
+        if (!s->by_sev_status[v][st])
+            continue;
+        for (size_t c = 0; c < o->n_ctl; c++) {
+            bool head = false;
+            for (size_t i = 0; i < f->n; i++) {
+                const struct dw_finding *x = &f->v[i];
+                if (o->of[i] != c || x->status != st || (int)x->severity != v)
+                    continue;
+                if (!head)
+                    s_control_line(out, x->control, x->severity, b, z);
+                head = true;
+                s_finding(out, x, color);
+            }
+        }
+    }
+}
+
+/* A line per control with passes or not-applicable findings: the counts. */
+static void s_counts(FILE *out, const struct dw_findings *f, const struct s_order *o, bool color)
+{
+    const char *b = color ? C_BOLD : "";
+    const char *z = color ? C_RESET : "";
+    size_t *pass = dw_xcalloc(o->n_ctl + 1, sizeof(*pass));
+    size_t *na = dw_xcalloc(o->n_ctl + 1, sizeof(*na));
+    size_t lines = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        pass[o->of[i]] += f->v[i].status == DW_PASS;
+        na[o->of[i]] += f->v[i].status == DW_NOT_APPLICABLE;
+    }
+    for (size_t c = 0; c < o->n_ctl; c++) {
+        if (!pass[c] && !na[c])
+            continue;
+        if (!lines++)
+            fprintf(out, "\n%sPASS and NOT_APPLICABLE%s, per control:\n", b, z);
+        fprintf(out, "  %-8s %4zu PASS %4zu NOT_APPLICABLE  %s\n", o->ctl[c]->id, pass[c], na[c], o->ctl[c]->title);
+    }
+    free(pass);
+    free(na);
+}
+
+enum dw_status dw_report_text_opts(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
+                                   const struct dw_text_opts *opts)
+{
+    bool color = opts->color;
     const char *b = color ? C_BOLD : "";
     const char *z = color ? C_RESET : "";
     fprintf(out, "%sdbward %s%s  account %s (%s)  regions", b, dw_version(), z, meta->account_id,
@@ -51,46 +189,28 @@ enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
     for (size_t i = 0; i < meta->n_regions; i++)
         fprintf(out, "%s%s", i ? ", " : " ", meta->regions[i]);
     fprintf(out, "\nsource %s, taken at %s\n", meta->source, meta->taken_at);
-
-    const struct dw_control *cur = NULL;
-    for (size_t i = 0; i < f->n; i++) {
-        const struct dw_finding *x = &f->v[i];
-        if (x->control != cur) {
-            cur = x->control;
-            fprintf(out, "\n%s%s%s  %s  %s  [CSF 1.1:", b, cur->id, z, dw_severity_str(x->severity), cur->title);
-            for (size_t k = 0; k < 4 && cur->nist_csf[k]; k++)
-                fprintf(out, " %s", cur->nist_csf[k]);
-            struct dw_csf_list csf2;
-            dw_control_csf2(cur, &csf2);
-            fputs("; 2.0:", out);
-            for (size_t k = 0; k < csf2.n; k++)
-                fprintf(out, " %s", csf2.v[k]);
-            fputs("]\n", out);
-        }
-        fprintf(out, "  %s%-14s%s %-14s %s\n", color ? s_color(x->status) : "",
-                dw_result_str(x->status), z, x->region, x->resource_id);
-        fputs("      ", out);
-        s_indented(out, x->reason, "      ");
-        fputc('\n', out);
-        if (x->status == DW_MUTED)
-            fprintf(out, "      muted (was %s): %s%s%s\n", dw_result_str(x->muted_from),
-                    x->muted_reason ? x->muted_reason : "", x->muted_until ? ", until " : "",
-                    x->muted_until ? x->muted_until : "");
-        if (x->n_commands && x->status == DW_FAIL)
-            fprintf(out, "      fix (%s):\n", dw_fix_kind_str(cur->fix_kind));
-        for (size_t k = 0; x->status == DW_FAIL && k < x->n_commands; k++) {
-            fputs("        $ ", out);
-            s_indented(out, x->commands[k], "          ");
-            fputc('\n', out);
-        }
-        for (size_t k = 0; x->status == DW_FAIL && k < x->n_notes; k++) {
-            fputs("      note: ", out);
-            s_indented(out, x->notes[k], "            ");
-            fputc('\n', out);
-        }
-    }
     struct dw_summary s;
     dw_summary_compute(f, &s);
+    if (!opts->quiet) {
+        struct s_order o;
+        s_order_make(f, &o);
+        unsigned m = opts->status_mask;
+        /* Failures first, then what could not be evaluated, then muted; a
+         * pass is a count unless --status asks for the findings. */
+        static const enum dw_result listed[] = {DW_FAIL, DW_ERROR, DW_MUTED};
+        for (size_t k = 0; k < sizeof(listed) / sizeof(listed[0]); k++) {
+            if (!m || (m & (1u << listed[k])))
+                s_section(out, f, &o, listed[k], &s, color);
+        }
+        if (!m)
+            s_counts(out, f, &o, color);
+        for (int r = 0; m && r < DW_RESULT_COUNT; r++) {
+            if ((r == DW_PASS || r == DW_NOT_APPLICABLE) && (m & (1u << r)))
+                s_section(out, f, &o, (enum dw_result)r, &s, color);
+        }
+        free(o.ctl);
+        free(o.of);
+    }
     fprintf(out, "\n%sSummary%s  %zu findings:", b, z, f->n);
     for (int r = 0; r < DW_RESULT_COUNT; r++)
         fprintf(out, " %s%s %zu%s", color ? s_color((enum dw_result)r) : "",

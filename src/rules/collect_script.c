@@ -30,6 +30,8 @@ static const char s_body[] =
     "  p=$1; shift\n"
     "  mkdir -p \"$(dirname \"$OUT/$p\")\"\n"
     "  if aws \"$@\" --output json >\"$OUT/$p.json.part\" 2>\"$ERR\"; then\n"
+    "    # the CLI prints nothing for an empty answer (a bucket without notifications)\n"
+    "    [ -s \"$OUT/$p.json.part\" ] || echo '{}' >\"$OUT/$p.json.part\"\n"
     "    mv \"$OUT/$p.json.part\" \"$OUT/$p.json\"\n"
     "    rm -f \"$OUT/$p.error.json\"   # an earlier try of a call made again\n"
     "  else\n"

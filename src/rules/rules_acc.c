@@ -1,7 +1,8 @@
-/* rules_acc.c: account-level evaluators ACC-01..ACC-07 and ACC-09: KMS key
- * rotation, key policies and key material, IAM users (access keys, MFA,
- * console passwords) and the CloudTrail trails themselves (their settings,
- * whether they log). IAM is global: these read global/iam. */
+/* rules_acc.c: account-level evaluators ACC-01..ACC-09: KMS key rotation,
+ * key policies and key material, IAM users (access keys, MFA, console
+ * passwords) and the CloudTrail trails themselves (their settings, whether
+ * they log, whether the SIEM gets their events). IAM is global: these read
+ * global/iam. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ static void dwi_eval_acc04(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_acc06(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_acc07(struct dw_scan_ctx *ctx, const struct dw_control *c);
+static void dwi_eval_acc08(struct dw_scan_ctx *ctx, const struct dw_control *c);
 static void dwi_eval_acc09(struct dw_scan_ctx *ctx, const struct dw_control *c);
 
 /* ---- ACC-01: rotation of customer managed symmetric keys ---- */
@@ -867,6 +869,204 @@ void dwi_eval_acc07(struct dw_scan_ctx *ctx, const struct dw_control *c)
     }
 }
 
+/* ---- ACC-08: the trail's events reach the SIEM ---- */
+
+/* Do the DMS or DynamoDB lists of region show a resource? 1 yes, 0 no, -1
+ * unknown (*why new, once). */
+static int s_region_has_data(struct dw_scan_ctx *ctx, const char *region, char **why)
+{
+    static const char *const calls[][3] = {{"dms", "describe-replication-instances", "ReplicationInstances"},
+                                           {"dms", "describe-endpoints", "Endpoints"},
+                                           {"dms", "describe-replication-tasks", "ReplicationTasks"},
+                                           {"dynamodb", "list-tables", "TableNames"}};
+    int r = 0;
+    for (size_t i = 0; i < DW_ARRAY_LEN(calls) && r != 1; i++) {
+        const struct dw_doc *d = dwi_doc_in(ctx, region, calls[i][0], calls[i][1], NULL);
+        json_t *arr = d->state == DW_DOC_OK ? dwi_get(d->json, calls[i][2]) : NULL;
+        if (json_is_array(arr) && json_array_size(arr) > 0) {
+            r = 1;
+        } else if (!json_is_array(arr) && r == 0) {
+            r = -1;
+            if (!*why)
+                *why = d->state == DW_DOC_OK ? dw_xasprintf("%s.json has no \"%s\" array", d->path, calls[i][2])
+                                             : dw_xstrdup(d->reason);
+        }
+    }
+    return r;
+}
+
+/* Does the trail cover a region with DMS or DynamoDB resources? 1 yes, 0
+ * no, -1 unknown; *why new when not 1. */
+static int s_acc08_applies(struct dw_scan_ctx *ctx, json_t *trail, const char *home, char **why)
+{
+    bool multi = dwi_bool(trail, "IsMultiRegionTrail") == 1;
+    int r = 0;
+    for (size_t i = 0; i < ctx->n_regions && r != 1; i++) {
+        const char *reg = ctx->regions[i];
+        if (!multi && strcmp(reg, home) != 0)
+            continue;
+        int h = s_region_has_data(ctx, reg, why);
+        if (h == 1 || r == 0)
+            r = h;
+    }
+    if (r == 1) {
+        free(*why);
+        *why = NULL;
+    } else if (r == 0) {
+        *why = dw_xasprintf("the trail covers no region with DMS or DynamoDB resources (%s)",
+                            multi ? "every region audited" : home);
+    }
+    return r;
+}
+
+/* The bucket's object-created notifications to SQS or SNS: 1 one goes to
+ * the SIEM, 0 none does, -1 unknown; *why new. */
+static int s_acc08_bucket(struct dw_scan_ctx *ctx, const char *bucket, char **why)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "s3api", "get-bucket-notification-configuration", bucket);
+    if (d->state != DW_DOC_OK) {
+        *why = dw_xstrdup(d->reason);
+        return -1;
+    }
+    static const char *const kinds[][2] = {{"QueueConfigurations", "QueueArn"}, {"TopicConfigurations", "TopicArn"}};
+    struct dw_buf no;
+    dw_buf_init(&no, 65536);
+    char *unknown = NULL;
+    for (size_t k = 0; k < DW_ARRAY_LEN(kinds); k++) {
+        size_t i, e;
+        json_t *cfg, *ev;
+        json_array_foreach(dwi_get(d->json, kinds[k][0]), i, cfg)
+        {
+            bool created = false;
+            json_array_foreach(dwi_get(cfg, "Events"), e, ev)
+                created = created || (json_is_string(ev) && strncmp(json_string_value(ev), "s3:ObjectCreated:", 17) == 0);
+            const char *dest = dwi_str(cfg, kinds[k][1]);
+            if (!created) {
+                dw_buf_printf(&no, "%s%s gets no object-created event", no.len ? "; " : "", dest ? dest : "?");
+                continue;
+            }
+            char *w = NULL;
+            int r = dwi_siem_destination(ctx, dest, &w);
+            if (r == 1) {
+                *why = dw_xasprintf("bucket %s notifies %s of new objects: %s", bucket, dest, w);
+                free(w);
+                free(unknown);
+                dw_buf_clean_up(&no);
+                return 1;
+            }
+            if (r < 0 && !unknown)
+                unknown = dw_xasprintf("bucket %s: %s", bucket, w);
+            else if (r == 0)
+                dw_buf_printf(&no, "%s%s", no.len ? "; " : "", w);
+            free(w);
+        }
+    }
+    char *n = dw_buf_steal(&no);
+    if (unknown) {
+        *why = unknown;
+        free(n);
+        return -1;
+    }
+    *why = n && *n ? dw_xasprintf("bucket %s sends no object-created notification to a SIEM destination (%s)", bucket, n)
+                   : dw_xasprintf("bucket %s sends no object-created notification to an SQS queue or SNS topic", bucket);
+    free(n);
+    return 0;
+}
+
+static void s_acc08_trail(struct dw_scan_ctx *ctx, const struct dw_control *c, json_t *t, const char *name,
+                          const char *home, const char *arn)
+{
+    char *why = NULL;
+    int applies = s_acc08_applies(ctx, t, home, &why);
+    if (applies != 1) {
+        if (applies == 0)
+            dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, arn, "%s", why);
+        else
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn,
+                     "whether the trail covers DMS or DynamoDB resources is unknown: %s", why);
+        free(why);
+        return;
+    }
+    const char *lg_arn = dwi_str(t, "CloudWatchLogsLogGroupArn");
+    const char *bucket = dwi_str(t, "S3BucketName");
+    char *cw_why = NULL, *s3_why = NULL, *group = NULL;
+    int cw = 0, s3 = 0;
+    if (lg_arn && *lg_arn) {
+        const char *p = strstr(lg_arn, ":log-group:");
+        char *reg = dwi_arn_region(lg_arn);
+        if (p && reg) {
+            p += strlen(":log-group:");
+            group = dw_xstrndup(p, strcspn(p, ":"));
+            cw = dwi_log_group_to_siem(ctx, reg, group, &cw_why);
+        } else {
+            cw = -1;
+            cw_why = dw_xasprintf("CloudWatchLogsLogGroupArn %s does not name a log group", lg_arn);
+        }
+        free(reg);
+    } else {
+        cw_why = dw_xstrdup("no CloudWatchLogsLogGroupArn (the trail does not deliver to CloudWatch Logs)");
+    }
+    if (cw != 1) {
+        if (bucket && *bucket) {
+            s3 = s_acc08_bucket(ctx, bucket, &s3_why);
+        } else {
+            s3 = -1;
+            s3_why = dw_xstrdup("the trail names no S3BucketName");
+        }
+    }
+    if (cw == 1 || s3 == 1) {
+        dwi_emit(ctx, c, DW_PASS, NULL, arn, "%s", cw == 1 ? cw_why : s3_why);
+    } else if (cw < 0 || s3 < 0) {
+        dwi_emit(ctx, c, DW_ERROR, NULL, arn, "whether the trail's events reach the SIEM is unknown: %s; %s", cw_why,
+                 s3_why);
+    } else {
+        struct dw_finding *f = dwi_emit(ctx, c, DW_FAIL, NULL, arn, "events do not reach the SIEM: %s; %s", cw_why,
+                                        s3_why);
+        if (group) {
+            dwi_cmd(f,
+                    "aws logs put-subscription-filter --region %s --log-group-name %s --filter-name siem "
+                    "--filter-pattern '' --destination-arn REPLACE_WITH_SIEM_FIREHOSE_ARN "
+                    "--role-arn REPLACE_WITH_LOGS_TO_FIREHOSE_ROLE_ARN",
+                    home, group);
+            dwi_note(f, "Or have bucket %s send s3:ObjectCreated:* notifications to the SIEM's SQS queue.",
+                     bucket ? bucket : "(not named)");
+        } else {
+            dwi_cmd(f,
+                    "aws cloudtrail update-trail --region %s --name %s --cloud-watch-logs-log-group-arn "
+                    "REPLACE_WITH_LOG_GROUP_ARN --cloud-watch-logs-role-arn REPLACE_WITH_CLOUDTRAIL_TO_LOGS_ROLE_ARN",
+                    home, name);
+            dwi_note(f, "Then add a subscription filter from that log group to the Firehose stream that delivers "
+                        "to Splunk; or have bucket %s send s3:ObjectCreated:* notifications to the SIEM's SQS "
+                        "queue (put-bucket-notification-configuration replaces the bucket's whole "
+                        "configuration: merge the current one).",
+                     bucket ? bucket : "(not named)");
+        }
+    }
+    free(group);
+    free(cw_why);
+    free(s3_why);
+}
+
+void dwi_eval_acc08(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    json_t *arr = dwi_list(ctx, c, dwi_doc(ctx, "cloudtrail", "describe-trails", NULL),
+                           "trailList", NULL, NULL);
+    size_t i;
+    json_t *t;
+    json_array_foreach(arr, i, t)
+    {
+        const char *home = dwi_str(t, "HomeRegion");
+        const char *name = dwi_str(t, "Name");
+        const char *arn = dwi_str(t, "TrailARN") ? dwi_str(t, "TrailARN") : name;
+        if (!home || !name) {
+            dwi_emit(ctx, c, DW_ERROR, NULL, arn ? arn : "", "trailList[%zu] lacks Name or HomeRegion", i);
+            continue;
+        }
+        if (strcmp(home, ctx->region) == 0) /* judged in its home region; elsewhere a shadow */
+            s_acc08_trail(ctx, c, t, name, home, arn);
+    }
+}
+
 /* The account-level controls, in catalog order: what each one checks and why, how to
  * audit and fix it by hand, the calls it reads, its parameters, the nearest
  * checks of other tools and its evaluator. */
@@ -1079,6 +1279,47 @@ const struct dw_control dwi_acc_controls[] = {
             .aws_config = "cloudtrail-enabled (trail exists and logs)",
             .conformity = "CloudTrail Delivery Failing",
             .difference = "Every trail on its own, and a failed delivery fails as a stopped trail does.",
+        },
+    },
+    {
+        .id = "ACC-08",
+        .service = "account",
+        .title = "CloudTrail events reach the SIEM",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"DE.CM-1", "DE.AE-3"},
+        .statements = {4},
+        .seed = "000",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::CloudTrail::Trail",
+        .params = {"siem_destinations"},
+        .what = "Each trail (judged in its home region) that covers a region with DMS or DynamoDB resources "
+            "reaches the SIEM: its CloudWatchLogsLogGroupArn names a log group with a subscription filter to a "
+            "SIEM destination (as DMS-15: siem_destinations, or a Firehose stream delivering to Splunk), or its "
+            "S3 bucket sends s3:ObjectCreated:* notifications to an SQS queue or SNS topic (one of "
+            "siem_destinations when that is set; any queue or topic otherwise, and the reason says so). Trails "
+            "covering no such region are NOT_APPLICABLE.",
+        .why = "The playbook wants CloudTrail sent to Splunk: a trail nobody reads records an intrusion "
+            "without anyone being told.",
+        .audit = "CLI: aws cloudtrail describe-trails (CloudWatchLogsLogGroupArn, S3BucketName); aws logs "
+            "describe-subscription-filters --log-group-name <g>; aws s3api get-bucket-notification-configuration "
+            "--bucket <b>.",
+        .fix = "aws logs put-subscription-filter on the trail's log group to the Splunk Firehose stream, or aws "
+            "cloudtrail update-trail --cloud-watch-logs-log-group-arn <g> --cloud-watch-logs-role-arn <r> first; "
+            "or S3 event notifications from the trail bucket to the SIEM's SQS queue.",
+        .calls = {"cloudtrail describe-trails", "logs describe-subscription-filters/<log group>",
+                  "firehose describe-delivery-stream/<stream>",
+                  "s3api get-bucket-notification-configuration/<bucket>", "dms describe-replication-instances",
+                  "dms describe-endpoints", "dms describe-replication-tasks", "dynamodb list-tables"},
+        .clauses = {"no-cloudwatch-logs", "log-group-not-siem", "no-object-created", "bucket-not-siem"},
+        .eval = dwi_eval_acc08,
+        .peers = &(const struct dw_peers){
+            .id = "ACC-08",
+            .prowler = "cloudtrail_cloudwatch_logging_enabled (delivery to CloudWatch only)",
+            .security_hub = "CloudTrail.5 (CloudWatch Logs integration only)",
+            .aws_config = "cloud-trail-cloud-watch-logs-enabled (CloudWatch Logs only)",
+            .conformity = "none",
+            .difference = "Follows the events past CloudWatch Logs to the SIEM (a subscription filter, or the bucket's "
+                "notifications), for the trails that cover DMS or DynamoDB regions.",
         },
     },
     {

@@ -19,7 +19,7 @@ has "$TMP/err" "no AWS credentials found"
 run 2 "$DBWARD" scan --snapshot "$EX" --profile x
 has "$TMP/err" "are for live scans"
 run 2 "$DBWARD" scan --snapshot "$EX" --format yaml
-has "$TMP/err" "--format must be one of text, json, csv, junit, sarif, ocsf, asff, html, matrix, matrix-md"
+has "$TMP/err" "--format takes a format name (text, json, csv, junit, sarif, ocsf, asff, html, matrix, matrix-md, markdown)"
 run 2 "$DBWARD" scan --snapshot "$EX" --controls XYZ-99
 has "$TMP/err" "matches no control"
 run 2 "$DBWARD" scan --snapshot "$EX" --param nope=1

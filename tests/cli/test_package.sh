@@ -103,7 +103,8 @@ c() { HOME="$TMP/home" bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWOR
 CHECKS=$((CHECKS + 1)); [ "$(c dbward hist)" = "history" ] || { echo "FAIL: command completion"; FAILS=$((FAILS + 1)); }
 CHECKS=$((CHECKS + 1)); [ "$(c dbward scan --conc)" = "--concurrency" ] || { echo "FAIL: option completion"; FAILS=$((FAILS + 1)); }
 CHECKS=$((CHECKS + 1)); [ "$(c dbward scan --format sa)" = "sarif" ] || { echo "FAIL: format completion"; FAILS=$((FAILS + 1)); }
-CHECKS=$((CHECKS + 1)); [ "$(c dbward explain ACC-0)" = "ACC-01 ACC-02 ACC-03 ACC-04 ACC-05 ACC-06" ] || { echo "FAIL: id completion"; FAILS=$((FAILS + 1)); }
+acc_ids=$("$DBWARD" controls | awk '$1 ~ /^ACC-0/ {print $1}' | paste -sd' ')
+CHECKS=$((CHECKS + 1)); [ "$(c dbward explain ACC-0)" = "$acc_ids" ] || { echo "FAIL: id completion ($(c dbward explain ACC-0) vs $acc_ids)"; FAILS=$((FAILS + 1)); }
 CHECKS=$((CHECKS + 1)); [ "$(c dbward scan --profile audit)" = "audit-prod" ] || { echo "FAIL: profile completion"; FAILS=$((FAILS + 1)); }
 CHECKS=$((CHECKS + 1)); [ "$(c dbward scan -o htm)" = "html:" ] || { echo "FAIL: -o FORMAT: completion: $(c dbward scan -o htm)"; FAILS=$((FAILS + 1)); }
 if command -v zsh >/dev/null; then run 0 zsh -n "$BUILD/completions/_dbward"; fi

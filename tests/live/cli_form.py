@@ -17,7 +17,7 @@ NEWER_THAN_MODEL = {("TableDescription", "DeletionProtectionEnabled"), ("GetKeyP
 
 
 def op_shape(service, command):
-    model = SESSION.get_service_model(service)
+    model = SESSION.get_service_model({"s3api": "s3"}.get(service, service))  # the CLI's name for S3
     for name in model.operation_names:
         if xform_name(name, "-") == command:
             return model.operation_model(name).output_shape

@@ -3,7 +3,10 @@
 
 It answers every call dbward makes from a snapshot folder (the offline
 layout): JSON protocols with the recorded JSON, Query/EC2 protocols with XML
-serialised from it through Debian's botocore models. Recorded failures
+serialised from it through Debian's botocore models, and S3's REST-XML GET
+of a bucket's notification configuration (path-style, /BUCKET?notification;
+--bucket-region BUCKET=REGION makes a request signed for another region get
+S3's 301 PermanentRedirect with x-amz-bucket-region, as a real bucket there). Recorded failures
 (.error.json) come back as AWS errors. Every request's SigV4 signature is
 recomputed here, independently of dbward, from the known test keys.
 
@@ -26,6 +29,7 @@ import hmac
 import datetime
 import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -56,9 +60,10 @@ STATS = {"requests": 0, "by_call": {}, "signature_failures": 0, "unknown": 0, "f
 
 def model(service):
     if service not in MODELS:
-        m = SESSION.get_service_model(service)
+        boto = {"s3api": "s3"}.get(service, service)  # the CLI's name for S3
+        m = SESSION.get_service_model(boto)
         try:
-            pag = SESSION.get_paginator_model(service)._paginator_config
+            pag = SESSION.get_paginator_model(boto)._paginator_config
         except Exception:
             pag = {}
         by_target = {}
@@ -192,6 +197,7 @@ class State:
         pairs = getattr(args, "throttle_rps", None) or []  # other scripts build State with fewer fields
         self.throttle_rps = {k: float(v) for k, v in (t.split("=", 1) for t in pairs)}
         self.throttle_burst = getattr(args, "throttle_burst", 0)
+        self.bucket_regions = dict(b.split("=", 1) for b in (getattr(args, "bucket_region", None) or []))
 
 
 def derived_keys(*parts):
@@ -272,6 +278,15 @@ def find_file(region, service, command, params, root=None):
         key = (params.get("Name") or params.get("TrailName")).rsplit("/", 1)[-1]
     if "SecretId" in params:  # secretsmanager describe-secret: the ARN's tail, or the name
         key = params["SecretId"].rsplit(":", 1)[-1]
+    if service == "s3api" and "Bucket" in params:  # ACC-08: filed under the home region of the trail naming it
+        key = params["Bucket"]
+        base = os.path.join(root or STATE.dir, region, service, command, key)
+        if not os.path.exists(base + ".json") and not os.path.exists(base + ".error.json"):
+            for r in sorted(os.listdir(root or STATE.dir)):
+                other = os.path.join(root or STATE.dir, r, service, command, key)
+                if os.path.exists(other + ".json") or os.path.exists(other + ".error.json"):
+                    return other
+        return base
     if command == "get-metric-data":
         q = params.get("MetricDataQueries", [])
         dims = q[0]["MetricStat"]["Metric"]["Dimensions"] if q else []
@@ -380,6 +395,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("x-amzn-RequestId", "mock-request")
+        for k, v in getattr(self, "_extra_headers", {}).items():
+            self.send_header(k, v)
+        self._extra_headers = {}
         self.end_headers()
         self.wfile.write(data)
 
@@ -415,7 +433,60 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("Authorization") not in ("mock-container-auth", "CanaryContainerAuthJ3n7"):
                 return self.reply(403, "{}", "application/json")
             return self.reply(200, json.dumps(self.TEMP), "application/json")
+        if "AWS4-HMAC-SHA256" in self.headers.get("Authorization", ""):
+            with LOCK:
+                STATS["in_flight"] += 1
+                STATS["max_in_flight"] = max(STATS["max_in_flight"], STATS["in_flight"])
+            try:
+                return self.handle_s3_get()
+            finally:
+                with LOCK:
+                    STATS["in_flight"] -= 1
         self.reply(404, "{}", "application/json")
+
+    def handle_s3_get(self):
+        """S3 GetBucketNotificationConfiguration, path-style (ACC-08)."""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        scope = headers["authorization"].split("Credential=", 1)[-1].split(",", 1)[0].split("/")
+        region, signing = (scope[2], scope[3]) if len(scope) >= 4 else ("us-east-1", "?")
+        parsed = urllib.parse.urlparse(self.path)
+        bucket = urllib.parse.unquote(parsed.path.lstrip("/").split("/", 1)[0])
+        if signing != "s3" or parsed.query != "notification" or not bucket or "/" in parsed.path.lstrip("/"):
+            with LOCK:
+                STATS["unknown"] += 1
+            return self.error("rest-xml", 400, "InvalidRequest", "unknown operation")
+        service, op, command = "s3api", "GetBucketNotificationConfiguration", "get-bucket-notification-configuration"
+        m = model("s3api")[0]
+        call = "%s %s" % (service, command)
+        with LOCK:
+            STATS["requests"] += 1
+            STATS["by_call"][call] = STATS["by_call"].get(call, 0) + 1
+        if headers.get("x-amz-content-sha256") != hashlib.sha256(b"").hexdigest():
+            return self.error("rest-xml", 400, "XAmzContentSHA256Mismatch", "x-amz-content-sha256 is missing or wrong")
+        bad, akid = sign_check("GET", self.path, headers, b"")
+        self.akid = akid
+        with LOCK:
+            STATS["keys_used"][akid or "?"] = STATS["keys_used"].get(akid or "?", 0) + 1
+            self.view = VIEWS.get(akid)
+        if bad:
+            with LOCK:
+                STATS["signature_failures"] += 1 if bad == "SignatureDoesNotMatch" else 0
+            return self.error("rest-xml", 403, bad, "signature check failed: " + bad)
+        if self.throttled("s3", region):
+            return self.error("rest-xml", 503, "SlowDown", "Please reduce your request rate.")
+        home = STATE.bucket_regions.get(bucket)
+        if home and home != region:
+            with LOCK:
+                STATS["redirects"] = STATS.get("redirects", 0) + 1
+            self._extra_headers = {"x-amz-bucket-region": home}
+            return self.error("rest-xml", 301, "PermanentRedirect", "The bucket you are attempting to access must be "
+                              "addressed using the specified endpoint.")
+        fault = self.pick_fault(call, region)
+        if fault:
+            with LOCK:
+                STATS["faults"] += 1
+            return self.fault("rest-xml", fault, m, op, {"Bucket": bucket}, region, service, command)
+        return self.answer("rest-xml", m, None, op, {"Bucket": bucket}, region, service, command)
 
     def do_POST(self):
         if self.path == "/__mock/faults":  # replace the fault list (the fault matrix drives one server)
@@ -440,6 +511,9 @@ class Handler(BaseHTTPRequestHandler):
         if proto == "json":
             self.reply(status, json.dumps({"__type": "com.amazonaws#" + code, "message": message}),
                        "application/x-amz-json-1.1", fault)
+        elif proto == "rest-xml":
+            self.reply(status, "<Error><Code>%s</Code><Message>%s</Message><RequestId>mock</RequestId></Error>"
+                       % (code, escape(message)), "application/xml", fault)
         elif proto == "ec2":
             self.reply(status, "<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors>"
                                "<RequestID>mock</RequestID></Response>" % (code, escape(message)), "text/xml", fault)
@@ -569,10 +643,21 @@ class Handler(BaseHTTPRequestHandler):
             text = f.get("Remediation", {}).get("Recommendation", {}).get("Text", "")
             if len(text) > 512:
                 problems.append("Findings[%d].Remediation.Recommendation.Text longer than 512" % i)
+        # Each ProductArn names the region the call is signed for and the
+        # finding's own account (Security Hub refuses any other).
+        scope = re.search(r"Credential=[^/]+/[0-9]{8}/([^/]+)/securityhub/", headers.get("authorization", ""))
+        for i, f in enumerate(findings):
+            want = "arn:aws:securityhub:%s:%s:product/%s/default" % (
+                scope.group(1) if scope else "?", f.get("AwsAccountId"), f.get("AwsAccountId"))
+            if f.get("ProductArn") != want:
+                problems.append("Findings[%d].ProductArn %s is not %s" % (i, f.get("ProductArn"), want))
         if problems:
             return bad("; ".join(problems[:5]))
         with LOCK:
             STATS["imported"] += len(findings)
+            STATS.setdefault("import_calls", []).append(
+                {"region": scope.group(1) if scope else None, "findings": len(findings),
+                 "resolved": sum(1 for f in findings if f.get("Workflow", {}).get("Status") == "RESOLVED")})
             STATS["requests"] += 1
         self.reply(200, json.dumps({"FailedCount": 0, "SuccessCount": len(findings), "FailedFindings": []}),
                    "application/json")
@@ -750,6 +835,10 @@ class Handler(BaseHTTPRequestHandler):
         if proto == "json":
             return self.reply(200, json.dumps(value), "application/x-amz-json-1.1", fault)
         shape = om.output_shape
+        if proto == "rest-xml":  # the output shape is the root element
+            xml = to_xml(value, shape, shape.name, proto).replace(
+                "<%s>" % shape.name, '<%s xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' % shape.name, 1)
+            return self.reply(200, '<?xml version="1.0" encoding="UTF-8"?>\n' + xml, "application/xml", fault)
         wrapper = om.output_shape.serialization.get("resultWrapper") if shape else None
         wrapper = wrapper or om.metadata.get("resultWrapper") or (om.output_shape and om.output_shape.serialization.get("resultWrapper"))
         inner = to_xml(value, shape, op + "Result", proto) if shape else ""
@@ -780,6 +869,8 @@ def main():
     ap.add_argument("--throttle-rps", action="append", default=[], metavar="SERVICE=N",
                     help="a token bucket of N requests/s per region for SERVICE")
     ap.add_argument("--throttle-burst", type=float, default=0, help="bucket size (default: N)")
+    ap.add_argument("--bucket-region", action="append", default=[], metavar="BUCKET=REGION",
+                    help="S3 redirects requests for BUCKET signed for another region (ACC-08)")
     args = ap.parse_args()
     STATE = State(args)
     ThreadingHTTPServer.daemon_threads = True

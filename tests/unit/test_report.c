@@ -89,8 +89,8 @@ static void s_fixture_more(struct dw_findings *f)
 }
 
 static const char *s_regions[] = {"us-east-1"};
-static const struct dw_report_meta s_meta = {"123456789012", "aws", s_regions, 1,
-                                             "2026-01-10T00:00:00Z", "snap", NULL, 0};
+static const struct dw_report_meta s_meta = {.account_id = "123456789012", .partition = "aws", .regions = s_regions, .n_regions = 1,
+                                             .taken_at = "2026-01-10T00:00:00Z", .source = "snap"};
 
 static char *s_render(bool json, bool color)
 {
@@ -115,6 +115,8 @@ static void test_text_exact(void **state)
         "dbward %s  account 123456789012 (aws)  regions us-east-1\n"
         "source snap, taken at 2026-01-10T00:00:00Z\n"
         "\n"
+        "FAIL: 1 findings failed (critical 0, high 1, medium 0, low 0)\n"
+        "\n"
         "DMS-01  high  DMS replication instances are not publicly accessible  "
         "[CSF 1.1: PR.AC-3 PR.AC-5 PR.PT-4; 2.0: PR.AA-03 PR.AA-05 PR.IR-01]\n"
         "  FAIL           us-east-1      arn:aws:dms:us-east-1:123456789012:rep:A\"B,<x>&\n"
@@ -122,13 +124,16 @@ static void test_text_exact(void **state)
         "      fix (recreate):\n"
         "        $ aws dms delete-replication-instance --replication-instance-arn X\n"
         "      note: think first\n"
-        "  PASS           us-east-1      arn:aws:dms:us-east-1:123456789012:rep:C\n"
-        "      PubliclyAccessible is false\n"
+        "\n"
+        "ERROR: 1 findings could not be evaluated (critical 0, high 0, medium 1, low 0)\n"
         "\n"
         "DDB-12  medium  DynamoDB tables have deletion protection  [CSF 1.1: PR.IP-4; 2.0: PR.DS-11]\n"
         "  ERROR          us-east-1      arn:aws:dynamodb:us-east-1:123456789012:table/caf\xc3\xa9\n"
         "      line one\n"
         "      line \"two\"\twith tab\n"
+        "\n"
+        "PASS and NOT_APPLICABLE, per control:\n"
+        "  DMS-01      1 PASS    0 NOT_APPLICABLE  DMS replication instances are not publicly accessible\n"
         "\n"
         "Summary  3 findings: PASS 1 FAIL 1 ERROR 1 NOT_APPLICABLE 0 MUTED 0\n"
         "  critical  PASS 0 FAIL 0 ERROR 0 NOT_APPLICABLE 0 MUTED 0\n"

@@ -1358,6 +1358,92 @@ case("DMS-15", "error-instance-unknown", merge(insts(), tasks(task("TASK1", LOG_
 case("DMS-15", "error-settings-invalid", merge(base15, lgroups(), {P + "dms/describe-replication-tasks": {"ReplicationTasks": [task("TASK1", "{\"Logging\": ")]}}),
      ["ERROR %s | whether the task logs is unknown: ReplicationTaskSettings is not valid JSON" % taska("TASK1")])
 
+# ---- ACC-08: a trail covering DMS or DynamoDB regions reaches the SIEM (log group subscription, or bucket notifications) ----
+tarn8 = "arn:aws:cloudtrail:%s:%s:trail/main" % (R, A)
+LG8 = "arn:aws:logs:%s:%s:log-group:ct-logs:*" % (R, A)
+def trail8(lg=None, region=R):
+    t = trail("main", home=region)
+    if lg:
+        t["CloudWatchLogsLogGroupArn"] = lg
+        t["CloudWatchLogsRoleArn"] = "arn:aws:iam::%s:role/ct-to-logs" % A
+    return {region + "/cloudtrail/describe-trails": {"trailList": [t]}}
+
+
+def notif(bucket="logs", queues=(), topics=(), region=R):
+    body = {}
+    if queues:
+        body["QueueConfigurations"] = [{"Id": "q%d" % i, "QueueArn": a, "Events": list(ev)} for i, (a, ev) in enumerate(queues)]
+    if topics:
+        body["TopicConfigurations"] = [{"Id": "t%d" % i, "TopicArn": a, "Events": list(ev)} for i, (a, ev) in enumerate(topics)]
+    return {region + "/s3api/get-bucket-notification-configuration/" + bucket: body}
+
+
+SQS8 = "arn:aws:sqs:%s:%s:splunk-cloudtrail" % (R, A)
+SNS8 = "arn:aws:sns:%s:%s:cloudtrail-objects" % (R, A)
+no_tasks8 = tasks()
+data8 = merge(insts(inst("INST1")), eps(), no_tasks8)
+case("ACC-08", "pass", merge(data8, trail8(LG8), subs("ct-logs", fharn("to-splunk")), stream("to-splunk")),
+     ["PASS %s | subscription filter f0: Firehose stream to-splunk delivers to Splunk (https://splunk.example.com:8088)" % tarn8])
+LG8S = "arn:aws:logs:%s:%s:log-group:CloudTrail/Default:*" % (R, A)
+case("ACC-08", "pass-log-group-with-slash", merge(data8, trail8(LG8S), {P + "logs/describe-subscription-filters/CloudTrail%2FDefault": subs("CloudTrail/Default", fharn("to-splunk"))[P + "logs/describe-subscription-filters/CloudTrail/Default"]},
+                                                  stream("to-splunk")),
+     ["PASS %s | subscription filter f0: Firehose stream to-splunk delivers to Splunk" % tarn8])
+case("ACC-08", "pass-s3-queue", merge(data8, trail8(), notif(queues=[(SQS8, ["s3:ObjectCreated:*"])])),
+     ["PASS %s | bucket logs notifies %s of new objects: %s is an SQS queue, and siem_destinations is unset, so any one counts" % (tarn8, SQS8, SQS8)])
+case("ACC-08", "pass-s3-topic-put", merge(data8, trail8(), notif(topics=[(SNS8, ["s3:ObjectRemoved:*", "s3:ObjectCreated:Put"])])),
+     ["PASS %s | bucket logs notifies %s of new objects: %s is an SNS topic" % (tarn8, SNS8, SNS8)])
+case("ACC-08", "pass-s3-queue-glob", merge(data8, trail8(), notif(queues=[(SQS8, ["s3:ObjectCreated:*"])]),
+                                           {"params": "siem_destinations=arn:aws:sqs:*:*:splunk-*\n"}),
+     ["PASS %s | %s matches siem_destinations arn:aws:sqs:*:*:splunk-*" % (tarn8, SQS8)])
+case("ACC-08", "pass-bucket-when-log-group-is-not", merge(data8, trail8(LG8), subs("ct-logs"), notif(queues=[(SQS8, ["s3:ObjectCreated:*"])])),
+     ["PASS %s | bucket logs notifies %s of new objects" % (tarn8, SQS8)])
+case("ACC-08", "pass-filters-denied-bucket-ok", merge(data8, trail8(LG8), {P + "logs/describe-subscription-filters/ct-logs.error": DENIED},
+                                                      notif(queues=[(SQS8, ["s3:ObjectCreated:*"])])),
+     ["PASS %s | bucket logs notifies %s of new objects" % (tarn8, SQS8)])
+case("ACC-08", "pass-tables-only", merge(insts(), eps(), no_tasks8, tables(tbl("orders")), trail8(LG8), subs("ct-logs", fharn("to-splunk")), stream("to-splunk")),
+     ["PASS %s | Firehose stream to-splunk delivers to Splunk" % tarn8])
+case("ACC-08", "not-applicable", merge(insts(), eps(), no_tasks8, {P + "dynamodb/list-tables": {"TableNames": []}}, trail8()),
+     ["NOT_APPLICABLE %s | the trail covers no region with DMS or DynamoDB resources (every region audited)" % tarn8])
+case("ACC-08", "fail", merge(data8, trail8(), notif()),
+     ["FAIL %s | events do not reach the SIEM: no CloudWatchLogsLogGroupArn (the trail does not deliver to CloudWatch Logs); bucket logs sends no object-created notification to an SQS queue or SNS topic | "
+      "#1 | aws cloudtrail update-trail --region us-east-1 --name main --cloud-watch-logs-log-group-arn REPLACE_WITH_LOG_GROUP_ARN --cloud-watch-logs-role-arn REPLACE_WITH_CLOUDTRAIL_TO_LOGS_ROLE_ARN" % tarn8])
+LAMBDA8 = "arn:aws:lambda:%s:%s:function:thumbnail" % (R, A)
+n8 = notif()
+n8[P + "s3api/get-bucket-notification-configuration/logs"] = {"LambdaFunctionConfigurations": [
+    {"Id": "l0", "LambdaFunctionArn": LAMBDA8, "Events": ["s3:ObjectCreated:*"]}]}
+case("ACC-08", "fail-no-cloudwatch-logs", merge(data8, trail8(), n8),
+     ["FAIL %s | no CloudWatchLogsLogGroupArn (the trail does not deliver to CloudWatch Logs); bucket logs sends no object-created notification to an SQS queue or SNS topic | update-trail" % tarn8])
+case("ACC-08", "fail-no-cloudwatch-logs-multi-region-home-empty",
+     merge(trail8(), notif(), insts(), eps(), no_tasks8, {P + "dynamodb/list-tables": {"TableNames": []}},
+           {E + "/dms/describe-replication-instances": {"ReplicationInstances": [inst("INST9")]}, E + "/cloudtrail/describe-trails": {"trailList": [trail("main")]},
+            "manifest": {"account_id": A, "partition": "aws", "regions": [R, E], "taken_at": "2026-01-10T00:00:00Z",
+                         "produced_by": {"tool": "tests/data/controls/make-cases.py"}}}),
+     ["FAIL %s | events do not reach the SIEM" % tarn8])
+case("ACC-08", "fail-log-group-not-siem", merge(data8, trail8(LG8), subs("ct-logs", fharn("to-s3")), stream("to-s3", splunk=False), notif()),
+     ["FAIL %s | no subscription filter of ct-logs sends to a SIEM destination (filter f0: Firehose stream to-s3 has no Splunk destination (no SplunkDestinationDescription)); bucket logs sends no object-created notification | "
+      "#1 | aws logs put-subscription-filter --region us-east-1 --log-group-name ct-logs --filter-name siem" % tarn8])
+case("ACC-08", "fail-log-group-not-siem-no-filter", merge(data8, trail8(LG8), subs("ct-logs"), notif()),
+     ["FAIL %s | log group ct-logs has no subscription filter; bucket logs sends no object-created notification | put-subscription-filter --region us-east-1 --log-group-name ct-logs" % tarn8])
+case("ACC-08", "fail-no-object-created", merge(data8, trail8(), notif(queues=[(SQS8, ["s3:ObjectRemoved:*"])])),
+     ["FAIL %s | bucket logs sends no object-created notification to a SIEM destination (%s gets no object-created event)" % (tarn8, SQS8)])
+case("ACC-08", "fail-bucket-not-siem", merge(data8, trail8(), notif(queues=[(SQS8, ["s3:ObjectCreated:*"])]),
+                                             {"params": "siem_destinations=arn:aws:firehose:*:*:deliverystream/siem-*\n"}),
+     ["FAIL %s | bucket logs sends no object-created notification to a SIEM destination (%s is not in siem_destinations)" % (tarn8, SQS8)])
+case("ACC-08", "error", merge(data8, trail8(), {P + "s3api/get-bucket-notification-configuration/logs.error": {"code": "AccessDenied", "message": "Access Denied"}}),
+     ["ERROR %s | whether the trail's events reach the SIEM is unknown: no CloudWatchLogsLogGroupArn (the trail does not deliver to CloudWatch Logs); s3api get-bucket-notification-configuration for logs in us-east-1 was denied (AccessDenied)" % tarn8])
+case("ACC-08", "error-not-recorded", merge(data8, trail8()),
+     ["ERROR %s | s3api get-bucket-notification-configuration for logs in us-east-1 was not recorded" % tarn8])
+case("ACC-08", "error-malformed", merge(data8, trail8(), {P + "s3api/get-bucket-notification-configuration/logs": "{\"QueueConfigurations\": [}\n"}),
+     ["ERROR %s | us-east-1/s3api/get-bucket-notification-configuration/logs.json:1:" % tarn8])
+case("ACC-08", "error-filters-denied", merge(data8, trail8(LG8), {P + "logs/describe-subscription-filters/ct-logs.error": DENIED}, notif()),
+     ["ERROR %s | is unknown: logs describe-subscription-filters for ct-logs in us-east-1 was denied (AccessDeniedException): not authorized to perform this operation; bucket logs sends no object-created notification" % tarn8])
+case("ACC-08", "error-firehose-denied", merge(data8, trail8(LG8), subs("ct-logs", fharn("to-splunk")), {P + "firehose/describe-delivery-stream/to-splunk.error": DENIED}, notif()),
+     ["ERROR %s | whether Firehose stream to-splunk delivers to Splunk is unknown" % tarn8])
+case("ACC-08", "error-coverage-unknown", merge({P + "dms/describe-replication-instances.error": DENIED}, eps(), no_tasks8, {P + "dynamodb/list-tables": {"TableNames": []}}, trail8()),
+     ["ERROR %s | whether the trail covers DMS or DynamoDB resources is unknown: dms describe-replication-instances in us-east-1 was denied (AccessDeniedException)" % tarn8])
+case("ACC-08", "error-trails-denied", {P + "cloudtrail/describe-trails.error": DENIED},
+     ["ERROR %s | cloudtrail describe-trails in us-east-1 was denied" % SCOPE])
+
 
 # ---------------- DMS-14 (issue 18): certificates of verify-ca / verify-full endpoints ----------------
 # The test PKI is written by openssl (tests/data/pki/make_pki.py) with dates relative to the
