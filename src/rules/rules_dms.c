@@ -2330,44 +2330,6 @@ const struct dw_control dwi_dms_controls[] = {
         },
     },
     {
-        .id = "DMS-15",
-        .service = "dms",
-        .title = "DMS task logs are kept and sent to the SIEM",
-        .severity = DW_SEV_MEDIUM,
-        .nist_csf = {"DE.CM-1", "PR.PT-1"},
-        .statements = {4},
-        .seed = "000",
-        .fix_kind = DW_FIX_IN_PLACE,
-        .resource_type = "AWS::DMS::ReplicationTask",
-        .params = {"log_retention_min_days", "siem_destinations"},
-        .what = "For each task with Logging.EnableLogging true, the log group dms-tasks-<replication instance "
-            "identifier> exists, keeps events at least log_retention_min_days (a group without retentionInDays "
-            "keeps them forever), and has a subscription filter whose destination is the SIEM: an ARN matching "
-            "siem_destinations, or, when that is unset, a Firehose stream with a Splunk destination. Tasks "
-            "without logging are NOT_APPLICABLE (DMS-08 judges them).",
-        .why = "The playbook wants task logs sent to Splunk: logs that stay in CloudWatch are not correlated "
-            "or alerted on, and logs that expire early are gone when an incident is investigated.",
-        .audit = "CLI: aws logs describe-log-groups --log-group-name-prefix dms-tasks-; aws logs "
-            "describe-subscription-filters --log-group-name dms-tasks-<instance>; aws firehose "
-            "describe-delivery-stream --delivery-stream-name <stream> (look for SplunkDestinationDescription).",
-        .fix = "aws logs put-retention-policy --log-group-name <g> --retention-in-days 365; aws logs "
-            "put-subscription-filter --log-group-name <g> --filter-name siem --filter-pattern '' "
-            "--destination-arn <firehose to Splunk> --role-arn <role>.",
-        .calls = {"dms describe-replication-tasks", "dms describe-replication-instances", "logs describe-log-groups",
-                  "logs describe-subscription-filters/<log group>", "firehose describe-delivery-stream/<stream>"},
-        .clauses = {"no-log-group", "short-retention", "no-subscription", "not-siem"},
-        .eval = dwi_eval_dms15,
-        .peers = &(const struct dw_peers){
-            .id = "DMS-15",
-            .prowler = "none",
-            .security_hub = "none",
-            .aws_config = "cw-loggroup-retention-period-check (retention only)",
-            .conformity = "none",
-            .difference = "Follows a DMS task to its own log group and requires both the retention and a "
-                "subscription to the SIEM; the peers judge log group retention alone.",
-        },
-    },
-    {
         .id = "DMS-13",
         .service = "dms",
         .title = "DMS security groups admit no ingress from the whole internet",
@@ -2438,6 +2400,44 @@ const struct dw_control dwi_dms_controls[] = {
             .conformity = "none",
             .difference = "No peer checks the CA certificates DMS endpoints verify with; dbward judges their expiry and their "
                 "chain to the company's own CA bundle.",
+        },
+    },
+    {
+        .id = "DMS-15",
+        .service = "dms",
+        .title = "DMS task logs are kept and sent to the SIEM",
+        .severity = DW_SEV_MEDIUM,
+        .nist_csf = {"DE.CM-1", "PR.PT-1"},
+        .statements = {4},
+        .seed = "000",
+        .fix_kind = DW_FIX_IN_PLACE,
+        .resource_type = "AWS::DMS::ReplicationTask",
+        .params = {"log_retention_min_days", "siem_destinations"},
+        .what = "For each task with Logging.EnableLogging true, the log group dms-tasks-<replication instance "
+            "identifier> exists, keeps events at least log_retention_min_days (a group without retentionInDays "
+            "keeps them forever), and has a subscription filter whose destination is the SIEM: an ARN matching "
+            "siem_destinations, or, when that is unset, a Firehose stream with a Splunk destination. Tasks "
+            "without logging are NOT_APPLICABLE (DMS-08 judges them).",
+        .why = "The playbook wants task logs sent to Splunk: logs that stay in CloudWatch are not correlated "
+            "or alerted on, and logs that expire early are gone when an incident is investigated.",
+        .audit = "CLI: aws logs describe-log-groups --log-group-name-prefix dms-tasks-; aws logs "
+            "describe-subscription-filters --log-group-name dms-tasks-<instance>; aws firehose "
+            "describe-delivery-stream --delivery-stream-name <stream> (look for SplunkDestinationDescription).",
+        .fix = "aws logs put-retention-policy --log-group-name <g> --retention-in-days 365; aws logs "
+            "put-subscription-filter --log-group-name <g> --filter-name siem --filter-pattern '' "
+            "--destination-arn <firehose to Splunk> --role-arn <role>.",
+        .calls = {"dms describe-replication-tasks", "dms describe-replication-instances", "logs describe-log-groups",
+                  "logs describe-subscription-filters/<log group>", "firehose describe-delivery-stream/<stream>"},
+        .clauses = {"no-log-group", "short-retention", "no-subscription", "not-siem"},
+        .eval = dwi_eval_dms15,
+        .peers = &(const struct dw_peers){
+            .id = "DMS-15",
+            .prowler = "none",
+            .security_hub = "none",
+            .aws_config = "cw-loggroup-retention-period-check (retention only)",
+            .conformity = "none",
+            .difference = "Follows a DMS task to its own log group and requires both the retention and a "
+                "subscription to the SIEM; the peers judge log group retention alone.",
         },
     },
     {

@@ -5,7 +5,7 @@
 # bundle gives the verdicts of the case.
 . "$(dirname "$0")/lib.sh"
 CASE="$SRC/tests/data/controls/DMS-14/pass"
-run 0 "$DBWARD" scan --snapshot "$CASE" --controls DMS-14 --format json --param "company_ca_bundle=$CASE/bundle.pem"
+run 0 "$DBWARD" scan --snapshot "$CASE" --controls DMS-14 --status PASS --param "company_ca_bundle=$CASE/bundle.pem"
 has "$TMP/out" "chains to the company CA bundle"
 run 2 "$DBWARD" scan --snapshot "$CASE" --controls DMS-14 --param "company_ca_bundle=$TMP/none.pem"
 has "$TMP/err" "company_ca_bundle: $TMP/none.pem does not exist"
@@ -22,6 +22,6 @@ printf -- '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTI
 run 2 "$DBWARD" scan --snapshot "$CASE" --controls DMS-14 --param "company_ca_bundle=$TMP/bad.pem"
 has "$TMP/err" "company_ca_bundle: $TMP/bad.pem: certificate 1 does not parse"
 # Unset (the default): only the dates are judged, and the reason names the issuer.
-run 0 "$DBWARD" scan --snapshot "$CASE" --controls DMS-14 --format json
+run 0 "$DBWARD" scan --snapshot "$CASE" --controls DMS-14 --status PASS
 has "$TMP/out" "company_ca_bundle is not set, so only the dates are judged"
 finish
