@@ -1875,7 +1875,7 @@ void dwi_eval_dms16(struct dw_scan_ctx *ctx, const struct dw_control *c)
                 dwi_note(f, "rotate-secret turns rotation on and rotates the secret at once; the "
                             "function must be able to change the database user's password.");
             } else {
-                dwi_cmd(f, "aws secretsmanager rotate-secret --region %s --secret-id %s",
+                dwi_cmd(f, "aws secretsmanager rotate-secret --region %s --secret-id %s --rotate-immediately",
                         ctx->region, sarn);
                 dwi_note(f, "Rotation is scheduled but has not happened in time: check the "
                             "rotation function's CloudWatch logs for the failure.");

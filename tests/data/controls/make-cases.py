@@ -1527,6 +1527,8 @@ case("DMS-14", "fail-not-company-ca-chain-missing", merge(one14("db-server-365",
      ["FAIL %s | does not chain to the company CA bundle: unable to get local issuer certificate" % e14])  # the database CA between them is not given
 case("DMS-14", "fail-not-company-ca-self-signed", merge(one14("self-signed-365", BUNDLE, USE_BUNDLE)),
      ["FAIL %s | does not chain to the company CA bundle: self-signed certificate (depth 0) (issued by O=Example Corp,CN=Someone's own CA)" % e14])
+case("DMS-14", "fail-not-company-ca-own-root-in-pem", merge(one14("outside-ca-365", BUNDLE, USE_BUNDLE, pem=PKI["outside-ca-365"] + PKI["other-root"])),
+     ["FAIL %s | does not chain to the company CA bundle:" % e14])  # a root the PEM brings along is never trusted
 case("DMS-14", "fail-not-company-ca-other-bundle", merge(one14("db-ca-365", {"bundle.pem": PKI["other-root"]}, USE_BUNDLE)),
      ["FAIL %s | does not chain to the company CA bundle: unable to get local issuer certificate" % e14])
 # Without the bundle the issuer is named and only the dates are judged.
@@ -1612,9 +1614,9 @@ case("DMS-16", "error-interval-cron", merge(my16(), secret(days=None, schedule="
 case("DMS-16", "pass-last-rotated-below-limit", merge(my16(), secret(last="2025-10-13")), ["PASS %s | last rotated 89 days ago (limit 90)" % e16])
 case("DMS-16", "pass-last-rotated-at-limit", merge(my16(), secret(last="2025-10-12")), ["PASS %s | last rotated 90 days ago (limit 90)" % e16])
 case("DMS-16", "fail-last-rotated-above-limit", merge(my16(), secret(last="2025-10-11")),
-     ["FAIL %s | secret %s: last rotated 91 days ago (limit 90) | %s | #1" % (e16, SARN, ROT)])
+     ["FAIL %s | secret %s: last rotated 91 days ago (limit 90) | %s --rotate-immediately | #1" % (e16, SARN, ROT)])  # rotation is on: rotate now, the rules stay
 case("DMS-16", "fail-last-rotated-never", merge(my16(), secret(last=None)),
-     ["FAIL %s | never rotated (no LastRotatedDate) | %s" % (e16, ROT)])
+     ["FAIL %s | never rotated (no LastRotatedDate) | %s --rotate-immediately | #1" % (e16, ROT)])
 case("DMS-16", "fail-last-rotated-custom-limit", merge(my16(), secret(days=30, last="2025-11-26"), {"params": "secret_rotation_max_days=30\n"}),
      ["FAIL %s | last rotated 45 days ago (limit 30)" % e16])
 case("DMS-16", "fail-rotation-off-and-last-rotated", merge(my16(), secret(on=False, days=None, last="2025-01-01")),
