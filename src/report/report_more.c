@@ -7,23 +7,47 @@
 #include <dbward/report.h>
 
 #include "report/report_util.h"
+#include "util/util.h"
 
 /* ---- CSV ---- */
 
+/* One cell. Two rules keep the file from being turned against whoever
+ * opens it (docs/reports.md, "CSV"): line breaks and backslashes are
+ * written as \n, \r and \\, so every record is one line for line-based
+ * tools; a cell that a spreadsheet would run as a formula (it starts with
+ * = + - @ or a tab) gets a leading ', as does one that starts with ' (so
+ * the mark is never ambiguous). Then RFC 4180 quoting. */
 static void s_csv_field(FILE *out, const char *s, bool last)
 {
-    bool quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' ');
+    struct dw_buf e;
+    dw_buf_init(&e, (size_t)1 << 30);
+    if (strchr("=+-@\t'", s[0]) && s[0])
+        dw_buf_append(&e, "'", 1);
+    for (const char *p = s; *p; p++) {
+        if (*p == '\n')
+            dw_buf_append(&e, "\\n", 2);
+        else if (*p == '\r')
+            dw_buf_append(&e, "\\r", 2);
+        else if (*p == '\\')
+            dw_buf_append(&e, "\\\\", 2);
+        else
+            dw_buf_append(&e, p, 1);
+    }
+    char *v = dw_buf_steal(&e);
+    const char *c = v ? v : "";
+    bool quote = strpbrk(c, ",\"") != NULL || c[0] == ' ' || (c[0] && c[strlen(c) - 1] == ' ');
     if (quote) {
         fputc('"', out);
-        for (const char *p = s; *p; p++) {
+        for (const char *p = c; *p; p++) {
             if (*p == '"')
                 fputc('"', out);
             fputc(*p, out);
         }
         fputc('"', out);
     } else {
-        fputs(s, out);
+        fputs(c, out);
     }
+    free(v);
     fputs(last ? "\r\n" : ",", out);
 }
 

@@ -230,10 +230,57 @@ static void test_csv_exact(void **state)
         "AWS::DMS::ReplicationInstance,arn:aws:dms:us-east-1:123456789012:rep:C,PubliclyAccessible is false,"
         "PR.AC-3;PR.AC-5;PR.PT-4,PR.AA-03;PR.AA-05;PR.IR-01,6,recreate,,,\r\n"
         "123456789012,us-east-1,DDB-12,DynamoDB tables have deletion protection,medium,ERROR,AWS::DynamoDB::Table,"
-        "arn:aws:dynamodb:us-east-1:123456789012:table/caf\xc3\xa9,\"line one\nline \"\"two\"\"\twith tab\",PR.IP-4,PR.DS-11,,"
+        "arn:aws:dynamodb:us-east-1:123456789012:table/caf\xc3\xa9,\"line one\\nline \"\"two\"\"\twith tab\",PR.IP-4,PR.DS-11,,"
         "in-place,,,\r\n";
     assert_string_equal(got, want);
     free(got);
+}
+
+/* The two cell rules: no raw line break in a record, and no cell a
+ * spreadsheet would run as a formula. Expected bytes written by hand. */
+static void test_csv_cells_safe(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *reason, *cell;
+    } cases[] = {
+        {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+        {"+1", "'+1"},
+        {"-cmd", "'-cmd"},
+        {"@SUM(A1)", "'@SUM(A1)"},
+        {"\tx", "'\tx"},
+        {"'quoted", "''quoted"},
+        {"a\r\nb", "a\\r\\nb"},
+        {"back\\slash", "back\\\\slash"},
+        {"a=b", "a=b"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(cases); i++) {
+        struct dw_findings f;
+        s_fixture(&f);
+        free(f.v[1].reason);
+        f.v[1].reason = dw_xstrdup(cases[i].reason);
+        f.n = 2;
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+        assert_int_equal(dw_report_csv(out, &f), DW_OK);
+        fclose(out);
+        dw_findings_clean_up(&f);
+        /* The second record: ...,PASS,type,id,<reason>,nist... */
+        const char *rec = strstr(buf, "rep:C,");
+        assert_non_null(rec);
+        rec += strlen("rep:C,");
+        char *want = dw_xasprintf("%s,PR.AC-3;", cases[i].cell);
+        if (strncmp(rec, want, strlen(want)) != 0)
+            fail_msg("case %zu: got %.60s, want %s", i, rec, want);
+        free(want);
+        size_t lines = 0;
+        for (const char *p = buf; *p; p++)
+            lines += *p == '\n';
+        assert_int_equal(lines, 3); /* header and two records, one line each */
+        free(buf);
+    }
 }
 
 static void test_junit_exact(void **state)
@@ -402,7 +449,7 @@ static void test_asff_batches(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text_exact), cmocka_unit_test(test_json_fields), cmocka_unit_test(test_csv_exact),
+        cmocka_unit_test(test_text_exact), cmocka_unit_test(test_json_fields), cmocka_unit_test(test_csv_exact), cmocka_unit_test(test_csv_cells_safe),
         cmocka_unit_test(test_junit_exact), cmocka_unit_test(test_matrix), cmocka_unit_test(test_sarif_exact),
         cmocka_unit_test(test_ocsf_exact), cmocka_unit_test(test_asff_exact), cmocka_unit_test(test_html_exact),
         cmocka_unit_test(test_asff_batches),
