@@ -45,7 +45,8 @@ char *dw_xstrdup(const char *s)
 char *dw_xstrndup(const char *s, size_t n)
 {
     char *p = dw_xmalloc(n + 1);
-    memcpy(p, s, n);
+    if (n) /* s may be NULL for an empty body */
+        memcpy(p, s, n);
     p[n] = '\0';
     return p;
 }
