@@ -440,3 +440,14 @@ json_t *dwi_iam_group(json_t *det, const char *name)
     }
     return NULL;
 }
+
+int dwi_iam_console_password(struct dw_scan_ctx *ctx, const char *name, char **why)
+{
+    const struct dw_doc *d = dwi_doc(ctx, "iam", "get-login-profile", name);
+    if (d->state == DW_DOC_OK)
+        return 1;
+    if (d->state == DW_DOC_API_ERROR && strcmp(d->error_code, "NoSuchEntity") == 0)
+        return 0;
+    *why = dw_xstrdup(d->reason);
+    return -1;
+}

@@ -168,18 +168,6 @@ void dwi_eval_acc02(struct dw_scan_ctx *ctx, const struct dw_control *c)
     }
 }
 
-/* 1 has a console password, 0 none, -1 unknown (reason set, new). */
-static int s_console(struct dw_scan_ctx *ctx, const char *name, char **reason)
-{
-    const struct dw_doc *d = dwi_doc(ctx, "iam", "get-login-profile", name);
-    if (d->state == DW_DOC_OK)
-        return 1;
-    if (d->state == DW_DOC_API_ERROR && strcmp(d->error_code, "NoSuchEntity") == 0)
-        return 0;
-    *reason = dw_xstrdup(d->reason);
-    return -1;
-}
-
 /* 1 when the policy allows everything, 0 when not, -1 when it cannot be read. */
 static int s_doc_is_admin(json_t *doc)
 {
@@ -267,7 +255,7 @@ void dwi_eval_acc03(struct dw_scan_ctx *ctx, const struct dw_control *c)
             continue;
         }
         char *why = NULL;
-        int console = s_console(ctx, name, &why);
+        int console = dwi_iam_console_password(ctx, name, &why);
         struct s_admin adm;
         s_user_admin(det, u, &adm);
         const char *admin = adm.via;
@@ -329,7 +317,7 @@ void dwi_eval_acc04(struct dw_scan_ctx *ctx, const struct dw_control *c)
             continue;
         }
         char *why = NULL;
-        int console = s_console(ctx, name, &why);
+        int console = dwi_iam_console_password(ctx, name, &why);
         if (console < 0) {
             dwi_emit(ctx, c, DW_ERROR, NULL, uarn, "%s", why);
         } else if (console == 0) {

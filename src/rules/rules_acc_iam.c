@@ -133,18 +133,6 @@ static int s_active_key(struct dw_scan_ctx *ctx, const char *name, char **why)
     return 0;
 }
 
-/* 1 when the user has a console password, 0 none, -1 unknown (*why new). */
-static int s_password(struct dw_scan_ctx *ctx, const char *name, char **why)
-{
-    const struct dw_doc *d = dwi_doc(ctx, "iam", "get-login-profile", name);
-    if (d->state == DW_DOC_OK)
-        return 1;
-    if (d->state == DW_DOC_API_ERROR && strcmp(d->error_code, "NoSuchEntity") == 0)
-        return 0;
-    *why = dw_xstrdup(d->reason);
-    return -1;
-}
-
 /* A comma-separated parameter as a list of new strings (empty items dropped). */
 static char **s_split(const char *v, size_t *n)
 {
@@ -228,7 +216,7 @@ void dwi_eval_acc10(struct dw_scan_ctx *ctx, const struct dw_control *c)
         }
         char *kwhy = NULL, *pwhy = NULL;
         int key = s_active_key(ctx, name, &kwhy);
-        int pw = s_password(ctx, name, &pwhy);
+        int pw = dwi_iam_console_password(ctx, name, &pwhy);
         if (key == 0 && pw == 0) {
             dwi_emit(ctx, c, DW_NOT_APPLICABLE, NULL, uarn, "no active access key and no console password");
         } else if (key != 1 && pw != 1) {

@@ -1381,6 +1381,18 @@ static const struct s_engine_block s_blocks[] = {
     {"gcp-mysql", "GcpMySQLSettings", "--gcp-my-sql-settings"},
 };
 
+/* The settings block that holds an engine's credentials (the last entry
+ * naming it), or NULL. DMS-12 and DMS-16. */
+static const struct s_engine_block *s_engine_block(const char *eng)
+{
+    const struct s_engine_block *blk = NULL;
+    for (size_t k = 0; eng && k < DW_ARRAY_LEN(s_blocks); k++) {
+        if (strcmp(eng, s_blocks[k].engine) == 0)
+            blk = &s_blocks[k];
+    }
+    return blk;
+}
+
 void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c)
 {
     size_t i;
@@ -1389,11 +1401,7 @@ void dwi_eval_dms12(struct dw_scan_ctx *ctx, const struct dw_control *c)
     {
         const char *arn = dwi_str(ep, "EndpointArn");
         const char *eng = dwi_str(ep, "EngineName");
-        const struct s_engine_block *blk = NULL;
-        for (size_t k = 0; eng && k < DW_ARRAY_LEN(s_blocks); k++) {
-            if (strcmp(eng, s_blocks[k].engine) == 0)
-                blk = &s_blocks[k];
-        }
+        const struct s_engine_block *blk = s_engine_block(eng);
         if (!eng) {
             dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "EngineName is missing from the answer");
             continue;
@@ -1768,11 +1776,7 @@ void dwi_eval_dms16(struct dw_scan_ctx *ctx, const struct dw_control *c)
     {
         const char *arn = dwi_str(ep, "EndpointArn");
         const char *eng = dwi_str(ep, "EngineName");
-        const struct s_engine_block *blk = NULL;
-        for (size_t k = 0; eng && k < DW_ARRAY_LEN(s_blocks); k++) {
-            if (strcmp(eng, s_blocks[k].engine) == 0)
-                blk = &s_blocks[k];
-        }
+        const struct s_engine_block *blk = s_engine_block(eng);
         if (!eng) {
             dwi_emit(ctx, c, DW_ERROR, RT_EP, arn, "EngineName is missing from the answer");
             continue;

@@ -94,6 +94,10 @@ json_t *dwi_get(json_t *root, const char *path);
 json_t *dwi_iam_policy(json_t *det, const char *arn);
 json_t *dwi_iam_default_doc(json_t *policy);
 json_t *dwi_iam_group(json_t *det, const char *name);
+/* Whether user name has a console password (iam get-login-profile; its
+ * NoSuchEntity answer means none): 1 yes, 0 no, -1 unknown (*why new).
+ * ACC-03, ACC-04 and ACC-10. */
+int dwi_iam_console_password(struct dw_scan_ctx *ctx, const char *name, char **why);
 const char *dwi_str(json_t *root, const char *path);
 /* 1 true, 0 false, -1 absent or not a boolean. */
 int dwi_bool(json_t *root, const char *path);
