@@ -26,7 +26,7 @@ enum dw_doc_state {
 };
 
 /* One recorded call. Every pointer is borrowed from the snapshot and valid
- * until dw_snapshot_free. */
+ * until dw_snapshot_free, or dw_snapshot_evict of its region. */
 struct dw_doc {
     enum dw_doc_state state;
     json_t *json;           /* the answer when state is DW_DOC_OK, else NULL */
@@ -60,6 +60,11 @@ const char *dw_snapshot_dir(const struct dw_snapshot *snap);
  * backslash or a control character) gives DW_DOC_BAD. */
 const struct dw_doc *dw_snapshot_get(struct dw_snapshot *snap, const char *region,
                                      const char *service, const char *command, const char *key);
+
+/* Forgets the cached answers of region (documents of dw_snapshot_get in it
+ * are invalid after), so a scan holds one region at a time; a later get
+ * reads the file again. */
+void dw_snapshot_evict(struct dw_snapshot *snap, const char *region);
 
 /* The file name of a resource key: '/' becomes %2F, so a key (a secret
  * named dms/orders) never names a folder. No resource name AWS allows holds

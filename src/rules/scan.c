@@ -1,5 +1,12 @@
 /* scan.c: runs the selected controls over the regions in scope and collects
- * findings. It owns no I/O beyond what the snapshot does lazily. */
+ * findings. It owns no I/O beyond what the snapshot does lazily.
+ *
+ * The walk is region by region: the global controls first, then every
+ * regional control on one region before the next, after which that region's
+ * cached answers and indexes are dropped (a later read of one loads it
+ * again). So a scan holds one region's documents at a time, not the
+ * account's. The findings are then put back in the order of the controls
+ * (within a control, region by region), the order the report has always had. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,47 +22,45 @@ enum dw_severity dw_scan_severity(const struct dw_scan_opts *opts, const struct 
     return c->severity;
 }
 
-enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *opts,
-                           struct dw_findings *out, struct dw_error *err)
+/* One control the scan evaluates. */
+struct s_sel {
+    const struct dw_control *c;
+    dw_eval_fn eval;
+    enum dw_severity sev;
+};
+
+/* Which regions of the snapshot the scan covers; DW_E_USAGE when one asked
+ * for is not in it. */
+static enum dw_status s_regions(struct dw_snapshot *snap, const struct dw_scan_opts *opts, const char **regions,
+                                size_t *n_regions, struct dw_error *err)
 {
-    enum dw_status rc = DW_OK;
-    const char **regions = dw_xcalloc(dw_snapshot_region_count(snap) + 1, sizeof(char *));
-    size_t n_regions = 0;
-    for (size_t i = 0; i < opts->n_params; i++) {
-        rc = dw_param_check(opts->params[i].name, opts->params[i].value, err);
-        if (rc)
-            goto out;
-    }
     for (size_t k = 0; k < opts->n_regions; k++) {
         bool known = false;
         for (size_t i = 0; i < dw_snapshot_region_count(snap); i++)
             known = known || strcmp(dw_snapshot_region(snap, i), opts->regions[k]) == 0;
-        if (!known) {
-            rc = dw_error_set(err, DW_E_USAGE, "--region", 0, 0, 0,
-                              "region %s is not in the snapshot's manifest", opts->regions[k]);
-            goto out;
-        }
+        if (!known)
+            return dw_error_set(err, DW_E_USAGE, "--region", 0, 0, 0, "region %s is not in the snapshot's manifest",
+                                opts->regions[k]);
     }
+    *n_regions = 0;
     for (size_t i = 0; i < dw_snapshot_region_count(snap); i++) {
         const char *r = dw_snapshot_region(snap, i);
         bool keep = opts->n_regions == 0;
         for (size_t k = 0; k < opts->n_regions && !keep; k++)
             keep = strcmp(opts->regions[k], r) == 0;
         if (keep)
-            regions[n_regions++] = r;
+            regions[(*n_regions)++] = r;
     }
-    struct dw_scan_ctx ctx = {
-        .snap = snap,
-        .account = dw_snapshot_account_id(snap),
-        .partition = dw_snapshot_partition(snap),
-        .now_epoch_s = dw_snapshot_taken_at(snap),
-        .regions = regions,
-        .n_regions = n_regions,
-        .opts = opts,
-        .out = out,
-        .memo = json_object(),
-    };
-    for (size_t i = 0; i < dw_registry_count(opts->extra, opts->n_extra); i++) {
+    return DW_OK;
+}
+
+/* The controls selected, in registry order; *n set. */
+static struct s_sel *s_selection(const struct dw_scan_opts *opts, size_t *n)
+{
+    size_t total = dw_registry_count(opts->extra, opts->n_extra);
+    struct s_sel *sel = dw_xcalloc(total + 1, sizeof(*sel));
+    *n = 0;
+    for (size_t i = 0; i < total; i++) {
         const struct dw_control *c = dw_registry_get(opts->extra, opts->n_extra, i);
         /* Custom controls share one evaluator; ACCOUNT has none (the audit
          * makes its findings). */
@@ -69,23 +74,110 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
         enum dw_severity sev = dw_scan_severity(opts, c);
         if (opts->severity_mask && !(opts->severity_mask & (1u << sev)))
             continue;
-        size_t first = out->n;
-        if (c->is_global) {
-            ctx.region = "global";
-            eval(&ctx, c);
-            for (size_t k = first; k < out->n; k++)
-                out->v[k].severity = sev;
-            continue;
-        }
-        for (size_t r = 0; r < n_regions; r++) {
-            ctx.region = regions[r];
-            eval(&ctx, c);
-        }
-        for (size_t k = first; k < out->n; k++)
-            out->v[k].severity = sev;
+        sel[(*n)++] = (struct s_sel){c, eval, sev};
     }
+    return sel;
+}
+
+/* Runs one control in the context's region; each new finding gets the
+ * control's severity and its position in the selection (rank). */
+static void s_eval(struct dw_scan_ctx *ctx, const struct s_sel *s, size_t pos, size_t **rank, size_t *cap)
+{
+    size_t first = ctx->out->n;
+    s->eval(ctx, s->c);
+    if (ctx->out->n > *cap) {
+        *cap = ctx->out->n * 2;
+        *rank = dw_xrealloc(*rank, *cap * sizeof(**rank));
+    }
+    for (size_t k = first; k < ctx->out->n; k++) {
+        ctx->out->v[k].severity = s->sev;
+        (*rank)[k] = pos;
+    }
+}
+
+/* Drops the memo's indexes of region ("region|name" keys). */
+static void s_memo_drop(json_t *memo, const char *region)
+{
+    size_t len = strlen(region);
+    const char *key;
+    json_t *val;
+    void *tmp;
+    json_object_foreach_safe(memo, tmp, key, val)
+    {
+        (void)val;
+        if (strncmp(key, region, len) == 0 && key[len] == '|')
+            json_object_del(memo, key);
+    }
+}
+
+/* Puts out->v[first..] in the order of rank (stable: a counting sort). */
+static void s_reorder(struct dw_findings *out, size_t first, const size_t *rank, size_t n_sel)
+{
+    size_t n = out->n - first;
+    if (n < 2)
+        return;
+    size_t *start = dw_xcalloc(n_sel + 1, sizeof(*start));
+    for (size_t k = first; k < out->n; k++)
+        start[rank[k] + 1]++;
+    for (size_t i = 1; i <= n_sel; i++)
+        start[i] += start[i - 1];
+    struct dw_finding *v = dw_xcalloc(n, sizeof(*v));
+    for (size_t k = first; k < out->n; k++)
+        v[start[rank[k]]++] = out->v[k];
+    memcpy(out->v + first, v, n * sizeof(*v));
+    free(v);
+    free(start);
+}
+
+enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *opts,
+                           struct dw_findings *out, struct dw_error *err)
+{
+    enum dw_status rc = DW_OK;
+    const char **regions = dw_xcalloc(dw_snapshot_region_count(snap) + 1, sizeof(char *));
+    size_t n_regions = 0, n_sel = 0, first = out->n, cap = out->n;
+    size_t *rank = NULL;
+    struct s_sel *sel = NULL;
+    for (size_t i = 0; i < opts->n_params; i++) {
+        rc = dw_param_check(opts->params[i].name, opts->params[i].value, err);
+        if (rc)
+            goto out;
+    }
+    rc = s_regions(snap, opts, regions, &n_regions, err);
+    if (rc)
+        goto out;
+    sel = s_selection(opts, &n_sel);
+    rank = dw_xcalloc(cap + 1, sizeof(*rank));
+    cap++;
+    struct dw_scan_ctx ctx = {
+        .snap = snap,
+        .account = dw_snapshot_account_id(snap),
+        .partition = dw_snapshot_partition(snap),
+        .now_epoch_s = dw_snapshot_taken_at(snap),
+        .regions = regions,
+        .n_regions = n_regions,
+        .opts = opts,
+        .out = out,
+        .memo = json_object(),
+    };
+    ctx.region = "global";
+    for (size_t i = 0; i < n_sel; i++) {
+        if (sel[i].c->is_global)
+            s_eval(&ctx, &sel[i], i, &rank, &cap);
+    }
+    for (size_t r = 0; r < n_regions; r++) {
+        ctx.region = regions[r];
+        for (size_t i = 0; i < n_sel; i++) {
+            if (!sel[i].c->is_global)
+                s_eval(&ctx, &sel[i], i, &rank, &cap);
+        }
+        s_memo_drop(ctx.memo, regions[r]);
+        dw_snapshot_evict(snap, regions[r]);
+    }
+    s_reorder(out, first, rank, n_sel);
     json_decref(ctx.memo);
 out:
+    free(rank);
+    free(sel);
     free(regions);
     return rc;
 }

@@ -566,6 +566,24 @@ const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, 
     return &e->doc;
 }
 
+void dw_snapshot_evict(struct dw_snapshot *s, const char *region)
+{
+    size_t len = strlen(region);
+    for (size_t b = 0; b < s->n_buckets; b++) {
+        struct s_entry **link = &s->buckets[b];
+        while (*link) {
+            struct s_entry *e = *link;
+            if (strncmp(e->path, region, len) == 0 && e->path[len] == '/') {
+                *link = e->next;
+                s_entry_free(e);
+                s->n_entries--;
+            } else {
+                link = &e->next;
+            }
+        }
+    }
+}
+
 static int s_strcmp_p(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

@@ -1,6 +1,7 @@
 /* test_snapshot.c: the snapshot loader: manifest validation, the four doc
  * states, exact error positions for malformed JSON, unsafe keys, caching,
- * region names per partition and region folders the manifest must list. */
+ * region names per partition, region folders the manifest must list, and
+ * eviction of a region's cached answers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -210,6 +211,38 @@ static void test_doc_states(void **state)
     dw_snapshot_free(snap);
 }
 
+/* Eviction forgets one region's cached answers, and only that region's: a
+ * region whose name is a prefix of another's keeps nothing of it, the other
+ * regions stay cached, and a get after eviction reads the file again. */
+static void test_evict(void **state)
+{
+    (void)state;
+    s_write("manifest.json", s_manifest);
+    s_write("us-east-1/dynamodb/list-tables.json", "{\"TableNames\": [\"a\"]}");
+    s_write("eu-west-1/dynamodb/list-tables.json", "{\"TableNames\": [\"b\", \"c\"]}");
+    struct dw_snapshot *snap = NULL;
+    struct dw_error err;
+    assert_int_equal(dw_snapshot_open(s_dir, &snap, &err), DW_OK);
+    const struct dw_doc *eu = dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-tables", NULL);
+    const struct dw_doc *us = dw_snapshot_get(snap, "us-east-1", "dynamodb", "list-tables", NULL);
+    assert_int_equal(us->state, DW_DOC_OK);
+    dw_snapshot_evict(snap, "us-east");
+    dw_snapshot_evict(snap, "us-east-1/dyn");
+    assert_ptr_equal(us, dw_snapshot_get(snap, "us-east-1", "dynamodb", "list-tables", NULL));
+    /* The file changes on disk: only a get after eviction sees it. */
+    s_write("us-east-1/dynamodb/list-tables.json", "{\"TableNames\": [\"a\", \"z\"]}");
+    dw_snapshot_evict(snap, "us-east-1");
+    assert_ptr_equal(eu, dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-tables", NULL));
+    const struct dw_doc *again = dw_snapshot_get(snap, "us-east-1", "dynamodb", "list-tables", NULL);
+    assert_int_equal(again->state, DW_DOC_OK);
+    assert_int_equal(json_array_size(json_object_get(again->json, "TableNames")), 2);
+    dw_snapshot_evict(snap, "eu-west-1");
+    dw_snapshot_evict(snap, "us-east-1");
+    eu = dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-tables", NULL);
+    assert_int_equal(json_array_size(json_object_get(eu->json, "TableNames")), 2);
+    dw_snapshot_free(snap);
+}
+
 static void test_json_buffer_positions(void **state)
 {
     (void)state;
@@ -309,6 +342,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_manifest_errors, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_doc_states, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_manifest_regions, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_evict, s_setup, s_teardown),
         cmocka_unit_test(test_json_buffer_positions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
