@@ -5,6 +5,7 @@
 
 #include <dbward/report.h>
 
+#include "report/json_out.h"
 #include "report/report_util.h"
 
 void dw_summary_compute(const struct dw_findings *f, struct dw_summary *out)
@@ -16,147 +17,190 @@ void dw_summary_compute(const struct dw_findings *f, struct dw_summary *out)
     }
 }
 
-static json_t *s_strs(char **v, size_t n)
+static void s_strs(struct dw_jw *w, const char *key, char *const *v, size_t n)
 {
-    json_t *a = json_array();
+    dw_jw_key(w, key);
+    dw_jw_array(w);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i])); /* steals the new string */
-    return a;
+        dw_jw_string(w, v[i]);
+    dw_jw_end(w);
 }
 
-static json_t *s_finding(const struct dw_finding *f)
+static void s_cstrs(struct dw_jw *w, const char *key, const char *const *v, size_t n)
+{
+    s_strs(w, key, (char *const *)v, n);
+}
+
+/* One finding, as docs/report-json.md gives it. */
+static void s_finding(struct dw_jw *w, const struct dw_finding *f)
 {
     const struct dw_control *c = f->control;
-    json_t *o = json_object();
-    json_t *csf = json_array();
-    json_t *cs = json_array();
-    for (size_t i = 0; i < 4 && c->nist_csf[i]; i++)
-        json_array_append_new(csf, json_string(c->nist_csf[i]));
+    dw_jw_object(w);
+    dw_jw_kstring(w, "control_id", c->id);
+    dw_jw_kstring(w, "title", c->title);
+    dw_jw_kstring(w, "status", dw_result_str(f->status));
+    dw_jw_kstring(w, "severity", dw_severity_str(f->severity));
+    dw_jw_kstring(w, "resource_type", f->resource_type);
+    dw_jw_kstring(w, "resource_id", f->resource_id);
+    dw_jw_kstring(w, "region", f->region);
+    dw_jw_kstring(w, "account_id", f->account_id);
+    dw_jw_kstring(w, "reason", f->reason);
+    size_t n = 0;
+    while (n < 4 && c->nist_csf[n])
+        n++;
+    s_cstrs(w, "nist_csf", c->nist_csf, n);
+    struct dw_csf_list l;
+    dw_control_csf(c, DW_CSF_2_0, &l);
+    s_cstrs(w, "nist_csf2", l.v, l.n);
+    dw_jw_key(w, "control_statements");
+    dw_jw_array(w);
     for (size_t i = 0; i < 4 && c->statements[i]; i++)
-        json_array_append_new(cs, json_integer(c->statements[i]));
-    json_t *rem = json_object();
-    json_object_set_new(rem, "kind", json_string(dw_fix_kind_str(c->fix_kind)));
-    json_object_set_new(rem, "commands", s_strs(f->commands, f->n_commands));
-    json_object_set_new(rem, "notes", s_strs(f->notes, f->n_notes));
-    /* json_object_set_new steals each new value below. */
-    json_object_set_new(o, "control_id", json_string(c->id));
-    json_object_set_new(o, "title", json_string(c->title));
-    json_object_set_new(o, "status", json_string(dw_result_str(f->status)));
-    json_object_set_new(o, "severity", json_string(dw_severity_str(f->severity)));
-    json_object_set_new(o, "resource_type", json_string(f->resource_type));
-    json_object_set_new(o, "resource_id", json_string(f->resource_id));
-    json_object_set_new(o, "region", json_string(f->region));
-    json_object_set_new(o, "account_id", json_string(f->account_id));
-    json_object_set_new(o, "reason", json_string(f->reason));
-    json_object_set_new(o, "nist_csf", csf);
-    json_object_set_new(o, "nist_csf2", dw_rpt_csf_array(c, DW_CSF_2_0, NULL));
-    json_object_set_new(o, "control_statements", cs);
-    json_object_set_new(o, "remediation", rem);
+        dw_jw_int(w, c->statements[i]);
+    dw_jw_end(w);
+    dw_jw_key(w, "remediation");
+    dw_jw_object(w);
+    dw_jw_kstring(w, "kind", dw_fix_kind_str(c->fix_kind));
+    s_strs(w, "commands", f->commands, f->n_commands);
+    s_strs(w, "notes", f->notes, f->n_notes);
+    dw_jw_end(w);
     if (f->status == DW_MUTED) {
-        json_t *m = json_object();
-        json_object_set_new(m, "reason", json_string(f->muted_reason ? f->muted_reason : ""));
-        json_object_set_new(m, "expires", f->muted_until ? json_string(f->muted_until) : json_null());
-        json_object_set_new(m, "original_status", json_string(dw_result_str(f->muted_from)));
-        json_object_set_new(o, "suppression", m);
+        dw_jw_key(w, "suppression");
+        dw_jw_object(w);
+        dw_jw_kstring(w, "reason", f->muted_reason ? f->muted_reason : "");
+        dw_jw_kstring(w, "expires", f->muted_until); /* null when it never expires */
+        dw_jw_kstring(w, "original_status", dw_result_str(f->muted_from));
+        dw_jw_end(w);
     }
-    return o;
-}
-
-static json_t *s_str_array(const char *const *v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
-    return a;
+    dw_jw_end(w);
 }
 
 /* "run": how the report was made (docs/report-json.md). */
-static json_t *s_run(const struct dw_report_meta *meta)
+static void s_run(struct dw_jw *w, const struct dw_report_meta *meta)
 {
-    json_t *run = json_object();
-    json_object_set_new(run, "controls", s_str_array(meta->controls, meta->n_controls));
-    json_t *sel = json_object();
-    json_object_set_new(sel, "controls", s_str_array(meta->selected, meta->n_selected));
-    json_object_set_new(sel, "exclude", s_str_array(meta->excluded, meta->n_excluded));
-    json_t *sev = json_array();
+    dw_jw_key(w, "run");
+    dw_jw_object(w);
+    s_cstrs(w, "controls", meta->controls, meta->n_controls);
+    dw_jw_key(w, "selection");
+    dw_jw_object(w);
+    s_cstrs(w, "controls", meta->selected, meta->n_selected);
+    s_cstrs(w, "exclude", meta->excluded, meta->n_excluded);
+    dw_jw_key(w, "severity");
+    dw_jw_array(w);
     for (int v = 0; v < DW_SEV_COUNT; v++) {
         if (meta->severity_mask & (1u << v))
-            json_array_append_new(sev, json_string(dw_severity_str((enum dw_severity)v)));
+            dw_jw_string(w, dw_severity_str((enum dw_severity)v));
     }
-    json_object_set_new(sel, "severity", sev);
-    json_object_set_new(run, "selection", sel);
+    dw_jw_end(w);
+    dw_jw_end(w);
+    /* A parameter named twice keeps its first place and its last value,
+     * as a JSON object does. */
     json_t *params = json_object();
     for (size_t i = 0; i < meta->n_params; i++)
         json_object_set_new(params, meta->params[i].name, json_string(meta->params[i].value));
-    json_object_set_new(run, "params", params);
-    json_object_set_new(run, "config",
-                        meta->config_path ? json_pack("{s:s, s:s?}", "path", meta->config_path, "sha256",
-                                                      meta->config_sha256)
-                                          : json_null());
-    return run;
+    dw_jw_key(w, "params");
+    dw_jw_value(w, params);
+    json_decref(params);
+    dw_jw_key(w, "config");
+    if (meta->config_path) {
+        dw_jw_object(w);
+        dw_jw_kstring(w, "path", meta->config_path);
+        if (meta->config_sha256)
+            dw_jw_kstring(w, "sha256", meta->config_sha256);
+        dw_jw_end(w);
+    } else {
+        dw_jw_null(w);
+    }
+    dw_jw_end(w);
+}
+
+/* Everything before the first finding, up to the open findings array. */
+static void s_head(struct dw_jw *w, const struct dw_report_meta *meta)
+{
+    dw_jw_object(w);
+    dw_jw_key(w, "tool");
+    dw_jw_object(w);
+    dw_jw_kstring(w, "name", "dbward");
+    dw_jw_kstring(w, "version", dw_version());
+    dw_jw_kstring(w, "commit", dw_git_commit());
+    dw_jw_end(w);
+    dw_jw_kint(w, "schema_version", DW_REPORT_SCHEMA_VERSION);
+    dw_jw_kstring(w, "account_id", meta->account_id);
+    dw_jw_key(w, "accounts");
+    dw_jw_array(w);
+    for (size_t i = 0; i < meta->n_accounts; i++)
+        dw_jw_string(w, meta->accounts[i]);
+    /* "multiple" with no list: a shard with no account of its own (scan --shard), not an id. */
+    if (!meta->n_accounts && meta->account_id && strcmp(meta->account_id, "multiple") != 0)
+        dw_jw_string(w, meta->account_id);
+    dw_jw_end(w);
+    dw_jw_kstring(w, "partition", meta->partition);
+    s_cstrs(w, "regions", meta->regions, meta->n_regions);
+    dw_jw_kstring(w, "taken_at", meta->taken_at);
+    dw_jw_kstring(w, "source", meta->source);
+    if (meta->has_run)
+        s_run(w, meta);
+    dw_jw_key(w, "findings");
+    dw_jw_array(w);
+}
+
+/* The findings array's end, the summary and the report's end. */
+static void s_tail(struct dw_jw *w, const struct dw_summary *s, size_t total)
+{
+    dw_jw_end(w);
+    dw_jw_key(w, "summary");
+    dw_jw_object(w);
+    dw_jw_kint(w, "total", (long long)total);
+    dw_jw_key(w, "by_status");
+    dw_jw_object(w);
+    for (int r = 0; r < DW_RESULT_COUNT; r++)
+        dw_jw_kint(w, dw_result_str((enum dw_result)r), (long long)s->by_status[r]);
+    dw_jw_end(w);
+    dw_jw_key(w, "by_severity");
+    dw_jw_object(w);
+    for (int v = 0; v < DW_SEV_COUNT; v++) {
+        dw_jw_key(w, dw_severity_str((enum dw_severity)v));
+        dw_jw_object(w);
+        for (int r = 0; r < DW_RESULT_COUNT; r++)
+            dw_jw_kint(w, dw_result_str((enum dw_result)r), (long long)s->by_sev_status[v][r]);
+        dw_jw_end(w);
+    }
+    dw_jw_end(w);
+    dw_jw_end(w);
+    dw_jw_end(w);
+}
+
+enum dw_status dw_report_json(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f)
+{
+    struct dw_jw w;
+    dw_jw_init(&w, out);
+    s_head(&w, meta);
+    for (size_t i = 0; i < f->n; i++)
+        s_finding(&w, &f->v[i]);
+    struct dw_summary s;
+    dw_summary_compute(f, &s);
+    s_tail(&w, &s, f->n);
+    if (fputc('\n', out) == EOF)
+        return DW_E_IO;
+    return dw_jw_status(&w);
 }
 
 json_t *dw_report_json_doc(const struct dw_report_meta *meta, const struct dw_findings *f)
 {
-    json_t *root = json_object();
-    json_t *tool = json_object();
-    json_object_set_new(tool, "name", json_string("dbward"));
-    json_object_set_new(tool, "version", json_string(dw_version()));
-    json_object_set_new(tool, "commit", json_string(dw_git_commit()));
-    json_object_set_new(root, "tool", tool);
-    json_object_set_new(root, "schema_version", json_integer(DW_REPORT_SCHEMA_VERSION));
-    json_object_set_new(root, "account_id", json_string(meta->account_id));
-    json_t *accts = json_array();
-    for (size_t i = 0; i < meta->n_accounts; i++)
-        json_array_append_new(accts, json_string(meta->accounts[i]));
-    /* "multiple" with no list: a shard with no account of its own (scan --shard), not an id. */
-    if (!meta->n_accounts && meta->account_id && strcmp(meta->account_id, "multiple") != 0)
-        json_array_append_new(accts, json_string(meta->account_id));
-    json_object_set_new(root, "accounts", accts);
-    json_object_set_new(root, "partition", json_string(meta->partition));
-    json_t *regions = json_array();
-    for (size_t i = 0; i < meta->n_regions; i++)
-        json_array_append_new(regions, json_string(meta->regions[i]));
-    json_object_set_new(root, "regions", regions);
-    json_object_set_new(root, "taken_at", json_string(meta->taken_at));
-    json_object_set_new(root, "source", json_string(meta->source));
-    if (meta->has_run)
-        json_object_set_new(root, "run", s_run(meta));
-    json_t *arr = json_array();
-    for (size_t i = 0; i < f->n; i++)
-        json_array_append_new(arr, s_finding(&f->v[i]));
-    json_object_set_new(root, "findings", arr);
-
-    struct dw_summary s;
-    dw_summary_compute(f, &s);
-    json_t *sum = json_object();
-    json_t *bys = json_object();
-    json_t *bysev = json_object();
-    for (int r = 0; r < DW_RESULT_COUNT; r++)
-        json_object_set_new(bys, dw_result_str((enum dw_result)r), json_integer((json_int_t)s.by_status[r]));
-    for (int v = 0; v < DW_SEV_COUNT; v++) {
-        json_t *one = json_object();
-        for (int r = 0; r < DW_RESULT_COUNT; r++)
-            json_object_set_new(one, dw_result_str((enum dw_result)r),
-                                json_integer((json_int_t)s.by_sev_status[v][r]));
-        json_object_set_new(bysev, dw_severity_str((enum dw_severity)v), one);
-    }
-    json_object_set_new(sum, "total", json_integer((json_int_t)f->n));
-    json_object_set_new(sum, "by_status", bys);
-    json_object_set_new(sum, "by_severity", bysev);
-    json_object_set_new(root, "summary", sum);
-    return root;
-}
-
-enum dw_status dw_report_json(FILE *out, const struct dw_report_meta *meta,
-                              const struct dw_findings *f)
-{
-    json_t *root = dw_report_json_doc(meta, f);
-    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-    json_decref(root);
-    if (rc != 0 || fputc('\n', out) == EOF)
-        return DW_E_IO;
-    return DW_OK;
+    /* The document is the written report read back: one writer spells
+     * the format. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem)
+        abort(); /* out of memory: dbward aborts on OOM */
+    enum dw_status rc = dw_report_json(mem, meta, f);
+    if (fclose(mem) != 0 || rc)
+        abort();
+    json_t *doc = json_loadb(buf, len, 0, NULL);
+    free(buf);
+    if (!doc)
+        abort(); /* the writer wrote what jansson cannot read: a bug */
+    return doc;
 }
 
 bool dw_report_glob(const char *pattern, const char *id)

@@ -12,6 +12,7 @@
 
 #include <dbward/report.h>
 
+#include "report/json_out.h"
 #include "util/util.h"
 
 static char *s_str(char **v, size_t *n, const char *s)
@@ -445,13 +446,157 @@ static void test_asff_batches(void **state)
     dw_findings_clean_up(&f);
 }
 
+/* ---- the streaming JSON writer against jansson's own dump (the oracle):
+ * random documents, written by dw_jw_value, must be byte for byte what
+ * json_dumpb gives with the report's flags. */
+static uint64_t s_rng = 88172645463325252ULL;
+static unsigned s_rand(unsigned n)
+{
+    s_rng ^= s_rng << 13;
+    s_rng ^= s_rng >> 7;
+    s_rng ^= s_rng << 17;
+    return (unsigned)(s_rng % n);
+}
+
+/* Appends code point cp as UTF-8. */
+static size_t s_utf8_put(char *p, unsigned cp)
+{
+    if (cp < 0x80) {
+        p[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        p[0] = (char)(0xC0 | (cp >> 6));
+        p[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        p[0] = (char)(0xE0 | (cp >> 12));
+        p[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        p[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    p[0] = (char)(0xF0 | (cp >> 18));
+    p[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    p[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    p[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static json_t *s_rand_string(void)
+{
+    static const unsigned pick[] = {'"', '\\', '/', '\b', '\f', '\n', '\r', '\t', 0x01, 0x1F, 0x7F, 0x80,
+                                    0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFD, 0xFFFF, 0x10000, 0x10FFFF, 'a', ' '};
+    char buf[256];
+    size_t n = 0, len = s_rand(12);
+    for (size_t i = 0; i < len; i++) {
+        unsigned cp;
+        switch (s_rand(3)) {
+        case 0: cp = pick[s_rand(DW_ARRAY_LEN(pick))]; break;
+        case 1: cp = 0x20 + s_rand(0x5F); break;
+        default:
+            cp = 1 + s_rand(0x10FFFF);
+            if (cp >= 0xD800 && cp <= 0xDFFF)
+                cp = 'x';
+        }
+        n += s_utf8_put(buf + n, cp);
+    }
+    buf[n] = '\0';
+    return json_string(buf);
+}
+
+static json_t *s_rand_value(int depth)
+{
+    switch (depth > 4 ? 2 + s_rand(4) : s_rand(7)) {
+    case 0: {
+        json_t *o = json_object();
+        for (unsigned i = 0, n = s_rand(4); i < n; i++) {
+            json_t *k = s_rand_string();
+            json_object_set_new(o, json_string_value(k), s_rand_value(depth + 1));
+            json_decref(k);
+        }
+        return o;
+    }
+    case 1: {
+        json_t *a = json_array();
+        for (unsigned i = 0, n = s_rand(4); i < n; i++)
+            json_array_append_new(a, s_rand_value(depth + 1));
+        return a;
+    }
+    case 2: return s_rand_string();
+    case 3: return json_integer((json_int_t)s_rand(2000000) - 1000000);
+    case 4: return json_null();
+    case 5: return json_true();
+    default: return json_false();
+    }
+}
+
+static char *s_jw_text(const json_t *v, enum dw_status *rc)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    struct dw_jw w;
+    dw_jw_init(&w, mem);
+    dw_jw_value(&w, v);
+    *rc = dw_jw_status(&w);
+    fclose(mem);
+    return buf;
+}
+
+static void test_json_writer_oracle(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 3000; i++) {
+        json_t *v = s_rand_value(0);
+        char *want = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+        enum dw_status rc;
+        char *got = s_jw_text(v, &rc);
+        assert_int_equal(rc, DW_OK);
+        assert_non_null(want);
+        assert_string_equal(got, want);
+        free(got);
+        free(want);
+        json_decref(v);
+    }
+    /* A byte that is not UTF-8 is U+FFFD, where jansson refuses the string. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    struct dw_jw w;
+    dw_jw_init(&w, mem);
+    dw_jw_array(&w);
+    static const char *const bad[] = {"a\xff" "b", "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82", NULL};
+    for (size_t i = 0; i < DW_ARRAY_LEN(bad); i++)
+        dw_jw_string(&w, bad[i]);
+    dw_jw_end(&w);
+    assert_int_equal(dw_jw_status(&w), DW_OK);
+    fclose(mem);
+    assert_string_equal(buf, "[\n  \"a\\uFFFDb\",\n  \"\\uFFFD\\uFFFD\",\n  \"\\uFFFD\\uFFFD\\uFFFD\",\n"
+                             "  \"\\uFFFD\\uFFFD\\uFFFD\\uFFFD\",\n  \"\\uFFFD\\uFFFD\",\n  null\n]");
+    free(buf);
+    /* Nesting past the limit fails the writer; at the limit it does not. */
+    for (int depth = DW_JW_MAX_DEPTH; depth <= DW_JW_MAX_DEPTH + 1; depth++) {
+        json_t *v = json_array();
+        for (int i = 1; i < depth; i++) {
+            json_t *outer = json_array();
+            json_array_append_new(outer, v);
+            v = outer;
+        }
+        enum dw_status rc;
+        free(s_jw_text(v, &rc));
+        assert_int_equal(rc, depth == DW_JW_MAX_DEPTH ? DW_OK : DW_E_IO);
+        json_decref(v);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_exact), cmocka_unit_test(test_json_fields), cmocka_unit_test(test_csv_exact), cmocka_unit_test(test_csv_cells_safe),
         cmocka_unit_test(test_junit_exact), cmocka_unit_test(test_matrix), cmocka_unit_test(test_sarif_exact),
         cmocka_unit_test(test_ocsf_exact), cmocka_unit_test(test_asff_exact), cmocka_unit_test(test_html_exact),
-        cmocka_unit_test(test_asff_batches),
+        cmocka_unit_test(test_asff_batches), cmocka_unit_test(test_json_writer_oracle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
