@@ -84,10 +84,18 @@ static json_t *s_run(const struct dw_report_meta *meta)
             json_array_append_new(sev, json_string(dw_severity_str((enum dw_severity)v)));
     }
     json_object_set_new(sel, "severity", sev);
+    if (meta->selection_unknown) { /* a merge of shards that asked for different things */
+        json_decref(sel);
+        sel = json_null();
+    }
     json_object_set_new(run, "selection", sel);
     json_t *params = json_object();
     for (size_t i = 0; i < meta->n_params; i++)
         json_object_set_new(params, meta->params[i].name, json_string(meta->params[i].value));
+    if (meta->params_unknown) {
+        json_decref(params);
+        params = json_null();
+    }
     json_object_set_new(run, "params", params);
     json_object_set_new(run, "config",
                         meta->config_path ? json_pack("{s:s, s:s?}", "path", meta->config_path, "sha256",
@@ -120,6 +128,8 @@ json_t *dw_report_json_doc(const struct dw_report_meta *meta, const struct dw_fi
     json_object_set_new(root, "regions", regions);
     json_object_set_new(root, "taken_at", json_string(meta->taken_at));
     json_object_set_new(root, "source", json_string(meta->source));
+    if (meta->merged_from)
+        json_object_set_new(root, "merged_from", s_str_array(meta->merged_from, meta->n_merged_from));
     if (meta->has_run)
         json_object_set_new(root, "run", s_run(meta));
     json_t *arr = json_array();
