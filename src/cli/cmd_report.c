@@ -47,11 +47,44 @@ static int s_load_all(struct cli_args *a, const struct dw_custom_set *custom, st
     return 0;
 }
 
-static void s_free_all(struct dw_report_loaded **loaded, size_t n)
+/* The reports report and merge read: every positional argument read back
+ * with the config's custom controls (whose texts a report does not carry). */
+struct s_reports {
+    struct dw_config *cfg;
+    struct dw_custom_set set;
+    struct dw_report_loaded **v;
+    size_t n;
+};
+
+/* Opens every output, then reads the reports; on failure, drops the
+ * outputs. s_reports_close in either case. */
+static int s_reports_open(struct cli_args *a, struct cli_outputs *outs, struct s_reports *r)
 {
-    for (size_t i = 0; loaded && i < n; i++)
-        dw_report_loaded_free(loaded[i]);
-    free(loaded);
+    memset(r, 0, sizeof(*r));
+    if (cli_outputs_open(a, outs))
+        return EXIT_USAGE;
+    if (cli_controls_load(a, &r->cfg, &r->set)) {
+        cli_outputs_abort(outs);
+        return EXIT_USAGE;
+    }
+    r->n = a->n_positional;
+    r->v = calloc(r->n, sizeof(*r->v));
+    if (!r->v)
+        abort();
+    if (s_load_all(a, &r->set, r->v)) {
+        cli_outputs_abort(outs);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static void s_reports_close(struct s_reports *r)
+{
+    for (size_t i = 0; r->v && i < r->n; i++)
+        dw_report_loaded_free(r->v[i]);
+    free(r->v);
+    dw_custom_set_clean_up(&r->set);
+    dw_config_free(r->cfg);
 }
 
 /* The exit code a report's findings give, as scan's. */
@@ -76,37 +109,24 @@ int cli_cmd_report(struct cli_args *a)
         return EXIT_USAGE;
     }
     struct cli_outputs outs;
-    if (cli_outputs_open(a, &outs))
-        return EXIT_USAGE;
-    struct dw_config *cfg = NULL;
-    struct dw_custom_set set;
-    if (cli_controls_load(a, &cfg, &set)) {
-        cli_outputs_abort(&outs);
+    struct s_reports in;
+    if (s_reports_open(a, &outs, &in)) {
+        s_reports_close(&in);
         return EXIT_USAGE;
     }
-    struct dw_report_loaded **loaded = calloc(a->n_positional, sizeof(*loaded));
     struct dw_report_loaded *merged = NULL;
-    if (!loaded)
-        abort();
-    int code = EXIT_USAGE;
-    if (s_load_all(a, &set, loaded) == 0) {
-        const struct dw_report_loaded *r = loaded[0];
-        if (a->n_positional > 1)
-            r = merged =
-                dw_report_merge((const struct dw_report_loaded *const *)loaded, a->positional, a->n_positional);
-        int bad = 0;
-        for (size_t i = 0; i < outs.n; i++)
-            bad |= cli_render(a, &outs.v[i], &r->meta, &r->findings);
-        if (a->security_hub && cli_security_hub(a, &r->meta, &r->findings) != 0)
-            bad = -1;
-        if (!bad)
-            code = s_findings_code(&r->findings);
-    }
+    const struct dw_report_loaded *r = in.v[0];
+    if (in.n > 1)
+        r = merged = dw_report_merge((const struct dw_report_loaded *const *)in.v, a->positional, in.n);
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++)
+        bad |= cli_render(a, &outs.v[i], &r->meta, &r->findings);
+    if (a->security_hub && cli_security_hub(a, &r->meta, &r->findings) != 0)
+        bad = -1;
+    int code = bad ? EXIT_USAGE : s_findings_code(&r->findings);
     cli_outputs_abort(&outs);
     dw_report_loaded_free(merged);
-    s_free_all(loaded, a->n_positional);
-    dw_custom_set_clean_up(&set);
-    dw_config_free(cfg);
+    s_reports_close(&in);
     return code;
 }
 
@@ -306,35 +326,22 @@ int cli_cmd_merge(struct cli_args *a)
         return EXIT_USAGE;
     }
     struct cli_outputs outs;
-    if (cli_outputs_open(a, &outs))
-        return EXIT_USAGE;
-    struct dw_config *cfg = NULL;
-    struct dw_custom_set set;
-    if (cli_controls_load(a, &cfg, &set)) {
-        cli_outputs_abort(&outs);
+    struct s_reports in;
+    if (s_reports_open(a, &outs, &in)) {
+        s_reports_close(&in);
         return EXIT_USAGE;
     }
-    struct dw_report_loaded **loaded = calloc(a->n_positional, sizeof(*loaded));
-    if (!loaded)
-        abort();
-    int code = EXIT_USAGE;
-    if (s_load_all(a, &set, loaded) == 0) {
-        struct dw_report_loaded *m =
-            dw_report_merge((const struct dw_report_loaded *const *)loaded, a->positional, a->n_positional);
-        /* Every format, JSON too, is the writers' rendering of the merged findings. */
-        int bad = 0;
-        for (size_t i = 0; i < outs.n; i++)
-            bad |= cli_render(a, &outs.v[i], &m->meta, &m->findings);
-        fprintf(stderr, "dbward: merged %zu reports: %zu findings, %zu accounts\n", a->n_positional, m->findings.n,
-                m->meta.n_accounts);
-        code = bad ? EXIT_USAGE : EXIT_CLEAN;
-        dw_report_loaded_free(m);
-    }
+    struct dw_report_loaded *m = dw_report_merge((const struct dw_report_loaded *const *)in.v, a->positional, in.n);
+    /* Every format, JSON too, is the writers' rendering of the merged findings. */
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++)
+        bad |= cli_render(a, &outs.v[i], &m->meta, &m->findings);
+    fprintf(stderr, "dbward: merged %zu reports: %zu findings, %zu accounts\n", in.n, m->findings.n,
+            m->meta.n_accounts);
     cli_outputs_abort(&outs);
-    s_free_all(loaded, a->n_positional);
-    dw_custom_set_clean_up(&set);
-    dw_config_free(cfg);
-    return code;
+    dw_report_loaded_free(m);
+    s_reports_close(&in);
+    return bad ? EXIT_USAGE : EXIT_CLEAN;
 }
 
 static void s_history_write(FILE *out, bool json, const struct dw_history_run *runs, size_t n)
