@@ -1,9 +1,9 @@
 /* dbward/finding.h: the finding, the one product of an audit: its status,
  * severity and remediation-kind names, the vector that holds a run's
- * findings, the key that identifies one finding across runs, and the
- * version of the JSON report schema they are written in (the report is
- * written by report_json.c and read back by report_read.c, dbward/report.h),
- * and an index of findings by key. Depends only on dbward/error.h; the
+ * findings, the key that identifies one finding across runs with an index
+ * of findings by key, and the version of the JSON report schema they are
+ * written in (the report is written by report_json.c and read back by
+ * report_read.c: dbward/report.h). Depends only on dbward/error.h; the
  * control a finding points to is declared elsewhere (dbward/dbward.h) and
  * only borrowed here. */
 #ifndef DBWARD_FINDING_H
