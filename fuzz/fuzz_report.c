@@ -209,13 +209,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     /* dbward's own readers of reports. */
                     size_t fresh = 0;
                     struct dw_error err;
+                    struct dw_report_loaded *r = NULL;
+                    if (dw_report_load(doc, "a", NULL, 0, &r, &err) != DW_OK)
+                        abort();
                     FILE *sink = fopen("/dev/null", "w");
-                    if (dw_report_diff(doc, "a", doc, "b", &(struct dw_diff_opts){0}, sink, &fresh, &err) != DW_OK || fresh)
+                    if (dw_report_diff(r, "a", r, "b", &(struct dw_diff_opts){0}, sink, &fresh, &err) != DW_OK || fresh)
                         abort();
                     struct dw_remediate_opts ro = {0};
-                    if (dw_remediate_script(doc, "a", &ro, sink, &err) != DW_OK)
+                    if (dw_remediate_script(r, "a", &ro, sink) != DW_OK)
                         abort();
                     fclose(sink);
+                    dw_report_loaded_free(r);
                 }
                 json_decref(doc);
             }

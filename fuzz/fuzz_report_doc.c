@@ -3,8 +3,9 @@
  * document that loads renders in every format, and its JSON rendering,
  * loaded again, renders the same JSON: the reader and the writer agree.
  * The fix script of a loaded document is written (its plan per resource
- * splits and rebuilds commands). A document that is refused is refused
- * with a message. Never a crash. */
+ * splits and rebuilds commands); the document diffed with itself has no
+ * new failure, and merged with itself no more findings than it had. A
+ * document that is refused is refused with a message. Never a crash. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +55,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dw_report_asff(sink, &r->meta, &r->findings, 0, DW_ASFF_BATCH, true);
     /* The fix script, whose plan per resource splits and rebuilds commands. */
     struct dw_remediate_opts ro = {0};
-    if (dw_remediate_script(doc, "fuzz", &ro, sink, &err) != DW_OK)
+    if (dw_remediate_script(r, "fuzz", &ro, sink) != DW_OK)
         abort();
+    /* Compared with itself: nothing new; merged with itself: every key once. */
+    size_t fresh = 0;
+    if (dw_report_diff(r, "a", r, "b", &(struct dw_diff_opts){.as_json = true}, sink, &fresh, &err) != DW_OK ||
+        fresh)
+        abort();
+    const struct dw_report_loaded *two[2] = {r, r};
+    const char *names[2] = {"a", "b"};
+    struct dw_report_loaded *m = dw_report_merge(two, names, 2);
+    if (m->findings.n > r->findings.n)
+        abort();
+    dw_report_json(sink, &m->meta, &m->findings);
+    dw_report_loaded_free(m);
     fclose(sink);
     /* Written, read and written again: the same JSON. */
     size_t l1 = 0, l2 = 0;

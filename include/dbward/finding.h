@@ -1,25 +1,26 @@
 /* dbward/finding.h: the finding, the one product of an audit: its status,
  * severity and remediation-kind names, the vector that holds a run's
- * findings, the key that identifies one finding across runs, and the
- * version of the JSON report schema they are written in, checked in one
- * place when a report is read back. Depends only on dbward/error.h; the control a finding points to is declared elsewhere
- * (dbward/dbward.h) and only borrowed here. */
+ * findings, the key that identifies one finding across runs with an index
+ * of findings by key, and the version of the JSON report schema they are
+ * written in (the report is written by report_json.c and read back by
+ * report_read.c: dbward/report.h). Depends only on dbward/error.h; the
+ * control a finding points to is declared elsewhere (dbward/dbward.h) and
+ * only borrowed here. */
 #ifndef DBWARD_FINDING_H
 #define DBWARD_FINDING_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include <dbward/error.h>
 
 /* The "schema_version" of the JSON report (dbward scan --format json):
- * what the writers put in. diff, merge and remediate accept every version
- * from DW_REPORT_SCHEMA_OLDEST to it. Version 2 added each finding's
+ * what the writer puts in. dw_report_load (and so diff, merge, remediate,
+ * report and history) accepts every version from DW_REPORT_SCHEMA_OLDEST
+ * to it. Version 2 added each finding's
  * "nist_csf2" (CSF 2.0 subcategories); a version 1 finding lacks it and is
- * read as having the CSF 2.0 ids its "nist_csf" maps to (merge fills them
- * in). */
+ * read as having the CSF 2.0 ids its "nist_csf" maps to (and written
+ * with them). */
 #define DW_REPORT_SCHEMA_VERSION 2
 #define DW_REPORT_SCHEMA_OLDEST 1
 
@@ -75,65 +76,32 @@ void dw_findings_clean_up(struct dw_findings *f);
 char *dw_finding_key(const char *account_id, const char *region, const char *control_id,
                      const char *resource_id);
 
-/* The one check of a JSON report read back (diff, merge, remediate): an
- * object written by dbward, in a schema version from
- * DW_REPORT_SCHEMA_OLDEST to DW_REPORT_SCHEMA_VERSION, with a findings
- * array. doc is borrowed; source names it in err (DW_E_SCHEMA). */
-enum dw_status dw_report_doc_check(const json_t *doc, const char *source, struct dw_error *err);
-
-/* A finding as read back from a checked JSON report: views of its members,
- * each NULL when absent or not a string, all borrowed from the document
- * and valid while it lives. diff, merge and remediate read findings only
- * through this, so the report's field names are spelled here once. */
-struct dw_finding_view {
-    const char *control_id;
-    const char *status;       /* "PASS", "FAIL", ... as written */
-    const char *severity;
-    const char *resource_id;
-    const char *region;
-    const char *account_id;
-    const char *reason;
-    const char *fix_kind;     /* remediation.kind */
-    const json_t *nist_csf;   /* array of CSF 1.1 ids, or NULL */
-    const json_t *nist_csf2;  /* array of CSF 2.0 ids, or NULL (schema 1 reports) */
-    const json_t *commands;   /* remediation.commands (array or NULL) */
-    const json_t *notes;      /* remediation.notes (array or NULL) */
-    const char *title;        /* the control's title as written */
-    const char *resource_type;
-    const json_t *control_statements; /* array of integers or NULL */
-    const char *muted_reason; /* suppression.reason, on MUTED findings */
-    const char *muted_until;  /* suppression.expires (NULL when null) */
-    const char *muted_from;   /* suppression.original_status */
-    const json_t *raw;        /* the finding object itself */
-};
-
-/* The members of a checked report beside its findings: views borrowed
- * from the document, NULL when absent. run is how the report was made
- * (docs/report-json.md): the controls evaluated, the selection, the
- * parameters and the config's hash; NULL in reports that predate it. */
-struct dw_report_doc_meta {
-    const char *account_id;
-    const char *partition;
-    const char *taken_at;
-    const char *source;
-    const json_t *accounts;   /* array of strings */
-    const json_t *regions;    /* array of strings */
-    const json_t *run;        /* object */
-};
-void dw_report_doc_meta_of(const json_t *doc, struct dw_report_doc_meta *out);
-
-/* True when the report's run record says control_id was evaluated, or the
- * report has no record (it then cannot say otherwise). */
-bool dw_report_doc_evaluated(const json_t *doc, const char *control_id);
-
-/* How many findings a checked report holds, and the i-th one. */
-size_t dw_report_doc_count(const json_t *doc);
-void dw_report_doc_finding(const json_t *doc, size_t i, struct dw_finding_view *out);
-/* The view of one finding object (an element of a report's findings). */
-void dw_finding_view_of(const json_t *finding, struct dw_finding_view *out);
-/* dw_finding_key of a view. */
-char *dw_finding_view_key(const struct dw_finding_view *v);
-/* s, or "" when s is NULL: for printing and comparing views. */
+/* s, or "" when s is NULL: for printing and comparing. */
 const char *dw_str_or_empty(const char *s);
+
+/* Appends a copy of x: its strings are copied (owned by f), its control
+ * is borrowed as x's is. */
+void dw_findings_push_copy(struct dw_findings *f, const struct dw_finding *x);
+
+/* Findings by key (dw_finding_key, or any string), each key once, in the
+ * order the keys were first added: how diff pairs two reports and merge
+ * deduplicates. The findings are borrowed. Zero-initialise it. */
+struct dw_finding_slot {
+    char *key;                  /* owned by the index */
+    const struct dw_finding *f; /* set by the caller; NULL on a new slot */
+    size_t from;                /* the caller's: which report f came from */
+};
+struct dw_finding_index {
+    struct dw_finding_slot *v; /* in the order of first addition */
+    size_t n, cap;
+    size_t *buckets; /* open addressing: slot index + 1, 0 empty */
+    size_t n_buckets;
+};
+/* The slot of key, NULL when there is none. */
+struct dw_finding_slot *dw_finding_index_get(const struct dw_finding_index *x, const char *key);
+/* The slot of key, a new one (f NULL) appended when there is none, *added
+ * then set. key is copied. Valid until the next dw_finding_index_at. */
+struct dw_finding_slot *dw_finding_index_at(struct dw_finding_index *x, const char *key, bool *added);
+void dw_finding_index_clean_up(struct dw_finding_index *x);
 
 #endif

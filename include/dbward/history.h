@@ -18,7 +18,9 @@ enum dw_status dw_history_open(const char *path, struct dw_history **out, struct
 void dw_history_close(struct dw_history *h);
 
 /* Records a dbward JSON report (borrowed) as a new run, in one
- * transaction. recorded_at is epoch seconds. Sets *run_id. */
+ * transaction: the document as it is, and a row per finding as
+ * dw_report_load reads it (DW_E_SCHEMA for a document it refuses).
+ * recorded_at is epoch seconds. Sets *run_id. */
 enum dw_status dw_history_record(struct dw_history *h, json_t *report, int64_t recorded_at, int64_t *run_id,
                                  struct dw_error *err);
 

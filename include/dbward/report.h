@@ -38,8 +38,12 @@ struct dw_report_meta {
     unsigned severity_mask; /* --severity, bit per enum dw_severity; 0: all */
     const struct dw_param_value *params; /* every parameter with the value used */
     size_t n_params;
-    const char *config_path;   /* NULL: no dbward.yaml */
+    const char *config_path;   /* NULL: no dbward.yaml (or the shards of a merge disagreed) */
     const char *config_sha256; /* hex SHA-256 of its bytes */
+    bool selection_unknown;    /* the selection is null: the shards of a merge disagreed */
+    bool params_unknown;       /* the parameters are null: likewise */
+    const char **merged_from;  /* a merge: the reports it was made of; NULL/0 otherwise */
+    size_t n_merged_from;
     const struct dw_trend_point *trend; /* earlier runs (NULL/0: no trend is drawn) */
     size_t n_trend;
 };
@@ -104,18 +108,25 @@ char *dw_report_asff_batch(const struct dw_report_meta *meta, const struct dw_fi
  * table, remediation commands. */
 enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f);
 
-/* A JSON report read back into findings, so every writer renders a saved,
- * merged or diffed report as it renders a scan. Each control a finding
- * points to is the report's record of it (id, title, CSF, statements,
- * remediation kind), with the catalog's texts when the id is known. */
+/* A JSON report read back into findings, so every command that reads a
+ * report (report, diff, merge, remediate, history) works on findings as
+ * the writers do. The one reader of the report's fields (report_read.c;
+ * report_json.c is the one writer). Each control a finding points to is
+ * the report's record of it (id, title, CSF, statements, remediation
+ * kind), with the catalog's texts when the id is known. */
 struct dw_report_loaded {
     struct dw_findings findings;
     struct dw_report_meta meta;
+    const char *tool_version;        /* tool.version as written, "" when absent */
     struct dw_report_loaded_int *in; /* private: the document, owned controls and arrays */
 };
-/* doc is borrowed (a reference is kept); source names it in err. custom
- * (NULL/0: none) are the custom controls whose texts a report does not
- * carry (dbward.yaml's), borrowed while the result lives. */
+/* Accepts a document written by dbward, in a schema version from
+ * DW_REPORT_SCHEMA_OLDEST to DW_REPORT_SCHEMA_VERSION, with a findings
+ * array, whose every finding has a control id and a status and severity
+ * dbward knows; else DW_E_SCHEMA with source named in err. doc is borrowed
+ * (a reference is kept). custom (NULL/0: none) are the custom controls
+ * whose texts a report does not carry (dbward.yaml's), borrowed while the
+ * result lives. */
 enum dw_status dw_report_load(json_t *doc, const char *source, const struct dw_control *const *custom,
                               size_t n_custom, struct dw_report_loaded **out, struct dw_error *err);
 void dw_report_loaded_free(struct dw_report_loaded *r);
@@ -127,16 +138,15 @@ struct dw_remediate_opts {
 };
 
 /* Writes a bash script (set -euo pipefail) fixing the FAIL findings of a
- * dbward JSON report (borrowed), grouped by remediation kind: in-place
+ * loaded report (borrowed), grouped by remediation kind: in-place
  * commands runnable as they are (commands with REPLACE_ placeholders are
  * commented), recreate procedures as commented steps, manual decisions as
  * comments. Each step names its finding. source names the report in the
- * header and in err. Returns DW_E_SCHEMA for a document that is not a
- * dbward report. */
-enum dw_status dw_remediate_script(json_t *report, const char *source, const struct dw_remediate_opts *opts,
-                                   FILE *out, struct dw_error *err);
+ * header. DW_E_IO on a write error. */
+enum dw_status dw_remediate_script(const struct dw_report_loaded *report, const char *source,
+                                   const struct dw_remediate_opts *opts, FILE *out);
 
-/* Compares two dbward JSON reports (borrowed) by (account, region, control,
+/* Compares two loaded reports (borrowed) by (account, region, control,
  * resource), like with like: new failures (FAIL now, not FAIL before),
  * fixed (FAIL before, PASS, NOT_APPLICABLE or gone now), changed (any
  * other status change, or a failure whose reason changed), still failing;
@@ -145,25 +155,27 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
  * in NEW", never fixed; a failure of NEW outside OLD's scope is "evaluated
  * in NEW only", not a new failure. Reports of different accounts are
  * refused (DW_E_USAGE) unless cross_account, which also leaves the account
- * out of the key. Writes text or JSON to out (the JSON is itself a
- * report: NEW's metadata, and NEW's side of each entry as its findings,
- * each with its class in "diff") and sets *new_failures.
- * DW_E_SCHEMA for a document that is not a dbward report. */
+ * out of the key. Writes text or JSON to out (the JSON is itself a report,
+ * through the JSON writer: NEW's metadata, and NEW's side of each entry
+ * as its findings, each with its class in "diff") and sets *new_failures. */
 struct dw_diff_opts {
     bool as_json;
     bool cross_account;
 };
-enum dw_status dw_report_diff(json_t *old_report, const char *old_source, json_t *new_report,
-                              const char *new_source, const struct dw_diff_opts *opts, FILE *out,
-                              size_t *new_failures, struct dw_error *err);
+enum dw_status dw_report_diff(const struct dw_report_loaded *old_report, const char *old_source,
+                              const struct dw_report_loaded *new_report, const char *new_source,
+                              const struct dw_diff_opts *opts, FILE *out, size_t *new_failures,
+                              struct dw_error *err);
 
-/* Merges dbward JSON reports (borrowed; sources name them in errors) into a
- * new report in *out: findings deduplicated by (account, region, control,
- * resource), the newer evidence winning; accounts and regions united; the
- * oldest taken_at; the summary computed again. DW_E_SCHEMA for a document
- * that is not a dbward report or has another schema_version. */
-enum dw_status dw_report_merge(json_t *const *reports, const char *const *sources, size_t n, json_t **out,
-                               struct dw_error *err);
+/* Merges loaded reports (sources name them in merged_from) into a new
+ * one: findings deduplicated by (account, region, control, resource), the
+ * newer evidence winning (on a tie, the later report); accounts and
+ * regions united; the oldest taken_at; the run record united (see
+ * docs/report-json.md). Written with the writers like any report. The
+ * result borrows from the reports and sources (controls, strings): free
+ * it (dw_report_loaded_free) before them. */
+struct dw_report_loaded *dw_report_merge(const struct dw_report_loaded *const *reports,
+                                         const char *const *sources, size_t n);
 
 /* Case-insensitive '*'/'?' match of a control id. */
 bool dw_report_glob(const char *pattern, const char *id);

@@ -14,59 +14,85 @@
 
 #include "cli.h"
 
-/* Loads every positional argument as a JSON report into docs (new). */
-static int s_load_all(struct cli_args *a, json_t **docs)
+/* Reads doc (borrowed) back into findings (*out, new); source names it.
+ * custom: the config's custom controls, or NULL. Prints the error. */
+static int s_read(json_t *doc, const char *source, const struct dw_custom_set *custom,
+                  struct dw_report_loaded **out)
 {
     struct dw_error err;
     memset(&err, 0, sizeof(err));
-    for (size_t i = 0; i < a->n_positional; i++) {
-        if (dw_json_load_file(a->positional[i], &docs[i], &err)) {
-            cli_print_error(&err);
-            return EXIT_USAGE;
-        }
+    if (dw_report_load(doc, source, custom ? custom->controls : NULL, custom ? custom->n : 0, out, &err)) {
+        cli_print_error(&err);
+        return -1;
     }
     return 0;
 }
 
-/* Renders one JSON report (borrowed) into every output; source names it. */
-static int s_render_doc(struct cli_args *a, struct cli_outputs *outs, json_t *doc, const char *source)
+/* Loads every positional argument as a JSON report into loaded (new). */
+static int s_load_all(struct cli_args *a, const struct dw_custom_set *custom, struct dw_report_loaded **loaded)
 {
-    struct dw_report_loaded *r = NULL;
-    struct dw_config *cfg = NULL;
-    struct dw_custom_set set;
     struct dw_error err;
     memset(&err, 0, sizeof(err));
-    if (cli_controls_load(a, &cfg, &set))
-        return -1;
-    enum dw_status rc = dw_report_load(doc, source, set.controls, set.n, &r, &err);
-    if (rc) {
-        dw_custom_set_clean_up(&set);
-        dw_config_free(cfg);
-        cli_print_error(&err);
-        return -1;
+    for (size_t i = 0; i < a->n_positional; i++) {
+        json_t *doc = NULL;
+        if (dw_json_load_file(a->positional[i], &doc, &err)) {
+            cli_print_error(&err);
+            return EXIT_USAGE;
+        }
+        int rc = s_read(doc, a->positional[i], custom, &loaded[i]);
+        json_decref(doc);
+        if (rc)
+            return EXIT_USAGE;
     }
-    int bad = 0;
-    for (size_t i = 0; i < outs->n; i++)
-        bad |= cli_render(a, &outs->v[i], &r->meta, &r->findings);
-    if (a->security_hub && strcmp(a->command, "report") == 0 && cli_security_hub(a, &r->meta, &r->findings) != 0)
-        bad = -1;
-    dw_report_loaded_free(r);
-    dw_custom_set_clean_up(&set);
-    dw_config_free(cfg);
-    return bad;
+    return 0;
+}
+
+/* The reports report and merge read: every positional argument read back
+ * with the config's custom controls (whose texts a report does not carry). */
+struct s_reports {
+    struct dw_config *cfg;
+    struct dw_custom_set set;
+    struct dw_report_loaded **v;
+    size_t n;
+};
+
+/* Opens every output, then reads the reports; on failure, drops the
+ * outputs. s_reports_close in either case. */
+static int s_reports_open(struct cli_args *a, struct cli_outputs *outs, struct s_reports *r)
+{
+    memset(r, 0, sizeof(*r));
+    if (cli_outputs_open(a, outs))
+        return EXIT_USAGE;
+    if (cli_controls_load(a, &r->cfg, &r->set)) {
+        cli_outputs_abort(outs);
+        return EXIT_USAGE;
+    }
+    r->n = a->n_positional;
+    r->v = calloc(r->n, sizeof(*r->v));
+    if (!r->v)
+        abort();
+    if (s_load_all(a, &r->set, r->v)) {
+        cli_outputs_abort(outs);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static void s_reports_close(struct s_reports *r)
+{
+    for (size_t i = 0; r->v && i < r->n; i++)
+        dw_report_loaded_free(r->v[i]);
+    free(r->v);
+    dw_custom_set_clean_up(&r->set);
+    dw_config_free(r->cfg);
 }
 
 /* The exit code a report's findings give, as scan's. */
-static int s_findings_code(json_t *doc)
+static int s_findings_code(const struct dw_findings *f)
 {
-    size_t fail = 0, error = 0;
-    for (size_t i = 0; i < dw_report_doc_count(doc); i++) {
-        struct dw_finding_view v;
-        dw_report_doc_finding(doc, i, &v);
-        fail += strcmp(dw_str_or_empty(v.status), "FAIL") == 0;
-        error += strcmp(dw_str_or_empty(v.status), "ERROR") == 0;
-    }
-    return fail ? EXIT_FAILED : error ? EXIT_ERRORED : EXIT_CLEAN;
+    struct dw_summary s;
+    dw_summary_compute(f, &s);
+    return s.by_status[DW_FAIL] ? EXIT_FAILED : s.by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
 }
 
 /* dbward report REPORT.json...: one report (several are merged first) in
@@ -83,35 +109,24 @@ int cli_cmd_report(struct cli_args *a)
         return EXIT_USAGE;
     }
     struct cli_outputs outs;
-    if (cli_outputs_open(a, &outs))
+    struct s_reports in;
+    if (s_reports_open(a, &outs, &in)) {
+        s_reports_close(&in);
         return EXIT_USAGE;
-    json_t **docs = calloc(a->n_positional, sizeof(*docs));
-    json_t *merged = NULL;
-    if (!docs)
-        abort();
-    int code = EXIT_USAGE;
-    struct dw_error err;
-    memset(&err, 0, sizeof(err));
-    if (s_load_all(a, docs))
-        goto out;
-    json_t *doc = docs[0];
-    const char *src = a->positional[0];
-    if (a->n_positional > 1) {
-        if (dw_report_merge(docs, a->positional, a->n_positional, &merged, &err)) {
-            cli_print_error(&err);
-            goto out;
-        }
-        doc = merged;
-        src = "the merged reports";
     }
-    if (s_render_doc(a, &outs, doc, src) == 0)
-        code = s_findings_code(doc);
-out:
+    struct dw_report_loaded *merged = NULL;
+    const struct dw_report_loaded *r = in.v[0];
+    if (in.n > 1)
+        r = merged = dw_report_merge((const struct dw_report_loaded *const *)in.v, a->positional, in.n);
+    int bad = 0;
+    for (size_t i = 0; i < outs.n; i++)
+        bad |= cli_render(a, &outs.v[i], &r->meta, &r->findings);
+    if (a->security_hub && cli_security_hub(a, &r->meta, &r->findings) != 0)
+        bad = -1;
+    int code = bad ? EXIT_USAGE : s_findings_code(&r->findings);
     cli_outputs_abort(&outs);
-    for (size_t i = 0; i < a->n_positional; i++)
-        json_decref(docs[i]);
-    free(docs);
-    json_decref(merged);
+    dw_report_loaded_free(merged);
+    s_reports_close(&in);
     return code;
 }
 
@@ -125,23 +140,18 @@ int cli_cmd_remediate(struct cli_args *a)
     struct cli_outputs outs;
     if (cli_outputs_open(a, &outs))
         return EXIT_USAGE;
-    json_t *rep = NULL;
-    struct dw_error err;
-    memset(&err, 0, sizeof(err));
-    if (dw_json_load_file(a->positional[0], &rep, &err)) {
-        cli_print_error(&err);
+    struct dw_report_loaded *r = NULL;
+    if (s_load_all(a, NULL, &r)) {
         cli_outputs_abort(&outs);
         return EXIT_USAGE;
     }
     struct dw_remediate_opts ro = {a->controls, a->n_controls, a->severity_mask};
     int bad = 0;
     for (size_t i = 0; i < outs.n; i++) {
-        enum dw_status rc = dw_remediate_script(rep, a->positional[0], &ro, outs.v[i].f, &err);
-        if (rc && err.message[0])
-            cli_print_error(&err);
+        enum dw_status rc = dw_remediate_script(r, a->positional[0], &ro, outs.v[i].f);
         bad |= cli_output_end(&outs.v[i], rc == DW_OK);
     }
-    json_decref(rep);
+    dw_report_loaded_free(r);
     return bad ? EXIT_USAGE : EXIT_CLEAN;
 }
 
@@ -162,24 +172,32 @@ static int s_history_open(const char *path, struct dw_history **h)
     return 0;
 }
 
-/* One comparison into every output; adds the new failures to *fresh. */
-static int s_diff_one(struct cli_args *a, struct cli_outputs *outs, json_t *o, const char *os, json_t *n,
+/* One comparison of two reports (borrowed) into every output; adds the
+ * new failures to *fresh. */
+static int s_diff_one(struct cli_args *a, struct cli_outputs *outs, json_t *od, const char *os, json_t *nd,
                       const char *ns, size_t *fresh)
 {
     struct dw_error err;
     memset(&err, 0, sizeof(err));
-    for (size_t i = 0; i < outs->n; i++) {
+    struct dw_report_loaded *o = NULL, *n = NULL;
+    int rc = s_read(od, os, NULL, &o);
+    if (!rc)
+        rc = s_read(nd, ns, NULL, &n);
+    for (size_t i = 0; i < outs->n && !rc; i++) {
         struct dw_diff_opts d = {.as_json = strcmp(outs->v[i].format, "json") == 0,
                                  .cross_account = a->cross_account};
         size_t count = 0;
         if (dw_report_diff(o, os, n, ns, &d, outs->v[i].f, &count, &err)) {
-            cli_print_error(&err);
-            return -1;
-        }
-        if (i == 0)
+            if (err.message[0])
+                cli_print_error(&err);
+            rc = -1;
+        } else if (i == 0) {
             *fresh += count;
+        }
     }
-    return 0;
+    dw_report_loaded_free(o);
+    dw_report_loaded_free(n);
+    return rc;
 }
 
 /* diff --db without runs: each account of the history against itself, its
@@ -308,48 +326,22 @@ int cli_cmd_merge(struct cli_args *a)
         return EXIT_USAGE;
     }
     struct cli_outputs outs;
-    if (cli_outputs_open(a, &outs))
+    struct s_reports in;
+    if (s_reports_open(a, &outs, &in)) {
+        s_reports_close(&in);
         return EXIT_USAGE;
-    json_t **docs = calloc(a->n_positional, sizeof(*docs));
-    json_t *merged = NULL;
-    if (!docs)
-        abort();
-    struct dw_error err;
-    memset(&err, 0, sizeof(err));
-    int code = EXIT_USAGE;
-    if (s_load_all(a, docs))
-        goto out;
-    if (dw_report_merge(docs, a->positional, a->n_positional, &merged, &err)) {
-        cli_print_error(&err);
-        goto out;
     }
+    struct dw_report_loaded *m = dw_report_merge((const struct dw_report_loaded *const *)in.v, a->positional, in.n);
+    /* Every format, JSON too, is the writers' rendering of the merged findings. */
     int bad = 0;
-    /* JSON is the merged document as it stands; other formats render it. */
-    struct cli_outputs rest = {0};
-    for (size_t i = 0; i < outs.n; i++) {
-        if (strcmp(outs.v[i].format, "json") != 0) {
-            rest.v[rest.n++] = outs.v[i];
-            outs.v[i].open = false;
-            continue;
-        }
-        int rc = json_dumpf(merged, outs.v[i].f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-        if (rc == 0 && fputc('\n', outs.v[i].f) == EOF)
-            rc = -1;
-        bad |= cli_output_end(&outs.v[i], rc == 0);
-    }
-    if (rest.n)
-        bad |= s_render_doc(a, &rest, merged, "the merged report");
-    cli_outputs_abort(&rest);
-    fprintf(stderr, "dbward: merged %zu reports: %zu findings, %zu accounts\n", a->n_positional,
-            json_array_size(json_object_get(merged, "findings")), json_array_size(json_object_get(merged, "accounts")));
-    code = bad ? EXIT_USAGE : EXIT_CLEAN;
-out:
+    for (size_t i = 0; i < outs.n; i++)
+        bad |= cli_render(a, &outs.v[i], &m->meta, &m->findings);
+    fprintf(stderr, "dbward: merged %zu reports: %zu findings, %zu accounts\n", in.n, m->findings.n,
+            m->meta.n_accounts);
     cli_outputs_abort(&outs);
-    for (size_t i = 0; i < a->n_positional; i++)
-        json_decref(docs[i]);
-    free(docs);
-    json_decref(merged);
-    return code;
+    dw_report_loaded_free(m);
+    s_reports_close(&in);
+    return bad ? EXIT_USAGE : EXIT_CLEAN;
 }
 
 static void s_history_write(FILE *out, bool json, const struct dw_history_run *runs, size_t n)

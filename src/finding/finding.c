@@ -1,5 +1,6 @@
-/* finding.c: the finding's names, its vector and its key (dbward/finding.h).
- * Knows nothing of controls beyond the pointer a finding carries. */
+/* finding.c: the finding's names, its vector, its key and the index of findings by key
+ * (dbward/finding.h). Knows nothing of controls beyond the pointer a finding carries. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -68,4 +69,92 @@ char *dw_finding_key(const char *account_id, const char *region, const char *con
 {
     return dw_xasprintf("%s|%s|%s|%s", account_id ? account_id : "", region ? region : "",
                         control_id ? control_id : "", resource_id ? resource_id : "");
+}
+
+const char *dw_str_or_empty(const char *s) { return s ? s : ""; }
+
+static char *s_dup_or_null(const char *s) { return s ? dw_xstrdup(s) : NULL; }
+
+static char **s_dup_strings(char *const *v, size_t n)
+{
+    char **out = n ? dw_xcalloc(n, sizeof(*out)) : NULL;
+    for (size_t i = 0; i < n; i++)
+        out[i] = dw_xstrdup(v[i]);
+    return out;
+}
+
+void dw_findings_push_copy(struct dw_findings *f, const struct dw_finding *x)
+{
+    struct dw_finding *c = dw_findings_push(f);
+    *c = *x; /* the enums and the borrowed control; every string is copied below */
+    c->resource_type = s_dup_or_null(x->resource_type);
+    c->resource_id = s_dup_or_null(x->resource_id);
+    c->region = s_dup_or_null(x->region);
+    c->account_id = s_dup_or_null(x->account_id);
+    c->reason = s_dup_or_null(x->reason);
+    c->commands = s_dup_strings(x->commands, x->n_commands);
+    c->notes = s_dup_strings(x->notes, x->n_notes);
+    c->muted_reason = s_dup_or_null(x->muted_reason);
+    c->muted_until = s_dup_or_null(x->muted_until);
+}
+
+/* FNV-1a of a key. */
+static size_t s_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037u;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return (size_t)h;
+}
+
+/* The bucket of key: the one holding it, or the empty one where it would go. */
+static size_t s_bucket(const struct dw_finding_index *x, const char *key)
+{
+    size_t mask = x->n_buckets - 1;
+    size_t b = s_hash(key) & mask;
+    while (x->buckets[b] && strcmp(x->v[x->buckets[b] - 1].key, key) != 0)
+        b = (b + 1) & mask;
+    return b;
+}
+
+struct dw_finding_slot *dw_finding_index_get(const struct dw_finding_index *x, const char *key)
+{
+    if (!x->n_buckets)
+        return NULL;
+    size_t b = s_bucket(x, key);
+    return x->buckets[b] ? &x->v[x->buckets[b] - 1] : NULL;
+}
+
+struct dw_finding_slot *dw_finding_index_at(struct dw_finding_index *x, const char *key, bool *added)
+{
+    *added = false;
+    struct dw_finding_slot *had = dw_finding_index_get(x, key);
+    if (had)
+        return had;
+    if (2 * (x->n + 1) > x->n_buckets) {
+        /* At most half full: grow and put every slot in again. */
+        free(x->buckets);
+        x->n_buckets = x->n_buckets ? 2 * x->n_buckets : 64;
+        x->buckets = dw_xcalloc(x->n_buckets, sizeof(*x->buckets));
+        for (size_t i = 0; i < x->n; i++)
+            x->buckets[s_bucket(x, x->v[i].key)] = i + 1;
+    }
+    if (x->n == x->cap) {
+        x->cap = x->cap ? 2 * x->cap : 64;
+        x->v = dw_xrealloc(x->v, x->cap * sizeof(*x->v));
+    }
+    struct dw_finding_slot *s = &x->v[x->n++];
+    *s = (struct dw_finding_slot){.key = dw_xstrdup(key)};
+    x->buckets[s_bucket(x, key)] = x->n;
+    *added = true;
+    return s;
+}
+
+void dw_finding_index_clean_up(struct dw_finding_index *x)
+{
+    for (size_t i = 0; i < x->n; i++)
+        free(x->v[i].key);
+    free(x->v);
+    free(x->buckets);
+    memset(x, 0, sizeof(*x));
 }

@@ -14,8 +14,8 @@
 
 #include <sqlite3.h>
 
-#include <dbward/finding.h>
 #include <dbward/history.h>
+#include <dbward/report.h>
 
 #include "util/util.h"
 
@@ -231,19 +231,6 @@ void dw_history_close(struct dw_history *h)
     free(h);
 }
 
-static const char *s_str(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-static sqlite3_int64 s_count(json_t *report, const char *status)
-{
-    return (sqlite3_int64)json_integer_value(json_object_get(json_object_get(json_object_get(report, "summary"),
-                                                                             "by_status"),
-                                                             status));
-}
-
 static enum dw_status s_record(struct dw_history *h, json_t *report, int64_t recorded_at, int64_t *run_id,
                                struct dw_error *err);
 
@@ -269,18 +256,26 @@ enum dw_status dw_history_record(struct dw_history *h, json_t *report, int64_t r
 static enum dw_status s_record(struct dw_history *h, json_t *report, int64_t recorded_at, int64_t *run_id,
                                struct dw_error *err)
 {
-    json_t *findings = json_object_get(report, "findings");
-    if (!json_is_object(report) || !json_is_array(findings))
-        return dw_error_set(err, DW_E_SCHEMA, h->path, 0, 0, 0, "not a dbward report");
+    struct dw_report_loaded *r = NULL;
+    enum dw_status lrc = dw_report_load(report, h->path, NULL, 0, &r, err);
+    if (lrc)
+        return lrc;
     char *text = json_dumps(report, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (!text)
+    if (!text) {
+        dw_report_loaded_free(r);
         return dw_error_set(err, DW_E_IO, h->path, 0, 0, 0, "cannot serialise the report");
+    }
+    const struct dw_report_meta *meta = &r->meta;
+    const struct dw_findings *fs = &r->findings;
+    struct dw_summary sum;
+    dw_summary_compute(fs, &sum);
     char when[32];
     dw_time_format_iso8601(recorded_at, when, sizeof(when));
     enum dw_status rc = DW_OK;
     sqlite3_stmt *run = NULL, *row = NULL;
     if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         free(text);
+        dw_report_loaded_free(r);
         return s_fail(h, err, "cannot start a transaction");
     }
     if (sqlite3_prepare_v2(h->db,
@@ -295,31 +290,28 @@ static enum dw_status s_record(struct dw_history *h, json_t *report, int64_t rec
         goto out;
     }
     sqlite3_bind_text(run, 1, when, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(run, 2, s_str(report, "taken_at"), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(run, 3, s_str(report, "account_id"), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(run, 4, s_str(report, "partition"), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(run, 5, s_str(report, "source"), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(run, 6, s_str(json_object_get(report, "tool"), "version"), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(run, 7, (sqlite3_int64)json_array_size(findings));
-    sqlite3_bind_int64(run, 8, s_count(report, "PASS"));
-    sqlite3_bind_int64(run, 9, s_count(report, "FAIL"));
-    sqlite3_bind_int64(run, 10, s_count(report, "ERROR"));
-    sqlite3_bind_int64(run, 11, s_count(report, "NOT_APPLICABLE"));
-    sqlite3_bind_int64(run, 12, s_count(report, "MUTED"));
+    sqlite3_bind_text(run, 2, meta->taken_at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(run, 3, meta->account_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(run, 4, meta->partition, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(run, 5, meta->source, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(run, 6, r->tool_version, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(run, 7, (sqlite3_int64)fs->n);
+    for (int k = 0; k < DW_RESULT_COUNT; k++) /* pass, fail, error, not_applicable, muted: enum dw_result's order */
+        sqlite3_bind_int64(run, 8 + k, (sqlite3_int64)sum.by_status[k]);
     sqlite3_bind_text(run, 13, text, -1, SQLITE_STATIC);
     if (sqlite3_step(run) != SQLITE_DONE) {
         rc = s_fail(h, err, "cannot record the run");
         goto out;
     }
     sqlite3_int64 id = sqlite3_last_insert_rowid(h->db);
-    for (size_t i = 0; i < dw_report_doc_count(report); i++) {
-        struct dw_finding_view f;
-        dw_report_doc_finding(report, i, &f);
-        const char *cols[] = {f.account_id, f.region, f.control_id, f.resource_id, f.status, f.severity, f.reason};
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct dw_finding *f = &fs->v[i];
+        const char *cols[] = {f->account_id, f->region, f->control->id, f->resource_id, dw_result_str(f->status),
+                              dw_severity_str(f->severity), f->reason};
         sqlite3_reset(row);
         sqlite3_bind_int64(row, 1, id);
         for (int k = 0; k < 7; k++)
-            sqlite3_bind_text(row, k + 2, dw_str_or_empty(cols[k]), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(row, k + 2, cols[k], -1, SQLITE_TRANSIENT);
         if (sqlite3_step(row) != SQLITE_DONE) {
             rc = s_fail(h, err, "cannot record a finding");
             goto out;
@@ -333,6 +325,7 @@ out:
     if (sqlite3_exec(h->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK && !rc)
         rc = s_fail(h, err, "cannot commit the run");
     free(text);
+    dw_report_loaded_free(r);
     return rc;
 }
 

@@ -1,259 +1,258 @@
-/* diff.c: compares two dbward JSON reports, finding by finding, keyed by
+/* diff.c: compares two loaded reports, finding by finding, keyed by
  * (account, region, control, resource). It classes each key as a new
  * failure, fixed, changed, or still failing, for CI gates that should fail
  * only on what got worse. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <dbward/report.h>
 
 #include "util/util.h"
 
-/* One member of a finding object, "" when absent (dbward/finding.h reads it). */
-#define S_GET(f, field) dw_str_or_empty(s_view(f).field)
-
-static struct dw_finding_view s_view(const json_t *f)
+/* Indexes a report's findings by key (later duplicates win, in the place
+ * of the first). */
+static void s_index(const struct dw_findings *fs, bool cross_account, struct dw_finding_index *idx)
 {
-    struct dw_finding_view v;
-    dw_finding_view_of(f, &v);
-    return v;
-}
-
-static char *s_key(json_t *f, bool cross_account)
-{
-    struct dw_finding_view v = s_view(f);
-    if (cross_account)
-        v.account_id = NULL;
-    return dw_finding_view_key(&v);
-}
-
-/* Indexes findings by key (later duplicates win). Returns a new object of borrowed values. */
-static json_t *s_index(json_t *findings, bool cross_account)
-{
-    json_t *idx = json_object();
-    size_t i;
-    json_t *f;
-    json_array_foreach(findings, i, f)
-    {
-        char *k = s_key(f, cross_account);
-        json_object_set(idx, k, f); /* borrows f: the report outlives idx */
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct dw_finding *f = &fs->v[i];
+        char *k = dw_finding_key(cross_account ? NULL : f->account_id, f->region, f->control->id, f->resource_id);
+        bool added;
+        dw_finding_index_at(idx, k, &added)->f = f;
         free(k);
     }
-    return idx;
 }
 
-static bool s_in(const json_t *arr, const char *s)
+struct s_list {
+    const char *const *v;
+    size_t n;
+};
+
+static bool s_in(struct s_list l, const char *s)
 {
-    size_t i;
-    const json_t *v;
-    json_array_foreach(arr, i, v)
-    {
-        if (json_string_value(v) && strcmp(json_string_value(v), s) == 0)
+    for (size_t i = 0; i < l.n; i++) {
+        if (strcmp(l.v[i], s) == 0)
             return true;
     }
     return false;
 }
 
-/* The accounts of a report: its accounts array, or its account_id. */
-static json_t *s_accounts(json_t *rep)
+/* The accounts of a report: its accounts, or its account_id (one points
+ * into *one). */
+static struct s_list s_accounts(const struct dw_report_meta *m, const char **one)
 {
-    struct dw_report_doc_meta m;
-    dw_report_doc_meta_of(rep, &m);
-    if (json_array_size(m.accounts))
-        return json_incref((json_t *)m.accounts);
-    json_t *a = json_array();
-    if (m.account_id)
-        json_array_append_new(a, json_string(m.account_id));
-    return a;
+    if (m->n_accounts)
+        return (struct s_list){m->accounts, m->n_accounts};
+    *one = m->account_id;
+    return (struct s_list){one, m->account_id[0] ? 1 : 0};
 }
 
-/* True when rep evaluated the finding's control in its account and region:
- * a finding outside that scope says nothing about rep. */
-static bool s_in_scope(json_t *rep, json_t *accounts, json_t *f, bool cross_account)
+/* True when the report evaluated the finding's control in its account and
+ * region: a finding outside that scope says nothing about the report. A
+ * report without a run record is taken to have evaluated every control. */
+static bool s_in_scope(const struct dw_report_meta *m, struct s_list accounts, const struct dw_finding *f,
+                       bool cross_account)
 {
-    struct dw_finding_view v = s_view(f);
-    struct dw_report_doc_meta m;
-    dw_report_doc_meta_of(rep, &m);
-    if (!dw_report_doc_evaluated(rep, v.control_id))
+    bool evaluated = !m->has_run || !m->n_controls;
+    for (size_t i = 0; i < m->n_controls && !evaluated; i++)
+        evaluated = strcasecmp(m->controls[i], f->control->id) == 0;
+    if (!evaluated)
         return false;
-    const char *region = dw_str_or_empty(v.region);
-    if (strcmp(region, "global") != 0 && json_array_size(m.regions) && !s_in(m.regions, region))
+    if (strcmp(f->region, "global") != 0 && m->n_regions && !s_in((struct s_list){m->regions, m->n_regions}, f->region))
         return false;
-    return cross_account || !json_array_size(accounts) || s_in(accounts, dw_str_or_empty(v.account_id));
+    return cross_account || !accounts.n || s_in(accounts, f->account_id);
 }
 
-static bool s_same_set(const json_t *a, const json_t *b)
+static bool s_same_set(struct s_list a, struct s_list b)
 {
-    size_t i;
-    const json_t *v;
-    json_array_foreach(a, i, v)
-    {
-        if (json_string_value(v) && !s_in(b, json_string_value(v)))
+    for (size_t i = 0; i < a.n; i++) {
+        if (!s_in(b, a.v[i]))
             return false;
     }
-    json_array_foreach(b, i, v)
-    {
-        if (json_string_value(v) && !s_in(a, json_string_value(v)))
+    for (size_t i = 0; i < b.n; i++) {
+        if (!s_in(a, b.v[i]))
             return false;
     }
     return true;
 }
 
-static void s_join(char *out, size_t len, const json_t *arr)
+static void s_join(char *out, size_t len, struct s_list l)
 {
-    size_t i, used = 0;
-    const json_t *v;
+    size_t used = 0;
     out[0] = '\0';
-    json_array_foreach(arr, i, v)
-    {
-        int w = snprintf(out + used, len - used, "%s%s", i ? ", " : "", dw_str_or_empty(json_string_value(v)));
+    for (size_t i = 0; i < l.n; i++) {
+        int w = snprintf(out + used, len - used, "%s%s", i ? ", " : "", l.v[i]);
         if (w < 0 || (size_t)w >= len - used)
             break;
         used += (size_t)w;
     }
 }
 
-static void s_line(FILE *out, const char *tag, json_t *o, json_t *n, const char *gone)
+static void s_line(FILE *out, const char *tag, const struct dw_finding *o, const struct dw_finding *n,
+                   const char *gone)
 {
-    json_t *f = n ? n : o;
-    fprintf(out, "  %-9s %-7s %-10s %s", tag, S_GET(f, control_id), S_GET(f, region), S_GET(f, resource_id));
-    if (o && n && strcmp(S_GET(o, status), S_GET(n, status)) != 0)
-        fprintf(out, "  %s -> %s", S_GET(o, status), S_GET(n, status));
+    const struct dw_finding *f = n ? n : o;
+    fprintf(out, "  %-9s %-7s %-10s %s", tag, f->control->id, f->region, f->resource_id);
+    if (o && n && o->status != n->status)
+        fprintf(out, "  %s -> %s", dw_result_str(o->status), dw_result_str(n->status));
     else if (!n)
-        fprintf(out, "  %s -> %s", S_GET(o, status), gone);
+        fprintf(out, "  %s -> %s", dw_result_str(o->status), gone);
     else if (!o)
-        fprintf(out, "  (new) %s", S_GET(n, status));
-    fprintf(out, "\n            %s\n", S_GET(f, reason));
+        fprintf(out, "  (new) %s", dw_result_str(n->status));
+    fprintf(out, "\n            %s\n", f->reason);
 }
 
-enum dw_status dw_report_diff(json_t *old_rep, const char *old_src, json_t *new_rep, const char *new_src,
-                              const struct dw_diff_opts *opts, FILE *out, size_t *new_failures, struct dw_error *err)
+enum { NEW, FIXED, CHANGED, STILL, NOT_IN_NEW, NEW_ONLY, N_CLASSES };
+static const char *const s_names[N_CLASSES] = {"new_failures", "fixed", "changed", "still_failing",
+                                               "not_evaluated_in_new", "evaluated_in_new_only"};
+
+/* The entries of one class: pairs of OLD's and NEW's finding (NULL where
+ * a side has none). */
+struct s_class {
+    const struct dw_finding *(*v)[2];
+    size_t n;
+};
+
+static void s_class_add(struct s_class *c, const struct dw_finding *o, const struct dw_finding *n)
 {
-    enum dw_status rc = dw_report_doc_check(old_rep, old_src, err);
-    if (!rc)
-        rc = dw_report_doc_check(new_rep, new_src, err);
-    if (rc)
-        return rc;
+    c->v = dw_xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+    c->v[c->n][0] = o;
+    c->v[c->n][1] = n;
+    c->n++;
+}
+
+/* The finding object the JSON writer made of f (an element of r's
+ * findings) in doc, r's JSON report; a new reference, or null. */
+static json_t *s_written(const json_t *doc, const struct dw_report_loaded *r, const struct dw_finding *f)
+{
+    if (!f)
+        return json_null();
+    return json_incref(json_array_get(json_object_get(doc, "findings"), (size_t)(f - r->findings.v)));
+}
+
+/* The diff as a report: the JSON writer's report of NEW's metadata and, as
+ * its findings, NEW's side of every entry that has one, each with its
+ * class ("diff"); then the classes, each entry as the writer writes its
+ * two findings. */
+static enum dw_status s_json(FILE *out, const struct dw_report_loaded *old, const char *old_src,
+                             const struct dw_report_loaded *new, const char *new_src, const struct s_class *cls)
+{
+    struct dw_report_meta m = new->meta;
+    char *src = dw_xasprintf("diff %s -> %s", old_src, new_src);
+    m.source = src;
+    m.merged_from = NULL;
+    m.n_merged_from = 0;
+    struct dw_findings side = {0};
+    json_t *tags = json_array(); /* the class of each finding of side */
+    for (int c = 0; c < N_CLASSES; c++) {
+        for (size_t i = 0; i < cls[c].n; i++) {
+            if (!cls[c].v[i][1])
+                continue;
+            dw_findings_push_copy(&side, cls[c].v[i][1]);
+            json_array_append_new(tags, json_string(s_names[c]));
+        }
+    }
+    json_t *doc = dw_report_json_doc(&m, &side);
+    json_t *fs = json_object_get(doc, "findings");
+    for (size_t i = 0; i < json_array_size(fs); i++)
+        json_object_set(json_array_get(fs, i), "diff", json_array_get(tags, i));
+    json_object_set_new(doc, "old", json_string(old_src));
+    json_object_set_new(doc, "new", json_string(new_src));
+    json_t *od = dw_report_json_doc(&old->meta, &old->findings);
+    json_t *nd = dw_report_json_doc(&new->meta, &new->findings);
+    for (int c = 0; c < N_CLASSES; c++) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < cls[c].n; i++)
+            json_array_append_new(arr, json_pack("{s:o, s:o}", "old", s_written(od, old, cls[c].v[i][0]), "new",
+                                                 s_written(nd, new, cls[c].v[i][1])));
+        json_object_set_new(doc, s_names[c], arr);
+    }
+    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    json_decref(od);
+    json_decref(nd);
+    json_decref(doc);
+    json_decref(tags);
+    dw_findings_clean_up(&side);
+    free(src);
+    return rc != 0 || fputc('\n', out) == EOF ? DW_E_IO : DW_OK;
+}
+
+static void s_text(FILE *out, const char *old_src, const char *new_src, const struct s_class *cls)
+{
+    static const char *const titles[N_CLASSES] = {
+        "New failures", "Fixed", "Changed", "Still failing", "Not evaluated in NEW (a failure of OLD whose "
+        "control, account or region NEW did not evaluate; not counted as fixed)",
+        "Evaluated in NEW only (failures of a control, account or region OLD did not evaluate; not counted "
+        "as new)"};
+    static const char *const tags[N_CLASSES] = {"NEW", "FIXED", "CHANGED", "STILL", "NOT-RUN", "NEW-SCOPE"};
+    fprintf(out, "dbward diff %s -> %s\n", old_src, new_src);
+    for (int c = 0; c < N_CLASSES; c++) {
+        if (c >= NOT_IN_NEW && !cls[c].n)
+            continue;
+        fprintf(out, "\n%s: %zu\n", titles[c], cls[c].n);
+        for (size_t i = 0; i < cls[c].n; i++)
+            s_line(out, tags[c], cls[c].v[i][0], cls[c].v[i][1], c == NOT_IN_NEW ? "(not evaluated)" : "(gone)");
+    }
+}
+
+enum dw_status dw_report_diff(const struct dw_report_loaded *old, const char *old_src,
+                              const struct dw_report_loaded *new, const char *new_src,
+                              const struct dw_diff_opts *opts, FILE *out, size_t *new_failures,
+                              struct dw_error *err)
+{
     bool cross = opts->cross_account;
-    json_t *oa = s_accounts(old_rep), *na = s_accounts(new_rep);
+    const char *o1, *n1;
+    struct s_list oa = s_accounts(&old->meta, &o1), na = s_accounts(&new->meta, &n1);
     if (!cross && !s_same_set(oa, na)) {
         char o[256], n[256];
         s_join(o, sizeof(o), oa);
         s_join(n, sizeof(n), na);
-        json_decref(oa);
-        json_decref(na);
         return dw_error_set(err, DW_E_USAGE, "", 0, 0, 0,
                             "%s covers account %s and %s covers account %s: diff compares an account with "
                             "itself (--cross-account compares them anyway)", old_src, o, new_src, n);
     }
-    json_t *oi = s_index(json_object_get(old_rep, "findings"), cross);
-    json_t *ni = s_index(json_object_get(new_rep, "findings"), cross);
-    enum { NEW, FIXED, CHANGED, STILL, NOT_IN_NEW, NEW_ONLY, N_CLASSES };
-    json_t *cls[N_CLASSES];
-    for (int c = 0; c < N_CLASSES; c++)
-        cls[c] = json_array();
-    static const char *const names[N_CLASSES] = {"new_failures", "fixed", "changed", "still_failing",
-                                                 "not_evaluated_in_new", "evaluated_in_new_only"};
-    const char *k;
-    json_t *n;
-    json_object_foreach(ni, k, n)
-    {
-        json_t *o = json_object_get(oi, k);
-        const char *ns = S_GET(n, status);
-        const char *os = o ? S_GET(o, status) : "";
+    struct dw_finding_index oi = {0}, ni = {0};
+    s_index(&old->findings, cross, &oi);
+    s_index(&new->findings, cross, &ni);
+    struct s_class cls[N_CLASSES];
+    memset(cls, 0, sizeof(cls));
+    for (size_t k = 0; k < ni.n; k++) {
+        const struct dw_finding *n = ni.v[k].f;
+        const struct dw_finding_slot *os = dw_finding_index_get(&oi, ni.v[k].key);
+        const struct dw_finding *o = os ? os->f : NULL;
+        bool n_fail = n->status == DW_FAIL, o_fail = o && o->status == DW_FAIL;
         int c = -1;
-        if (!o && !strcmp(ns, "FAIL") && !s_in_scope(old_rep, oa, n, cross))
+        if (!o && n_fail && !s_in_scope(&old->meta, oa, n, cross))
             c = NEW_ONLY;
-        else if (!strcmp(ns, "FAIL") && strcmp(os, "FAIL") != 0)
+        else if (n_fail && !o_fail)
             c = NEW;
-        else if (!strcmp(ns, "FAIL"))
-            c = strcmp(S_GET(o, reason), S_GET(n, reason)) ? CHANGED : STILL;
-        else if (!strcmp(os, "FAIL") && (!strcmp(ns, "PASS") || !strcmp(ns, "NOT_APPLICABLE")))
+        else if (n_fail)
+            c = strcmp(o->reason, n->reason) ? CHANGED : STILL;
+        else if (o_fail && (n->status == DW_PASS || n->status == DW_NOT_APPLICABLE))
             c = FIXED;
-        else if (o && strcmp(os, ns) != 0)
+        else if (o && o->status != n->status)
             c = CHANGED;
         if (c >= 0)
-            json_array_append_new(cls[c], json_pack("{s:O?, s:O?}", "old", o, "new", n));
+            s_class_add(&cls[c], o, n);
     }
-    json_object_foreach(oi, k, n)
-    {
-        if (json_object_get(ni, k) || strcmp(S_GET(n, status), "FAIL") != 0)
+    for (size_t k = 0; k < oi.n; k++) {
+        const struct dw_finding *o = oi.v[k].f;
+        if (dw_finding_index_get(&ni, oi.v[k].key) || o->status != DW_FAIL)
             continue;
         /* Gone from NEW: fixed only if NEW looked (the control ran there, in
          * that account and region); otherwise NEW says nothing about it. */
-        int c = s_in_scope(new_rep, na, n, cross) ? FIXED : NOT_IN_NEW;
-        json_array_append_new(cls[c], json_pack("{s:O?, s:n}", "old", n, "new"));
+        s_class_add(&cls[s_in_scope(&new->meta, na, o, cross) ? FIXED : NOT_IN_NEW], o, NULL);
     }
-    *new_failures = json_array_size(cls[NEW]);
-    if (opts->as_json) {
-        /* The diff is itself a dbward report (dbward report renders it in
-         * any format): NEW's metadata, and as findings NEW's side of every
-         * entry that has one, each with the class it falls in ("diff"). */
-        json_t *o = json_object();
-        json_object_set_new(o, "tool", json_pack("{s:s, s:s, s:s}", "name", "dbward", "version", dw_version(),
-                                                 "commit", dw_git_commit()));
-        json_object_set(o, "schema_version", json_object_get(new_rep, "schema_version"));
-        static const char *const copied[] = {"account_id", "accounts", "partition", "regions", "taken_at", "run"};
-        for (size_t m = 0; m < sizeof(copied) / sizeof(copied[0]); m++) {
-            json_t *v = json_object_get(new_rep, copied[m]);
-            if (v)
-                json_object_set_new(o, copied[m], json_deep_copy(v));
-        }
-        char *src = dw_xasprintf("diff %s -> %s", old_src, new_src);
-        json_object_set_new(o, "source", json_string(src));
-        free(src);
-        json_object_set_new(o, "old", json_string(old_src));
-        json_object_set_new(o, "new", json_string(new_src));
-        for (int c = 0; c < N_CLASSES; c++)
-            json_object_set(o, names[c], cls[c]);
-        json_t *fs = json_array();
-        for (int c = 0; c < N_CLASSES; c++) {
-            size_t i;
-            json_t *e;
-            json_array_foreach(cls[c], i, e)
-            {
-                json_t *nn = json_object_get(e, "new");
-                if (!json_is_object(nn))
-                    continue;
-                json_t *copy = json_deep_copy(nn);
-                json_object_set_new(copy, "diff", json_string(names[c]));
-                json_array_append_new(fs, copy);
-            }
-            json_decref(cls[c]);
-        }
-        json_object_set_new(o, "findings", fs);
-        json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-        fputc('\n', out);
-        json_decref(o);
-    } else {
-        static const char *const titles[N_CLASSES] = {
-            "New failures", "Fixed", "Changed", "Still failing", "Not evaluated in NEW (a failure of OLD whose "
-            "control, account or region NEW did not evaluate; not counted as fixed)",
-            "Evaluated in NEW only (failures of a control, account or region OLD did not evaluate; not counted "
-            "as new)"};
-        static const char *const tags[N_CLASSES] = {"NEW", "FIXED", "CHANGED", "STILL", "NOT-RUN", "NEW-SCOPE"};
-        fprintf(out, "dbward diff %s -> %s\n", old_src, new_src);
-        for (int c = 0; c < N_CLASSES; c++) {
-            if (c >= NOT_IN_NEW && !json_array_size(cls[c])) {
-                json_decref(cls[c]);
-                continue;
-            }
-            fprintf(out, "\n%s: %zu\n", titles[c], json_array_size(cls[c]));
-            size_t i;
-            json_t *e;
-            json_array_foreach(cls[c], i, e)
-            {
-                json_t *o = json_object_get(e, "old"), *nn = json_object_get(e, "new");
-                s_line(out, tags[c], json_is_null(o) ? NULL : o, json_is_null(nn) ? NULL : nn,
-                       c == NOT_IN_NEW ? "(not evaluated)" : "(gone)");
-            }
-            json_decref(cls[c]);
-        }
-    }
-    json_decref(oi);
-    json_decref(ni);
-    json_decref(oa);
-    json_decref(na);
-    return ferror(out) ? DW_E_IO : DW_OK;
+    *new_failures = cls[NEW].n;
+    enum dw_status rc = DW_OK;
+    if (opts->as_json)
+        rc = s_json(out, old, old_src, new, new_src, cls);
+    else
+        s_text(out, old_src, new_src, cls);
+    for (int c = 0; c < N_CLASSES; c++)
+        free(cls[c].v);
+    dw_finding_index_clean_up(&oi);
+    dw_finding_index_clean_up(&ni);
+    return rc || ferror(out) ? DW_E_IO : DW_OK;
 }

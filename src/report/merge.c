@@ -1,30 +1,26 @@
-/* merge.c: one report from the JSON reports of separate runs (shards of an
- * organization on parallel CI jobs, say), deduplicated, with the summary
- * computed again from the merged findings. */
+/* merge.c: one report from the loaded reports of separate runs (shards of
+ * an organization on parallel CI jobs, say), deduplicated by finding key.
+ * The result is findings and metadata like any loaded report: the writers
+ * write it, and the JSON writer computes its summary again. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <dbward/report.h>
 
+#include "report/report_util.h"
 #include "util/util.h"
 
-static const char *s_str(json_t *o, const char *k)
+/* Adds s to the NULL-terminated list *v of *n strings unless it is there. */
+static void s_add(const char ***v, size_t *n, const char *s)
 {
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
-/* Adds each string of arr to set (an object used as an ordered set). */
-static void s_union(json_t *set, json_t *arr)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(arr, i, v)
-    {
-        if (json_is_string(v))
-            json_object_set_new(set, json_string_value(v), json_true());
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp((*v)[i], s) == 0)
+            return;
     }
+    *v = dw_xrealloc(*v, (*n + 2) * sizeof(**v));
+    (*v)[(*n)++] = s;
+    (*v)[*n] = NULL;
 }
 
 static int s_cmp(const void *a, const void *b)
@@ -32,192 +28,147 @@ static int s_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static json_t *s_sorted_keys(json_t *set)
+static bool s_same_list(const char *const *a, size_t na, const char *const *b, size_t nb)
 {
-    size_t n = json_object_size(set), k = 0;
-    const char **v = dw_xcalloc(n ? n : 1, sizeof(*v));
-    const char *key;
-    json_t *val;
-    json_object_foreach(set, key, val) v[k++] = key;
-    qsort(v, n, sizeof(*v), s_cmp);
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_string(v[i]));
-    free(v);
-    return arr;
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++) {
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    }
+    return true;
 }
+
+static bool s_same_selection(const struct dw_report_meta *a, const struct dw_report_meta *b)
+{
+    return !a->selection_unknown && !b->selection_unknown && a->severity_mask == b->severity_mask &&
+           s_same_list(a->selected, a->n_selected, b->selected, b->n_selected) &&
+           s_same_list(a->excluded, a->n_excluded, b->excluded, b->n_excluded);
+}
+
+/* The same parameters with the same values, in any order. */
+static bool s_same_params(const struct dw_report_meta *a, const struct dw_report_meta *b)
+{
+    if (a->params_unknown || b->params_unknown || a->n_params != b->n_params)
+        return false;
+    for (size_t i = 0; i < a->n_params; i++) {
+        bool found = false;
+        for (size_t k = 0; k < b->n_params && !found; k++)
+            found = strcmp(a->params[i].name, b->params[k].name) == 0 &&
+                    strcmp(a->params[i].value, b->params[k].value) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static bool s_same_str(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
 
 /* The run record of a merge: the controls any shard evaluated, in order
  * of first sight; selection, parameters and config when every shard
- * agrees on them, else null. NULL when a shard has no record. */
-static json_t *s_merged_run(json_t *const *reports, size_t n)
+ * agrees on them, else unknown (null). None when a shard has no record. */
+static void s_merged_run(const struct dw_report_loaded *const *reports, size_t n, struct dw_report_meta *m,
+                         struct dw_report_loaded_int *in)
 {
-    json_t *run = json_object(), *ids = json_array(), *seen = json_object();
-    static const char *const same[] = {"selection", "params", "config"};
     for (size_t i = 0; i < n; i++) {
-        json_t *r = json_object_get(reports[i], "run");
-        if (!json_is_object(r)) {
-            json_decref(run);
-            json_decref(ids);
-            json_decref(seen);
-            return NULL;
-        }
-        size_t k;
-        json_t *v;
-        json_array_foreach(json_object_get(r, "controls"), k, v)
-        {
-            const char *id = json_string_value(v);
-            if (id && !json_object_get(seen, id)) {
-                json_object_set_new(seen, id, json_true());
-                json_array_append_new(ids, json_string(id));
-            }
-        }
-        for (size_t m = 0; m < sizeof(same) / sizeof(same[0]); m++) {
-            json_t *x = json_object_get(r, same[m]);
-            if (i == 0)
-                json_object_set_new(run, same[m], x ? json_deep_copy(x) : json_null());
-            else if (!json_equal(json_object_get(run, same[m]), x ? x : json_null()))
-                json_object_set_new(run, same[m], json_null());
-        }
+        if (!reports[i]->meta.has_run)
+            return;
     }
-    json_object_set_new(run, "controls", ids);
-    json_decref(seen);
-    return run;
+    const struct dw_report_meta *first = &reports[0]->meta;
+    m->has_run = true;
+    m->selected = first->selected;
+    m->n_selected = first->n_selected;
+    m->excluded = first->excluded;
+    m->n_excluded = first->n_excluded;
+    m->severity_mask = first->severity_mask;
+    m->selection_unknown = first->selection_unknown;
+    m->params = first->params;
+    m->n_params = first->n_params;
+    m->params_unknown = first->params_unknown;
+    m->config_path = first->config_path;
+    m->config_sha256 = first->config_sha256;
+    const char **ids = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct dw_report_meta *r = &reports[i]->meta;
+        for (size_t k = 0; k < r->n_controls; k++)
+            s_add(&ids, &m->n_controls, r->controls[k]);
+        if (!s_same_selection(first, r))
+            m->selection_unknown = true;
+        if (!s_same_params(first, r))
+            m->params_unknown = true;
+        if (!s_same_str(first->config_path, r->config_path) || !s_same_str(first->config_sha256, r->config_sha256))
+            m->config_path = m->config_sha256 = NULL;
+    }
+    m->controls = in->lists[2] = ids;
 }
 
-/* A finding as the merged report (the current schema) holds it, a new
- * reference: itself, or for a schema 1 finding, which has no "nist_csf2",
- * a copy with the CSF 2.0 ids: the control's own answer when the catalog
- * gives it one (an override), else the table's answer for the 1.1 ids the
- * report recorded. */
-static json_t *s_current(json_t *f)
+struct dw_report_loaded *dw_report_merge(const struct dw_report_loaded *const *reports,
+                                         const char *const *sources, size_t n)
 {
-    struct dw_finding_view fv;
-    dw_finding_view_of(f, &fv);
-    if (fv.nist_csf2)
-        return json_incref(f);
-    const char *ids[16];
-    size_t n = 0;
-    size_t i;
-    json_t *v;
-    json_array_foreach((json_t *)fv.nist_csf, i, v)
-    {
-        if (json_is_string(v) && n < DW_ARRAY_LEN(ids))
-            ids[n++] = json_string_value(v);
-    }
-    struct dw_csf_list l;
-    const struct dw_control *c = fv.control_id ? dw_catalog_find(fv.control_id) : NULL;
-    if (c && c->nist_csf2[0])
-        dw_control_csf2(c, &l);
-    else
-        dw_csf2_of(ids, n, &l);
-    json_t *copy = json_copy(f);
-    json_t *csf2 = json_array();
-    for (size_t k = 0; k < l.n; k++)
-        json_array_append_new(csf2, json_string(l.v[k]));
-    json_object_set_new(copy, "nist_csf2", csf2);
-    return copy;
-}
-
-enum dw_status dw_report_merge(json_t *const *reports, const char *const *sources, size_t n, json_t **out,
-                               struct dw_error *err)
-{
-    *out = NULL;
+    struct dw_report_loaded *out = dw_xcalloc(1, sizeof(*out));
+    struct dw_report_loaded_int *in = dw_xcalloc(1, sizeof(*in));
+    out->in = in;
+    out->tool_version = dw_version();
+    struct dw_report_meta *m = &out->meta;
+    const char **accounts = NULL, **regions = NULL;
+    size_t n_accounts = 0;
+    const char *oldest = NULL;
+    /* Each key once, in order of first sight; newer evidence wins, and
+     * between equal times the later report on the command line. */
+    struct dw_finding_index idx = {0};
     for (size_t i = 0; i < n; i++) {
-        enum dw_status rc = dw_report_doc_check(reports[i], sources[i], err);
-        if (rc)
-            return rc;
-    }
-    /* key -> {"f": finding, "t": taken_at of its report}; newer evidence wins,
-     * and between equal times the later report on the command line. */
-    json_t *byk = json_object();
-    json_t *order = json_array();
-    json_t *accounts = json_object(), *regions = json_object(), *srcs = json_array();
-    const char *oldest = NULL, *partition = NULL;
-    for (size_t i = 0; i < n; i++) {
-        json_t *r = reports[i];
-        const char *taken = s_str(r, "taken_at");
-        if (!oldest || strcmp(taken, oldest) < 0)
-            oldest = taken;
-        if (!partition)
-            partition = s_str(r, "partition");
-        json_array_append_new(srcs, json_string(sources[i]));
-        s_union(accounts, json_object_get(r, "accounts"));
-        if (!json_array_size(json_object_get(r, "accounts")) && s_str(r, "account_id")[0] &&
-            strcmp(s_str(r, "account_id"), "multiple") != 0)
-            json_object_set_new(accounts, s_str(r, "account_id"), json_true());
-        s_union(regions, json_object_get(r, "regions"));
-        for (size_t k = 0; k < dw_report_doc_count(r); k++) {
-            struct dw_finding_view fv;
-            dw_report_doc_finding(r, k, &fv);
-            json_t *f = s_current((json_t *)fv.raw); /* kept whole in the merged report */
-            char *key = dw_finding_view_key(&fv);
-            json_t *had = json_object_get(byk, key);
-            if (!had) {
-                json_array_append_new(order, json_string(key));
-                json_object_set_new(byk, key, json_pack("{s:O, s:s}", "f", f, "t", taken));
-            } else if (strcmp(taken, s_str(had, "t")) >= 0) {
-                json_object_set_new(byk, key, json_pack("{s:O, s:s}", "f", f, "t", taken));
+        const struct dw_report_meta *r = &reports[i]->meta;
+        if (!oldest || strcmp(r->taken_at, oldest) < 0)
+            oldest = r->taken_at;
+        for (size_t k = 0; k < r->n_accounts; k++)
+            s_add(&accounts, &n_accounts, r->accounts[k]);
+        if (!r->n_accounts && r->account_id[0] && strcmp(r->account_id, "multiple") != 0)
+            s_add(&accounts, &n_accounts, r->account_id);
+        for (size_t k = 0; k < r->n_regions; k++)
+            s_add(&regions, &m->n_regions, r->regions[k]);
+        const struct dw_findings *fs = &reports[i]->findings;
+        for (size_t k = 0; k < fs->n; k++) {
+            const struct dw_finding *f = &fs->v[k];
+            char *key = dw_finding_key(f->account_id, f->region, f->control->id, f->resource_id);
+            bool added;
+            struct dw_finding_slot *s = dw_finding_index_at(&idx, key, &added);
+            if (added || strcmp(r->taken_at, reports[s->from]->meta.taken_at) >= 0) {
+                s->f = f;
+                s->from = i;
             }
             free(key);
-            json_decref(f);
         }
     }
-    json_t *findings = json_array();
-    size_t k;
-    json_t *key;
-    size_t by_status[DW_RESULT_COUNT] = {0};
-    size_t by_sev[DW_SEV_COUNT][DW_RESULT_COUNT];
-    memset(by_sev, 0, sizeof(by_sev));
-    json_array_foreach(order, k, key)
-    {
-        json_t *f = json_object_get(json_object_get(byk, json_string_value(key)), "f");
-        json_array_append(findings, f);
-        struct dw_finding_view fv;
-        dw_finding_view_of(f, &fv);
-        for (int s = 0; s < DW_RESULT_COUNT; s++) {
-            if (strcmp(dw_str_or_empty(fv.status), dw_result_str((enum dw_result)s)) != 0)
-                continue;
-            by_status[s]++;
-            enum dw_severity sev;
-            if (dw_severity_parse(dw_str_or_empty(fv.severity), &sev))
-                by_sev[sev][s]++;
-        }
+    /* One control per id, as in any loaded report (the writers group by
+     * control): the first merged finding's record of it. */
+    struct dw_finding_index ids = {0};
+    for (size_t k = 0; k < idx.n; k++) {
+        dw_findings_push_copy(&out->findings, idx.v[k].f);
+        struct dw_finding *f = &out->findings.v[k];
+        bool added;
+        struct dw_finding_slot *s = dw_finding_index_at(&ids, f->control->id, &added);
+        if (added)
+            s->from = k;
+        f->control = out->findings.v[s->from].control;
     }
-    json_t *root = json_object();
-    json_object_set_new(root, "tool", json_pack("{s:s, s:s, s:s}", "name", "dbward", "version", dw_version(),
-                                                "commit", dw_git_commit()));
-    json_object_set_new(root, "schema_version", json_integer(DW_REPORT_SCHEMA_VERSION));
-    json_t *acc = s_sorted_keys(accounts);
-    json_object_set_new(root, "account_id", json_string(json_array_size(acc) == 1 ? json_string_value(json_array_get(acc, 0))
-                                                                                  : "multiple"));
-    json_object_set_new(root, "accounts", acc);
-    json_object_set_new(root, "partition", json_string(partition ? partition : "aws"));
-    json_object_set_new(root, "regions", s_sorted_keys(regions));
-    json_object_set_new(root, "taken_at", json_string(oldest ? oldest : ""));
-    char *src = dw_xasprintf("merge of %zu reports", n);
-    json_object_set_new(root, "source", json_string(src));
-    free(src);
-    json_object_set_new(root, "merged_from", srcs);
-    json_t *run = s_merged_run(reports, n);
-    if (run)
-        json_object_set_new(root, "run", run);
-    json_object_set_new(root, "findings", findings);
-    json_t *bys = json_object(), *bysev = json_object();
-    for (int s = 0; s < DW_RESULT_COUNT; s++)
-        json_object_set_new(bys, dw_result_str((enum dw_result)s), json_integer((json_int_t)by_status[s]));
-    for (int v = 0; v < DW_SEV_COUNT; v++) {
-        json_t *one = json_object();
-        for (int s = 0; s < DW_RESULT_COUNT; s++)
-            json_object_set_new(one, dw_result_str((enum dw_result)s), json_integer((json_int_t)by_sev[v][s]));
-        json_object_set_new(bysev, dw_severity_str((enum dw_severity)v), one);
-    }
-    json_object_set_new(root, "summary", json_pack("{s:I, s:o, s:o}", "total", (json_int_t)json_array_size(findings),
-                                                   "by_status", bys, "by_severity", bysev));
-    json_decref(byk);
-    json_decref(order);
-    json_decref(accounts);
-    json_decref(regions);
-    *out = root;
-    return DW_OK;
+    dw_finding_index_clean_up(&ids);
+    dw_finding_index_clean_up(&idx);
+    if (accounts)
+        qsort(accounts, n_accounts, sizeof(*accounts), s_cmp);
+    if (regions)
+        qsort(regions, m->n_regions, sizeof(*regions), s_cmp);
+    m->accounts = in->lists[0] = accounts;
+    m->n_accounts = n_accounts;
+    m->account_id = n_accounts == 1 ? accounts[0] : "multiple";
+    m->regions = in->lists[1] = regions;
+    m->partition = n ? reports[0]->meta.partition : "aws";
+    m->taken_at = oldest ? oldest : "";
+    m->source = in->source = dw_xasprintf("merge of %zu reports", n);
+    const char **from = dw_xcalloc(n + 1, sizeof(*from));
+    for (size_t i = 0; i < n; i++)
+        from[i] = sources[i];
+    m->merged_from = in->lists[3] = from;
+    m->n_merged_from = n;
+    s_merged_run(reports, n, m, in);
+    return out;
 }

@@ -1,4 +1,4 @@
-/* remediate.c: turns a dbward JSON report into a bash script of fixes,
+/* remediate.c: turns a loaded report's failures into a bash script of fixes,
  * one plan per resource (a recreate carries the other fixes of the
  * resource it replaces), grouped by kind: in-place commands runnable as they are, recreate
  * procedures as commented steps, manual decisions as comments. Commands
@@ -12,13 +12,6 @@
 #include <dbward/report.h>
 
 #include "util/util.h"
-
-/* A string member, or fallback when absent. */
-static const char *s_get(json_t *o, const char *key, const char *fallback)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? v : fallback;
-}
 
 /* Writes text as comment lines, each prefixed (prefix starts with '#'); no
  * byte of text can end the comment (dw_shell_comment). */
@@ -238,15 +231,21 @@ static bool s_fold_command(struct s_tokens *create, const char *cmd, const char 
     return ok;
 }
 
-/* Index of the create command of a recreate plan, or n. */
-static size_t s_create_at(const json_t *cmds)
+/* Index of the create command of a recreate plan, or f->n_commands. */
+static size_t s_create_at(const struct dw_finding *f)
 {
-    for (size_t i = 0; i < json_array_size(cmds); i++) {
-        const char *s = json_string_value(json_array_get(cmds, i));
-        if (s && strncmp(s, "aws ", 4) == 0 && strstr(s, " create-"))
+    for (size_t i = 0; i < f->n_commands; i++) {
+        const char *s = f->commands[i];
+        if (strncmp(s, "aws ", 4) == 0 && strstr(s, " create-"))
             return i;
     }
-    return json_array_size(cmds);
+    return f->n_commands;
+}
+
+/* A recreate plan that makes a new resource (it has a create command). */
+static bool s_recreates(const struct dw_finding *f)
+{
+    return f->control->fix_kind == DW_FIX_RECREATE && s_create_at(f) < f->n_commands;
 }
 
 struct s_plan {
@@ -255,12 +254,12 @@ struct s_plan {
     json_t **carried;  /* per finding: lines saying what the base plan carries (array) */
 };
 
-static bool s_selected(const struct dw_finding_view *f, const struct dw_remediate_opts *o);
+static bool s_selected(const struct dw_finding *f, const struct dw_remediate_opts *o);
 
-static bool s_same_resource(const struct dw_finding_view *a, const struct dw_finding_view *b)
+static bool s_same_resource(const struct dw_finding *a, const struct dw_finding *b)
 {
-    return a->resource_id && b->resource_id && strcmp(a->resource_id, b->resource_id) == 0 &&
-           strcmp(dw_str_or_empty(a->account_id), dw_str_or_empty(b->account_id)) == 0;
+    return a->resource_id[0] && strcmp(a->resource_id, b->resource_id) == 0 &&
+           strcmp(a->account_id, b->account_id) == 0;
 }
 
 /* The last part of a resource id ("sg-0e9f..." of ...:security-group/sg-0e9f...). */
@@ -272,73 +271,62 @@ static const char *s_short_id(const char *rid)
     return p ? p + 1 : rid;
 }
 
-static void s_plan_make(json_t *report, const struct dw_remediate_opts *o, struct s_plan *pl)
+static void s_plan_make(const struct dw_findings *fs, const struct dw_remediate_opts *o, struct s_plan *pl)
 {
-    size_t n = dw_report_doc_count(report);
+    size_t n = fs->n;
     pl->state = dw_xcalloc(n + 1, sizeof(*pl->state));
     pl->create = dw_xcalloc(n + 1, sizeof(*pl->create));
     pl->carried = dw_xcalloc(n + 1, sizeof(*pl->carried));
     for (size_t i = 0; i < n; i++) {
-        struct dw_finding_view fi;
-        dw_report_doc_finding(report, i, &fi);
-        if (pl->state[i] != S_AS_IS || !s_selected(&fi, o) || strcmp(dw_str_or_empty(fi.fix_kind), "recreate") != 0 ||
-            s_create_at(fi.commands) == json_array_size(fi.commands))
+        const struct dw_finding *fi = &fs->v[i];
+        if (pl->state[i] != S_AS_IS || !s_selected(fi, o) || !s_recreates(fi))
             continue;
         /* The base: the longest recreate plan of this resource. */
         size_t base = i;
         for (size_t k = i + 1; k < n; k++) {
-            struct dw_finding_view fk, fb;
-            dw_report_doc_finding(report, k, &fk);
-            dw_report_doc_finding(report, base, &fb);
-            if (s_selected(&fk, o) && s_same_resource(&fi, &fk) && strcmp(dw_str_or_empty(fk.fix_kind), "recreate") == 0 &&
-                s_create_at(fk.commands) < json_array_size(fk.commands) &&
-                json_array_size(fk.commands) > json_array_size(fb.commands))
+            const struct dw_finding *fk = &fs->v[k];
+            if (s_selected(fk, o) && s_same_resource(fi, fk) && s_recreates(fk) &&
+                fk->n_commands > fs->v[base].n_commands)
                 base = k;
         }
-        struct dw_finding_view fb;
-        dw_report_doc_finding(report, base, &fb);
+        const struct dw_finding *fb = &fs->v[base];
         struct s_tokens create;
-        s_split(json_string_value(json_array_get(fb.commands, s_create_at(fb.commands))), &create);
+        s_split(fb->commands[s_create_at(fb)], &create);
         json_t *carried = json_array();
         for (size_t k = 0; k < n; k++) {
-            struct dw_finding_view fk;
-            dw_report_doc_finding(report, k, &fk);
-            if (k == base || !s_selected(&fk, o) || !s_same_resource(&fb, &fk))
+            const struct dw_finding *fk = &fs->v[k];
+            if (k == base || !s_selected(fk, o) || !s_same_resource(fb, fk))
                 continue;
-            const char *kind = dw_str_or_empty(fk.fix_kind);
-            if (strcmp(kind, "recreate") == 0 && s_create_at(fk.commands) < json_array_size(fk.commands)) {
+            if (s_recreates(fk)) {
                 /* Its switches (--no-publicly-accessible) come along; its values yield to the base's. */
                 struct s_tokens other;
-                s_split(json_string_value(json_array_get(fk.commands, s_create_at(fk.commands))), &other);
+                s_split(fk->commands[s_create_at(fk)], &other);
                 for (size_t w = 3; w < other.n; w++) {
                     if (s_is_flag(other.v[w]) && s_values(&other, w) == 0 && s_find(&create, other.v[w]) == create.n)
                         s_set_flag(&create, &other, w, 0);
                 }
                 s_tokens_free(&other);
                 pl->state[k] = S_SUPERSEDED;
-                json_array_append_new(carried, json_sprintf("%s (%s): this procedure fixes it too",
-                                                            dw_str_or_empty(fk.control_id), dw_str_or_empty(fk.reason)));
-            } else if (strcmp(kind, "in-place") == 0) {
-                bool all = json_array_size(fk.commands) > 0;
-                for (size_t c = 0; all && c < json_array_size(fk.commands); c++)
-                    all = s_fold_command(&create, json_string_value(json_array_get(fk.commands, c)),
-                                         dw_str_or_empty(fb.resource_id));
+                json_array_append_new(carried, json_sprintf("%s (%s): this procedure fixes it too", fk->control->id,
+                                                            fk->reason));
+            } else if (fk->control->fix_kind == DW_FIX_IN_PLACE) {
+                bool all = fk->n_commands > 0;
+                for (size_t c = 0; all && c < fk->n_commands; c++)
+                    all = s_fold_command(&create, fk->commands[c], fb->resource_id);
                 if (all) {
                     pl->state[k] = S_FOLDED;
                     json_array_append_new(carried, json_sprintf("%s (%s): carried into the create command",
-                                                                dw_str_or_empty(fk.control_id),
-                                                                dw_str_or_empty(fk.reason)));
+                                                                fk->control->id, fk->reason));
                 }
             }
         }
         /* Other failing resources the new one is made with. */
         char *merged = s_join(&create);
         for (size_t k = 0; k < n; k++) {
-            struct dw_finding_view fk;
-            dw_report_doc_finding(report, k, &fk);
-            if (!s_selected(&fk, o) || !fk.resource_id || s_same_resource(&fb, &fk))
+            const struct dw_finding *fk = &fs->v[k];
+            if (!s_selected(fk, o) || !fk->resource_id[0] || s_same_resource(fb, fk))
                 continue;
-            const char *sid = s_short_id(fk.resource_id);
+            const char *sid = s_short_id(fk->resource_id);
             struct s_tokens words;
             s_split(merged, &words);
             bool uses = false;
@@ -348,7 +336,7 @@ static void s_plan_make(json_t *report, const struct dw_remediate_opts *o, struc
             if (uses)
                 json_array_append_new(carried, json_sprintf("the new resource uses %s, which fails %s (%s): fix it "
                                                             "first (its fix is in this script)", sid,
-                                                            dw_str_or_empty(fk.control_id), dw_str_or_empty(fk.reason)));
+                                                            fk->control->id, fk->reason));
         }
         s_tokens_free(&create);
         pl->state[base] = S_BASE;
@@ -368,49 +356,41 @@ static void s_plan_free(struct s_plan *pl, size_t n)
     free(pl->carried);
 }
 
-static bool s_selected(const struct dw_finding_view *f, const struct dw_remediate_opts *o)
+static bool s_selected(const struct dw_finding *f, const struct dw_remediate_opts *o)
 {
-    const char *id = f->control_id;
-    const char *sev = f->severity;
-    if (!id || !sev || strcmp(dw_str_or_empty(f->status), "FAIL") != 0)
+    if (f->status != DW_FAIL)
         return false;
     bool ok = o->n_controls == 0;
     for (size_t i = 0; i < o->n_controls && !ok; i++)
-        ok = dw_report_glob(o->controls[i], id);
-    enum dw_severity s;
-    if (o->severity_mask && (!dw_severity_parse(sev, &s) || !(o->severity_mask & (1u << s))))
+        ok = dw_report_glob(o->controls[i], f->control->id);
+    if (o->severity_mask && !(o->severity_mask & (1u << f->severity)))
         ok = false;
     return ok;
 }
 
-enum dw_status dw_remediate_script(json_t *report, const char *source, const struct dw_remediate_opts *o,
-                                   FILE *out, struct dw_error *err)
+enum dw_status dw_remediate_script(const struct dw_report_loaded *report, const char *source,
+                                   const struct dw_remediate_opts *o, FILE *out)
 {
-    enum dw_status rc = dw_report_doc_check(report, source, err);
-    if (rc)
-        return rc;
+    const struct dw_report_meta *meta = &report->meta;
+    const struct dw_findings *fs = &report->findings;
     fprintf(out, "#!/usr/bin/env bash\n");
     s_comment(out, "# Fixes for the failures in ", source);
-    s_comment(out, "# account ", s_get(report, "account_id", "?"));
-    s_comment(out, "# evidence taken at ", s_get(report, "taken_at", "?"));
+    s_comment(out, "# account ", meta->account_id[0] ? meta->account_id : "?");
+    s_comment(out, "# evidence taken at ", meta->taken_at[0] ? meta->taken_at : "?");
     fprintf(out, "# Written by dbward %s. Read every step before running it: dbward never runs it.\n", dw_version());
     fprintf(out, "set -euo pipefail\n");
-    static const char *const kinds[] = {"in-place", "recreate", "manual"};
     static const char *const headings[] = {
         "In-place fixes: one command each, runnable as they are",
         "Recreate procedures: a new resource replaces the old one; follow the steps by hand",
         "Manual decisions: a person decides; suggested commands are commented"};
     size_t total = 0;
     struct s_plan plan;
-    s_plan_make(report, o, &plan);
+    s_plan_make(fs, o, &plan);
     for (size_t k = 0; k < 3; k++) {
         bool header = false;
-        for (size_t i = 0; i < dw_report_doc_count(report); i++) {
-            struct dw_finding_view fv;
-            dw_report_doc_finding(report, i, &fv);
-            const struct dw_finding_view *f = &fv;
-            const char *kind = f->fix_kind;
-            if (!kind || strcmp(kind, kinds[k]) != 0 || !s_selected(f, o) || plan.state[i] == S_SUPERSEDED)
+        for (size_t i = 0; i < fs->n; i++) {
+            const struct dw_finding *f = &fs->v[i];
+            if (f->control->fix_kind != (enum dw_fix_kind)k || !s_selected(f, o) || plan.state[i] == S_SUPERSEDED)
                 continue;
             if (!header) {
                 fprintf(out, "\n# ===== %s =====\n", headings[k]);
@@ -418,17 +398,13 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
             }
             total++;
             fputc('\n', out);
-            const char *id = f->control_id;
-            const char *rid = dw_str_or_empty(f->resource_id);
-            const char *region = dw_str_or_empty(f->region);
-            const char *reason = dw_str_or_empty(f->reason);
             struct dw_buf title;
             dw_buf_init(&title, (size_t)-1);
-            dw_buf_printf(&title, "[%s] %s", id, rid);
+            dw_buf_printf(&title, "[%s] %s", f->control->id, f->resource_id);
             s_comment(out, "# ", title.data);
             dw_buf_clean_up(&title);
-            s_comment(out, "#   region: ", region);
-            s_comment(out, "#   because: ", reason);
+            s_comment(out, "#   region: ", f->region);
+            s_comment(out, "#   because: ", f->reason);
             if (plan.state[i] == S_FOLDED) {
                 fprintf(out, "#   the resource is recreated below: this change is made in its create command\n");
                 continue;
@@ -437,32 +413,25 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
             json_t *line;
             json_array_foreach(plan.carried[i], ci, line)
                 s_comment(out, "#   also: ", json_string_value(line));
-            size_t c;
-            json_t *cmd;
             /* The commands of one fix are a sequence: if one needs a value a
              * person must supply, none of them runs as it is. */
             bool placeholder = false, foreign = false;
-            json_array_foreach((json_t *)f->commands, c, cmd)
-            {
-                const char *s = json_string_value(cmd);
-                placeholder = placeholder || (s && strstr(s, "REPLACE_"));
-                foreign = foreign || (s && !s_plain_command(s));
+            for (size_t c = 0; c < f->n_commands; c++) {
+                placeholder = placeholder || strstr(f->commands[c], "REPLACE_");
+                foreign = foreign || !s_plain_command(f->commands[c]);
             }
-            bool runnable = k == 0 && !placeholder && !foreign;
-            if (k == 0 && foreign)
+            bool runnable = k == DW_FIX_IN_PLACE && !placeholder && !foreign;
+            if (k == DW_FIX_IN_PLACE && foreign)
                 fprintf(out, "#   holds bytes dbward never writes in a command (an edited report?): "
                              "not run\n");
-            else if (k == 0 && placeholder)
+            else if (k == DW_FIX_IN_PLACE && placeholder)
                 fprintf(out, "#   needs values first (REPLACE_...): uncomment after filling them in\n");
-            size_t create_at = plan.state[i] == S_BASE ? s_create_at(f->commands) : (size_t)-1;
-            json_array_foreach((json_t *)f->commands, c, cmd)
-            {
-                const char *s = c == create_at ? plan.create[i] : json_string_value(cmd);
-                if (!s)
-                    continue;
+            size_t create_at = plan.state[i] == S_BASE ? s_create_at(f) : (size_t)-1;
+            for (size_t c = 0; c < f->n_commands; c++) {
+                const char *s = c == create_at ? plan.create[i] : f->commands[c];
                 if (runnable) {
                     fprintf(out, "%s\n", s);
-                } else if (k == 0) {
+                } else if (k == DW_FIX_IN_PLACE) {
                     s_comment(out, "# ", s);
                 } else {
                     char step[32];
@@ -470,15 +439,11 @@ enum dw_status dw_remediate_script(json_t *report, const char *source, const str
                     s_comment(out, step, s);
                 }
             }
-            json_t *note;
-            json_array_foreach((json_t *)f->notes, c, note)
-            {
-                if (json_string_value(note))
-                    s_comment(out, "#   note: ", json_string_value(note));
-            }
+            for (size_t c = 0; c < f->n_notes; c++)
+                s_comment(out, "#   note: ", f->notes[c]);
         }
     }
-    s_plan_free(&plan, dw_report_doc_count(report));
+    s_plan_free(&plan, fs->n);
     fprintf(out, "\n# %zu fix%s selected.\n", total, total == 1 ? "" : "es");
     return ferror(out) ? DW_E_IO : DW_OK;
 }

@@ -81,24 +81,31 @@ static void s_run(struct dw_jw *w, const struct dw_report_meta *meta)
     dw_jw_object(w);
     s_cstrs(w, "controls", meta->controls, meta->n_controls);
     dw_jw_key(w, "selection");
-    dw_jw_object(w);
-    s_cstrs(w, "controls", meta->selected, meta->n_selected);
-    s_cstrs(w, "exclude", meta->excluded, meta->n_excluded);
-    dw_jw_key(w, "severity");
-    dw_jw_array(w);
-    for (int v = 0; v < DW_SEV_COUNT; v++) {
-        if (meta->severity_mask & (1u << v))
-            dw_jw_string(w, dw_severity_str((enum dw_severity)v));
+    if (meta->selection_unknown) { /* a merge of shards that asked for different things */
+        dw_jw_null(w);
+    } else {
+        dw_jw_object(w);
+        s_cstrs(w, "controls", meta->selected, meta->n_selected);
+        s_cstrs(w, "exclude", meta->excluded, meta->n_excluded);
+        dw_jw_key(w, "severity");
+        dw_jw_array(w);
+        for (int v = 0; v < DW_SEV_COUNT; v++) {
+            if (meta->severity_mask & (1u << v))
+                dw_jw_string(w, dw_severity_str((enum dw_severity)v));
+        }
+        dw_jw_end(w);
+        dw_jw_end(w);
     }
-    dw_jw_end(w);
-    dw_jw_end(w);
     /* A parameter named twice keeps its first place and its last value,
      * as a JSON object does. */
     json_t *params = json_object();
     for (size_t i = 0; i < meta->n_params; i++)
         json_object_set_new(params, meta->params[i].name, json_string(meta->params[i].value));
     dw_jw_key(w, "params");
-    dw_jw_value(w, params);
+    if (meta->params_unknown)
+        dw_jw_null(w);
+    else
+        dw_jw_value(w, params);
     json_decref(params);
     dw_jw_key(w, "config");
     if (meta->config_path) {
@@ -137,6 +144,8 @@ static void s_head(struct dw_jw *w, const struct dw_report_meta *meta)
     s_cstrs(w, "regions", meta->regions, meta->n_regions);
     dw_jw_kstring(w, "taken_at", meta->taken_at);
     dw_jw_kstring(w, "source", meta->source);
+    if (meta->merged_from)
+        s_cstrs(w, "merged_from", meta->merged_from, meta->n_merged_from);
     if (meta->has_run)
         s_run(w, meta);
     dw_jw_key(w, "findings");

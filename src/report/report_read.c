@@ -1,21 +1,96 @@
-/* report_read.c: a JSON report back into findings and metadata
- * (dbward/report.h dw_report_load), read through the views of
- * dbward/finding.h, so `dbward report` and merge render every format. */
+/* report_read.c: the one reader of the JSON report (dbward/report.h
+ * dw_report_load): the document checked (dbward's, a schema version it
+ * reads), then each finding and the metadata into the structs the writers
+ * take, so report, diff, merge, remediate and history work on findings.
+ * The report's field names are spelled here on the way in, and in
+ * report_json.c on the way out. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <dbward/report.h>
 
+#include "report/report_util.h"
 #include "util/util.h"
 
-struct dw_report_loaded_int {
-    json_t *doc;
-    struct dw_control **controls;
-    size_t n_controls;
-    const char **strs[5];        /* regions, accounts, controls, selected, excluded */
-    struct dw_param_value *params;
+enum { S_REGIONS, S_ACCOUNTS, S_CONTROLS, S_SELECTED, S_EXCLUDED, S_MERGED_FROM };
+
+/* The one check of a JSON report read back: an object written by dbward,
+ * in a schema version from DW_REPORT_SCHEMA_OLDEST to
+ * DW_REPORT_SCHEMA_VERSION, with a findings array. */
+static enum dw_status s_check(const json_t *doc, const char *source, struct dw_error *err)
+{
+    json_t *rep = (json_t *)doc; /* jansson's getters take no const; nothing is changed */
+    const char *name = json_string_value(json_object_get(json_object_get(rep, "tool"), "name"));
+    if (!json_is_object(rep) || !name || strcmp(name, "dbward") != 0 ||
+        !json_is_array(json_object_get(rep, "findings")))
+        return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
+                            "not a dbward JSON report (schema_version %d to %d with a findings array)",
+                            DW_REPORT_SCHEMA_OLDEST, DW_REPORT_SCHEMA_VERSION);
+    json_int_t v = json_integer_value(json_object_get(rep, "schema_version"));
+    if (!json_is_integer(json_object_get(rep, "schema_version")) || v < DW_REPORT_SCHEMA_OLDEST ||
+        v > DW_REPORT_SCHEMA_VERSION) {
+        const char *ver = json_string_value(json_object_get(json_object_get(rep, "tool"), "version"));
+        return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
+                            "report schema_version %lld (dbward %s) cannot be read by this dbward, which "
+                            "reads schema_version %d to %d",
+                            (long long)v, ver ? ver : "", DW_REPORT_SCHEMA_OLDEST, DW_REPORT_SCHEMA_VERSION);
+    }
+    return DW_OK;
+}
+
+static const char *s_str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* A finding as written: views of its members, each NULL when absent or
+ * not a string, borrowed from the document. */
+struct s_view {
+    const char *control_id;
+    const char *status;
+    const char *severity;
+    const char *resource_id;
+    const char *region;
+    const char *account_id;
+    const char *reason;
+    const char *fix_kind;     /* remediation.kind */
+    const json_t *nist_csf;   /* array or NULL */
+    const json_t *nist_csf2;  /* array or NULL (schema 1 reports) */
+    const json_t *commands;   /* remediation.commands */
+    const json_t *notes;      /* remediation.notes */
+    const char *title;
+    const char *resource_type;
+    const json_t *control_statements;
+    const char *muted_reason; /* suppression.reason */
+    const char *muted_until;  /* suppression.expires (NULL when null) */
+    const char *muted_from;   /* suppression.original_status */
 };
+
+static void s_view_of(const json_t *f, struct s_view *out)
+{
+    const json_t *rem = json_object_get(f, "remediation");
+    const json_t *sup = json_object_get(f, "suppression");
+    memset(out, 0, sizeof(*out));
+    out->control_id = s_str(f, "control_id");
+    out->status = s_str(f, "status");
+    out->severity = s_str(f, "severity");
+    out->resource_id = s_str(f, "resource_id");
+    out->region = s_str(f, "region");
+    out->account_id = s_str(f, "account_id");
+    out->reason = s_str(f, "reason");
+    out->fix_kind = s_str(rem, "kind");
+    out->nist_csf = json_is_array(json_object_get(f, "nist_csf")) ? json_object_get(f, "nist_csf") : NULL;
+    out->nist_csf2 = json_is_array(json_object_get(f, "nist_csf2")) ? json_object_get(f, "nist_csf2") : NULL;
+    out->commands = json_object_get(rem, "commands");
+    out->notes = json_object_get(rem, "notes");
+    out->title = s_str(f, "title");
+    out->resource_type = s_str(f, "resource_type");
+    out->control_statements = json_object_get(f, "control_statements");
+    out->muted_reason = s_str(sup, "reason");
+    out->muted_until = s_str(sup, "expires");
+    out->muted_from = s_str(sup, "original_status");
+}
 
 /* The strings of a JSON array, borrowed; NULL entries skipped. */
 static const char **s_strings(const json_t *arr, size_t *n)
@@ -53,7 +128,7 @@ static enum dw_fix_kind s_fix_kind(const char *s)
 
 /* The control of a finding: one per id, the report's record of it over
  * the catalog's entry (texts such as what and why come from the catalog). */
-static const struct dw_control *s_control(struct dw_report_loaded_int *in, const struct dw_finding_view *v,
+static const struct dw_control *s_control(struct dw_report_loaded_int *in, const struct s_view *v,
                                           enum dw_severity sev, const struct dw_control *const *custom,
                                           size_t n_custom)
 {
@@ -120,20 +195,69 @@ static char **s_dup_strings(const json_t *arr, size_t *n)
     return v;
 }
 
+/* The metadata beside the findings, into r->meta. */
+static void s_meta(const json_t *doc, struct dw_report_loaded *r)
+{
+    struct dw_report_loaded_int *in = r->in;
+    struct dw_report_meta *meta = &r->meta;
+    const char *s;
+    meta->account_id = dw_str_or_empty(s_str(doc, "account_id"));
+    meta->partition = (s = s_str(doc, "partition")) ? s : "aws";
+    meta->taken_at = dw_str_or_empty(s_str(doc, "taken_at"));
+    meta->source = dw_str_or_empty(s_str(doc, "source"));
+    meta->regions = in->lists[S_REGIONS] = s_strings(json_object_get(doc, "regions"), &meta->n_regions);
+    meta->accounts = in->lists[S_ACCOUNTS] = s_strings(json_object_get(doc, "accounts"), &meta->n_accounts);
+    const json_t *from = json_object_get(doc, "merged_from");
+    if (json_is_array(from))
+        meta->merged_from = in->lists[S_MERGED_FROM] = s_strings(from, &meta->n_merged_from);
+    r->tool_version = dw_str_or_empty(s_str(json_object_get(doc, "tool"), "version"));
+    const json_t *run = json_object_get(doc, "run");
+    if (!json_is_object(run))
+        return;
+    const json_t *sel = json_object_get(run, "selection");
+    meta->has_run = true;
+    meta->controls = in->lists[S_CONTROLS] = s_strings(json_object_get(run, "controls"), &meta->n_controls);
+    meta->selection_unknown = !json_is_object(sel);
+    meta->selected = in->lists[S_SELECTED] = s_strings(json_object_get(sel, "controls"), &meta->n_selected);
+    meta->excluded = in->lists[S_EXCLUDED] = s_strings(json_object_get(sel, "exclude"), &meta->n_excluded);
+    const json_t *sevs = json_object_get(sel, "severity");
+    for (size_t i = 0; i < json_array_size(sevs); i++) {
+        enum dw_severity sev;
+        const char *name = json_string_value(json_array_get(sevs, i));
+        if (name && dw_severity_parse(name, &sev))
+            meta->severity_mask |= 1u << sev;
+    }
+    const json_t *params = json_object_get(run, "params");
+    meta->params_unknown = !json_is_object(params);
+    in->params = dw_xcalloc(json_object_size(params) + 1, sizeof(*in->params));
+    const char *k;
+    json_t *val;
+    json_object_foreach((json_t *)params, k, val)
+    {
+        if (json_is_string(val))
+            in->params[meta->n_params++] = (struct dw_param_value){k, json_string_value(val)};
+    }
+    meta->params = in->params;
+    const json_t *cfg = json_object_get(run, "config");
+    meta->config_path = s_str(cfg, "path");
+    meta->config_sha256 = s_str(cfg, "sha256");
+}
+
 enum dw_status dw_report_load(json_t *doc, const char *source, const struct dw_control *const *custom,
                               size_t n_custom, struct dw_report_loaded **out, struct dw_error *err)
 {
     *out = NULL;
-    enum dw_status rc = dw_report_doc_check(doc, source, err);
+    enum dw_status rc = s_check(doc, source, err);
     if (rc)
         return rc;
     struct dw_report_loaded *r = dw_xcalloc(1, sizeof(*r));
     struct dw_report_loaded_int *in = dw_xcalloc(1, sizeof(*in));
     r->in = in;
     in->doc = json_incref(doc);
-    for (size_t i = 0; i < dw_report_doc_count(doc); i++) {
-        struct dw_finding_view v;
-        dw_report_doc_finding(doc, i, &v);
+    const json_t *findings = json_object_get(doc, "findings");
+    for (size_t i = 0; i < json_array_size(findings); i++) {
+        struct s_view v;
+        s_view_of(json_array_get(findings, i), &v);
         enum dw_result st, from = DW_FAIL;
         enum dw_severity sev;
         if (!v.control_id || !s_result(v.status, &st) || !v.severity || !dw_severity_parse(v.severity, &sev)) {
@@ -158,42 +282,7 @@ enum dw_status dw_report_load(json_t *doc, const char *source, const struct dw_c
         f->muted_reason = v.muted_reason ? dw_xstrdup(v.muted_reason) : NULL;
         f->muted_until = v.muted_until ? dw_xstrdup(v.muted_until) : NULL;
     }
-    struct dw_report_doc_meta m;
-    dw_report_doc_meta_of(doc, &m);
-    struct dw_report_meta *meta = &r->meta;
-    meta->account_id = dw_str_or_empty(m.account_id);
-    meta->partition = m.partition ? m.partition : "aws";
-    meta->taken_at = dw_str_or_empty(m.taken_at);
-    meta->source = dw_str_or_empty(m.source);
-    meta->regions = in->strs[0] = s_strings(m.regions, &meta->n_regions);
-    meta->accounts = in->strs[1] = s_strings(m.accounts, &meta->n_accounts);
-    if (json_is_object(m.run)) {
-        const json_t *sel = json_object_get(m.run, "selection");
-        meta->has_run = true;
-        meta->controls = in->strs[2] = s_strings(json_object_get(m.run, "controls"), &meta->n_controls);
-        meta->selected = in->strs[3] = s_strings(json_object_get(sel, "controls"), &meta->n_selected);
-        meta->excluded = in->strs[4] = s_strings(json_object_get(sel, "exclude"), &meta->n_excluded);
-        const json_t *sevs = json_object_get(sel, "severity");
-        for (size_t i = 0; i < json_array_size(sevs); i++) {
-            enum dw_severity s;
-            const char *name = json_string_value(json_array_get(sevs, i));
-            if (name && dw_severity_parse(name, &s))
-                meta->severity_mask |= 1u << s;
-        }
-        const json_t *params = json_object_get(m.run, "params");
-        in->params = dw_xcalloc(json_object_size(params) + 1, sizeof(*in->params));
-        const char *k;
-        json_t *val;
-        json_object_foreach((json_t *)params, k, val)
-        {
-            if (json_is_string(val))
-                in->params[meta->n_params++] = (struct dw_param_value){k, json_string_value(val)};
-        }
-        meta->params = in->params;
-        const json_t *cfg = json_object_get(m.run, "config");
-        meta->config_path = json_string_value(json_object_get(cfg, "path"));
-        meta->config_sha256 = json_string_value(json_object_get(cfg, "sha256"));
-    }
+    s_meta(doc, r);
     *out = r;
     return DW_OK;
 }
@@ -207,9 +296,10 @@ void dw_report_loaded_free(struct dw_report_loaded *r)
     for (size_t i = 0; i < in->n_controls; i++)
         free(in->controls[i]);
     free(in->controls);
-    for (size_t i = 0; i < 5; i++)
-        free(in->strs[i]);
+    for (size_t i = 0; i < DW_RPT_LISTS; i++)
+        free(in->lists[i]);
     free(in->params);
+    free(in->source);
     json_decref(in->doc);
     free(in);
     free(r);

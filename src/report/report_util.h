@@ -8,6 +8,18 @@
 
 #include <dbward/report.h>
 
+/* The private part of a loaded report (dw_report_load, dw_report_merge):
+ * what its findings and meta point to, freed by dw_report_loaded_free. */
+#define DW_RPT_LISTS 6
+struct dw_report_loaded_int {
+    json_t *doc;                   /* the document read; NULL for a merge */
+    struct dw_control **controls;  /* owned, one per control id read */
+    size_t n_controls;
+    const char **lists[DW_RPT_LISTS]; /* owned arrays of borrowed strings: the meta's lists */
+    struct dw_param_value *params; /* owned array (names and values borrowed) */
+    char *source;                  /* owned: a merge's "source" */
+};
+
 /* A stable id of a finding: hex SHA-256 of account, region, control and
  * resource, cut to out_len - 1 characters (at most 64). */
 void dw_rpt_finding_id(const struct dw_finding *x, char *out, size_t out_len);

@@ -1,10 +1,12 @@
 /* test_finding.c: the finding module against hand-written tables: the key,
- * the names, the vector, the check and the views of a report read back, and the control
+ * the names, the vector, the copy, the index by key, the check and the
+ * findings of a report read back (dw_report_load), and the control
  * registry (built-in, custom, ACCOUNT) the CLI and the config iterate. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,7 @@
 
 #include <dbward/dbward.h>
 #include <dbward/finding.h>
+#include <dbward/report.h>
 
 static void test_key(void **state)
 {
@@ -86,48 +89,141 @@ static void test_doc_check(void **state)
         assert_non_null(doc);
         struct dw_error err;
         memset(&err, 0, sizeof(err));
-        assert_int_equal(dw_report_doc_check(doc, "r.json", &err), cases[i].want);
+        struct dw_report_loaded *r = NULL;
+        assert_int_equal(dw_report_load(doc, "r.json", NULL, 0, &r, &err), cases[i].want);
         if (cases[i].want) {
+            assert_null(r);
             assert_string_equal(err.source, "r.json");
             assert_memory_equal(err.message, cases[i].msg, strlen(cases[i].msg));
         }
+        dw_report_loaded_free(r);
         json_decref(doc);
     }
 }
 
-static void test_view(void **state)
+/* a b c, a new string. */
+static char *s_cat(const char *a, const char *b, const char *c)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+    char *s = malloc(n);
+    assert_non_null(s);
+    snprintf(s, n, "%s%s%s", a, b, c);
+    return s;
+}
+
+static void test_copy(void **state)
 {
     (void)state;
-    json_t *doc = json_loads("{\"tool\":{\"name\":\"dbward\"},\"schema_version\":1,\"findings\":["
-                             "{\"control_id\":\"DDB-02\",\"status\":\"FAIL\",\"severity\":\"high\","
-                             "\"resource_id\":\"arn:t\",\"region\":\"eu-west-1\",\"account_id\":\"1\","
-                             "\"reason\":\"why\",\"remediation\":{\"kind\":\"in-place\",\"commands\":[\"aws x\"],"
-                             "\"notes\":[]}},{\"status\":7}]}",
-                             0, NULL);
+    static const struct dw_control c = {.id = "DDB-02"};
+    char *cmds[] = {"aws a", "aws b"};
+    struct dw_finding x = {.control = &c, .status = DW_MUTED, .severity = DW_SEV_LOW, .resource_id = "r",
+                           .region = "global", .account_id = "1", .reason = "why", .commands = cmds,
+                           .n_commands = 2, .muted_from = DW_ERROR, .muted_reason = "known"};
+    struct dw_findings f = {0};
+    dw_findings_push_copy(&f, &x);
+    const struct dw_finding *y = &f.v[0];
+    assert_ptr_equal(y->control, &c);
+    assert_int_equal(y->status, DW_MUTED);
+    assert_int_equal(y->muted_from, DW_ERROR);
+    assert_string_equal(y->resource_id, "r");
+    assert_ptr_not_equal(y->resource_id, x.resource_id);
+    assert_ptr_not_equal(y->commands, x.commands);
+    assert_int_equal(y->n_commands, 2);
+    assert_string_equal(y->commands[1], "aws b");
+    assert_null(y->resource_type); /* NULL stays NULL */
+    assert_null(y->notes);
+    assert_null(y->muted_until);
+    assert_string_equal(y->muted_reason, "known");
+    dw_findings_clean_up(&f);
+}
+
+/* The index against a plain list: each key once, in order of first
+ * addition, found again after the table grows; absent keys are absent. */
+static void test_index(void **state)
+{
+    (void)state;
+    struct dw_finding_index x = {0};
+    assert_null(dw_finding_index_get(&x, "a"));
+    char key[32];
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 500; i++) {
+            snprintf(key, sizeof(key), "k%d", i * 7 % 500);
+            bool added = false;
+            struct dw_finding_slot *s = dw_finding_index_at(&x, key, &added);
+            assert_int_equal(added, round == 0);
+            assert_string_equal(s->key, key);
+            s->from = (size_t)round;
+        }
+    }
+    assert_int_equal(x.n, 500);
+    for (int i = 0; i < 500; i++) {
+        snprintf(key, sizeof(key), "k%d", i * 7 % 500);
+        assert_string_equal(x.v[i].key, key);
+        assert_ptr_equal(dw_finding_index_get(&x, key), &x.v[i]);
+        assert_int_equal(x.v[i].from, 1);
+    }
+    assert_null(dw_finding_index_get(&x, "k500"));
+    assert_null(dw_finding_index_get(&x, ""));
+    dw_finding_index_clean_up(&x);
+    assert_int_equal(x.n, 0);
+    dw_finding_index_clean_up(&x); /* idempotent */
+}
+
+static void test_read_back(void **state)
+{
+    (void)state;
+    static const char head[] = "{\"tool\":{\"name\":\"dbward\",\"version\":\"0.9\"},\"schema_version\":1,\"findings\":[";
+    static const char first[] =
+        "{\"control_id\":\"DDB-02\",\"status\":\"FAIL\",\"severity\":\"high\","
+        "\"resource_id\":\"arn:t\",\"region\":\"eu-west-1\",\"account_id\":\"1\","
+        "\"reason\":\"why\",\"remediation\":{\"kind\":\"in-place\",\"commands\":[\"aws x\", 7],"
+        "\"notes\":[]}}";
+    char *text = NULL;
+    /* A finding and its key. */
+    text = s_cat(head, first, "]}");
+    json_t *doc = json_loads(text, 0, NULL);
+    free(text);
     assert_non_null(doc);
-    assert_int_equal(dw_report_doc_count(doc), 2);
-    struct dw_finding_view v;
-    dw_report_doc_finding(doc, 0, &v);
-    assert_string_equal(v.control_id, "DDB-02");
-    assert_string_equal(v.status, "FAIL");
-    assert_string_equal(v.severity, "high");
-    assert_string_equal(v.fix_kind, "in-place");
-    assert_int_equal(json_array_size(v.commands), 1);
-    assert_int_equal(json_array_size(v.notes), 0);
-    char *k = dw_finding_view_key(&v);
+    struct dw_report_loaded *r = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(dw_report_load(doc, "r.json", NULL, 0, &r, &err), DW_OK);
+    assert_int_equal(r->findings.n, 1);
+    const struct dw_finding *f = &r->findings.v[0];
+    assert_string_equal(f->control->id, "DDB-02");
+    assert_int_equal(f->status, DW_FAIL);
+    assert_int_equal(f->severity, DW_SEV_HIGH);
+    assert_int_equal(f->control->fix_kind, DW_FIX_IN_PLACE);
+    assert_int_equal(f->n_commands, 1); /* the number is not a command */
+    assert_string_equal(f->commands[0], "aws x");
+    assert_int_equal(f->n_notes, 0);
+    assert_string_equal(f->resource_type, ""); /* absent: empty, never a made-up value */
+    assert_string_equal(r->tool_version, "0.9");
+    assert_string_equal(r->meta.account_id, "");
+    assert_string_equal(r->meta.partition, "aws");
+    assert_false(r->meta.has_run);
+    char *k = dw_finding_key(f->account_id, f->region, f->control->id, f->resource_id);
     assert_string_equal(k, "1|eu-west-1|DDB-02|arn:t");
     free(k);
-    /* Absent or not a string: NULL, never a made-up value. */
-    dw_report_doc_finding(doc, 1, &v);
-    assert_null(v.status);
-    assert_null(v.control_id);
-    assert_null(v.fix_kind);
-    assert_null(v.commands);
-    assert_string_equal(dw_str_or_empty(v.reason), "");
-    k = dw_finding_view_key(&v);
-    assert_string_equal(k, "|||");
-    free(k);
+    dw_report_loaded_free(r);
     json_decref(doc);
+    /* A finding without a control id, or with a status that is not a string: refused, naming it. */
+    static const char *const bad[] = {"{\"status\":7}", "{\"control_id\":\"DDB-02\",\"status\":7,\"severity\":\"high\"}",
+                                      "{\"control_id\":\"DDB-02\",\"status\":\"FAIL\",\"severity\":\"severe\"}"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        text = s_cat(head, first, ",");
+        char *all = s_cat(text, bad[i], "]}");
+        free(text);
+        doc = json_loads(all, 0, NULL);
+        free(all);
+        assert_non_null(doc);
+        r = NULL;
+        assert_int_equal(dw_report_load(doc, "r.json", NULL, 0, &r, &err), DW_E_SCHEMA);
+        assert_null(r);
+        assert_string_equal(err.message,
+                            "finding 1 has no control_id, or a status or severity dbward does not know");
+        json_decref(doc);
+    }
 }
 
 static void test_registry(void **state)
@@ -167,7 +263,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_key),       cmocka_unit_test(test_names),    cmocka_unit_test(test_vector),
-        cmocka_unit_test(test_doc_check), cmocka_unit_test(test_view),     cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_doc_check), cmocka_unit_test(test_read_back),
+        cmocka_unit_test(test_copy),      cmocka_unit_test(test_index),     cmocka_unit_test(test_registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
