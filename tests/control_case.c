@@ -118,7 +118,7 @@ int main(int argc, char **argv)
         return 1;
     }
     /* Suppressions are judged at the snapshot's time, so cases do not age. */
-    dw_suppressions_apply(cfg, &f, dw_snapshot_taken_at(snap), s_warn, NULL);
+    dw_suppressions_apply(cfg, &f, dw_snapshot_taken_at(snap), NULL, s_warn, NULL);
     char path[4096];
     snprintf(path, sizeof(path), "%s/expected", dir);
     FILE *ef = fopen(path, "r");

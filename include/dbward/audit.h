@@ -69,11 +69,19 @@ struct dw_audit_opts {
      * (is_warning: an expired suppression). NULL: dropped. */
     void (*note)(void *user, const char *line, bool is_warning);
     void *user;
+    /* Streaming: when set, each account's findings (or the ERROR finding
+     * of an account that could not be entered) are handed over as soon as
+     * they are final, suppressions applied, in report order, and are not
+     * kept: the audit's findings stay empty. A run then holds one account's
+     * findings at a time. user is passed. */
+    void (*on_findings)(void *user, const struct dw_findings *batch);
 };
 
 /* The outcome. Owned by the audit, valid until dw_audit_free. */
 struct dw_audit {
-    struct dw_findings findings;
+    struct dw_findings findings;     /* empty when on_findings took them */
+    struct dw_summary counts;        /* of every finding, streamed or kept */
+    size_t n_findings;
     struct dw_report_meta meta;      /* strings point into the audit */
     struct dw_audit_int *in;         /* private: owned strings, folders */
 };

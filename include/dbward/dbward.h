@@ -93,9 +93,10 @@ void dw_custom_set_clean_up(struct dw_custom_set *s);
 
 /* Mutes every FAIL or ERROR finding a live suppression of c matches
  * (rules/suppress.c). For each expired suppression that would have
- * matched, calls warn once. c may be NULL. */
+ * matched, calls warn once: once a call, or once over many calls when said
+ * (c->n_supp flags, zeroed first) is kept between them. c may be NULL. */
 typedef void (*dw_suppress_warn_fn)(void *user, const char *message);
-void dw_suppressions_apply(const struct dw_config *c, struct dw_findings *f, int64_t now_epoch_s,
+void dw_suppressions_apply(const struct dw_config *c, struct dw_findings *f, int64_t now_epoch_s, bool *said,
                            dw_suppress_warn_fn warn, void *user);
 
 /* The nearest checks of other tools, and how the control differs. */

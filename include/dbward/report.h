@@ -53,6 +53,8 @@ struct dw_summary {
     size_t by_sev_status[DW_SEV_COUNT][DW_RESULT_COUNT];
 };
 void dw_summary_compute(const struct dw_findings *f, struct dw_summary *out);
+/* Adds the counts of f to s (a stream's running totals). */
+void dw_summary_add(struct dw_summary *s, const struct dw_findings *f);
 
 /* Writes the text report. use_color adds ANSI colours. Returns DW_E_IO on a
  * write error. */
@@ -107,6 +109,23 @@ char *dw_report_asff_batch(const struct dw_report_meta *meta, const struct dw_fi
 /* One self-contained HTML page: summary, SVG charts, filterable findings
  * table, remediation commands. */
 enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f);
+
+/* Reports written as the findings are made, so a run keeps none of them
+ * (dw_audit_opts.on_findings): the JSON report and CSV. Each batch is
+ * written as it comes; finish writes what depends on the whole run (the
+ * JSON report's head and summary; it keeps its findings in an unnamed
+ * temporary file until then, so the disk holds at most the report). The
+ * bytes are those dw_report_json and dw_report_csv write for the batches
+ * put together. */
+struct dw_report_stream;
+bool dw_report_can_stream(const char *format);
+/* DW_E_USAGE for a format that cannot be streamed, DW_E_IO when the
+ * temporary file cannot be made. out is borrowed. */
+enum dw_status dw_report_stream_new(const char *format, FILE *out, struct dw_report_stream **s,
+                                    struct dw_error *err);
+enum dw_status dw_report_stream_add(struct dw_report_stream *s, const struct dw_findings *batch);
+enum dw_status dw_report_stream_finish(struct dw_report_stream *s, const struct dw_report_meta *meta);
+void dw_report_stream_free(struct dw_report_stream *s);
 
 /* A JSON report read back into findings, so every command that reads a
  * report (report, diff, merge, remediate, history) works on findings as

@@ -42,7 +42,7 @@ struct dw_audit_int {
     char taken_at[32];
     char *live_dir;          /* the live collection's folder, or NULL */
     bool temp_dir;           /* live_dir is ours to remove */
-    struct dw_snapshot *snap; /* the first snapshot, open for the audit's life */
+    bool *warned;            /* per suppression: its expiry was said (once a run) */
     struct dw_custom_set custom; /* the config's controls; findings point at them */
     const char **run_controls;   /* the ids evaluated (borrowed from the registry) */
     size_t n_run_controls;
@@ -202,19 +202,47 @@ static enum dw_status s_live_one(const struct dw_audit_opts *o, struct dw_live_o
     return DW_OK;
 }
 
+/* One account's findings, final: the suppressions applied, then counted
+ * and either handed to the stream (and dropped) or kept. batch is emptied. */
+static void s_batch(const struct dw_audit_opts *o, struct dw_audit *au, struct dw_findings *batch)
+{
+    const struct dw_config *cfg = o->cfg;
+    if (cfg && cfg->n_supp && !au->in->warned)
+        au->in->warned = dw_xcalloc(cfg->n_supp, sizeof(bool));
+    dw_suppressions_apply(cfg, batch, o->now_epoch_s, au->in->warned, s_warn, (void *)o);
+    dw_summary_add(&au->counts, batch);
+    au->n_findings += batch->n;
+    if (o->on_findings) {
+        o->on_findings(o->user, batch);
+        dw_findings_clean_up(batch);
+        return;
+    }
+    if (!au->findings.n) {
+        au->findings = *batch;
+    } else {
+        for (size_t i = 0; i < batch->n; i++)
+            *dw_findings_push(&au->findings) = batch->v[i];
+        free(batch->v);
+    }
+    memset(batch, 0, sizeof(*batch));
+}
+
 /* Evaluates one snapshot folder and adds what the metadata needs. */
-static enum dw_status s_eval_dir(const char *dir, const struct dw_scan_opts *so, struct dw_audit *au,
-                                 struct dw_error *err)
+static enum dw_status s_eval_dir(const struct dw_audit_opts *o, const char *dir, const struct dw_scan_opts *so,
+                                 struct dw_audit *au, struct dw_error *err)
 {
     struct dw_audit_int *in = au->in;
     struct dw_snapshot *one = NULL;
+    struct dw_findings batch = {0};
     enum dw_status rc = dw_snapshot_open(dir, &one, err);
     if (!rc)
-        rc = dw_scan_run(one, so, &au->findings, err);
+        rc = dw_scan_run(one, so, &batch, err);
     if (rc) {
+        dw_findings_clean_up(&batch);
         dw_snapshot_free(one);
         return rc;
     }
+    s_batch(o, au, &batch);
     snprintf(in->partition, sizeof(in->partition), "%s", dw_snapshot_partition(one));
     /* The report's time is the oldest evidence's. */
     if (!in->taken_at[0] || strcmp(dw_snapshot_taken_at_iso(one), in->taken_at) < 0)
@@ -230,10 +258,7 @@ static enum dw_status s_eval_dir(const char *dir, const struct dw_scan_opts *so,
         if (keep)
             s_vec_push(&in->regions, s_own(in, r));
     }
-    if (!in->snap)
-        in->snap = one;
-    else
-        dw_snapshot_free(one);
+    dw_snapshot_free(one);
     return DW_OK;
 }
 
@@ -381,17 +406,18 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
         }
     }
     for (size_t d = 0; d < dirs.n; d++) {
-        rc = s_eval_dir(dirs.v[d], &so, au, err);
+        rc = s_eval_dir(o, dirs.v[d], &so, au, err);
         if (rc)
             goto out;
     }
     for (size_t i = 0; i < n_accts; i++) {
         if (accts[i].failed) {
-            dwi_audit_account_error(&au->findings, &accts[i], o->role_name);
+            struct dw_findings batch = {0};
+            dwi_audit_account_error(&batch, &accts[i], o->role_name);
+            s_batch(o, au, &batch);
             s_vec_push(&in->accounts, s_own(in, accts[i].id));
         }
     }
-    dw_suppressions_apply(cfg, &au->findings, o->now_epoch_s, s_warn, (void *)o);
     au->meta = (struct dw_report_meta){
         .account_id = in->accounts.n == 1 ? in->accounts.v[0] : "multiple",
         .partition = in->partition,
@@ -438,7 +464,7 @@ void dw_audit_free(struct dw_audit *a)
     dw_findings_clean_up(&a->findings);
     if (in) {
         dw_custom_set_clean_up(&in->custom);
-        dw_snapshot_free(in->snap);
+        free(in->warned);
         if (in->temp_dir && in->live_dir)
             nftw(in->live_dir, s_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
         free(in->live_dir);

@@ -133,6 +133,33 @@ static void s_note(void *user, const char *line, bool is_warning)
     fprintf(stderr, "dbward: %s%s\n", is_warning ? "warning: " : "", line);
 }
 
+/* Streamed outputs: every output is a stream when each can be one (JSON,
+ * CSV) and nothing else needs the findings at the end (--db,
+ * --security-hub); the run then keeps none of them. */
+struct s_streams {
+    struct dw_report_stream *v[17];
+    size_t n;
+    bool failed;
+};
+
+static bool s_can_stream(const struct cli_args *a, const struct cli_outputs *outs)
+{
+    if (a->db || a->security_hub || getenv("DBWARD_NO_STREAM"))
+        return false;
+    for (size_t i = 0; i < outs->n; i++) {
+        if (!dw_report_can_stream(outs->v[i].format))
+            return false;
+    }
+    return outs->n > 0;
+}
+
+static void s_stream_batch(void *user, const struct dw_findings *batch)
+{
+    struct s_streams *st = user;
+    for (size_t i = 0; i < st->n; i++)
+        st->failed |= dw_report_stream_add(st->v[i], batch) != DW_OK;
+}
+
 int cli_cmd_scan(struct cli_args *a)
 {
     struct dw_audit *au = NULL;
@@ -211,13 +238,25 @@ int cli_cmd_scan(struct cli_args *a)
     };
     if (!a->snapshot)
         s_live_opts(a, &ao.live);
+    struct s_streams st = {0};
+    if (s_can_stream(a, &outs)) {
+        for (size_t i = 0; i < outs.n; i++) {
+            if (dw_report_stream_new(outs.v[i].format, outs.v[i].f, &st.v[st.n], &err)) {
+                cli_print_error(&err);
+                goto out_streams;
+            }
+            st.n++;
+        }
+        ao.on_findings = s_stream_batch;
+        ao.user = &st;
+    }
     if (dw_audit_run(&ao, &au, &err)) {
         if (err.message[0])
             cli_print_error(&err);
         if (incomplete)
             fprintf(stderr, "dbward: %s is incomplete: no manifest was written, so it is not a snapshot\n",
                     a->save_snapshot);
-        goto out;
+        goto out_streams;
     }
     const struct dw_report_meta *meta = &au->meta;
     const struct dw_findings *findings = &au->findings;
@@ -229,8 +268,12 @@ int cli_cmd_scan(struct cli_args *a)
     if (a->db)
         s_trend_load(a->db, meta, &runs, &trend, &with_trend.n_trend);
     with_trend.trend = trend;
-    for (size_t i = 0; i < outs.n; i++)
-        bad |= cli_render(a, &outs.v[i], &with_trend, findings);
+    for (size_t i = 0; i < outs.n; i++) {
+        if (st.n)
+            bad |= cli_output_end(&outs.v[i], !st.failed && dw_report_stream_finish(st.v[i], meta) == DW_OK);
+        else
+            bad |= cli_render(a, &outs.v[i], &with_trend, findings);
+    }
     free(trend);
     free(runs);
     if (a->db && s_record(a->db, meta, findings) != 0)
@@ -238,10 +281,12 @@ int cli_cmd_scan(struct cli_args *a)
     if (a->security_hub && cli_security_hub(a, meta, findings) != 0)
         bad = -1;
     if (bad)
-        goto out;
-    struct dw_summary sum;
-    dw_summary_compute(findings, &sum);
-    code = sum.by_status[DW_FAIL] ? EXIT_FAILED : sum.by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
+        goto out_streams;
+    const struct dw_summary *sum = &au->counts;
+    code = sum->by_status[DW_FAIL] ? EXIT_FAILED : sum->by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
+out_streams:
+    for (size_t i = 0; i < st.n; i++)
+        dw_report_stream_free(st.v[i]);
 out:
     cli_outputs_abort(&outs);
     dw_audit_free(au);

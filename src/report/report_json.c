@@ -8,13 +8,18 @@
 #include "report/json_out.h"
 #include "report/report_util.h"
 
+void dw_summary_add(struct dw_summary *s, const struct dw_findings *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        s->by_status[f->v[i].status]++;
+        s->by_sev_status[f->v[i].severity][f->v[i].status]++;
+    }
+}
+
 void dw_summary_compute(const struct dw_findings *f, struct dw_summary *out)
 {
     memset(out, 0, sizeof(*out));
-    for (size_t i = 0; i < f->n; i++) {
-        out->by_status[f->v[i].status]++;
-        out->by_sev_status[f->v[i].severity][f->v[i].status]++;
-    }
+    dw_summary_add(out, f);
 }
 
 static void s_strs(struct dw_jw *w, const char *key, char *const *v, size_t n)
@@ -121,7 +126,7 @@ static void s_run(struct dw_jw *w, const struct dw_report_meta *meta)
 }
 
 /* Everything before the first finding, up to the open findings array. */
-static void s_head(struct dw_jw *w, const struct dw_report_meta *meta)
+void dw_rpt_json_head(struct dw_jw *w, const struct dw_report_meta *meta)
 {
     dw_jw_object(w);
     dw_jw_key(w, "tool");
@@ -153,7 +158,7 @@ static void s_head(struct dw_jw *w, const struct dw_report_meta *meta)
 }
 
 /* The findings array's end, the summary and the report's end. */
-static void s_tail(struct dw_jw *w, const struct dw_summary *s, size_t total)
+void dw_rpt_json_tail(struct dw_jw *w, const struct dw_summary *s, size_t total)
 {
     dw_jw_end(w);
     dw_jw_key(w, "summary");
@@ -178,16 +183,31 @@ static void s_tail(struct dw_jw *w, const struct dw_summary *s, size_t total)
     dw_jw_end(w);
 }
 
+void dw_rpt_json_findings(struct dw_jw *w, const struct dw_findings *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        s_finding(w, &f->v[i]);
+}
+
+void dw_rpt_json_body_writer(struct dw_jw *w, FILE *out, bool any)
+{
+    dw_jw_init(w, out);
+    w->depth = 2;
+    w->close[0] = '}';
+    w->close[1] = ']';
+    w->any[0] = true;
+    w->any[1] = any;
+}
+
 enum dw_status dw_report_json(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f)
 {
     struct dw_jw w;
     dw_jw_init(&w, out);
-    s_head(&w, meta);
-    for (size_t i = 0; i < f->n; i++)
-        s_finding(&w, &f->v[i]);
+    dw_rpt_json_head(&w, meta);
+    dw_rpt_json_findings(&w, f);
     struct dw_summary s;
     dw_summary_compute(f, &s);
-    s_tail(&w, &s, f->n);
+    dw_rpt_json_tail(&w, &s, f->n);
     if (fputc('\n', out) == EOF)
         return DW_E_IO;
     return dw_jw_status(&w);

@@ -73,7 +73,7 @@ static char *s_join(const char *const *v, size_t n, const char *sep)
     return s;
 }
 
-enum dw_status dw_report_csv(FILE *out, const struct dw_findings *f)
+void dw_rpt_csv_head(FILE *out)
 {
     static const char *const head[] = {"account_id", "region", "control_id", "title", "severity", "status",
                                        "resource_type", "resource_id", "reason", "nist_csf",
@@ -81,6 +81,10 @@ enum dw_status dw_report_csv(FILE *out, const struct dw_findings *f)
                                        "muted_reason", "muted_until"};
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
         s_csv_field(out, head[i], i + 1 == sizeof(head) / sizeof(head[0]));
+}
+
+void dw_rpt_csv_rows(FILE *out, const struct dw_findings *f)
+{
     for (size_t i = 0; i < f->n; i++) {
         const struct dw_finding *x = &f->v[i];
         const struct dw_control *c = x->control;
@@ -117,6 +121,12 @@ enum dw_status dw_report_csv(FILE *out, const struct dw_findings *f)
         free(csf2);
         free(cmds);
     }
+}
+
+enum dw_status dw_report_csv(FILE *out, const struct dw_findings *f)
+{
+    dw_rpt_csv_head(out);
+    dw_rpt_csv_rows(out, f);
     return ferror(out) ? DW_E_IO : DW_OK;
 }
 

@@ -8,6 +8,8 @@
 
 #include <dbward/report.h>
 
+#include "report/json_out.h"
+
 /* The private part of a loaded report (dw_report_load, dw_report_merge):
  * what its findings and meta point to, freed by dw_report_loaded_free. */
 #define DW_RPT_LISTS 6
@@ -43,6 +45,22 @@ void dw_rpt_markup(FILE *out, const char *s, const char *apos, const char *bad);
 
 /* Counts by status of the findings of one account. */
 void dw_rpt_account_counts(const struct dw_findings *f, const char *account, size_t out[DW_RESULT_COUNT]);
+
+/* The CSV report in two parts, for the whole report and for the stream
+ * (report_stream.c): the header row, and the rows of findings. */
+void dw_rpt_csv_head(FILE *out);
+void dw_rpt_csv_rows(FILE *out, const struct dw_findings *f);
+
+/* The JSON report in three parts: everything before the first finding (the
+ * writer w is left inside the open findings array), the findings, and the
+ * summary with the report's end. A stream writes the findings with a
+ * writer of their own (dw_rpt_json_body_writer) into a separate file. */
+void dw_rpt_json_head(struct dw_jw *w, const struct dw_report_meta *meta);
+void dw_rpt_json_findings(struct dw_jw *w, const struct dw_findings *f);
+void dw_rpt_json_tail(struct dw_jw *w, const struct dw_summary *s, size_t total);
+/* A writer on out placed as the head leaves one: inside the findings array,
+ * which has members already when any is true. */
+void dw_rpt_json_body_writer(struct dw_jw *w, FILE *out, bool any);
 
 /* Dumps root (stealing it) with flags, then a newline. */
 enum dw_status dw_rpt_dump(FILE *out, json_t *root, size_t flags);

@@ -9,12 +9,12 @@
 
 #include "rules_int.h"
 
-void dw_suppressions_apply(const struct dw_config *c, struct dw_findings *f, int64_t now, dw_suppress_warn_fn warn,
-                           void *user)
+void dw_suppressions_apply(const struct dw_config *c, struct dw_findings *f, int64_t now, bool *said,
+                           dw_suppress_warn_fn warn, void *user)
 {
     if (!c || !c->n_supp)
         return;
-    bool *warned = dw_xcalloc(c->n_supp, sizeof(bool));
+    bool *warned = said ? said : dw_xcalloc(c->n_supp, sizeof(bool));
     for (size_t i = 0; i < f->n; i++) {
         struct dw_finding *x = &f->v[i];
         if (x->status != DW_FAIL && x->status != DW_ERROR)
@@ -42,5 +42,6 @@ void dw_suppressions_apply(const struct dw_config *c, struct dw_findings *f, int
             break;
         }
     }
-    free(warned);
+    if (!said)
+        free(warned);
 }
