@@ -69,11 +69,12 @@ struct dw_audit_opts {
      * (is_warning: an expired suppression). NULL: dropped. */
     void (*note)(void *user, const char *line, bool is_warning);
     void *user;
-    /* Streaming: when set, each account's findings (or the ERROR finding
-     * of an account that could not be entered) are handed over as soon as
-     * they are final, suppressions applied, in report order, and are not
-     * kept: the audit's findings stay empty. A run then holds one account's
-     * findings at a time. user is passed. */
+    /* Streaming: when set, findings are handed over as soon as they are
+     * final, suppressions applied, in report order: each account's global
+     * findings, then each region's (or the ERROR finding of an account
+     * that could not be entered); none is kept, the audit's findings stay
+     * empty. A run then holds one region's findings at a time. user is
+     * passed. */
     void (*on_findings)(void *user, const struct dw_findings *batch);
 };
 

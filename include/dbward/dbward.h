@@ -224,6 +224,11 @@ struct dw_scan_opts {
     const char *const *sev_ids;
     const enum dw_severity *sev_values;
     size_t n_sev;
+    /* When set, called with out after the global controls and after each
+     * region, to take the findings made so far (it empties out), so a scan
+     * holds one region's findings at a time. */
+    void (*flush)(void *user, struct dw_findings *out);
+    void *flush_user;
 };
 
 /* Checks a --param override: known name and a valid value. Returns DW_OK or
@@ -231,7 +236,9 @@ struct dw_scan_opts {
 enum dw_status dw_param_check(const char *name, const char *value, struct dw_error *err);
 
 /* Runs every selected control against snap, appending to out (which the
- * caller initialised to zero and frees with dw_findings_clean_up). Returns
+ * caller initialised to zero and frees with dw_findings_clean_up): the
+ * global controls first, then region by region (the regions in manifest
+ * order), each region's controls in registry order. Returns
  * DW_E_USAGE (with err) for bad options; control failures are findings. */
 enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *opts,
                            struct dw_findings *out, struct dw_error *err);

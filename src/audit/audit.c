@@ -202,7 +202,7 @@ static enum dw_status s_live_one(const struct dw_audit_opts *o, struct dw_live_o
     return DW_OK;
 }
 
-/* One account's findings, final: the suppressions applied, then counted
+/* Findings of one account (of one region, or its ERROR), final: the suppressions applied, then counted
  * and either handed to the stream (and dropped) or kept. batch is emptied. */
 static void s_batch(const struct dw_audit_opts *o, struct dw_audit *au, struct dw_findings *batch)
 {
@@ -227,6 +227,18 @@ static void s_batch(const struct dw_audit_opts *o, struct dw_audit *au, struct d
     memset(batch, 0, sizeof(*batch));
 }
 
+/* The scan's flush: each region's findings are a batch. */
+struct s_flush {
+    const struct dw_audit_opts *o;
+    struct dw_audit *au;
+};
+
+static void s_flush_batch(void *user, struct dw_findings *out)
+{
+    struct s_flush *fl = user;
+    s_batch(fl->o, fl->au, out);
+}
+
 /* Evaluates one snapshot folder and adds what the metadata needs. */
 static enum dw_status s_eval_dir(const struct dw_audit_opts *o, const char *dir, const struct dw_scan_opts *so,
                                  struct dw_audit *au, struct dw_error *err)
@@ -234,9 +246,13 @@ static enum dw_status s_eval_dir(const struct dw_audit_opts *o, const char *dir,
     struct dw_audit_int *in = au->in;
     struct dw_snapshot *one = NULL;
     struct dw_findings batch = {0};
+    struct s_flush fl = {o, au};
+    struct dw_scan_opts by_region = *so;
+    by_region.flush = s_flush_batch;
+    by_region.flush_user = &fl;
     enum dw_status rc = dw_snapshot_open(dir, &one, err);
     if (!rc)
-        rc = dw_scan_run(one, so, &batch, err);
+        rc = dw_scan_run(one, &by_region, &batch, err);
     if (rc) {
         dw_findings_clean_up(&batch);
         dw_snapshot_free(one);

@@ -146,20 +146,36 @@ enum dw_status dw_report_junit(FILE *out, const struct dw_findings *f)
     fprintf(out, "<testsuites name=\"dbward\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", f->n,
             sum.by_status[DW_FAIL], sum.by_status[DW_ERROR],
             sum.by_status[DW_NOT_APPLICABLE] + sum.by_status[DW_MUTED]);
-    for (size_t i = 0; i < f->n;) {
-        const struct dw_control *c = f->v[i].control;
-        size_t j = i;
-        size_t counts[DW_RESULT_COUNT] = {0};
-        while (j < f->n && f->v[j].control == c)
-            counts[f->v[j++].status]++;
+    /* A suite per control, in the order controls first appear: a control's
+     * findings are not together when a report lists region by region. */
+    const struct dw_control **seen = dw_xcalloc(f->n + 1, sizeof(*seen));
+    size_t n_seen = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        size_t k = n_seen;
+        while (k > 0 && seen[k - 1] != f->v[i].control)
+            k--;
+        if (k == 0)
+            seen[n_seen++] = f->v[i].control;
+    }
+    for (size_t s_i = 0; s_i < n_seen; s_i++) {
+        const struct dw_control *c = seen[s_i];
+        size_t counts[DW_RESULT_COUNT] = {0}, tests = 0;
+        for (size_t k = 0; k < f->n; k++) {
+            if (f->v[k].control == c) {
+                counts[f->v[k].status]++;
+                tests++;
+            }
+        }
         fputs("  <testsuite name=\"", out);
         s_xml(out, c->id);
         fputs(" ", out);
         s_xml(out, c->title);
-        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", j - i, counts[DW_FAIL],
+        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", tests, counts[DW_FAIL],
                 counts[DW_ERROR], counts[DW_NOT_APPLICABLE] + counts[DW_MUTED]);
-        for (size_t k = i; k < j; k++) {
+        for (size_t k = 0; k < f->n; k++) {
             const struct dw_finding *x = &f->v[k];
+            if (x->control != c)
+                continue;
             fputs("    <testcase classname=\"", out);
             s_xml(out, c->id);
             fputs("\" name=\"", out);
@@ -194,8 +210,8 @@ enum dw_status dw_report_junit(FILE *out, const struct dw_findings *f)
             }
         }
         fputs("  </testsuite>\n", out);
-        i = j;
     }
+    free(seen);
     fputs("</testsuites>\n", out);
     return ferror(out) ? DW_E_IO : DW_OK;
 }

@@ -5,8 +5,9 @@
  * regional control on one region before the next, after which that region's
  * cached answers and indexes are dropped (a later read of one loads it
  * again). So a scan holds one region's documents at a time, not the
- * account's. The findings are then put back in the order of the controls
- * (within a control, region by region), the order the report has always had. */
+ * account's, and findings come in that order: the global controls', then
+ * each region's by control. With a flush, each region's findings leave as
+ * soon as the region is done. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -80,19 +81,13 @@ static struct s_sel *s_selection(const struct dw_scan_opts *opts, size_t *n)
 }
 
 /* Runs one control in the context's region; each new finding gets the
- * control's severity and its position in the selection (rank). */
-static void s_eval(struct dw_scan_ctx *ctx, const struct s_sel *s, size_t pos, size_t **rank, size_t *cap)
+ * control's severity. */
+static void s_eval(struct dw_scan_ctx *ctx, const struct s_sel *s)
 {
     size_t first = ctx->out->n;
     s->eval(ctx, s->c);
-    if (ctx->out->n > *cap) {
-        *cap = ctx->out->n * 2;
-        *rank = dw_xrealloc(*rank, *cap * sizeof(**rank));
-    }
-    for (size_t k = first; k < ctx->out->n; k++) {
+    for (size_t k = first; k < ctx->out->n; k++)
         ctx->out->v[k].severity = s->sev;
-        (*rank)[k] = pos;
-    }
 }
 
 /* Drops the memo's indexes of region ("region|name" keys). */
@@ -110,32 +105,12 @@ static void s_memo_drop(json_t *memo, const char *region)
     }
 }
 
-/* Puts out->v[first..] in the order of rank (stable: a counting sort). */
-static void s_reorder(struct dw_findings *out, size_t first, const size_t *rank, size_t n_sel)
-{
-    size_t n = out->n - first;
-    if (n < 2)
-        return;
-    size_t *start = dw_xcalloc(n_sel + 1, sizeof(*start));
-    for (size_t k = first; k < out->n; k++)
-        start[rank[k] + 1]++;
-    for (size_t i = 1; i <= n_sel; i++)
-        start[i] += start[i - 1];
-    struct dw_finding *v = dw_xcalloc(n, sizeof(*v));
-    for (size_t k = first; k < out->n; k++)
-        v[start[rank[k]]++] = out->v[k];
-    memcpy(out->v + first, v, n * sizeof(*v));
-    free(v);
-    free(start);
-}
-
 enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *opts,
                            struct dw_findings *out, struct dw_error *err)
 {
     enum dw_status rc = DW_OK;
     const char **regions = dw_xcalloc(dw_snapshot_region_count(snap) + 1, sizeof(char *));
-    size_t n_regions = 0, n_sel = 0, first = out->n, cap = out->n;
-    size_t *rank = NULL;
+    size_t n_regions = 0, n_sel = 0;
     struct s_sel *sel = NULL;
     for (size_t i = 0; i < opts->n_params; i++) {
         rc = dw_param_check(opts->params[i].name, opts->params[i].value, err);
@@ -146,8 +121,6 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
     if (rc)
         goto out;
     sel = s_selection(opts, &n_sel);
-    rank = dw_xcalloc(cap + 1, sizeof(*rank));
-    cap++;
     struct dw_scan_ctx ctx = {
         .snap = snap,
         .account = dw_snapshot_account_id(snap),
@@ -162,21 +135,23 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
     ctx.region = "global";
     for (size_t i = 0; i < n_sel; i++) {
         if (sel[i].c->is_global)
-            s_eval(&ctx, &sel[i], i, &rank, &cap);
+            s_eval(&ctx, &sel[i]);
     }
+    if (opts->flush)
+        opts->flush(opts->flush_user, out);
     for (size_t r = 0; r < n_regions; r++) {
         ctx.region = regions[r];
         for (size_t i = 0; i < n_sel; i++) {
             if (!sel[i].c->is_global)
-                s_eval(&ctx, &sel[i], i, &rank, &cap);
+                s_eval(&ctx, &sel[i]);
         }
         s_memo_drop(ctx.memo, regions[r]);
         dw_snapshot_evict(snap, regions[r]);
+        if (opts->flush)
+            opts->flush(opts->flush_user, out);
     }
-    s_reorder(out, first, rank, n_sel);
     json_decref(ctx.memo);
 out:
-    free(rank);
     free(sel);
     free(regions);
     return rc;
