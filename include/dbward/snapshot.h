@@ -61,10 +61,11 @@ const char *dw_snapshot_dir(const struct dw_snapshot *snap);
 const struct dw_doc *dw_snapshot_get(struct dw_snapshot *snap, const char *region,
                                      const char *service, const char *command, const char *key);
 
-/* Forgets the cached answers of region (documents of dw_snapshot_get in it
- * are invalid after), so a scan holds one region at a time; a later get
- * reads the file again. */
-void dw_snapshot_evict(struct dw_snapshot *snap, const char *region);
+/* Forgets the cached answers of region, or only those of one call in it
+ * (`service command`, every key of it; both NULL: the whole region), so a
+ * scan holds what its remaining controls need; the documents are invalid
+ * after, and a later get reads the file again. */
+void dw_snapshot_evict(struct dw_snapshot *snap, const char *region, const char *service, const char *command);
 
 /* The file name of a resource key: '/' becomes %2F, so a key (a secret
  * named dms/orders) never names a folder. No resource name AWS allows holds

@@ -28,7 +28,59 @@ struct s_sel {
     const struct dw_control *c;
     dw_eval_fn eval;
     enum dw_severity sev;
+    unsigned last_use; /* bit k: no later regional control reads c->calls[k] */
 };
+
+/* The length of a calls[] entry's "service command", without "/<key>". */
+static size_t s_call_len(const char *call)
+{
+    const char *slash = strchr(call, '/');
+    return slash ? (size_t)(slash - call) : strlen(call);
+}
+
+/* Marks, for each regional control, the calls no later regional control
+ * reads: their answers can go once it has run in a region. A call read
+ * anyway after (by an index built earlier, or a control that reads more
+ * than it names) is read again from the file, so a wrong mark costs time,
+ * never a verdict. */
+static void s_last_uses(struct s_sel *sel, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct dw_control *c = sel[i].c;
+        if (c->is_global)
+            continue;
+        for (size_t k = 0; k < DW_ARRAY_LEN(c->calls) && c->calls[k]; k++) {
+            size_t len = s_call_len(c->calls[k]);
+            bool later = false;
+            for (size_t j = i + 1; j < n && !later; j++) {
+                const struct dw_control *d = sel[j].c;
+                for (size_t m = 0; !d->is_global && m < DW_ARRAY_LEN(d->calls) && d->calls[m] && !later; m++)
+                    later = s_call_len(d->calls[m]) == len && strncmp(d->calls[m], c->calls[k], len) == 0;
+            }
+            if (!later)
+                sel[i].last_use |= 1u << k;
+        }
+    }
+}
+
+/* Drops the answers of the calls s was the last to read in region. */
+static void s_drop_calls(struct dw_snapshot *snap, const char *region, const struct s_sel *s)
+{
+    for (size_t k = 0; k < DW_ARRAY_LEN(s->c->calls) && s->c->calls[k]; k++) {
+        if (!(s->last_use & (1u << k)))
+            continue;
+        const char *call = s->c->calls[k];
+        const char *sp = strchr(call, ' ');
+        size_t len = s_call_len(call);
+        if (!sp || (size_t)(sp - call) >= len)
+            continue;
+        char *service = dw_xstrndup(call, (size_t)(sp - call));
+        char *command = dw_xstrndup(sp + 1, len - (size_t)(sp - call) - 1);
+        dw_snapshot_evict(snap, region, service, command);
+        free(service);
+        free(command);
+    }
+}
 
 /* Which regions of the snapshot the scan covers; DW_E_USAGE when one asked
  * for is not in it. */
@@ -75,8 +127,9 @@ static struct s_sel *s_selection(const struct dw_scan_opts *opts, size_t *n)
         enum dw_severity sev = dw_scan_severity(opts, c);
         if (opts->severity_mask && !(opts->severity_mask & (1u << sev)))
             continue;
-        sel[(*n)++] = (struct s_sel){c, eval, sev};
+        sel[(*n)++] = (struct s_sel){c, eval, sev, 0};
     }
+    s_last_uses(sel, *n);
     return sel;
 }
 
@@ -142,11 +195,13 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
     for (size_t r = 0; r < n_regions; r++) {
         ctx.region = regions[r];
         for (size_t i = 0; i < n_sel; i++) {
-            if (!sel[i].c->is_global)
+            if (!sel[i].c->is_global) {
                 s_eval(&ctx, &sel[i]);
+                s_drop_calls(snap, regions[r], &sel[i]);
+            }
         }
         s_memo_drop(ctx.memo, regions[r]);
-        dw_snapshot_evict(snap, regions[r]);
+        dw_snapshot_evict(snap, regions[r], NULL, NULL);
         if (opts->flush)
             opts->flush(opts->flush_user, out);
     }

@@ -566,14 +566,15 @@ const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, 
     return &e->doc;
 }
 
-void dw_snapshot_evict(struct dw_snapshot *s, const char *region)
+void dw_snapshot_evict(struct dw_snapshot *s, const char *region, const char *service, const char *command)
 {
-    size_t len = strlen(region);
+    char *prefix = service && command ? dw_xasprintf("%s/%s/%s", region, service, command) : dw_xstrdup(region);
+    size_t len = strlen(prefix);
     for (size_t b = 0; b < s->n_buckets; b++) {
         struct s_entry **link = &s->buckets[b];
         while (*link) {
             struct s_entry *e = *link;
-            if (strncmp(e->path, region, len) == 0 && e->path[len] == '/') {
+            if (strncmp(e->path, prefix, len) == 0 && (e->path[len] == '/' || (service && !e->path[len]))) {
                 *link = e->next;
                 s_entry_free(e);
                 s->n_entries--;
@@ -582,6 +583,7 @@ void dw_snapshot_evict(struct dw_snapshot *s, const char *region)
             }
         }
     }
+    free(prefix);
 }
 
 static int s_strcmp_p(const void *a, const void *b)

@@ -226,18 +226,27 @@ static void test_evict(void **state)
     const struct dw_doc *eu = dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-tables", NULL);
     const struct dw_doc *us = dw_snapshot_get(snap, "us-east-1", "dynamodb", "list-tables", NULL);
     assert_int_equal(us->state, DW_DOC_OK);
-    dw_snapshot_evict(snap, "us-east");
-    dw_snapshot_evict(snap, "us-east-1/dyn");
+    dw_snapshot_evict(snap, "us-east", NULL, NULL);
+    dw_snapshot_evict(snap, "us-east-1/dyn", NULL, NULL);
     assert_ptr_equal(us, dw_snapshot_get(snap, "us-east-1", "dynamodb", "list-tables", NULL));
     /* The file changes on disk: only a get after eviction sees it. */
     s_write("us-east-1/dynamodb/list-tables.json", "{\"TableNames\": [\"a\", \"z\"]}");
-    dw_snapshot_evict(snap, "us-east-1");
+    dw_snapshot_evict(snap, "us-east-1", NULL, NULL);
     assert_ptr_equal(eu, dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-tables", NULL));
     const struct dw_doc *again = dw_snapshot_get(snap, "us-east-1", "dynamodb", "list-tables", NULL);
     assert_int_equal(again->state, DW_DOC_OK);
     assert_int_equal(json_array_size(json_object_get(again->json, "TableNames")), 2);
-    dw_snapshot_evict(snap, "eu-west-1");
-    dw_snapshot_evict(snap, "us-east-1");
+    /* One call's answers: a call whose name only starts the same stays. */
+    const struct dw_doc *dt = dw_snapshot_get(snap, "eu-west-1", "dynamodb", "describe-table", "b");
+    assert_int_equal(dt->state, DW_DOC_MISSING);
+    dw_snapshot_evict(snap, "eu-west-1", "dynamodb", "list-table");
+    assert_ptr_equal(eu, dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-tables", NULL));
+    dw_snapshot_evict(snap, "eu-west-1", "dynamodb", "describe-table");
+    assert_ptr_equal(eu, dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-tables", NULL));
+    s_write("eu-west-1/dynamodb/describe-table/b.json", "{\"Table\": {}}");
+    assert_int_equal(dw_snapshot_get(snap, "eu-west-1", "dynamodb", "describe-table", "b")->state, DW_DOC_OK);
+    dw_snapshot_evict(snap, "eu-west-1", "dynamodb", "list-tables");
+    dw_snapshot_evict(snap, "us-east-1", NULL, NULL);
     eu = dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-tables", NULL);
     assert_int_equal(json_array_size(json_object_get(eu->json, "TableNames")), 2);
     dw_snapshot_free(snap);
