@@ -54,6 +54,7 @@ struct s_run {
     const struct dw_plan_call *rows; /* the plan */
     size_t n_rows;
     int *polls;               /* per plan row with `until`: calls made so far (dbward/plan.h) */
+    bool *has_each;           /* per plan row: some row is made for each item of its answer */
 };
 
 struct s_job {
@@ -454,7 +455,8 @@ static void s_done(void *user, struct dw_http_req *r)
              * page is asked for; a row that polls (until) waits for its
              * ready answer. They see the page as the file holds it
              * (redacted), and are not made once the run cannot save. */
-            if (j->row && !j->row->until && !run->write_failed) {
+            if (j->row && !j->row->until && run->has_each && run->has_each[j->row - run->rows] &&
+                !run->write_failed) {
                 json_t *page = json_deep_copy(ans);
                 dw_redact_json(page);
                 s_plan_each(run, j, page);
@@ -768,6 +770,12 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_snapshot 
     run.start_s = (int64_t)time(NULL);
     run.rows = dw_plan_calls(&run.n_rows);
     run.polls = dw_xcalloc(run.n_rows + 1, sizeof(int));
+    run.has_each = dw_xcalloc(run.n_rows + 1, sizeof(bool));
+    for (size_t r = 0; r < run.n_rows; r++) {
+        const struct dw_plan_call *p = run.rows[r].parent && run.rows[r].each ? dw_plan_find(run.rows[r].parent) : NULL;
+        if (p)
+            run.has_each[p - run.rows] = true;
+    }
     run.copts.profile = o->profile;
     run.copts.profile_explicit = o->profile != NULL;
     run.copts.endpoint_url = o->endpoint_url;
@@ -928,6 +936,7 @@ out:
     dw_aws_models_free(run.models);
     dw_creds_free(run.creds);
     free(run.polls);
+    free(run.has_each);
     if (run.out_fd >= 0)
         close(run.out_fd);
     if (!rc && snap)
