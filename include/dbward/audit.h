@@ -48,7 +48,7 @@ struct dw_audit_opts {
     size_t n_params;
     /* Live only. live.regions and live.out_dir are set by the run. */
     struct dw_live_opts live;
-    const char *save_snapshot;       /* where the evidence is kept; NULL: a temporary folder */
+    const char *save_snapshot;       /* where the evidence is also written, as it arrives; NULL: memory only */
     /* Many accounts (live): ids, or the one word "org" (with ou optional). */
     const char *const *accounts;
     size_t n_accounts;
@@ -92,7 +92,7 @@ struct dw_audit {
  * an empty message means the reason already went to note. */
 enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out, struct dw_error *err);
 
-/* Frees the audit and removes the temporary evidence folder it made. */
+/* Frees the audit. */
 void dw_audit_free(struct dw_audit *a);
 
 /* Region names are checked against the partitions' lists unless the calls

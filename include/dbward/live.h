@@ -1,7 +1,8 @@
 /* dbward/live.h: live collection. It makes the calls docs/snapshot.md lists,
- * concurrently, and writes exactly that layout (failed calls as .error.json)
- * into a folder, which the offline evaluator then reads: one evaluator for
- * both modes. */
+ * concurrently, and builds exactly that layout (failed calls as .error.json)
+ * as a snapshot in memory (dbward/snapshot.h), which the offline evaluator
+ * then reads: one evaluator for both modes. With a folder to save it in,
+ * every file is also written there as it arrives. */
 #ifndef DBWARD_LIVE_H
 #define DBWARD_LIVE_H
 
@@ -13,6 +14,7 @@
 #include <dbward/creds.h>
 #include <dbward/dbward.h>
 #include <dbward/error.h>
+#include <dbward/snapshot.h>
 
 /* Pages one paginated call may take before it is an error. */
 #define DW_MAX_PAGES 1000
@@ -36,7 +38,7 @@ struct dw_live_opts {
     int max_attempts;         /* per request, retries included */
     long timeout_ms;          /* per attempt */
     long retry_base_ms;       /* backoff base */
-    const char *out_dir;      /* where the snapshot is written (created 0700) */
+    const char *out_dir;      /* where the snapshot is written (created 0700); NULL: nowhere */
     /* out_dir's last folder is one dbward names inside the user's folder
      * (an account's, in a multi-account run): it is never followed when it
      * is a symbolic link. Otherwise out_dir is the user's and may be one. */
@@ -73,16 +75,20 @@ struct dw_live_stats {
 };
 
 /* Resolves credentials, checks them with sts get-caller-identity, finds the
- * regions and collects. Returns DW_OK with the snapshot written; DW_E_API
- * (bad or expired credentials) or DW_E_NOT_FOUND (none) with err for the
- * one-line message the CLI prints before exiting 2. */
-enum dw_status dw_live_collect(const struct dw_live_opts *opts, struct dw_live_stats *stats,
-                               struct dw_error *err);
+ * regions and collects. Returns DW_OK with the snapshot complete: in *snap
+ * (when snap is not NULL; a new snapshot, free with dw_snapshot_free) and
+ * written under opts->out_dir when there is one. DW_E_API (bad or expired
+ * credentials) or DW_E_NOT_FOUND (none) with err for the one-line message
+ * the CLI prints before exiting 2; DW_E_IO when a file could not be
+ * written (err names it). *snap is NULL on failure. */
+enum dw_status dw_live_collect(const struct dw_live_opts *opts, struct dw_snapshot **snap,
+                               struct dw_live_stats *stats, struct dw_error *err);
 
 /* The ACTIVE accounts of the organization (Organizations ListAccounts), or,
  * with ou, of that organizational unit and every unit below it. Uses the
  * chain's credentials (opts->role_arn is ignored); the answers are recorded
- * under opts->out_dir/org/. *ids is a new array of new strings. */
+ * under opts->out_dir/org/ when out_dir is not NULL. *ids is a new array of
+ * new strings. */
 enum dw_status dw_live_list_accounts(const struct dw_live_opts *opts, const char *ou, char ***ids, size_t *n,
                                      struct dw_error *err);
 

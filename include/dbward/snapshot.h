@@ -1,6 +1,6 @@
 /* dbward/snapshot.h: read a saved account (a folder of `aws --output json`
- * files, see docs/snapshot.md). Files are loaded lazily, parsed once and
- * cached. A call that failed when it was recorded, a missing file and a file
+ * files, see docs/snapshot.md), or one the live collection built in memory
+ * with the same files. Files are loaded lazily, parsed once and cached. A call that failed when it was recorded, a missing file and a file
  * that is not valid JSON are three distinct states: none of them ever looks
  * like an empty answer. Does not evaluate anything. */
 #ifndef DBWARD_SNAPSHOT_H
@@ -51,7 +51,7 @@ const char *dw_snapshot_region(const struct dw_snapshot *snap, size_t i);
 int64_t dw_snapshot_taken_at(const struct dw_snapshot *snap); /* epoch seconds */
 /* taken_at in canonical form, "YYYY-MM-DDTHH:MM:SSZ". */
 const char *dw_snapshot_taken_at_iso(const struct dw_snapshot *snap);
-const char *dw_snapshot_dir(const struct dw_snapshot *snap);
+const char *dw_snapshot_dir(const struct dw_snapshot *snap); /* NULL in memory */
 
 /* Returns the recorded answer of `aws <service> <command>` in region (or
  * "global"), for key when the call is per resource (key NULL otherwise).
@@ -77,5 +77,23 @@ char *dw_snapshot_key_encode(const char *key);
  * strings (free each, then the array); NULL when the folder does not exist. */
 char **dw_snapshot_keys(struct dw_snapshot *snap, const char *region, const char *service,
                         const char *command);
+
+/* A snapshot built in memory (a live collection): the files a folder would
+ * hold are put one by one, then read as from a folder, with the same
+ * states and reasons. Put every file before the first dw_snapshot_get: the
+ * cache does not see a later one. Free with dw_snapshot_free. */
+struct dw_snapshot *dw_snapshot_new(void);
+
+/* Records the document of the file name file, relative to the snapshot's
+ * folder as a folder would hold it ("us-east-1/kms/list-keys.json", its
+ * "....error.json" twin, "manifest.json"). The snapshot takes a reference:
+ * doc must not change afterwards. The manifest is put last: it is then
+ * checked as dw_snapshot_open checks a folder's (fields, top folders), with
+ * errors naming "manifest.json"; DW_OK otherwise. */
+enum dw_status dw_snapshot_put(struct dw_snapshot *snap, const char *file, json_t *doc, struct dw_error *err);
+
+/* The document put under file, borrowed; NULL when none was (or the
+ * snapshot was read from a folder). */
+const json_t *dw_snapshot_file(const struct dw_snapshot *snap, const char *file);
 
 #endif

@@ -1,7 +1,9 @@
 /* accounts.c: many accounts in one run (dbward scan --accounts). The list
  * comes from the options or from AWS Organizations; each account is
- * collected with the role role_name assumed in it, into DIR/<account-id>/,
- * several accounts at a time under one global limit of requests in flight.
+ * collected in memory with the role role_name assumed in it (and saved into
+ * DIR/<account-id>/ with --save-snapshot), several accounts at a time under
+ * one global limit of requests in flight, and evaluated as soon as it is
+ * complete.
  * Also the tree of per-account snapshot folders such a run leaves, and the
  * ERROR finding of an account that could not be entered. Prints nothing. */
 #include <dirent.h>
@@ -20,10 +22,14 @@
 struct s_pool {
     const struct dw_live_opts *base;
     const struct dw_audit_opts *a;
+    const struct dw_scan_opts *so;
     struct dwi_account *v;
     size_t n;
     size_t next; /* next account to take, under lock */
     pthread_mutex_t lock;
+    /* One evaluation at a time: the evaluators were written for one
+     * thread; the collections go on meanwhile. */
+    pthread_mutex_t eval_lock;
 };
 
 static void *s_worker(void *arg)
@@ -42,12 +48,13 @@ static void *s_worker(void *arg)
         struct dw_live_opts lo = *p->base;
         lo.role_arn = role;
         lo.external_id = p->a->external_id;
-        lo.out_dir = acc->dir;
+        lo.out_dir = acc->dir[0] ? acc->dir : NULL;
         lo.out_dir_nofollow = true; /* dir/<id>: a planted link there is refused */
         lo.progress = NULL; /* one progress line cannot show several accounts */
         struct dw_error err;
         memset(&err, 0, sizeof(err));
-        if (dw_live_collect(&lo, &acc->stats, &err) != DW_OK) {
+        struct dw_snapshot *snap = NULL;
+        if (dw_live_collect(&lo, &snap, &acc->stats, &err) != DW_OK) {
             acc->failed = true;
             /* A file that could not be written is named with the OS error. */
             if (err.status == DW_E_IO && err.source[0])
@@ -58,7 +65,12 @@ static void *s_worker(void *arg)
             /* The role answered for another account: never mix evidence. */
             acc->failed = true;
             snprintf(acc->why, sizeof(acc->why), "role %s answered as account %s", role, acc->stats.account_id);
+        } else {
+            pthread_mutex_lock(&p->eval_lock);
+            dwi_audit_eval(snap, p->so, &acc->eval);
+            pthread_mutex_unlock(&p->eval_lock);
         }
+        dw_snapshot_free(snap); /* what the report needs is in acc->eval */
     }
 }
 
@@ -72,15 +84,15 @@ static bool s_excluded(const struct dw_audit_opts *a, const char *id)
 }
 
 enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const struct dw_live_opts *base,
-                                          const char *dir, struct dwi_account **out, size_t *n_out,
-                                          struct dw_error *err)
+                                          const char *dir, const struct dw_scan_opts *so,
+                                          struct dwi_account **out, size_t *n_out, struct dw_error *err)
 {
     *out = NULL;
     *n_out = 0;
     char **ids = NULL;
     size_t n = 0;
     bool org = a->n_accounts == 1 && strcmp(a->accounts[0], "org") == 0;
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+    if (dir && mkdir(dir, 0700) != 0 && errno != EEXIST)
         return dw_error_set(err, DW_E_IO, "", 0, 0, 0, "cannot create %s: %s", dir, strerror(errno));
     if (org || a->ou) {
         struct dw_live_opts lo = *base;
@@ -111,7 +123,8 @@ enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const s
     for (size_t i = 0; i < left; i++) {
         if (keep[i]) {
             snprintf(v[k].id, sizeof(v[k].id), "%s", ids[i]);
-            snprintf(v[k].dir, sizeof(v[k].dir), "%s/%s", dir, ids[i]);
+            if (dir)
+                snprintf(v[k].dir, sizeof(v[k].dir), "%s/%s", dir, ids[i]);
             k++;
         }
         free(ids[i]);
@@ -134,7 +147,11 @@ enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const s
     /* Several accounts at a time, sharing one limit of requests in flight:
      * each collection gets an equal share of it, at least two, so that
      * many accounts keep the whole limit busy even though each account's
-     * calls wait on one another (tables before their details, ...). */
+     * calls wait on one another (tables before their details, ...). The
+     * bounds: requests in flight at most `total` (each collection
+     * total / workers); memory at most `workers` accounts' snapshots (a
+     * collection that finished waits for its evaluation before it takes
+     * the next account), plus the findings; disk nothing but --save-snapshot. */
     int total = base->concurrency > 0 ? base->concurrency : 32;
     size_t workers = (size_t)(total / 4 > 0 ? total / 4 : 1);
     if (workers > S_MAX_WORKERS)
@@ -143,7 +160,7 @@ enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const s
         workers = k;
     struct dw_live_opts lo = *base;
     lo.concurrency = total / (int)workers > 0 ? total / (int)workers : 1;
-    struct s_pool pool = {&lo, a, v, k, 0, PTHREAD_MUTEX_INITIALIZER};
+    struct s_pool pool = {&lo, a, so, v, k, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};
     dw_live_global_init();
     pthread_t th[S_MAX_WORKERS];
     size_t started = 0;

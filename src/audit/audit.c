@@ -3,9 +3,7 @@
  * accounts that could not be entered turned into ERROR findings, the
  * suppressions applied and the report's metadata filled. Arrays grow as
  * needed; every string the metadata shows is owned by the audit. */
-#define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +38,6 @@ struct dw_audit_int {
     struct s_vec accounts;   /* the report's accounts (owned strings) */
     char partition[32];
     char taken_at[32];
-    char *live_dir;          /* the live collection's folder, or NULL */
-    bool temp_dir;           /* live_dir is ours to remove */
     bool *warned;            /* per suppression: its expiry was said (once a run) */
     struct dw_custom_set custom; /* the config's controls; findings point at them */
     const char **run_controls;   /* the ids evaluated (borrowed from the registry) */
@@ -118,17 +114,6 @@ static const char *s_own(struct dw_audit_int *in, const char *s)
     return c;
 }
 
-static int s_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP)
-        rmdir(path);
-    else
-        unlink(path);
-    return 0;
-}
-
 enum dw_status dw_audit_check_regions(const char *const *regions, size_t n, const char *profile,
                                       const char *endpoint_url, struct dw_error *err)
 {
@@ -150,29 +135,16 @@ enum dw_status dw_audit_check_regions(const char *const *regions, size_t n, cons
     return rc;
 }
 
-/* The folder a live scan writes: save_snapshot, or a new temporary one. */
-static enum dw_status s_live_dir(const struct dw_audit_opts *o, struct dw_audit_int *in, struct dw_error *err)
-{
-    if (o->save_snapshot) {
-        in->live_dir = dw_xstrdup(o->save_snapshot);
-        return DW_OK;
-    }
-    char tmpl[] = "/tmp/dbward-live-XXXXXX";
-    if (!mkdtemp(tmpl))
-        return dw_error_set(err, DW_E_IO, "", 0, 0, 0, "cannot create a temporary folder: %s", strerror(errno));
-    in->live_dir = dw_xstrdup(tmpl);
-    in->temp_dir = true;
-    return DW_OK;
-}
-
-/* Live, one account, into in->live_dir. */
-static enum dw_status s_live_one(const struct dw_audit_opts *o, struct dw_live_opts *lo, struct dw_audit *au,
-                                 struct dw_error *err)
+/* Live, one account: collected in memory (and saved into save_snapshot
+ * when given), then evaluated into ev. */
+static enum dw_status s_live_one(const struct dw_audit_opts *o, struct dw_live_opts *lo,
+                                 const struct dw_scan_opts *so, struct dwi_eval *ev, struct dw_error *err)
 {
     struct dw_live_stats st;
     memset(&st, 0, sizeof(st));
-    lo->out_dir = au->in->live_dir;
-    enum dw_status rc = dw_live_collect(lo, &st, err);
+    lo->out_dir = o->save_snapshot;
+    struct dw_snapshot *snap = NULL;
+    enum dw_status rc = dw_live_collect(lo, &snap, &st, err);
     if (rc) {
         /* A file the collection could not write is named; other failures
          * (credentials, regions) say what they are in the message. */
@@ -199,11 +171,42 @@ static enum dw_status s_live_one(const struct dw_audit_opts *o, struct dw_live_o
                    st.account_id, (unsigned long long)st.calls, (unsigned long long)st.retries,
                    (unsigned long long)st.failed, st.regions, (long long)st.wall_ms, st.max_depth, rate,
                    st.refreshes ? ", credentials refreshed" : "");
+    dwi_audit_eval(snap, so, ev);
+    dw_snapshot_free(snap);
     return DW_OK;
 }
 
-/* Findings of one account (of one region, or its ERROR), final: the suppressions applied, then counted
- * and either handed to the stream (and dropped) or kept. batch is emptied. */
+void dwi_audit_eval(struct dw_snapshot *snap, const struct dw_scan_opts *so, struct dwi_eval *out)
+{
+    out->rc = dw_scan_run(snap, so, &out->findings, &out->err);
+    if (out->rc)
+        return;
+    snprintf(out->account_id, sizeof(out->account_id), "%s", dw_snapshot_account_id(snap));
+    snprintf(out->partition, sizeof(out->partition), "%s", dw_snapshot_partition(snap));
+    snprintf(out->taken_at, sizeof(out->taken_at), "%s", dw_snapshot_taken_at_iso(snap));
+    out->regions = dw_xcalloc(dw_snapshot_region_count(snap) + 1, sizeof(char *));
+    for (size_t i = 0; i < dw_snapshot_region_count(snap); i++) {
+        const char *r = dw_snapshot_region(snap, i);
+        bool keep = so->n_regions == 0;
+        for (size_t k = 0; k < so->n_regions && !keep; k++)
+            keep = strcmp(so->regions[k], r) == 0;
+        if (keep)
+            out->regions[out->n_regions++] = dw_xstrdup(r);
+    }
+}
+
+void dwi_audit_eval_clean_up(struct dwi_eval *e)
+{
+    dw_findings_clean_up(&e->findings);
+    for (size_t i = 0; i < e->n_regions; i++)
+        free(e->regions[i]);
+    free(e->regions);
+    memset(e, 0, sizeof(*e));
+}
+
+/* Findings of one account (of one region, or its ERROR), final: the
+ * suppressions applied, then counted and either handed to the stream (and
+ * dropped) or kept. batch is emptied. */
 static void s_batch(const struct dw_audit_opts *o, struct dw_audit *au, struct dw_findings *batch)
 {
     const struct dw_config *cfg = o->cfg;
@@ -222,12 +225,13 @@ static void s_batch(const struct dw_audit_opts *o, struct dw_audit *au, struct d
     } else {
         for (size_t i = 0; i < batch->n; i++)
             *dw_findings_push(&au->findings) = batch->v[i];
-        free(batch->v);
+        free(batch->v); /* the findings themselves moved */
     }
     memset(batch, 0, sizeof(*batch));
 }
 
-/* The scan's flush: each region's findings are a batch. */
+/* The scan's flush where an evaluation is added as it runs (one snapshot
+ * folder, one live account): each region's findings are a batch. */
 struct s_flush {
     const struct dw_audit_opts *o;
     struct dw_audit *au;
@@ -239,43 +243,48 @@ static void s_flush_batch(void *user, struct dw_findings *out)
     s_batch(fl->o, fl->au, out);
 }
 
-/* Evaluates one snapshot folder and adds what the metadata needs. */
+/* Adds an evaluation to the audit: its findings (taken) and what the
+ * metadata needs. Its error, when it failed. */
+static enum dw_status s_add_eval(const struct dw_audit_opts *o, struct dw_audit *au, struct dwi_eval *ev,
+                                 struct dw_error *err)
+{
+    struct dw_audit_int *in = au->in;
+    if (ev->rc) {
+        if (err)
+            *err = ev->err;
+        return ev->rc;
+    }
+    s_batch(o, au, &ev->findings);
+    snprintf(in->partition, sizeof(in->partition), "%s", ev->partition);
+    /* The report's time is the oldest evidence's. */
+    if (!in->taken_at[0] || strcmp(ev->taken_at, in->taken_at) < 0)
+        snprintf(in->taken_at, sizeof(in->taken_at), "%s", ev->taken_at);
+    s_vec_push(&in->accounts, s_own(in, ev->account_id));
+    for (size_t i = 0; i < ev->n_regions; i++) {
+        bool keep = true;
+        for (size_t k = 0; k < in->regions.n && keep; k++)
+            keep = strcmp(in->regions.v[k], ev->regions[i]) != 0;
+        if (keep)
+            s_vec_push(&in->regions, s_own(in, ev->regions[i]));
+    }
+    return DW_OK;
+}
+
+/* Evaluates one snapshot folder into the audit. */
 static enum dw_status s_eval_dir(const struct dw_audit_opts *o, const char *dir, const struct dw_scan_opts *so,
                                  struct dw_audit *au, struct dw_error *err)
 {
-    struct dw_audit_int *in = au->in;
     struct dw_snapshot *one = NULL;
-    struct dw_findings batch = {0};
-    struct s_flush fl = {o, au};
-    struct dw_scan_opts by_region = *so;
-    by_region.flush = s_flush_batch;
-    by_region.flush_user = &fl;
     enum dw_status rc = dw_snapshot_open(dir, &one, err);
-    if (!rc)
-        rc = dw_scan_run(one, &by_region, &batch, err);
-    if (rc) {
-        dw_findings_clean_up(&batch);
-        dw_snapshot_free(one);
+    if (rc)
         return rc;
-    }
-    s_batch(o, au, &batch);
-    snprintf(in->partition, sizeof(in->partition), "%s", dw_snapshot_partition(one));
-    /* The report's time is the oldest evidence's. */
-    if (!in->taken_at[0] || strcmp(dw_snapshot_taken_at_iso(one), in->taken_at) < 0)
-        snprintf(in->taken_at, sizeof(in->taken_at), "%s", dw_snapshot_taken_at_iso(one));
-    s_vec_push(&in->accounts, s_own(in, dw_snapshot_account_id(one)));
-    for (size_t i = 0; i < dw_snapshot_region_count(one); i++) {
-        const char *r = dw_snapshot_region(one, i);
-        bool keep = so->n_regions == 0;
-        for (size_t k = 0; k < so->n_regions && !keep; k++)
-            keep = strcmp(so->regions[k], r) == 0;
-        for (size_t k = 0; k < in->regions.n && keep; k++)
-            keep = strcmp(in->regions.v[k], r) != 0;
-        if (keep)
-            s_vec_push(&in->regions, s_own(in, r));
-    }
+    struct dwi_eval ev;
+    memset(&ev, 0, sizeof(ev));
+    dwi_audit_eval(one, so, &ev);
     dw_snapshot_free(one);
-    return DW_OK;
+    rc = s_add_eval(o, au, &ev, err);
+    dwi_audit_eval_clean_up(&ev);
+    return rc;
 }
 
 enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out, struct dw_error *err)
@@ -337,6 +346,12 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
         .n_sev = cfg ? cfg->n_sev : 0,
     };
     s_selection(&so, in);
+    /* Where an evaluation joins the report as it runs, its findings leave
+     * region by region. */
+    struct s_flush fl = {o, au};
+    struct dw_scan_opts by_region = so;
+    by_region.flush = s_flush_batch;
+    by_region.flush_user = &fl;
     if (!in->n_run_controls) {
         rc = dw_error_set(err, DW_E_USAGE, "", 0, 0, 0,
                           "the selection matches no control: %s%s%s (see dbward controls)",
@@ -402,27 +417,31 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
         lo.params = params; /* plan inputs, such as DDB-11's metric window */
         lo.n_params = n_cfg_params + o->n_params;
         rc = dw_audit_check_regions((const char *const *)region_v, regions.n, lo.profile, lo.endpoint_url, err);
-        if (!rc)
-            rc = s_live_dir(o, in, err);
         if (rc)
             goto out;
         if (o->n_accounts) {
-            rc = dwi_audit_collect_accounts(o, &lo, in->live_dir, &accts, &n_accts, err);
-            if (rc)
-                goto out;
-            for (size_t i = 0; i < n_accts; i++) {
+            /* Each account evaluated as it completes; the findings join
+             * the report in the list's order, whichever finished first. */
+            rc = dwi_audit_collect_accounts(o, &lo, o->save_snapshot, &so, &accts, &n_accts, err);
+            for (size_t i = 0; i < n_accts && !rc; i++) {
                 if (!accts[i].failed)
-                    s_vec_push(&dirs, dw_xstrdup(accts[i].dir));
+                    rc = s_add_eval(o, au, &accts[i].eval, err);
             }
-        } else {
-            rc = s_live_one(o, &lo, au, err);
             if (rc)
                 goto out;
-            s_vec_push(&dirs, dw_xstrdup(in->live_dir));
+        } else {
+            struct dwi_eval ev;
+            memset(&ev, 0, sizeof(ev));
+            rc = s_live_one(o, &lo, &by_region, &ev, err);
+            if (!rc)
+                rc = s_add_eval(o, au, &ev, err);
+            dwi_audit_eval_clean_up(&ev);
+            if (rc)
+                goto out;
         }
     }
     for (size_t d = 0; d < dirs.n; d++) {
-        rc = s_eval_dir(o, dirs.v[d], &so, au, err);
+        rc = s_eval_dir(o, dirs.v[d], &by_region, au, err);
         if (rc)
             goto out;
     }
@@ -463,6 +482,8 @@ out:
     free(regions.v);
     free(controls.v);
     free(params);
+    for (size_t i = 0; i < n_accts; i++)
+        dwi_audit_eval_clean_up(&accts[i].eval);
     free(accts);
     if (rc) {
         dw_audit_free(au);
@@ -480,10 +501,6 @@ void dw_audit_free(struct dw_audit *a)
     dw_findings_clean_up(&a->findings);
     if (in) {
         dw_custom_set_clean_up(&in->custom);
-        free(in->warned);
-        if (in->temp_dir && in->live_dir)
-            nftw(in->live_dir, s_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-        free(in->live_dir);
         for (size_t i = 0; i < in->owned.n; i++)
             free((void *)in->owned.v[i]);
         free(in->owned.v);
@@ -492,6 +509,7 @@ void dw_audit_free(struct dw_audit *a)
         free(in->run_controls);
         free(in->selected);
         free(in->run_params);
+        free(in->warned);
         free(in);
     }
     free(a);

@@ -1,7 +1,9 @@
 /* collect.c: the live collector. A call is a job: build, sign, send, parse,
- * follow pages, then write the answer (or the error) to the snapshot layout
- * and start the calls that depend on it. All jobs share one HTTP engine, so
- * regions, services and resources proceed concurrently. */
+ * follow pages, then put the answer (or the error) into the snapshot it
+ * builds in memory, write it to the snapshot folder when there is one, and
+ * start the calls that depend on it: the per-resource calls of a list as
+ * each of its pages arrives, the others after its last. All jobs share one
+ * HTTP engine, so regions, services and resources proceed concurrently. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -45,12 +47,14 @@ struct s_run {
     int max_depth;
     int64_t last_refresh_s; /* last refresh attempt, epoch seconds */
     int refreshes;
-    int out_fd;               /* the snapshot folder (o->out_dir), opened once; -1 before */
+    struct dw_snapshot *mem;  /* every answer, as the folder would hold it (owned until handed out) */
+    int out_fd;               /* the snapshot folder (o->out_dir), opened once; -1 before or without one */
     bool write_failed;        /* an evidence file could not be written: the run fails */
     struct dw_error write_err; /* the first such failure: file and OS error */
     const struct dw_plan_call *rows; /* the plan */
     size_t n_rows;
     int *polls;               /* per plan row with `until`: calls made so far (dbward/plan.h) */
+    bool *has_each;           /* per plan row: some row is made for each item of its answer */
 };
 
 struct s_job {
@@ -74,16 +78,23 @@ static int64_t s_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Writes j as the evidence file rel+suffix under the snapshot folder:
- * folders 0700 and the file 0600, made without following any link inside
- * the folder, the file complete or absent (dbward/file.h). The first
- * failure is kept in run and fails the run; later writes are skipped. */
+/* Records j, redacted, as the evidence file rel+suffix: in the snapshot in
+ * memory (which takes a reference, so j must not change afterwards), and
+ * under the snapshot folder when there is one: folders 0700 and the file
+ * 0600, made without following any link inside the folder, the file
+ * complete or absent (dbward/file.h). The first failure to write is kept
+ * in run and fails the run; later writes are skipped. The manifest is put
+ * by the caller (its checks can fail). */
 static void s_write_json(struct s_run *run, const char *rel, const char *suffix, json_t *j)
 {
     dw_redact_json(j); /* sensitive members and connection attribute secrets never reach the disk */
-    if (run->write_failed)
-        return;
     char *file = dw_xasprintf("%s%s", rel, suffix);
+    if (strcmp(file, "manifest.json") != 0)
+        (void)dw_snapshot_put(run->mem, file, j, NULL); /* DW_OK: only a manifest is checked */
+    if (run->write_failed || run->out_fd < 0) {
+        free(file);
+        return;
+    }
     char *slash = strrchr(file, '/');
     const char *name = slash ? slash + 1 : file;
     char *dir = slash ? dw_xstrndup(file, (size_t)(slash - file)) : dw_xstrdup("");
@@ -112,28 +123,6 @@ static void s_write_json(struct s_run *run, const char *rel, const char *suffix,
     free(file);
 }
 
-/* Reads back the evidence file rel (identity, regions), without following
- * links. Returns a new reference or NULL when absent or unreadable. */
-static json_t *s_read_back(struct s_run *run, const char *rel)
-{
-    char *slash = strrchr(rel, '/');
-    const char *name = slash ? slash + 1 : rel;
-    char *dir = slash ? dw_xstrndup(rel, (size_t)(slash - rel)) : dw_xstrdup("");
-    struct dw_error e;
-    int dfd = -1;
-    char *data = NULL;
-    size_t len = 0;
-    json_t *j = NULL;
-    if (dw_dir_open_beneath(run->out_fd, dir, false, run->o->out_dir, &dfd, &e) == DW_OK &&
-        dw_file_read_at(dfd, name, rel, DW_SNAPSHOT_MAX_FILE_BYTES, &data, &len, &e) == DW_OK)
-        j = json_loadb(data, len, 0, NULL);
-    if (dfd >= 0)
-        close(dfd);
-    free(data);
-    free(dir);
-    return j;
-}
-
 static void s_job_free(struct s_job *j)
 {
     free(j->service);
@@ -155,7 +144,8 @@ static void s_record_error(struct s_run *run, struct s_job *j, const char *code,
 
 static int s_prepare(void *user, struct dw_http_req *r);
 static void s_done(void *user, struct dw_http_req *r);
-static void s_plan_children(struct s_run *run, struct s_job *j, json_t *ans);
+static void s_plan_each(struct s_run *run, struct s_job *j, json_t *page);
+static void s_plan_once(struct s_run *run, struct s_job *j);
 static void s_plan_call(struct s_run *run, int depth, const struct dw_plan_call *row, const char *region,
                         const char *item, int64_t delay_ms);
 
@@ -461,6 +451,17 @@ static void s_done(void *user, struct dw_http_req *r)
         } else {
             struct dw_aws_paginator pg;
             bool paged = dw_aws_paginator_get(run->models, j->service, j->command, &pg);
+            /* The per-resource calls of this page start now, while the next
+             * page is asked for; a row that polls (until) waits for its
+             * ready answer. They see the page as the file holds it
+             * (redacted), and are not made once the run cannot save. */
+            if (j->row && !j->row->until && run->has_each && run->has_each[j->row - run->rows] &&
+                !run->write_failed) {
+                json_t *page = json_deep_copy(ans);
+                dw_redact_json(page);
+                s_plan_each(run, j, page);
+                json_decref(page);
+            }
             s_merge_page(j, ans, paged ? &pg : NULL);
             j->pages++;
             json_t *tok = paged ? json_object_get(ans, pg.output_token) : NULL;
@@ -494,8 +495,10 @@ static void s_done(void *user, struct dw_http_req *r)
                 s_write_json(run, j->path, ".json", j->merged);
                 /* Calls that depend on an answer that could not be saved
                  * would only fail to save theirs too. */
+                if (j->row && j->row->until && !run->write_failed)
+                    s_plan_each(run, j, j->merged);
                 if (j->row && !run->write_failed)
-                    s_plan_children(run, j, j->merged);
+                    s_plan_once(run, j);
             }
         }
         free(moved); /* a region the request was not sent to (or NULL) */
@@ -622,19 +625,30 @@ static void s_plan_call(struct s_run *run, int depth, const struct dw_plan_call 
     free(path);
 }
 
-/* Starts the calls that depend on job j's answer. */
-static void s_plan_children(struct s_run *run, struct s_job *j, json_t *ans)
+/* Starts the calls made once after job j's answer (rows without `each`). */
+static void s_plan_once(struct s_run *run, struct s_job *j)
 {
     size_t n = 0;
     const struct dw_plan_call *rows = dw_plan_calls(&n);
     for (size_t r = 0; r < n; r++) {
         const struct dw_plan_call *c = &rows[r];
-        if (!c->parent || dw_plan_find(c->parent) != j->row)
-            continue;
-        if (!c->each) { /* once, after the parent */
+        if (c->parent && !c->each && dw_plan_find(c->parent) == j->row)
             s_plan_call(run, j->depth + 1, c, j->region, NULL, 0);
+    }
+}
+
+/* Starts the per-resource calls of the items of ans, a page of job j's
+ * answer (or all of it): every plan's `each` selects items element by
+ * element of the paginated lists, so the pages' items are the whole
+ * answer's, in its order. */
+static void s_plan_each(struct s_run *run, struct s_job *j, json_t *ans)
+{
+    size_t n = 0;
+    const struct dw_plan_call *rows = dw_plan_calls(&n);
+    for (size_t r = 0; r < n; r++) {
+        const struct dw_plan_call *c = &rows[r];
+        if (!c->parent || !c->each || dw_plan_find(c->parent) != j->row)
             continue;
-        }
         char *expr = s_subst(run, c, j->region, NULL, c->each);
         struct dw_jmes *q = NULL;
         json_t *items = NULL;
@@ -653,7 +667,8 @@ static void s_plan_children(struct s_run *run, struct s_job *j, json_t *ans)
     }
 }
 
-/* Runs one call to completion (identity, regions) and reads back what it wrote. */
+/* Runs one call to completion (identity, regions) and reads back what it
+ * recorded; *ans is a new copy. */
 static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char *cmd, const char *region,
                                   const char *path, json_t *params, json_t **ans, char **why, char **code)
 {
@@ -667,11 +682,11 @@ static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char
     char *okp = dw_xasprintf("%s.json", path);
     char *errp = dw_xasprintf("%s.error.json", path);
     enum dw_status rc = DW_OK;
-    json_t *j = s_read_back(run, okp);
+    const json_t *j = dw_snapshot_file(run->mem, okp);
     if (j) {
-        *ans = j;
+        *ans = json_deep_copy(j);
     } else {
-        json_t *e = s_read_back(run, errp);
+        const json_t *e = dw_snapshot_file(run->mem, errp);
         *why = dw_xasprintf("%s (%s)", json_string_value(json_object_get(e, "message")) ? json_string_value(json_object_get(e, "message")) : "",
                             json_string_value(json_object_get(e, "code")) ? json_string_value(json_object_get(e, "code")) : "no answer");
         if (code) {
@@ -683,7 +698,6 @@ static enum dw_status s_sync_call(struct s_run *run, const char *svc, const char
                 *why = dw_xstrdup(m);
             }
         }
-        json_decref(e);
         rc = DW_E_API;
     }
     free(okp);
@@ -739,19 +753,29 @@ static enum dw_status s_write_failure(const struct s_run *run, struct dw_error *
     return DW_E_IO;
 }
 
-enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stats *stats, struct dw_error *err)
+enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_snapshot **snap, struct dw_live_stats *stats,
+                               struct dw_error *err)
 {
     enum dw_status rc = DW_OK;
     int64_t t0 = s_now_ms();
     struct s_run run;
     memset(&run, 0, sizeof(run));
     run.out_fd = -1;
+    run.mem = dw_snapshot_new();
+    if (snap)
+        *snap = NULL;
     memset(stats, 0, sizeof(*stats));
     run.o = o;
     run.stats = stats;
     run.start_s = (int64_t)time(NULL);
     run.rows = dw_plan_calls(&run.n_rows);
     run.polls = dw_xcalloc(run.n_rows + 1, sizeof(int));
+    run.has_each = dw_xcalloc(run.n_rows + 1, sizeof(bool));
+    for (size_t r = 0; r < run.n_rows; r++) {
+        const struct dw_plan_call *p = run.rows[r].parent && run.rows[r].each ? dw_plan_find(run.rows[r].parent) : NULL;
+        if (p)
+            run.has_each[p - run.rows] = true;
+    }
     run.copts.profile = o->profile;
     run.copts.profile_explicit = o->profile != NULL;
     run.copts.endpoint_url = o->endpoint_url;
@@ -776,7 +800,7 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     rc = s_resolve(&run, &run.creds, err);
     if (rc)
         goto out;
-    rc = s_open_out_dir(&run, err);
+    rc = o->out_dir ? s_open_out_dir(&run, err) : DW_OK;
     if (rc)
         goto out;
     run.models = dw_aws_models_load();
@@ -876,11 +900,16 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_live_stat
     json_object_set_new(man, "produced_by", json_pack("{s:s, s:s, s:s}", "tool", "dbward", "version", dw_version(),
                                                        "mode", "live"));
     s_write_json(&run, "manifest", ".json", man);
-    json_decref(man);
     if (run.write_failed) {
+        json_decref(man);
         rc = s_write_failure(&run, err);
         goto out;
     }
+    /* Last, as in a folder: its checks read the whole snapshot. */
+    rc = dw_snapshot_put(run.mem, "manifest.json", man, err);
+    json_decref(man);
+    if (rc)
+        goto out;
     struct dw_http_stats hs;
     dw_http_stats(run.http, &hs);
     stats->calls = hs.requests;
@@ -907,8 +936,13 @@ out:
     dw_aws_models_free(run.models);
     dw_creds_free(run.creds);
     free(run.polls);
+    free(run.has_each);
     if (run.out_fd >= 0)
         close(run.out_fd);
+    if (!rc && snap)
+        *snap = run.mem;
+    else
+        dw_snapshot_free(run.mem);
     return rc;
 }
 
@@ -946,6 +980,7 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
     struct dw_live_opts lo = *o;
     lo.role_arn = NULL;
     run.o = &lo;
+    run.mem = dw_snapshot_new();
     run.stats = &stats;
     run.copts.profile = o->profile;
     run.copts.profile_explicit = o->profile != NULL;
@@ -970,7 +1005,7 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
     rc = s_resolve(&run, &run.creds, err);
     if (rc)
         goto out;
-    rc = s_open_out_dir(&run, err);
+    rc = o->out_dir ? s_open_out_dir(&run, err) : DW_OK;
     if (rc)
         goto out;
     run.models = dw_aws_models_load();
@@ -1038,6 +1073,7 @@ out:
     dw_http_free(run.http);
     dw_aws_models_free(run.models);
     dw_creds_free(run.creds);
+    dw_snapshot_free(run.mem);
     if (run.out_fd >= 0)
         close(run.out_fd);
     if (rc) {

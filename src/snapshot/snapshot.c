@@ -30,7 +30,7 @@ struct s_entry {
 };
 
 struct dw_snapshot {
-    char *dir;
+    char *dir;   /* NULL for a snapshot built in memory (dw_snapshot_new) */
     int root_fd; /* dir, opened once; every read goes below it */
     /* The folder read last, kept open: files are asked for folder by folder
      * (every describe-table/<key>), so this saves the 3 or 4 openat calls
@@ -48,6 +48,13 @@ struct dw_snapshot {
     struct s_entry **buckets;
     size_t n_buckets;
     size_t n_entries;
+    /* In memory only: the files as put (dw_snapshot_put), keyed by their
+     * relative file name with its suffix; doc.json holds the document. A
+     * table of its own: the cache above may forget a document, these are
+     * the only copy. */
+    struct s_entry **files;
+    size_t n_file_buckets;
+    size_t n_files;
 };
 
 static uint64_t s_hash(const char *s)
@@ -166,7 +173,27 @@ static void s_shown(const char *s, char *out, size_t out_len)
 /* Every folder at the top of the snapshot is "global" or a region name of
  * the manifest's partition. A region the manifest does not list may hold
  * evidence that a scanned region refers to (a KMS key in another region);
- * it is not scanned itself. Any other folder means the two disagree. */
+ * it is not scanned itself. Any other folder means the two disagree.
+ * This checks one top folder's name. */
+static enum dw_status s_check_top(const struct dw_snapshot *s, const char *name, const char *mpath,
+                                  struct dw_error *err)
+{
+    bool listed = false;
+    for (size_t i = 0; i < s->n_regions && !listed; i++)
+        listed = strcmp(s->regions[i], name) == 0;
+    int part = s_partition_index(s->partition);
+    if (!listed && (part < 0 || !s_region_in_partition(name, part))) {
+        char shown[256];
+        s_shown(name, shown, sizeof(shown));
+        return dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
+                            "the snapshot has a folder \"%s\" that is neither \"global\" nor a region name of "
+                            "partition \"%s\"",
+                            shown, s->partition);
+    }
+    return DW_OK;
+}
+
+/* Every top folder of a snapshot folder (s_check_top). */
 static enum dw_status s_check_folders(const struct dw_snapshot *s, const char *mpath, struct dw_error *err)
 {
     DIR *d = opendir(s->dir);
@@ -181,20 +208,8 @@ static enum dw_status s_check_folders(const struct dw_snapshot *s, const char *m
         struct stat st;
         bool is_dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
         free(full);
-        if (!is_dir)
-            continue;
-        bool listed = false;
-        for (size_t i = 0; i < s->n_regions && !listed; i++)
-            listed = strcmp(s->regions[i], e->d_name) == 0;
-        int part = s_partition_index(s->partition);
-        if (!listed && (part < 0 || !s_region_in_partition(e->d_name, part))) {
-            char shown[256];
-            s_shown(e->d_name, shown, sizeof(shown));
-            rc = dw_error_set(err, DW_E_SCHEMA, mpath, 0, 0, 0,
-                              "the snapshot has a folder \"%s\" that is neither \"global\" nor a region name of "
-                              "partition \"%s\"",
-                              shown, s->partition);
-        }
+        if (is_dir)
+            rc = s_check_top(s, e->d_name, mpath, err);
     }
     closedir(d);
     return rc;
@@ -226,31 +241,11 @@ static enum dw_status s_load_at(int dir_fd, const char *name, const char *shown,
     return rc;
 }
 
-enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struct dw_error *err)
+/* Reads the manifest m into s: every field checked (docs/snapshot.md);
+ * mpath names it in errors. */
+static enum dw_status s_read_manifest(struct dw_snapshot *s, json_t *m, const char *mpath, struct dw_error *err)
 {
     enum dw_status rc = DW_OK;
-    json_t *m = NULL;
-    char *mpath = dw_xasprintf("%s/manifest.json", dir);
-    struct dw_snapshot *s = dw_xcalloc(1, sizeof(*s));
-    *out = NULL;
-    s->dir = dw_xstrdup(dir);
-    s->n_buckets = 1024;
-    s->buckets = dw_xcalloc(s->n_buckets, sizeof(*s->buckets));
-    /* The folder the user named is resolved once, links and all. */
-    s->last_fd = -1;
-    s->root_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (s->root_fd < 0) {
-        int e = errno;
-        if (e == ENOENT)
-            rc = dw_error_set(err, DW_E_NOT_FOUND, mpath, 0, 0, 0, "%s", strerror(e));
-        else
-            rc = dw_error_set(err, DW_E_IO, dir, 0, 0, 0, "cannot open the snapshot folder: %s", strerror(e));
-        goto out;
-    }
-
-    rc = s_load_at(s->root_fd, "manifest.json", mpath, &m, err);
-    if (rc)
-        goto out;
     if (!json_is_object(m)) {
         rc = dw_error_set(err, DW_E_SCHEMA, mpath, 1, 1, 0, "manifest must be a JSON object");
         goto out;
@@ -329,6 +324,38 @@ enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struc
         }
         s->regions[s->n_regions++] = dw_xstrdup(name);
     }
+out:
+    return rc;
+}
+
+enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struct dw_error *err)
+{
+    enum dw_status rc = DW_OK;
+    json_t *m = NULL;
+    char *mpath = dw_xasprintf("%s/manifest.json", dir);
+    struct dw_snapshot *s = dw_xcalloc(1, sizeof(*s));
+    *out = NULL;
+    s->dir = dw_xstrdup(dir);
+    s->n_buckets = 1024;
+    s->buckets = dw_xcalloc(s->n_buckets, sizeof(*s->buckets));
+    /* The folder the user named is resolved once, links and all. */
+    s->last_fd = -1;
+    s->root_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (s->root_fd < 0) {
+        int e = errno;
+        if (e == ENOENT)
+            rc = dw_error_set(err, DW_E_NOT_FOUND, mpath, 0, 0, 0, "%s", strerror(e));
+        else
+            rc = dw_error_set(err, DW_E_IO, dir, 0, 0, 0, "cannot open the snapshot folder: %s", strerror(e));
+        goto out;
+    }
+
+    rc = s_load_at(s->root_fd, "manifest.json", mpath, &m, err);
+    if (rc)
+        goto out;
+    rc = s_read_manifest(s, m, mpath, err);
+    if (rc)
+        goto out;
     rc = s_check_folders(s, mpath, err);
 out:
     json_decref(m);
@@ -363,6 +390,15 @@ void dw_snapshot_free(struct dw_snapshot *s)
         }
     }
     free(s->buckets);
+    for (size_t b = 0; b < s->n_file_buckets; b++) {
+        struct s_entry *e = s->files[b];
+        while (e) {
+            struct s_entry *n = e->next;
+            s_entry_free(e);
+            e = n;
+        }
+    }
+    free(s->files);
     for (size_t i = 0; i < s->n_regions; i++)
         free(s->regions[i]);
     free(s->regions);
@@ -430,12 +466,86 @@ static enum dw_status s_folder(struct dw_snapshot *s, const char *rel, int *fd, 
     return DW_OK;
 }
 
+/* The file put under rel (dw_snapshot_put), or NULL. */
+static struct s_entry *s_file_find(const struct dw_snapshot *s, const char *rel)
+{
+    if (!s->files)
+        return NULL;
+    for (struct s_entry *e = s->files[s_hash(rel) % s->n_file_buckets]; e; e = e->next) {
+        if (strcmp(e->path, rel) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* e as the answer j says (a new reference, stolen): a JSON object, else BAD. */
+static void s_fill_ok(struct s_entry *e, const char *call, json_t *j, struct dw_buf *b)
+{
+    if (!json_is_object(j)) {
+        e->doc.state = DW_DOC_BAD;
+        dw_buf_printf(b, "%s could not be read: %s.json is not a JSON object", call, e->path);
+        json_decref(j);
+        return;
+    }
+    e->doc.state = DW_DOC_OK;
+    dw_redact_json(j); /* no secret a careless export holds can reach a report */
+    e->doc.json = j;
+}
+
+/* e as the error twin j says (borrowed): its code, else BAD. */
+static void s_fill_error(struct s_entry *e, const char *call, const json_t *j, struct dw_buf *b)
+{
+    json_t *code = json_object_get(j, "code");
+    json_t *msg = json_object_get(j, "message");
+    e->doc.state = json_is_string(code) ? DW_DOC_API_ERROR : DW_DOC_BAD;
+    if (e->doc.state == DW_DOC_BAD) {
+        dw_buf_printf(b, "%s could not be read: %s.error.json has no \"code\" string", call, e->path);
+        return;
+    }
+    const char *c = json_string_value(code);
+    e->error_code = dw_xstrdup(c);
+    bool denied = strstr(c, "AccessDenied") || strstr(c, "Unauthorized") || strstr(c, "NotAuthorized");
+    dw_buf_printf(b, "%s %s (%s)", call, denied ? "was denied" : "failed", c);
+    if (json_is_string(msg) && json_string_length(msg) > 0)
+        dw_buf_printf(b, ": %.200s", json_string_value(msg));
+}
+
+static void s_fill_ambiguous(struct s_entry *e, const char *call, struct dw_buf *b)
+{
+    e->doc.state = DW_DOC_BAD;
+    dw_buf_printf(b, "%s: both %s.json and %s.error.json exist; the snapshot is ambiguous", call, e->path,
+                  e->path);
+}
+
+static void s_fill_missing(struct s_entry *e, const char *call, struct dw_buf *b)
+{
+    e->doc.state = DW_DOC_MISSING;
+    dw_buf_printf(b, "%s was not recorded (%s.json is missing)", call, e->path);
+}
+
+/* Fills e from the files put in memory: the same states as from a folder. */
+static void s_load_mem(struct dw_snapshot *s, struct s_entry *e, const char *call, struct dw_buf *b)
+{
+    char *name = dw_xasprintf("%s.json", e->path);
+    char *ename = dw_xasprintf("%s.error.json", e->path);
+    struct s_entry *ok = s_file_find(s, name);
+    struct s_entry *er = s_file_find(s, ename);
+    if (ok && er)
+        s_fill_ambiguous(e, call, b);
+    else if (ok)
+        s_fill_ok(e, call, json_incref(ok->doc.json), b);
+    else if (er)
+        s_fill_error(e, call, er->doc.json, b);
+    else
+        s_fill_missing(e, call, b);
+    free(name);
+    free(ename);
+}
+
 /* Fills e from the files on disk. */
-static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
+static void s_load_dir(struct dw_snapshot *s, struct s_entry *e, const char *call, struct dw_buf *b)
 {
     struct dw_error jerr;
-    struct dw_buf b;
-    dw_buf_init(&b, 4096);
     memset(&jerr, 0, sizeof(jerr));
     char *full = dw_xasprintf("%s/%s.json", s->dir, e->path);
     char *efull = dw_xasprintf("%s/%s.error.json", s->dir, e->path);
@@ -453,65 +563,80 @@ static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
     if (drc && drc != DW_E_NOT_FOUND) {
         /* A folder on the way is a link or not a folder. */
         e->doc.state = DW_DOC_BAD;
-        dw_buf_printf(&b, "%s could not be read: ", call);
-        s_format_err(&b, &jerr);
+        dw_buf_printf(b, "%s could not be read: ", call);
+        s_format_err(b, &jerr);
     } else if (has_ok && has_err) {
-        e->doc.state = DW_DOC_BAD;
-        dw_buf_printf(&b, "%s: both %s.json and %s.error.json exist; the snapshot is ambiguous",
-                      call, e->path, e->path);
+        s_fill_ambiguous(e, call, b);
     } else if (has_ok) {
         json_t *j = NULL;
         if (s_load_at(dfd, name, full, &j, &jerr)) {
             e->doc.state = DW_DOC_BAD;
-            dw_buf_printf(&b, "%s could not be read: ", call);
-            s_format_err(&b, &jerr);
-        } else if (!json_is_object(j)) {
-            e->doc.state = DW_DOC_BAD;
-            dw_buf_printf(&b, "%s could not be read: %s.json is not a JSON object", call, e->path);
-            json_decref(j);
+            dw_buf_printf(b, "%s could not be read: ", call);
+            s_format_err(b, &jerr);
         } else {
-            e->doc.state = DW_DOC_OK;
-            dw_redact_json(j); /* no secret a careless export holds can reach a report */
-            e->doc.json = j;
+            s_fill_ok(e, call, j, b);
         }
     } else if (has_err) {
         json_t *j = NULL;
         if (s_load_at(dfd, ename, efull, &j, &jerr)) {
             e->doc.state = DW_DOC_BAD;
-            dw_buf_printf(&b, "%s could not be read: ", call);
-            s_format_err(&b, &jerr);
+            dw_buf_printf(b, "%s could not be read: ", call);
+            s_format_err(b, &jerr);
         } else {
-            json_t *code = json_object_get(j, "code");
-            json_t *msg = json_object_get(j, "message");
-            e->doc.state = json_is_string(code) ? DW_DOC_API_ERROR : DW_DOC_BAD;
-            if (e->doc.state == DW_DOC_BAD) {
-                dw_buf_printf(&b, "%s could not be read: %s.error.json has no \"code\" string",
-                              call, e->path);
-            } else {
-                const char *c = json_string_value(code);
-                e->error_code = dw_xstrdup(c);
-                bool denied = strstr(c, "AccessDenied") || strstr(c, "Unauthorized") ||
-                              strstr(c, "NotAuthorized");
-                dw_buf_printf(&b, "%s %s (%s)", call, denied ? "was denied" : "failed", c);
-                if (json_is_string(msg) && json_string_length(msg) > 0)
-                    dw_buf_printf(&b, ": %.200s", json_string_value(msg));
-            }
+            s_fill_error(e, call, j, b);
             json_decref(j);
         }
     } else {
-        e->doc.state = DW_DOC_MISSING;
-        dw_buf_printf(&b, "%s was not recorded (%s.json is missing)", call, e->path);
+        s_fill_missing(e, call, b);
     }
-    e->reason = dw_buf_steal(&b);
-    if (!e->reason)
-        e->reason = dw_xstrdup(call);
-    e->doc.reason = e->reason;
-    e->doc.error_code = e->error_code;
     free(folder);
     free(name);
     free(ename);
     free(full);
     free(efull);
+}
+
+/* Fills e from the folder or from memory. */
+static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
+{
+    struct dw_buf b;
+    dw_buf_init(&b, 4096);
+    if (s->dir)
+        s_load_dir(s, e, call, &b);
+    else
+        s_load_mem(s, e, call, &b);
+    e->reason = dw_buf_steal(&b);
+    if (!e->reason)
+        e->reason = dw_xstrdup(call);
+    e->doc.reason = e->reason;
+    e->doc.error_code = e->error_code;
+}
+
+/* Adds e to a table of entries (the files put in memory), which grows 4
+ * times when it holds more than 2 entries a bucket, as the cache's does. */
+static void s_insert(struct s_entry ***buckets, size_t *n_buckets, size_t *n, struct s_entry *e)
+{
+    uint64_t h = s_hash(e->path) % *n_buckets;
+    e->next = (*buckets)[h];
+    (*buckets)[h] = e;
+    (*n)++;
+    if (*n <= *n_buckets * 2)
+        return;
+    size_t nb = *n_buckets * 4;
+    struct s_entry **nbk = dw_xcalloc(nb, sizeof(*nbk));
+    for (size_t b = 0; b < *n_buckets; b++) {
+        struct s_entry *x = (*buckets)[b];
+        while (x) {
+            struct s_entry *next = x->next;
+            uint64_t nh = s_hash(x->path) % nb;
+            x->next = nbk[nh];
+            nbk[nh] = x;
+            x = next;
+        }
+    }
+    free(*buckets);
+    *buckets = nbk;
+    *n_buckets = nb;
 }
 
 const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, const char *service,
@@ -591,8 +716,56 @@ static int s_strcmp_p(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* dw_snapshot_keys of a snapshot in memory: the names of the files put
+ * directly below region/service/command/. */
+static char **s_keys_mem(const struct dw_snapshot *s, const char *region, const char *service, const char *command)
+{
+    char *rel = dw_xasprintf("%s/%s/%s/", region, service, command);
+    size_t rlen = strlen(rel), n = 0, cap = 16;
+    char **v = dw_xcalloc(cap + 1, sizeof(char *));
+    bool any = false;
+    for (size_t b = 0; b < s->n_file_buckets; b++) {
+        for (const struct s_entry *e = s->files[b]; e; e = e->next) {
+            if (strncmp(e->path, rel, rlen) != 0)
+                continue;
+            any = true; /* the folder exists */
+            const char *name = e->path + rlen;
+            size_t len = strlen(name);
+            size_t cut = 0;
+            if (len > 11 && strcmp(name + len - 11, ".error.json") == 0)
+                cut = len - 11;
+            else if (len > 5 && strcmp(name + len - 5, ".json") == 0)
+                cut = len - 5;
+            if (!cut || name[0] == '.' || memchr(name, '/', len))
+                continue;
+            if (n == cap) {
+                cap *= 2;
+                v = dw_xrealloc(v, (cap + 1) * sizeof(char *));
+            }
+            v[n++] = s_key_decode(name, cut);
+        }
+    }
+    free(rel);
+    if (!any) {
+        free(v);
+        return NULL;
+    }
+    qsort(v, n, sizeof(char *), s_strcmp_p);
+    size_t k = 0; /* a key with both a .json and an .error.json is listed once */
+    for (size_t i = 0; i < n; i++) {
+        if (k && strcmp(v[k - 1], v[i]) == 0)
+            free(v[i]);
+        else
+            v[k++] = v[i];
+    }
+    v[k] = NULL;
+    return v;
+}
+
 char **dw_snapshot_keys(struct dw_snapshot *s, const char *region, const char *service, const char *command)
 {
+    if (!s->dir)
+        return s_keys_mem(s, region, service, command);
     char *rel = dw_xasprintf("%s/%s/%s", region, service, command);
     int dfd = -1;
     struct dw_error err;
@@ -639,4 +812,67 @@ char **dw_snapshot_keys(struct dw_snapshot *s, const char *region, const char *s
     qsort(v, n, sizeof(char *), s_strcmp_p);
     v[n] = NULL;
     return v;
+}
+
+/* ---- snapshots built in memory ---- */
+
+struct dw_snapshot *dw_snapshot_new(void)
+{
+    struct dw_snapshot *s = dw_xcalloc(1, sizeof(*s));
+    s->root_fd = -1;
+    s->last_fd = -1;
+    s->n_buckets = 1024;
+    s->buckets = dw_xcalloc(s->n_buckets, sizeof(*s->buckets));
+    s->n_file_buckets = 1024;
+    s->files = dw_xcalloc(s->n_file_buckets, sizeof(*s->files));
+    return s;
+}
+
+/* The top folders of the files put, checked as a folder's are. */
+static enum dw_status s_check_mem_folders(const struct dw_snapshot *s, const char *mpath, struct dw_error *err)
+{
+    for (size_t b = 0; b < s->n_file_buckets; b++) {
+        for (const struct s_entry *e = s->files[b]; e; e = e->next) {
+            const char *slash = strchr(e->path, '/');
+            if (!slash || e->path[0] == '.') /* a file at the top, or a hidden folder: not checked */
+                continue;
+            char *top = dw_xstrndup(e->path, (size_t)(slash - e->path));
+            enum dw_status rc = strcmp(top, "global") == 0 ? DW_OK : s_check_top(s, top, mpath, err);
+            free(top);
+            if (rc)
+                return rc;
+        }
+    }
+    return DW_OK;
+}
+
+enum dw_status dw_snapshot_put(struct dw_snapshot *s, const char *file, json_t *doc, struct dw_error *err)
+{
+    if (s->dir)
+        return dw_error_set(err, DW_E_USAGE, file, 0, 0, 0, "a snapshot read from a folder takes no files");
+    struct s_entry *e = s_file_find(s, file);
+    if (e) { /* the same file again: the later document replaces it, as a file would */
+        json_decref(e->doc.json);
+        e->doc.json = json_incref(doc);
+    } else {
+        e = dw_xcalloc(1, sizeof(*e));
+        e->path = dw_xstrdup(file);
+        e->doc.path = e->path;
+        e->doc.json = json_incref(doc);
+        s_insert(&s->files, &s->n_file_buckets, &s->n_files, e);
+    }
+    if (strcmp(file, "manifest.json") != 0)
+        return DW_OK;
+    if (s->account_id)
+        return dw_error_set(err, DW_E_USAGE, file, 0, 0, 0, "the snapshot already has its manifest");
+    enum dw_status rc = s_read_manifest(s, doc, file, err);
+    if (!rc)
+        rc = s_check_mem_folders(s, file, err);
+    return rc;
+}
+
+const json_t *dw_snapshot_file(const struct dw_snapshot *s, const char *file)
+{
+    const struct s_entry *e = s_file_find(s, file);
+    return e ? e->doc.json : NULL;
 }

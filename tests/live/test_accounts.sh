@@ -38,6 +38,9 @@ check "every account in the report" [ "$(jq -c '.accounts' "$TMP/org.json")" = '
 check "the missing role is an ERROR finding" [ "$(jq -r '[.findings[] | select(.account_id == "333333333333")] | map(.control_id + ":" + .status) | join(",")' "$TMP/org.json")" = "ACCOUNT:ERROR" ]
 check "its reason says why" grep -q "AccessDenied" <(jq -r '.findings[] | select(.control_id == "ACCOUNT") | .reason' "$TMP/org.json")
 check "each finding's resources belong to its account" [ "$(jq '[.findings[] | select(.resource_id | startswith("arn:")) | select((.resource_id | split(":")[4]) != .account_id and (.resource_id | split(":")[4]) != "")] | length' "$TMP/org.json")" -eq 0 ]
+check "the findings come account by account, in the list's order (whichever finished first)" [ \
+  "$(jq -c '[.findings[].account_id] | reduce .[] as $a ([]; if (.[-1] // "") == $a then . else . + [$a] end)' "$TMP/org.json")" = \
+  '["111111111111","222222222222","333333333333"]' ]
 check "both scanned accounts have findings" [ "$(jq '[.findings[].account_id] | unique | length' "$TMP/org.json")" -eq 3 ]
 check "the HTML groups by account" grep -q 'id="accounts"' "$TMP/org.html"
 check "one snapshot per account" [ -f "$TMP/snap/111111111111/manifest.json" ] && [ -f "$TMP/snap/222222222222/manifest.json" ]

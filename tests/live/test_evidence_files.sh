@@ -118,5 +118,28 @@ check "planted account folder link: the reason names it" grep -qF "$S/1111111111
 grep -F "111111111111: not scanned" "$TMP/err" | head -1 | sed "s|$TMP|\$TMP|g" >>"$TMP/msg-planted.txt"
 check "planted account folder link: nothing written through it" [ -z "$(ls -A "$TMP/private/acct")" ]
 
+# ---- Many accounts, a full disk: the account whose evidence cannot be
+# ---- written is an ERROR naming the file and the OS error, never a silent gap.
+out="$TMP/full-accounts"
+mkdir -p "$out"
+unshare -m bash -c '
+  d=$1/mnt; mkdir -p "$d"
+  mount -t tmpfs -o size=64k tmpfs "$d" || exit 77
+  "$2" scan --endpoint-url "$3" --accounts 111111111111 --role-name dbward-audit --save-snapshot "$d/snap" \
+    --format json --output "$1/report.json" 2>"$1/err"
+  echo $? >"$1/rc"
+  [ -e "$d/snap/111111111111/manifest.json" ] && echo yes >"$1/manifest"
+  find "$d/snap" -name "*.dbward-*" >"$1/temps" 2>/dev/null
+  umount "$d"' _ "$out" "$DBWARD" "$URL"
+if [ $? -eq 77 ]; then echo "SKIP: many accounts, full disk: cannot mount a tmpfs"; else
+  check "many accounts, full disk: exit 3 (the account is ERROR), got $(cat "$out/rc")" [ "$(cat "$out/rc")" -eq 3 ]
+  check "many accounts, full disk: the reason names the file and the OS error" \
+    grep -qE "^account not scanned: $out/mnt/snap/111111111111/.*\.json: cannot write: No space left on device$" \
+    <(jq -r '.findings[] | select(.control_id == "ACCOUNT") | .reason' "$out/report.json")
+  check "many accounts, full disk: no manifest" [ ! -e "$out/manifest" ]
+  check "many accounts, full disk: no temporary file" [ ! -s "$out/temps" ]
+  check "many accounts, full disk: the only finding is the ERROR" [ "$(jq '.findings | length' "$out/report.json")" -eq 1 ]
+fi
+
 [ -n "${DW_SHOW_MESSAGES:-}" ] && cat "$TMP/msg-planted.txt" "$TMP/msg-full.txt"
 finish

@@ -16,7 +16,8 @@ recomputed here, independently of dbward, from the known test keys.
 Faults: a JSON list of {"call": "kms describe-key", "region": "us-east-1",
 "fault": "throttle|500|503|slow|truncate|malformed|denied|reset|expired|empty-page",
 "times": N}; "times" counts how many requests it hits (default: all).
-GET /__mock/stats returns request counts and signature failures.
+GET /__mock/stats returns request counts and signature failures, and the
+calls in the order they arrived ("sequence").
 --throttle-rps SERVICE=N (repeatable) gives SERVICE a token bucket of N
 requests/s in each region (burst --throttle-burst, default N): a call that
 finds it empty gets the service's own throttling error. /__mock/stats then
@@ -55,7 +56,8 @@ LOCK = threading.Lock()
 BUCKETS = {}    # "service/region" -> (tokens, last refill), for --throttle-rps
 RATE_SEEN = {}  # "service/region" -> arrival times in the last second
 STATS = {"requests": 0, "by_call": {}, "signature_failures": 0, "unknown": 0, "faults": 0,
-         "max_in_flight": 0, "in_flight": 0, "assume_role": [], "keys_used": {}, "imported": 0}
+         "max_in_flight": 0, "in_flight": 0, "assume_role": [], "keys_used": {}, "imported": 0,
+         "sequence": []}  # "service command region" of the JSON and Query calls, as they arrived (100,000 at most)
 
 
 def model(service):
@@ -494,6 +496,7 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 STATE.faults = json.loads(body or b"[]")
                 STATS["by_call"] = {}
+                STATS["sequence"] = []
                 STATS["faults"] = 0
             return self.reply(200, "{}", "application/json")
         if self.path == "/token":  # sso-oidc CreateToken
@@ -593,6 +596,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             STATS["requests"] += 1
             STATS["by_call"][call] = STATS["by_call"].get(call, 0) + 1
+            if len(STATS["sequence"]) < 100000:
+                STATS["sequence"].append("%s %s" % (call, region))
         self.view = None
         self.akid = None
         if op != "AssumeRoleWithWebIdentity":

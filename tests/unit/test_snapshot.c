@@ -1,7 +1,8 @@
 /* test_snapshot.c: the snapshot loader: manifest validation, the four doc
  * states, exact error positions for malformed JSON, unsafe keys, caching,
- * region names per partition, region folders the manifest must list, and
- * eviction of a region's cached answers. */
+ * region names per partition, region folders the manifest must list,
+ * eviction of cached answers; a snapshot built in memory answers as the
+ * folder of the same files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -345,6 +346,146 @@ static void test_manifest_regions(void **state)
     free(dir);
 }
 
+/* The same files in a folder and put in memory: every doc's state, json,
+ * code and reason, the keys and the manifest agree (the folder is the oracle). */
+static const struct {
+    const char *file, *body;
+} s_files[] = {
+    {"us-east-1/kms/list-keys.json", "{\"Keys\": [{\"KeyId\": \"k1\"}, {\"KeyId\": \"k/2\"}]}"},
+    {"us-east-1/kms/describe-key/k1.json", "{\"KeyMetadata\": {\"KeyId\": \"k1\"}}"},
+    {"us-east-1/kms/describe-key/k%2F2.error.json", "{\"code\": \"AccessDeniedException\", \"message\": \"no\"}"},
+    {"us-east-1/kms/get-key-policy/k1.json", "{\"Policy\": \"{}\"}"},
+    {"us-east-1/kms/get-key-policy/k1.error.json", "{\"code\": \"X\"}"},
+    {"us-east-1/kms/get-key-rotation-status/k1.error.json", "{\"message\": \"no code\"}"},
+    {"eu-west-1/dynamodb/list-tables.json", "[1, 2]"},
+    {"eu-west-1/dms/describe-endpoints.json", "{\"Endpoints\": [{\"Password\": \"hunter2\"}]}"},
+    {"global/iam/list-users.error.json", "{\"code\": \"Throttling\", \"message\": \"\"}"},
+    {"ap-south-1/kms/describe-key/k3.json", "{\"KeyMetadata\": {}}"},
+};
+
+static struct dw_snapshot *s_mem(const char *manifest, struct dw_error *err, enum dw_status *rc)
+{
+    struct dw_snapshot *m = dw_snapshot_new();
+    for (size_t i = 0; i < DW_ARRAY_LEN(s_files); i++) {
+        json_t *j = json_loads(s_files[i].body, JSON_DECODE_ANY, NULL);
+        assert_non_null(j);
+        assert_int_equal(dw_snapshot_put(m, s_files[i].file, j, err), DW_OK);
+        json_decref(j);
+    }
+    json_t *man = json_loads(manifest, 0, NULL);
+    *rc = dw_snapshot_put(m, "manifest.json", man, err);
+    json_decref(man);
+    return m;
+}
+
+static void test_memory_equals_folder(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < DW_ARRAY_LEN(s_files); i++)
+        s_write(s_files[i].file, s_files[i].body);
+    s_write("manifest.json", s_manifest);
+    struct dw_snapshot *d = NULL;
+    struct dw_error err;
+    assert_int_equal(dw_snapshot_open(s_dir, &d, &err), DW_OK);
+    enum dw_status rc;
+    struct dw_snapshot *m = s_mem(s_manifest, &err, &rc);
+    assert_int_equal(rc, DW_OK);
+    assert_null(dw_snapshot_dir(m));
+    assert_string_equal(dw_snapshot_account_id(m), dw_snapshot_account_id(d));
+    assert_string_equal(dw_snapshot_partition(m), dw_snapshot_partition(d));
+    assert_string_equal(dw_snapshot_taken_at_iso(m), dw_snapshot_taken_at_iso(d));
+    assert_int_equal(dw_snapshot_region_count(m), dw_snapshot_region_count(d));
+    static const char *const calls[][4] = {
+        {"us-east-1", "kms", "list-keys", NULL},
+        {"us-east-1", "kms", "describe-key", "k1"},
+        {"us-east-1", "kms", "describe-key", "k/2"},
+        {"us-east-1", "kms", "describe-key", "k9"},
+        {"us-east-1", "kms", "describe-key", ".hidden"},
+        {"us-east-1", "kms", "get-key-policy", "k1"},
+        {"us-east-1", "kms", "get-key-rotation-status", "k1"},
+        {"eu-west-1", "dynamodb", "list-tables", NULL},
+        {"eu-west-1", "dms", "describe-endpoints", NULL},
+        {"global", "iam", "list-users", NULL},
+        {"global", "iam", "get-account-summary", NULL},
+        {"ap-south-1", "kms", "describe-key", "k3"},
+    };
+    int states = 0;
+    for (size_t i = 0; i < DW_ARRAY_LEN(calls); i++) {
+        const struct dw_doc *a = dw_snapshot_get(d, calls[i][0], calls[i][1], calls[i][2], calls[i][3]);
+        const struct dw_doc *b = dw_snapshot_get(m, calls[i][0], calls[i][1], calls[i][2], calls[i][3]);
+        assert_int_equal(a->state, b->state);
+        states |= 1 << a->state;
+        assert_string_equal(a->path, b->path);
+        assert_string_equal(a->reason, b->reason);
+        if (a->error_code || b->error_code)
+            assert_string_equal(a->error_code, b->error_code);
+        if (a->json || b->json)
+            assert_true(json_equal(a->json, b->json));
+    }
+    assert_int_equal(states, 0xf); /* every state was compared */
+    /* The answer is redacted as a folder's is. */
+    const struct dw_doc *ep = dw_snapshot_get(m, "eu-west-1", "dms", "describe-endpoints", NULL);
+    char *dump = json_dumps(ep->json, 0);
+    assert_null(strstr(dump, "hunter2"));
+    free(dump);
+    static const char *const lists[][3] = {
+        {"us-east-1", "kms", "describe-key"}, {"us-east-1", "kms", "get-key-policy"},
+        {"us-east-1", "kms", "list-keys"},    {"eu-west-1", "kms", "describe-key"},
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(lists); i++) {
+        char **ka = dw_snapshot_keys(d, lists[i][0], lists[i][1], lists[i][2]);
+        char **kb = dw_snapshot_keys(m, lists[i][0], lists[i][1], lists[i][2]);
+        assert_true((ka == NULL) == (kb == NULL));
+        for (size_t k = 0; ka && (ka[k] || kb[k]); k++) {
+            assert_non_null(ka[k]);
+            assert_non_null(kb[k]);
+            assert_string_equal(ka[k], kb[k]);
+        }
+        for (size_t k = 0; ka && ka[k]; k++)
+            free(ka[k]);
+        for (size_t k = 0; kb && kb[k]; k++)
+            free(kb[k]);
+        free(ka);
+        free(kb);
+    }
+    /* The raw document put, for the collector's own reads. */
+    assert_non_null(dw_snapshot_file(m, "global/iam/list-users.error.json"));
+    assert_null(dw_snapshot_file(m, "global/iam/list-users.json"));
+    assert_null(dw_snapshot_file(d, "global/iam/list-users.error.json"));
+    dw_snapshot_free(d);
+    dw_snapshot_free(m);
+}
+
+/* The manifest put in memory is checked as a folder's: its fields, and a top
+ * folder that is neither global nor a region of its partition. */
+static void test_memory_manifest(void **state)
+{
+    (void)state;
+    struct dw_error err;
+    enum dw_status rc;
+    struct dw_snapshot *m = s_mem("{\"account_id\": \"12345\", \"partition\": \"aws\", \"regions\": [\"us-east-1\"], "
+                                  "\"taken_at\": \"2026-01-10T00:00:00Z\"}",
+                                  &err, &rc);
+    assert_int_equal(rc, DW_E_SCHEMA);
+    assert_non_null(strstr(err.message, "must be 12 digits"));
+    dw_snapshot_free(m);
+    m = s_mem("{\"account_id\": \"123456789012\", \"partition\": \"aws-cn\", \"regions\": [\"cn-north-1\"], "
+              "\"taken_at\": \"2026-01-10T00:00:00Z\"}",
+              &err, &rc);
+    assert_int_equal(rc, DW_E_SCHEMA);
+    assert_string_equal(err.source, "manifest.json");
+    assert_non_null(strstr(err.message, "neither \"global\" nor a region name of partition \"aws-cn\""));
+    dw_snapshot_free(m);
+    /* A folder snapshot takes no file. */
+    s_write("manifest.json", s_manifest);
+    struct dw_snapshot *d = NULL;
+    assert_int_equal(dw_snapshot_open(s_dir, &d, &err), DW_OK);
+    json_t *j = json_object();
+    assert_int_equal(dw_snapshot_put(d, "global/iam/x.json", j, &err), DW_E_USAGE);
+    json_decref(j);
+    dw_snapshot_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +494,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_manifest_regions, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_evict, s_setup, s_teardown),
         cmocka_unit_test(test_json_buffer_positions),
+        cmocka_unit_test_setup_teardown(test_memory_equals_folder, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_memory_manifest, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
