@@ -30,7 +30,26 @@ struct s_pool {
     /* One evaluation at a time: the evaluators were written for one
      * thread; the collections go on meanwhile. */
     pthread_mutex_t eval_lock;
+    /* Under eval_lock: which accounts are done, and how many of the list's
+     * first ones went to ready, in list order (a failed one is skipped:
+     * its ERROR finding comes after every account). */
+    bool *done;
+    size_t handed;
+    dwi_account_ready_fn ready;
+    void *user;
 };
+
+/* Marks account i done and hands over every account of the done prefix
+ * of the list; call under eval_lock. */
+static void s_done(struct s_pool *p, size_t i)
+{
+    p->done[i] = true;
+    while (p->handed < p->n && p->done[p->handed]) {
+        struct dwi_account *acc = &p->v[p->handed++];
+        if (!acc->failed && p->ready)
+            p->ready(p->user, acc);
+    }
+}
 
 static void *s_worker(void *arg)
 {
@@ -65,12 +84,13 @@ static void *s_worker(void *arg)
             /* The role answered for another account: never mix evidence. */
             acc->failed = true;
             snprintf(acc->why, sizeof(acc->why), "role %s answered as account %s", role, acc->stats.account_id);
-        } else {
-            pthread_mutex_lock(&p->eval_lock);
-            dwi_audit_eval(snap, p->so, &acc->eval);
-            pthread_mutex_unlock(&p->eval_lock);
         }
+        pthread_mutex_lock(&p->eval_lock);
+        if (!acc->failed)
+            dwi_audit_eval(snap, p->so, &acc->eval);
         dw_snapshot_free(snap); /* what the report needs is in acc->eval */
+        s_done(p, i);
+        pthread_mutex_unlock(&p->eval_lock);
     }
 }
 
@@ -85,6 +105,7 @@ static bool s_excluded(const struct dw_audit_opts *a, const char *id)
 
 enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const struct dw_live_opts *base,
                                           const char *dir, const struct dw_scan_opts *so,
+                                          dwi_account_ready_fn ready, void *user,
                                           struct dwi_account **out, size_t *n_out, struct dw_error *err)
 {
     *out = NULL;
@@ -151,7 +172,9 @@ enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const s
      * bounds: requests in flight at most `total` (each collection
      * total / workers); memory at most `workers` accounts' snapshots (a
      * collection that finished waits for its evaluation before it takes
-     * the next account), plus the findings; disk nothing but --save-snapshot. */
+     * the next account), plus the findings of the accounts that finished
+     * before one earlier in the list (each account's go to ready as soon
+     * as every earlier one is done); disk nothing but --save-snapshot. */
     int total = base->concurrency > 0 ? base->concurrency : 32;
     size_t workers = (size_t)(total / 4 > 0 ? total / 4 : 1);
     if (workers > S_MAX_WORKERS)
@@ -160,7 +183,8 @@ enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const s
         workers = k;
     struct dw_live_opts lo = *base;
     lo.concurrency = total / (int)workers > 0 ? total / (int)workers : 1;
-    struct s_pool pool = {&lo, a, so, v, k, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};
+    struct s_pool pool = {&lo, a, so, v, k, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+                          dw_xcalloc(k, sizeof(bool)), 0, ready, user};
     dw_live_global_init();
     pthread_t th[S_MAX_WORKERS];
     size_t started = 0;
@@ -172,6 +196,7 @@ enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const s
         s_worker(&pool);
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
+    free(pool.done);
     for (size_t i = 0; i < k; i++) {
         if (v[i].failed)
             dwi_audit_note(a, false, "account %s: not scanned: %s", v[i].id, v[i].why);

@@ -270,6 +270,29 @@ static enum dw_status s_add_eval(const struct dw_audit_opts *o, struct dw_audit 
     return DW_OK;
 }
 
+/* Many accounts: each evaluated account joins the report as soon as the
+ * accounts before it in the list are done (dwi_audit_collect_accounts
+ * calls one at a time); the first failure is kept. */
+struct s_ready {
+    const struct dw_audit_opts *o;
+    struct dw_audit *au;
+    enum dw_status rc;
+    struct dw_error err;
+};
+
+static void s_account_ready(void *user, struct dwi_account *acc)
+{
+    struct s_ready *r = user;
+    struct dw_error e;
+    memset(&e, 0, sizeof(e));
+    enum dw_status rc = s_add_eval(r->o, r->au, &acc->eval, &e);
+    if (rc && !r->rc) {
+        r->rc = rc;
+        r->err = e;
+    }
+    dwi_audit_eval_clean_up(&acc->eval);
+}
+
 /* Evaluates one snapshot folder into the audit. */
 static enum dw_status s_eval_dir(const struct dw_audit_opts *o, const char *dir, const struct dw_scan_opts *so,
                                  struct dw_audit *au, struct dw_error *err)
@@ -422,10 +445,13 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
         if (o->n_accounts) {
             /* Each account evaluated as it completes; the findings join
              * the report in the list's order, whichever finished first. */
-            rc = dwi_audit_collect_accounts(o, &lo, o->save_snapshot, &so, &accts, &n_accts, err);
-            for (size_t i = 0; i < n_accts && !rc; i++) {
-                if (!accts[i].failed)
-                    rc = s_add_eval(o, au, &accts[i].eval, err);
+            struct s_ready ready = {o, au, DW_OK, {0}};
+            rc = dwi_audit_collect_accounts(o, &lo, o->save_snapshot, &so, s_account_ready, &ready, &accts,
+                                            &n_accts, err);
+            if (!rc && ready.rc) {
+                rc = ready.rc;
+                if (err)
+                    *err = ready.err;
             }
             if (rc)
                 goto out;

@@ -39,12 +39,16 @@ struct dwi_account {
  * dir/<id>/ as well when dir is not NULL, and evaluates each with so as
  * soon as its collection is complete (one evaluation at a time), freeing
  * its snapshot right after: the memory holds at most one snapshot per
- * collection running. An account that fails is marked in its entry and
- * the others go on; DW_OK then. Fails (err) only when the list itself
- * cannot be had. *out is new (free() after dwi_audit_eval_clean_up of
- * each entry's eval). */
+ * collection running. Each evaluated account goes to ready (when not
+ * NULL) in the list's order, as soon as every account before it is done,
+ * one call at a time, from whichever thread finished it. An account that
+ * fails is marked in its entry and the others go on; DW_OK then. Fails
+ * (err) only when the list itself cannot be had. *out is new (free()
+ * after dwi_audit_eval_clean_up of each entry's eval). */
+typedef void (*dwi_account_ready_fn)(void *user, struct dwi_account *acc);
 enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *o, const struct dw_live_opts *base,
                                           const char *dir, const struct dw_scan_opts *so,
+                                          dwi_account_ready_fn ready, void *user,
                                           struct dwi_account **out, size_t *n, struct dw_error *err);
 
 /* A folder holding one snapshot per account (dir/<id>/manifest.json and no

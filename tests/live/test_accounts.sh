@@ -44,6 +44,14 @@ check "the findings come account by account, in the list's order (whichever fini
 check "both scanned accounts have findings" [ "$(jq '[.findings[].account_id] | unique | length' "$TMP/org.json")" -eq 3 ]
 check "the HTML groups by account" grep -q 'id="accounts"' "$TMP/org.html"
 check "one snapshot per account" [ -f "$TMP/snap/111111111111/manifest.json" ] && [ -f "$TMP/snap/222222222222/manifest.json" ]
+# Streamed (JSON and CSV only: each account's findings written as soon as
+# the accounts before it are done, none kept): the same findings, in the
+# same order, as the run above that kept them all for its HTML report.
+"$DBWARD" scan --endpoint-url "$URL" --accounts org --role-name dbward-audit --external-id ext-42 \
+  -o "json:$TMP/org-stream.json" -o "csv:$TMP/org-stream.csv" 2>/dev/null
+keys() { jq -c '[.findings[] | [.account_id, .region, .control_id, .resource_id, .status]]' "$1" | md5sum; }
+check "the streamed org report lists the kept run's findings in its order" [ "$(keys "$TMP/org-stream.json")" = "$(keys "$TMP/org.json")" ]
+check "the streamed CSV has a row per finding" [ "$(/usr/bin/python3 -c 'import csv,sys; print(len(list(csv.reader(open(sys.argv[1], newline=""))))-1)' "$TMP/org-stream.csv")" -eq "$(jq '.summary.total' "$TMP/org-stream.json")" ]
 # The tree reads back offline into the same findings (the unscanned account aside).
 "$DBWARD" scan --snapshot "$TMP/snap" --format json --output "$TMP/tree.json" 2>/dev/null
 check "scan --snapshot of the tree gives the same findings" [ \
