@@ -377,28 +377,26 @@ static void s_entry_free(struct s_entry *e)
     free(e);
 }
 
+/* Frees every entry of a table of n buckets, and the table. */
+static void s_table_free(struct s_entry **t, size_t n)
+{
+    for (size_t b = 0; b < n; b++) {
+        struct s_entry *e = t ? t[b] : NULL;
+        while (e) {
+            struct s_entry *next = e->next;
+            s_entry_free(e);
+            e = next;
+        }
+    }
+    free(t);
+}
+
 void dw_snapshot_free(struct dw_snapshot *s)
 {
     if (!s)
         return;
-    for (size_t b = 0; b < s->n_buckets; b++) {
-        struct s_entry *e = s->buckets[b];
-        while (e) {
-            struct s_entry *n = e->next;
-            s_entry_free(e);
-            e = n;
-        }
-    }
-    free(s->buckets);
-    for (size_t b = 0; b < s->n_file_buckets; b++) {
-        struct s_entry *e = s->files[b];
-        while (e) {
-            struct s_entry *n = e->next;
-            s_entry_free(e);
-            e = n;
-        }
-    }
-    free(s->files);
+    s_table_free(s->buckets, s->n_buckets);
+    s_table_free(s->files, s->n_file_buckets);
     for (size_t i = 0; i < s->n_regions; i++)
         free(s->regions[i]);
     free(s->regions);
