@@ -68,6 +68,10 @@ struct dw_findings {
 struct dw_finding *dw_findings_push(struct dw_findings *f);
 /* Frees every finding and the vector; idempotent on a zeroed vector. */
 void dw_findings_clean_up(struct dw_findings *f);
+/* Frees every finding but keeps the vector for the next ones (a stream's
+ * batches: freeing a large vector each time makes malloc consolidate its
+ * free lists, 8% of a 10k-resource scan). */
+void dw_findings_clear(struct dw_findings *f);
 
 /* The key of a finding across runs and reports:
  * "account|region|control|resource", a new string (free()). diff, merge

@@ -217,7 +217,7 @@ static void s_batch(const struct dw_audit_opts *o, struct dw_audit *au, struct d
     au->n_findings += batch->n;
     if (o->on_findings) {
         o->on_findings(o->user, batch);
-        dw_findings_clean_up(batch);
+        dw_findings_clear(batch);
         return;
     }
     if (!au->findings.n) {

@@ -56,10 +56,16 @@ static void s_finding_clean_up(struct dw_finding *f)
     free(f->muted_until);
 }
 
-void dw_findings_clean_up(struct dw_findings *f)
+void dw_findings_clear(struct dw_findings *f)
 {
     for (size_t i = 0; i < f->n; i++)
         s_finding_clean_up(&f->v[i]);
+    f->n = 0;
+}
+
+void dw_findings_clean_up(struct dw_findings *f)
+{
+    dw_findings_clear(f);
     free(f->v);
     memset(f, 0, sizeof(*f));
 }

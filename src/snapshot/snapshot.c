@@ -45,6 +45,8 @@ struct dw_snapshot {
     size_t n_regions;
     int64_t taken_at;
     char taken_at_iso[32];
+    char *rbuf;  /* the read buffer of s_load_at, kept between files */
+    size_t rcap;
     struct s_entry **buckets;
     size_t n_buckets;
     size_t n_entries;
@@ -228,16 +230,17 @@ static enum dw_status s_manifest_str(json_t *m, const char *key, char **out, con
 
 /* Loads the JSON file name in the folder dir_fd without following links;
  * shown names it in errors. */
-static enum dw_status s_load_at(int dir_fd, const char *name, const char *shown, json_t **out,
-                                struct dw_error *err)
+/* Reads and parses one file, through the snapshot's read buffer (one
+ * allocation for every file, instead of one each). */
+static enum dw_status s_load_at(struct dw_snapshot *s, int dir_fd, const char *name, const char *shown,
+                                json_t **out, struct dw_error *err)
 {
-    char *data = NULL;
     size_t len = 0;
     *out = NULL;
-    enum dw_status rc = dw_file_read_at(dir_fd, name, shown, DW_SNAPSHOT_MAX_FILE_BYTES, &data, &len, err);
+    enum dw_status rc =
+        dw_file_read_into_at(dir_fd, name, shown, DW_SNAPSHOT_MAX_FILE_BYTES, &s->rbuf, &s->rcap, &len, err);
     if (!rc)
-        rc = dw_json_load_buffer(data, len, shown, out, err);
-    free(data);
+        rc = dw_json_load_buffer(s->rbuf, len, shown, out, err);
     return rc;
 }
 
@@ -350,7 +353,7 @@ enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struc
         goto out;
     }
 
-    rc = s_load_at(s->root_fd, "manifest.json", mpath, &m, err);
+    rc = s_load_at(s, s->root_fd, "manifest.json", mpath, &m, err);
     if (rc)
         goto out;
     rc = s_read_manifest(s, m, mpath, err);
@@ -396,6 +399,7 @@ void dw_snapshot_free(struct dw_snapshot *s)
     if (!s)
         return;
     s_table_free(s->buckets, s->n_buckets);
+    free(s->rbuf);
     s_table_free(s->files, s->n_file_buckets);
     for (size_t i = 0; i < s->n_regions; i++)
         free(s->regions[i]);
@@ -567,7 +571,7 @@ static void s_load_dir(struct dw_snapshot *s, struct s_entry *e, const char *cal
         s_fill_ambiguous(e, call, b);
     } else if (has_ok) {
         json_t *j = NULL;
-        if (s_load_at(dfd, name, full, &j, &jerr)) {
+        if (s_load_at(s, dfd, name, full, &j, &jerr)) {
             e->doc.state = DW_DOC_BAD;
             dw_buf_printf(b, "%s could not be read: ", call);
             s_format_err(b, &jerr);
@@ -576,7 +580,7 @@ static void s_load_dir(struct dw_snapshot *s, struct s_entry *e, const char *cal
         }
     } else if (has_err) {
         json_t *j = NULL;
-        if (s_load_at(dfd, ename, efull, &j, &jerr)) {
+        if (s_load_at(s, dfd, ename, efull, &j, &jerr)) {
             e->doc.state = DW_DOC_BAD;
             dw_buf_printf(b, "%s could not be read: ", call);
             s_format_err(b, &jerr);

@@ -367,14 +367,12 @@ out:
     return DW_OK;
 }
 
-enum dw_status dw_file_read_at(int dir_fd, const char *name, const char *display, size_t max_bytes, char **data,
-                               size_t *len, struct dw_error *err)
+enum dw_status dw_file_read_into_at(int dir_fd, const char *name, const char *display, size_t max_bytes,
+                                    char **buf_io, size_t *cap_io, size_t *len, struct dw_error *err)
 {
     enum dw_status rc = DW_OK;
-    char *buf = NULL;
     int fd = -1;
     struct stat st;
-    *data = NULL;
     *len = 0;
     /* Look before opening: opening a device or a FIFO can block or act. */
     if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
@@ -400,7 +398,13 @@ enum dw_status dw_file_read_at(int dir_fd, const char *name, const char *display
         goto out;
     }
     size_t want = (size_t)st.st_size;
-    buf = dw_xmalloc(want + 1);
+    if (!*buf_io || *cap_io < want + 1) {
+        free(*buf_io);
+        size_t twice = *cap_io * 2 > 4096 ? *cap_io * 2 : 4096;
+        *cap_io = want + 1 > twice ? want + 1 : twice;
+        *buf_io = dw_xmalloc(*cap_io);
+    }
+    char *buf = *buf_io;
     size_t got = 0;
     /* Read what fstat promised; a file that grows meanwhile is cut there. */
     while (got < want) {
@@ -416,12 +420,24 @@ enum dw_status dw_file_read_at(int dir_fd, const char *name, const char *display
         got += (size_t)r;
     }
     buf[got] = '\0';
-    *data = buf;
     *len = got;
-    buf = NULL;
 out:
     if (fd >= 0)
         close(fd);
-    free(buf);
+    return rc;
+}
+
+enum dw_status dw_file_read_at(int dir_fd, const char *name, const char *display, size_t max_bytes, char **data,
+                               size_t *len, struct dw_error *err)
+{
+    char *buf = NULL;
+    size_t cap = 0;
+    enum dw_status rc = dw_file_read_into_at(dir_fd, name, display, max_bytes, &buf, &cap, len, err);
+    if (rc) {
+        free(buf);
+        buf = NULL;
+        *len = 0;
+    }
+    *data = buf;
     return rc;
 }

@@ -59,6 +59,11 @@ enum dw_status dw_dir_open_beneath(int dir_fd, const char *rel, bool create, con
  * when there is no entry at all (a dangling link is an entry: a link). */
 enum dw_status dw_file_read_at(int dir_fd, const char *name, const char *display, size_t max_bytes, char **data,
                                size_t *len, struct dw_error *err);
+/* The same into a buffer kept between calls (*buf_io of *cap_io bytes, or
+ * NULL and 0; grown when the file needs more; the caller frees it), so a
+ * reader of many files allocates once. */
+enum dw_status dw_file_read_into_at(int dir_fd, const char *name, const char *display, size_t max_bytes,
+                                    char **buf_io, size_t *cap_io, size_t *len, struct dw_error *err);
 
 /* Shell-style glob: '*' any run, '?' one character. Case-insensitive when
  * nocase is set. Matches the whole string. */
