@@ -559,8 +559,14 @@ static void s_load_dir(struct dw_snapshot *s, struct s_entry *e, const char *cal
     char *ename = dw_xasprintf("%s.error.json", base);
     int dfd = -1;
     enum dw_status drc = s_folder(s, folder, &dfd, &jerr);
-    bool has_ok = drc == DW_OK && s_exists_at(dfd, name);
     bool has_err = drc == DW_OK && s_exists_at(dfd, ename);
+    /* Without an error twin the answer is read at once: the read tells
+     * whether it exists (one look at the folder less per file). */
+    json_t *j = NULL;
+    enum dw_status lrc = DW_E_NOT_FOUND;
+    if (drc == DW_OK && !has_err)
+        lrc = s_load_at(s, dfd, name, full, &j, &jerr);
+    bool has_ok = drc == DW_OK && (has_err ? s_exists_at(dfd, name) : lrc != DW_E_NOT_FOUND);
 
     if (drc && drc != DW_E_NOT_FOUND) {
         /* A folder on the way is a link or not a folder. */
@@ -570,8 +576,7 @@ static void s_load_dir(struct dw_snapshot *s, struct s_entry *e, const char *cal
     } else if (has_ok && has_err) {
         s_fill_ambiguous(e, call, b);
     } else if (has_ok) {
-        json_t *j = NULL;
-        if (s_load_at(s, dfd, name, full, &j, &jerr)) {
+        if (lrc) {
             e->doc.state = DW_DOC_BAD;
             dw_buf_printf(b, "%s could not be read: ", call);
             s_format_err(b, &jerr);
@@ -579,14 +584,14 @@ static void s_load_dir(struct dw_snapshot *s, struct s_entry *e, const char *cal
             s_fill_ok(e, call, j, b);
         }
     } else if (has_err) {
-        json_t *j = NULL;
-        if (s_load_at(s, dfd, ename, efull, &j, &jerr)) {
+        json_t *ej = NULL;
+        if (s_load_at(s, dfd, ename, efull, &ej, &jerr)) {
             e->doc.state = DW_DOC_BAD;
             dw_buf_printf(b, "%s could not be read: ", call);
             s_format_err(b, &jerr);
         } else {
-            s_fill_error(e, call, j, b);
-            json_decref(j);
+            s_fill_error(e, call, ej, b);
+            json_decref(ej);
         }
     } else {
         s_fill_missing(e, call, b);
