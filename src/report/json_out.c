@@ -10,10 +10,25 @@ void dw_jw_init(struct dw_jw *w, FILE *out)
     w->out = out;
 }
 
+static void s_flush(struct dw_jw *w)
+{
+    if (w->n_pending && !w->failed && fwrite(w->pending, 1, w->n_pending, w->out) != w->n_pending)
+        w->failed = true;
+    w->n_pending = 0;
+}
+
 static void s_put(struct dw_jw *w, const char *s, size_t n)
 {
-    if (!w->failed && fwrite(s, 1, n, w->out) != n)
-        w->failed = true;
+    if (w->n_pending + n > sizeof(w->pending)) {
+        s_flush(w);
+        if (n > sizeof(w->pending)) {
+            if (!w->failed && fwrite(s, 1, n, w->out) != n)
+                w->failed = true;
+            return;
+        }
+    }
+    memcpy(w->pending + w->n_pending, s, n);
+    w->n_pending += n;
 }
 
 static void s_puts(struct dw_jw *w, const char *s) { s_put(w, s, strlen(s)); }
@@ -231,7 +246,8 @@ void dw_jw_kint(struct dw_jw *w, const char *key, long long v)
     dw_jw_int(w, v);
 }
 
-enum dw_status dw_jw_status(const struct dw_jw *w)
+enum dw_status dw_jw_status(struct dw_jw *w)
 {
+    s_flush(w);
     return w->failed || ferror(w->out) ? DW_E_IO : DW_OK;
 }

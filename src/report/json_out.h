@@ -3,8 +3,9 @@
  * jansson's json_dumpf gives with JSON_INDENT(2) | JSON_PRESERVE_ORDER |
  * JSON_ENSURE_ASCII, byte for byte (tests/unit/test_report.c checks it
  * against jansson). So a report of any size is written without building
- * its tree. Write errors are sticky: dw_jw_status says whether any write
- * failed. */
+ * its tree. Output is gathered in the writer and handed to the FILE in
+ * large pieces. Write errors are sticky: dw_jw_status says whether any
+ * write failed. */
 #ifndef DW_JSON_OUT_H
 #define DW_JSON_OUT_H
 
@@ -24,6 +25,8 @@ struct dw_jw {
     char close[DW_JW_MAX_DEPTH];    /* '}' or ']' for each open container */
     bool after_key;                 /* a key was written; its value comes next */
     bool failed;
+    size_t n_pending;               /* bytes in pending, not yet given to out */
+    char pending[8192];
 };
 
 void dw_jw_init(struct dw_jw *w, FILE *out);
@@ -42,7 +45,8 @@ void dw_jw_value(struct dw_jw *w, const json_t *v);
 /* Shorthands: key then value. */
 void dw_jw_kstring(struct dw_jw *w, const char *key, const char *s);
 void dw_jw_kint(struct dw_jw *w, const char *key, long long v);
-/* DW_OK, or DW_E_IO when a write failed. */
-enum dw_status dw_jw_status(const struct dw_jw *w);
+/* Gives what is pending to out, then DW_OK, or DW_E_IO when a write
+ * failed. Call it before writing to out past the writer, and at the end. */
+enum dw_status dw_jw_status(struct dw_jw *w);
 
 #endif

@@ -208,9 +208,9 @@ enum dw_status dw_report_json(FILE *out, const struct dw_report_meta *meta, cons
     struct dw_summary s;
     dw_summary_compute(f, &s);
     dw_rpt_json_tail(&w, &s, f->n);
-    if (fputc('\n', out) == EOF)
+    if (dw_jw_status(&w) != DW_OK || fputc('\n', out) == EOF)
         return DW_E_IO;
-    return dw_jw_status(&w);
+    return DW_OK;
 }
 
 json_t *dw_report_json_doc(const struct dw_report_meta *meta, const struct dw_findings *f)
