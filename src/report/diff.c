@@ -92,12 +92,15 @@ static void s_join(char *out, size_t len, struct s_list l)
 static void s_line(FILE *out, const char *tag, const struct dw_finding *o, const struct dw_finding *n,
                    const char *gone)
 {
+    /* Every entry has one side at least. */
     const struct dw_finding *f = n ? n : o;
+    if (!f)
+        return;
     fprintf(out, "  %-9s %-7s %-10s %s", tag, f->control->id, f->region, f->resource_id);
     if (o && n && o->status != n->status)
         fprintf(out, "  %s -> %s", dw_result_str(o->status), dw_result_str(n->status));
     else if (!n)
-        fprintf(out, "  %s -> %s", dw_result_str(o->status), gone);
+        fprintf(out, "  %s -> %s", dw_result_str(f->status), gone);
     else if (!o)
         fprintf(out, "  (new) %s", dw_result_str(n->status));
     fprintf(out, "\n            %s\n", f->reason);
