@@ -476,6 +476,7 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
             struct dw_findings batch = {0};
             dwi_audit_account_error(&batch, &accts[i], o->role_name);
             s_batch(o, au, &batch);
+            dw_findings_clean_up(&batch); /* streamed: the vector is kept for reuse */
             s_vec_push(&in->accounts, s_own(in, accts[i].id));
         }
     }
