@@ -619,8 +619,8 @@ static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
     e->doc.error_code = e->error_code;
 }
 
-/* Adds e to a table of entries (the files put in memory), which grows 4
- * times when it holds more than 2 entries a bucket, as the cache's does. */
+/* Adds e to a table of entries (the cache, or the files put in memory),
+ * which grows 4 times when it holds more than 2 entries a bucket. */
 static void s_insert(struct s_entry ***buckets, size_t *n_buckets, size_t *n, struct s_entry *e)
 {
     uint64_t h = s_hash(e->path) % *n_buckets;
@@ -675,26 +675,7 @@ const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, 
     }
     free(call);
     free(ekey);
-    e->next = s->buckets[h];
-    s->buckets[h] = e;
-    s->n_entries++;
-    if (s->n_entries > s->n_buckets * 2) {
-        size_t nb = s->n_buckets * 4;
-        struct s_entry **nbk = dw_xcalloc(nb, sizeof(*nbk));
-        for (size_t b = 0; b < s->n_buckets; b++) {
-            struct s_entry *x = s->buckets[b];
-            while (x) {
-                struct s_entry *n = x->next;
-                uint64_t nh = s_hash(x->path) % nb;
-                x->next = nbk[nh];
-                nbk[nh] = x;
-                x = n;
-            }
-        }
-        free(s->buckets);
-        s->buckets = nbk;
-        s->n_buckets = nb;
-    }
+    s_insert(&s->buckets, &s->n_buckets, &s->n_entries, e);
     return &e->doc;
 }
 
