@@ -245,6 +245,11 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
 
 /* The severity a control runs with under opts (override or its own). */
 enum dw_severity dw_scan_severity(const struct dw_scan_opts *opts, const struct dw_control *c);
+/* Whether the options select c: its id matches a --controls glob (or there
+ * are none), it is not excluded, and its severity (after overrides) is in
+ * the mask. The scan evaluates the selected controls that have an
+ * evaluator; the report records every selected one (ACCOUNT too). */
+bool dw_scan_selects(const struct dw_scan_opts *opts, const struct dw_control *c);
 
 /* True when the control id matches any of the globs (or there are none). */
 bool dw_control_selected(const struct dw_control *c, const char **globs, size_t n);

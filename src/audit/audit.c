@@ -58,14 +58,8 @@ static void s_selection(const struct dw_scan_opts *so, struct dw_audit_int *in)
     in->run_controls = dw_xcalloc(n + 1, sizeof(*in->run_controls));
     for (size_t i = 0; i < n; i++) {
         const struct dw_control *c = dw_registry_get(so->extra, so->n_extra, i);
-        if (!dw_control_selected(c, so->controls, so->n_controls))
-            continue;
-        if (so->n_exclude && dw_control_selected(c, (const char **)so->exclude, so->n_exclude))
-            continue;
-        enum dw_severity sev = dw_scan_severity(so, c);
-        if (so->severity_mask && !(so->severity_mask & (1u << sev)))
-            continue;
-        in->run_controls[in->n_run_controls++] = c->id;
+        if (dw_scan_selects(so, c))
+            in->run_controls[in->n_run_controls++] = c->id;
     }
 }
 

@@ -23,6 +23,16 @@ enum dw_severity dw_scan_severity(const struct dw_scan_opts *opts, const struct 
     return c->severity;
 }
 
+bool dw_scan_selects(const struct dw_scan_opts *opts, const struct dw_control *c)
+{
+    if (!dw_control_selected(c, opts->controls, opts->n_controls))
+        return false;
+    if (opts->n_exclude && dw_control_selected(c, (const char **)opts->exclude, opts->n_exclude))
+        return false;
+    enum dw_severity sev = dw_scan_severity(opts, c);
+    return !opts->severity_mask || (opts->severity_mask & (1u << sev));
+}
+
 /* One control the scan evaluates. */
 struct s_sel {
     const struct dw_control *c;
@@ -120,14 +130,9 @@ static struct s_sel *s_selection(const struct dw_scan_opts *opts, size_t *n)
         dw_eval_fn eval = c->custom ? dwi_eval_custom : c->eval;
         if (!eval)
             continue;
-        if (!dw_control_selected(c, opts->controls, opts->n_controls))
+        if (!dw_scan_selects(opts, c))
             continue;
-        if (opts->n_exclude && dw_control_selected(c, (const char **)opts->exclude, opts->n_exclude))
-            continue;
-        enum dw_severity sev = dw_scan_severity(opts, c);
-        if (opts->severity_mask && !(opts->severity_mask & (1u << sev)))
-            continue;
-        sel[(*n)++] = (struct s_sel){c, eval, sev, 0};
+        sel[(*n)++] = (struct s_sel){c, eval, dw_scan_severity(opts, c), 0};
     }
     s_last_uses(sel, *n);
     return sel;

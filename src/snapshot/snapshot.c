@@ -704,6 +704,20 @@ static int s_strcmp_p(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The length of the key a file name records (name less .json or
+ * .error.json), or 0 when it records none (another name, or a hidden one). */
+static size_t s_key_len(const char *name)
+{
+    size_t len = strlen(name);
+    if (name[0] == '.')
+        return 0;
+    if (len > 11 && strcmp(name + len - 11, ".error.json") == 0)
+        return len - 11;
+    if (len > 5 && strcmp(name + len - 5, ".json") == 0)
+        return len - 5;
+    return 0;
+}
+
 /* dw_snapshot_keys of a snapshot in memory: the names of the files put
  * directly below region/service/command/. */
 static char **s_keys_mem(const struct dw_snapshot *s, const char *region, const char *service, const char *command)
@@ -718,13 +732,8 @@ static char **s_keys_mem(const struct dw_snapshot *s, const char *region, const 
                 continue;
             any = true; /* the folder exists */
             const char *name = e->path + rlen;
-            size_t len = strlen(name);
-            size_t cut = 0;
-            if (len > 11 && strcmp(name + len - 11, ".error.json") == 0)
-                cut = len - 11;
-            else if (len > 5 && strcmp(name + len - 5, ".json") == 0)
-                cut = len - 5;
-            if (!cut || name[0] == '.' || memchr(name, '/', len))
+            size_t cut = s_key_len(name);
+            if (!cut || strchr(name, '/'))
                 continue;
             if (n == cap) {
                 cap *= 2;
@@ -773,13 +782,8 @@ char **dw_snapshot_keys(struct dw_snapshot *s, const char *region, const char *s
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         const char *name = e->d_name;
-        size_t len = strlen(name);
-        size_t cut = 0;
-        if (len > 11 && strcmp(name + len - 11, ".error.json") == 0)
-            cut = len - 11;
-        else if (len > 5 && strcmp(name + len - 5, ".json") == 0)
-            cut = len - 5;
-        if (!cut || name[0] == '.')
+        size_t cut = s_key_len(name);
+        if (!cut)
             continue;
         char *key = s_key_decode(name, cut);
         bool dup = false;
