@@ -485,7 +485,13 @@ static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
         s_enqueue(h, r, true);
         return;
     }
-    if (r->attempts - r->throttled < h->o.max_attempts && dw_http_should_retry(r)) {
+    /* A throttle that is not free still gets two tries more than other
+     * failures: at the start of a burst every call of an endpoint is
+     * throttled before its limiter has slowed, so none is answered between
+     * a call's throttles (live/test_throttled lost 2 of 320 calls so, once
+     * in five CI runs). An endpoint that throttles every try still fails. */
+    int budget = h->o.max_attempts + (is_throttle ? 2 : 0);
+    if (r->attempts - r->throttled < budget && dw_http_should_retry(r)) {
         /* Full jitter: sleep uniformly in [0, min(cap, base * 2^(attempt-1))]. */
         int64_t base = h->o.retry_base_ms > 0 ? h->o.retry_base_ms : 1000;
         int64_t cap = 20000;
