@@ -110,6 +110,38 @@ char *dw_report_asff_batch(const struct dw_report_meta *meta, const struct dw_fi
  * table, remediation commands. */
 enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f);
 
+/* Findings as the writers read them (report/fsrc.c): a run's findings in
+ * memory, or a spool, the findings of a stream written batch by batch to
+ * unnamed temporary files and read back one at a time, so a report in any
+ * format is written from a run of any size while holding one finding.
+ * Either keeps counts per control, region and account as findings come,
+ * so a writer knows every total before its first line. */
+struct dw_fsrc;
+/* A source of f's findings (borrowed: f must outlive it). */
+struct dw_fsrc *dw_fsrc_memory(const struct dw_findings *f);
+/* An empty spool; DW_E_IO when the temporary file cannot be made. */
+enum dw_status dw_fsrc_spool_new(struct dw_fsrc **out, struct dw_error *err);
+/* Appends the batch to a spool (copied: the batch may be freed after).
+ * DW_E_IO on a write error (sticky); DW_E_USAGE on a memory source or a
+ * spool already read. */
+enum dw_status dw_fsrc_add(struct dw_fsrc *s, const struct dw_findings *batch);
+size_t dw_fsrc_total(const struct dw_fsrc *s);
+/* Calls fn with the findings in order, up to size at a time (the last
+ * batch may be smaller; a source of no findings gives one empty batch). */
+enum dw_status dw_fsrc_batches(struct dw_fsrc *s, size_t size,
+                               enum dw_status (*fn)(void *user, const struct dw_findings *batch), void *user);
+void dw_fsrc_free(struct dw_fsrc *s);
+
+/* The writers above, from a source: what they write on dw_fsrc_memory(f)
+ * is what the versions taking f write. */
+enum dw_status dw_report_text_src(FILE *out, const struct dw_report_meta *meta, struct dw_fsrc *s,
+                                  const struct dw_text_opts *opts);
+enum dw_status dw_report_junit_src(FILE *out, struct dw_fsrc *s);
+enum dw_status dw_report_matrix_src(FILE *out, struct dw_fsrc *s, enum dw_csf_version v, bool markdown);
+enum dw_status dw_report_sarif_src(FILE *out, const struct dw_report_meta *meta, struct dw_fsrc *s);
+enum dw_status dw_report_ocsf_src(FILE *out, const struct dw_report_meta *meta, struct dw_fsrc *s);
+enum dw_status dw_report_html_src(FILE *out, const struct dw_report_meta *meta, struct dw_fsrc *s);
+
 /* Reports written as the findings are made, so a run keeps none of them
  * (dw_audit_opts.on_findings): the JSON report and CSV. Each batch is
  * written as it comes; finish writes what depends on the whole run (the

@@ -68,8 +68,12 @@ bool cli_color_wanted(const struct cli_args *a, FILE *f);
  * takes --status, --quiet and the colour). Returns 0 when it is complete. */
 struct dw_report_meta;
 struct dw_findings;
+struct dw_fsrc;
 int cli_render(const struct cli_args *a, struct cli_output *o, const struct dw_report_meta *meta,
                const struct dw_findings *f);
+/* The same from a finding source (a scan's spool, say). */
+int cli_render_src(const struct cli_args *a, struct cli_output *o, const struct dw_report_meta *meta,
+                   struct dw_fsrc *src);
 
 /* --security-hub: imports the findings and prints what Security Hub took.
  * Returns 0 when every finding was imported. */

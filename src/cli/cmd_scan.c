@@ -133,31 +133,58 @@ static void s_note(void *user, const char *line, bool is_warning)
     fprintf(stderr, "dbward: %s%s\n", is_warning ? "warning: " : "", line);
 }
 
-/* Streamed outputs: every output is a stream when each can be one (JSON,
- * CSV) and nothing else needs the findings at the end (--db,
- * --security-hub); the run then keeps none of them. */
+/* Streamed outputs, unless something needs every finding at the end
+ * (--db, --security-hub): the run then keeps none of them. JSON and CSV
+ * are written batch by batch as findings come (v[i] for output i); every
+ * other format is written at the end from one spool of the findings that
+ * all of them share (a NULL v[i]). */
 struct s_streams {
     struct dw_report_stream *v[17];
+    struct dw_fsrc *spool;
     size_t n;
     bool failed;
 };
 
 static bool s_can_stream(const struct cli_args *a, const struct cli_outputs *outs)
 {
-    if (a->db || a->security_hub || getenv("DBWARD_NO_STREAM"))
-        return false;
-    for (size_t i = 0; i < outs->n; i++) {
-        if (!dw_report_can_stream(outs->v[i].format))
-            return false;
-    }
-    return outs->n > 0;
+    return !a->db && !a->security_hub && !getenv("DBWARD_NO_STREAM") && outs->n > 0;
 }
 
 static void s_stream_batch(void *user, const struct dw_findings *batch)
 {
     struct s_streams *st = user;
-    for (size_t i = 0; i < st->n; i++)
-        st->failed |= dw_report_stream_add(st->v[i], batch) != DW_OK;
+    for (size_t i = 0; i < st->n; i++) {
+        if (st->v[i])
+            st->failed |= dw_report_stream_add(st->v[i], batch) != DW_OK;
+    }
+    if (st->spool)
+        st->failed |= dw_fsrc_add(st->spool, batch) != DW_OK;
+}
+
+static enum dw_status s_streams_open(struct s_streams *st, const struct cli_outputs *outs, struct dw_error *err)
+{
+    for (size_t i = 0; i < outs->n; i++, st->n++) {
+        if (dw_report_can_stream(outs->v[i].format)) {
+            if (dw_report_stream_new(outs->v[i].format, outs->v[i].f, &st->v[i], err))
+                return DW_E_IO;
+        } else if (!st->spool && dw_fsrc_spool_new(&st->spool, err)) {
+            return DW_E_IO;
+        }
+    }
+    return DW_OK;
+}
+
+/* Ends output i of a streamed run. */
+static int s_stream_end(const struct cli_args *a, struct s_streams *st, struct cli_output *o, size_t i,
+                        const struct dw_report_meta *meta)
+{
+    if (st->v[i])
+        return cli_output_end(o, !st->failed && dw_report_stream_finish(st->v[i], meta) == DW_OK);
+    if (st->failed) {
+        cli_output_end(o, false);
+        return -1;
+    }
+    return cli_render_src(a, o, meta, st->spool);
 }
 
 int cli_cmd_scan(struct cli_args *a)
@@ -240,12 +267,9 @@ int cli_cmd_scan(struct cli_args *a)
         s_live_opts(a, &ao.live);
     struct s_streams st = {0};
     if (s_can_stream(a, &outs)) {
-        for (size_t i = 0; i < outs.n; i++) {
-            if (dw_report_stream_new(outs.v[i].format, outs.v[i].f, &st.v[st.n], &err)) {
-                cli_print_error(&err);
-                goto out_streams;
-            }
-            st.n++;
+        if (s_streams_open(&st, &outs, &err)) {
+            cli_print_error(&err);
+            goto out_streams;
         }
         ao.on_findings = s_stream_batch;
         ao.user = &st;
@@ -270,7 +294,7 @@ int cli_cmd_scan(struct cli_args *a)
     with_trend.trend = trend;
     for (size_t i = 0; i < outs.n; i++) {
         if (st.n)
-            bad |= cli_output_end(&outs.v[i], !st.failed && dw_report_stream_finish(st.v[i], meta) == DW_OK);
+            bad |= s_stream_end(a, &st, &outs.v[i], i, meta);
         else
             bad |= cli_render(a, &outs.v[i], &with_trend, findings);
     }
@@ -287,6 +311,7 @@ int cli_cmd_scan(struct cli_args *a)
 out_streams:
     for (size_t i = 0; i < st.n; i++)
         dw_report_stream_free(st.v[i]);
+    dw_fsrc_free(st.spool);
 out:
     cli_outputs_abort(&outs);
     dw_audit_free(au);

@@ -24,38 +24,73 @@ bool cli_color_wanted(const struct cli_args *a, FILE *f)
     return isatty(fileno(f));
 }
 
-/* ASFF files beyond the first: PATH-2, PATH-3, ... (the number before the
- * extension), so each file is one batch-import-findings call as it stands. */
-static bool s_asff_parts(const char *path, const struct dw_report_meta *meta, const struct dw_findings *f)
+/* ASFF on a file: the first batch of DW_ASFF_BATCH findings in it, each
+ * further one in PATH-2, PATH-3, ... (the number before the extension),
+ * so each file is one batch-import-findings call as it stands. On
+ * stdout, a stream: one batch per line. */
+struct s_asff {
+    struct cli_output *o;
+    const struct dw_report_meta *meta;
+    size_t part;
+    bool bad;
+};
+
+static enum dw_status s_asff_batch(void *user, const struct dw_findings *batch)
 {
-    bool ok = true;
-    for (size_t i = DW_ASFF_BATCH, part = 2; i < f->n; i += DW_ASFF_BATCH, part++) {
-        char name[4096];
-        const char *slash = strrchr(path, '/');
-        const char *dot = strrchr(path, '.');
-        if (dot && slash && dot < slash)
-            dot = NULL;
-        if (dot && dot != path && dot[-1] != '/')
-            snprintf(name, sizeof(name), "%.*s-%zu%s", (int)(dot - path), path, part, dot);
-        else
-            snprintf(name, sizeof(name), "%s-%zu", path, part);
-        struct cli_out o;
-        FILE *fp = cli_out_open(&o, name);
-        if (!fp) {
-            ok = false;
-            continue;
-        }
-        enum dw_status wrc = dw_report_asff(fp, meta, f, i, DW_ASFF_BATCH, false);
-        if (cli_out_close(&o, wrc == DW_OK) != 0) {
-            fprintf(stderr, "dbward: could not write %s\n", name);
-            ok = false;
-        }
+    struct s_asff *w = user;
+    size_t part = ++w->part;
+    if (!w->o->path || part == 1)
+        return dw_report_asff(w->o->f, w->meta, batch, 0, DW_ASFF_BATCH, !w->o->path);
+    char name[4096];
+    const char *path = w->o->path;
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    if (dot && slash && dot < slash)
+        dot = NULL;
+    if (dot && dot != path && dot[-1] != '/')
+        snprintf(name, sizeof(name), "%.*s-%zu%s", (int)(dot - path), path, part, dot);
+    else
+        snprintf(name, sizeof(name), "%s-%zu", path, part);
+    struct cli_out o;
+    FILE *fp = cli_out_open(&o, name);
+    if (!fp) {
+        w->bad = true;
+        return DW_OK; /* the other parts are still written */
     }
-    return ok;
+    enum dw_status wrc = dw_report_asff(fp, w->meta, batch, 0, DW_ASFF_BATCH, false);
+    if (cli_out_close(&o, wrc == DW_OK) != 0) {
+        fprintf(stderr, "dbward: could not write %s\n", name);
+        w->bad = true;
+    }
+    return DW_OK;
 }
 
-int cli_render(const struct cli_args *a, struct cli_output *o, const struct dw_report_meta *meta,
-               const struct dw_findings *f)
+struct s_to_stream {
+    struct dw_report_stream *s;
+};
+
+static enum dw_status s_stream_batch(void *user, const struct dw_findings *batch)
+{
+    return dw_report_stream_add(((struct s_to_stream *)user)->s, batch);
+}
+
+/* JSON or CSV from a source: through the stream writer, batch by batch. */
+static enum dw_status s_streamed(struct cli_output *o, const struct dw_report_meta *meta, struct dw_fsrc *src)
+{
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    struct s_to_stream t = {NULL};
+    enum dw_status rc = dw_report_stream_new(o->format, o->f, &t.s, &err);
+    if (!rc)
+        rc = dw_fsrc_batches(src, 256, s_stream_batch, &t);
+    if (!rc)
+        rc = dw_report_stream_finish(t.s, meta);
+    dw_report_stream_free(t.s);
+    return rc;
+}
+
+int cli_render_src(const struct cli_args *a, struct cli_output *o, const struct dw_report_meta *meta,
+                   struct dw_fsrc *src)
 {
     FILE *out = o->f;
     const char *fmt = o->format;
@@ -67,31 +102,39 @@ int cli_render(const struct cli_args *a, struct cli_output *o, const struct dw_r
             .status_mask = a->status_mask,
             .quiet = a->quiet,
         };
-        rc = dw_report_text_opts(out, meta, f, &to);
-    } else if (strcmp(fmt, "json") == 0) {
-        rc = dw_report_json(out, meta, f);
-    } else if (strcmp(fmt, "csv") == 0) {
-        rc = dw_report_csv(out, f);
+        rc = dw_report_text_src(out, meta, src, &to);
+    } else if (strcmp(fmt, "json") == 0 || strcmp(fmt, "csv") == 0) {
+        rc = s_streamed(o, meta, src);
     } else if (strcmp(fmt, "junit") == 0) {
-        rc = dw_report_junit(out, f);
+        rc = dw_report_junit_src(out, src);
     } else if (strcmp(fmt, "sarif") == 0) {
-        rc = dw_report_sarif(out, meta, f);
+        rc = dw_report_sarif_src(out, meta, src);
     } else if (strcmp(fmt, "ocsf") == 0) {
-        rc = dw_report_ocsf(out, meta, f);
+        rc = dw_report_ocsf_src(out, meta, src);
     } else if (strcmp(fmt, "html") == 0) {
-        rc = dw_report_html(out, meta, f);
-    } else if (strcmp(fmt, "asff") == 0 && !o->path) {
-        /* On stdout, a stream: one batch per line, each one call. */
-        for (size_t i = 0; !rc && (i == 0 || i < f->n); i += DW_ASFF_BATCH)
-            rc = dw_report_asff(out, meta, f, i, DW_ASFF_BATCH, true);
+        rc = dw_report_html_src(out, meta, src);
     } else if (strcmp(fmt, "asff") == 0) {
-        rc = dw_report_asff(out, meta, f, 0, DW_ASFF_BATCH, false);
-        more = s_asff_parts(o->path, meta, f);
+        struct s_asff w = {o, meta, 0, false};
+        rc = dw_fsrc_batches(src, DW_ASFF_BATCH, s_asff_batch, &w);
+        more = !w.bad;
     } else {
-        rc = dw_report_matrix(out, f, a->framework, strcmp(fmt, "matrix-md") == 0);
+        rc = dw_report_matrix_src(out, src, a->framework, strcmp(fmt, "matrix-md") == 0);
     }
     int end = cli_output_end(o, rc == DW_OK);
     return end == 0 && more ? 0 : -1;
+}
+
+int cli_render(const struct cli_args *a, struct cli_output *o, const struct dw_report_meta *meta,
+               const struct dw_findings *f)
+{
+    if (strcmp(o->format, "json") == 0 || strcmp(o->format, "csv") == 0) {
+        enum dw_status rc = strcmp(o->format, "json") == 0 ? dw_report_json(o->f, meta, f) : dw_report_csv(o->f, f);
+        return cli_output_end(o, rc == DW_OK) == 0 ? 0 : -1;
+    }
+    struct dw_fsrc *src = dw_fsrc_memory(f);
+    int rc = cli_render_src(a, o, meta, src);
+    dw_fsrc_free(src);
+    return rc;
 }
 
 int cli_security_hub(const struct cli_args *a, const struct dw_report_meta *meta, const struct dw_findings *f)

@@ -59,31 +59,13 @@ static const char s_style[] =
     "tr.f.hide{display:table-row}td.res .full{display:inline;word-break:break-all}td.res .short{display:none}"
     ".chart,.card,table.cmp,tr{break-inside:avoid}details.fix>*{display:block}a{color:#000}}";
 
-/* Sorts the page's rows: failures first, then errors, then by severity. */
-static const struct dw_findings *s_sort_src;
+/* The page's rows: failures first, then errors, muted, passes and what
+ * does not apply; within a status by severity (critical first), then by
+ * control id, then in the order the findings were made (region by region). */
 static int s_rank(enum dw_result r)
 {
     static const int rank[DW_RESULT_COUNT] = {3, 0, 1, 4, 2};
     return rank[r];
-}
-static int s_cmp(const void *a, const void *b)
-{
-    const struct dw_finding *x = &s_sort_src->v[*(const size_t *)a];
-    const struct dw_finding *y = &s_sort_src->v[*(const size_t *)b];
-    if (s_rank(x->status) != s_rank(y->status))
-        return s_rank(x->status) - s_rank(y->status);
-    if (x->severity != y->severity)
-        return (int)y->severity - (int)x->severity;
-    int c = strcmp(x->control->id, y->control->id);
-    if (c)
-        return c;
-    c = strcmp(x->region, y->region);
-    if (c)
-        return c;
-    c = strcmp(x->resource_id, y->resource_id);
-    if (c)
-        return c;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
 static void s_chart_severity(FILE *out, const struct dw_summary *sum)
@@ -126,26 +108,23 @@ static void s_chart_severity(FILE *out, const struct dw_summary *sum)
     fputs("\n</svg></div>\n", out);
 }
 
-static void s_chart_controls(FILE *out, const struct dw_findings *f)
+static void s_chart_controls(FILE *out, struct dw_fsrc *src)
 {
     const struct dw_control *ids[128];
     enum dw_severity sev[128];
     size_t fails[128], n = 0, max = 1;
-    for (size_t i = 0; i < f->n; i++) {
-        if (f->v[i].status != DW_FAIL)
+    /* The controls with a failure, in order of their first one. */
+    for (size_t c = 0; c < dw_fsrc_n_ctl(src); c++) {
+        const struct dw_fsrc_ctl *k = dw_fsrc_ctl(src, c);
+        if (k->fail_rank >= 128)
             continue;
-        size_t k = 0;
-        while (k < n && ids[k] != f->v[i].control)
-            k++;
-        if (k == n) {
-            if (n == 128)
-                continue;
-            ids[n] = f->v[i].control;
-            sev[n] = f->v[i].severity; /* the run's, after dbward.yaml's overrides */
-            fails[n++] = 0;
-        }
-        if (++fails[k] > max)
-            max = fails[k];
+        ids[k->fail_rank] = k->control;
+        sev[k->fail_rank] = k->fail_severity; /* the run's, after dbward.yaml's overrides */
+        fails[k->fail_rank] = k->by_status[DW_FAIL];
+        if (k->fail_rank >= n)
+            n = k->fail_rank + 1;
+        if (k->by_status[DW_FAIL] > max)
+            max = k->by_status[DW_FAIL];
     }
     /* The most severe first, then the most failures; insertion sort keeps
      * ties in catalog order. A low tag control never outranks a critical one. */
@@ -183,14 +162,16 @@ static void s_chart_controls(FILE *out, const struct dw_findings *f)
     fputs("</svg></div>\n", out);
 }
 
-static void s_chart_csf(FILE *out, const struct dw_findings *f)
+static void s_chart_csf(FILE *out, struct dw_fsrc *src)
 {
     size_t grid[DW_CSF_FUNCTIONS + 1][DW_RESULT_COUNT];
     memset(grid, 0, sizeof(grid));
     size_t max = 1;
-    for (size_t i = 0; i < f->n; i++) {
+    /* Each finding counts once under each function of its control. */
+    for (size_t c = 0; c < dw_fsrc_n_ctl(src); c++) {
+        const struct dw_fsrc_ctl *x = dw_fsrc_ctl(src, c);
         struct dw_csf_list l;
-        dw_control_csf2(f->v[i].control, &l);
+        dw_control_csf2(x->control, &l);
         bool seen[DW_CSF_FUNCTIONS + 1] = {false};
         for (size_t k = 0; k < l.n; k++) {
             int row = dw_csf_function_of(l.v[k]);
@@ -199,8 +180,11 @@ static void s_chart_csf(FILE *out, const struct dw_findings *f)
             if (seen[row])
                 continue;
             seen[row] = true;
-            if (++grid[row][f->v[i].status] > max)
-                max = grid[row][f->v[i].status];
+            for (int r = 0; r < DW_RESULT_COUNT; r++) {
+                grid[row][r] += x->by_status[r];
+                if (grid[row][r] > max)
+                    max = grid[row][r];
+            }
         }
     }
     const int cw = 64, ch = 24, left = 80;
@@ -353,7 +337,7 @@ static void s_trend(FILE *out, const struct dw_report_meta *meta, const struct d
 /* The first screen: failures by severity, then compliance per control
  * (the most severe first, the least compliant first within a severity),
  * per NIST CSF subcategory and per region. */
-static void s_overview(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
+static void s_overview(FILE *out, const struct dw_report_meta *meta, struct dw_fsrc *src,
                        const struct dw_summary *sum)
 {
     fputs("<div class=\"cards sevcards\" id=\"fail-by-severity\">", out);
@@ -366,19 +350,15 @@ static void s_overview(FILE *out, const struct dw_report_meta *meta, const struc
     s_trend(out, meta, sum);
     fputs("<div class=\"overview\">\n", out);
     /* Per control. */
-    size_t nc = 0;
-    const struct dw_control **ctl = dw_xcalloc(f->n + 1, sizeof(*ctl));
-    enum dw_severity *sev = dw_xcalloc(f->n + 1, sizeof(*sev));
-    size_t (*cnt)[DW_RESULT_COUNT] = dw_xcalloc(f->n + 1, sizeof(*cnt));
-    for (size_t i = 0; i < f->n; i++) {
-        size_t k = 0;
-        while (k < nc && ctl[k] != f->v[i].control)
-            k++;
-        if (k == nc) {
-            ctl[nc] = f->v[i].control;
-            sev[nc++] = f->v[i].severity;
-        }
-        cnt[k][f->v[i].status]++;
+    size_t nc = dw_fsrc_n_ctl(src);
+    const struct dw_control **ctl = dw_xcalloc(nc + 1, sizeof(*ctl));
+    enum dw_severity *sev = dw_xcalloc(nc + 1, sizeof(*sev));
+    size_t (*cnt)[DW_RESULT_COUNT] = dw_xcalloc(nc + 1, sizeof(*cnt));
+    for (size_t k = 0; k < nc; k++) {
+        const struct dw_fsrc_ctl *x = dw_fsrc_ctl(src, k);
+        ctl[k] = x->control;
+        sev[k] = x->severity;
+        memcpy(cnt[k], x->by_status, sizeof(cnt[k]));
     }
     size_t *order = dw_xcalloc(nc + 1, sizeof(*order));
     for (size_t i = 0; i < nc; i++)
@@ -415,33 +395,20 @@ static void s_overview(FILE *out, const struct dw_report_meta *meta, const struc
     s_csf_table(out, ctl, cnt, nc, DW_CSF_2_0);
     s_csf_table(out, ctl, cnt, nc, DW_CSF_1_1);
     /* Per region. */
-    const char **regs = dw_xcalloc(f->n + 1, sizeof(*regs));
-    size_t nr = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        size_t m = 0;
-        while (m < nr && strcmp(regs[m], f->v[i].region) != 0)
-            m++;
-        if (m == nr)
-            regs[nr++] = f->v[i].region;
-    }
     fputs("<div><h2 class=\"sec\">Per region</h2><table class=\"cmp\" id=\"regions\"><thead><tr><th>region</th>", out);
     s_counts_head(out);
     fputs("</tr></thead><tbody>\n", out);
-    for (size_t m = 0; m < nr; m++) {
-        size_t c[DW_RESULT_COUNT] = {0};
-        for (size_t i = 0; i < f->n; i++) {
-            if (strcmp(f->v[i].region, regs[m]) == 0)
-                c[f->v[i].status]++;
-        }
+    for (size_t m = 0; m < dw_fsrc_n_regions(src); m++) {
+        size_t c[DW_RESULT_COUNT];
+        const char *name = dw_fsrc_region(src, m, c);
         fputs("<tr><td>", out);
-        s_esc(out, regs[m]);
+        s_esc(out, name);
         fputs("</td>", out);
         s_counts_cells(out, c);
         s_pct(out, c);
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table></div>\n</div>\n", out);
-    free(regs);
     free(order);
     free(cnt);
     free(sev);
@@ -543,10 +510,59 @@ static void s_row(FILE *out, const struct dw_finding *x)
     fputs("</td></tr>\n", out);
 }
 
+static enum dw_status s_row_one(void *user, const struct dw_finding *x, size_t ctl)
+{
+    (void)ctl;
+    s_row(user, x);
+    return DW_OK;
+}
+
+static int s_ctl_id_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const struct dw_fsrc_ctl *const *)a)->control->id,
+                  (*(const struct dw_fsrc_ctl *const *)b)->control->id);
+}
+
+/* The table's rows in the page's order (s_rank): a replay per status,
+ * severity and control that has findings. */
+static enum dw_status s_rows(FILE *out, struct dw_fsrc *src)
+{
+    size_t nc = dw_fsrc_n_ctl(src);
+    const struct dw_fsrc_ctl **by_id = dw_xcalloc(nc + 1, sizeof(*by_id));
+    for (size_t k = 0; k < nc; k++)
+        by_id[k] = dw_fsrc_ctl(src, k);
+    qsort(by_id, nc, sizeof(*by_id), s_ctl_id_cmp);
+    static const enum dw_result by_rank[DW_RESULT_COUNT] = {DW_FAIL, DW_ERROR, DW_MUTED, DW_PASS,
+                                                            DW_NOT_APPLICABLE};
+    enum dw_status rc = DW_OK;
+    for (int r = 0; r < DW_RESULT_COUNT && !rc; r++) {
+        for (int v = DW_SEV_COUNT - 1; v >= 0 && !rc; v--) {
+            for (size_t i = 0; i < nc && !rc; i++) {
+                if (!by_id[i]->n[v][by_rank[r]])
+                    continue;
+                size_t k = 0;
+                while (dw_fsrc_ctl(src, k) != by_id[i])
+                    k++;
+                rc = dw_fsrc_each(src, k, (int)by_rank[r], v, s_row_one, out);
+            }
+        }
+    }
+    free(by_id);
+    return rc;
+}
+
 enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f)
 {
-    struct dw_summary sum;
-    dw_summary_compute(f, &sum);
+    struct dw_fsrc *src = dw_fsrc_memory(f);
+    enum dw_status rc = dw_report_html_src(out, meta, src);
+    dw_fsrc_free(src);
+    return rc;
+}
+
+enum dw_status dw_report_html_src(FILE *out, const struct dw_report_meta *meta, struct dw_fsrc *src)
+{
+    struct dw_summary sum = *dw_fsrc_summary(src);
+    size_t total = dw_fsrc_total(src);
     const char *acct = meta->account_id ? meta->account_id : "unknown";
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -571,9 +587,9 @@ enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, cons
     fputs(" &middot; source ", out);
     s_esc(out, meta->source ? meta->source : "");
     fputs("</p></header>\n<main>\n<section id=\"overview\">\n", out);
-    s_overview(out, meta, f, &sum);
+    s_overview(out, meta, src, &sum);
     fputs("</section>\n<section id=\"summary\">\n<div class=\"cards\">", out);
-    fprintf(out, "<div class=\"card\" id=\"count-total\"><b>%zu</b>findings</div>", f->n);
+    fprintf(out, "<div class=\"card\" id=\"count-total\"><b>%zu</b>findings</div>", total);
     for (int r = 0; r < DW_RESULT_COUNT; r++)
         fprintf(out, "<div class=\"card\" id=\"count-%s\" style=\"border-top:4px solid %s\"><b>%zu</b>%s</div>",
                 dw_result_str((enum dw_result)r), s_color[r], sum.by_status[r], dw_result_str((enum dw_result)r));
@@ -586,7 +602,7 @@ enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, cons
         fputs("</tr></thead><tbody>\n", out);
         for (size_t k = 0; k < meta->n_accounts; k++) {
             size_t c[DW_RESULT_COUNT];
-            dw_rpt_account_counts(f, meta->accounts[k], c);
+            dw_fsrc_account_counts(src, meta->accounts[k], c);
             fputs("<tr><td>", out);
             s_esc(out, meta->accounts[k]);
             fputs("</td>", out);
@@ -598,8 +614,8 @@ enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, cons
     }
     fputs("<div class=\"charts\">\n", out);
     s_chart_severity(out, &sum);
-    s_chart_controls(out, f);
-    s_chart_csf(out, f);
+    s_chart_controls(out, src);
+    s_chart_csf(out, src);
     fputs("</div>\n</section>\n<section id=\"findings\">\n<h2 class=\"sec\">Findings</h2>\n", out);
     /* The radio inputs come before the filters and the table so CSS
      * sibling selectors can filter without a script. */
@@ -609,7 +625,7 @@ enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, cons
                 i == 0 ? " checked" : "");
     fputs("\n<div class=\"filters\">Status:", out);
     for (size_t i = 0; i < 6; i++) {
-        size_t n = f->n;
+        size_t n = total;
         if (i) {
             for (int r = 0; r < DW_RESULT_COUNT; r++)
                 if (strcmp(st_ids[i], dw_result_str((enum dw_result)r)) == 0)
@@ -623,34 +639,21 @@ enum dw_status dw_report_html(FILE *out, const struct dw_report_meta *meta, cons
     for (int v = DW_SEV_COUNT - 1; v >= 0; v--)
         fprintf(out, "<option>%s</option>", dw_severity_str((enum dw_severity)v));
     fputs("</select><select id=\"reg\" aria-label=\"Region\"><option value=\"\">any region</option>", out);
-    const char *seen[128];
-    size_t n_seen = 0;
-    for (size_t i = 0; i < f->n && n_seen < 128; i++) {
-        size_t k = 0;
-        while (k < n_seen && strcmp(seen[k], f->v[i].region) != 0)
-            k++;
-        if (k == n_seen) {
-            seen[n_seen++] = f->v[i].region;
-            fputs("<option>", out);
-            s_esc(out, f->v[i].region);
-            fputs("</option>", out);
-        }
+    for (size_t k = 0; k < dw_fsrc_n_regions(src) && k < 128; k++) {
+        size_t c[DW_RESULT_COUNT];
+        fputs("<option>", out);
+        s_esc(out, dw_fsrc_region(src, k, c));
+        fputs("</option>", out);
     }
-    fprintf(out, "</select>shown: <b id=\"shown\">%zu</b></span></div>\n", f->n);
+    fprintf(out, "</select>shown: <b id=\"shown\">%zu</b></span></div>\n", total);
     fputs("<div class=\"wrap\"><table id=\"findings-table\">\n<thead><tr>", out);
     static const char *const cols[] = {"Status", "Severity", "Control", "Resource", "Region", "Account", "Reason and fix"};
     for (int i = 0; i < 7; i++)
         fprintf(out, "<th><button type=\"button\" data-col=\"%d\">%s</button></th>", i, cols[i]);
     fputs("</tr></thead>\n<tbody>\n", out);
-    size_t *order = dw_xcalloc(f->n ? f->n : 1, sizeof(*order));
-    for (size_t i = 0; i < f->n; i++)
-        order[i] = i;
-    s_sort_src = f;
-    qsort(order, f->n, sizeof(*order), s_cmp);
-    s_sort_src = NULL;
-    for (size_t i = 0; i < f->n; i++)
-        s_row(out, &f->v[order[i]]);
-    free(order);
+    enum dw_status rc = s_rows(out, src);
+    if (rc)
+        return rc;
     fprintf(out, "</tbody>\n</table></div>\n</section>\n</main>\n<footer>dbward %s (%s). This page needs no network; "
                  "the status filter works without JavaScript.</footer>\n<script>\n%s</script>\n</body>\n</html>\n",
             dw_version(), dw_git_commit(), s_script);

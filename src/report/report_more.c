@@ -138,82 +138,77 @@ static void s_xml(FILE *out, const char *s)
     dw_rpt_markup(out, s, "&apos;", "?");
 }
 
-enum dw_status dw_report_junit(FILE *out, const struct dw_findings *f)
+static enum dw_status s_testcase(void *user, const struct dw_finding *x, size_t ctl)
 {
-    struct dw_summary sum;
-    dw_summary_compute(f, &sum);
+    (void)ctl;
+    FILE *out = user;
+    fputs("    <testcase classname=\"", out);
+    s_xml(out, x->control->id);
+    fputs("\" name=\"", out);
+    s_xml(out, x->resource_id);
+    fputs(" (", out);
+    s_xml(out, x->region);
+    fputs(")\"", out);
+    if (x->status == DW_PASS) {
+        fputs("/>\n", out);
+        return DW_OK;
+    }
+    fputs(">\n      <", out);
+    const char *tag = x->status == DW_FAIL ? "failure" : x->status == DW_ERROR ? "error" : "skipped";
+    fputs(tag, out);
+    fputs(" message=\"", out);
+    s_xml(out, x->status == DW_MUTED && x->muted_reason ? x->muted_reason : x->reason);
+    fprintf(out, "\" type=\"%s\"", x->status == DW_FAIL ? dw_severity_str(x->severity) : dw_result_str(x->status));
+    if (x->status == DW_FAIL && (x->n_commands || x->n_notes)) {
+        fputs(">", out);
+        s_xml(out, x->reason);
+        for (size_t m = 0; m < x->n_commands; m++) {
+            fputs("\n$ ", out);
+            s_xml(out, x->commands[m]);
+        }
+        for (size_t m = 0; m < x->n_notes; m++) {
+            fputs("\nnote: ", out);
+            s_xml(out, x->notes[m]);
+        }
+        fprintf(out, "</%s>\n    </testcase>\n", tag);
+    } else {
+        fputs("/>\n    </testcase>\n", out);
+    }
+    return DW_OK;
+}
+
+enum dw_status dw_report_junit_src(FILE *out, struct dw_fsrc *src)
+{
+    const struct dw_summary *sum = dw_fsrc_summary(src);
     fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(out, "<testsuites name=\"dbward\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", f->n,
-            sum.by_status[DW_FAIL], sum.by_status[DW_ERROR],
-            sum.by_status[DW_NOT_APPLICABLE] + sum.by_status[DW_MUTED]);
+    fprintf(out, "<testsuites name=\"dbward\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
+            dw_fsrc_total(src), sum->by_status[DW_FAIL], sum->by_status[DW_ERROR],
+            sum->by_status[DW_NOT_APPLICABLE] + sum->by_status[DW_MUTED]);
     /* A suite per control, in the order controls first appear: a control's
      * findings are not together when a report lists region by region. */
-    const struct dw_control **seen = dw_xcalloc(f->n + 1, sizeof(*seen));
-    size_t n_seen = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        size_t k = n_seen;
-        while (k > 0 && seen[k - 1] != f->v[i].control)
-            k--;
-        if (k == 0)
-            seen[n_seen++] = f->v[i].control;
-    }
-    for (size_t s_i = 0; s_i < n_seen; s_i++) {
-        const struct dw_control *c = seen[s_i];
-        size_t counts[DW_RESULT_COUNT] = {0}, tests = 0;
-        for (size_t k = 0; k < f->n; k++) {
-            if (f->v[k].control == c) {
-                counts[f->v[k].status]++;
-                tests++;
-            }
-        }
+    enum dw_status rc = DW_OK;
+    for (size_t c = 0; c < dw_fsrc_n_ctl(src) && !rc; c++) {
+        const struct dw_fsrc_ctl *k = dw_fsrc_ctl(src, c);
         fputs("  <testsuite name=\"", out);
-        s_xml(out, c->id);
+        s_xml(out, k->control->id);
         fputs(" ", out);
-        s_xml(out, c->title);
-        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", tests, counts[DW_FAIL],
-                counts[DW_ERROR], counts[DW_NOT_APPLICABLE] + counts[DW_MUTED]);
-        for (size_t k = 0; k < f->n; k++) {
-            const struct dw_finding *x = &f->v[k];
-            if (x->control != c)
-                continue;
-            fputs("    <testcase classname=\"", out);
-            s_xml(out, c->id);
-            fputs("\" name=\"", out);
-            s_xml(out, x->resource_id);
-            fputs(" (", out);
-            s_xml(out, x->region);
-            fputs(")\"", out);
-            if (x->status == DW_PASS) {
-                fputs("/>\n", out);
-                continue;
-            }
-            fputs(">\n      <", out);
-            const char *tag = x->status == DW_FAIL ? "failure" : x->status == DW_ERROR ? "error" : "skipped";
-            fputs(tag, out);
-            fputs(" message=\"", out);
-            s_xml(out, x->status == DW_MUTED && x->muted_reason ? x->muted_reason : x->reason);
-            fprintf(out, "\" type=\"%s\"", x->status == DW_FAIL ? dw_severity_str(x->severity) : dw_result_str(x->status));
-            if (x->status == DW_FAIL && (x->n_commands || x->n_notes)) {
-                fputs(">", out);
-                s_xml(out, x->reason);
-                for (size_t m = 0; m < x->n_commands; m++) {
-                    fputs("\n$ ", out);
-                    s_xml(out, x->commands[m]);
-                }
-                for (size_t m = 0; m < x->n_notes; m++) {
-                    fputs("\nnote: ", out);
-                    s_xml(out, x->notes[m]);
-                }
-                fprintf(out, "</%s>\n    </testcase>\n", tag);
-            } else {
-                fputs("/>\n    </testcase>\n", out);
-            }
-        }
+        s_xml(out, k->control->title);
+        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", k->total,
+                k->by_status[DW_FAIL], k->by_status[DW_ERROR],
+                k->by_status[DW_NOT_APPLICABLE] + k->by_status[DW_MUTED]);
+        rc = dw_fsrc_each(src, c, -1, -1, s_testcase, out);
         fputs("  </testsuite>\n", out);
     }
-    free(seen);
     fputs("</testsuites>\n", out);
-    return ferror(out) ? DW_E_IO : DW_OK;
+    return rc ? rc : ferror(out) ? DW_E_IO : DW_OK;
+}
+
+enum dw_status dw_report_junit(FILE *out, const struct dw_findings *f)
+{
+    struct dw_fsrc *src = dw_fsrc_memory(f);
+    enum dw_status rc = dw_report_junit_src(out, src);
+    dw_fsrc_free(src);
+    return rc;
 }
 
 /* ---- compliance matrix ---- */
@@ -238,20 +233,16 @@ static struct s_row *s_row(struct s_row *rows, size_t *n, size_t cap, const char
     return r;
 }
 
-static void s_count(struct s_row *r, const struct dw_finding *x)
+static void s_count(struct s_row *r, const struct dw_fsrc_ctl *k)
 {
-    if (!strstr(r->controls, x->control->id)) {
+    if (!strstr(r->controls, k->control->id)) {
         size_t l = strlen(r->controls);
-        snprintf(r->controls + l, sizeof(r->controls) - l, "%s%s", l ? ", " : "", x->control->id);
+        snprintf(r->controls + l, sizeof(r->controls) - l, "%s%s", l ? ", " : "", k->control->id);
     }
-    if (x->status == DW_PASS)
-        r->pass++;
-    else if (x->status == DW_FAIL)
-        r->fail++;
-    else if (x->status == DW_ERROR)
-        r->error++;
-    else
-        r->other++;
+    r->pass += k->by_status[DW_PASS];
+    r->fail += k->by_status[DW_FAIL];
+    r->error += k->by_status[DW_ERROR];
+    r->other += k->total - k->by_status[DW_PASS] - k->by_status[DW_FAIL] - k->by_status[DW_ERROR];
 }
 
 static int s_row_cmp(const void *a, const void *b)
@@ -278,14 +269,16 @@ static void s_table(FILE *out, const char *title, struct s_row *rows, size_t n, 
     fputc('\n', out);
 }
 
-enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, enum dw_csf_version v, bool markdown)
+/* Counted per control, in order of first sight: a row's controls are
+ * listed in the order their findings first reach it. */
+enum dw_status dw_report_matrix_src(FILE *out, struct dw_fsrc *src, enum dw_csf_version v, bool markdown)
 {
     struct s_row csf[128], cs[64];
     memset(csf, 0, sizeof(csf));
     memset(cs, 0, sizeof(cs));
     size_t n_csf = 0, n_cs = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        const struct dw_finding *x = &f->v[i];
+    for (size_t c = 0; c < dw_fsrc_n_ctl(src); c++) {
+        const struct dw_fsrc_ctl *x = dw_fsrc_ctl(src, c);
         struct dw_csf_list l;
         dw_control_csf(x->control, v, &l);
         for (size_t k = 0; k < l.n; k++) {
@@ -308,4 +301,12 @@ enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, enum dw_
     s_table(out, title, csf, n_csf, markdown);
     s_table(out, "Company control statements", cs, n_cs, markdown);
     return ferror(out) ? DW_E_IO : DW_OK;
+}
+
+enum dw_status dw_report_matrix(FILE *out, const struct dw_findings *f, enum dw_csf_version v, bool markdown)
+{
+    struct dw_fsrc *src = dw_fsrc_memory(f);
+    enum dw_status rc = dw_report_matrix_src(out, src, v, markdown);
+    dw_fsrc_free(src);
+    return rc;
 }

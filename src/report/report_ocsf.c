@@ -143,13 +143,30 @@ static json_t *s_event(const struct dw_report_meta *meta, const struct dw_findin
     return e;
 }
 
+struct s_events {
+    FILE *out;
+    const struct dw_report_meta *meta;
+    json_int_t time_ms;
+};
+
+static enum dw_status s_event_one(void *user, const struct dw_finding *x, size_t ctl)
+{
+    (void)ctl;
+    struct s_events *e = user;
+    return dw_rpt_dump(e->out, s_event(e->meta, x, e->time_ms), JSON_COMPACT | JSON_PRESERVE_ORDER);
+}
+
+enum dw_status dw_report_ocsf_src(FILE *out, const struct dw_report_meta *meta, struct dw_fsrc *src)
+{
+    struct s_events e = {out, meta, (json_int_t)dw_rpt_taken_at(meta) * 1000};
+    enum dw_status rc = dw_fsrc_each(src, DW_FSRC_ALL, -1, -1, s_event_one, &e);
+    return rc ? rc : ferror(out) ? DW_E_IO : DW_OK;
+}
+
 enum dw_status dw_report_ocsf(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f)
 {
-    json_int_t time_ms = (json_int_t)dw_rpt_taken_at(meta) * 1000;
-    for (size_t i = 0; i < f->n; i++) {
-        enum dw_status rc = dw_rpt_dump(out, s_event(meta, &f->v[i], time_ms), JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (rc)
-            return rc;
-    }
-    return ferror(out) ? DW_E_IO : DW_OK;
+    struct dw_fsrc *src = dw_fsrc_memory(f);
+    enum dw_status rc = dw_report_ocsf_src(out, meta, src);
+    dw_fsrc_free(src);
+    return rc;
 }

@@ -170,28 +170,31 @@ static json_t *s_result(const struct dw_report_meta *meta, const struct dw_findi
     return r;
 }
 
-enum dw_status dw_report_sarif(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f)
-{
-    /* Rules: every control that has a finding, in first-seen order. */
-    const struct dw_control **rules = dw_xcalloc(f->n ? f->n : 1, sizeof(*rules));
-    size_t n_rules = 0;
-    json_t *jrules = json_array();
-    json_t *results = json_array();
-    for (size_t i = 0; i < f->n; i++) {
-        const struct dw_finding *x = &f->v[i];
-        size_t k = 0;
-        while (k < n_rules && rules[k] != x->control)
-            k++;
-        if (k == n_rules) {
-            rules[n_rules++] = x->control;
-            json_array_append_new(jrules, s_rule(x->control, x->severity));
-        }
-        enum dw_result st = x->status == DW_MUTED ? x->muted_from : x->status;
-        if (st == DW_FAIL || st == DW_ERROR)
-            json_array_append_new(results, s_result(meta, x, k));
-    }
-    free(rules);
+struct s_results {
+    struct dw_jw *w;
+    const struct dw_report_meta *meta;
+};
 
+static enum dw_status s_result_one(void *user, const struct dw_finding *x, size_t ctl)
+{
+    struct s_results *r = user;
+    enum dw_result st = x->status == DW_MUTED ? x->muted_from : x->status;
+    if (st != DW_FAIL && st != DW_ERROR)
+        return DW_OK;
+    json_t *res = s_result(r->meta, x, ctl);
+    dw_jw_value(r->w, res);
+    json_decref(res);
+    return dw_jw_status(r->w);
+}
+
+/* Written as it goes: the rules (every control that has a finding, in
+ * first-seen order) and the counts are the source's, known before the
+ * first result. */
+enum dw_status dw_report_sarif_src(FILE *out, const struct dw_report_meta *meta, struct dw_fsrc *src)
+{
+    json_t *jrules = json_array();
+    for (size_t c = 0; c < dw_fsrc_n_ctl(src); c++)
+        json_array_append_new(jrules, s_rule(dw_fsrc_ctl(src, c)->control, dw_fsrc_ctl(src, c)->severity));
     json_t *driver = json_object();
     json_object_set_new(driver, "name", json_string("dbward"));
     json_object_set_new(driver, "version", json_string(dw_version()));
@@ -221,25 +224,49 @@ enum dw_status dw_report_sarif(FILE *out, const struct dw_report_meta *meta, con
     for (size_t i = 0; i < meta->n_regions; i++)
         json_array_append_new(regions, json_string(meta->regions[i]));
     json_object_set_new(rprops, "regions", regions);
-    struct dw_summary sum;
-    dw_summary_compute(f, &sum);
+    const struct dw_summary *sum = dw_fsrc_summary(src);
     json_t *counts = json_object();
     for (int r = 0; r < DW_RESULT_COUNT; r++)
-        json_object_set_new(counts, dw_result_str((enum dw_result)r), json_integer((json_int_t)sum.by_status[r]));
+        json_object_set_new(counts, dw_result_str((enum dw_result)r), json_integer((json_int_t)sum->by_status[r]));
     json_object_set_new(rprops, "summary", counts);
 
-    json_t *run = json_object();
-    json_object_set_new(run, "tool", tool);
-    json_object_set_new(run, "automationDetails", ad);
-    json_object_set_new(run, "invocations", invs);
-    json_object_set_new(run, "results", results);
-    json_object_set_new(run, "properties", rprops);
-    json_t *runs = json_array();
-    json_array_append_new(runs, run);
+    struct dw_jw w;
+    dw_jw_init(&w, out);
+    dw_jw_object(&w);
+    dw_jw_kstring(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    dw_jw_kstring(&w, "version", "2.1.0");
+    dw_jw_key(&w, "runs");
+    dw_jw_array(&w);
+    dw_jw_object(&w);
+    dw_jw_key(&w, "tool");
+    dw_jw_value(&w, tool);
+    dw_jw_key(&w, "automationDetails");
+    dw_jw_value(&w, ad);
+    dw_jw_key(&w, "invocations");
+    dw_jw_value(&w, invs);
+    dw_jw_key(&w, "results");
+    dw_jw_array(&w);
+    struct s_results r = {&w, meta};
+    enum dw_status rc = dw_fsrc_each(src, DW_FSRC_ALL, -1, -1, s_result_one, &r);
+    dw_jw_end(&w);
+    dw_jw_key(&w, "properties");
+    dw_jw_value(&w, rprops);
+    dw_jw_end(&w);
+    dw_jw_end(&w);
+    dw_jw_end(&w);
+    json_decref(tool);
+    json_decref(ad);
+    json_decref(invs);
+    json_decref(rprops);
+    if (rc || dw_jw_status(&w) != DW_OK || fputc('\n', out) == EOF)
+        return rc ? rc : DW_E_IO;
+    return DW_OK;
+}
 
-    json_t *root = json_object();
-    json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
-    json_object_set_new(root, "version", json_string("2.1.0"));
-    json_object_set_new(root, "runs", runs);
-    return dw_rpt_dump(out, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+enum dw_status dw_report_sarif(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f)
+{
+    struct dw_fsrc *src = dw_fsrc_memory(f);
+    enum dw_status rc = dw_report_sarif_src(out, meta, src);
+    dw_fsrc_free(src);
+    return rc;
 }

@@ -53,32 +53,6 @@ enum dw_status dw_report_text(FILE *out, const struct dw_report_meta *meta,
     return dw_report_text_opts(out, meta, f, &o);
 }
 
-/* The distinct controls of the findings, in order of first sight, and
- * each finding's index among them. */
-struct s_order {
-    const struct dw_control **ctl;
-    size_t n_ctl;
-    size_t *of; /* per finding */
-};
-
-static void s_order_make(const struct dw_findings *f, struct s_order *o)
-{
-    o->ctl = dw_xcalloc(f->n + 1, sizeof(*o->ctl));
-    o->of = dw_xcalloc(f->n + 1, sizeof(*o->of));
-    o->n_ctl = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        size_t k = o->n_ctl;
-        /* Findings of one control come together; look back from the last. */
-        while (k > 0 && o->ctl[k - 1] != f->v[i].control)
-            k--;
-        if (k == 0) {
-            o->ctl[o->n_ctl] = f->v[i].control;
-            k = ++o->n_ctl;
-        }
-        o->of[i] = k - 1;
-    }
-}
-
 static void s_control_line(FILE *out, const struct dw_control *c, enum dw_severity sev, const char *b, const char *z)
 {
     fprintf(out, "\n%s%s%s  %s  %s  [CSF 1.1:", b, c->id, z, dw_severity_str(sev), c->title);
@@ -120,15 +94,29 @@ static void s_finding(FILE *out, const struct dw_finding *x, bool color)
     }
 }
 
+struct s_listing {
+    FILE *out;
+    bool color;
+};
+
+static enum dw_status s_list_one(void *user, const struct dw_finding *x, size_t ctl)
+{
+    (void)ctl;
+    struct s_listing *l = user;
+    s_finding(l->out, x, l->color);
+    return DW_OK;
+}
+
 /* One section: the findings of status st, by severity (critical first),
- * then by control in catalog order, each control under its own line. */
-static void s_section(FILE *out, const struct dw_findings *f, const struct s_order *o, enum dw_result st,
-                      const struct dw_summary *s, bool color)
+ * then by control in order of first sight, each control under its own
+ * line. */
+static enum dw_status s_section(FILE *out, struct dw_fsrc *src, enum dw_result st, bool color)
 {
     const char *b = color ? C_BOLD : "";
     const char *z = color ? C_RESET : "";
+    const struct dw_summary *s = dw_fsrc_summary(src);
     if (!s->by_status[st])
-        return;
+        return DW_OK;
     static const char *const what[DW_RESULT_COUNT] = {"passed", "failed", "could not be evaluated",
                                                       "do not apply", "are muted by dbward.yaml"};
     fprintf(out, "\n%s%s%s%s: %zu findings %s (", b, color ? s_color(st) : "", dw_result_str(st), z,
@@ -137,49 +125,50 @@ static void s_section(FILE *out, const struct dw_findings *f, const struct s_ord
         fprintf(out, "%s%s %zu", v == DW_SEV_COUNT - 1 ? "" : ", ", dw_severity_str((enum dw_severity)v),
                 s->by_sev_status[v][st]);
     fputs(")\n", out);
-    for (int v = DW_SEV_COUNT - 1; v >= 0; v--) {
+    struct s_listing l = {out, color};
+    enum dw_status rc = DW_OK;
+    for (int v = DW_SEV_COUNT - 1; v >= 0 && !rc; v--) {
         if (!s->by_sev_status[v][st])
             continue;
-        for (size_t c = 0; c < o->n_ctl; c++) {
-            bool head = false;
-            for (size_t i = 0; i < f->n; i++) {
-                const struct dw_finding *x = &f->v[i];
-                if (o->of[i] != c || x->status != st || (int)x->severity != v)
-                    continue;
-                if (!head)
-                    s_control_line(out, x->control, x->severity, b, z);
-                head = true;
-                s_finding(out, x, color);
-            }
+        for (size_t c = 0; c < dw_fsrc_n_ctl(src) && !rc; c++) {
+            const struct dw_fsrc_ctl *k = dw_fsrc_ctl(src, c);
+            if (!k->n[v][st])
+                continue;
+            s_control_line(out, k->control, (enum dw_severity)v, b, z);
+            rc = dw_fsrc_each(src, c, (int)st, v, s_list_one, &l);
         }
     }
+    return rc;
 }
 
 /* A line per control with passes or not-applicable findings: the counts. */
-static void s_counts(FILE *out, const struct dw_findings *f, const struct s_order *o, bool color)
+static void s_counts(FILE *out, struct dw_fsrc *src, bool color)
 {
     const char *b = color ? C_BOLD : "";
     const char *z = color ? C_RESET : "";
-    size_t *pass = dw_xcalloc(o->n_ctl + 1, sizeof(*pass));
-    size_t *na = dw_xcalloc(o->n_ctl + 1, sizeof(*na));
     size_t lines = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        pass[o->of[i]] += f->v[i].status == DW_PASS;
-        na[o->of[i]] += f->v[i].status == DW_NOT_APPLICABLE;
-    }
-    for (size_t c = 0; c < o->n_ctl; c++) {
-        if (!pass[c] && !na[c])
+    for (size_t c = 0; c < dw_fsrc_n_ctl(src); c++) {
+        const struct dw_fsrc_ctl *k = dw_fsrc_ctl(src, c);
+        size_t pass = k->by_status[DW_PASS], na = k->by_status[DW_NOT_APPLICABLE];
+        if (!pass && !na)
             continue;
         if (!lines++)
             fprintf(out, "\n%sPASS and NOT_APPLICABLE%s, per control:\n", b, z);
-        fprintf(out, "  %-8s %4zu PASS %4zu NOT_APPLICABLE  %s\n", o->ctl[c]->id, pass[c], na[c], o->ctl[c]->title);
+        fprintf(out, "  %-8s %4zu PASS %4zu NOT_APPLICABLE  %s\n", k->control->id, pass, na, k->control->title);
     }
-    free(pass);
-    free(na);
 }
 
 enum dw_status dw_report_text_opts(FILE *out, const struct dw_report_meta *meta, const struct dw_findings *f,
                                    const struct dw_text_opts *opts)
+{
+    struct dw_fsrc *src = dw_fsrc_memory(f);
+    enum dw_status rc = dw_report_text_src(out, meta, src, opts);
+    dw_fsrc_free(src);
+    return rc;
+}
+
+enum dw_status dw_report_text_src(FILE *out, const struct dw_report_meta *meta, struct dw_fsrc *src,
+                                  const struct dw_text_opts *opts)
 {
     bool color = opts->color;
     const char *b = color ? C_BOLD : "";
@@ -189,29 +178,27 @@ enum dw_status dw_report_text_opts(FILE *out, const struct dw_report_meta *meta,
     for (size_t i = 0; i < meta->n_regions; i++)
         fprintf(out, "%s%s", i ? ", " : " ", meta->regions[i]);
     fprintf(out, "\nsource %s, taken at %s\n", meta->source, meta->taken_at);
-    struct dw_summary s;
-    dw_summary_compute(f, &s);
+    const struct dw_summary s = *dw_fsrc_summary(src);
+    enum dw_status rc = DW_OK;
     if (!opts->quiet) {
-        struct s_order o;
-        s_order_make(f, &o);
         unsigned m = opts->status_mask;
         /* Failures first, then what could not be evaluated, then muted; a
          * pass is a count unless --status asks for the findings. */
         static const enum dw_result listed[] = {DW_FAIL, DW_ERROR, DW_MUTED};
         for (size_t k = 0; k < sizeof(listed) / sizeof(listed[0]); k++) {
-            if (!m || (m & (1u << listed[k])))
-                s_section(out, f, &o, listed[k], &s, color);
+            if (!rc && (!m || (m & (1u << listed[k]))))
+                rc = s_section(out, src, listed[k], color);
         }
         if (!m)
-            s_counts(out, f, &o, color);
-        for (int r = 0; m && r < DW_RESULT_COUNT; r++) {
+            s_counts(out, src, color);
+        for (int r = 0; m && r < DW_RESULT_COUNT && !rc; r++) {
             if ((r == DW_PASS || r == DW_NOT_APPLICABLE) && (m & (1u << r)))
-                s_section(out, f, &o, (enum dw_result)r, &s, color);
+                rc = s_section(out, src, (enum dw_result)r, color);
         }
-        free(o.ctl);
-        free(o.of);
     }
-    fprintf(out, "\n%sSummary%s  %zu findings:", b, z, f->n);
+    if (rc)
+        return rc;
+    fprintf(out, "\n%sSummary%s  %zu findings:", b, z, dw_fsrc_total(src));
     for (int r = 0; r < DW_RESULT_COUNT; r++)
         fprintf(out, " %s%s %zu%s", color ? s_color((enum dw_result)r) : "",
                 dw_result_str((enum dw_result)r), s.by_status[r], z);
@@ -226,7 +213,7 @@ enum dw_status dw_report_text_opts(FILE *out, const struct dw_report_meta *meta,
         fprintf(out, "\n%sBy account%s (%zu accounts)\n", b, z, meta->n_accounts);
         for (size_t k = 0; k < meta->n_accounts; k++) {
             size_t c[DW_RESULT_COUNT];
-            dw_rpt_account_counts(f, meta->accounts[k], c);
+            dw_fsrc_account_counts(src, meta->accounts[k], c);
             fprintf(out, "  %-12s", meta->accounts[k]);
             for (int r = 0; r < DW_RESULT_COUNT; r++)
                 fprintf(out, " %s %zu", dw_result_str((enum dw_result)r), c[r]);

@@ -95,12 +95,3 @@ void dw_rpt_markup(FILE *out, const char *s, const char *apos, const char *bad)
         }
     }
 }
-
-void dw_rpt_account_counts(const struct dw_findings *f, const char *account, size_t out[DW_RESULT_COUNT])
-{
-    memset(out, 0, DW_RESULT_COUNT * sizeof(out[0]));
-    for (size_t i = 0; i < f->n; i++) {
-        if (strcmp(f->v[i].account_id, account) == 0)
-            out[f->v[i].status]++;
-    }
-}

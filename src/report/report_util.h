@@ -43,8 +43,33 @@ json_t *dw_rpt_cs_array(const struct dw_control *c);
  * 0x20 but tab and newline, and 0x7f) become bad. */
 void dw_rpt_markup(FILE *out, const char *s, const char *apos, const char *bad);
 
-/* Counts by status of the findings of one account. */
-void dw_rpt_account_counts(const struct dw_findings *f, const char *account, size_t out[DW_RESULT_COUNT]);
+/* The reading side of a finding source (fsrc.c). */
+#define DW_FSRC_ALL ((size_t)-1)
+struct dw_fsrc_ctl {
+    const struct dw_control *control;
+    enum dw_severity severity;      /* its first finding's */
+    size_t n[DW_SEV_COUNT][DW_RESULT_COUNT];
+    size_t by_status[DW_RESULT_COUNT];
+    size_t total;
+    size_t fail_rank;               /* among controls with a FAIL, in order of the first; SIZE_MAX: none */
+    enum dw_severity fail_severity; /* its first FAIL's */
+};
+/* The controls in order of first sight. */
+size_t dw_fsrc_n_ctl(const struct dw_fsrc *s);
+const struct dw_fsrc_ctl *dw_fsrc_ctl(const struct dw_fsrc *s, size_t k);
+const struct dw_summary *dw_fsrc_summary(const struct dw_fsrc *s);
+/* The regions in order of first sight: the k-th's name, its counts in out. */
+size_t dw_fsrc_n_regions(const struct dw_fsrc *s);
+const char *dw_fsrc_region(const struct dw_fsrc *s, size_t k, size_t out[DW_RESULT_COUNT]);
+/* Counts by status of the findings of one account (zeros if none). */
+void dw_fsrc_account_counts(const struct dw_fsrc *s, const char *account, size_t out[DW_RESULT_COUNT]);
+/* Calls fn on each finding of control ctl (DW_FSRC_ALL: every one) with
+ * that status and severity (-1: any), in the order made, with its
+ * control's index; stops at fn's first error and returns it. The finding
+ * is valid during the call only. */
+typedef enum dw_status (*dw_fsrc_fn)(void *user, const struct dw_finding *x, size_t ctl);
+enum dw_status dw_fsrc_each(struct dw_fsrc *s, size_t ctl, int status, int severity, dw_fsrc_fn fn, void *user);
+
 
 /* The CSV report in two parts, for the whole report and for the stream
  * (report_stream.c): the header row, and the rows of findings. */

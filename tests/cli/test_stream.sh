@@ -1,23 +1,36 @@
 #!/usr/bin/env bash
-# Streamed reports: with only JSON and CSV outputs the scan hands each
-# account's findings to the writers as they are made and keeps none. The
-# oracle is the whole-run writer (DBWARD_NO_STREAM=1 keeps every finding and
-# writes at the end): both must give the same bytes, exit code and warnings,
-# for one account, a tree of accounts, no findings at all, and a config whose
-# expired suppression matches in every account (said once, not per account).
+# Streamed reports: the scan hands each account's findings to the writers
+# as they are made and keeps none. JSON and CSV are written batch by batch;
+# every other format is written at the end from a spool of the findings in
+# temporary files, read back one at a time. The oracle is the whole-run
+# writer (DBWARD_NO_STREAM=1 keeps every finding in memory and writes at the
+# end): both must give the same bytes in every format (the ASFF parts too),
+# the same exit code and warnings, for one account, a tree of accounts, no
+# findings at all, and a config whose expired suppression matches in every
+# account (said once, not per account).
 . "$(dirname "$0")/lib.sh"
+outs() { # prefix: one output of each format
+  local p=$1
+  echo -o "$p.json" -o "$p.csv" -o "$p.sarif" -o "$p.html" -o "$p.xml" -o "$p.jsonl" -o "asff:$p.asff.json" \
+    -o "matrix-md:$p.md" -o "matrix:$p.mtx" -o "text:$p.txt"
+}
 same() { # label cmd...: the streamed and the whole-run outputs are equal
   local label=$1; shift
-  rm -f "$TMP"/s.* "$TMP"/w.*
-  "$@" -o "$TMP/s.json" -o "$TMP/s.csv" >"$TMP/s.out" 2>"$TMP/s.err"; local rs=$?
-  DBWARD_NO_STREAM=1 "$@" -o "$TMP/w.json" -o "$TMP/w.csv" >"$TMP/w.out" 2>"$TMP/w.err"; local rw=$?
+  rm -rf "$TMP"/s "$TMP"/w && mkdir -p "$TMP/s" "$TMP/w"
+  # shellcheck disable=SC2046
+  "$@" $(outs "$TMP/s/r") >"$TMP/s.out" 2>"$TMP/s.err"; local rs=$?
+  # shellcheck disable=SC2046
+  DBWARD_NO_STREAM=1 "$@" $(outs "$TMP/w/r") >"$TMP/w.out" 2>"$TMP/w.err"; local rw=$?
+  "$@" --status FAIL,PASS >"$TMP/s/status.txt" 2>/dev/null
+  DBWARD_NO_STREAM=1 "$@" --status FAIL,PASS >"$TMP/w/status.txt" 2>/dev/null
   CHECKS=$((CHECKS + 1))
-  if [ "$rs" != "$rw" ] || ! cmp -s "$TMP/s.json" "$TMP/w.json" || ! cmp -s "$TMP/s.csv" "$TMP/w.csv" ||
-     ! cmp -s "$TMP/s.err" "$TMP/w.err"; then
+  if [ "$rs" != "$rw" ] || ! diff -r "$TMP/s" "$TMP/w" >/dev/null || ! cmp -s "$TMP/s.err" "$TMP/w.err" ||
+     [ "$(ls "$TMP/s" | wc -l)" -lt 11 ]; then
     echo "FAIL: $label: streamed and whole-run reports differ (exit $rs vs $rw)"
-    diff "$TMP/s.err" "$TMP/w.err" | head -5; cmp "$TMP/s.json" "$TMP/w.json" | head -2
+    diff "$TMP/s.err" "$TMP/w.err" | head -5; diff -rq "$TMP/s" "$TMP/w" | head -5
     FAILS=$((FAILS + 1))
   fi
+  cp "$TMP/s/r.json" "$TMP/s.json"
   CHECKS=$((CHECKS + 1))
   [ -s "$TMP/s.json" ] && jq -e '(.findings | length) == .summary.total' "$TMP/s.json" >/dev/null ||
     { echo "FAIL: $label: the streamed JSON report does not count its findings"; FAILS=$((FAILS + 1)); }
@@ -27,6 +40,8 @@ for a in 111111111111 222222222222 333333333333; do
   /usr/bin/python3 "$SRC/bench/gen-account.py" "$TMP/tree/$a" --account "$a" --regions 2 --dms 2 --tables 3 --keys 1 --users 2 >/dev/null
 done
 same "tree of three accounts" "$DBWARD" scan --snapshot "$TMP/tree"
+CHECKS=$((CHECKS + 1))
+[ -s "$TMP/s/r.asff-2.json" ] || { echo "FAIL: the tree should need a second ASFF batch"; FAILS=$((FAILS + 1)); }
 CHECKS=$((CHECKS + 1))
 [ "$(jq -r '[.findings[].account_id] | unique | join(",")' "$TMP/s.json")" = "111111111111,222222222222,333333333333" ] ||
   { echo "FAIL: the tree's report lacks an account"; FAILS=$((FAILS + 1)); }
@@ -49,5 +64,7 @@ CHECKS=$((CHECKS + 1))
   { echo "FAIL: the expired suppression should be said once"; sed 's/^/  /' "$TMP/s.err" | head -5; FAILS=$((FAILS + 1)); }
 # A stream that cannot be written fails the run and names the output.
 run 2 "$DBWARD" scan --snapshot "$SRC/examples/account" -f json -o /dev/full
+has "$TMP/err" "/dev/full"
+run 2 "$DBWARD" scan --snapshot "$SRC/examples/account" -o sarif:/dev/full
 has "$TMP/err" "/dev/full"
 finish

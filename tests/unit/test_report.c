@@ -13,6 +13,7 @@
 #include <dbward/report.h>
 
 #include "report/json_out.h"
+#include "report/report_util.h"
 #include "util/util.h"
 
 static char *s_str(char **v, size_t *n, const char *s)
@@ -590,6 +591,157 @@ static void test_json_writer_oracle(void **state)
     }
 }
 
+/* ---- the spool against the memory source (the oracle: it reads the
+ * findings where they are): random findings, NULL and empty strings,
+ * commands and notes, added in random batch sizes, must be replayed the
+ * same, field by field, for every selection of control, status and
+ * severity, and counted the same. */
+struct s_replay {
+    struct dw_findings got;
+    size_t *ctl;
+    size_t n_ctl_seen;
+};
+
+static enum dw_status s_collect(void *user, const struct dw_finding *x, size_t ctl)
+{
+    struct s_replay *r = user;
+    dw_findings_push_copy(&r->got, x);
+    r->ctl = dw_xrealloc(r->ctl, r->got.n * sizeof(*r->ctl));
+    r->ctl[r->got.n - 1] = ctl;
+    return DW_OK;
+}
+
+static char *s_rand_text(void)
+{
+    switch (s_rand(4)) {
+    case 0: return NULL;
+    case 1: return dw_xstrdup("");
+    default: {
+        json_t *j = s_rand_string();
+        char *t = dw_xstrdup(json_string_value(j));
+        json_decref(j);
+        return t;
+    }
+    }
+}
+
+static char **s_rand_texts(size_t *n)
+{
+    *n = s_rand(4);
+    char **v = *n ? dw_xcalloc(*n, sizeof(*v)) : NULL;
+    for (size_t i = 0; i < *n; i++) {
+        v[i] = s_rand_text();
+        if (!v[i])
+            v[i] = dw_xstrdup("x");
+    }
+    return v;
+}
+
+static void s_same_finding(const struct dw_finding *a, const struct dw_finding *b)
+{
+    assert_ptr_equal(a->control, b->control);
+    assert_int_equal(a->status, b->status);
+    assert_int_equal(a->severity, b->severity);
+    assert_int_equal(a->muted_from, b->muted_from);
+    const char *const sa[] = {a->resource_type, a->resource_id, a->region, a->account_id, a->reason,
+                              a->muted_reason, a->muted_until};
+    const char *const sb[] = {b->resource_type, b->resource_id, b->region, b->account_id, b->reason,
+                              b->muted_reason, b->muted_until};
+    for (size_t i = 0; i < DW_ARRAY_LEN(sa); i++) {
+        assert_true((sa[i] == NULL) == (sb[i] == NULL));
+        if (sa[i])
+            assert_string_equal(sa[i], sb[i]);
+    }
+    assert_int_equal(a->n_commands, b->n_commands);
+    for (size_t i = 0; i < a->n_commands; i++)
+        assert_string_equal(a->commands[i], b->commands[i]);
+    assert_int_equal(a->n_notes, b->n_notes);
+    for (size_t i = 0; i < a->n_notes; i++)
+        assert_string_equal(a->notes[i], b->notes[i]);
+}
+
+static void s_same_replay(struct dw_fsrc *mem, struct dw_fsrc *spool, size_t ctl, int st, int sev)
+{
+    struct s_replay a = {0}, b = {0};
+    assert_int_equal(dw_fsrc_each(mem, ctl, st, sev, s_collect, &a), DW_OK);
+    assert_int_equal(dw_fsrc_each(spool, ctl, st, sev, s_collect, &b), DW_OK);
+    assert_int_equal(a.got.n, b.got.n);
+    for (size_t i = 0; i < a.got.n; i++) {
+        s_same_finding(&a.got.v[i], &b.got.v[i]);
+        assert_int_equal(a.ctl[i], b.ctl[i]);
+    }
+    dw_findings_clean_up(&a.got);
+    dw_findings_clean_up(&b.got);
+    free(a.ctl);
+    free(b.ctl);
+}
+
+static void test_spool_oracle(void **state)
+{
+    (void)state;
+    static const char *const ids[] = {"DMS-01", "DMS-02", "DDB-01", "DDB-12", "ACC-01", "DMS-11"};
+    static const char *const regions[] = {"global", "us-east-1", "eu-west-1"};
+    for (int round = 0; round < 20; round++) {
+        struct dw_findings all = {0};
+        size_t n = round == 0 ? 0 : s_rand(400);
+        for (size_t i = 0; i < n; i++) {
+            struct dw_finding *x = dw_findings_push(&all);
+            x->control = dw_catalog_find(ids[s_rand(DW_ARRAY_LEN(ids))]);
+            x->status = (enum dw_result)s_rand(DW_RESULT_COUNT);
+            x->severity = (enum dw_severity)s_rand(DW_SEV_COUNT);
+            x->muted_from = (enum dw_result)s_rand(DW_RESULT_COUNT);
+            x->resource_type = s_rand_text();
+            x->resource_id = s_rand_text();
+            x->region = dw_xstrdup(regions[s_rand(DW_ARRAY_LEN(regions))]);
+            x->account_id = s_rand(2) ? dw_xstrdup("111111111111") : dw_xstrdup("222222222222");
+            x->reason = s_rand_text();
+            x->muted_reason = s_rand_text();
+            x->muted_until = s_rand_text();
+            x->commands = s_rand_texts(&x->n_commands);
+            x->notes = s_rand_texts(&x->n_notes);
+        }
+        struct dw_fsrc *mem = dw_fsrc_memory(&all);
+        struct dw_fsrc *spool = NULL;
+        struct dw_error err;
+        assert_int_equal(dw_fsrc_spool_new(&spool, &err), DW_OK);
+        for (size_t at = 0; at < n;) {
+            size_t k = 1 + s_rand(50);
+            if (k > n - at)
+                k = n - at;
+            struct dw_findings batch = {all.v + at, k, k};
+            assert_int_equal(dw_fsrc_add(spool, &batch), DW_OK);
+            at += k;
+        }
+        assert_int_equal(dw_fsrc_total(spool), n);
+        assert_memory_equal(dw_fsrc_summary(spool), dw_fsrc_summary(mem), sizeof(struct dw_summary));
+        assert_int_equal(dw_fsrc_n_ctl(spool), dw_fsrc_n_ctl(mem));
+        for (size_t c = 0; c < dw_fsrc_n_ctl(mem); c++)
+            assert_memory_equal(dw_fsrc_ctl(spool, c), dw_fsrc_ctl(mem, c), sizeof(struct dw_fsrc_ctl));
+        assert_int_equal(dw_fsrc_n_regions(spool), dw_fsrc_n_regions(mem));
+        for (size_t r = 0; r < dw_fsrc_n_regions(mem); r++) {
+            size_t ca[DW_RESULT_COUNT], cb[DW_RESULT_COUNT];
+            assert_string_equal(dw_fsrc_region(spool, r, ca), dw_fsrc_region(mem, r, cb));
+            assert_memory_equal(ca, cb, sizeof(ca));
+        }
+        size_t a1[DW_RESULT_COUNT], a2[DW_RESULT_COUNT];
+        dw_fsrc_account_counts(spool, "111111111111", a1);
+        dw_fsrc_account_counts(mem, "111111111111", a2);
+        assert_memory_equal(a1, a2, sizeof(a1));
+        s_same_replay(mem, spool, DW_FSRC_ALL, -1, -1);
+        for (size_t c = 0; c < dw_fsrc_n_ctl(mem); c++) {
+            s_same_replay(mem, spool, c, -1, -1);
+            s_same_replay(mem, spool, c, (int)s_rand(DW_RESULT_COUNT), (int)s_rand(DW_SEV_COUNT));
+        }
+        s_same_replay(mem, spool, DW_FSRC_ALL, DW_FAIL, -1);
+        /* A spool once read takes no more findings. */
+        struct dw_findings one = {all.v, n ? 1 : 0, 1};
+        assert_int_equal(dw_fsrc_add(spool, &one), DW_E_USAGE);
+        dw_fsrc_free(spool);
+        dw_fsrc_free(mem);
+        dw_findings_clean_up(&all);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -597,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_junit_exact), cmocka_unit_test(test_matrix), cmocka_unit_test(test_sarif_exact),
         cmocka_unit_test(test_ocsf_exact), cmocka_unit_test(test_asff_exact), cmocka_unit_test(test_html_exact),
         cmocka_unit_test(test_asff_batches), cmocka_unit_test(test_json_writer_oracle),
+        cmocka_unit_test(test_spool_oracle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
