@@ -29,12 +29,19 @@ struct dw_live_progress {
     uint64_t retries;
 };
 
+/* Requests in flight by default: the whole run's budget, shared by every
+ * service and region (each endpoint takes 16 at most, src/http), and by
+ * the accounts of an organization (16 each, so 8 at a time). */
+#define DW_LIVE_CONCURRENCY 128
+/* Requests in flight per account of an organization at least. */
+#define DW_LIVE_ACCOUNT_SHARE 16
+
 struct dw_live_opts {
     const char **regions;     /* NULL/0: every region enabled for the account */
     size_t n_regions;
     const char *profile;      /* --profile or NULL */
     const char *endpoint_url; /* --endpoint-url / AWS_ENDPOINT_URL, or NULL */
-    int concurrency;          /* requests in flight */
+    int concurrency;          /* requests in flight (0: DW_LIVE_CONCURRENCY) */
     int max_attempts;         /* per request, retries included */
     long timeout_ms;          /* per attempt */
     long retry_base_ms;       /* backoff base */

@@ -175,8 +175,8 @@ enum dw_status dwi_audit_collect_accounts(const struct dw_audit_opts *a, const s
      * the next account), plus the findings of the accounts that finished
      * before one earlier in the list (each account's go to ready as soon
      * as every earlier one is done); disk nothing but --save-snapshot. */
-    int total = base->concurrency > 0 ? base->concurrency : 32;
-    size_t workers = (size_t)(total / 4 > 0 ? total / 4 : 1);
+    int total = base->concurrency > 0 ? base->concurrency : DW_LIVE_CONCURRENCY;
+    size_t workers = (size_t)(total / DW_LIVE_ACCOUNT_SHARE > 0 ? total / DW_LIVE_ACCOUNT_SHARE : 1);
     if (workers > S_MAX_WORKERS)
         workers = S_MAX_WORKERS;
     if (workers > k)

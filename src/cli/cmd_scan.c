@@ -57,7 +57,7 @@ static void s_live_opts(struct cli_args *a, struct dw_live_opts *out)
     struct dw_live_opts lo = {
         .profile = a->profile,
         .endpoint_url = a->endpoint_url ? a->endpoint_url : (env_ep && *env_ep ? env_ep : NULL),
-        .concurrency = a->concurrency ? (int)a->concurrency : 32,
+        .concurrency = a->concurrency ? (int)a->concurrency : DW_LIVE_CONCURRENCY,
         .max_attempts = a->max_attempts ? (int)a->max_attempts : (env_att && *env_att ? (int)strtol(env_att, NULL, 10) : 3),
         .timeout_ms = (a->timeout_s ? a->timeout_s : 30) * 1000L,
         .retry_base_ms = env_base && *env_base ? strtol(env_base, NULL, 10) : 1000,

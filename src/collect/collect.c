@@ -809,7 +809,7 @@ enum dw_status dw_live_collect(const struct dw_live_opts *o, struct dw_snapshot 
         goto out;
     }
     struct dw_http_opts ho = {o->concurrency, o->timeout_ms, 5000, DW_MAX_RESPONSE_BYTES, o->max_attempts,
-                              o->retry_base_ms, o->log, o->user, ca_bundle, o->max_rate, 0};
+                              o->retry_base_ms, o->log, o->user, ca_bundle, o->max_rate, 0, 0};
     run.http = dw_http_new(&ho);
 
     /* Identity first: it proves the credentials and names the account. */
@@ -1010,7 +1010,7 @@ enum dw_status dw_live_list_accounts(const struct dw_live_opts *o, const char *o
         goto out;
     run.models = dw_aws_models_load();
     struct dw_http_opts ho = {o->concurrency, o->timeout_ms, 5000, DW_MAX_RESPONSE_BYTES, o->max_attempts,
-                              o->retry_base_ms, o->log, o->user, ca_bundle, o->max_rate, 0};
+                              o->retry_base_ms, o->log, o->user, ca_bundle, o->max_rate, 0, 0};
     run.http = dw_http_new(&ho);
     if (!ou) {
         if (s_sync_call(&run, "organizations", "list-accounts", "us-east-1", "org/list-accounts", NULL, &ans, &why, NULL)) {

@@ -124,7 +124,7 @@ enum dw_status dw_sechub_import(const struct dw_sechub_opts *o, const struct dw_
     char *url = dw_xstrdup(u.url);
     dw_http_url_clean_up(&u);
     struct dw_http_opts ho = {4, o->timeout_ms, 5000, DW_MAX_RESPONSE_BYTES, o->max_attempts, o->retry_base_ms,
-                              o->log, o->user, ca, 0, 0};
+                              o->log, o->user, ca, 0, 0, 0};
     http = dw_http_new(&ho);
     for (size_t i = 0; i < f->n; i += DW_ASFF_BATCH) {
         size_t len = 0;

@@ -20,6 +20,7 @@ struct s_ep {
     struct dw_http_req *head, *tail;
     struct dwi_rate rate;
     uint64_t answered;  /* answers that were not throttles: the endpoint is making progress */
+    int in_flight;
     struct s_ep *next;
 };
 
@@ -65,6 +66,8 @@ struct dw_http *dw_http_new(const struct dw_http_opts *opts)
         h->o.concurrency = 1;
     if (h->o.max_attempts < 1)
         h->o.max_attempts = 1;
+    if (h->o.endpoint_in_flight <= 0)
+        h->o.endpoint_in_flight = DW_HTTP_ENDPOINT_IN_FLIGHT;
     if (h->o.max_throttle_retries <= 0)
         h->o.max_throttle_retries = DW_HTTP_THROTTLE_RETRIES;
     h->multi = curl_multi_init();
@@ -361,6 +364,7 @@ static void s_start(struct dw_http *h, struct dw_http_req *r)
     r->slist = hl;
     curl_multi_add_handle(h->multi, e);
     h->in_flight++;
+    ((struct s_ep *)r->ep)->in_flight++;
     if (h->o.log) {
         char *before = dw_xasprintf("-> %s ", r->method);
         char *after = dw_xasprintf(" (attempt %d)", r->attempts);
@@ -439,6 +443,7 @@ static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
     curl_easy_cleanup(e);
     r->easy = NULL;
     h->in_flight--;
+    ((struct s_ep *)r->ep)->in_flight--;
     r->curl_code = (int)code;
     if (code != CURLE_OK) {
         r->st = r->resp.st == DW_E_TOO_BIG ? DW_E_TOO_BIG : DW_E_IO;
@@ -519,7 +524,7 @@ static void s_finish(struct dw_http *h, CURL *e, CURLcode code)
 #define S_POLL_MAX_MS 1000
 
 /* Starts what the slots and the limiters allow, the endpoints taking turns
- * one request at a time. Returns the milliseconds until a limiter has a
+ * one request at a time, none with more than its share in flight. Returns the milliseconds until a limiter has a
  * token for a waiting request, or -1 when none waits on one. */
 static int64_t s_start_ready(struct dw_http *h)
 {
@@ -534,7 +539,7 @@ static int64_t s_start_ready(struct dw_http *h)
         struct s_ep *e = first;
         do {
             struct s_ep *next = e->next ? e->next : h->eps;
-            if (e->head && h->in_flight < h->o.concurrency) {
+            if (e->head && h->in_flight < h->o.concurrency && e->in_flight < h->o.endpoint_in_flight) {
                 double wait_s = dwi_rate_acquire(&e->rate, s_now_s());
                 if (wait_s <= 0) {
                     struct dw_http_req *r = e->head;

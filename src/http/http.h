@@ -41,7 +41,13 @@ struct dw_http_opts {
     const char *ca_bundle;   /* PEM file of trusted CAs (CURLOPT_CAINFO), NULL: the system's */
     double max_rate;         /* requests/s per endpoint at most, 0: no cap */
     int max_throttle_retries;/* throttled answers retried per request beyond max_attempts; 0: the default */
+    int endpoint_in_flight;  /* requests in flight per endpoint at most; 0: the default */
 };
+
+/* Requests in flight to one endpoint (a service in a region) at most by
+ * default: the whole budget (concurrency) is shared by many endpoints, and
+ * none takes more than an SDK client's connection pool would (boto3: 10). */
+#define DW_HTTP_ENDPOINT_IN_FLIGHT 16
 
 /* Throttled answers a request may retry beyond max_attempts by default. */
 #define DW_HTTP_THROTTLE_RETRIES 20

@@ -28,6 +28,16 @@ check "no more calls recorded as failed than unthrottled ($(failed "$TMP/plain.e
 check "no DynamoDB call recorded as failed" [ -z "$(find "$TMP/s" -path '*/dynamodb/*' -name '*.error.json')" ]
 check "same findings as unthrottled" cmp -s <(jq -S .findings "$TMP/plain.json") <(jq -S .findings "$TMP/thr.json")
 
+# In flight per endpoint: 16 at most, whatever --concurrency allows in all.
+mock_start --snapshot "$TMP/acct" --latency-ms 30
+"$DBWARD" scan --endpoint-url "$URL" --concurrency 256 --format json --output "$TMP/wide.json" 2>"$TMP/wide.err"
+ep_peak=$(mock_stats | jq '[.max_in_flight_ep[]] | max')
+all_peak=$(mock_stats | jq '.max_in_flight')
+check "at most 16 requests in flight to one endpoint (saw $ep_peak)" [ "$ep_peak" -le 16 ]
+check "the cap is what binds: one endpoint reached it (saw $ep_peak)" [ "$ep_peak" -ge 12 ]
+check "more than 16 in flight in all (saw $all_peak)" [ "$all_peak" -gt 16 ]
+check "capped in flight: same findings" cmp -s <(jq -S .findings "$TMP/plain.json") <(jq -S .findings "$TMP/wide.json")
+
 mock_start --snapshot "$TMP/acct"
 "$DBWARD" scan --endpoint-url "$URL" --region us-east-1 --max-rate 10 --format json --output "$TMP/cap.json" 2>"$TMP/cap.err"
 peak=$(mock_stats | jq '[.max_rps[]] | max')

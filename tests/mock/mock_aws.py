@@ -22,7 +22,9 @@ calls in the order they arrived ("sequence").
 requests/s in each region (burst --throttle-burst, default N): a call that
 finds it empty gets the service's own throttling error. /__mock/stats then
 has "throttled" and, per "service/region", "max_rps" (the most requests
-received in any one second) and "answered" (requests not throttled).
+received in any one second), "answered" (requests not throttled) and
+"max_in_flight_ep" (the most requests handled at once, the latency
+included).
 """
 import argparse
 import hashlib
@@ -55,6 +57,8 @@ MODELS = {}
 LOCK = threading.Lock()
 BUCKETS = {}    # "service/region" -> (tokens, last refill), for --throttle-rps
 RATE_SEEN = {}  # "service/region" -> arrival times in the last second
+EP_IN_FLIGHT = {}  # "service/region" -> requests being handled now (EP_LOCK)
+EP_LOCK = threading.Lock()
 STATS = {"requests": 0, "by_call": {}, "signature_failures": 0, "unknown": 0, "faults": 0,
          "max_in_flight": 0, "in_flight": 0, "assume_role": [], "keys_used": {}, "imported": 0,
          "sequence": []}  # "service command region" of the JSON and Query calls, as they arrived (100,000 at most)
@@ -373,9 +377,19 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (timeouts under test)
 
+    def _ep_done(self):
+        """The request stops counting as in flight before its answer is
+        sent, so the client's next request cannot overlap it here. A lock of
+        its own: answers are sent with LOCK held at times."""
+        with EP_LOCK:
+            if getattr(self, "_ep_key", None) is not None:
+                EP_IN_FLIGHT[self._ep_key] -= 1
+                self._ep_key = None
+
     def _reply(self, status, body, ctype, fault=None):
         if STATE.latency:
             time.sleep(STATE.latency)
+        self._ep_done()
         data = body.encode() if isinstance(body, str) else body
         pad = getattr(self, "_pad", 0)
         if pad:
@@ -504,9 +518,11 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             STATS["in_flight"] += 1
             STATS["max_in_flight"] = max(STATS["max_in_flight"], STATS["in_flight"])
+        self._ep_key = None
         try:
             self.handle_call()
         finally:
+            self._ep_done()
             with LOCK:
                 STATS["in_flight"] -= 1
 
@@ -530,6 +546,12 @@ class Handler(BaseHTTPRequestHandler):
         False when there was one. Records the request rate seen either way."""
         key = "%s/%s" % (service, region)
         now = time.monotonic()
+        with EP_LOCK:
+            if getattr(self, "_ep_key", None) is None:
+                self._ep_key = key
+                EP_IN_FLIGHT[key] = EP_IN_FLIGHT.get(key, 0) + 1
+                peak = STATS.setdefault("max_in_flight_ep", {})
+                peak[key] = max(peak.get(key, 0), EP_IN_FLIGHT[key])
         with LOCK:
             seen = RATE_SEEN.setdefault(key, [])
             seen.append(now)
