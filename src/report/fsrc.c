@@ -32,6 +32,12 @@ struct s_reg_acc {
     size_t by_status[DW_RESULT_COUNT];
 };
 
+/* Counts by name (regions, accounts), in order of first sight. */
+struct s_tally {
+    struct s_reg_acc *v;
+    size_t n, cap, last; /* last: the entry found last, tried first */
+};
+
 struct dw_fsrc {
     /* In memory: the findings, borrowed, and each one's control index. */
     const struct dw_findings *mem;
@@ -45,8 +51,7 @@ struct dw_fsrc {
     struct dw_fsrc_ctl *ctl;
     size_t n_ctl, cap_ctl, last_ctl;
     size_t n_failed_ctl;
-    struct s_reg_acc *reg, *acc;
-    size_t n_reg, cap_reg, last_reg, n_acc, cap_acc, last_acc;
+    struct s_tally reg, acc;
     struct dw_summary sum;
     size_t total;
     /* The finding read back, and what its pointers point into. */
@@ -84,22 +89,22 @@ static size_t s_ctl_of(struct dw_fsrc *s, const struct dw_finding *x)
     return s->last_ctl = s->n_ctl++;
 }
 
-static struct s_reg_acc *s_named(struct s_reg_acc **v, size_t *n, size_t *cap, size_t *last, const char *name)
+static struct s_reg_acc *s_named(struct s_tally *t, const char *name)
 {
-    if (*n && strcmp((*v)[*last].name, name) == 0)
-        return &(*v)[*last];
-    for (size_t k = 0; k < *n; k++) {
-        if (strcmp((*v)[k].name, name) == 0)
-            return &(*v)[*last = k];
+    if (t->n && strcmp(t->v[t->last].name, name) == 0)
+        return &t->v[t->last];
+    for (size_t k = 0; k < t->n; k++) {
+        if (strcmp(t->v[k].name, name) == 0)
+            return &t->v[t->last = k];
     }
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 16;
-        *v = dw_xrealloc(*v, *cap * sizeof(**v));
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 16;
+        t->v = dw_xrealloc(t->v, t->cap * sizeof(*t->v));
     }
-    struct s_reg_acc *r = &(*v)[*n];
+    struct s_reg_acc *r = &t->v[t->n];
     memset(r, 0, sizeof(*r));
     r->name = dw_xstrdup(name);
-    *last = (*n)++;
+    t->last = t->n++;
     return r;
 }
 
@@ -114,8 +119,8 @@ static void s_count(struct dw_fsrc *s, const struct dw_finding *x, size_t k)
         c->fail_rank = s->n_failed_ctl++;
         c->fail_severity = x->severity;
     }
-    s_named(&s->reg, &s->n_reg, &s->cap_reg, &s->last_reg, dw_str_or_empty(x->region))->by_status[x->status]++;
-    s_named(&s->acc, &s->n_acc, &s->cap_acc, &s->last_acc, dw_str_or_empty(x->account_id))->by_status[x->status]++;
+    s_named(&s->reg, dw_str_or_empty(x->region))->by_status[x->status]++;
+    s_named(&s->acc, dw_str_or_empty(x->account_id))->by_status[x->status]++;
     s->sum.by_status[x->status]++;
     s->sum.by_sev_status[x->severity][x->status]++;
     s->total++;
@@ -315,20 +320,20 @@ size_t dw_fsrc_total(const struct dw_fsrc *s) { return s->total; }
 const struct dw_summary *dw_fsrc_summary(const struct dw_fsrc *s) { return &s->sum; }
 size_t dw_fsrc_n_ctl(const struct dw_fsrc *s) { return s->n_ctl; }
 const struct dw_fsrc_ctl *dw_fsrc_ctl(const struct dw_fsrc *s, size_t k) { return &s->ctl[k]; }
-size_t dw_fsrc_n_regions(const struct dw_fsrc *s) { return s->n_reg; }
+size_t dw_fsrc_n_regions(const struct dw_fsrc *s) { return s->reg.n; }
 
 const char *dw_fsrc_region(const struct dw_fsrc *s, size_t k, size_t out[DW_RESULT_COUNT])
 {
-    memcpy(out, s->reg[k].by_status, sizeof(s->reg[k].by_status));
-    return s->reg[k].name;
+    memcpy(out, s->reg.v[k].by_status, sizeof(s->reg.v[k].by_status));
+    return s->reg.v[k].name;
 }
 
 void dw_fsrc_account_counts(const struct dw_fsrc *s, const char *account, size_t out[DW_RESULT_COUNT])
 {
     memset(out, 0, DW_RESULT_COUNT * sizeof(*out));
-    for (size_t k = 0; k < s->n_acc; k++) {
-        if (strcmp(s->acc[k].name, account) == 0) {
-            memcpy(out, s->acc[k].by_status, sizeof(s->acc[k].by_status));
+    for (size_t k = 0; k < s->acc.n; k++) {
+        if (strcmp(s->acc.v[k].name, account) == 0) {
+            memcpy(out, s->acc.v[k].by_status, sizeof(s->acc.v[k].by_status));
             return;
         }
     }
@@ -374,12 +379,12 @@ void dw_fsrc_free(struct dw_fsrc *s)
     }
     if (s->order)
         fclose(s->order);
-    for (size_t k = 0; k < s->n_reg; k++)
-        free(s->reg[k].name);
-    for (size_t k = 0; k < s->n_acc; k++)
-        free(s->acc[k].name);
-    free(s->reg);
-    free(s->acc);
+    struct s_tally *tallies[] = {&s->reg, &s->acc};
+    for (size_t t = 0; t < 2; t++) {
+        for (size_t k = 0; k < tallies[t]->n; k++)
+            free(tallies[t]->v[k].name);
+        free(tallies[t]->v);
+    }
     free(s->files);
     free(s->ctl);
     free(s->of);

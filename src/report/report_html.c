@@ -517,10 +517,15 @@ static enum dw_status s_row_one(void *user, const struct dw_finding *x, size_t c
     return DW_OK;
 }
 
+/* A control of the source and its index there, to list by id. */
+struct s_by_id {
+    const struct dw_fsrc_ctl *ctl;
+    size_t k;
+};
+
 static int s_ctl_id_cmp(const void *a, const void *b)
 {
-    return strcmp((*(const struct dw_fsrc_ctl *const *)a)->control->id,
-                  (*(const struct dw_fsrc_ctl *const *)b)->control->id);
+    return strcmp(((const struct s_by_id *)a)->ctl->control->id, ((const struct s_by_id *)b)->ctl->control->id);
 }
 
 /* The table's rows in the page's order (s_rank): a replay per status,
@@ -528,9 +533,9 @@ static int s_ctl_id_cmp(const void *a, const void *b)
 static enum dw_status s_rows(FILE *out, struct dw_fsrc *src)
 {
     size_t nc = dw_fsrc_n_ctl(src);
-    const struct dw_fsrc_ctl **by_id = dw_xcalloc(nc + 1, sizeof(*by_id));
+    struct s_by_id *by_id = dw_xcalloc(nc + 1, sizeof(*by_id));
     for (size_t k = 0; k < nc; k++)
-        by_id[k] = dw_fsrc_ctl(src, k);
+        by_id[k] = (struct s_by_id){dw_fsrc_ctl(src, k), k};
     qsort(by_id, nc, sizeof(*by_id), s_ctl_id_cmp);
     static const enum dw_result by_rank[DW_RESULT_COUNT] = {DW_FAIL, DW_ERROR, DW_MUTED, DW_PASS,
                                                             DW_NOT_APPLICABLE};
@@ -538,12 +543,8 @@ static enum dw_status s_rows(FILE *out, struct dw_fsrc *src)
     for (int r = 0; r < DW_RESULT_COUNT && !rc; r++) {
         for (int v = DW_SEV_COUNT - 1; v >= 0 && !rc; v--) {
             for (size_t i = 0; i < nc && !rc; i++) {
-                if (!by_id[i]->n[v][by_rank[r]])
-                    continue;
-                size_t k = 0;
-                while (dw_fsrc_ctl(src, k) != by_id[i])
-                    k++;
-                rc = dw_fsrc_each(src, k, (int)by_rank[r], v, s_row_one, out);
+                if (by_id[i].ctl->n[v][by_rank[r]])
+                    rc = dw_fsrc_each(src, by_id[i].k, (int)by_rank[r], v, s_row_one, out);
             }
         }
     }
