@@ -126,6 +126,8 @@ enum dw_status dw_fsrc_spool_new(struct dw_fsrc **out, struct dw_error *err);
  * spool already read. */
 enum dw_status dw_fsrc_add(struct dw_fsrc *s, const struct dw_findings *batch);
 size_t dw_fsrc_total(const struct dw_fsrc *s);
+/* The counts of every finding added so far. */
+const struct dw_summary *dw_fsrc_summary(const struct dw_fsrc *s);
 /* Calls fn with the findings in order, up to size at a time (the last
  * batch may be smaller; a source of no findings gives one empty batch). */
 enum dw_status dw_fsrc_batches(struct dw_fsrc *s, size_t size,
@@ -218,6 +220,21 @@ enum dw_status dw_report_diff(const struct dw_report_loaded *old_report, const c
                               const struct dw_diff_opts *opts, FILE *out, size_t *new_failures,
                               struct dw_error *err);
 
+/* A JSON report of any size, read in two passes. dw_report_open reads
+ * its metadata (*out, as dw_report_load gives it, with no finding),
+ * skipping the findings, and takes f over; dw_report_findings reads the
+ * file again from the start and calls fn with its findings, as
+ * dw_report_load reads them, up to size at a time in order (the batch is
+ * the reader's: fn may change it, and it is freed after the call; the
+ * findings' controls live as long as r). A file that changed between the
+ * passes is an error. Peak memory: one finding, plus the one each control
+ * was first read from. */
+enum dw_status dw_report_open(FILE *f, const char *source, const struct dw_control *const *custom,
+                              size_t n_custom, struct dw_report_loaded **out, struct dw_error *err);
+enum dw_status dw_report_findings(struct dw_report_loaded *r, size_t size,
+                                  enum dw_status (*fn)(void *user, struct dw_findings *batch), void *user,
+                                  struct dw_error *err);
+
 /* Merges loaded reports (sources name them in merged_from) into a new
  * one: findings deduplicated by (account, region, control, resource), the
  * newer evidence winning (on a tie, the later report); accounts and
@@ -227,6 +244,19 @@ enum dw_status dw_report_diff(const struct dw_report_loaded *old_report, const c
  * it (dw_report_loaded_free) before them. */
 struct dw_report_loaded *dw_report_merge(const struct dw_report_loaded *const *reports,
                                          const char *const *sources, size_t n);
+
+/* The same merge streamed into spool, for reports opened with
+ * dw_report_open, when no two of them can hold one key: every report
+ * names its accounts, no account is named by two, each finding's account
+ * is its report's and no report holds a key twice. Then the findings are
+ * in spool, in the order dw_report_merge gives them, and *out is the
+ * merged metadata (no findings; it borrows as dw_report_merge's does).
+ * Otherwise *overlap is set and the spool holds part of them: merge the
+ * reports whole. Peak memory: a batch of findings, the metadata, and the
+ * ids of one report's findings (33 bytes and a slot each). */
+enum dw_status dw_report_merge_stream(struct dw_report_loaded *const *reports, const char *const *sources,
+                                      size_t n, struct dw_fsrc *spool, struct dw_report_loaded **out,
+                                      bool *overlap, struct dw_error *err);
 
 /* Case-insensitive '*'/'?' match of a control id. */
 bool dw_report_glob(const char *pattern, const char *id);

@@ -9,6 +9,7 @@
 #include <dbward/config.h>
 #include <dbward/dbward.h>
 #include <dbward/history.h>
+#include <dbward/json.h>
 #include <dbward/report.h>
 #include <dbward/snapshot.h>
 
@@ -56,9 +57,9 @@ struct s_reports {
     size_t n;
 };
 
-/* Opens every output, then reads the reports; on failure, drops the
- * outputs. s_reports_close in either case. */
-static int s_reports_open(struct cli_args *a, struct cli_outputs *outs, struct s_reports *r)
+/* Opens every output and reads the config's custom controls; on failure,
+ * drops the outputs. s_reports_close in either case. */
+static int s_reports_prepare(struct cli_args *a, struct cli_outputs *outs, struct s_reports *r)
 {
     memset(r, 0, sizeof(*r));
     if (cli_outputs_open(a, outs))
@@ -71,6 +72,16 @@ static int s_reports_open(struct cli_args *a, struct cli_outputs *outs, struct s
     r->v = calloc(r->n, sizeof(*r->v));
     if (!r->v)
         abort();
+    return 0;
+}
+
+/* Reads every report whole into r->v; on failure, drops the outputs. */
+static int s_reports_read(struct cli_args *a, struct cli_outputs *outs, struct s_reports *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        dw_report_loaded_free(r->v[i]);
+        r->v[i] = NULL;
+    }
     if (s_load_all(a, &r->set, r->v)) {
         cli_outputs_abort(outs);
         return EXIT_USAGE;
@@ -95,6 +106,89 @@ static int s_findings_code(const struct dw_findings *f)
     return s.by_status[DW_FAIL] ? EXIT_FAILED : s.by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
 }
 
+/* What report and merge stream: the findings of every report, through a
+ * spool every output is rendered from, the reports opened (read in two
+ * passes) rather than held. */
+#define S_OVERLAP (-1)
+struct s_streamed {
+    struct dw_fsrc *spool;
+    struct dw_report_loaded *merged; /* a merge's metadata */
+    const struct dw_report_meta *meta;
+};
+
+static enum dw_status s_spool_batch(void *user, struct dw_findings *batch)
+{
+    return dw_fsrc_add(user, batch);
+}
+
+/* Streams the reports (a merge of them when merge or several) into st.
+ * Returns 0, S_OVERLAP when they overlap (read them whole instead), or an
+ * exit code after printing the error. */
+static int s_stream_reports(struct cli_args *a, struct s_reports *in, bool merge, struct s_streamed *st)
+{
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    for (size_t i = 0; i < in->n; i++) {
+        FILE *f;
+        if (dw_json_open_file(a->positional[i], &f, &err) ||
+            dw_report_open(f, a->positional[i], in->set.controls, in->set.n, &in->v[i], &err)) {
+            cli_print_error(&err);
+            return EXIT_USAGE;
+        }
+    }
+    if (dw_fsrc_spool_new(&st->spool, &err)) {
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
+    enum dw_status rc;
+    if (merge || in->n > 1) {
+        bool overlap;
+        rc = dw_report_merge_stream(in->v, a->positional, in->n, st->spool, &st->merged, &overlap, &err);
+        if (!rc && overlap) {
+            fputs("dbward: the reports share accounts or findings, so they are merged in memory\n", stderr);
+            return S_OVERLAP;
+        }
+        st->meta = st->merged ? &st->merged->meta : NULL;
+    } else {
+        rc = dw_report_findings(in->v[0], 256, s_spool_batch, st->spool, &err);
+        st->meta = &in->v[0]->meta;
+    }
+    if (rc) {
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static void s_streamed_free(struct s_streamed *st)
+{
+    dw_report_loaded_free(st->merged);
+    dw_fsrc_free(st->spool);
+    memset(st, 0, sizeof(*st));
+}
+
+/* The exit code of a spool's findings, as scan's. */
+static int s_counts_code(const struct dw_summary *s)
+{
+    return s->by_status[DW_FAIL] ? EXIT_FAILED : s->by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
+}
+
+/* Renders every output from st; the exit code. */
+static int s_streamed_render(struct cli_args *a, struct cli_outputs *outs, struct s_streamed *st)
+{
+    int bad = 0;
+    for (size_t i = 0; i < outs->n; i++)
+        bad |= cli_render_src(a, &outs->v[i], st->meta, st->spool);
+    return bad ? EXIT_USAGE : s_counts_code(dw_fsrc_summary(st->spool));
+}
+
+/* Whether report and merge stream (not with --security-hub, which sends
+ * the findings from memory, nor under DBWARD_NO_STREAM). */
+static bool s_can_stream(const struct cli_args *a)
+{
+    return !a->security_hub && !getenv("DBWARD_NO_STREAM");
+}
+
 /* dbward report REPORT.json...: one report (several are merged first) in
  * every format asked for. */
 int cli_cmd_report(struct cli_args *a)
@@ -110,7 +204,23 @@ int cli_cmd_report(struct cli_args *a)
     }
     struct cli_outputs outs;
     struct s_reports in;
-    if (s_reports_open(a, &outs, &in)) {
+    if (s_reports_prepare(a, &outs, &in)) {
+        s_reports_close(&in);
+        return EXIT_USAGE;
+    }
+    if (s_can_stream(a)) {
+        struct s_streamed st = {0};
+        int code = s_stream_reports(a, &in, false, &st);
+        if (code == 0)
+            code = s_streamed_render(a, &outs, &st);
+        s_streamed_free(&st);
+        if (code != S_OVERLAP) {
+            cli_outputs_abort(&outs);
+            s_reports_close(&in);
+            return code;
+        }
+    }
+    if (s_reports_read(a, &outs, &in)) {
         s_reports_close(&in);
         return EXIT_USAGE;
     }
@@ -327,7 +437,28 @@ int cli_cmd_merge(struct cli_args *a)
     }
     struct cli_outputs outs;
     struct s_reports in;
-    if (s_reports_open(a, &outs, &in)) {
+    if (s_reports_prepare(a, &outs, &in)) {
+        s_reports_close(&in);
+        return EXIT_USAGE;
+    }
+    if (s_can_stream(a)) {
+        struct s_streamed st = {0};
+        int code = s_stream_reports(a, &in, true, &st);
+        if (code == 0) {
+            code = s_streamed_render(a, &outs, &st);
+            if (code != EXIT_USAGE)
+                code = EXIT_CLEAN;
+            fprintf(stderr, "dbward: merged %zu reports: %zu findings, %zu accounts\n", in.n,
+                    dw_fsrc_total(st.spool), st.meta->n_accounts);
+        }
+        s_streamed_free(&st);
+        if (code != S_OVERLAP) {
+            cli_outputs_abort(&outs);
+            s_reports_close(&in);
+            return code;
+        }
+    }
+    if (s_reports_read(a, &outs, &in)) {
         s_reports_close(&in);
         return EXIT_USAGE;
     }

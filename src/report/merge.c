@@ -172,3 +172,98 @@ struct dw_report_loaded *dw_report_merge(const struct dw_report_loaded *const *r
     s_merged_run(reports, n, m, in);
     return out;
 }
+
+/* dw_report_merge_stream's state. */
+struct s_mstream {
+    struct dw_fsrc *spool;
+    struct dw_finding_index accounts; /* account -> the report (from) that covers it */
+    struct dw_finding_index ids;      /* control id -> ctls[from] */
+    const struct dw_control **ctls;
+    struct dw_finding_index keys;     /* the finding ids of the report being read */
+    size_t report;
+    bool overlap;
+};
+
+static enum dw_status s_stream_batch(void *user, struct dw_findings *b)
+{
+    struct s_mstream *ms = user;
+    for (size_t k = 0; k < b->n; k++) {
+        struct dw_finding *f = &b->v[k];
+        const struct dw_finding_slot *acc = dw_finding_index_get(&ms->accounts, dw_str_or_empty(f->account_id));
+        char id[33];
+        dw_rpt_finding_id(f, id, sizeof(id));
+        bool added;
+        dw_finding_index_at(&ms->keys, id, &added);
+        if (!acc || acc->from != ms->report || !added) {
+            /* Another report's account, or a key twice: only the whole
+             * merge can say which finding wins. */
+            ms->overlap = true;
+            return DW_E_USAGE;
+        }
+        struct dw_finding_slot *c = dw_finding_index_at(&ms->ids, f->control->id, &added);
+        if (added) {
+            c->from = ms->ids.n - 1;
+            ms->ctls = dw_xrealloc(ms->ctls, ms->ids.n * sizeof(*ms->ctls));
+            ms->ctls[c->from] = f->control;
+        }
+        f->control = ms->ctls[c->from];
+    }
+    return dw_fsrc_add(ms->spool, b);
+}
+
+/* The accounts of each report, none in two: false when a report names
+ * none, or two name one. */
+static bool s_disjoint(struct dw_report_loaded *const *reports, size_t n, struct dw_finding_index *accounts)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct dw_report_meta *r = &reports[i]->meta;
+        const char *one[1] = {r->account_id};
+        const char *const *v = r->n_accounts ? r->accounts : one;
+        size_t nv = r->n_accounts ? r->n_accounts : 1;
+        if (!r->n_accounts && (!r->account_id[0] || strcmp(r->account_id, "multiple") == 0))
+            return false;
+        for (size_t k = 0; k < nv; k++) {
+            bool added;
+            struct dw_finding_slot *s = dw_finding_index_at(accounts, v[k], &added);
+            if (!added && s->from != i)
+                return false;
+            s->from = i;
+        }
+    }
+    return true;
+}
+
+enum dw_status dw_report_merge_stream(struct dw_report_loaded *const *reports, const char *const *sources,
+                                      size_t n, struct dw_fsrc *spool, struct dw_report_loaded **out,
+                                      bool *overlap, struct dw_error *err)
+{
+    *out = NULL;
+    *overlap = false;
+    struct s_mstream ms = {.spool = spool};
+    enum dw_status rc = DW_OK;
+    if (!s_disjoint(reports, n, &ms.accounts)) {
+        *overlap = true;
+        goto out;
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        ms.report = i;
+        rc = dw_report_findings(reports[i], 256, s_stream_batch, &ms, err);
+        dw_finding_index_clean_up(&ms.keys);
+        memset(&ms.keys, 0, sizeof(ms.keys));
+    }
+    if (ms.overlap) {
+        *overlap = true;
+        rc = DW_OK;
+        goto out;
+    }
+    if (rc && err && !err->message[0])
+        dw_error_set(err, rc, "", 0, 0, 0, "could not write the findings to a temporary file");
+    if (!rc)
+        *out = dw_report_merge((const struct dw_report_loaded *const *)reports, sources, n);
+out:
+    dw_finding_index_clean_up(&ms.accounts);
+    dw_finding_index_clean_up(&ms.ids);
+    dw_finding_index_clean_up(&ms.keys);
+    free(ms.ctls);
+    return rc;
+}

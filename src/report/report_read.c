@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <dbward/json.h>
 #include <dbward/report.h>
 
 #include "report/report_util.h"
@@ -243,6 +244,48 @@ static void s_meta(const json_t *doc, struct dw_report_loaded *r)
     meta->config_sha256 = s_str(cfg, "sha256");
 }
 
+/* Finding i of source, read from fj into a new finding of fs, its control
+ * one of in's (borrowing from fj when it is new: *new_control set). */
+static enum dw_status s_finding(const json_t *fj, size_t i, const char *source, struct dw_report_loaded_int *in,
+                                const struct dw_control *const *custom, size_t n_custom, struct dw_findings *fs,
+                                bool *new_control, struct dw_error *err)
+{
+    struct s_view v;
+    s_view_of(fj, &v);
+    enum dw_result st, from = DW_FAIL;
+    enum dw_severity sev;
+    if (!v.control_id || !s_result(v.status, &st) || !v.severity || !dw_severity_parse(v.severity, &sev))
+        return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
+                            "finding %zu has no control_id, or a status or severity dbward does not know", i);
+    if (st == DW_MUTED)
+        s_result(v.muted_from, &from);
+    size_t had = in->n_controls;
+    struct dw_finding *f = dw_findings_push(fs);
+    f->control = s_control(in, &v, sev, custom, n_custom);
+    *new_control = in->n_controls > had;
+    f->status = st;
+    f->severity = sev;
+    f->resource_type = dw_xstrdup(dw_str_or_empty(v.resource_type));
+    f->resource_id = dw_xstrdup(dw_str_or_empty(v.resource_id));
+    f->region = dw_xstrdup(dw_str_or_empty(v.region));
+    f->account_id = dw_xstrdup(dw_str_or_empty(v.account_id));
+    f->reason = dw_xstrdup(dw_str_or_empty(v.reason));
+    f->commands = s_dup_strings(v.commands, &f->n_commands);
+    f->notes = s_dup_strings(v.notes, &f->n_notes);
+    f->muted_from = from;
+    f->muted_reason = v.muted_reason ? dw_xstrdup(v.muted_reason) : NULL;
+    f->muted_until = v.muted_until ? dw_xstrdup(v.muted_until) : NULL;
+    return DW_OK;
+}
+
+static struct dw_report_loaded *s_loaded_new(json_t *doc)
+{
+    struct dw_report_loaded *r = dw_xcalloc(1, sizeof(*r));
+    r->in = dw_xcalloc(1, sizeof(*r->in));
+    r->in->doc = json_incref(doc);
+    return r;
+}
+
 enum dw_status dw_report_load(json_t *doc, const char *source, const struct dw_control *const *custom,
                               size_t n_custom, struct dw_report_loaded **out, struct dw_error *err)
 {
@@ -250,41 +293,98 @@ enum dw_status dw_report_load(json_t *doc, const char *source, const struct dw_c
     enum dw_status rc = s_check(doc, source, err);
     if (rc)
         return rc;
-    struct dw_report_loaded *r = dw_xcalloc(1, sizeof(*r));
-    struct dw_report_loaded_int *in = dw_xcalloc(1, sizeof(*in));
-    r->in = in;
-    in->doc = json_incref(doc);
+    struct dw_report_loaded *r = s_loaded_new(doc);
     const json_t *findings = json_object_get(doc, "findings");
     for (size_t i = 0; i < json_array_size(findings); i++) {
-        struct s_view v;
-        s_view_of(json_array_get(findings, i), &v);
-        enum dw_result st, from = DW_FAIL;
-        enum dw_severity sev;
-        if (!v.control_id || !s_result(v.status, &st) || !v.severity || !dw_severity_parse(v.severity, &sev)) {
+        bool fresh;
+        rc = s_finding(json_array_get(findings, i), i, source, r->in, custom, n_custom, &r->findings, &fresh, err);
+        if (rc) {
             dw_report_loaded_free(r);
-            return dw_error_set(err, DW_E_SCHEMA, source, 0, 0, 0,
-                                "finding %zu has no control_id, or a status or severity dbward does not know", i);
+            return rc;
         }
-        if (st == DW_MUTED)
-            s_result(v.muted_from, &from);
-        struct dw_finding *f = dw_findings_push(&r->findings);
-        f->control = s_control(in, &v, sev, custom, n_custom);
-        f->status = st;
-        f->severity = sev;
-        f->resource_type = dw_xstrdup(dw_str_or_empty(v.resource_type));
-        f->resource_id = dw_xstrdup(dw_str_or_empty(v.resource_id));
-        f->region = dw_xstrdup(dw_str_or_empty(v.region));
-        f->account_id = dw_xstrdup(dw_str_or_empty(v.account_id));
-        f->reason = dw_xstrdup(dw_str_or_empty(v.reason));
-        f->commands = s_dup_strings(v.commands, &f->n_commands);
-        f->notes = s_dup_strings(v.notes, &f->n_notes);
-        f->muted_from = from;
-        f->muted_reason = v.muted_reason ? dw_xstrdup(v.muted_reason) : NULL;
-        f->muted_until = v.muted_until ? dw_xstrdup(v.muted_until) : NULL;
     }
     s_meta(doc, r);
     *out = r;
     return DW_OK;
+}
+
+enum dw_status dw_report_open(FILE *f, const char *source, const struct dw_control *const *custom,
+                              size_t n_custom, struct dw_report_loaded **out, struct dw_error *err)
+{
+    *out = NULL;
+    json_t *head = NULL;
+    enum dw_status rc = dw_json_stream(f, source, "findings", NULL, NULL, &head, err);
+    if (!rc)
+        rc = s_check(head, source, err);
+    if (rc) {
+        json_decref(head);
+        fclose(f);
+        return rc;
+    }
+    struct dw_report_loaded *r = s_loaded_new(head);
+    json_decref(head);
+    struct dw_report_loaded_int *in = r->in;
+    in->file = f;
+    in->file_source = dw_xstrdup(source);
+    in->custom = custom;
+    in->n_custom = n_custom;
+    s_meta(in->doc, r);
+    *out = r;
+    return DW_OK;
+}
+
+/* dw_report_findings' state: the batch being filled. */
+struct s_each {
+    struct dw_report_loaded_int *in;
+    struct dw_findings batch;
+    size_t size;
+    enum dw_status (*fn)(void *user, struct dw_findings *batch);
+    void *user;
+};
+
+static enum dw_status s_flush(struct s_each *e)
+{
+    enum dw_status rc = e->fn(e->user, &e->batch);
+    dw_findings_clean_up(&e->batch);
+    memset(&e->batch, 0, sizeof(e->batch));
+    return rc;
+}
+
+static enum dw_status s_each_finding(void *user, json_t *elem, size_t i, struct dw_error *err)
+{
+    struct s_each *e = user;
+    struct dw_report_loaded_int *in = e->in;
+    bool fresh;
+    enum dw_status rc = s_finding(elem, i, in->file_source, in, in->custom, in->n_custom, &e->batch, &fresh, err);
+    if (rc)
+        return rc;
+    if (fresh) {
+        /* The control borrows the finding's strings: keep it. */
+        in->kept = dw_xrealloc(in->kept, (in->n_kept + 1) * sizeof(*in->kept));
+        in->kept[in->n_kept++] = json_incref(elem);
+    }
+    return e->batch.n >= e->size ? s_flush(e) : DW_OK;
+}
+
+enum dw_status dw_report_findings(struct dw_report_loaded *r, size_t size,
+                                  enum dw_status (*fn)(void *user, struct dw_findings *batch), void *user,
+                                  struct dw_error *err)
+{
+    struct dw_report_loaded_int *in = r->in;
+    if (!in->file)
+        return dw_error_set(err, DW_E_USAGE, "", 0, 0, 0, "a report read whole, not opened");
+    if (fseek(in->file, 0, SEEK_SET) != 0)
+        return dw_error_set(err, DW_E_IO, in->file_source, 0, 0, 0, "cannot read it again from the start");
+    struct s_each e = {.in = in, .size = size ? size : 1, .fn = fn, .user = user};
+    json_t *head = NULL;
+    enum dw_status rc = dw_json_stream(in->file, in->file_source, "findings", s_each_finding, &e, &head, err);
+    if (!rc && !json_equal(head, in->doc))
+        rc = dw_error_set(err, DW_E_IO, in->file_source, 0, 0, 0, "the file changed while it was read");
+    if (!rc && e.batch.n)
+        rc = s_flush(&e);
+    dw_findings_clean_up(&e.batch);
+    json_decref(head);
+    return rc;
 }
 
 void dw_report_loaded_free(struct dw_report_loaded *r)
@@ -301,6 +401,12 @@ void dw_report_loaded_free(struct dw_report_loaded *r)
     free(in->params);
     free(in->source);
     json_decref(in->doc);
+    for (size_t i = 0; i < in->n_kept; i++)
+        json_decref(in->kept[i]);
+    free(in->kept);
+    free(in->file_source);
+    if (in->file)
+        fclose(in->file);
     free(in);
     free(r);
 }

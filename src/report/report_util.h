@@ -3,6 +3,7 @@
 #define DW_REPORT_UTIL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -20,6 +21,13 @@ struct dw_report_loaded_int {
     const char **lists[DW_RPT_LISTS]; /* owned arrays of borrowed strings: the meta's lists */
     struct dw_param_value *params; /* owned array (names and values borrowed) */
     char *source;                  /* owned: a merge's "source" */
+    /* A report opened (dw_report_open) rather than read whole: */
+    FILE *file;                    /* owned, read again by dw_report_findings */
+    char *file_source;             /* owned: its name in errors */
+    const struct dw_control *const *custom; /* borrowed: the config's custom controls */
+    size_t n_custom;
+    json_t **kept;                 /* owned: the findings new controls borrow from */
+    size_t n_kept;
 };
 
 /* A stable id of a finding: hex SHA-256 of account, region, control and
@@ -57,7 +65,6 @@ struct dw_fsrc_ctl {
 /* The controls in order of first sight. */
 size_t dw_fsrc_n_ctl(const struct dw_fsrc *s);
 const struct dw_fsrc_ctl *dw_fsrc_ctl(const struct dw_fsrc *s, size_t k);
-const struct dw_summary *dw_fsrc_summary(const struct dw_fsrc *s);
 /* The regions in order of first sight: the k-th's name, its counts in out. */
 size_t dw_fsrc_n_regions(const struct dw_fsrc *s);
 const char *dw_fsrc_region(const struct dw_fsrc *s, size_t k, size_t out[DW_RESULT_COUNT]);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <dbward/json.h>
 
@@ -33,28 +35,16 @@ enum dw_status dw_json_load_buffer(const char *data, size_t len, const char *sou
 
 enum dw_status dw_json_load_file(const char *path, json_t **out, struct dw_error *err)
 {
-    enum dw_status rc = DW_OK;
-    char *data = NULL;
-    FILE *f = NULL;
+    FILE *f;
     struct stat st;
     *out = NULL;
-    if (stat(path, &st) != 0) {
-        rc = dw_error_set(err, errno == ENOENT ? DW_E_NOT_FOUND : DW_E_IO, path, 0, 0, 0, "%s",
-                          strerror(errno));
-        goto out;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        rc = dw_error_set(err, DW_E_IO, path, 0, 0, 0, "not a regular file");
-        goto out;
-    }
-    if ((size_t)st.st_size > DW_JSON_MAX_FILE_BYTES) {
+    enum dw_status rc = dw_json_open_file(path, &f, err);
+    if (rc)
+        return rc;
+    char *data = NULL;
+    if (fstat(fileno(f), &st) != 0 || (size_t)st.st_size > DW_JSON_MAX_FILE_BYTES) {
         rc = dw_error_set(err, DW_E_TOO_BIG, path, 0, 0, 0, "file is larger than %zu bytes",
                           DW_JSON_MAX_FILE_BYTES);
-        goto out;
-    }
-    f = fopen(path, "rb");
-    if (!f) {
-        rc = dw_error_set(err, DW_E_IO, path, 0, 0, 0, "%s", strerror(errno));
         goto out;
     }
     size_t n = (size_t)st.st_size;
@@ -65,8 +55,320 @@ enum dw_status dw_json_load_file(const char *path, json_t **out, struct dw_error
     }
     rc = dw_json_load_buffer(data, n, path, out, err);
 out:
-    if (f)
-        fclose(f);
+    fclose(f);
     free(data);
+    return rc;
+}
+
+enum dw_status dw_json_open_file(const char *path, FILE **out, struct dw_error *err)
+{
+    struct stat st;
+    *out = NULL;
+    /* Non-blocking, so a FIFO is refused rather than waited on. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return dw_error_set(err, errno == ENOENT ? DW_E_NOT_FOUND : DW_E_IO, path, 0, 0, 0, "%s",
+                            strerror(errno));
+    FILE *f = NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, O_RDONLY) != 0 ||
+        !(f = fdopen(fd, "rb"))) {
+        close(fd);
+        return dw_error_set(err, DW_E_IO, path, 0, 0, 0, "not a regular file");
+    }
+    *out = f;
+    return DW_OK;
+}
+
+/* The streamed reader: the bytes not yet taken, buf[start..end), and the
+ * position of buf[start] in the file (offset, 1-based line and column). */
+struct s_rd {
+    FILE *f;
+    const char *source;
+    char *buf;
+    size_t cap, start, end;
+    bool eof;
+    size_t off;
+    int line, col;
+    struct dw_error *err;
+};
+
+#define S_CHUNK ((size_t)64 * 1024)
+
+/* At least need bytes from start, unless the file ends first; false on a
+ * read error. Moves what is left to the front and grows the buffer. */
+static bool s_fill(struct s_rd *rd, size_t need)
+{
+    while (rd->end - rd->start < need && !rd->eof) {
+        if (rd->start) {
+            memmove(rd->buf, rd->buf + rd->start, rd->end - rd->start);
+            rd->end -= rd->start;
+            rd->start = 0;
+        }
+        if (rd->cap - rd->end < S_CHUNK) {
+            rd->cap = rd->cap ? 2 * rd->cap : 4 * S_CHUNK;
+            rd->buf = dw_xrealloc(rd->buf, rd->cap);
+        }
+        size_t got = fread(rd->buf + rd->end, 1, rd->cap - rd->end, rd->f);
+        rd->end += got;
+        if (got == 0) {
+            if (ferror(rd->f)) {
+                dw_error_set(rd->err, DW_E_IO, rd->source, rd->line, rd->col, rd->off, "read error");
+                return false;
+            }
+            rd->eof = true;
+        }
+    }
+    return true;
+}
+
+/* The next byte, or EOF (-1) at the end or on a read error (err set). */
+static int s_peek(struct s_rd *rd)
+{
+    if (!s_fill(rd, 1) || rd->start == rd->end)
+        return EOF;
+    return (unsigned char)rd->buf[rd->start];
+}
+
+static void s_take(struct s_rd *rd, size_t n)
+{
+    for (size_t i = rd->start; i < rd->start + n; i++) {
+        if (rd->buf[i] == '\n') {
+            rd->line++;
+            rd->col = 1;
+        } else {
+            rd->col++;
+        }
+    }
+    rd->start += n;
+    rd->off += n;
+}
+
+static int s_ws(struct s_rd *rd)
+{
+    for (;;) {
+        int c = s_peek(rd);
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            return c;
+        s_take(rd, 1);
+    }
+}
+
+static enum dw_status s_fail(struct s_rd *rd, const char *what)
+{
+    if (rd->err && rd->err->status == DW_E_IO)
+        return DW_E_IO;
+    return dw_error_set(rd->err, DW_E_PARSE, rd->source, rd->line, rd->col, rd->off, "%s", what);
+}
+
+/* The same, placed i bytes on. */
+static enum dw_status s_fail_at(struct s_rd *rd, size_t i, const char *what)
+{
+    struct s_rd at = *rd;
+    s_take(&at, i);
+    return s_fail(&at, what);
+}
+
+/* The length of the JSON value at start in *len: a container to its
+ * closing bracket, a string to its closing quote, any other token to the
+ * next delimiter. Only its extent and depth are found here (base: the
+ * containers around it, so that its depth is jansson's in the whole file);
+ * its syntax is jansson's to check when it is parsed. */
+static enum dw_status s_extent(struct s_rd *rd, size_t base, size_t *len)
+{
+    size_t i = 0, depth = 0, deepest = 1;
+    bool in_str = false, scalar = false;
+    for (;; i++) {
+        if (i >= DW_JSON_MAX_FILE_BYTES)
+            return dw_error_set(rd->err, DW_E_TOO_BIG, rd->source, rd->line, rd->col, rd->off,
+                                "a value is larger than %zu bytes", DW_JSON_MAX_FILE_BYTES);
+        if (!s_fill(rd, i + 1))
+            return DW_E_IO;
+        if (rd->start + i >= rd->end) {
+            if (scalar && i > 0)
+                break;
+            if (!i)
+                return s_fail(rd, "a value expected");
+            return s_fail_at(rd, i, "the file ends inside a value");
+        }
+        char c = rd->buf[rd->start + i];
+        bool delim = c == ',' || c == '}' || c == ']' || c == ':' || c == ' ' || c == '\t' || c == '\n' ||
+                     c == '\r';
+        if (i == 0) {
+            if (c == '"')
+                in_str = true;
+            else if (c == '{' || c == '[')
+                depth = 1;
+            else if (delim)
+                return s_fail(rd, "a value expected");
+            else
+                scalar = true;
+            continue;
+        }
+        size_t here = 0; /* the depth of a value starting at c, 0: none */
+        if (scalar) {
+            if (delim)
+                break;
+        } else if (in_str) {
+            if (c == '\\') {
+                i++; /* the escaped byte, read or found missing at the loop's top */
+            } else if (c == '"') {
+                in_str = false;
+                if (depth == 0) {
+                    i++;
+                    break;
+                }
+            }
+        } else if (c == '{' || c == '[') {
+            here = ++depth;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0) {
+                i++;
+                break;
+            }
+        } else if (c == '"') {
+            in_str = true;
+            here = depth + 1;
+        } else if (!delim) {
+            here = depth + 1;
+        }
+        if (here > deepest)
+            deepest = here;
+        if (base + deepest > JSON_PARSER_MAX_DEPTH)
+            return s_fail_at(rd, i, "maximum parsing depth reached");
+    }
+    *len = i;
+    return DW_OK;
+}
+
+/* The value of the next len bytes, parsed with the loader's rules, its
+ * error placed in the file; the bytes are taken. */
+static enum dw_status s_parse(struct s_rd *rd, size_t len, json_t **out)
+{
+    enum dw_status rc = dw_json_load_buffer(rd->buf + rd->start, len, rd->source, out, rd->err);
+    if (rc && rd->err) {
+        if (rd->err->line > 1) {
+            rd->err->line += rd->line - 1;
+        } else {
+            rd->err->line = rd->line;
+            rd->err->column += rd->col - 1;
+        }
+        rd->err->offset += rd->off;
+    }
+    if (!rc)
+        s_take(rd, len);
+    return rc;
+}
+
+static enum dw_status s_value(struct s_rd *rd, size_t base, json_t **out)
+{
+    size_t len;
+    enum dw_status rc = s_extent(rd, base, &len);
+    return rc ? rc : s_parse(rd, len, out);
+}
+
+/* The elements of the array at start, to fn, or skipped. */
+static enum dw_status s_elements(struct s_rd *rd, dw_json_each_fn fn, void *user)
+{
+    s_take(rd, 1); /* [ */
+    if (s_ws(rd) == ']') {
+        s_take(rd, 1);
+        return DW_OK;
+    }
+    for (size_t i = 0;; i++) {
+        size_t len;
+        s_ws(rd);
+        enum dw_status rc = s_extent(rd, 2, &len);
+        if (rc)
+            return rc;
+        if (fn) {
+            json_t *v;
+            if ((rc = s_parse(rd, len, &v)))
+                return rc;
+            rc = fn(user, v, i, rd->err);
+            json_decref(v);
+            if (rc)
+                return rc;
+        } else {
+            s_take(rd, len);
+        }
+        int c = s_ws(rd);
+        if (c == ']') {
+            s_take(rd, 1);
+            return DW_OK;
+        }
+        if (c != ',')
+            return s_fail(rd, "',' or ']' expected");
+        s_take(rd, 1);
+    }
+}
+
+static enum dw_status s_members(struct s_rd *rd, const char *key, dw_json_each_fn fn, void *user, json_t *head)
+{
+    if (s_ws(rd) != '{')
+        return s_fail(rd, "a JSON object expected");
+    s_take(rd, 1);
+    if (s_ws(rd) == '}') {
+        s_take(rd, 1);
+        return DW_OK;
+    }
+    for (;;) {
+        json_t *name = NULL, *v = NULL;
+        if (s_ws(rd) != '"')
+            return s_fail(rd, "a string expected as object key");
+        struct s_rd at = *rd;
+        enum dw_status rc = s_value(rd, 1, &name);
+        if (rc)
+            return rc;
+        const char *k = json_string_value(name);
+        if (json_object_get(head, k)) {
+            json_decref(name);
+            return s_fail(&at, "duplicate object key");
+        }
+        if (s_ws(rd) != ':') {
+            json_decref(name);
+            return s_fail(rd, "':' expected");
+        }
+        s_take(rd, 1);
+        if (strcmp(k, key) == 0 && s_ws(rd) == '[') {
+            if (!(rc = s_elements(rd, fn, user)))
+                v = json_array();
+        } else {
+            s_ws(rd);
+            rc = s_value(rd, 1, &v);
+        }
+        if (!rc)
+            json_object_set_new(head, k, v);
+        json_decref(name);
+        if (rc)
+            return rc;
+        int c = s_ws(rd);
+        if (c == '}') {
+            s_take(rd, 1);
+            return DW_OK;
+        }
+        if (c != ',')
+            return s_fail(rd, "',' or '}' expected");
+        s_take(rd, 1);
+    }
+}
+
+enum dw_status dw_json_stream(FILE *f, const char *source, const char *key, dw_json_each_fn fn, void *user,
+                              json_t **head, struct dw_error *err)
+{
+    struct dw_error local = {0};
+    struct s_rd rd = {.f = f, .source = source, .line = 1, .col = 1, .err = err ? err : &local};
+    memset(rd.err, 0, sizeof(*rd.err));
+    json_t *h = json_object();
+    enum dw_status rc = s_members(&rd, key, fn, user, h);
+    if (!rc && s_ws(&rd) != EOF)
+        rc = s_fail(&rd, "end of file expected");
+    if (!rc && rd.err->status == DW_E_IO)
+        rc = DW_E_IO;
+    free(rd.buf);
+    if (rc) {
+        json_decref(h);
+        h = NULL;
+    }
+    *head = h;
     return rc;
 }

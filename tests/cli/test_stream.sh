@@ -18,7 +18,8 @@ same() { # label cmd...: the streamed and the whole-run outputs are equal
   local label=$1; shift
   rm -rf "$TMP"/s "$TMP"/w && mkdir -p "$TMP/s" "$TMP/w"
   # shellcheck disable=SC2046
-  "$@" $(outs "$TMP/s/r") >"$TMP/s.out" 2>"$TMP/s.err"; local rs=$?
+  "$@" $(outs "$TMP/s/r") >"$TMP/s.out" 2>"$TMP/s.all"; local rs=$?
+  grep -v 'so they are merged in memory' "$TMP/s.all" >"$TMP/s.err"
   # shellcheck disable=SC2046
   DBWARD_NO_STREAM=1 "$@" $(outs "$TMP/w/r") >"$TMP/w.out" 2>"$TMP/w.err"; local rw=$?
   "$@" --status FAIL,PASS >"$TMP/s/status.txt" 2>/dev/null
@@ -62,6 +63,64 @@ same "expired suppression over accounts" "$DBWARD" scan --snapshot "$TMP/tree" -
 CHECKS=$((CHECKS + 1))
 [ "$(grep -c 'expired on 2020-01-01' "$TMP/s.err")" = 1 ] ||
   { echo "FAIL: the expired suppression should be said once"; sed 's/^/  /' "$TMP/s.err" | head -5; FAILS=$((FAILS + 1)); }
+# report and merge stream too: each report is read twice, its metadata
+# first, then its findings into the spool; reports of disjoint accounts
+# merge without being held. Reports that share an account, or hold a key
+# twice, are merged in memory (said on stderr), as a merge must pick the
+# newer of two findings.
+for a in 111111111111 222222222222 333333333333; do
+  "$DBWARD" scan --snapshot "$TMP/tree/$a" -o "$TMP/r-$a.json" 2>/dev/null
+done
+"$DBWARD" scan --snapshot "$TMP/tree" -o "$TMP/tree.json" 2>/dev/null
+streams() { # label: the last run streamed (no note of a merge in memory)
+  CHECKS=$((CHECKS + 1))
+  if grep -q 'merged in memory' "$TMP/s.all"; then echo "FAIL: $1 should stream"; FAILS=$((FAILS + 1)); fi
+}
+in_memory() {
+  CHECKS=$((CHECKS + 1))
+  grep -q 'merged in memory' "$TMP/s.all" || { echo "FAIL: $1 should be merged in memory"; FAILS=$((FAILS + 1)); }
+}
+same "report of one report" "$DBWARD" report "$TMP/tree.json"
+streams "report of one report"
+same "merge of three accounts" "$DBWARD" merge "$TMP/r-111111111111.json" "$TMP/r-222222222222.json" "$TMP/r-333333333333.json"
+streams "merge of three accounts"
+CHECKS=$((CHECKS + 1))
+[ "$(jq -c '[.findings[] | [.account_id, .region, .control_id, .resource_id, .status]] | sort' "$TMP/s.json")" = \
+  "$(jq -c '[.findings[] | [.account_id, .region, .control_id, .resource_id, .status]] | sort' "$TMP/tree.json")" ] ||
+  { echo "FAIL: the streamed merge differs from one scan of the tree"; FAILS=$((FAILS + 1)); }
+same "report of three accounts" "$DBWARD" report "$TMP/r-333333333333.json" "$TMP/r-111111111111.json" "$TMP/r-222222222222.json"
+streams "report of three accounts"
+same "merge of one report" "$DBWARD" merge "$TMP/tree.json"
+streams "merge of one report"
+same "merge with itself" "$DBWARD" merge "$TMP/r-111111111111.json" "$TMP/r-111111111111.json"
+in_memory "merge with itself"
+# A finding of another report's account (newer there, so the whole merge
+# keeps the other's), and a key twice in one report.
+jq --slurpfile o "$TMP/r-222222222222.json" '.findings += [$o[0].findings[0] + {"reason": "foreign"}]' \
+  "$TMP/r-111111111111.json" >"$TMP/foreign.json"
+jq '.taken_at = "2027-01-01T00:00:00Z"' "$TMP/r-222222222222.json" >"$TMP/newer-222.json"
+same "a foreign finding" "$DBWARD" merge "$TMP/newer-222.json" "$TMP/foreign.json"
+in_memory "a foreign finding"
+CHECKS=$((CHECKS + 1))
+[ "$(jq '[.findings[] | select(.reason == "foreign")] | length' "$TMP/s.json")" = 0 ] ||
+  { echo "FAIL: the newer report's finding should win over the foreign one"; FAILS=$((FAILS + 1)); }
+jq '.findings += [.findings[0] + {"reason": "twice"}]' "$TMP/r-111111111111.json" >"$TMP/twice.json"
+same "a key twice" "$DBWARD" merge "$TMP/twice.json" "$TMP/r-222222222222.json"
+in_memory "a key twice"
+CHECKS=$((CHECKS + 1))
+[ "$(jq '[.findings[] | select(.reason == "twice")] | length' "$TMP/s.json")" = 1 ] ||
+  { echo "FAIL: the later of two findings of one key wins"; FAILS=$((FAILS + 1)); }
+# A broken finding half-way through a report: refused with its place, and
+# no output written.
+jq '.findings[3].status = "MAYBE"' "$TMP/r-111111111111.json" >"$TMP/bad-finding.json"
+run 2 "$DBWARD" merge "$TMP/r-222222222222.json" "$TMP/bad-finding.json" -o "$TMP/never.json"
+has "$TMP/err" "bad-finding.json"
+has "$TMP/err" "finding 3 has no control_id"
+CHECKS=$((CHECKS + 1))
+[ ! -e "$TMP/never.json" ] || { echo "FAIL: a failed merge left its output"; FAILS=$((FAILS + 1)); }
+{ head -c 3000 "$TMP/r-111111111111.json"; printf '}}}'; } >"$TMP/cut.json"
+run 2 "$DBWARD" report "$TMP/cut.json"
+has "$TMP/err" "cut.json:"
 # A stream that cannot be written fails the run and names the output.
 run 2 "$DBWARD" scan --snapshot "$SRC/examples/account" -f json -o /dev/full
 has "$TMP/err" "/dev/full"

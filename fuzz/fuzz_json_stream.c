@@ -1,0 +1,112 @@
+/* fuzz_json_stream.c: the streamed reader of a JSON object (dw_json_stream,
+ * what report and merge read reports of any size with) against jansson's
+ * whole-document load with the same rules (dw_json_load_buffer), the
+ * oracle. Whatever the whole load takes as an object, the streamed read
+ * takes too, member for member and element for element, and skipping the
+ * elements gives the same members; whatever it refuses, the streamed read
+ * refuses with a message. A document that loads as a report reads the
+ * same opened in two passes (dw_report_open, dw_report_findings) as read
+ * whole: the same JSON report written from either. Never a crash. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dbward/json.h>
+#include <dbward/report.h>
+
+static enum dw_status s_collect(void *user, json_t *elem, size_t index, struct dw_error *err)
+{
+    (void)err;
+    if (index != json_array_size(user))
+        abort();
+    json_array_append(user, elem);
+    return DW_OK;
+}
+
+static enum dw_status s_copy(void *user, struct dw_findings *batch)
+{
+    for (size_t i = 0; i < batch->n; i++)
+        dw_findings_push_copy(user, &batch->v[i]);
+    return DW_OK;
+}
+
+static char *s_json(const struct dw_report_meta *meta, const struct dw_findings *f, size_t *len)
+{
+    char *buf = NULL;
+    FILE *out = open_memstream(&buf, len);
+    if (!out || dw_report_json(out, meta, f) != DW_OK)
+        abort();
+    fclose(out);
+    return buf;
+}
+
+/* The same bytes read whole and opened in two passes, as a report. */
+static void s_report(const uint8_t *data, size_t size, json_t *whole)
+{
+    struct dw_error err;
+    struct dw_report_loaded *r = NULL, *o = NULL;
+    bool loads = dw_report_load(whole, "fuzz", NULL, 0, &r, &err) == DW_OK;
+    FILE *f = fmemopen((void *)data, size, "rb");
+    if (!f)
+        abort();
+    if (dw_report_open(f, "fuzz", NULL, 0, &o, &err) != DW_OK) {
+        if (loads || !err.message[0])
+            abort();
+        return;
+    }
+    struct dw_findings got = {0};
+    enum dw_status rc = dw_report_findings(o, 7, s_copy, &got, &err);
+    if (loads != (rc == DW_OK) || (rc && !err.message[0]))
+        abort();
+    if (loads) {
+        size_t l1, l2;
+        char *a = s_json(&r->meta, &r->findings, &l1);
+        char *b = s_json(&o->meta, &got, &l2);
+        if (l1 != l2 || memcmp(a, b, l1) != 0)
+            abort();
+        free(a);
+        free(b);
+    }
+    dw_findings_clean_up(&got);
+    dw_report_loaded_free(o);
+    dw_report_loaded_free(r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct dw_error err;
+    json_t *whole = NULL;
+    bool ok = dw_json_load_buffer((const char *)data, size, "fuzz", &whole, &err) == DW_OK && json_is_object(whole);
+    for (int skip = 0; skip < 2; skip++) {
+        FILE *f = fmemopen((void *)data, size, "rb");
+        if (!f)
+            abort();
+        json_t *elems = json_array(), *head = NULL;
+        enum dw_status rc = dw_json_stream(f, "fuzz", "findings", skip ? NULL : s_collect, elems, &head, &err);
+        fclose(f);
+        if (rc && !err.message[0])
+            abort();
+        if (ok) {
+            if (rc)
+                abort();
+            json_t *want = json_deep_copy(whole);
+            if (json_is_array(json_object_get(want, "findings"))) {
+                if (!skip && !json_equal(json_object_get(want, "findings"), elems))
+                    abort();
+                json_object_set_new(want, "findings", json_array());
+            }
+            if (!json_equal(want, head))
+                abort();
+            json_decref(want);
+        } else if (!skip && !rc) {
+            abort(); /* refused whole, taken streamed */
+        }
+        json_decref(head);
+        json_decref(elems);
+    }
+    if (ok)
+        s_report(data, size, whole);
+    json_decref(whole);
+    return 0;
+}
