@@ -39,9 +39,12 @@ static const char *s_color(enum dw_result r)
 /* Prints s with every line after the first indented by indent. */
 static void s_indented(FILE *out, const char *s, const char *indent)
 {
-    for (const char *p = s; *p; p++) {
-        fputc(*p, out);
-        if (*p == '\n' && p[1])
+    for (const char *p = s; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        fwrite(p, 1, len, out);
+        p += len;
+        if (nl && *p)
             fputs(indent, out);
     }
 }
