@@ -109,7 +109,8 @@ static int s_findings_code(const struct dw_findings *f)
 /* What report and merge stream: the findings of every report, through a
  * spool every output is rendered from, the reports opened (read in two
  * passes) rather than held. */
-#define S_OVERLAP (-1)
+/* Not streamed: the reports are to be read whole. */
+#define S_WHOLE (-1)
 struct s_streamed {
     struct dw_fsrc *spool;
     struct dw_report_loaded *merged; /* a merge's metadata */
@@ -122,7 +123,7 @@ static enum dw_status s_spool_batch(void *user, struct dw_findings *batch)
 }
 
 /* Streams the reports (a merge of them when merge or several) into st.
- * Returns 0, S_OVERLAP when they overlap (read them whole instead), or an
+ * Returns 0, S_WHOLE when they overlap (read them whole instead), or an
  * exit code after printing the error. */
 static int s_stream_reports(struct cli_args *a, struct s_reports *in, bool merge, struct s_streamed *st)
 {
@@ -146,7 +147,7 @@ static int s_stream_reports(struct cli_args *a, struct s_reports *in, bool merge
         rc = dw_report_merge_stream(in->v, a->positional, in->n, st->spool, &st->merged, &overlap, &err);
         if (!rc && overlap) {
             fputs("dbward: the reports share accounts or findings, so they are merged in memory\n", stderr);
-            return S_OVERLAP;
+            return S_WHOLE;
         }
         st->meta = st->merged ? &st->merged->meta : NULL;
     } else {
@@ -189,6 +190,42 @@ static bool s_can_stream(const struct cli_args *a)
     return !a->security_hub && !getenv("DBWARD_NO_STREAM");
 }
 
+/* report and merge (merge: a merge even of one report, with its line on
+ * stderr): the outputs opened, then the reports streamed and rendered when
+ * they can be, returning the exit code with everything closed; else (they
+ * overlap, or streaming is off) S_WHOLE with the reports read whole into
+ * in and the outputs open, for the caller to go on. */
+static int s_streamed_or_read(struct cli_args *a, bool merge, struct cli_outputs *outs, struct s_reports *in)
+{
+    if (s_reports_prepare(a, outs, in)) {
+        s_reports_close(in);
+        return EXIT_USAGE;
+    }
+    if (s_can_stream(a)) {
+        struct s_streamed st = {0};
+        int code = s_stream_reports(a, in, merge, &st);
+        if (code == 0) {
+            code = s_streamed_render(a, outs, &st);
+            if (merge && code != EXIT_USAGE)
+                code = EXIT_CLEAN;
+            if (merge)
+                fprintf(stderr, "dbward: merged %zu reports: %zu findings, %zu accounts\n", in->n,
+                        dw_fsrc_total(st.spool), st.meta->n_accounts);
+        }
+        s_streamed_free(&st);
+        if (code != S_WHOLE) {
+            cli_outputs_abort(outs);
+            s_reports_close(in);
+            return code;
+        }
+    }
+    if (s_reports_read(a, outs, in)) {
+        s_reports_close(in);
+        return EXIT_USAGE;
+    }
+    return S_WHOLE;
+}
+
 /* dbward report REPORT.json...: one report (several are merged first) in
  * every format asked for. */
 int cli_cmd_report(struct cli_args *a)
@@ -204,26 +241,9 @@ int cli_cmd_report(struct cli_args *a)
     }
     struct cli_outputs outs;
     struct s_reports in;
-    if (s_reports_prepare(a, &outs, &in)) {
-        s_reports_close(&in);
-        return EXIT_USAGE;
-    }
-    if (s_can_stream(a)) {
-        struct s_streamed st = {0};
-        int code = s_stream_reports(a, &in, false, &st);
-        if (code == 0)
-            code = s_streamed_render(a, &outs, &st);
-        s_streamed_free(&st);
-        if (code != S_OVERLAP) {
-            cli_outputs_abort(&outs);
-            s_reports_close(&in);
-            return code;
-        }
-    }
-    if (s_reports_read(a, &outs, &in)) {
-        s_reports_close(&in);
-        return EXIT_USAGE;
-    }
+    int done = s_streamed_or_read(a, false, &outs, &in);
+    if (done != S_WHOLE)
+        return done;
     struct dw_report_loaded *merged = NULL;
     const struct dw_report_loaded *r = in.v[0];
     if (in.n > 1)
@@ -437,31 +457,9 @@ int cli_cmd_merge(struct cli_args *a)
     }
     struct cli_outputs outs;
     struct s_reports in;
-    if (s_reports_prepare(a, &outs, &in)) {
-        s_reports_close(&in);
-        return EXIT_USAGE;
-    }
-    if (s_can_stream(a)) {
-        struct s_streamed st = {0};
-        int code = s_stream_reports(a, &in, true, &st);
-        if (code == 0) {
-            code = s_streamed_render(a, &outs, &st);
-            if (code != EXIT_USAGE)
-                code = EXIT_CLEAN;
-            fprintf(stderr, "dbward: merged %zu reports: %zu findings, %zu accounts\n", in.n,
-                    dw_fsrc_total(st.spool), st.meta->n_accounts);
-        }
-        s_streamed_free(&st);
-        if (code != S_OVERLAP) {
-            cli_outputs_abort(&outs);
-            s_reports_close(&in);
-            return code;
-        }
-    }
-    if (s_reports_read(a, &outs, &in)) {
-        s_reports_close(&in);
-        return EXIT_USAGE;
-    }
+    int done = s_streamed_or_read(a, true, &outs, &in);
+    if (done != S_WHOLE)
+        return done;
     struct dw_report_loaded *m = dw_report_merge((const struct dw_report_loaded *const *)in.v, a->positional, in.n);
     /* Every format, JSON too, is the writers' rendering of the merged findings. */
     int bad = 0;

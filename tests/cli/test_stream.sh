@@ -101,15 +101,16 @@ jq --slurpfile o "$TMP/r-222222222222.json" '.findings += [$o[0].findings[0] + {
 jq '.taken_at = "2027-01-01T00:00:00Z"' "$TMP/r-222222222222.json" >"$TMP/newer-222.json"
 same "a foreign finding" "$DBWARD" merge "$TMP/newer-222.json" "$TMP/foreign.json"
 in_memory "a foreign finding"
-CHECKS=$((CHECKS + 1))
-[ "$(jq '[.findings[] | select(.reason == "foreign")] | length' "$TMP/s.json")" = 0 ] ||
-  { echo "FAIL: the newer report's finding should win over the foreign one"; FAILS=$((FAILS + 1)); }
+reasons() { # reason want message: how many findings of the last merge have the reason
+  CHECKS=$((CHECKS + 1))
+  [ "$(jq --arg r "$1" '[.findings[] | select(.reason == $r)] | length' "$TMP/s.json")" = "$2" ] ||
+    { echo "FAIL: $3"; FAILS=$((FAILS + 1)); }
+}
+reasons foreign 0 "the newer report's finding should win over the foreign one"
 jq '.findings += [.findings[0] + {"reason": "twice"}]' "$TMP/r-111111111111.json" >"$TMP/twice.json"
 same "a key twice" "$DBWARD" merge "$TMP/twice.json" "$TMP/r-222222222222.json"
 in_memory "a key twice"
-CHECKS=$((CHECKS + 1))
-[ "$(jq '[.findings[] | select(.reason == "twice")] | length' "$TMP/s.json")" = 1 ] ||
-  { echo "FAIL: the later of two findings of one key wins"; FAILS=$((FAILS + 1)); }
+reasons twice 1 "the later of two findings of one key wins"
 # A broken finding half-way through a report: refused with its place, and
 # no output written.
 jq '.findings[3].status = "MAYBE"' "$TMP/r-111111111111.json" >"$TMP/bad-finding.json"
