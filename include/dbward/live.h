@@ -123,10 +123,13 @@ struct dw_sechub_result {
     char first_failure[512];        /* the first refused finding: id, message, code */
     char region[32];                /* the import region */
 };
-/* Imports every finding of f. DW_OK when every call was answered (refused
- * findings are counted in res, not an error); else err says which call
- * failed and why. Nothing is printed. */
+/* Imports every finding of src (dbward/report.h: findings in memory or a
+ * spool), read batch by batch: a few calls' bodies are held at a time.
+ * DW_OK when every call was answered (refused findings are counted in res,
+ * not an error); else err says which call failed and why. Nothing is
+ * printed. */
+struct dw_fsrc;
 enum dw_status dw_sechub_import(const struct dw_sechub_opts *o, const struct dw_report_meta *meta,
-                                const struct dw_findings *f, struct dw_sechub_result *res, struct dw_error *err);
+                                struct dw_fsrc *src, struct dw_sechub_result *res, struct dw_error *err);
 
 #endif

@@ -75,9 +75,9 @@ int cli_render(const struct cli_args *a, struct cli_output *o, const struct dw_r
 int cli_render_src(const struct cli_args *a, struct cli_output *o, const struct dw_report_meta *meta,
                    struct dw_fsrc *src);
 
-/* --security-hub: imports the findings and prints what Security Hub took.
- * Returns 0 when every finding was imported. */
-int cli_security_hub(const struct cli_args *a, const struct dw_report_meta *meta, const struct dw_findings *f);
+/* --security-hub: imports the findings of src and prints what Security
+ * Hub took. Returns 0 when every finding was imported. */
+int cli_security_hub(const struct cli_args *a, const struct dw_report_meta *meta, struct dw_fsrc *src);
 
 /* Loads --config, or ./dbward.yaml when it exists. *cfg stays NULL when
  * there is none. Returns 0, or EXIT_USAGE after printing the error. */

@@ -174,20 +174,22 @@ static int s_counts_code(const struct dw_summary *s)
     return s->by_status[DW_FAIL] ? EXIT_FAILED : s->by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
 }
 
-/* Renders every output from st; the exit code. */
+/* Renders every output from st, then imports into Security Hub if asked;
+ * the exit code. */
 static int s_streamed_render(struct cli_args *a, struct cli_outputs *outs, struct s_streamed *st)
 {
     int bad = 0;
     for (size_t i = 0; i < outs->n; i++)
         bad |= cli_render_src(a, &outs->v[i], st->meta, st->spool);
+    if (a->security_hub && cli_security_hub(a, st->meta, st->spool) != 0)
+        bad = -1;
     return bad ? EXIT_USAGE : s_counts_code(dw_fsrc_summary(st->spool));
 }
 
-/* Whether report and merge stream (not with --security-hub, which sends
- * the findings from memory, nor under DBWARD_NO_STREAM). */
-static bool s_can_stream(const struct cli_args *a)
+/* Whether report and merge stream (not under DBWARD_NO_STREAM). */
+static bool s_can_stream(void)
 {
-    return !a->security_hub && !getenv("DBWARD_NO_STREAM");
+    return !getenv("DBWARD_NO_STREAM");
 }
 
 /* report and merge (merge: a merge even of one report, with its line on
@@ -201,7 +203,7 @@ static int s_streamed_or_read(struct cli_args *a, bool merge, struct cli_outputs
         s_reports_close(in);
         return EXIT_USAGE;
     }
-    if (s_can_stream(a)) {
+    if (s_can_stream()) {
         struct s_streamed st = {0};
         int code = s_stream_reports(a, in, merge, &st);
         if (code == 0) {
@@ -251,8 +253,10 @@ int cli_cmd_report(struct cli_args *a)
     int bad = 0;
     for (size_t i = 0; i < outs.n; i++)
         bad |= cli_render(a, &outs.v[i], &r->meta, &r->findings);
-    if (a->security_hub && cli_security_hub(a, &r->meta, &r->findings) != 0)
+    struct dw_fsrc *mem = dw_fsrc_memory(&r->findings);
+    if (a->security_hub && cli_security_hub(a, &r->meta, mem) != 0)
         bad = -1;
+    dw_fsrc_free(mem);
     int code = bad ? EXIT_USAGE : s_findings_code(&r->findings);
     cli_outputs_abort(&outs);
     dw_report_loaded_free(merged);

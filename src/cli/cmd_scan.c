@@ -134,10 +134,10 @@ static void s_note(void *user, const char *line, bool is_warning)
 }
 
 /* Streamed outputs, unless something needs every finding at the end
- * (--db, --security-hub): the run then keeps none of them. JSON and CSV
- * are written batch by batch as findings come (v[i] for output i); every
- * other format is written at the end from one spool of the findings that
- * all of them share (a NULL v[i]). */
+ * (--db): the run then keeps none of them. JSON and CSV are written batch
+ * by batch as findings come (v[i] for output i); every other format, and
+ * --security-hub, read at the end from one spool of the findings that all
+ * of them share (a NULL v[i]). */
 struct s_streams {
     struct dw_report_stream *v[17];
     struct dw_fsrc *spool;
@@ -147,7 +147,7 @@ struct s_streams {
 
 static bool s_can_stream(const struct cli_args *a, const struct cli_outputs *outs)
 {
-    return !a->db && !a->security_hub && !getenv("DBWARD_NO_STREAM") && outs->n > 0;
+    return !a->db && !getenv("DBWARD_NO_STREAM") && (outs->n > 0 || a->security_hub);
 }
 
 static void s_stream_batch(void *user, const struct dw_findings *batch)
@@ -161,8 +161,11 @@ static void s_stream_batch(void *user, const struct dw_findings *batch)
         st->failed |= dw_fsrc_add(st->spool, batch) != DW_OK;
 }
 
-static enum dw_status s_streams_open(struct s_streams *st, const struct cli_outputs *outs, struct dw_error *err)
+static enum dw_status s_streams_open(struct s_streams *st, const struct cli_outputs *outs, bool spool,
+                                     struct dw_error *err)
 {
+    if (spool && dw_fsrc_spool_new(&st->spool, err))
+        return DW_E_IO;
     for (size_t i = 0; i < outs->n; i++, st->n++) {
         if (dw_report_can_stream(outs->v[i].format)) {
             if (dw_report_stream_new(outs->v[i].format, outs->v[i].f, &st->v[i], err))
@@ -267,7 +270,7 @@ int cli_cmd_scan(struct cli_args *a)
         s_live_opts(a, &ao.live);
     struct s_streams st = {0};
     if (s_can_stream(a, &outs)) {
-        if (s_streams_open(&st, &outs, &err)) {
+        if (s_streams_open(&st, &outs, a->security_hub, &err)) {
             cli_print_error(&err);
             goto out_streams;
         }
@@ -302,8 +305,12 @@ int cli_cmd_scan(struct cli_args *a)
     free(runs);
     if (a->db && s_record(a->db, meta, findings) != 0)
         bad = -1;
-    if (a->security_hub && cli_security_hub(a, meta, findings) != 0)
-        bad = -1;
+    if (a->security_hub) {
+        struct dw_fsrc *mem = st.spool ? NULL : dw_fsrc_memory(findings);
+        if (st.failed || cli_security_hub(a, meta, st.spool ? st.spool : mem) != 0)
+            bad = -1;
+        dw_fsrc_free(mem);
+    }
     if (bad)
         goto out_streams;
     const struct dw_summary *sum = &au->counts;

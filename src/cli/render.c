@@ -137,7 +137,7 @@ int cli_render(const struct cli_args *a, struct cli_output *o, const struct dw_r
     return rc;
 }
 
-int cli_security_hub(const struct cli_args *a, const struct dw_report_meta *meta, const struct dw_findings *f)
+int cli_security_hub(const struct cli_args *a, const struct dw_report_meta *meta, struct dw_fsrc *src)
 {
     const char *env_ep = getenv("AWS_ENDPOINT_URL");
     const char *env_att = getenv("AWS_MAX_ATTEMPTS");
@@ -155,7 +155,7 @@ int cli_security_hub(const struct cli_args *a, const struct dw_report_meta *meta
     struct dw_sechub_result res;
     struct dw_error err;
     memset(&err, 0, sizeof(err));
-    enum dw_status rc = dw_sechub_import(&so, meta, f, &res, &err);
+    enum dw_status rc = dw_sechub_import(&so, meta, src, &res, &err);
     if (rc) {
         cli_print_error(&err);
         return -1;

@@ -26,6 +26,11 @@ struct s_import {
     struct dw_sechub_result *res;
     bool failed;
     char why[512];
+    struct dw_http *http;
+    const char *url;
+    const struct dw_report_meta *meta;
+    char key[96];
+    size_t queued;
 };
 
 static int s_prepare(void *user, struct dw_http_req *r)
@@ -81,8 +86,30 @@ static void s_done(void *user, struct dw_http_req *r)
     json_decref(ans);
 }
 
+/* One call of up to 100 findings; the engine is run every S_IN_FLIGHT
+ * calls, so bodies are made as the findings are read, not all at once. */
+#define S_IN_FLIGHT 8
+static enum dw_status s_send(void *user, const struct dw_findings *batch)
+{
+    struct s_import *im = user;
+    if (!batch->n)
+        return DW_OK;
+    size_t len = 0;
+    char *buf = dw_report_asff_batch(im->meta, batch, 0, DW_ASFF_BATCH, im->region, &len);
+    struct dw_http_req *r = dw_http_req_new("POST", im->url, buf, len);
+    free(buf);
+    r->prepare = s_prepare;
+    r->done = s_done;
+    r->user = im;
+    dw_http_req_set_endpoint(r, im->key);
+    dw_http_submit(im->http, r);
+    if (++im->queued % S_IN_FLIGHT == 0)
+        dw_http_run(im->http);
+    return DW_OK;
+}
+
 enum dw_status dw_sechub_import(const struct dw_sechub_opts *o, const struct dw_report_meta *meta,
-                                const struct dw_findings *f, struct dw_sechub_result *res, struct dw_error *err)
+                                struct dw_fsrc *src, struct dw_sechub_result *res, struct dw_error *err)
 {
     memset(res, 0, sizeof(*res));
     char *region = o->region ? dw_xstrdup(o->region) : dw_creds_default_region(o->profile);
@@ -126,22 +153,16 @@ enum dw_status dw_sechub_import(const struct dw_sechub_opts *o, const struct dw_
     struct dw_http_opts ho = {4, o->timeout_ms, 5000, DW_MAX_RESPONSE_BYTES, o->max_attempts, o->retry_base_ms,
                               o->log, o->user, ca, 0, 0, 0};
     http = dw_http_new(&ho);
-    for (size_t i = 0; i < f->n; i += DW_ASFF_BATCH) {
-        size_t len = 0;
-        char *buf = dw_report_asff_batch(meta, f, i, DW_ASFF_BATCH, region, &len);
-        struct dw_http_req *r = dw_http_req_new("POST", url, buf, len);
-        free(buf);
-        r->prepare = s_prepare;
-        r->done = s_done;
-        r->user = &im;
-        char key[96];
-        snprintf(key, sizeof(key), "securityhub/%s", region);
-        dw_http_req_set_endpoint(r, key);
-        dw_http_submit(http, r);
-    }
+    im.http = http;
+    im.url = url;
+    im.meta = meta;
+    snprintf(im.key, sizeof(im.key), "securityhub/%s", region);
+    rc = dw_fsrc_batches(src, DW_ASFF_BATCH, s_send, &im);
     free(url);
     dw_http_run(http);
-    if (im.failed)
+    if (rc && !im.failed)
+        rc = dw_error_set(err, rc, "securityhub", 0, 0, 0, "the findings could not be read back");
+    else if (im.failed)
         rc = dw_error_set(err, DW_E_NETWORK, "securityhub", 0, 0, 0, "%s", im.why);
 out:
     snprintf(res->region, sizeof(res->region), "%s", region);

@@ -45,6 +45,28 @@ check "the error names the call: $(cat "$TMP/err")" \
   grep -qF "securityhub batch-import-findings in us-east-1 failed (transport error" "$TMP/err"
 check "the other output is written all the same" cmp -s "$TMP/r.json" "$TMP/still.json"
 
+# More than 8 calls' worth (the import sends at most 8 bodies before it
+# waits for their answers): every finding goes once, streamed from the
+# scan's spool or from memory (DBWARD_NO_STREAM=1) alike.
+/usr/bin/python3 "$SRC/bench/gen-account.py" "$TMP/big" --regions 1 --dms 2 --tables 250 --keys 2 --users 2 >/dev/null
+"$DBWARD" scan --snapshot "$TMP/big" -o json:"$TMP/big.json" >/dev/null 2>&1
+big=$(jq '.findings | length' "$TMP/big.json")
+check "the big account needs more than 8 calls ($big findings)" [ "$big" -gt 800 ]
+region=$(jq -r '.regions[0]' "$TMP/big.json")
+for mode in streamed whole; do
+  before=$(calls "$region" | jq 'length')
+  if [ "$mode" = whole ]; then export DBWARD_NO_STREAM=1; fi
+  "$DBWARD" scan --snapshot "$TMP/big" --security-hub --endpoint-url "$URL" -r "$region" -f json -o "$TMP/big-$mode.json" \
+    2>"$TMP/err"
+  unset DBWARD_NO_STREAM
+  got=$(calls "$region" | jq -c ".[$before:]")
+  check "$mode: $big findings in $(( (big + 99) / 100 )) calls of at most 100: $got" \
+    [ "$(echo "$got" | jq 'length')" -eq $(( (big + 99) / 100 )) ] && [ "$(echo "$got" | jq 'max')" -le 100 ] &&
+    [ "$(echo "$got" | jq 'add')" -eq "$big" ]
+  check "$mode: stderr counts them: $(cat "$TMP/err")" grep -qF "$big findings imported in" "$TMP/err"
+done
+check "the JSON report beside the import is the same streamed or not" cmp -s "$TMP/big-streamed.json" "$TMP/big-whole.json"
+
 # Options that only make sense for the import are refused without it.
 "$DBWARD" report "$TMP/r.json" -r us-east-1 >/dev/null 2>"$TMP/err"
 check "report -r without --security-hub exits 2" [ $? -eq 2 ]
