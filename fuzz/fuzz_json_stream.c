@@ -50,7 +50,7 @@ static void s_report(const uint8_t *data, size_t size, json_t *whole)
     FILE *f = fmemopen((void *)data, size, "rb");
     if (!f)
         abort();
-    if (dw_report_open(f, "fuzz", NULL, 0, &o, &err) != DW_OK) {
+    if (dw_report_open(f, "fuzz", NULL, NULL, 0, &o, &err) != DW_OK) {
         if (loads || !err.message[0])
             abort();
         return;

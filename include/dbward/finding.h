@@ -74,9 +74,10 @@ void dw_findings_clean_up(struct dw_findings *f);
 void dw_findings_clear(struct dw_findings *f);
 
 /* The key of a finding across runs and reports:
- * "account|region|control|resource", a new string (free()). diff, merge
- * and the stable finding ids of the writers all use it. NULL parts count
- * as empty. */
+ * "account|region|control|resource", a new string (free()), a '|' or '\\'
+ * in the first three parts escaped with a '\\', so two findings share a key
+ * only when all four parts are equal. diff, merge and the stable finding
+ * ids of the writers all use it. NULL parts count as empty. */
 char *dw_finding_key(const char *account_id, const char *region, const char *control_id,
                      const char *resource_id);
 

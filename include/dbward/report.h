@@ -222,14 +222,16 @@ enum dw_status dw_report_diff(const struct dw_report_loaded *old_report, const c
 
 /* A JSON report of any size, read in two passes. dw_report_open reads
  * its metadata (*out, as dw_report_load gives it, with no finding),
- * skipping the findings, and takes f over; dw_report_findings reads the
- * file again from the start and calls fn with its findings, as
- * dw_report_load reads them, up to size at a time in order (the batch is
- * the reader's: fn may change it, and it is freed after the call; the
- * findings' controls live as long as r). A file that changed between the
- * passes is an error. Peak memory: one finding, plus the one each control
- * was first read from. */
-enum dw_status dw_report_open(FILE *f, const char *source, const struct dw_control *const *custom,
+ * skipping the findings, and takes f over: with path, f is closed at once
+ * and dw_report_findings opens path again (the same file, unchanged, or
+ * an error), so many reports open hold no descriptor each; without, f stays
+ * open. dw_report_findings reads the file again from the start and calls
+ * fn with its findings, as dw_report_load reads them, up to size at a time
+ * in order (the batch is the reader's: fn may change it, and it is freed
+ * after the call; the findings' controls live as long as r). Peak memory:
+ * a batch, one JSON element, and the element each control was first read
+ * from. */
+enum dw_status dw_report_open(FILE *f, const char *source, const char *path, const struct dw_control *const *custom,
                               size_t n_custom, struct dw_report_loaded **out, struct dw_error *err);
 enum dw_status dw_report_findings(struct dw_report_loaded *r, size_t size,
                                   enum dw_status (*fn)(void *user, struct dw_findings *batch), void *user,

@@ -98,12 +98,18 @@ static void s_reports_close(struct s_reports *r)
     dw_config_free(r->cfg);
 }
 
-/* The exit code a report's findings give, as scan's. */
+/* The exit code of findings so counted, as scan's. */
+static int s_summary_code(const struct dw_summary *s)
+{
+    return s->by_status[DW_FAIL] ? EXIT_FAILED : s->by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
+}
+
+/* The exit code a report's findings give. */
 static int s_findings_code(const struct dw_findings *f)
 {
     struct dw_summary s;
     dw_summary_compute(f, &s);
-    return s.by_status[DW_FAIL] ? EXIT_FAILED : s.by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
+    return s_summary_code(&s);
 }
 
 /* What report and merge stream: the findings of every report, through a
@@ -132,7 +138,7 @@ static int s_stream_reports(struct cli_args *a, struct s_reports *in, bool merge
     for (size_t i = 0; i < in->n; i++) {
         FILE *f;
         if (dw_json_open_file(a->positional[i], &f, &err) ||
-            dw_report_open(f, a->positional[i], in->set.controls, in->set.n, &in->v[i], &err)) {
+            dw_report_open(f, a->positional[i], a->positional[i], in->set.controls, in->set.n, &in->v[i], &err)) {
             cli_print_error(&err);
             return EXIT_USAGE;
         }
@@ -168,11 +174,6 @@ static void s_streamed_free(struct s_streamed *st)
     memset(st, 0, sizeof(*st));
 }
 
-/* The exit code of a spool's findings, as scan's. */
-static int s_counts_code(const struct dw_summary *s)
-{
-    return s->by_status[DW_FAIL] ? EXIT_FAILED : s->by_status[DW_ERROR] ? EXIT_ERRORED : EXIT_CLEAN;
-}
 
 /* Renders every output from st, then imports into Security Hub if asked;
  * the exit code. */
@@ -183,7 +184,7 @@ static int s_streamed_render(struct cli_args *a, struct cli_outputs *outs, struc
         bad |= cli_render_src(a, &outs->v[i], st->meta, st->spool);
     if (a->security_hub && cli_security_hub(a, st->meta, st->spool) != 0)
         bad = -1;
-    return bad ? EXIT_USAGE : s_counts_code(dw_fsrc_summary(st->spool));
+    return bad ? EXIT_USAGE : s_summary_code(dw_fsrc_summary(st->spool));
 }
 
 /* Whether report and merge stream (not under DBWARD_NO_STREAM). */

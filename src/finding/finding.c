@@ -70,11 +70,31 @@ void dw_findings_clean_up(struct dw_findings *f)
     memset(f, 0, sizeof(*f));
 }
 
+/* Appends part to out at *at, '|' and '\\' escaped with a '\\'. */
+static void s_key_part(char *out, size_t *at, const char *part)
+{
+    for (const char *p = part ? part : ""; *p; p++) {
+        if (*p == '|' || *p == '\\')
+            out[(*at)++] = '\\';
+        out[(*at)++] = *p;
+    }
+    out[(*at)++] = '|';
+}
+
 char *dw_finding_key(const char *account_id, const char *region, const char *control_id,
                      const char *resource_id)
 {
-    return dw_xasprintf("%s|%s|%s|%s", account_id ? account_id : "", region ? region : "",
-                        control_id ? control_id : "", resource_id ? resource_id : "");
+    const char *parts[3] = {account_id, region, control_id};
+    const char *res = resource_id ? resource_id : "";
+    size_t len = strlen(res) + 1;
+    for (size_t i = 0; i < 3; i++)
+        len += 2 * strlen(parts[i] ? parts[i] : "") + 1;
+    char *out = dw_xmalloc(len);
+    size_t at = 0;
+    for (size_t i = 0; i < 3; i++)
+        s_key_part(out, &at, parts[i]);
+    memcpy(out + at, res, strlen(res) + 1);
+    return out;
 }
 
 const char *dw_str_or_empty(const char *s) { return s ? s : ""; }

@@ -257,7 +257,7 @@ enum dw_status dw_report_merge_stream(struct dw_report_loaded *const *reports, c
         goto out;
     }
     if (rc && err && !err->message[0])
-        dw_error_set(err, rc, "", 0, 0, 0, "could not write the findings to a temporary file");
+        dw_error_set(err, rc, "merge", 0, 0, 0, "could not write the findings to a temporary file");
     if (!rc)
         *out = dw_report_merge((const struct dw_report_loaded *const *)reports, sources, n);
 out:

@@ -4,9 +4,11 @@
  * take, so report, diff, merge, remediate and history work on findings.
  * The report's field names are spelled here on the way in, and in
  * report_json.c on the way out. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <dbward/json.h>
 #include <dbward/report.h>
@@ -308,17 +310,23 @@ enum dw_status dw_report_load(json_t *doc, const char *source, const struct dw_c
     return DW_OK;
 }
 
-enum dw_status dw_report_open(FILE *f, const char *source, const struct dw_control *const *custom,
+enum dw_status dw_report_open(FILE *f, const char *source, const char *path, const struct dw_control *const *custom,
                               size_t n_custom, struct dw_report_loaded **out, struct dw_error *err)
 {
     *out = NULL;
     json_t *head = NULL;
+    struct stat st;
     enum dw_status rc = dw_json_stream(f, source, "findings", NULL, NULL, &head, err);
     if (!rc)
         rc = s_check(head, source, err);
+    if (!rc && path && fstat(fileno(f), &st) != 0)
+        rc = dw_error_set(err, DW_E_IO, source, 0, 0, 0, "%s", strerror(errno));
+    if (rc || path) {
+        fclose(f);
+        f = NULL;
+    }
     if (rc) {
         json_decref(head);
-        fclose(f);
         return rc;
     }
     struct dw_report_loaded *r = s_loaded_new(head);
@@ -326,6 +334,10 @@ enum dw_status dw_report_open(FILE *f, const char *source, const struct dw_contr
     struct dw_report_loaded_int *in = r->in;
     in->file = f;
     in->file_source = dw_xstrdup(source);
+    if (path) {
+        in->file_path = dw_xstrdup(path);
+        in->file_stat = st;
+    }
     in->custom = custom;
     in->n_custom = n_custom;
     s_meta(in->doc, r);
@@ -371,10 +383,26 @@ enum dw_status dw_report_findings(struct dw_report_loaded *r, size_t size,
                                   struct dw_error *err)
 {
     struct dw_report_loaded_int *in = r->in;
-    if (!in->file)
+    struct stat st;
+    if (in->file_path) {
+        /* Opened again (a merge of many reports holds no descriptor per
+         * report), and it must be the same file, unchanged. */
+        enum dw_status orc = dw_json_open_file(in->file_path, &in->file, err);
+        if (orc)
+            return orc;
+        const struct stat *was = &in->file_stat;
+        if (fstat(fileno(in->file), &st) != 0 || st.st_dev != was->st_dev || st.st_ino != was->st_ino ||
+            st.st_size != was->st_size || st.st_mtim.tv_sec != was->st_mtim.tv_sec ||
+            st.st_mtim.tv_nsec != was->st_mtim.tv_nsec) {
+            fclose(in->file);
+            in->file = NULL;
+            return dw_error_set(err, DW_E_IO, in->file_source, 0, 0, 0, "the file changed while it was read");
+        }
+    } else if (!in->file) {
         return dw_error_set(err, DW_E_USAGE, "", 0, 0, 0, "a report read whole, not opened");
-    if (fseek(in->file, 0, SEEK_SET) != 0)
+    } else if (fseek(in->file, 0, SEEK_SET) != 0) {
         return dw_error_set(err, DW_E_IO, in->file_source, 0, 0, 0, "cannot read it again from the start");
+    }
     struct s_each e = {.in = in, .size = size ? size : 1, .fn = fn, .user = user};
     json_t *head = NULL;
     enum dw_status rc = dw_json_stream(in->file, in->file_source, "findings", s_each_finding, &e, &head, err);
@@ -384,6 +412,10 @@ enum dw_status dw_report_findings(struct dw_report_loaded *r, size_t size,
         rc = s_flush(&e);
     dw_findings_clean_up(&e.batch);
     json_decref(head);
+    if (in->file_path) {
+        fclose(in->file);
+        in->file = NULL;
+    }
     return rc;
 }
 
@@ -405,6 +437,7 @@ void dw_report_loaded_free(struct dw_report_loaded *r)
         json_decref(in->kept[i]);
     free(in->kept);
     free(in->file_source);
+    free(in->file_path);
     if (in->file)
         fclose(in->file);
     free(in);

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -22,8 +23,11 @@ struct dw_report_loaded_int {
     struct dw_param_value *params; /* owned array (names and values borrowed) */
     char *source;                  /* owned: a merge's "source" */
     /* A report opened (dw_report_open) rather than read whole: */
-    FILE *file;                    /* owned, read again by dw_report_findings */
+    FILE *file;                    /* owned, read again by dw_report_findings; NULL between
+                                      the passes when opened again by path */
     char *file_source;             /* owned: its name in errors */
+    char *file_path;               /* owned: the path to open again, or NULL */
+    struct stat file_stat;         /* the file as the first pass saw it */
     const struct dw_control *const *custom; /* borrowed: the config's custom controls */
     size_t n_custom;
     json_t **kept;                 /* owned: the findings new controls borrow from */

@@ -3,11 +3,11 @@
  * dbward's limits: a size cap, duplicate keys refused, errors with the
  * source, line and column. Nothing here prints. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <dbward/json.h>
@@ -42,7 +42,11 @@ enum dw_status dw_json_load_file(const char *path, json_t **out, struct dw_error
     if (rc)
         return rc;
     char *data = NULL;
-    if (fstat(fileno(f), &st) != 0 || (size_t)st.st_size > DW_JSON_MAX_FILE_BYTES) {
+    if (fstat(fileno(f), &st) != 0) {
+        rc = dw_error_set(err, DW_E_IO, path, 0, 0, 0, "%s", strerror(errno));
+        goto out;
+    }
+    if ((size_t)st.st_size > DW_JSON_MAX_FILE_BYTES) {
         rc = dw_error_set(err, DW_E_TOO_BIG, path, 0, 0, 0, "file is larger than %zu bytes",
                           DW_JSON_MAX_FILE_BYTES);
         goto out;
@@ -64,16 +68,28 @@ enum dw_status dw_json_open_file(const char *path, FILE **out, struct dw_error *
 {
     struct stat st;
     *out = NULL;
-    /* Non-blocking, so a FIFO is refused rather than waited on. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    /* Looked at before it is opened: opening a device or a FIFO can block
+     * or act. Then opened non-blocking, never as a terminal, and looked at
+     * again in case it was swapped meanwhile. */
+    if (stat(path, &st) != 0)
+        return dw_error_set(err, errno == ENOENT ? DW_E_NOT_FOUND : DW_E_IO, path, 0, 0, 0, "%s",
+                            strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return dw_error_set(err, DW_E_IO, path, 0, 0, 0, "not a regular file");
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return dw_error_set(err, errno == ENOENT ? DW_E_NOT_FOUND : DW_E_IO, path, 0, 0, 0, "%s",
                             strerror(errno));
     FILE *f = NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, O_RDONLY) != 0 ||
-        !(f = fdopen(fd, "rb"))) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
         close(fd);
-        return dw_error_set(err, DW_E_IO, path, 0, 0, 0, "not a regular file");
+        return dw_error_set(err, DW_E_IO, path, 0, 0, 0, "%s", S_ISREG(st.st_mode) ? strerror(e) : "not a regular file");
+    }
+    if (fcntl(fd, F_SETFL, O_RDONLY) != 0 || !(f = fdopen(fd, "rb"))) {
+        int e = errno;
+        close(fd);
+        return dw_error_set(err, DW_E_IO, path, 0, 0, 0, "%s", strerror(e));
     }
     *out = f;
     return DW_OK;
@@ -155,7 +171,7 @@ static int s_ws(struct s_rd *rd)
 
 static enum dw_status s_fail(struct s_rd *rd, const char *what)
 {
-    if (rd->err && rd->err->status == DW_E_IO)
+    if (rd->err->status == DW_E_IO)
         return DW_E_IO;
     return dw_error_set(rd->err, DW_E_PARSE, rd->source, rd->line, rd->col, rd->off, "%s", what);
 }
@@ -188,7 +204,8 @@ static enum dw_status s_extent(struct s_rd *rd, size_t base, size_t *len)
                 break;
             if (!i)
                 return s_fail(rd, "a value expected");
-            return s_fail_at(rd, i, "the file ends inside a value");
+            /* i may be one past the end: a backslash was the last byte. */
+            return s_fail_at(rd, rd->end - rd->start, "the file ends inside a value");
         }
         char c = rd->buf[rd->start + i];
         bool delim = c == ',' || c == '}' || c == ']' || c == ':' || c == ' ' || c == '\t' || c == '\n' ||

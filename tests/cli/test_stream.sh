@@ -111,6 +111,30 @@ jq '.findings += [.findings[0] + {"reason": "twice"}]' "$TMP/r-111111111111.json
 same "a key twice" "$DBWARD" merge "$TMP/twice.json" "$TMP/r-222222222222.json"
 in_memory "a key twice"
 reasons twice 1 "the later of two findings of one key wins"
+# Parts that join alike are not one key: account 1 in region x|r and
+# account 1|x in region r stay two findings, streamed or whole.
+hdr='{"tool":{"name":"dbward"},"schema_version":2,"taken_at":"2026-0'
+printf '%s1-01T00:00:00Z","account_id":"1","findings":[{"control_id":"DDB-02","status":"FAIL","severity":"high","account_id":"1","region":"x|r","resource_id":"t"}]}' "$hdr" >"$TMP/pipe-a.json"
+printf '%s2-01T00:00:00Z","account_id":"1|x","findings":[{"control_id":"DDB-02","status":"PASS","severity":"high","account_id":"1|x","region":"r","resource_id":"t"}]}' "$hdr" >"$TMP/pipe-b.json"
+same "accounts and regions with a |" "$DBWARD" merge "$TMP/pipe-a.json" "$TMP/pipe-b.json"
+CHECKS=$((CHECKS + 1))
+[ "$(jq -c '.summary.by_status | [.FAIL, .PASS]' "$TMP/s.json")" = "[1,1]" ] ||
+  { echo "FAIL: two findings whose parts join alike were merged into one"; FAILS=$((FAILS + 1)); }
+# More reports than the process may open files: each report is opened
+# again for its findings, so the merge holds one at a time.
+mkdir -p "$TMP/many"
+for i in $(seq 10 89); do
+  jq --arg a "1000000000$i" '.account_id = $a | .accounts = [$a] | .findings |= map(.account_id = $a)' \
+    "$TMP/r-111111111111.json" >"$TMP/many/r$i.json"
+done
+(ulimit -n 64; "$DBWARD" merge "$TMP"/many/r*.json -o "$TMP/many.json" >"$TMP/out" 2>"$TMP/err"); rc=$?
+CHECKS=$((CHECKS + 1))
+[ "$rc" = 0 ] && [ "$(jq ".accounts | length" "$TMP/many.json")" = 80 ] ||
+  { echo "FAIL: 80 reports under ulimit -n 64 (the spool takes a file per control) (exit $rc): $(head -2 "$TMP/err")"; FAILS=$((FAILS + 1)); }
+# A backslash as the last byte: the error is placed at the end of the file.
+printf '{ \n"a":"\\' >"$TMP/backslash.json"
+run 2 "$DBWARD" report "$TMP/backslash.json"
+has "$TMP/err" "backslash.json:2:7: the file ends inside a value"
 # A broken finding half-way through a report: refused with its place, and
 # no output written.
 jq '.findings[3].status = "MAYBE"' "$TMP/r-111111111111.json" >"$TMP/bad-finding.json"

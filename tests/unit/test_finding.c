@@ -26,12 +26,29 @@ static void test_key(void **state)
          "123456789012|us-east-1|DDB-02|arn:aws:dynamodb:us-east-1:123456789012:table/t"},
         {"1", "global", "ACC-01", "", "1|global|ACC-01|"},
         {NULL, NULL, NULL, NULL, "|||"},
-        {"a|b", "r", "C", "x", "a|b|r|C|x"},
+        /* A '|' or '\\' of the first three parts is escaped; the resource's is not. */
+        {"a|b", "r", "C", "x|y", "a\\|b|r|C|x|y"},
+        {"a\\", "r\\|", "C", "\\", "a\\\\|r\\\\\\||C|\\"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *k = dw_finding_key(cases[i].a, cases[i].r, cases[i].c, cases[i].id);
         assert_string_equal(k, cases[i].want);
         free(k);
+    }
+    /* Parts that concatenate alike are different keys: account 1 in region
+     * x|r, account 1|x in region r; region r\ and control C, region r and
+     * control \|C. */
+    static const char *pairs[][2][4] = {
+        {{"1", "x|r", "DDB-02", "t"}, {"1|x", "r", "DDB-02", "t"}},
+        {{"1", "r\\", "C", "t"}, {"1", "r", "\\|C", "t"}},
+        {{"1", "r", "C|t", ""}, {"1", "r", "C", "t|"}},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        char *k1 = dw_finding_key(pairs[i][0][0], pairs[i][0][1], pairs[i][0][2], pairs[i][0][3]);
+        char *k2 = dw_finding_key(pairs[i][1][0], pairs[i][1][1], pairs[i][1][2], pairs[i][1][3]);
+        assert_string_not_equal(k1, k2);
+        free(k1);
+        free(k2);
     }
 }
 
