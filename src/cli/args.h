@@ -64,7 +64,7 @@ extern const size_t cli_opts_count;
 
 struct cli_args {
     const char *command;      /* "scan", "controls", ... */
-    const char *positional[256];
+    const char *positional[4096]; /* merge takes a report per shard */
     size_t n_positional;
     const char *snapshot;
     const char *format;

@@ -233,6 +233,31 @@ static bool s_disjoint(struct dw_report_loaded *const *reports, size_t n, struct
     return true;
 }
 
+/* Frees the controls of a report read (and the findings they borrow
+ * from) that the merge does not use: every id's first one is the merge's,
+ * so a merge of many reports holds one record per control, not one per
+ * report. A report opened makes its controls as its findings come, so
+ * kept[k] is what controls[k] borrows from. */
+static void s_release_unused(struct dw_report_loaded_int *in, const struct dw_control *const *used, size_t n_used)
+{
+    if (in->n_kept != in->n_controls)
+        return; /* not a report opened: its controls are not one a finding */
+    size_t w = 0;
+    for (size_t k = 0; k < in->n_controls; k++) {
+        bool keep = false;
+        for (size_t u = 0; u < n_used && !keep; u++)
+            keep = used[u] == in->controls[k];
+        if (keep) {
+            in->controls[w] = in->controls[k];
+            in->kept[w++] = in->kept[k];
+        } else {
+            free(in->controls[k]);
+            json_decref(in->kept[k]);
+        }
+    }
+    in->n_controls = in->n_kept = w;
+}
+
 enum dw_status dw_report_merge_stream(struct dw_report_loaded *const *reports, const char *const *sources,
                                       size_t n, struct dw_fsrc *spool, struct dw_report_loaded **out,
                                       bool *overlap, struct dw_error *err)
@@ -250,6 +275,7 @@ enum dw_status dw_report_merge_stream(struct dw_report_loaded *const *reports, c
         rc = dw_report_findings(reports[i], 256, s_stream_batch, &ms, err);
         dw_finding_index_clean_up(&ms.keys);
         memset(&ms.keys, 0, sizeof(ms.keys));
+        s_release_unused(reports[i]->in, ms.ctls, ms.ids.n);
     }
     if (ms.overlap) {
         *overlap = true;
