@@ -159,16 +159,29 @@ json_t *dwi_list(struct dw_scan_ctx *ctx, const struct dw_control *c, const stru
         scope_rid = own;
     }
     json_t *arr = NULL;
+    char *why = NULL;
     if (d->state != DW_DOC_OK) {
-        dwi_emit(ctx, c, DW_ERROR, scope_rtype ? scope_rtype : "AWS::::Account", scope_rid, "%s",
-                 d->reason);
+        why = dw_xstrdup(d->reason);
     } else {
         arr = dwi_get(d->json, key);
         if (!json_is_array(arr)) {
-            dwi_emit(ctx, c, DW_ERROR, scope_rtype ? scope_rtype : "AWS::::Account", scope_rid,
-                     "%s.json has no \"%s\" array", d->path, key);
+            why = dw_xasprintf("%s.json has no \"%s\" array", d->path, key);
             arr = NULL;
         }
+    }
+    if (why) {
+        /* A control that reads several lists says every one it could not
+         * read in one ERROR of its scope: findings are one per control
+         * and resource, so a merge or an import keeps each. */
+        struct dw_finding *last = ctx->out->n ? &ctx->out->v[ctx->out->n - 1] : NULL;
+        if (last && last->control == c && last->status == DW_ERROR && strcmp(last->resource_id, scope_rid) == 0) {
+            char *joined = dw_xasprintf("%s; %s", last->reason, why);
+            free(last->reason);
+            last->reason = joined;
+        } else {
+            dwi_emit(ctx, c, DW_ERROR, scope_rtype ? scope_rtype : "AWS::::Account", scope_rid, "%s", why);
+        }
+        free(why);
     }
     free(own);
     return arr;

@@ -249,6 +249,14 @@ case("DMS-06", "error", merge(insts(inst("INST1")), {P + "dms/list-tags-for-reso
                               eps(), {P + "dms/describe-replication-tasks.error": err()}),
      ["ERROR %s | list-tags-for-resource for INST1 in us-east-1 was denied (AccessDeniedFault)" % rep("INST1"),
       "ERROR %s | describe-replication-tasks in us-east-1 was denied" % SCOPE])
+# Two of its lists unreadable: one ERROR of the scope naming both (one
+# finding per control and resource, so a merge or an import keeps it whole).
+case("DMS-06", "error-two-lists", merge(insts(inst("INST1")), {P + "dms/list-tags-for-resource/INST1": tags({"Owner": "x"})},
+                                        {P + "dms/describe-endpoints.error": err("AccessDeniedFault")},
+                                        {P + "dms/describe-replication-tasks.error": err()}),
+     ["FAIL %s | missing required tags" % rep("INST1"),
+      "ERROR %s | describe-endpoints in us-east-1 was denied (AccessDeniedFault): User is not authorized to perform "
+      "this operation; dms describe-replication-tasks in us-east-1 was denied" % SCOPE])
 case("DMS-06", "custom-tags", merge(insts(inst("INST1")), {P + "dms/list-tags-for-resource/INST1": tags({"Owner": "x"})},
                                     {"params": "required_tags=Owner\n"},
                                     eps(), {P + "dms/describe-replication-tasks": {"ReplicationTasks": []}}),
