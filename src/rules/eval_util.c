@@ -171,13 +171,19 @@ json_t *dwi_list(struct dw_scan_ctx *ctx, const struct dw_control *c, const stru
     }
     if (why) {
         /* A control that reads several lists says every one it could not
-         * read in one ERROR of its scope: findings are one per control
-         * and resource, so a merge or an import keeps each. */
-        struct dw_finding *last = ctx->out->n ? &ctx->out->v[ctx->out->n - 1] : NULL;
-        if (last && last->control == c && last->status == DW_ERROR && strcmp(last->resource_id, scope_rid) == 0) {
-            char *joined = dw_xasprintf("%s; %s", last->reason, why);
-            free(last->reason);
-            last->reason = joined;
+         * read in one ERROR of its scope (its findings in this region are
+         * the last of the list): findings are one per control and
+         * resource, so a merge or an import keeps each. */
+        struct dw_finding *had = NULL;
+        for (size_t k = ctx->out->n; k-- > 0 && ctx->out->v[k].control == c && !had;) {
+            struct dw_finding *x = &ctx->out->v[k];
+            if (x->status == DW_ERROR && strcmp(x->resource_id, scope_rid) == 0)
+                had = x;
+        }
+        if (had) {
+            char *joined = dw_xasprintf("%s; %s", had->reason, why);
+            free(had->reason);
+            had->reason = joined;
         } else {
             dwi_emit(ctx, c, DW_ERROR, scope_rtype ? scope_rtype : "AWS::::Account", scope_rid, "%s", why);
         }

@@ -476,15 +476,26 @@ void dwi_eval_acc05(struct dw_scan_ctx *ctx, const struct dw_control *c)
     struct s_keyref *refs = NULL;
     size_t n = 0;
     s_used_keys(ctx, c, &refs, &n);
-    /* One finding per key: the first user seen names it (seen: a set of the refs judged). */
+    /* One finding per key, however many users name it and however they
+     * name it (id, ARN, alias), as ACC-09: the first user seen names it.
+     * seen: the refs met; done: the ARNs of the keys judged. */
     json_t *seen = json_object();
+    json_t *done = json_object();
     for (size_t a = 0; a < n; a++) {
         if (json_object_get(seen, refs[a].ref))
             continue;
         json_object_set_new(seen, refs[a].ref, json_true()); /* steals the true */
-        s_acc05_key(ctx, c, refs[a].ref, refs[a].user);
+        struct dwi_key k;
+        dwi_key_resolve(ctx, refs[a].ref, ctx->region, &k);
+        bool judged = k.ok && json_object_get(done, k.arn);
+        if (k.ok)
+            json_object_set_new(done, k.arn, json_true());
+        dwi_key_clean_up(&k);
+        if (!judged)
+            s_acc05_key(ctx, c, refs[a].ref, refs[a].user);
     }
     json_decref(seen);
+    json_decref(done);
     s_refs_free(refs, n);
 }
 
