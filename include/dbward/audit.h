@@ -76,6 +76,12 @@ struct dw_audit_opts {
      * empty. A run then holds one region's findings at a time. user is
      * passed. */
     void (*on_findings)(void *user, const struct dw_findings *batch);
+    /* With on_findings: called before the first batch with the report's
+     * metadata when it is already final (one snapshot folder: its
+     * manifest says it all), so a JSON report can write its head first and
+     * its findings straight after. Not called otherwise. The meta is valid
+     * for the call. */
+    void (*on_meta)(void *user, const struct dw_report_meta *meta);
 };
 
 /* The outcome. Owned by the audit, valid until dw_audit_free. */

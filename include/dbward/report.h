@@ -157,6 +157,11 @@ bool dw_report_can_stream(const char *format);
  * temporary file cannot be made. out is borrowed. */
 enum dw_status dw_report_stream_new(const char *format, FILE *out, struct dw_report_stream **s,
                                     struct dw_error *err);
+/* The JSON report's head written now, before any batch, from metadata
+ * that is final already (dw_audit_opts.on_meta): the findings then go
+ * straight to out, not through the temporary file, and finish checks the
+ * end's metadata gives the same head (DW_E_IO if not). Nothing for CSV. */
+enum dw_status dw_report_stream_head(struct dw_report_stream *s, const struct dw_report_meta *meta);
 enum dw_status dw_report_stream_add(struct dw_report_stream *s, const struct dw_findings *batch);
 enum dw_status dw_report_stream_finish(struct dw_report_stream *s, const struct dw_report_meta *meta);
 void dw_report_stream_free(struct dw_report_stream *s);

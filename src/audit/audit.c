@@ -47,6 +47,7 @@ struct dw_audit_int {
     struct dw_param_value *run_params; /* every parameter with its value (borrowed strings) */
     size_t n_run_params;
     char config_sha256[65];
+    bool meta_early;             /* one snapshot: the metadata was made before its findings */
 };
 
 /* The ids the scan will evaluate, as dw_scan_run selects them (ACCOUNT,
@@ -170,11 +171,10 @@ static enum dw_status s_live_one(const struct dw_audit_opts *o, struct dw_live_o
     return DW_OK;
 }
 
-void dwi_audit_eval(struct dw_snapshot *snap, const struct dw_scan_opts *so, struct dwi_eval *out)
+/* What the report's metadata takes from an evaluated snapshot: its
+ * account, partition, time and the regions of it in scope. */
+static void s_eval_meta(const struct dw_snapshot *snap, const struct dw_scan_opts *so, struct dwi_eval *out)
 {
-    out->rc = dw_scan_run(snap, so, &out->findings, &out->err);
-    if (out->rc)
-        return;
     snprintf(out->account_id, sizeof(out->account_id), "%s", dw_snapshot_account_id(snap));
     snprintf(out->partition, sizeof(out->partition), "%s", dw_snapshot_partition(snap));
     snprintf(out->taken_at, sizeof(out->taken_at), "%s", dw_snapshot_taken_at_iso(snap));
@@ -187,6 +187,14 @@ void dwi_audit_eval(struct dw_snapshot *snap, const struct dw_scan_opts *so, str
         if (keep)
             out->regions[out->n_regions++] = dw_xstrdup(r);
     }
+}
+
+void dwi_audit_eval(struct dw_snapshot *snap, const struct dw_scan_opts *so, struct dwi_eval *out)
+{
+    out->rc = dw_scan_run(snap, so, &out->findings, &out->err);
+    if (out->rc)
+        return;
+    s_eval_meta(snap, so, out);
 }
 
 void dwi_audit_eval_clean_up(struct dwi_eval *e)
@@ -237,18 +245,9 @@ static void s_flush_batch(void *user, struct dw_findings *out)
     s_batch(fl->o, fl->au, out);
 }
 
-/* Adds an evaluation to the audit: its findings (taken) and what the
- * metadata needs. Its error, when it failed. */
-static enum dw_status s_add_eval(const struct dw_audit_opts *o, struct dw_audit *au, struct dwi_eval *ev,
-                                 struct dw_error *err)
+/* What the metadata needs of an evaluation (s_eval_meta's). */
+static void s_add_meta(struct dw_audit_int *in, const struct dwi_eval *ev)
 {
-    struct dw_audit_int *in = au->in;
-    if (ev->rc) {
-        if (err)
-            *err = ev->err;
-        return ev->rc;
-    }
-    s_batch(o, au, &ev->findings);
     snprintf(in->partition, sizeof(in->partition), "%s", ev->partition);
     /* The report's time is the oldest evidence's. */
     if (!in->taken_at[0] || strcmp(ev->taken_at, in->taken_at) < 0)
@@ -261,6 +260,22 @@ static enum dw_status s_add_eval(const struct dw_audit_opts *o, struct dw_audit 
         if (keep)
             s_vec_push(&in->regions, s_own(in, ev->regions[i]));
     }
+}
+
+/* Adds an evaluation to the audit: its findings (taken) and what the
+ * metadata needs. Its error, when it failed. */
+static enum dw_status s_add_eval(const struct dw_audit_opts *o, struct dw_audit *au, struct dwi_eval *ev,
+                                 struct dw_error *err)
+{
+    struct dw_audit_int *in = au->in;
+    if (ev->rc) {
+        if (err)
+            *err = ev->err;
+        return ev->rc;
+    }
+    s_batch(o, au, &ev->findings);
+    if (!in->meta_early)
+        s_add_meta(in, ev);
     return DW_OK;
 }
 
@@ -288,8 +303,37 @@ static void s_account_ready(void *user, struct dwi_account *acc)
 }
 
 /* Evaluates one snapshot folder into the audit. */
+/* The report's metadata, from what the audit gathered. */
+static void s_meta_fill(const struct dw_audit_opts *o, struct dw_audit *au)
+{
+    struct dw_audit_int *in = au->in;
+    const struct dw_config *cfg = o->cfg;
+    au->meta = (struct dw_report_meta){
+        .account_id = in->accounts.n == 1 ? in->accounts.v[0] : "multiple",
+        .partition = in->partition,
+        .regions = (const char **)in->regions.v,
+        .n_regions = in->regions.n,
+        .taken_at = in->taken_at,
+        .source = o->snapshot ? o->snapshot : "live",
+        .accounts = (const char **)in->accounts.v,
+        .n_accounts = in->accounts.n,
+        .has_run = true,
+        .controls = in->run_controls,
+        .n_controls = in->n_run_controls,
+        .selected = in->selected,
+        .n_selected = in->n_selected,
+        .excluded = cfg ? (const char **)cfg->exclude : NULL,
+        .n_excluded = cfg ? cfg->n_exclude : 0,
+        .severity_mask = o->severity_mask,
+        .params = in->run_params,
+        .n_params = in->n_run_params,
+        .config_path = cfg ? cfg->path : NULL,
+        .config_sha256 = cfg && in->config_sha256[0] ? in->config_sha256 : NULL,
+    };
+}
+
 static enum dw_status s_eval_dir(const struct dw_audit_opts *o, const char *dir, const struct dw_scan_opts *so,
-                                 struct dw_audit *au, struct dw_error *err)
+                                 struct dw_audit *au, bool alone, struct dw_error *err)
 {
     struct dw_snapshot *one = NULL;
     enum dw_status rc = dw_snapshot_open(dir, &one, err);
@@ -297,6 +341,17 @@ static enum dw_status s_eval_dir(const struct dw_audit_opts *o, const char *dir,
         return rc;
     struct dwi_eval ev;
     memset(&ev, 0, sizeof(ev));
+    if (alone && o->on_findings && o->on_meta) {
+        /* The only snapshot of the run: the metadata is final now. */
+        struct dwi_eval m;
+        memset(&m, 0, sizeof(m));
+        s_eval_meta(one, so, &m);
+        s_add_meta(au->in, &m);
+        dwi_audit_eval_clean_up(&m);
+        au->in->meta_early = true;
+        s_meta_fill(o, au);
+        o->on_meta(o->user, &au->meta);
+    }
     dwi_audit_eval(one, so, &ev);
     dw_snapshot_free(one);
     rc = s_add_eval(o, au, &ev, err);
@@ -461,7 +516,7 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
         }
     }
     for (size_t d = 0; d < dirs.n; d++) {
-        rc = s_eval_dir(o, dirs.v[d], &by_region, au, err);
+        rc = s_eval_dir(o, dirs.v[d], &by_region, au, dirs.n == 1 && !n_accts, err);
         if (rc)
             goto out;
     }
@@ -474,28 +529,7 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
             s_vec_push(&in->accounts, s_own(in, accts[i].id));
         }
     }
-    au->meta = (struct dw_report_meta){
-        .account_id = in->accounts.n == 1 ? in->accounts.v[0] : "multiple",
-        .partition = in->partition,
-        .regions = (const char **)in->regions.v,
-        .n_regions = in->regions.n,
-        .taken_at = in->taken_at,
-        .source = o->snapshot ? o->snapshot : "live",
-        .accounts = (const char **)in->accounts.v,
-        .n_accounts = in->accounts.n,
-        .has_run = true,
-        .controls = in->run_controls,
-        .n_controls = in->n_run_controls,
-        .selected = in->selected,
-        .n_selected = in->n_selected,
-        .excluded = cfg ? (const char **)cfg->exclude : NULL,
-        .n_excluded = cfg ? cfg->n_exclude : 0,
-        .severity_mask = o->severity_mask,
-        .params = in->run_params,
-        .n_params = in->n_run_params,
-        .config_path = cfg ? cfg->path : NULL,
-        .config_sha256 = cfg && in->config_sha256[0] ? in->config_sha256 : NULL,
-    };
+    s_meta_fill(o, au);
 out:
     for (size_t i = 0; i < dirs.n; i++)
         free((void *)dirs.v[i]);

@@ -161,6 +161,17 @@ static void s_stream_batch(void *user, const struct dw_findings *batch)
         st->failed |= dw_fsrc_add(st->spool, batch) != DW_OK;
 }
 
+/* The metadata final before the findings (one snapshot): each JSON
+ * report writes its head now. */
+static void s_stream_meta(void *user, const struct dw_report_meta *meta)
+{
+    struct s_streams *st = user;
+    for (size_t i = 0; i < st->n; i++) {
+        if (st->v[i])
+            st->failed |= dw_report_stream_head(st->v[i], meta) != DW_OK;
+    }
+}
+
 static enum dw_status s_streams_open(struct s_streams *st, const struct cli_outputs *outs, bool spool,
                                      struct dw_error *err)
 {
@@ -275,6 +286,7 @@ int cli_cmd_scan(struct cli_args *a)
             goto out_streams;
         }
         ao.on_findings = s_stream_batch;
+        ao.on_meta = s_stream_meta;
         ao.user = &st;
     }
     if (dw_audit_run(&ao, &au, &err)) {

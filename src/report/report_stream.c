@@ -1,11 +1,12 @@
 /* report_stream.c: reports written batch by batch as an audit makes its
  * findings (dbward/report.h dw_report_stream_*), so no finding is kept.
  * CSV rows go straight to the output. The JSON report's head names every
- * account and the time of the oldest evidence, known only at the end, so
- * its findings go to an unnamed temporary file (tmpfile: 0600, never in a
- * folder listing, gone when closed) and are copied after the head at the
- * end. Both write the same bytes as dw_report_json and dw_report_csv do on
- * the same findings. */
+ * account and the time of the oldest evidence: when the metadata is final
+ * before the findings (dw_report_stream_head: one snapshot), the head is
+ * written first and the findings straight after it; otherwise they go to
+ * an unnamed temporary file (tmpfile: 0600, never in a folder listing, gone
+ * when closed) and are copied after the head at the end. Both write the
+ * same bytes as dw_report_json and dw_report_csv do on the same findings. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,9 @@ enum s_kind { S_JSON, S_CSV };
 struct dw_report_stream {
     enum s_kind kind;
     FILE *out;
-    FILE *body;          /* JSON: the findings so far */
+    FILE *body;          /* JSON without a head yet: the findings so far */
+    char *head;          /* JSON with its head written: the head's bytes */
+    size_t head_len;
     struct dw_summary sum;
     size_t total;
     bool failed;
@@ -54,11 +57,41 @@ enum dw_status dw_report_stream_new(const char *format, FILE *out, struct dw_rep
     return DW_OK;
 }
 
+/* The JSON head of meta, as bytes (new) in *len. */
+static char *s_head_bytes(const struct dw_report_meta *meta, size_t *len)
+{
+    char *buf = NULL;
+    FILE *m = open_memstream(&buf, len);
+    if (!m)
+        return NULL;
+    struct dw_jw w;
+    dw_jw_init(&w, m);
+    dw_rpt_json_head(&w, meta);
+    bool ok = dw_jw_status(&w) == DW_OK;
+    if (fclose(m) != 0 || !ok) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+enum dw_status dw_report_stream_head(struct dw_report_stream *s, const struct dw_report_meta *meta)
+{
+    if (s->kind != S_JSON || s->head || s->total)
+        return DW_OK; /* CSV has no head; after findings it is too late */
+    s->head = s_head_bytes(meta, &s->head_len);
+    if (!s->head || fwrite(s->head, 1, s->head_len, s->out) != s->head_len)
+        s->failed = true;
+    fclose(s->body);
+    s->body = NULL;
+    return s->failed ? DW_E_IO : DW_OK;
+}
+
 enum dw_status dw_report_stream_add(struct dw_report_stream *s, const struct dw_findings *batch)
 {
     if (s->kind == S_JSON) {
         struct dw_jw w;
-        dw_rpt_json_body_writer(&w, s->body, s->total > 0);
+        dw_rpt_json_body_writer(&w, s->body ? s->body : s->out, s->total > 0);
         dw_rpt_json_findings(&w, batch);
         s->failed = s->failed || dw_jw_status(&w) != DW_OK;
     } else {
@@ -86,7 +119,19 @@ static bool s_copy(FILE *from, FILE *to)
 
 enum dw_status dw_report_stream_finish(struct dw_report_stream *s, const struct dw_report_meta *meta)
 {
-    if (s->kind == S_JSON && !s->failed) {
+    if (s->kind == S_JSON && !s->failed && s->head) {
+        /* The head written first must be the run's: the metadata promised
+         * final before the findings is checked against the end's. */
+        size_t len = 0;
+        char *now = s_head_bytes(meta, &len);
+        s->failed = !now || len != s->head_len || memcmp(now, s->head, len) != 0;
+        free(now);
+        struct dw_jw w;
+        dw_rpt_json_body_writer(&w, s->out, s->total > 0);
+        if (!s->failed)
+            dw_rpt_json_tail(&w, &s->sum, s->total);
+        s->failed = s->failed || dw_jw_status(&w) != DW_OK || fputc('\n', s->out) == EOF;
+    } else if (s->kind == S_JSON && !s->failed) {
         struct dw_jw w;
         dw_jw_init(&w, s->out);
         dw_rpt_json_head(&w, meta);
@@ -104,5 +149,6 @@ void dw_report_stream_free(struct dw_report_stream *s)
         return;
     if (s->body)
         fclose(s->body);
+    free(s->head);
     free(s);
 }

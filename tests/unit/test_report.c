@@ -742,6 +742,52 @@ static void test_spool_oracle(void **state)
     }
 }
 
+/* A JSON stream whose head is written first (the metadata final before
+ * the findings) writes what dw_report_json writes, batches of any size;
+ * a head that the end's metadata does not give is an error. */
+static void test_stream_head_first(void **state)
+{
+    (void)state;
+    struct dw_findings f;
+    s_fixture(&f);
+    char *want = NULL, *got = NULL;
+    size_t wlen = 0, glen = 0;
+    FILE *w = open_memstream(&want, &wlen);
+    assert_int_equal(dw_report_json(w, &s_meta, &f), DW_OK);
+    fclose(w);
+    for (size_t split = 0; split <= f.n; split++) {
+        FILE *g = open_memstream(&got, &glen);
+        struct dw_report_stream *st = NULL;
+        struct dw_error err;
+        assert_int_equal(dw_report_stream_new("json", g, &st, &err), DW_OK);
+        assert_int_equal(dw_report_stream_head(st, &s_meta), DW_OK);
+        struct dw_findings a = {f.v, split, split}, b = {f.v + split, f.n - split, f.n - split};
+        assert_int_equal(dw_report_stream_add(st, &a), DW_OK);
+        assert_int_equal(dw_report_stream_add(st, &b), DW_OK);
+        assert_int_equal(dw_report_stream_finish(st, &s_meta), DW_OK);
+        dw_report_stream_free(st);
+        fclose(g);
+        assert_int_equal(glen, wlen);
+        assert_memory_equal(got, want, wlen);
+        free(got);
+    }
+    /* The end's metadata names another time: refused. */
+    FILE *g = open_memstream(&got, &glen);
+    struct dw_report_stream *st = NULL;
+    struct dw_error err;
+    assert_int_equal(dw_report_stream_new("json", g, &st, &err), DW_OK);
+    assert_int_equal(dw_report_stream_head(st, &s_meta), DW_OK);
+    assert_int_equal(dw_report_stream_add(st, &f), DW_OK);
+    struct dw_report_meta later = s_meta;
+    later.taken_at = "2026-01-11T00:00:00Z";
+    assert_int_equal(dw_report_stream_finish(st, &later), DW_E_IO);
+    dw_report_stream_free(st);
+    fclose(g);
+    free(got);
+    free(want);
+    dw_findings_clean_up(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -749,7 +795,7 @@ int main(void)
         cmocka_unit_test(test_junit_exact), cmocka_unit_test(test_matrix), cmocka_unit_test(test_sarif_exact),
         cmocka_unit_test(test_ocsf_exact), cmocka_unit_test(test_asff_exact), cmocka_unit_test(test_html_exact),
         cmocka_unit_test(test_asff_batches), cmocka_unit_test(test_json_writer_oracle),
-        cmocka_unit_test(test_spool_oracle),
+        cmocka_unit_test(test_spool_oracle), cmocka_unit_test(test_stream_head_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
