@@ -47,6 +47,19 @@ static char *s_json(const struct dw_report_meta *meta, const struct dw_findings 
     return buf;
 }
 
+/* Aborts unless both write the same JSON report. */
+static void s_same_json(const struct dw_report_meta *ma, const struct dw_findings *fa,
+                        const struct dw_report_meta *mb, const struct dw_findings *fb)
+{
+    size_t la, lb;
+    char *a = s_json(ma, fa, &la);
+    char *b = s_json(mb, fb, &lb);
+    if (la != lb || memcmp(a, b, la) != 0)
+        abort();
+    free(a);
+    free(b);
+}
+
 /* doc with every account id (the report's, its list's, each finding's)
  * suffixed: a report of other accounts. */
 static json_t *s_moved(const json_t *doc)
@@ -101,13 +114,7 @@ static void s_merge(const uint8_t *data, size_t size, json_t *whole, struct dw_r
             abort();
         const struct dw_report_loaded *two[2] = {r, m2};
         struct dw_report_loaded *wm = dw_report_merge(two, names, 2);
-        size_t l1, l2;
-        char *a = s_json(&wm->meta, &wm->findings, &l1);
-        char *b = s_json(&sm->meta, &got, &l2);
-        if (l1 != l2 || memcmp(a, b, l1) != 0)
-            abort();
-        free(a);
-        free(b);
+        s_same_json(&wm->meta, &wm->findings, &sm->meta, &got);
         dw_report_loaded_free(wm);
         dw_findings_clean_up(&got);
     }
@@ -139,13 +146,7 @@ static void s_report(const uint8_t *data, size_t size, json_t *whole)
     if (loads != (rc == DW_OK) || (rc && !err.message[0]))
         abort();
     if (loads) {
-        size_t l1, l2;
-        char *a = s_json(&r->meta, &r->findings, &l1);
-        char *b = s_json(&o->meta, &got, &l2);
-        if (l1 != l2 || memcmp(a, b, l1) != 0)
-            abort();
-        free(a);
-        free(b);
+        s_same_json(&r->meta, &r->findings, &o->meta, &got);
         s_merge(data, size, whole, r);
     }
     dw_findings_clean_up(&got);

@@ -177,7 +177,7 @@ json_t *dwi_list(struct dw_scan_ctx *ctx, const struct dw_control *c, const stru
         struct dw_finding *had = NULL;
         for (size_t k = ctx->out->n; k-- > 0 && ctx->out->v[k].control == c && !had;) {
             struct dw_finding *x = &ctx->out->v[k];
-            if (x->status == DW_ERROR && strcmp(x->resource_id, scope_rid) == 0)
+            if (x->status == DW_ERROR && strcmp(x->resource_id, scope_rid) == 0 && strcmp(x->region, ctx->region) == 0)
                 had = x;
         }
         if (had) {

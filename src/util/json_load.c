@@ -283,6 +283,18 @@ static enum dw_status s_value(struct s_rd *rd, size_t base, json_t **out)
     return rc ? rc : s_parse(rd, len, out);
 }
 
+/* What follows a member or an element: the container's close (*done),
+ * or a comma before the next one. */
+static enum dw_status s_after(struct s_rd *rd, char close, bool *done)
+{
+    int c = s_ws(rd);
+    *done = c == close;
+    if (c != close && c != ',')
+        return s_fail(rd, close == ']' ? "',' or ']' expected" : "',' or '}' expected");
+    s_take(rd, 1);
+    return DW_OK;
+}
+
 /* The elements of the array at start, to fn, or skipped. */
 static enum dw_status s_elements(struct s_rd *rd, dw_json_each_fn fn, void *user)
 {
@@ -308,14 +320,9 @@ static enum dw_status s_elements(struct s_rd *rd, dw_json_each_fn fn, void *user
         } else {
             s_take(rd, len);
         }
-        int c = s_ws(rd);
-        if (c == ']') {
-            s_take(rd, 1);
-            return DW_OK;
-        }
-        if (c != ',')
-            return s_fail(rd, "',' or ']' expected");
-        s_take(rd, 1);
+        bool done;
+        if ((rc = s_after(rd, ']', &done)) || done)
+            return rc;
     }
 }
 
@@ -358,14 +365,9 @@ static enum dw_status s_members(struct s_rd *rd, const char *key, dw_json_each_f
         json_decref(name);
         if (rc)
             return rc;
-        int c = s_ws(rd);
-        if (c == '}') {
-            s_take(rd, 1);
-            return DW_OK;
-        }
-        if (c != ',')
-            return s_fail(rd, "',' or '}' expected");
-        s_take(rd, 1);
+        bool done;
+        if ((rc = s_after(rd, '}', &done)) || done)
+            return rc;
     }
 }
 
