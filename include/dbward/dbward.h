@@ -225,8 +225,9 @@ struct dw_scan_opts {
     const enum dw_severity *sev_values;
     size_t n_sev;
     /* When set, called with out after the global controls and after each
-     * region, to take the findings made so far (it empties out), so a scan
-     * holds one region's findings at a time. */
+     * regional control in each region, to take the findings made so far (it
+     * empties out), so a scan holds one control's findings of one region at
+     * a time. */
     void (*flush)(void *user, struct dw_findings *out);
     void *flush_user;
 };

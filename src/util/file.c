@@ -367,18 +367,13 @@ out:
     return DW_OK;
 }
 
-enum dw_status dw_file_read_into_at(int dir_fd, const char *name, const char *display, size_t max_bytes,
-                                    char **buf_io, size_t *cap_io, size_t *len, struct dw_error *err)
+/* Opens and reads name once it was seen to be a regular file. */
+static enum dw_status s_read_open(int dir_fd, const char *name, const char *display, size_t max_bytes,
+                                  char **buf_io, size_t *cap_io, size_t *len, struct dw_error *err)
 {
     enum dw_status rc = DW_OK;
     int fd = -1;
     struct stat st;
-    *len = 0;
-    /* Look before opening: opening a device or a FIFO can block or act. */
-    if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
-        rc = s_refuse(dir_fd, name, errno, false, display, err);
-        goto out;
-    }
     /* O_NOFOLLOW and O_NONBLOCK in case it was swapped since the look. */
     fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
@@ -425,6 +420,24 @@ out:
     if (fd >= 0)
         close(fd);
     return rc;
+}
+
+enum dw_status dw_file_read_into_at(int dir_fd, const char *name, const char *display, size_t max_bytes,
+                                    char **buf_io, size_t *cap_io, size_t *len, struct dw_error *err)
+{
+    struct stat st;
+    *len = 0;
+    /* Look before opening: opening a device or a FIFO can block or act. */
+    if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+        return s_refuse(dir_fd, name, errno, false, display, err);
+    return s_read_open(dir_fd, name, display, max_bytes, buf_io, cap_io, len, err);
+}
+
+enum dw_status dw_file_read_listed_at(int dir_fd, const char *name, const char *display, size_t max_bytes,
+                                      char **buf_io, size_t *cap_io, size_t *len, struct dw_error *err)
+{
+    *len = 0;
+    return s_read_open(dir_fd, name, display, max_bytes, buf_io, cap_io, len, err);
 }
 
 enum dw_status dw_file_read_at(int dir_fd, const char *name, const char *display, size_t max_bytes, char **data,

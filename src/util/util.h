@@ -65,6 +65,26 @@ enum dw_status dw_file_read_at(int dir_fd, const char *name, const char *display
 enum dw_status dw_file_read_into_at(int dir_fd, const char *name, const char *display, size_t max_bytes,
                                     char **buf_io, size_t *cap_io, size_t *len, struct dw_error *err);
 
+/* The same for a name a folder listing (dw_dirlist_type) showed as a
+ * regular file: that listing is the look before opening, so the name is
+ * not looked up twice. Still opened without following a link and checked
+ * to be a regular file once open. */
+enum dw_status dw_file_read_listed_at(int dir_fd, const char *name, const char *display, size_t max_bytes,
+                                      char **buf_io, size_t *cap_io, size_t *len, struct dw_error *err);
+
+/* A folder's entries, read once (src/util/dirlist.c). */
+struct dw_dirlist;
+/* Lists the open folder dir_fd (the descriptor stays the caller's); display
+ * names it in errors. *out is new (dw_dirlist_free). */
+enum dw_status dw_dirlist_read(int dir_fd, const char *display, struct dw_dirlist **out, struct dw_error *err);
+/* The type the folder records for name (DT_REG, DT_DIR, ..., DT_UNKNOWN
+ * when the file system does not say), or -1 when there is no such entry. */
+int dw_dirlist_type(const struct dw_dirlist *l, const char *name);
+void dw_dirlist_free(struct dw_dirlist *l);
+
+/* 64-bit FNV-1a of a NUL-terminated string (src/util/hash.c). */
+uint64_t dw_hash_str(const char *s);
+
 /* Shell-style glob: '*' any run, '?' one character. Case-insensitive when
  * nocase is set. Matches the whole string. */
 bool dw_glob_match(const char *pattern, const char *s, bool nocase);

@@ -358,6 +358,79 @@ static void test_read_at(void **state)
     free(dir);
 }
 
+/* A folder's listing names every entry with the type the folder records,
+ * and nothing else; a name the listing showed as a file is still refused
+ * when it was swapped for a link or a FIFO before the read. */
+static void test_dirlist(void **state)
+{
+    (void)state;
+    s_put("a.json", "{}");
+    char *canary = s_path("canary");
+    s_put("canary", "CANARY-1f2e3d");
+    char *ln = s_path("ln.json");
+    char *fifo = s_path("fifo.json");
+    char *dir = s_path("sub");
+    assert_int_equal(symlink(canary, ln), 0);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    for (int i = 0; i < 300; i++) { /* the table grows several times */
+        char name[32];
+        snprintf(name, sizeof(name), "t%03d.json", i);
+        s_put(name, "[]");
+    }
+    int root = open(s_dir, O_RDONLY | O_DIRECTORY);
+    assert_true(root >= 0);
+    struct dw_dirlist *l = NULL;
+    struct dw_error err;
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(dw_dirlist_read(root, s_dir, &l, &err), DW_OK);
+    /* The file system of the test folder records types (tmpfs, ext4). */
+    assert_int_equal(dw_dirlist_type(l, "a.json"), DT_REG);
+    assert_int_equal(dw_dirlist_type(l, "ln.json"), DT_LNK);
+    assert_int_equal(dw_dirlist_type(l, "fifo.json"), DT_FIFO);
+    assert_int_equal(dw_dirlist_type(l, "sub"), DT_DIR);
+    assert_int_equal(dw_dirlist_type(l, "t000.json"), DT_REG);
+    assert_int_equal(dw_dirlist_type(l, "t299.json"), DT_REG);
+    assert_int_equal(dw_dirlist_type(l, "t300.json"), -1);
+    assert_int_equal(dw_dirlist_type(l, "."), -1);
+    assert_int_equal(dw_dirlist_type(l, ".."), -1);
+    assert_int_equal(dw_dirlist_type(l, "a.jso"), -1);
+    assert_int_equal(dw_dirlist_type(l, ""), -1);
+    dw_dirlist_free(l);
+
+    /* Listed as files, then swapped. */
+    char *buf = NULL;
+    size_t cap = 0, len = 0;
+    assert_int_equal(dw_file_read_listed_at(root, "a.json", "a.json", 100, &buf, &cap, &len, &err), DW_OK);
+    assert_string_equal(buf, "{}");
+    char *t1 = s_path("t001.json");
+    char *t2 = s_path("t002.json");
+    assert_int_equal(unlink(t1), 0);
+    assert_int_equal(symlink(canary, t1), 0);
+    assert_int_equal(unlink(t2), 0);
+    assert_int_equal(mkfifo(t2, 0600), 0);
+    assert_int_equal(dw_file_read_listed_at(root, "t001.json", "t001.json", 100, &buf, &cap, &len, &err), DW_E_IO);
+    assert_non_null(strstr(err.message, "is a symbolic link"));
+    assert_int_equal(len, 0);
+    assert_int_equal(dw_file_read_listed_at(root, "t002.json", "t002.json", 100, &buf, &cap, &len, &err), DW_E_IO);
+    assert_non_null(strstr(err.message, "is a FIFO where a file is expected"));
+    assert_int_equal(dw_file_read_listed_at(root, "t003.json", "t003.json", 1, &buf, &cap, &len, &err),
+                     DW_E_TOO_BIG);
+    char *t4 = s_path("t004.json");
+    assert_int_equal(unlink(t4), 0);
+    free(t4);
+    assert_int_equal(dw_file_read_listed_at(root, "t004.json", "t004.json", 100, &buf, &cap, &len, &err),
+                     DW_E_NOT_FOUND);
+    free(buf);
+    close(root);
+    free(t1);
+    free(t2);
+    free(canary);
+    free(ln);
+    free(fifo);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +441,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_write, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_dir_walk, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_read_at, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_dirlist, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -250,6 +250,19 @@ static void test_evict(void **state)
     dw_snapshot_evict(snap, "us-east-1", NULL, NULL);
     eu = dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-tables", NULL);
     assert_int_equal(json_array_size(json_object_get(eu->json, "TableNames")), 2);
+    /* A folder read before (it was listed): an answer written after, or an
+     * error twin, counts once its call is forgotten, with or without a key. */
+    assert_int_equal(dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-backups", NULL)->state, DW_DOC_MISSING);
+    assert_int_equal(dw_snapshot_get(snap, "eu-west-1", "dynamodb", "describe-table", "c")->state, DW_DOC_MISSING);
+    s_write("eu-west-1/dynamodb/list-backups.json", "{\"BackupSummaries\": []}");
+    s_write("eu-west-1/dynamodb/describe-table/c.json", "{\"Table\": {}}");
+    s_write("eu-west-1/dynamodb/list-tables.error.json", "{\"code\": \"AccessDenied\"}");
+    dw_snapshot_evict(snap, "eu-west-1", "dynamodb", "list-backups");
+    dw_snapshot_evict(snap, "eu-west-1", "dynamodb", "describe-table");
+    dw_snapshot_evict(snap, "eu-west-1", "dynamodb", "list-tables");
+    assert_int_equal(dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-backups", NULL)->state, DW_DOC_OK);
+    assert_int_equal(dw_snapshot_get(snap, "eu-west-1", "dynamodb", "describe-table", "c")->state, DW_DOC_OK);
+    assert_int_equal(dw_snapshot_get(snap, "eu-west-1", "dynamodb", "list-tables", NULL)->state, DW_DOC_BAD);
     dw_snapshot_free(snap);
 }
 
