@@ -124,20 +124,11 @@ void dw_findings_push_copy(struct dw_findings *f, const struct dw_finding *x)
     c->muted_until = s_dup_or_null(x->muted_until);
 }
 
-/* FNV-1a of a key. */
-static size_t s_hash(const char *s)
-{
-    uint64_t h = 14695981039346656037u;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        h = (h ^ *p) * 1099511628211u;
-    return (size_t)h;
-}
-
 /* The bucket of key: the one holding it, or the empty one where it would go. */
 static size_t s_bucket(const struct dw_finding_index *x, const char *key)
 {
     size_t mask = x->n_buckets - 1;
-    size_t b = s_hash(key) & mask;
+    size_t b = (size_t)dw_hash_str(key) & mask;
     while (x->buckets[b] && strcmp(x->v[x->buckets[b] - 1].key, key) != 0)
         b = (b + 1) & mask;
     return b;

@@ -164,6 +164,18 @@ mksnap "$TMP/dangling"; rm "$TMP/dangling/$T"; ln -s "$TMP/private/none" "$TMP/d
 read_case dangling "$TMP/dangling/$T: is a symbolic link"
 mksnap "$TMP/fifo"; rm "$TMP/fifo/$T"; mkfifo "$TMP/fifo/$T"
 read_case fifo "$TMP/fifo/$T: is a FIFO where a file is expected"
+# ... and never opened: a writer blocked opening the FIFO would be let go
+# by any reader's open; after the scan it is still waiting.
+mksnap "$TMP/fifow"; rm "$TMP/fifow/$T"; mkfifo "$TMP/fifow/$T"
+( timeout 60 sh -c "echo x >'$TMP/fifow/$T'" 2>/dev/null; echo done >"$TMP/fifow-writer" ) &
+WRITER=$!
+sleep 0.2
+read_case fifow "$TMP/fifow/$T: is a FIFO where a file is expected"
+sleep 0.5
+CHECKS=$((CHECKS + 1))
+if [ -e "$TMP/fifow-writer" ]; then echo "FAIL: the scan opened the FIFO $TMP/fifow/$T"; FAILS=$((FAILS + 1)); fi
+cat "$TMP/fifow/$T" >/dev/null
+wait "$WRITER"
 mksnap "$TMP/folder"; rm "$TMP/folder/$T"; mkdir "$TMP/folder/$T"
 read_case folder "$TMP/folder/$T: is a folder where a file is expected"
 # The answer's twin .error.json as a link: refused the same way.
