@@ -82,7 +82,6 @@ struct dw_snapshot {
     size_t n_files;
 };
 
-
 char *dw_snapshot_key_encode(const char *key)
 {
     struct dw_buf b;
@@ -242,12 +241,10 @@ static enum dw_status s_manifest_str(json_t *m, const char *key, char **out, con
     return DW_OK;
 }
 
-/* Loads the JSON file name in the folder dir_fd without following links;
- * shown names it in errors. */
-/* Reads and parses one file, through the snapshot's read buffer (one
- * allocation for every file, instead of one each). */
-/* Reads and parses name in dir_fd; listed_regular: a folder listing showed
- * it as a regular file. */
+/* Loads the JSON file name in the folder dir_fd without following links
+ * (shown names it in errors), through the snapshot's read buffer (one
+ * allocation for every file, instead of one each); listed_regular: a folder
+ * listing showed it as a regular file, so it is not looked at first. */
 static enum dw_status s_load_at(struct dw_snapshot *s, int dir_fd, const char *name, const char *shown,
                                 bool listed_regular, json_t **out, struct dw_error *err)
 {
