@@ -84,16 +84,22 @@ struct dw_snapshot {
 
 char *dw_snapshot_key_encode(const char *key)
 {
-    struct dw_buf b;
-    dw_buf_init(&b, (size_t)1 << 20);
+    size_t n = 0;
+    for (const char *c = key; c && *c; c++)
+        n += *c == '/' ? 3 : 1;
+    if (n > (size_t)1 << 20) /* no such file name: the key is refused as unsafe */
+        return dw_xstrdup("");
+    char *out = dw_xmalloc(n + 1), *o = out;
     for (const char *c = key; c && *c; c++) {
-        if (*c == '/')
-            dw_buf_puts(&b, "%2F");
-        else
-            dw_buf_append(&b, c, 1);
+        if (*c == '/') {
+            memcpy(o, "%2F", 3);
+            o += 3;
+        } else {
+            *o++ = *c;
+        }
     }
-    char *out = dw_buf_steal(&b);
-    return out ? out : dw_xstrdup("");
+    *o = '\0';
+    return out;
 }
 
 /* The inverse of dw_snapshot_key_encode for a file name's key; a new string. */
@@ -468,8 +474,8 @@ static char *s_describe_call(const char *region, const char *service, const char
                              const char *key)
 {
     if (key)
-        return dw_xasprintf("%s %s for %s in %s", service, command, key, region);
-    return dw_xasprintf("%s %s in %s", service, command, region);
+        return dw_xstrjoin(service, " ", command, " for ", key, " in ", region);
+    return dw_xstrjoin(service, " ", command, " in ", region);
 }
 
 static void s_format_err(struct dw_buf *b, const struct dw_error *e)
@@ -589,8 +595,8 @@ static void s_fill_missing(struct s_entry *e, const char *call, struct dw_buf *b
 /* Fills e from the files put in memory: the same states as from a folder. */
 static void s_load_mem(struct dw_snapshot *s, struct s_entry *e, const char *call, struct dw_buf *b)
 {
-    char *name = dw_xasprintf("%s.json", e->path);
-    char *ename = dw_xasprintf("%s.error.json", e->path);
+    char *name = dw_xstrjoin(e->path, ".json");
+    char *ename = dw_xstrjoin(e->path, ".error.json");
     struct s_entry *ok = s_file_find(s, name);
     struct s_entry *er = s_file_find(s, ename);
     if (ok && er)
@@ -610,14 +616,14 @@ static void s_load_dir(struct dw_snapshot *s, struct s_entry *e, const char *cal
 {
     struct dw_error jerr;
     memset(&jerr, 0, sizeof(jerr));
-    char *full = dw_xasprintf("%s/%s.json", s->dir, e->path);
-    char *efull = dw_xasprintf("%s/%s.error.json", s->dir, e->path);
+    char *full = dw_xstrjoin(s->dir, "/", e->path, ".json");
+    char *efull = dw_xstrjoin(s->dir, "/", e->path, ".error.json");
     /* e->path is region/service/command[/key]: a folder and a base name. */
     const char *slash = strrchr(e->path, '/');
     char *folder = slash ? dw_xstrndup(e->path, (size_t)(slash - e->path)) : dw_xstrdup("");
     const char *base = slash ? slash + 1 : e->path;
-    char *name = dw_xasprintf("%s.json", base);
-    char *ename = dw_xasprintf("%s.error.json", base);
+    char *name = dw_xstrjoin(base, ".json");
+    char *ename = dw_xstrjoin(base, ".error.json");
     int dfd = -1;
     enum dw_status drc = s_folder(s, folder, &dfd, &jerr);
     const struct dw_dirlist *list = drc == DW_OK ? s_listing(s, folder, dfd) : NULL;
@@ -752,8 +758,8 @@ const struct dw_doc *dw_snapshot_get(struct dw_snapshot *s, const char *region, 
     /* A '/' of a key is written %2F (dw_snapshot_key_encode): a secret named
      * dms/orders has a file of its own, never a folder. */
     char *ekey = key ? dw_snapshot_key_encode(key) : NULL;
-    char *path = key ? dw_xasprintf("%s/%s/%s/%s", region, service, command, ekey)
-                     : dw_xasprintf("%s/%s/%s", region, service, command);
+    char *path = key ? dw_xstrjoin(region, "/", service, "/", command, "/", ekey)
+                     : dw_xstrjoin(region, "/", service, "/", command);
     uint64_t hash = dw_hash_str(path);
     for (struct s_entry *e = s->buckets[hash % s->n_buckets]; e; e = e->next) {
         if (e->hash == hash && strcmp(e->path, path) == 0) {

@@ -20,6 +20,11 @@ char *dw_xstrndup(const char *s, size_t n);
 /* Returns a new heap string (free with free()) built from a printf format. */
 char *dw_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *dw_xvasprintf(const char *fmt, va_list ap);
+/* The strings, end to end, in a new heap string: the paths and names built
+ * for every file a scan reads, without a format to parse. The macro ends the
+ * list with a typed NULL. */
+char *dw_xstrjoin_list(const char *first, ...) __attribute__((sentinel));
+#define dw_xstrjoin(...) dw_xstrjoin_list(__VA_ARGS__, (const char *)NULL)
 
 /* A growable byte buffer with a hard cap. Errors are sticky: once an append
  * fails (DW_E_TOO_BIG), later appends do nothing and dw_buf_status reports it. */

@@ -51,17 +51,43 @@ char *dw_xstrndup(const char *s, size_t n)
     return p;
 }
 
+/* Formats once into a buffer on the stack, and a second time only when the
+ * text is longer: most strings are short, and formatting costs more than
+ * the copy (a tenth of the 100k offline scan formatted everything twice). */
 char *dw_xvasprintf(const char *fmt, va_list ap)
 {
+    char small[256];
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(small, sizeof(small), fmt, ap2);
     va_end(ap2);
     if (n < 0)
         return dw_xstrdup("");
+    if ((size_t)n < sizeof(small))
+        return dw_xstrndup(small, (size_t)n);
     char *p = dw_xmalloc((size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
+}
+
+char *dw_xstrjoin_list(const char *first, ...)
+{
+    va_list ap;
+    size_t n = 0;
+    va_start(ap, first);
+    for (const char *s = first; s; s = va_arg(ap, const char *))
+        n += strlen(s);
+    va_end(ap);
+    char *out = dw_xmalloc(n + 1), *o = out;
+    va_start(ap, first);
+    for (const char *s = first; s; s = va_arg(ap, const char *)) {
+        size_t k = strlen(s);
+        memcpy(o, s, k);
+        o += k;
+    }
+    va_end(ap);
+    *o = '\0';
+    return out;
 }
 
 char *dw_xasprintf(const char *fmt, ...)

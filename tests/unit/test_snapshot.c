@@ -200,6 +200,22 @@ static void test_doc_states(void **state)
     char *enc = dw_snapshot_key_encode("a/b/c%d");
     assert_string_equal(enc, "a%2Fb%2Fc%d");
     free(enc);
+    enc = dw_snapshot_key_encode("/");
+    assert_string_equal(enc, "%2F");
+    free(enc);
+    /* A key whose file name would pass 1 MiB is refused (the empty name is unsafe). */
+    char *big = malloc(((size_t)1 << 20) + 2);
+    memset(big, 'k', (size_t)1 << 20);
+    big[(size_t)1 << 20] = '\0';
+    enc = dw_snapshot_key_encode(big);
+    assert_int_equal(strlen(enc), (size_t)1 << 20);
+    free(enc);
+    big[(size_t)1 << 20] = '/';
+    big[((size_t)1 << 20) + 1] = '\0';
+    enc = dw_snapshot_key_encode(big);
+    assert_string_equal(enc, "");
+    free(enc);
+    free(big);
     /* Many distinct lookups exercise the hash table growth. */
     for (int i = 0; i < 5000; i++) {
         char k[32];

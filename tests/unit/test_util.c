@@ -4,12 +4,39 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "util/util.h"
+
+/* Heap strings: a format shorter than the stack buffer, one at its size and
+ * one past it (formatted twice), against snprintf's own answer; a join. */
+static void test_strings(void **state)
+{
+    (void)state;
+    for (size_t n = 250; n <= 262; n++) {
+        char *want = malloc(n + 8);
+        char *pad = malloc(n + 1);
+        memset(pad, 'x', n);
+        pad[n] = '\0';
+        snprintf(want, n + 8, "<%s>%d", pad, 7);
+        char *got = dw_xasprintf("<%s>%d", pad, 7);
+        assert_string_equal(got, want);
+        assert_int_equal(strlen(got), n + 3);
+        free(got);
+        free(want);
+        free(pad);
+    }
+    char *j = dw_xstrjoin("us-east-1", "/", "dynamodb", "", "/", "describe-table");
+    assert_string_equal(j, "us-east-1/dynamodb/describe-table");
+    free(j);
+    j = dw_xstrjoin("");
+    assert_string_equal(j, "");
+    free(j);
+}
 
 static void test_glob_match(void **state)
 {
@@ -122,7 +149,7 @@ static void test_buf_cap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_glob_match), cmocka_unit_test(test_glob_sets),
+        cmocka_unit_test(test_strings),    cmocka_unit_test(test_glob_match), cmocka_unit_test(test_glob_sets),
         cmocka_unit_test(test_time),       cmocka_unit_test(test_buf_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
