@@ -5,7 +5,12 @@
  * Several command substrings must match commands in that order, each a later
  * command than the one before; a field "#N" says the finding has exactly N
  * commands. The control id is the name of the case's parent folder. Lines starting
- * with '#' and blank lines are ignored. A malformed expected file fails. */
+ * with '#' and blank lines are ignored. A malformed expected file fails.
+ *     control_case --whole CASE_DIR
+ * runs every control on the case instead and checks the case's control's
+ * findings among them: the same as alone, whatever the others read first and
+ * let go (answers evicted after their last reader, digests, indexes). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +37,12 @@ static void s_warn(void *user, const char *msg)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: control_case CASE_DIR\n");
+    bool whole = argc == 3 && strcmp(argv[1], "--whole") == 0;
+    if (argc != 2 && !whole) {
+        fprintf(stderr, "usage: control_case [--whole] CASE_DIR\n");
         return 2;
     }
-    const char *dir = argv[1];
+    const char *dir = argv[whole ? 2 : 1];
     char id[64] = {0};
     {
         char *copy = strdup(dir);
@@ -59,7 +65,7 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *ctl[1] = {id};
-    struct dw_scan_opts opts = {.controls = ctl, .n_controls = 1};
+    struct dw_scan_opts opts = {.controls = ctl, .n_controls = whole ? 0 : 1};
     /* Optional `params`: NAME=VALUE lines, as --param would give them; a value starting with
      * "{case}/" names a file of the case folder (DMS-14's company_ca_bundle). */
     struct dw_param_value params[8];
@@ -119,6 +125,15 @@ int main(int argc, char **argv)
     }
     /* Suppressions are judged at the snapshot's time, so cases do not age. */
     dw_suppressions_apply(cfg, &f, dw_snapshot_taken_at(snap), NULL, s_warn, NULL);
+    /* The case's control's findings first, in their order; nf of them. */
+    size_t nf = 0;
+    for (size_t i = 0; i < f.n; i++) {
+        if (strcmp(f.v[i].control->id, id) != 0)
+            continue;
+        struct dw_finding t = f.v[nf];
+        f.v[nf++] = f.v[i];
+        f.v[i] = t;
+    }
     char path[4096];
     snprintf(path, sizeof(path), "%s/expected", dir);
     FILE *ef = fopen(path, "r");
@@ -160,9 +175,9 @@ int main(int argc, char **argv)
         char *rid = sp ? s_trim(sp + 1) : (char *)"";
         if (sp)
             *sp = '\0';
-        if (idx >= f.n) {
+        if (idx >= nf) {
             fprintf(stderr, "FAIL %s: expected:%d: wanted %s %s, but there are only %zu findings\n",
-                    dir, lineno, head, rid, f.n);
+                    dir, lineno, head, rid, nf);
             bad = 1;
             idx++;
             continue;
@@ -210,8 +225,8 @@ int main(int argc, char **argv)
         }
     }
     fclose(ef);
-    if (idx < f.n) {
-        fprintf(stderr, "FAIL %s: %zu unexpected finding(s), first: %s %s (%s)\n", dir, f.n - idx,
+    if (idx < nf) {
+        fprintf(stderr, "FAIL %s: %zu unexpected finding(s), first: %s %s (%s)\n", dir, nf - idx,
                 dw_result_str(f.v[idx].status), f.v[idx].resource_id, f.v[idx].reason);
         bad = 1;
     }

@@ -105,6 +105,22 @@ json_t *dwi_memo_set(struct dw_scan_ctx *ctx, const char *name, json_t *value)
     return value;
 }
 
+void dwi_memo_drop_call(struct dw_scan_ctx *ctx, const char *service, const char *command)
+{
+    char *prefix = dw_xstrjoin(ctx->region, "|", service, " ", command, "#");
+    size_t len = strlen(prefix);
+    const char *key;
+    json_t *val;
+    void *tmp;
+    json_object_foreach_safe(ctx->memo, tmp, key, val)
+    {
+        (void)val;
+        if (strncmp(key, prefix, len) == 0)
+            json_object_del(ctx->memo, key);
+    }
+    free(prefix);
+}
+
 void dwi_index_add(json_t *index, const char *key, json_t *item)
 {
     json_t *arr = json_object_get(index, key);
@@ -150,46 +166,57 @@ char *dwi_scope_id(struct dw_scan_ctx *ctx)
     return dw_xasprintf("%s/%s", ctx->account, ctx->region);
 }
 
-json_t *dwi_list(struct dw_scan_ctx *ctx, const struct dw_control *c, const struct dw_doc *d,
-                 const char *key, const char *scope_rtype, const char *scope_rid)
+json_t *dwi_list_try(const struct dw_doc *d, const char *key, char **why)
+{
+    *why = NULL;
+    if (d->state != DW_DOC_OK) {
+        *why = dw_xstrdup(d->reason);
+        return NULL;
+    }
+    json_t *arr = dwi_get(d->json, key);
+    if (!json_is_array(arr)) {
+        *why = dw_xasprintf("%s.json has no \"%s\" array", d->path, key);
+        return NULL;
+    }
+    return arr;
+}
+
+void dwi_list_error(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *why,
+                    const char *scope_rtype, const char *scope_rid)
 {
     char *own = NULL;
     if (!scope_rid) {
         own = dwi_scope_id(ctx);
         scope_rid = own;
     }
-    json_t *arr = NULL;
-    char *why = NULL;
-    if (d->state != DW_DOC_OK) {
-        why = dw_xstrdup(d->reason);
-    } else {
-        arr = dwi_get(d->json, key);
-        if (!json_is_array(arr)) {
-            why = dw_xasprintf("%s.json has no \"%s\" array", d->path, key);
-            arr = NULL;
-        }
+    /* A control that reads several lists says every one it could not read
+     * in one ERROR of its scope (its findings in this region are the last of
+     * the list): findings are one per control and resource, so a merge or
+     * an import keeps each. */
+    struct dw_finding *had = NULL;
+    for (size_t k = ctx->out->n; k-- > 0 && ctx->out->v[k].control == c && !had;) {
+        struct dw_finding *x = &ctx->out->v[k];
+        if (x->status == DW_ERROR && strcmp(x->resource_id, scope_rid) == 0 && strcmp(x->region, ctx->region) == 0)
+            had = x;
     }
-    if (why) {
-        /* A control that reads several lists says every one it could not
-         * read in one ERROR of its scope (its findings in this region are
-         * the last of the list): findings are one per control and
-         * resource, so a merge or an import keeps each. */
-        struct dw_finding *had = NULL;
-        for (size_t k = ctx->out->n; k-- > 0 && ctx->out->v[k].control == c && !had;) {
-            struct dw_finding *x = &ctx->out->v[k];
-            if (x->status == DW_ERROR && strcmp(x->resource_id, scope_rid) == 0 && strcmp(x->region, ctx->region) == 0)
-                had = x;
-        }
-        if (had) {
-            char *joined = dw_xasprintf("%s; %s", had->reason, why);
-            free(had->reason);
-            had->reason = joined;
-        } else {
-            dwi_emit(ctx, c, DW_ERROR, scope_rtype ? scope_rtype : "AWS::::Account", scope_rid, "%s", why);
-        }
-        free(why);
+    if (had) {
+        char *joined = dw_xasprintf("%s; %s", had->reason, why);
+        free(had->reason);
+        had->reason = joined;
+    } else {
+        dwi_emit(ctx, c, DW_ERROR, scope_rtype ? scope_rtype : "AWS::::Account", scope_rid, "%s", why);
     }
     free(own);
+}
+
+json_t *dwi_list(struct dw_scan_ctx *ctx, const struct dw_control *c, const struct dw_doc *d,
+                 const char *key, const char *scope_rtype, const char *scope_rid)
+{
+    char *why = NULL;
+    json_t *arr = dwi_list_try(d, key, &why);
+    if (why)
+        dwi_list_error(ctx, c, why, scope_rtype, scope_rid);
+    free(why);
     return arr;
 }
 

@@ -3,7 +3,9 @@
  * describe-security-groups entries and the instances using it, ARN -> its
  * instance, VPC -> its VPC endpoints, log group name -> its group, key -> its
  * aliases), each indexed once per region in the scan's memo, so a control
- * over N resources costs N lookups and not N scans of another list. Each
+ * over N resources costs N lookups and not N scans of another list. An
+ * index is named "<service> <command>#<name>" after the answer it is made
+ * of, and goes with it (dwi_memo_drop_call): it holds the answer's items. Each
  * lookup returns what the linear scan it replaces found, in the same order.
  * It does not judge anything and emits no finding: an unusable answer is an
  * empty index here, and the evaluator still reports it through dwi_list or
@@ -66,7 +68,7 @@ json_t *dwi_dms_tasks_of(struct dw_scan_ctx *ctx, const char *inst_arn)
 {
     if (!inst_arn)
         return NULL;
-    json_t *index = s_memo_in(ctx, ctx->region, "lookup.tasks_by_instance", s_build_tasks);
+    json_t *index = s_memo_in(ctx, ctx->region, "dms describe-replication-tasks#tasks_by_instance", s_build_tasks);
     return json_object_get(index, inst_arn);
 }
 
@@ -95,7 +97,7 @@ json_t *dwi_dms_task_endpoints(struct dw_scan_ctx *ctx, json_t *task)
 {
     json_t *out = json_array();
     json_t *eps = s_answer(ctx, ctx->region, "dms", "describe-endpoints", "Endpoints");
-    json_t *index = s_memo_in(ctx, ctx->region, "lookup.endpoints_by_arn", s_build_endpoints);
+    json_t *index = s_memo_in(ctx, ctx->region, "dms describe-endpoints#endpoints_by_arn", s_build_endpoints);
     const char *sa = dwi_str(task, "SourceEndpointArn");
     const char *ta = dwi_str(task, "TargetEndpointArn");
     json_t *a = sa ? json_object_get(index, sa) : NULL;
@@ -130,7 +132,7 @@ json_t *dwi_ec2_groups_with_id(struct dw_scan_ctx *ctx, const char *gid)
 {
     if (!gid)
         return NULL;
-    json_t *index = s_memo_in(ctx, ctx->region, "lookup.groups_by_id", s_build_groups);
+    json_t *index = s_memo_in(ctx, ctx->region, "ec2 describe-security-groups#groups_by_id", s_build_groups);
     return json_object_get(index, gid);
 }
 
@@ -164,7 +166,7 @@ json_t *dwi_dms_group_users(struct dw_scan_ctx *ctx, const char *gid)
 {
     if (!gid)
         return NULL;
-    json_t *index = s_memo_in(ctx, ctx->region, "lookup.instances_by_group", s_build_group_users);
+    json_t *index = s_memo_in(ctx, ctx->region, "dms describe-replication-instances#instances_by_group", s_build_group_users);
     return json_object_get(index, gid);
 }
 
@@ -188,7 +190,7 @@ json_t *dwi_dms_instance(struct dw_scan_ctx *ctx, const char *arn)
 {
     if (!arn)
         return NULL;
-    json_t *index = s_memo_in(ctx, ctx->region, "lookup.instances_by_arn", s_build_instances);
+    json_t *index = s_memo_in(ctx, ctx->region, "dms describe-replication-instances#instances_by_arn", s_build_instances);
     return json_object_get(index, arn);
 }
 
@@ -211,7 +213,7 @@ json_t *dwi_logs_group(struct dw_scan_ctx *ctx, const char *name)
 {
     if (!name)
         return NULL;
-    json_t *index = s_memo_in(ctx, ctx->region, "lookup.log_groups_by_name", s_build_log_groups);
+    json_t *index = s_memo_in(ctx, ctx->region, "logs describe-log-groups#log_groups_by_name", s_build_log_groups);
     return json_object_get(index, name);
 }
 
@@ -225,7 +227,7 @@ json_t *dwi_ec2_vpc_endpoints_of(struct dw_scan_ctx *ctx, const char *vpc)
 {
     if (!vpc)
         return NULL;
-    json_t *index = s_memo_in(ctx, ctx->region, "lookup.vpc_endpoints_by_vpc", s_build_vpc_endpoints);
+    json_t *index = s_memo_in(ctx, ctx->region, "ec2 describe-vpc-endpoints#vpc_endpoints_by_vpc", s_build_vpc_endpoints);
     return json_object_get(index, vpc);
 }
 
@@ -261,13 +263,13 @@ static json_t *s_build_aliases(struct dw_scan_ctx *ctx, const char *region)
 
 const char *dwi_kms_alias_target(struct dw_scan_ctx *ctx, const char *region, const char *alias)
 {
-    json_t *index = s_memo_in(ctx, region, "lookup.aliases", s_build_aliases);
+    json_t *index = s_memo_in(ctx, region, "kms list-aliases#aliases", s_build_aliases);
     return json_string_value(json_object_get(json_object_get(index, "by_name"), alias));
 }
 
 const char *dwi_kms_aws_alias_of(struct dw_scan_ctx *ctx, const char *region, const char *key_id)
 {
-    json_t *index = s_memo_in(ctx, region, "lookup.aliases", s_build_aliases);
+    json_t *index = s_memo_in(ctx, region, "kms list-aliases#aliases", s_build_aliases);
     return json_string_value(json_object_get(json_object_get(index, "aws_by_key"), key_id));
 }
 
@@ -284,7 +286,7 @@ json_t *dwi_dms_certificate(struct dw_scan_ctx *ctx, const char *arn)
     if (!arn)
         return NULL;
     json_t *all = json_object_get(
-        s_memo_in(ctx, ctx->region, "lookup.certificates_by_arn", s_build_certificates), arn);
+        s_memo_in(ctx, ctx->region, "dms describe-certificates#certificates_by_arn", s_build_certificates), arn);
     size_t n = json_array_size(all);
     return n ? json_array_get(all, n - 1) : NULL;
 }

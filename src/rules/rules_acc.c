@@ -424,41 +424,113 @@ static void s_acc05_key(struct dw_scan_ctx *ctx, const struct dw_control *c, con
 /* The keys DMS and DynamoDB use, as written by their users (ACC-05, ACC-09): replication
  * instances' KmsKeyId, endpoints' KmsKeyId and S3/Redshift ServerSideEncryptionKmsKeyId,
  * tables' SSEDescription.KMSMasterKeyArn. DAX is left out: its encryption at rest takes no
- * customer key. A table whose description cannot be read is ERROR (emitted here). */
-static void s_used_keys(struct dw_scan_ctx *ctx, const struct dw_control *c,
-                        struct s_keyref **refs, size_t *n)
+ * customer key. Two digests per region (dwi_digests), so the DMS lists can go after DMS-16
+ * and the table descriptions after DDB-14: {"why": [each list that cannot be read, why],
+ * "refs": [[key ref, user], ...], "errors": [[table, why its description cannot be read],
+ * ...]}, in the order the answers list them. */
+static json_t *s_digest_new(void)
 {
+    return json_pack("{s:[],s:[],s:[]}", "why", "refs", "errors");
+}
+
+/* Strings are kept as they are (_nocheck): a reason may quote bytes of a
+ * file that are not UTF-8, and a string refused would lose an ERROR. */
+static void s_digest_why(json_t *g, char *why)
+{
+    if (why)
+        json_array_append_new(json_object_get(g, "why"), json_string_nocheck(why));
+    free(why);
+}
+
+static void s_digest_pair(json_t *g, const char *list, const char *a, const char *b)
+{
+    json_t *pair = json_array();
+    json_array_append_new(pair, json_string_nocheck(a));
+    json_array_append_new(pair, json_string_nocheck(b));
+    json_array_append_new(json_object_get(g, list), pair);
+}
+
+static void s_digest_ref(json_t *g, const char *ref, const char *user)
+{
+    if (ref && *ref)
+        s_digest_pair(g, "refs", ref, user ? user : "?");
+}
+
+static void s_digest_dms(struct dw_scan_ctx *ctx)
+{
+    if (dwi_memo_get(ctx, "key-users/dms"))
+        return;
+    json_t *g = s_digest_new();
+    char *why;
     size_t i;
     json_t *x;
-    json_t *inst = dwi_list(ctx, c, dwi_doc(ctx, "dms", "describe-replication-instances", NULL),
-                            "ReplicationInstances", NULL, NULL);
+    json_t *inst = dwi_list_try(dwi_doc(ctx, "dms", "describe-replication-instances", NULL),
+                                "ReplicationInstances", &why);
+    s_digest_why(g, why);
     json_array_foreach(inst, i, x)
-        s_add_ref(refs, n, dwi_str(x, "KmsKeyId"), dwi_str(x, "ReplicationInstanceArn"));
-    json_t *eps = dwi_list(ctx, c, dwi_doc(ctx, "dms", "describe-endpoints", NULL), "Endpoints",
-                           NULL, NULL);
+        s_digest_ref(g, dwi_str(x, "KmsKeyId"), dwi_str(x, "ReplicationInstanceArn"));
+    json_t *eps = dwi_list_try(dwi_doc(ctx, "dms", "describe-endpoints", NULL), "Endpoints", &why);
+    s_digest_why(g, why);
     json_array_foreach(eps, i, x)
     {
-        s_add_ref(refs, n, dwi_str(x, "KmsKeyId"), dwi_str(x, "EndpointArn"));
-        s_add_ref(refs, n, dwi_str(x, "S3Settings.ServerSideEncryptionKmsKeyId"),
-                  dwi_str(x, "EndpointArn"));
-        s_add_ref(refs, n, dwi_str(x, "RedshiftSettings.ServerSideEncryptionKmsKeyId"),
-                  dwi_str(x, "EndpointArn"));
+        s_digest_ref(g, dwi_str(x, "KmsKeyId"), dwi_str(x, "EndpointArn"));
+        s_digest_ref(g, dwi_str(x, "S3Settings.ServerSideEncryptionKmsKeyId"), dwi_str(x, "EndpointArn"));
+        s_digest_ref(g, dwi_str(x, "RedshiftSettings.ServerSideEncryptionKmsKeyId"), dwi_str(x, "EndpointArn"));
     }
-    json_t *tables = dwi_list(ctx, c, dwi_doc(ctx, "dynamodb", "list-tables", NULL), "TableNames",
-                              NULL, NULL);
+    dwi_memo_set(ctx, "key-users/dms", g);
+}
+
+static void s_digest_ddb(struct dw_scan_ctx *ctx)
+{
+    if (dwi_memo_get(ctx, "key-users/ddb"))
+        return;
+    json_t *g = s_digest_new();
+    char *why;
+    size_t i;
+    json_t *x;
+    json_t *tables = dwi_list_try(dwi_doc(ctx, "dynamodb", "list-tables", NULL), "TableNames", &why);
+    s_digest_why(g, why);
     json_array_foreach(tables, i, x)
     {
         const char *name = json_string_value(x);
         if (!name)
             continue;
         const struct dw_doc *d = dwi_doc(ctx, "dynamodb", "describe-table", name);
-        if (d->state != DW_DOC_OK) {
-            dwi_emit(ctx, c, DW_ERROR, "AWS::DynamoDB::Table", name,
-                     "the table's key is unknown: %s", d->reason);
-            continue;
-        }
-        s_add_ref(refs, n, dwi_str(d->json, "Table.SSEDescription.KMSMasterKeyArn"),
-                  dwi_str(d->json, "Table.TableArn"));
+        if (d->state != DW_DOC_OK)
+            s_digest_pair(g, "errors", name, d->reason);
+        else
+            s_digest_ref(g, dwi_str(d->json, "Table.SSEDescription.KMSMasterKeyArn"),
+                         dwi_str(d->json, "Table.TableArn"));
+    }
+    dwi_memo_set(ctx, "key-users/ddb", g);
+}
+
+const struct dwi_digest dwi_digests[] = {
+    {{"dms describe-replication-instances", "dms describe-endpoints"}, {"ACC-05", "ACC-09"}, s_digest_dms},
+    {{"dynamodb list-tables", "dynamodb describe-table"}, {"ACC-05", "ACC-09"}, s_digest_ddb},
+};
+const size_t dwi_n_digests = DW_ARRAY_LEN(dwi_digests);
+
+/* The key users from the two digests (built now if scan.c did not), with an
+ * ERROR for each list that cannot be read and each table whose description
+ * cannot be (emitted here, for c). */
+static void s_used_keys(struct dw_scan_ctx *ctx, const struct dw_control *c,
+                        struct s_keyref **refs, size_t *n)
+{
+    s_digest_dms(ctx);
+    s_digest_ddb(ctx);
+    const char *names[] = {"key-users/dms", "key-users/ddb"};
+    for (size_t p = 0; p < DW_ARRAY_LEN(names); p++) {
+        json_t *g = dwi_memo_get(ctx, names[p]);
+        size_t i;
+        json_t *x;
+        json_array_foreach(json_object_get(g, "why"), i, x)
+            dwi_list_error(ctx, c, json_string_value(x), NULL, NULL);
+        json_array_foreach(json_object_get(g, "errors"), i, x)
+            dwi_emit(ctx, c, DW_ERROR, "AWS::DynamoDB::Table", json_string_value(json_array_get(x, 0)),
+                     "the table's key is unknown: %s", json_string_value(json_array_get(x, 1)));
+        json_array_foreach(json_object_get(g, "refs"), i, x)
+            s_add_ref(refs, n, json_string_value(json_array_get(x, 0)), json_string_value(json_array_get(x, 1)));
     }
 }
 

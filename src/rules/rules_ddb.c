@@ -656,9 +656,9 @@ static void s_ddb07(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
         return;
     }
     /* Alarms by the table they watch, built once per region, in alarm order. */
-    json_t *index = dwi_memo_get(ctx, "ddb07.alarms_by_table");
+    json_t *index = dwi_memo_get(ctx, "cloudwatch describe-alarms#alarms_by_table");
     if (!index) {
-        index = dwi_memo_set(ctx, "ddb07.alarms_by_table", json_object());
+        index = dwi_memo_set(ctx, "cloudwatch describe-alarms#alarms_by_table", json_object());
         size_t i, k;
         json_t *a, *m;
         json_array_foreach(alarms, i, a)
@@ -826,9 +826,9 @@ static void s_ddb10(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
     size_t i;
     json_t *b;
     /* Backups by table, built once per region, in list order. */
-    json_t *index = dwi_memo_get(ctx, "ddb10.backups_by_table");
+    json_t *index = dwi_memo_get(ctx, "dynamodb list-backups#backups_by_table");
     if (!index) {
-        index = dwi_memo_set(ctx, "ddb10.backups_by_table", json_object());
+        index = dwi_memo_set(ctx, "dynamodb list-backups#backups_by_table", json_object());
         json_array_foreach(arr, i, b)
         {
             const char *tn = dwi_str(b, "TableName");

@@ -30,6 +30,10 @@ struct dw_scan_ctx {
 json_t *dwi_memo_get(struct dw_scan_ctx *ctx, const char *name);
 /* Stores value (stolen) under the current region and name; returns it. */
 json_t *dwi_memo_set(struct dw_scan_ctx *ctx, const char *name, json_t *value);
+/* Drops the current region's indexes made of the answer (service, command):
+ * those named "<service> <command>#<name>". scan.c calls it when the answer
+ * goes, so an index does not keep the answer's items alive. */
+void dwi_memo_drop_call(struct dw_scan_ctx *ctx, const char *service, const char *command);
 /* Appends item (borrowed) to the array at index[key], creating it. */
 void dwi_index_add(json_t *index, const char *key, json_t *item);
 
@@ -106,6 +110,24 @@ int dwi_bool(json_t *root, const char *path);
  * is not an array, emits one ERROR finding for scope_rid and returns NULL. */
 json_t *dwi_list(struct dw_scan_ctx *ctx, const struct dw_control *c, const struct dw_doc *d,
                  const char *key, const char *scope_rtype, const char *scope_rid);
+/* dwi_list in two halves: the array, or NULL and why it cannot be read (*why
+ * new); and the ERROR that says why, for a control that reads the list
+ * through a digest built before (dwi_digests). */
+json_t *dwi_list_try(const struct dw_doc *d, const char *key, char **why);
+void dwi_list_error(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *why,
+                    const char *scope_rtype, const char *scope_rid);
+
+/* A digest: what some controls need of a few calls' answers, built once per
+ * region (kept in the memo) so the answers can go after their last other
+ * reader instead of staying for these controls (scan.c builds it just
+ * before they go). */
+struct dwi_digest {
+    const char *calls[3];     /* the "service command"s it is made from */
+    const char *consumers[3]; /* the controls that read it instead of them */
+    void (*build)(struct dw_scan_ctx *ctx);
+};
+extern const struct dwi_digest dwi_digests[];
+extern const size_t dwi_n_digests;
 
 /* "<account>/<region>": the resource id of account-and-region controls. */
 char *dwi_scope_id(struct dw_scan_ctx *ctx);

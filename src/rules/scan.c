@@ -50,11 +50,29 @@ static size_t s_call_len(const char *call)
     return slash ? (size_t)(slash - call) : strlen(call);
 }
 
+/* The digest (dwi_digests) that control id reads instead of the call's
+ * answer (call: "service command", len bytes), or NULL. */
+static const struct dwi_digest *s_digest_of(const char *id, const char *call, size_t len)
+{
+    for (size_t g = 0; g < dwi_n_digests; g++) {
+        const struct dwi_digest *d = &dwi_digests[g];
+        bool covers = false, consumer = false;
+        for (size_t k = 0; k < DW_ARRAY_LEN(d->calls) && d->calls[k]; k++)
+            covers = covers || (strlen(d->calls[k]) == len && strncmp(d->calls[k], call, len) == 0);
+        for (size_t k = 0; k < DW_ARRAY_LEN(d->consumers) && d->consumers[k]; k++)
+            consumer = consumer || strcmp(d->consumers[k], id) == 0;
+        if (covers && consumer)
+            return d;
+    }
+    return NULL;
+}
+
 /* Marks, for each regional control, the calls no later regional control
- * reads: their answers can go once it has run in a region. A call read
- * anyway after (by an index built earlier, or a control that reads more
- * than it names) is read again from the file, so a wrong mark costs time,
- * never a verdict. */
+ * reads: their answers can go once it has run in a region. A control that
+ * reads a call through a digest does not count: the digest is built before
+ * the answers go (s_drop_calls). A call read anyway after (by an index built
+ * earlier, or a control that reads more than it names) is read again from
+ * the file, so a wrong mark costs time, never a verdict. */
 static void s_last_uses(struct s_sel *sel, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -67,7 +85,8 @@ static void s_last_uses(struct s_sel *sel, size_t n)
             for (size_t j = i + 1; j < n && !later; j++) {
                 const struct dw_control *d = sel[j].c;
                 for (size_t m = 0; !d->is_global && m < DW_ARRAY_LEN(d->calls) && d->calls[m] && !later; m++)
-                    later = s_call_len(d->calls[m]) == len && strncmp(d->calls[m], c->calls[k], len) == 0;
+                    later = s_call_len(d->calls[m]) == len && strncmp(d->calls[m], c->calls[k], len) == 0 &&
+                            !s_digest_of(d->id, c->calls[k], len);
             }
             if (!later)
                 sel[i].last_use |= 1u << k;
@@ -75,9 +94,12 @@ static void s_last_uses(struct s_sel *sel, size_t n)
     }
 }
 
-/* Drops the answers of the calls s was the last to read in region. */
-static void s_drop_calls(struct dw_snapshot *snap, const char *region, const struct s_sel *s)
+/* Drops the answers of the calls sel[i] was the last to read in the
+ * context's region, after building the digests of them that a later
+ * selected control reads. */
+static void s_drop_calls(struct dw_scan_ctx *ctx, const struct s_sel *sel, size_t n, size_t i)
 {
+    const struct s_sel *s = &sel[i];
     for (size_t k = 0; k < DW_ARRAY_LEN(s->c->calls) && s->c->calls[k]; k++) {
         if (!(s->last_use & (1u << k)))
             continue;
@@ -86,9 +108,15 @@ static void s_drop_calls(struct dw_snapshot *snap, const char *region, const str
         size_t len = s_call_len(call);
         if (!sp || (size_t)(sp - call) >= len)
             continue;
+        for (size_t j = i + 1; j < n; j++) {
+            const struct dwi_digest *g = sel[j].c->is_global ? NULL : s_digest_of(sel[j].c->id, call, len);
+            if (g)
+                g->build(ctx);
+        }
         char *service = dw_xstrndup(call, (size_t)(sp - call));
         char *command = dw_xstrndup(sp + 1, len - (size_t)(sp - call) - 1);
-        dw_snapshot_evict(snap, region, service, command);
+        dw_snapshot_evict(ctx->snap, ctx->region, service, command);
+        dwi_memo_drop_call(ctx, service, command);
         free(service);
         free(command);
     }
@@ -204,7 +232,7 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
         for (size_t i = 0; i < n_sel; i++) {
             if (!sel[i].c->is_global) {
                 s_eval(&ctx, &sel[i]);
-                s_drop_calls(snap, regions[r], &sel[i]);
+                s_drop_calls(&ctx, sel, n_sel, i);
                 if (opts->flush)
                     opts->flush(opts->flush_user, out);
             }

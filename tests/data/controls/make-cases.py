@@ -693,6 +693,17 @@ case("ACC-05", "fail-account-id-principal", merge(used, kp("k-cmk", root, dict(o
 case("ACC-05", "fail-principal-arn-other-account", merge(used, kp("k-cmk", root, dict(opn("Arn"), Condition={"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::999999999999:role/x"}}))),
      ["FAIL %s | \"arn:aws:iam::999999999999:role/x\" is a principal of another account" % karn("k-cmk")])
 case("ACC-05", "error", merge(used, {P + "kms/get-key-policy/k-cmk.error": DENIED}), ["ERROR %s | get-key-policy for k-cmk in us-east-1 was denied" % karn("k-cmk")])
+# Every list it reads unreadable but one, and a table's description denied: one ERROR of the
+# account and region naming both lists, in the order they are read, then the table's, then the
+# key the readable table uses (the same whether the users come from the answers or, in a
+# whole scan, from the digest built before DMS-16 and DDB-14 let them go: cli/alone_equals_whole).
+case("ACC-05", "error-lists-unreadable",
+     merge({P + "dms/describe-endpoints.error": DENIED, P + "kms/describe-key/k-cmk": key("k-cmk")}, kp("k-cmk", root),
+           tables(tbl("t-ok", SSEDescription={"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": karn("k-cmk")})),
+           {P + "dynamodb/list-tables": {"TableNames": ["t-bad", "t-ok"]}, P + "dynamodb/describe-table/t-bad.error": DENIED}),
+     ["ERROR %s/%s | dms describe-replication-instances in us-east-1 was not recorded (us-east-1/dms/describe-replication-instances.json is missing); dms describe-endpoints in us-east-1 was denied" % (A, R),
+      "ERROR t-bad | the table's key is unknown: dynamodb describe-table for t-bad in us-east-1 was denied",
+      "PASS %s | no open principal and no kms:* beyond the account root (used by %s)" % (karn("k-cmk"), tarn("t-ok"))])
 
 case("ACC-06", "pass", merge(trails(trail("main", kms=karn("k-cmk")), trail("shadow", home="eu-west-1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
      ["PASS arn:aws:cloudtrail:%s:%s:trail/main | multi-region, log file validation on" % (R, A)])
