@@ -458,12 +458,11 @@ static void s_digest_ref(json_t *g, const char *ref, const char *user)
 
 static void s_digest_dms(struct dw_scan_ctx *ctx)
 {
-    if (dwi_memo_get(ctx, "key-users/dms"))
+    json_t *g = dwi_memo_get(ctx, "key-users/dms") ? NULL : s_digest_new(), *x;
+    if (!g)
         return;
-    json_t *g = s_digest_new();
     char *why;
     size_t i;
-    json_t *x;
     json_t *inst = dwi_list_try(dwi_doc(ctx, "dms", "describe-replication-instances", NULL),
                                 "ReplicationInstances", &why);
     s_digest_why(g, why);
@@ -482,12 +481,11 @@ static void s_digest_dms(struct dw_scan_ctx *ctx)
 
 static void s_digest_ddb(struct dw_scan_ctx *ctx)
 {
-    if (dwi_memo_get(ctx, "key-users/ddb"))
+    json_t *g = dwi_memo_get(ctx, "key-users/ddb") ? NULL : s_digest_new(), *x;
+    if (!g)
         return;
-    json_t *g = s_digest_new();
     char *why;
     size_t i;
-    json_t *x;
     json_t *tables = dwi_list_try(dwi_doc(ctx, "dynamodb", "list-tables", NULL), "TableNames", &why);
     s_digest_why(g, why);
     json_array_foreach(tables, i, x)
