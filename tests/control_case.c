@@ -125,10 +125,11 @@ int main(int argc, char **argv)
     }
     /* Suppressions are judged at the snapshot's time, so cases do not age. */
     dw_suppressions_apply(cfg, &f, dw_snapshot_taken_at(snap), NULL, s_warn, NULL);
-    /* The case's control's findings first, in their order; nf of them. */
+    /* With --whole, the case's control's findings first, in their order; nf
+     * of them. Alone, every finding counts. */
     size_t nf = 0;
     for (size_t i = 0; i < f.n; i++) {
-        if (strcmp(f.v[i].control->id, id) != 0)
+        if (whole && strcmp(f.v[i].control->id, id) != 0)
             continue;
         struct dw_finding t = f.v[nf];
         f.v[nf++] = f.v[i];

@@ -424,10 +424,10 @@ static void s_acc05_key(struct dw_scan_ctx *ctx, const struct dw_control *c, con
 /* The keys DMS and DynamoDB use, as written by their users (ACC-05, ACC-09): replication
  * instances' KmsKeyId, endpoints' KmsKeyId and S3/Redshift ServerSideEncryptionKmsKeyId,
  * tables' SSEDescription.KMSMasterKeyArn. DAX is left out: its encryption at rest takes no
- * customer key. Two digests per region (dwi_digests), so the DMS lists can go after DMS-16
- * and the table descriptions after DDB-14: {"why": [each list that cannot be read, why],
- * "refs": [[key ref, user], ...], "errors": [[table, why its description cannot be read],
- * ...]}, in the order the answers list them. */
+ * customer key. Two digests per region (dwi_digests), so that in a whole scan the DMS lists
+ * can go after the last DMS control and the table descriptions after DDB-14: {"why": [each
+ * list that cannot be read, why], "refs": [[key ref, user], ...], "errors": [[table, why its
+ * key cannot be known], ...]}, in the order the answers list them. */
 static json_t *s_digest_new(void)
 {
     return json_pack("{s:[],s:[],s:[]}", "why", "refs", "errors");
@@ -491,23 +491,26 @@ static void s_digest_ddb(struct dw_scan_ctx *ctx)
     json_array_foreach(tables, i, x)
     {
         const char *name = json_string_value(x);
-        if (!name)
+        if (!name) {
+            char *bad = dw_xasprintf("TableNames[%zu] is not a string", i);
+            s_digest_pair(g, "errors", "", bad);
+            free(bad);
             continue;
+        }
         const struct dw_doc *d = dwi_doc(ctx, "dynamodb", "describe-table", name);
-        if (d->state != DW_DOC_OK)
+        if (d->state != DW_DOC_OK) {
             s_digest_pair(g, "errors", name, d->reason);
-        else
+        } else if (!json_is_object(dwi_get(d->json, "Table"))) {
+            char *bad = dw_xasprintf("%s.json has no \"Table\" object", d->path);
+            s_digest_pair(g, "errors", name, bad);
+            free(bad);
+        } else {
             s_digest_ref(g, dwi_str(d->json, "Table.SSEDescription.KMSMasterKeyArn"),
                          dwi_str(d->json, "Table.TableArn"));
+        }
     }
     dwi_memo_set(ctx, "key-users/ddb", g);
 }
-
-const struct dwi_digest dwi_digests[] = {
-    {{"dms describe-replication-instances", "dms describe-endpoints"}, {"ACC-05", "ACC-09"}, s_digest_dms},
-    {{"dynamodb list-tables", "dynamodb describe-table"}, {"ACC-05", "ACC-09"}, s_digest_ddb},
-};
-const size_t dwi_n_digests = DW_ARRAY_LEN(dwi_digests);
 
 /* The key users from the two digests (built now if scan.c did not), with an
  * ERROR for each list that cannot be read and each table whose description
@@ -920,7 +923,7 @@ void dwi_eval_acc07(struct dw_scan_ctx *ctx, const struct dw_control *c)
 
 /* Do the DMS or DynamoDB lists of region show a resource? 1 yes, 0 no, -1
  * unknown (*why new, once). */
-static int s_region_has_data(struct dw_scan_ctx *ctx, const char *region, char **why)
+static int s_region_reads_data(struct dw_scan_ctx *ctx, const char *region, char **why)
 {
     static const char *const calls[][3] = {{"dms", "describe-replication-instances", "ReplicationInstances"},
                                            {"dms", "describe-endpoints", "Endpoints"},
@@ -941,6 +944,44 @@ static int s_region_has_data(struct dw_scan_ctx *ctx, const char *region, char *
     }
     return r;
 }
+
+/* The answer of s_region_reads_data for the region being scanned, as a
+ * digest ({"has": 1|0|-1, "why": reason or null}), so the DMS lists need not
+ * stay for ACC-08. */
+static void s_digest_has_data(struct dw_scan_ctx *ctx)
+{
+    if (dwi_memo_get(ctx, "has-data"))
+        return;
+    char *why = NULL;
+    int r = s_region_reads_data(ctx, ctx->region, &why);
+    json_t *g = json_object();
+    json_object_set_new(g, "has", json_integer(r));
+    json_object_set_new(g, "why", why ? json_string_nocheck(why) : json_null());
+    free(why);
+    dwi_memo_set(ctx, "has-data", g);
+}
+
+static int s_region_has_data(struct dw_scan_ctx *ctx, const char *region, char **why)
+{
+    if (strcmp(region, ctx->region) != 0)
+        return s_region_reads_data(ctx, region, why);
+    s_digest_has_data(ctx);
+    json_t *g = dwi_memo_get(ctx, "has-data");
+    const char *w = json_string_value(json_object_get(g, "why"));
+    if (w && !*why)
+        *why = dw_xstrdup(w);
+    return (int)json_integer_value(json_object_get(g, "has"));
+}
+
+const struct dwi_digest dwi_digests[] = {
+    {{"dms describe-replication-instances", "dms describe-endpoints"}, {"ACC-05", "ACC-09"}, s_digest_dms},
+    {{"dynamodb list-tables", "dynamodb describe-table"}, {"ACC-05", "ACC-09"}, s_digest_ddb},
+    {{"dms describe-replication-instances", "dms describe-endpoints", "dms describe-replication-tasks",
+      "dynamodb list-tables"},
+     {"ACC-08"},
+     s_digest_has_data},
+};
+const size_t dwi_n_digests = DW_ARRAY_LEN(dwi_digests);
 
 /* Does the trail cover a region with DMS or DynamoDB resources? 1 yes, 0
  * no, -1 unknown; *why new when not 1. */

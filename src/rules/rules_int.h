@@ -21,11 +21,12 @@ struct dw_scan_ctx {
     size_t n_regions;
     const struct dw_scan_opts *opts;
     struct dw_findings *out;
-    json_t *memo;          /* indexes built once per region: see dwi_memo_get */
+    json_t *memo;          /* indexes and digests built once per region: see dwi_memo_get */
 };
 
 /* Per-scan memo of derived indexes (for example alarms by table), so a
- * control over T tables and A alarms costs T + A, not T x A. Keyed by the
+ * control over T tables and A alarms costs T + A, not T x A, and of the
+ * digests (dwi_digests). Keyed by the
  * current region and name; borrowed, or NULL when not built yet. */
 json_t *dwi_memo_get(struct dw_scan_ctx *ctx, const char *name);
 /* Stores value (stolen) under the current region and name; returns it. */
@@ -122,7 +123,7 @@ void dwi_list_error(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
  * reader instead of staying for these controls (scan.c builds it just
  * before they go). */
 struct dwi_digest {
-    const char *calls[3];     /* the "service command"s it is made from */
+    const char *calls[4];     /* the "service command"s it is made from */
     const char *consumers[3]; /* the controls that read it instead of them */
     void (*build)(struct dw_scan_ctx *ctx);
 };

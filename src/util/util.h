@@ -22,7 +22,7 @@ char *dw_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *dw_xvasprintf(const char *fmt, va_list ap);
 /* The strings, end to end, in a new heap string: the paths and names built
  * for every file a scan reads, without a format to parse. The macro ends the
- * list with a typed NULL. */
+ * list with a typed NULL; an argument that is NULL ends it early. */
 char *dw_xstrjoin_list(const char *first, ...) __attribute__((sentinel));
 #define dw_xstrjoin(...) dw_xstrjoin_list(__VA_ARGS__, (const char *)NULL)
 

@@ -304,18 +304,21 @@ class Headers:
 
 def parse_headers(fp, _class=None):
     """http.client.parse_headers for the server side: the header block up to
-    the empty line, with the same limits (a line of 64 KiB, 100 headers) and
-    the same errors, so BaseHTTPRequestHandler answers 431 as before. A
-    folded line (leading space or tab) continues the header before it."""
+    the empty line, with the same limits (a line of 64 KiB; 100 lines, the
+    folded ones and the empty one included) and the same errors, so
+    BaseHTTPRequestHandler answers 431 as before. A folded line (leading
+    space or tab) continues the header before it."""
     pairs = []
+    lines = 0  # every line read counts, the folded ones and the empty one that ends the block
     while True:
         line = fp.readline(65537)
         if len(line) > 65536:
             raise http.client.LineTooLong("header line")
+        lines += 1
+        if lines > 100:
+            raise http.client.HTTPException("got more than 100 headers")
         if line in (b"\r\n", b"\n", b""):
             break
-        if len(pairs) >= 100:
-            raise http.client.HTTPException("got more than 100 headers")
         text = line.decode("iso-8859-1").rstrip("\r\n")
         if text[:1] in (" ", "\t") and pairs:
             pairs[-1] = (pairs[-1][0], pairs[-1][1] + "\r\n" + text)

@@ -42,8 +42,17 @@ def main():
         if list(want.items()) != got.items():
             print("block %r: items %r, the standard parser says %r" % (block, got.items(), list(want.items())))
             bad += 1
+    # At the limits: 99 header lines and the empty one pass, 100 and the empty one do not,
+    # folded lines counted.
+    for block in (b"".join(b"H%d: v\r\n" % i for i in range(99)) + b"\r\n",
+                  b"H: v\r\n" + b" more\r\n" * 98 + b"\r\n"):
+        want, got = stdlib(block), mock_aws.parse_headers(io.BytesIO(block))
+        if list(want.items()) != got.items():
+            print("a block of %d lines: items differ from the standard parser's" % block.count(b"\n"))
+            bad += 1
     for block, err in ((b"X: " + b"a" * 70000 + b"\r\n\r\n", http.client.LineTooLong),
-                       (b"".join(b"H%d: v\r\n" % i for i in range(101)) + b"\r\n", http.client.HTTPException)):
+                       (b"".join(b"H%d: v\r\n" % i for i in range(100)) + b"\r\n", http.client.HTTPException),
+                       (b"H: v\r\n" + b" more\r\n" * 99 + b"\r\n", http.client.HTTPException)):
         for parse in (stdlib, lambda b: mock_aws.parse_headers(io.BytesIO(b))):
             try:
                 parse(block)

@@ -695,8 +695,8 @@ case("ACC-05", "fail-principal-arn-other-account", merge(used, kp("k-cmk", root,
 case("ACC-05", "error", merge(used, {P + "kms/get-key-policy/k-cmk.error": DENIED}), ["ERROR %s | get-key-policy for k-cmk in us-east-1 was denied" % karn("k-cmk")])
 # Every list it reads unreadable but one, and a table's description denied: one ERROR of the
 # account and region naming both lists, in the order they are read, then the table's, then the
-# key the readable table uses (the same whether the users come from the answers or, in a
-# whole scan, from the digest built before DMS-16 and DDB-14 let them go: cli/alone_equals_whole).
+# key the readable table uses (the same whether ACC-05 reads the answers itself, as here, or, in
+# a whole scan, a digest made before the last DMS control and DDB-14 let them go: control-whole/*).
 case("ACC-05", "error-lists-unreadable",
      merge({P + "dms/describe-endpoints.error": DENIED, P + "kms/describe-key/k-cmk": key("k-cmk")}, kp("k-cmk", root),
            tables(tbl("t-ok", SSEDescription={"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": karn("k-cmk")})),
@@ -704,6 +704,11 @@ case("ACC-05", "error-lists-unreadable",
      ["ERROR %s/%s | dms describe-replication-instances in us-east-1 was not recorded (us-east-1/dms/describe-replication-instances.json is missing); dms describe-endpoints in us-east-1 was denied" % (A, R),
       "ERROR t-bad | the table's key is unknown: dynamodb describe-table for t-bad in us-east-1 was denied",
       "PASS %s | no open principal and no kms:* beyond the account root (used by %s)" % (karn("k-cmk"), tarn("t-ok"))])
+# A description without its "Table" (the model makes it optional): the table's key is not known.
+case("ACC-05", "error-table-malformed",
+     merge(used, kp("k-cmk", root), {P + "dynamodb/list-tables": {"TableNames": ["t-none"]}, P + "dynamodb/describe-table/t-none": {}}),
+     ["ERROR t-none | the table's key is unknown: us-east-1/dynamodb/describe-table/t-none.json has no \"Table\" object",
+      "PASS %s | no open principal and no kms:* beyond the account root (used by %s)" % (karn("k-cmk"), rep("INST1"))])
 
 case("ACC-06", "pass", merge(trails(trail("main", kms=karn("k-cmk")), trail("shadow", home="eu-west-1")), {P + "kms/describe-key/k-cmk": key("k-cmk")}, CUSTOMER_ALIASES),
      ["PASS arn:aws:cloudtrail:%s:%s:trail/main | multi-region, log file validation on" % (R, A)])
