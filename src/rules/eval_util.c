@@ -105,19 +105,24 @@ json_t *dwi_memo_set(struct dw_scan_ctx *ctx, const char *name, json_t *value)
     return value;
 }
 
-void dwi_memo_drop_call(struct dw_scan_ctx *ctx, const char *service, const char *command)
+void dwi_memo_drop_prefix(json_t *memo, const char *prefix)
 {
-    char *prefix = dw_xstrjoin(ctx->region, "|", service, " ", command, "#");
     size_t len = strlen(prefix);
     const char *key;
     json_t *val;
     void *tmp;
-    json_object_foreach_safe(ctx->memo, tmp, key, val)
+    json_object_foreach_safe(memo, tmp, key, val)
     {
         (void)val;
         if (strncmp(key, prefix, len) == 0)
-            json_object_del(ctx->memo, key);
+            json_object_del(memo, key);
     }
+}
+
+void dwi_memo_drop_call(struct dw_scan_ctx *ctx, const char *service, const char *command)
+{
+    char *prefix = dw_xstrjoin(ctx->region, "|", service, " ", command, "#");
+    dwi_memo_drop_prefix(ctx->memo, prefix);
     free(prefix);
 }
 

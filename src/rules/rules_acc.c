@@ -456,11 +456,14 @@ static void s_digest_ref(json_t *g, const char *ref, const char *user)
         s_digest_pair(g, "refs", ref, user ? user : "?");
 }
 
-static void s_digest_dms(struct dw_scan_ctx *ctx)
+/* Each builder returns its digest (borrowed from the memo), built now if it
+ * was not. */
+static json_t *s_digest_dms(struct dw_scan_ctx *ctx)
 {
-    json_t *g = dwi_memo_get(ctx, "key-users/dms") ? NULL : s_digest_new(), *x;
-    if (!g)
-        return;
+    json_t *g = dwi_memo_get(ctx, "key-users/dms"), *x;
+    if (g)
+        return g;
+    g = s_digest_new();
     char *why;
     size_t i;
     json_t *inst = dwi_list_try(dwi_doc(ctx, "dms", "describe-replication-instances", NULL),
@@ -476,14 +479,15 @@ static void s_digest_dms(struct dw_scan_ctx *ctx)
         s_digest_ref(g, dwi_str(x, "S3Settings.ServerSideEncryptionKmsKeyId"), dwi_str(x, "EndpointArn"));
         s_digest_ref(g, dwi_str(x, "RedshiftSettings.ServerSideEncryptionKmsKeyId"), dwi_str(x, "EndpointArn"));
     }
-    dwi_memo_set(ctx, "key-users/dms", g);
+    return dwi_memo_set(ctx, "key-users/dms", g);
 }
 
-static void s_digest_ddb(struct dw_scan_ctx *ctx)
+static json_t *s_digest_ddb(struct dw_scan_ctx *ctx)
 {
-    json_t *g = dwi_memo_get(ctx, "key-users/ddb") ? NULL : s_digest_new(), *x;
-    if (!g)
-        return;
+    json_t *g = dwi_memo_get(ctx, "key-users/ddb"), *x;
+    if (g)
+        return g;
+    g = s_digest_new();
     char *why;
     size_t i;
     json_t *tables = dwi_list_try(dwi_doc(ctx, "dynamodb", "list-tables", NULL), "TableNames", &why);
@@ -509,7 +513,7 @@ static void s_digest_ddb(struct dw_scan_ctx *ctx)
                          dwi_str(d->json, "Table.TableArn"));
         }
     }
-    dwi_memo_set(ctx, "key-users/ddb", g);
+    return dwi_memo_set(ctx, "key-users/ddb", g);
 }
 
 /* The key users from the two digests (built now if scan.c did not), with an
@@ -518,11 +522,11 @@ static void s_digest_ddb(struct dw_scan_ctx *ctx)
 static void s_used_keys(struct dw_scan_ctx *ctx, const struct dw_control *c,
                         struct s_keyref **refs, size_t *n)
 {
-    s_digest_dms(ctx);
-    s_digest_ddb(ctx);
-    const char *names[] = {"key-users/dms", "key-users/ddb"};
-    for (size_t p = 0; p < DW_ARRAY_LEN(names); p++) {
-        json_t *g = dwi_memo_get(ctx, names[p]);
+    json_t *digests[2];
+    digests[0] = s_digest_dms(ctx);
+    digests[1] = s_digest_ddb(ctx);
+    for (size_t p = 0; p < DW_ARRAY_LEN(digests); p++) {
+        json_t *g = digests[p];
         size_t i;
         json_t *x;
         json_array_foreach(json_object_get(g, "why"), i, x)
@@ -948,25 +952,25 @@ static int s_region_reads_data(struct dw_scan_ctx *ctx, const char *region, char
 /* The answer of s_region_reads_data for the region being scanned, as a
  * digest ({"has": 1|0|-1, "why": reason or null}), so the DMS lists need not
  * stay for ACC-08. */
-static void s_digest_has_data(struct dw_scan_ctx *ctx)
+static json_t *s_digest_has_data(struct dw_scan_ctx *ctx)
 {
-    if (dwi_memo_get(ctx, "has-data"))
-        return;
+    json_t *had = dwi_memo_get(ctx, "has-data");
+    if (had)
+        return had;
     char *why = NULL;
     int r = s_region_reads_data(ctx, ctx->region, &why);
     json_t *g = json_object();
     json_object_set_new(g, "has", json_integer(r));
     json_object_set_new(g, "why", why ? json_string_nocheck(why) : json_null());
     free(why);
-    dwi_memo_set(ctx, "has-data", g);
+    return dwi_memo_set(ctx, "has-data", g);
 }
 
 static int s_region_has_data(struct dw_scan_ctx *ctx, const char *region, char **why)
 {
     if (strcmp(region, ctx->region) != 0)
         return s_region_reads_data(ctx, region, why);
-    s_digest_has_data(ctx);
-    json_t *g = dwi_memo_get(ctx, "has-data");
+    json_t *g = s_digest_has_data(ctx);
     const char *w = json_string_value(json_object_get(g, "why"));
     if (w && !*why)
         *why = dw_xstrdup(w);

@@ -26,8 +26,8 @@ struct dw_scan_ctx {
 
 /* Per-scan memo of derived indexes (for example alarms by table), so a
  * control over T tables and A alarms costs T + A, not T x A, and of the
- * digests (dwi_digests). Keyed by the
- * current region and name; borrowed, or NULL when not built yet. */
+ * digests (dwi_digests). Keyed by the current region and name; borrowed, or
+ * NULL when not built yet. */
 json_t *dwi_memo_get(struct dw_scan_ctx *ctx, const char *name);
 /* Stores value (stolen) under the current region and name; returns it. */
 json_t *dwi_memo_set(struct dw_scan_ctx *ctx, const char *name, json_t *value);
@@ -35,6 +35,9 @@ json_t *dwi_memo_set(struct dw_scan_ctx *ctx, const char *name, json_t *value);
  * those named "<service> <command>#<name>". scan.c calls it when the answer
  * goes, so an index does not keep the answer's items alive. */
 void dwi_memo_drop_call(struct dw_scan_ctx *ctx, const char *service, const char *command);
+/* Drops every memo entry whose key starts with prefix ("region|" at the end
+ * of a region, "region|service command#" with the answer). */
+void dwi_memo_drop_prefix(json_t *memo, const char *prefix);
 /* Appends item (borrowed) to the array at index[key], creating it. */
 void dwi_index_add(json_t *index, const char *key, json_t *item);
 
@@ -125,7 +128,7 @@ void dwi_list_error(struct dw_scan_ctx *ctx, const struct dw_control *c, const c
 struct dwi_digest {
     const char *calls[4];     /* the "service command"s it is made from */
     const char *consumers[3]; /* the controls that read it instead of them */
-    void (*build)(struct dw_scan_ctx *ctx);
+    json_t *(*build)(struct dw_scan_ctx *ctx); /* the digest, built if it was not */
 };
 extern const struct dwi_digest dwi_digests[];
 extern const size_t dwi_n_digests;

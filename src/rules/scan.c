@@ -178,21 +178,6 @@ static void s_eval(struct dw_scan_ctx *ctx, const struct s_sel *s)
         ctx->out->v[k].severity = s->sev;
 }
 
-/* Drops the memo's indexes of region ("region|name" keys). */
-static void s_memo_drop(json_t *memo, const char *region)
-{
-    size_t len = strlen(region);
-    const char *key;
-    json_t *val;
-    void *tmp;
-    json_object_foreach_safe(memo, tmp, key, val)
-    {
-        (void)val;
-        if (strncmp(key, region, len) == 0 && key[len] == '|')
-            json_object_del(memo, key);
-    }
-}
-
 enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *opts,
                            struct dw_findings *out, struct dw_error *err)
 {
@@ -237,7 +222,9 @@ enum dw_status dw_scan_run(struct dw_snapshot *snap, const struct dw_scan_opts *
                     opts->flush(opts->flush_user, out);
             }
         }
-        s_memo_drop(ctx.memo, regions[r]);
+        char *prefix = dw_xstrjoin(regions[r], "|");
+        dwi_memo_drop_prefix(ctx.memo, prefix); /* its indexes and digests */
+        free(prefix);
         dw_snapshot_evict(snap, regions[r], NULL, NULL);
     }
     json_decref(ctx.memo);
