@@ -5,6 +5,9 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef DW_HAVE_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 #include <dbward/dbward.h>
 #include <dbward/process.h>
@@ -51,11 +54,13 @@ int main(int argc, char **argv)
     struct cli_args a;
     char msg[256];
     int code = EXIT_USAGE;
-    /* No fastbins: a scan frees millions of small JSON nodes between large
-     * file buffers, and each large request made glibc consolidate the
-     * fastbins again (8% of a 100k-resource scan's time; 20% less CPU
-     * without them, bench/run). */
+#ifndef DW_HAVE_MIMALLOC
+    /* With glibc's allocator (sanitizer builds, or -DDW_MIMALLOC=OFF): no
+     * fastbins. A scan frees millions of small JSON nodes between large file
+     * buffers, and each large request made glibc consolidate the fastbins
+     * again (8% of a 100k-resource scan's time). */
     mallopt(M_MXFAST, 0);
+#endif
     /* Before anything can read a secret: no core file, no ptrace by others. */
     struct dw_error perr;
     if (dw_process_protect_secrets(&perr))
@@ -78,6 +83,12 @@ int main(int argc, char **argv)
         char libs[512];
         dw_library_versions(libs, sizeof(libs));
         printf("dbward %s (commit %s)\n%s\n", dw_version(), dw_git_commit(), libs);
+#ifdef DW_HAVE_MIMALLOC
+        int mv = mi_version(); /* 209 is 2.0.9 */
+        printf("allocator: mimalloc %d.%d.%d\n", mv / 100, mv / 10 % 10, mv % 10);
+#else
+        puts("allocator: glibc malloc");
+#endif
         code = EXIT_CLEAN;
         goto out;
     }

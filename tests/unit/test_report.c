@@ -494,7 +494,10 @@ static json_t *s_rand_string(void)
         unsigned cp;
         switch (s_rand(3)) {
         case 0: cp = pick[s_rand(DW_ARRAY_LEN(pick))]; break;
-        case 1: cp = 0x20 + s_rand(0x5F); break;
+        case 1: /* a run of printable ASCII, which the writer copies 8 bytes at a time */
+            for (unsigned k = 0, run = 1 + s_rand(19); k < run; k++)
+                buf[n++] = (char)(0x20 + s_rand(0x5F));
+            continue;
         default:
             cp = 1 + s_rand(0x10FFFF);
             if (cp >= 0xD800 && cp <= 0xDFFF)
@@ -559,6 +562,30 @@ static void test_json_writer_oracle(void **state)
         free(got);
         free(want);
         json_decref(v);
+    }
+    /* Each byte the writer must escape, at each offset of a 24-byte run of
+     * plain bytes: first, inside and last in a word of 8, and in the tail. */
+    static const unsigned special[] = {'"', '\\', 0x01, 0x1F, 0x7F, 0x80, 0x7FF, 0xFFFD, 0x10000};
+    for (size_t k = 0; k < DW_ARRAY_LEN(special); k++) {
+        for (size_t at = 0; at < 24; at++) {
+            char str[32];
+            memset(str, 'a', 24);
+            str[0] = ' ';
+            str[23] = '~'; /* the plain bytes at both ends of the range */
+            size_t n = at + s_utf8_put(str + at, special[k]);
+            if (n < 24)
+                n = 24;
+            str[n] = '\0';
+            json_t *v = json_string(str);
+            char *want = json_dumps(v, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+            enum dw_status rc;
+            char *got = s_jw_text(v, &rc);
+            assert_int_equal(rc, DW_OK);
+            assert_string_equal(got, want);
+            free(got);
+            free(want);
+            json_decref(v);
+        }
     }
     /* A byte that is not UTF-8 is U+FFFD, where jansson refuses the string. */
     char *buf = NULL;
