@@ -65,6 +65,9 @@ struct dw_audit_opts {
     /* Set to true (when not NULL) if the run failed writing a file inside
      * save_snapshot, which is then left without a manifest. */
     bool *snapshot_incomplete;
+    /* Offline: read the snapshot on the calling thread only (no read-ahead
+     * thread, dw_snapshot_set_readahead). */
+    bool one_thread;
     /* A line for a person ("account 1234: 310 calls ..."), or a warning
      * (is_warning: an expired suppression). NULL: dropped. */
     void (*note)(void *user, const char *line, bool is_warning);

@@ -61,6 +61,23 @@ const char *dw_snapshot_dir(const struct dw_snapshot *snap); /* NULL in memory *
 const struct dw_doc *dw_snapshot_get(struct dw_snapshot *snap, const char *region,
                                      const char *service, const char *command, const char *key);
 
+/* Tells snap that the answers of the calls ("service command", n_calls of
+ * them) in region are about to be asked for, for each of keys[0..n_keys) in
+ * turn: key by key, each key's calls in the order given. A second thread
+ * reads and parses those files ahead of the asks (a bounded number of them
+ * at a time); dw_snapshot_get still gives what it would give without this,
+ * and reads a file itself when it was not read ahead. Ends any earlier
+ * prefetch. Does nothing for a snapshot in memory, or for answers cached
+ * already. */
+void dw_snapshot_prefetch(struct dw_snapshot *snap, const char *region, const char *const *calls, size_t n_calls,
+                          const char *const *keys, size_t n_keys);
+/* Ends the prefetch, if any: the thread stops and what it read and was
+ * not asked for is freed. dw_snapshot_evict and dw_snapshot_free end it too. */
+void dw_snapshot_prefetch_end(struct dw_snapshot *snap);
+/* Whether dw_snapshot_prefetch starts its thread (on when opened); off, it
+ * does nothing and every file is read as asked. */
+void dw_snapshot_set_readahead(struct dw_snapshot *snap, bool on);
+
 /* Forgets the cached answers of region, or only those of one call in it
  * (`service command`, every key of it; both NULL: the whole region), so a
  * scan holds what its remaining controls need; the documents are invalid

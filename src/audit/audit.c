@@ -339,6 +339,7 @@ static enum dw_status s_eval_dir(const struct dw_audit_opts *o, const char *dir,
     enum dw_status rc = dw_snapshot_open(dir, &one, err);
     if (rc)
         return rc;
+    dw_snapshot_set_readahead(one, !o->one_thread);
     struct dwi_eval ev;
     memset(&ev, 0, sizeof(ev));
     if (alone && o->on_findings && o->on_meta) {

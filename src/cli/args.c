@@ -94,7 +94,7 @@ const struct cli_opt cli_opts[] = {
      "the NIST CSF version of the compliance matrix (matrix, matrix-md): csf2 (2.0, the default) or csf1 (1.1)"},
     {OPT_PROFILE, "profile", 'p', "NAME", "scan whoami report", "live: use this profile of ~/.aws/config and credentials"},
     {OPT_ENDPOINT_URL, "endpoint-url", 0, "URL", "scan whoami report", "live: send every call to URL (emulators; AWS_ENDPOINT_URL too)"},
-    {OPT_CONCURRENCY, "concurrency", 0, "N", "scan", "live: requests in flight (default 128; 16 at most per service and region)"},
+    {OPT_CONCURRENCY, "concurrency", 0, "N", "scan", "live: requests in flight (default 128; 16 at most per service and region); offline: 1 reads the snapshot on one thread"},
     {OPT_MAX_ATTEMPTS, "max-attempts", 0, "N", "scan report", "live: tries per call, retries included (default 3; AWS_MAX_ATTEMPTS)"},
     {OPT_MAX_RATE, "max-rate", 0, "N", "scan", "live: requests per second to one service in one region at most (default: adaptive)"},
     {OPT_TIMEOUT, "timeout", 0, "SECONDS", "scan whoami report", "live: time limit of one attempt (default 30)"},

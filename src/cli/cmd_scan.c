@@ -276,6 +276,7 @@ int cli_cmd_scan(struct cli_args *a)
         .now_epoch_s = (int64_t)time(NULL),
         .snapshot_incomplete = &incomplete,
         .note = s_note,
+        .one_thread = a->concurrency == 1,
     };
     if (!a->snapshot)
         s_live_opts(a, &ao.live);

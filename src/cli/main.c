@@ -54,7 +54,13 @@ int main(int argc, char **argv)
     struct cli_args a;
     char msg[256];
     int code = EXIT_USAGE;
-#ifndef DW_HAVE_MIMALLOC
+#ifdef DW_HAVE_MIMALLOC
+    /* Pages freed go back to the system at once: the snapshot's read-ahead
+     * thread parses documents the main thread frees, and without this the
+     * two heaps kept about 25 MB more at 100k resources (no time lost). */
+    mi_option_set(mi_option_page_reset, 1);
+    mi_option_set(mi_option_decommit_delay, 0);
+#else
     /* With glibc's allocator (sanitizer builds, or -DDW_MIMALLOC=OFF): no
      * fastbins. A scan frees millions of small JSON nodes between large file
      * buffers, and each large request made glibc consolidate the fastbins

@@ -19,6 +19,32 @@ const struct dw_doc *dwi_doc_in(struct dw_scan_ctx *ctx, const char *region, con
     return dw_snapshot_get(ctx->snap, region, service, command, key);
 }
 
+void dwi_prefetch(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *what, json_t *keys)
+{
+    enum { MAX_CALLS = sizeof(c->calls) / sizeof(c->calls[0]) };
+    char *calls[MAX_CALLS];
+    size_t n_calls = 0, wlen = strlen(what);
+    for (size_t i = 0; i < MAX_CALLS && c->calls[i]; i++) {
+        const char *call = c->calls[i];
+        size_t len = strlen(call);
+        if (len > wlen + 1 && call[len - wlen - 1] == '/' && strcmp(call + len - wlen, what) == 0)
+            calls[n_calls++] = dw_xstrndup(call, len - wlen - 1);
+    }
+    size_t n = json_array_size(keys), n_keys = 0;
+    const char **k = dw_xcalloc(n ? n : 1, sizeof(*k));
+    for (size_t i = 0; i < n; i++) {
+        const char *v = json_string_value(json_array_get(keys, i));
+        if (v)
+            k[n_keys++] = v;
+    }
+    dw_snapshot_prefetch(ctx->snap, ctx->region, (const char *const *)calls, n_calls, k, n_keys);
+    free(k);
+    for (size_t i = 0; i < n_calls; i++)
+        free(calls[i]);
+}
+
+void dwi_prefetch_end(struct dw_scan_ctx *ctx) { dw_snapshot_prefetch_end(ctx->snap); }
+
 const char *dwi_param(struct dw_scan_ctx *ctx, const char *name)
 {
     for (size_t i = ctx->opts->n_params; i > 0; i--) {

@@ -39,6 +39,7 @@ static void s_each_table(struct dw_scan_ctx *ctx, const struct dw_control *c, s_
     json_t *names = dwi_list(ctx, c, d, "TableNames", NULL, NULL);
     size_t i;
     json_t *n;
+    dwi_prefetch(ctx, c, "<table>", names);
     json_array_foreach(names, i, n)
     {
         const char *name = json_string_value(n);
@@ -59,6 +60,7 @@ static void s_each_table(struct dw_scan_ctx *ctx, const struct dw_control *c, s_
             fn(ctx, c, name, dwi_str(t, "TableArn") ? dwi_str(t, "TableArn") : fallback, t);
         free(fallback);
     }
+    dwi_prefetch_end(ctx);
 }
 
 /* ---- DDB-01: effective DynamoDB permissions, per principal ---- */

@@ -73,6 +73,11 @@ const struct dw_doc *dwi_doc(struct dw_scan_ctx *ctx, const char *service, const
                              const char *key);
 const struct dw_doc *dwi_doc_in(struct dw_scan_ctx *ctx, const char *region, const char *service,
                                 const char *command, const char *key);
+/* Has the snapshot read ahead, for each string of keys in turn, the answers
+ * control c reads per key: its calls spelled "service command/<what>"
+ * (dw_snapshot_prefetch). dwi_prefetch_end ends it. */
+void dwi_prefetch(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *what, json_t *keys);
+void dwi_prefetch_end(struct dw_scan_ctx *ctx);
 
 /* Parameter value (override or default); never NULL for catalog names. */
 const char *dwi_param(struct dw_scan_ctx *ctx, const char *name);

@@ -19,6 +19,7 @@
 #include <dbward/snapshot.h>
 
 #include "redact/redact.h"
+#include "snapshot/readahead.h"
 #include "util/util.h"
 
 struct s_entry {
@@ -48,6 +49,8 @@ struct s_listing {
 };
 
 #define S_CALL_BUCKETS 256
+/* A prefetch of fewer files than this is not worth its thread. */
+#define S_PREFETCH_MIN 32
 
 struct dw_snapshot {
     char *dir;   /* NULL for a snapshot built in memory (dw_snapshot_new) */
@@ -67,6 +70,8 @@ struct dw_snapshot {
     char taken_at_iso[32];
     char *rbuf;  /* the read buffer of s_load_at, kept between files */
     size_t rcap;
+    struct dw_readahead *ra; /* the read-ahead thread, once a prefetch started it */
+    bool no_readahead;
     struct s_entry **buckets;
     size_t n_buckets;
     size_t n_entries;
@@ -426,6 +431,7 @@ void dw_snapshot_free(struct dw_snapshot *s)
 {
     if (!s)
         return;
+    dw_readahead_free(s->ra);
     s_table_free(s->buckets, s->n_buckets);
     for (size_t b = 0; b < S_CALL_BUCKETS; b++) {
         for (struct s_call *c = s->calls[b], *next; c; c = next) {
@@ -636,7 +642,7 @@ static void s_load_dir(struct dw_snapshot *s, struct s_entry *e, const char *cal
         int type = dw_dirlist_type(list, name);
         has_err = dw_dirlist_type(list, ename) >= 0;
         has_ok = type >= 0;
-        if (has_ok && !has_err)
+        if (has_ok && !has_err && !dw_readahead_take(s->ra, folder, name, &lrc, &j, &jerr))
             lrc = s_load_at(s, dfd, name, full, type == DT_REG, &j, &jerr);
     } else {
         has_err = drc == DW_OK && s_exists_at(dfd, ename);
@@ -825,8 +831,93 @@ static void s_listings_drop(struct dw_snapshot *s, const char *folder, bool belo
     }
 }
 
+void dw_snapshot_prefetch_end(struct dw_snapshot *s) { dw_readahead_end(s->ra); }
+
+void dw_snapshot_set_readahead(struct dw_snapshot *s, bool on)
+{
+    dw_snapshot_prefetch_end(s);
+    s->no_readahead = !on;
+}
+
+/* The prefetch's folder for one call: its descriptor (a copy) and listing,
+ * or false when either cannot be had (its files are then read as asked). */
+static bool s_prefetch_folder(struct dw_snapshot *s, const char *rel, int *fd, const struct dw_dirlist **list)
+{
+    struct dw_error err;
+    int dfd = -1;
+    if (s_folder(s, rel, &dfd, &err))
+        return false;
+    *list = s_listing(s, rel, dfd);
+    *fd = *list ? fcntl(dfd, F_DUPFD_CLOEXEC, 0) : -1;
+    return *fd >= 0;
+}
+
+void dw_snapshot_prefetch(struct dw_snapshot *s, const char *region, const char *const *calls, size_t n_calls,
+                          const char *const *keys, size_t n_keys)
+{
+    dw_snapshot_prefetch_end(s);
+    if (s->no_readahead || !s->dir || n_calls == 0 || n_keys < S_PREFETCH_MIN)
+        return;
+    int *dirs = dw_xcalloc(n_calls, sizeof(*dirs));
+    char **folders = dw_xcalloc(n_calls, sizeof(*folders));
+    const struct dw_dirlist **lists = dw_xcalloc(n_calls, sizeof(*lists));
+    size_t n_dirs = 0;
+    for (size_t c = 0; c < n_calls; c++) {
+        const char *sp = strchr(calls[c], ' ');
+        char *folder = sp ? dw_xasprintf("%s/%.*s/%s", region, (int)(sp - calls[c]), calls[c], sp + 1) : NULL;
+        int fd = -1;
+        /* A call with an answer cached already was read by an earlier loop:
+         * its keys are not looked at again. */
+        bool touched = false;
+        for (struct s_call *sc = folder ? s->calls[dw_hash_str(folder) % S_CALL_BUCKETS] : NULL; sc && !touched;
+             sc = sc->next)
+            touched = strcmp(sc->prefix, folder) == 0 && sc->first;
+        if (folder && !touched && s_prefetch_folder(s, folder, &fd, &lists[n_dirs])) {
+            dirs[n_dirs] = fd;
+            folders[n_dirs++] = folder;
+        } else {
+            free(folder);
+        }
+    }
+    size_t n = 0;
+    struct dw_ra_job *jobs = dw_xcalloc(n_keys * (n_dirs ? n_dirs : 1), sizeof(*jobs));
+    for (size_t k = 0; k < n_keys; k++) {
+        char *ekey = dw_snapshot_key_encode(keys[k]);
+        char *name = dw_xstrjoin(ekey, ".json");
+        char *ename = dw_xstrjoin(ekey, ".error.json");
+        for (size_t d = 0; d < n_dirs && s_valid_name(ekey); d++) {
+            /* Only what s_load_dir would read at once: a listed answer
+             * without an error twin, not cached already. */
+            int type = dw_dirlist_type(lists[d], name);
+            if (type < 0 || dw_dirlist_type(lists[d], ename) >= 0)
+                continue;
+            char *path = dw_xstrjoin(folders[d], "/", ekey);
+            uint64_t hash = dw_hash_str(path);
+            bool cached = false;
+            for (struct s_entry *e = s->buckets[hash % s->n_buckets]; e && !cached; e = e->next)
+                cached = e->hash == hash && strcmp(e->path, path) == 0;
+            if (!cached) {
+                struct dw_ra_job *j = &jobs[n++];
+                j->dir = d;
+                j->name = dw_xstrdup(name);
+                j->shown = dw_xstrjoin(s->dir, "/", path, ".json");
+                j->listed_regular = type == DT_REG;
+            }
+            free(path);
+        }
+        free(ekey);
+        free(name);
+        free(ename);
+    }
+    free(lists);
+    if (!s->ra)
+        s->ra = dw_readahead_new(DW_SNAPSHOT_MAX_FILE_BYTES);
+    dw_readahead_batch(s->ra, jobs, n, folders, dirs, n_dirs);
+}
+
 void dw_snapshot_evict(struct dw_snapshot *s, const char *region, const char *service, const char *command)
 {
+    dw_snapshot_prefetch_end(s);
     char *prefix = service && command ? dw_xasprintf("%s/%s/%s", region, service, command) : dw_xstrdup(region);
     size_t len = strlen(prefix);
     for (size_t b = 0; b < S_CALL_BUCKETS; b++) {

@@ -2,7 +2,8 @@
  * states, exact error positions for malformed JSON, unsafe keys, caching,
  * region names per partition, region folders the manifest must list,
  * eviction of cached answers; a snapshot built in memory answers as the
- * folder of the same files. */
+ * folder of the same files; the read-ahead thread answers as the calling
+ * thread alone. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -282,6 +283,98 @@ static void test_evict(void **state)
     dw_snapshot_free(snap);
 }
 
+/* The read-ahead thread gives what the calling thread reads alone (the
+ * oracle: the same snapshot opened again with no read-ahead): over 200 keys
+ * of two calls, with files that are not JSON, not objects, missing, error
+ * twins, both twins, links, folders and a key with a '/', asked for in
+ * order, with keys skipped, out of order, twice, past the prefetch's end,
+ * and with the prefetch ended or the call evicted half way. */
+static void s_ra_compare(struct dw_snapshot *a, struct dw_snapshot *b, const char *cmd, const char *key)
+{
+    const struct dw_doc *x = dw_snapshot_get(a, "us-east-1", "dynamodb", cmd, key);
+    const struct dw_doc *y = dw_snapshot_get(b, "us-east-1", "dynamodb", cmd, key);
+    assert_int_equal(x->state, y->state);
+    assert_string_equal(x->reason, y->reason);
+    assert_true((x->json == NULL) == (y->json == NULL));
+    if (x->json)
+        assert_true(json_equal(x->json, y->json));
+}
+
+static void test_readahead_equals_one_thread(void **state)
+{
+    (void)state;
+    s_write("manifest.json", s_manifest);
+    enum { N = 200 };
+    const char *keys[N];
+    char names[N][32];
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof(names[i]), i == 7 ? "t/%03d" : "t%03d", i);
+        keys[i] = names[i];
+        char rel[128], body[128];
+        const char *enc = i == 7 ? "t%2F007" : names[i];
+        snprintf(rel, sizeof(rel), "us-east-1/dynamodb/describe-table/%s.json", enc);
+        snprintf(body, sizeof(body), "{\"Table\": {\"TableName\": \"%s\", \"N\": %d}}", names[i], i);
+        switch (i % 10) {
+        case 3: s_write(rel, "{\"Table\": {\"x\": 1,}}"); break; /* not JSON */
+        case 4: s_write(rel, "[1, 2]"); break;                    /* not an object */
+        case 5: break;                                             /* missing */
+        case 6: {                                                  /* a link */
+            char target[512], link[512];
+            snprintf(target, sizeof(target), "%s/elsewhere.json", s_dir);
+            snprintf(link, sizeof(link), "%s/%s", s_dir, rel);
+            s_write("elsewhere.json", "{}");
+            s_write(rel, "{}");
+            unlink(link);
+            assert_int_equal(symlink(target, link), 0);
+            break;
+        }
+        case 8: { /* a folder */
+            char dir[512];
+            snprintf(dir, sizeof(dir), "%s/%s", s_dir, rel);
+            s_write("us-east-1/dynamodb/describe-table/.keep", "");
+            assert_int_equal(mkdir(dir, 0700), 0);
+            break;
+        }
+        default: s_write(rel, body);
+        }
+        snprintf(rel, sizeof(rel), "us-east-1/dynamodb/describe-time-to-live/%s.%s", enc,
+                 i % 7 == 2 ? "error.json" : "json");
+        s_write(rel, i % 7 == 2 ? "{\"code\": \"ResourceNotFoundException\"}" : "{\"TimeToLiveDescription\": {}}");
+        if (i % 13 == 1) { /* both twins */
+            snprintf(rel, sizeof(rel), "us-east-1/dynamodb/describe-time-to-live/%s.json", enc);
+            s_write(rel, "{}");
+        }
+    }
+    static const char *const calls[] = {"dynamodb describe-table", "dynamodb describe-time-to-live"};
+    for (int round = 0; round < 3; round++) {
+        struct dw_snapshot *a = NULL, *b = NULL;
+        struct dw_error err;
+        assert_int_equal(dw_snapshot_open(s_dir, &a, &err), DW_OK);
+        assert_int_equal(dw_snapshot_open(s_dir, &b, &err), DW_OK);
+        dw_snapshot_set_readahead(b, false);
+        dw_snapshot_prefetch(a, "us-east-1", calls, 2, keys, N);
+        dw_snapshot_prefetch(b, "us-east-1", calls, 2, keys, N); /* does nothing */
+        for (int i = 0; i < N; i++) {
+            if (i % 17 == 9)
+                continue; /* skipped: forgotten by the next take */
+            if (round == 1 && i == N / 2)
+                dw_snapshot_prefetch_end(a);
+            if (round == 2 && i == N / 2)
+                dw_snapshot_evict(a, "us-east-1", "dynamodb", "describe-time-to-live");
+            s_ra_compare(a, b, "describe-table", keys[i]);
+            if (i % 11 != 4) /* some keys' second call is never asked for */
+                s_ra_compare(a, b, "describe-time-to-live", keys[i]);
+            if (i % 23 == 5 && i > 30)
+                s_ra_compare(a, b, "describe-table", keys[i - 30]); /* behind: cached or read again */
+            if (i % 29 == 0 && i + 3 < N)
+                s_ra_compare(a, b, "describe-time-to-live", keys[i + 3]); /* ahead of its turn */
+        }
+        s_ra_compare(a, b, "describe-table", "not-prefetched");
+        dw_snapshot_free(a);
+        dw_snapshot_free(b);
+    }
+}
+
 static void test_json_buffer_positions(void **state)
 {
     (void)state;
@@ -522,6 +615,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_doc_states, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_manifest_regions, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_evict, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_readahead_equals_one_thread, s_setup, s_teardown),
         cmocka_unit_test(test_json_buffer_positions),
         cmocka_unit_test_setup_teardown(test_memory_equals_folder, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_memory_manifest, s_setup, s_teardown),
