@@ -19,10 +19,27 @@ const struct dw_doc *dwi_doc_in(struct dw_scan_ctx *ctx, const char *region, con
     return dw_snapshot_get(ctx->snap, region, service, command, key);
 }
 
-void dwi_prefetch(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *what, json_t *keys)
+void dwi_keys_add(struct dwi_keys *k, json_t *items, const char *field, bool arn_tail)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(items, i, x)
+    {
+        const char *v = field ? dwi_str(x, field) : json_string_value(x);
+        if (!v)
+            continue;
+        if (k->n == k->cap) {
+            k->cap = k->cap ? k->cap * 2 : 64;
+            k->v = dw_xrealloc(k->v, k->cap * sizeof(*k->v));
+        }
+        k->v[k->n++] = arn_tail ? dwi_arn_tail(v) : v;
+    }
+}
+
+void dwi_prefetch_keys(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *what, struct dwi_keys *keys)
 {
     enum { MAX_CALLS = sizeof(c->calls) / sizeof(c->calls[0]) };
-    char *calls[MAX_CALLS];
+    char *calls[MAX_CALLS] = {0};
     size_t n_calls = 0, wlen = strlen(what);
     for (size_t i = 0; i < MAX_CALLS && c->calls[i]; i++) {
         const char *call = c->calls[i];
@@ -30,17 +47,18 @@ void dwi_prefetch(struct dw_scan_ctx *ctx, const struct dw_control *c, const cha
         if (len > wlen + 1 && call[len - wlen - 1] == '/' && strcmp(call + len - wlen, what) == 0)
             calls[n_calls++] = dw_xstrndup(call, len - wlen - 1);
     }
-    size_t n = json_array_size(keys), n_keys = 0;
-    const char **k = dw_xcalloc(n ? n : 1, sizeof(*k));
-    for (size_t i = 0; i < n; i++) {
-        const char *v = json_string_value(json_array_get(keys, i));
-        if (v)
-            k[n_keys++] = v;
-    }
-    dw_snapshot_prefetch(ctx->snap, ctx->region, (const char *const *)calls, n_calls, k, n_keys);
-    free(k);
+    dw_snapshot_prefetch(ctx->snap, ctx->region, (const char *const *)calls, n_calls, keys->v, keys->n);
     for (size_t i = 0; i < n_calls; i++)
         free(calls[i]);
+    free(keys->v);
+    memset(keys, 0, sizeof(*keys));
+}
+
+void dwi_prefetch(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *what, json_t *keys)
+{
+    struct dwi_keys k = {0};
+    dwi_keys_add(&k, keys, NULL, false);
+    dwi_prefetch_keys(ctx, c, what, &k);
 }
 
 void dwi_prefetch_end(struct dw_scan_ctx *ctx) { dw_snapshot_prefetch_end(ctx->snap); }

@@ -27,6 +27,9 @@ void dwi_eval_acc01(struct dw_scan_ctx *ctx, const struct dw_control *c)
     json_t *keys = dwi_list(ctx, c, dwi_doc(ctx, "kms", "list-keys", NULL), "Keys", NULL, NULL);
     size_t i;
     json_t *k;
+    struct dwi_keys ids = {0};
+    dwi_keys_add(&ids, keys, "KeyId", false);
+    dwi_prefetch_keys(ctx, c, "<key>", &ids);
     json_array_foreach(keys, i, k)
     {
         const char *id = dwi_str(k, "KeyId");
@@ -97,6 +100,7 @@ void dwi_eval_acc01(struct dw_scan_ctx *ctx, const struct dw_control *c)
             dwi_cmd(f, "aws kms enable-key-rotation --region %s --key-id %s", ctx->region, id);
         }
     }
+    dwi_prefetch_end(ctx);
 }
 
 /* ---- IAM users (ACC-02..04) ---- */

@@ -569,16 +569,26 @@ static void s_tags_check(struct dw_scan_ctx *ctx, const struct dw_control *c, co
     free(missing);
 }
 
-void dwi_eval_dms06(struct dw_scan_ctx *ctx, const struct dw_control *c)
+/* The tags of each resource of one list (the read-ahead told first). */
+static void s_tags_each(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *rtype, json_t *list,
+                        const char *arn_field)
 {
+    struct dwi_keys keys = {0};
+    dwi_keys_add(&keys, list, arn_field, true);
+    dwi_prefetch_keys(ctx, c, "<id>", &keys);
     size_t i;
     json_t *x;
-    json_array_foreach(s_instances(ctx, c), i, x)
-        s_tags_check(ctx, c, RT_INST, dwi_str(x, "ReplicationInstanceArn"));
-    json_array_foreach(s_endpoints(ctx, c), i, x)
-        s_tags_check(ctx, c, RT_EP, dwi_str(x, "EndpointArn"));
-    json_array_foreach(s_tasks(ctx, c), i, x)
-        s_tags_check(ctx, c, RT_TASK, dwi_str(x, "ReplicationTaskArn"));
+    json_array_foreach(list, i, x)
+        s_tags_check(ctx, c, rtype, dwi_str(x, arn_field));
+    dwi_prefetch_end(ctx);
+}
+
+/* Each list is read (and its error said) after the resources of the one before. */
+void dwi_eval_dms06(struct dw_scan_ctx *ctx, const struct dw_control *c)
+{
+    s_tags_each(ctx, c, RT_INST, s_instances(ctx, c), "ReplicationInstanceArn");
+    s_tags_each(ctx, c, RT_EP, s_endpoints(ctx, c), "EndpointArn");
+    s_tags_each(ctx, c, RT_TASK, s_tasks(ctx, c), "ReplicationTaskArn");
 }
 
 /* Result of one trail for a purpose; reason is new. */

@@ -73,9 +73,19 @@ const struct dw_doc *dwi_doc(struct dw_scan_ctx *ctx, const char *service, const
                              const char *key);
 const struct dw_doc *dwi_doc_in(struct dw_scan_ctx *ctx, const char *region, const char *service,
                                 const char *command, const char *key);
-/* Has the snapshot read ahead, for each string of keys in turn, the answers
+/* The keys of a loop, borrowed from the answers they come from. */
+struct dwi_keys {
+    const char **v;
+    size_t n, cap;
+};
+/* Adds each string of items, or each item's field (a dotted path) when
+ * field is set, after its last ':' with arn_tail (the key of an ARN). */
+void dwi_keys_add(struct dwi_keys *k, json_t *items, const char *field, bool arn_tail);
+/* Has the snapshot read ahead, for each of keys in turn, the answers
  * control c reads per key: its calls spelled "service command/<what>"
- * (dw_snapshot_prefetch). dwi_prefetch_end ends it. */
+ * (dw_snapshot_prefetch); frees keys' list. dwi_prefetch_end ends it. */
+void dwi_prefetch_keys(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *what, struct dwi_keys *keys);
+/* The same for the strings of one array. */
 void dwi_prefetch(struct dw_scan_ctx *ctx, const struct dw_control *c, const char *what, json_t *keys);
 void dwi_prefetch_end(struct dw_scan_ctx *ctx);
 

@@ -879,8 +879,14 @@ void dw_snapshot_prefetch(struct dw_snapshot *s, const char *region, const char 
             free(folder);
         }
     }
+    if (n_dirs == 0) {
+        free(dirs);
+        free(folders);
+        free(lists);
+        return;
+    }
     size_t n = 0;
-    struct dw_ra_job *jobs = dw_xcalloc(n_keys * (n_dirs ? n_dirs : 1), sizeof(*jobs));
+    struct dw_ra_job *jobs = dw_xcalloc(n_keys * n_dirs, sizeof(*jobs));
     for (size_t k = 0; k < n_keys; k++) {
         char *ekey = dw_snapshot_key_encode(keys[k]);
         char *name = dw_xstrjoin(ekey, ".json");
