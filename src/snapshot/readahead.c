@@ -9,8 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <dbward/json.h>
-
 #include "snapshot/readahead.h"
 #include "util/util.h"
 
@@ -75,12 +73,7 @@ static void s_read(struct dw_readahead *ra, struct dw_ra_job *j, int fd, char **
 {
     struct dw_error err;
     memset(&err, 0, sizeof(err));
-    size_t len = 0;
-    j->rc = j->listed_regular
-                ? dw_file_read_listed_at(fd, j->name, j->shown, ra->max_bytes, buf, cap, &len, &err)
-                : dw_file_read_into_at(fd, j->name, j->shown, ra->max_bytes, buf, cap, &len, &err);
-    if (!j->rc)
-        j->rc = dw_json_load_buffer(*buf, len, j->shown, &j->json, &err);
+    j->rc = dw_json_read_at(fd, j->name, j->shown, j->listed_regular, ra->max_bytes, buf, cap, &j->json, &err);
     if (j->rc) {
         j->err = dw_xmalloc(sizeof(err));
         *j->err = err;

@@ -259,15 +259,8 @@ static enum dw_status s_manifest_str(json_t *m, const char *key, char **out, con
 static enum dw_status s_load_at(struct dw_snapshot *s, int dir_fd, const char *name, const char *shown,
                                 bool listed_regular, json_t **out, struct dw_error *err)
 {
-    size_t len = 0;
-    *out = NULL;
-    enum dw_status rc =
-        listed_regular
-            ? dw_file_read_listed_at(dir_fd, name, shown, DW_SNAPSHOT_MAX_FILE_BYTES, &s->rbuf, &s->rcap, &len, err)
-            : dw_file_read_into_at(dir_fd, name, shown, DW_SNAPSHOT_MAX_FILE_BYTES, &s->rbuf, &s->rcap, &len, err);
-    if (!rc)
-        rc = dw_json_load_buffer(s->rbuf, len, shown, out, err);
-    return rc;
+    return dw_json_read_at(dir_fd, name, shown, listed_regular, DW_SNAPSHOT_MAX_FILE_BYTES, &s->rbuf, &s->rcap, out,
+                           err);
 }
 
 /* Reads the manifest m into s: every field checked (docs/snapshot.md);
@@ -731,6 +724,15 @@ static void s_insert(struct s_entry ***buckets, size_t *n_buckets, size_t *n, st
     *n_buckets = nb;
 }
 
+/* The call of prefix (region/service/command), or NULL. */
+static struct s_call *s_call_find(const struct dw_snapshot *s, const char *prefix)
+{
+    struct s_call *c = s->calls[dw_hash_str(prefix) % S_CALL_BUCKETS];
+    while (c && strcmp(c->prefix, prefix) != 0)
+        c = c->next;
+    return c;
+}
+
 /* Files e under its call (region/service/command: the path up to its
  * third '/'). */
 static void s_call_add(struct dw_snapshot *s, struct s_entry *e)
@@ -741,12 +743,11 @@ static void s_call_add(struct dw_snapshot *s, struct s_entry *e)
     struct s_call *c = s->last_call;
     if (!c || strncmp(c->prefix, e->path, len) != 0 || c->prefix[len]) {
         char *prefix = dw_xstrndup(e->path, len);
-        size_t b = dw_hash_str(prefix) % S_CALL_BUCKETS;
-        for (c = s->calls[b]; c && strcmp(c->prefix, prefix) != 0; c = c->next)
-            ;
+        c = s_call_find(s, prefix);
         if (c) {
             free(prefix);
         } else {
+            size_t b = dw_hash_str(prefix) % S_CALL_BUCKETS;
             c = dw_xcalloc(1, sizeof(*c));
             c->prefix = prefix;
             c->next = s->calls[b];
@@ -867,12 +868,10 @@ void dw_snapshot_prefetch(struct dw_snapshot *s, const char *region, const char 
         char *folder = sp ? dw_xasprintf("%s/%.*s/%s", region, (int)(sp - calls[c]), calls[c], sp + 1) : NULL;
         int fd = -1;
         /* A call with an answer cached already was read by an earlier loop:
-         * its keys are not looked at again. */
-        bool touched = false;
-        for (struct s_call *sc = folder ? s->calls[dw_hash_str(folder) % S_CALL_BUCKETS] : NULL; sc && !touched;
-             sc = sc->next)
-            touched = strcmp(sc->prefix, folder) == 0 && sc->first;
-        if (folder && !touched && s_prefetch_folder(s, folder, &fd, &lists[n_dirs])) {
+         * its keys are not looked at again (so none of the keys below is
+         * cached: every cached answer is filed under its call). */
+        const struct s_call *sc = folder ? s_call_find(s, folder) : NULL;
+        if (folder && !(sc && sc->first) && s_prefetch_folder(s, folder, &fd, &lists[n_dirs])) {
             dirs[n_dirs] = fd;
             folders[n_dirs++] = folder;
         } else {
@@ -893,23 +892,15 @@ void dw_snapshot_prefetch(struct dw_snapshot *s, const char *region, const char 
         char *ename = dw_xstrjoin(ekey, ".error.json");
         for (size_t d = 0; d < n_dirs && s_valid_name(ekey); d++) {
             /* Only what s_load_dir would read at once: a listed answer
-             * without an error twin, not cached already. */
+             * without an error twin. */
             int type = dw_dirlist_type(lists[d], name);
             if (type < 0 || dw_dirlist_type(lists[d], ename) >= 0)
                 continue;
-            char *path = dw_xstrjoin(folders[d], "/", ekey);
-            uint64_t hash = dw_hash_str(path);
-            bool cached = false;
-            for (struct s_entry *e = s->buckets[hash % s->n_buckets]; e && !cached; e = e->next)
-                cached = e->hash == hash && strcmp(e->path, path) == 0;
-            if (!cached) {
-                struct dw_ra_job *j = &jobs[n++];
-                j->dir = d;
-                j->name = dw_xstrdup(name);
-                j->shown = dw_xstrjoin(s->dir, "/", path, ".json");
-                j->listed_regular = type == DT_REG;
-            }
-            free(path);
+            struct dw_ra_job *j = &jobs[n++];
+            j->dir = d;
+            j->name = dw_xstrdup(name);
+            j->shown = dw_xstrjoin(s->dir, "/", folders[d], "/", ekey, ".json");
+            j->listed_regular = type == DT_REG;
         }
         free(ekey);
         free(name);

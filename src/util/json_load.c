@@ -391,3 +391,16 @@ enum dw_status dw_json_stream(FILE *f, const char *source, const char *key, dw_j
     *head = h;
     return rc;
 }
+
+enum dw_status dw_json_read_at(int dir_fd, const char *name, const char *shown, bool listed_regular,
+                               size_t max_bytes, char **buf_io, size_t *cap_io, json_t **out, struct dw_error *err)
+{
+    size_t len = 0;
+    *out = NULL;
+    enum dw_status rc =
+        listed_regular ? dw_file_read_listed_at(dir_fd, name, shown, max_bytes, buf_io, cap_io, &len, err)
+                       : dw_file_read_into_at(dir_fd, name, shown, max_bytes, buf_io, cap_io, &len, err);
+    if (!rc)
+        rc = dw_json_load_buffer(*buf_io, len, shown, out, err);
+    return rc;
+}

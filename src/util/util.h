@@ -77,6 +77,15 @@ enum dw_status dw_file_read_into_at(int dir_fd, const char *name, const char *di
 enum dw_status dw_file_read_listed_at(int dir_fd, const char *name, const char *display, size_t max_bytes,
                                       char **buf_io, size_t *cap_io, size_t *len, struct dw_error *err);
 
+/* Reads the JSON file name in dir_fd (dw_file_read_listed_at when a listing
+ * showed it as a regular file, else dw_file_read_into_at, through the kept
+ * buffer *buf_io) and parses it (dw_json_load_buffer); shown names it in
+ * errors. *out is new (jansson's json_t). src/util/json_load.c. */
+struct json_t;
+enum dw_status dw_json_read_at(int dir_fd, const char *name, const char *shown, bool listed_regular,
+                               size_t max_bytes, char **buf_io, size_t *cap_io, struct json_t **out,
+                               struct dw_error *err);
+
 /* A folder's entries, read once (src/util/dirlist.c). */
 struct dw_dirlist;
 /* Lists the open folder dir_fd (the descriptor stays the caller's); display
